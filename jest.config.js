@@ -1,0 +1,15 @@
+/** One jest run for the whole project: unit tests beside the code, integration tests in test/. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/plugin-api', '<rootDir>/server/src', '<rootDir>/plugins', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/package.json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', isolatedModules: true }],
+  },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/support/count-reporter.js'],
+};

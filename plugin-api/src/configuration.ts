@@ -1,0 +1,123 @@
+/**
+ * One configuration property of a repository or a package, with GoCD's attributes.
+ *
+ * @example
+ * ```ts
+ * const url: ConfigurationProperty = {
+ *   key: 'REPO_URL',
+ *   displayName: 'Repository URL',
+ *   displayOrder: 0,
+ *   description: 'Base URL of the repository: http, https or file.',
+ * };
+ * const password: ConfigurationProperty = {
+ *   key: 'PASSWORD', displayName: 'Password', displayOrder: 2, required: false, secure: true, partOfIdentity: false,
+ * };
+ * ```
+ */
+export interface ConfigurationProperty {
+  /** Upper-case key, `[A-Z][A-Z0-9_]*`, as users know it (`REPO_URL`, `PACKAGE_SPEC`). */
+  key: string;
+  /** Label shown to people. */
+  displayName: string;
+  /** Position in forms and listings, smallest first. Default 0. */
+  displayOrder?: number;
+  /** Value used when none is given. */
+  defaultValue?: string;
+  /** A value must be given (or have a default). Default true. */
+  required?: boolean;
+  /** Stored encrypted, never shown again, masked in logs. Default false. */
+  secure?: boolean;
+  /** Part of what makes two packages the same package (the fingerprint). Default true. */
+  partOfIdentity?: boolean;
+  /** What the property means and what values it takes. */
+  description?: string;
+}
+
+/**
+ * A property with every attribute filled in with its default.
+ *
+ * @example
+ * ```ts
+ * const full: ResolvedProperty = resolveProperty({ key: 'REPO_URL', displayName: 'Repository URL' });
+ * full.required; // true
+ * ```
+ */
+export type ResolvedProperty = Required<Omit<ConfigurationProperty, 'defaultValue'>> & { defaultValue: string | null };
+
+/**
+ * Fills in GoCD's defaults: required and part of identity unless said otherwise, not secure.
+ *
+ * @example
+ * ```ts
+ * resolveProperty({ key: 'USERNAME', displayName: 'User name', required: false }).partOfIdentity; // true
+ * ```
+ */
+export function resolveProperty(property: ConfigurationProperty | ResolvedProperty): ResolvedProperty {
+  return {
+    key: property.key,
+    displayName: property.displayName,
+    displayOrder: property.displayOrder ?? 0,
+    defaultValue: property.defaultValue ?? null,
+    required: property.required ?? true,
+    secure: property.secure ?? false,
+    partOfIdentity: property.partOfIdentity ?? true,
+    description: property.description ?? '',
+  };
+}
+
+/**
+ * Configuration values by key as the plugin receives them: defaults applied, secure values
+ * decrypted, keys the user left empty absent.
+ *
+ * @example
+ * ```ts
+ * const repo: Configuration = { REPO_URL: 'https://repo.example.org/el9/' };
+ * ```
+ */
+export type Configuration = Readonly<Record<string, string>>;
+
+/**
+ * One validation failure: the key it concerns (or `''` for the configuration as a whole) and a
+ * message that says what is wanted.
+ *
+ * @example
+ * ```ts
+ * const problem: ValidationError = { key: 'REPO_URL', message: 'Repository url not specified' };
+ * ```
+ */
+export interface ValidationError {
+  key: string;
+  message: string;
+}
+
+/** Keys of configuration properties and of revision data. */
+export const KEY_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * The generic part of validation, which every plugin gets from {@link definePlugin}: every key
+ * is declared, every required property has a value.
+ *
+ * @example
+ * ```ts
+ * validateAgainstProperties([{ key: 'REPO_URL', displayName: 'Repository URL' }], {});
+ * // [{ key: 'REPO_URL', message: 'Repository URL (REPO_URL) is required' }]
+ * ```
+ */
+export function validateAgainstProperties(
+  properties: readonly (ConfigurationProperty | ResolvedProperty)[],
+  configuration: Configuration,
+): ValidationError[] {
+  const errors: ValidationError[] = [];
+  const declared = new Map(properties.map((p) => [p.key, resolveProperty(p)]));
+  for (const key of Object.keys(configuration)) {
+    if (!declared.has(key)) errors.push({ key, message: `Unknown key '${key}'` });
+  }
+  for (const property of declared.values()) {
+    const value = configuration[property.key];
+    const missing = value === undefined || value.trim() === '';
+    if (property.required && missing && property.defaultValue === null) {
+      errors.push({ key: property.key, message: `${property.displayName} (${property.key}) is required` });
+    }
+  }
+  return errors;
+}

@@ -1,0 +1,279 @@
+import { PLUGIN_API_VERSION } from './api-version';
+import {
+  KEY_PATTERN,
+  resolveProperty,
+  validateAgainstProperties,
+  type Configuration,
+  type ConfigurationProperty,
+  type ResolvedProperty,
+  type ValidationError,
+} from './configuration';
+import type { PluginContext } from './context';
+import type { WireError } from './errors';
+import type { PackageRevision, RevisionResult } from './revision';
+
+/**
+ * What a plugin can do, as data: the host reads it, never probes for optional methods.
+ *
+ * @example
+ * ```ts
+ * const capabilities: Capabilities = { batch: true };
+ * ```
+ */
+export interface Capabilities {
+  /** `latestRevisionsSince` answers every package of a repository from one metadata download. */
+  batch: boolean;
+}
+
+/**
+ * A setting the plugin needs (a limit, a tuning knob), read from `BATON_PLUGIN_<ID>_<KEY>`.
+ *
+ * @example
+ * ```ts
+ * const maxBytes: SettingDeclaration = { type: 'integer', default: 512 * 1024 * 1024, description: 'largest primary.xml, decompressed' };
+ * ```
+ */
+export type SettingDeclaration =
+  | { type: 'integer'; default: number; description: string; min?: number; max?: number }
+  | { type: 'string'; default: string; description: string }
+  | { type: 'boolean'; default: boolean; description: string };
+
+/**
+ * The answer of a connection check.
+ *
+ * @example
+ * ```ts
+ * const ok: CheckResult = { ok: true, messages: ['Successfully accessed repository metadata at https://repo.example.org/el9/'] };
+ * ```
+ */
+export interface CheckResult {
+  ok: boolean;
+  messages: string[];
+}
+
+/**
+ * The answer of a package connection check; `revision` is the latest one found, if any.
+ *
+ * @example
+ * ```ts
+ * const found: PackageCheckResult = { ok: true, messages: ["Found package 'scrt-0.3.3-1.x86_64'."], revision };
+ * ```
+ */
+export interface PackageCheckResult extends CheckResult {
+  revision?: PackageRevision | null;
+}
+
+/**
+ * One package of a batch question: its key (opaque to the plugin, echoed back), its
+ * configuration and the last revision recorded for it (`null` before the first).
+ *
+ * @example
+ * ```ts
+ * const item: BatchItem = { key: 'b7e…', package: { PACKAGE_SPEC: 'scrt' }, previous: null };
+ * ```
+ */
+export interface BatchItem {
+  key: string;
+  package: Configuration;
+  previous: PackageRevision | null;
+}
+
+/**
+ * The answer for one package of a batch: a result, or the error that concerns this package only
+ * (a thrown error fails every package of the batch).
+ *
+ * @example
+ * ```ts
+ * const answers: BatchAnswer[] = [
+ *   { key: 'a', result: { revision } },
+ *   { key: 'b', error: new PermanentError('ambiguous_spec', "'scrt*' matches scrt.x86_64 and scrt.armhf") },
+ * ];
+ * ```
+ */
+export type BatchAnswer =
+  | { key: string; result: RevisionResult; error?: undefined }
+  | { key: string; error: Error | WireError; result?: undefined };
+
+/**
+ * The operations a plugin implements. All are async; none schedules anything.
+ *
+ * @example See {@link definePlugin}.
+ */
+export interface PluginOperations {
+  /** Plugin-specific validation of a repository configuration (the generic checks come first). */
+  validateRepository?(repository: Configuration): Promise<ValidationError[]>;
+  /** Plugin-specific validation of a package configuration, given its repository's. */
+  validatePackage?(repository: Configuration, pkg: Configuration): Promise<ValidationError[]>;
+  checkRepositoryConnection(repository: Configuration, ctx: PluginContext): Promise<CheckResult>;
+  checkPackageConnection(repository: Configuration, pkg: Configuration, ctx: PluginContext): Promise<PackageCheckResult>;
+  /** The latest revision of a package, or `null` when none matches yet. */
+  latestRevision(repository: Configuration, pkg: Configuration, ctx: PluginContext): Promise<RevisionResult>;
+  /** A revision newer than `previous`, or `null` when there is nothing new. The plugin decides what "newer" means. */
+  latestRevisionSince(
+    repository: Configuration,
+    pkg: Configuration,
+    previous: PackageRevision,
+    ctx: PluginContext,
+  ): Promise<RevisionResult>;
+  /** Required when `capabilities.batch` is true: one answer per item, from one metadata download. */
+  latestRevisionsSince?(repository: Configuration, items: BatchItem[], ctx: PluginContext): Promise<BatchAnswer[]>;
+}
+
+/**
+ * What a plugin author writes.
+ *
+ * @example See {@link definePlugin}.
+ */
+export interface PluginSpec extends PluginOperations {
+  /** Lower case, `[a-z][a-z0-9-]*`, unique among the server's plugins: `yum`, `npm`, `maven`. */
+  id: string;
+  displayName: string;
+  /** The plugin's own version (semver). */
+  version: string;
+  capabilities: Capabilities;
+  repository: { properties: ConfigurationProperty[] };
+  package: { properties: ConfigurationProperty[] };
+  settings?: Record<string, SettingDeclaration>;
+}
+
+/**
+ * A checked plugin definition, as the host loads it: properties resolved, validation wrapped so
+ * that the generic checks always run.
+ */
+export interface PluginDefinition extends Omit<PluginSpec, 'repository' | 'package' | 'settings' | 'validateRepository' | 'validatePackage'> {
+  apiVersion: number;
+  repository: { properties: ResolvedProperty[] };
+  package: { properties: ResolvedProperty[] };
+  settings: Record<string, SettingDeclaration>;
+  validateRepository(repository: Configuration): Promise<ValidationError[]>;
+  validatePackage(repository: Configuration, pkg: Configuration): Promise<ValidationError[]>;
+}
+
+const ID_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+
+/**
+ * Checks a plugin and returns its definition; the module's default export (or its `plugin`
+ * export) must be this value. Throws a `TypeError` that says what is wrong.
+ *
+ * @example
+ * ```ts
+ * import { definePlugin, PermanentError } from '@baton/plugin-api';
+ *
+ * export default definePlugin({
+ *   id: 'static-list',
+ *   displayName: 'Static version list',
+ *   version: '1.0.0',
+ *   capabilities: { batch: false },
+ *   repository: { properties: [{ key: 'URL', displayName: 'List URL' }] },
+ *   package: { properties: [{ key: 'NAME', displayName: 'Package name' }] },
+ *   async checkRepositoryConnection(repo, ctx) {
+ *     const response = await ctx.http.get({ url: repo.URL });
+ *     response.discard();
+ *     return { ok: response.status === 200, messages: [`${repo.URL} answered ${response.status}`] };
+ *   },
+ *   async checkPackageConnection(repo, pkg, ctx) {
+ *     const { revision } = await this.latestRevision(repo, pkg, ctx);
+ *     return { ok: revision !== null, messages: [revision ? `Found ${revision.revision}` : 'Not found'], revision };
+ *   },
+ *   async latestRevision(repo, pkg, ctx) {
+ *     const list = (await (await ctx.http.get({ url: repo.URL })).json()) as Record<string, string>;
+ *     const version = list[pkg.NAME];
+ *     return { revision: version ? { revision: version, timestamp: new Date() } : null };
+ *   },
+ *   async latestRevisionSince(repo, pkg, previous, ctx) {
+ *     const { revision } = await this.latestRevision(repo, pkg, ctx);
+ *     return { revision: revision && revision.revision !== previous.revision ? revision : null };
+ *   },
+ * });
+ * ```
+ */
+export function definePlugin(spec: PluginSpec): PluginDefinition {
+  const problems = specProblems(spec);
+  if (problems.length > 0) {
+    throw new TypeError(`plugin '${String(spec?.id)}' is not well defined: ${problems.join('; ')}`);
+  }
+  const repositoryProperties = sortProperties(spec.repository.properties);
+  const packageProperties = sortProperties(spec.package.properties);
+  const { validateRepository, validatePackage } = spec;
+  return {
+    ...spec,
+    apiVersion: PLUGIN_API_VERSION,
+    repository: { properties: repositoryProperties },
+    package: { properties: packageProperties },
+    settings: spec.settings ?? {},
+    async validateRepository(repository) {
+      const generic = validateAgainstProperties(repositoryProperties, repository);
+      const own = validateRepository ? await validateRepository.call(spec, repository) : [];
+      return mergeErrors(generic, own);
+    },
+    async validatePackage(repository, pkg) {
+      const generic = validateAgainstProperties(packageProperties, pkg);
+      const own = validatePackage ? await validatePackage.call(spec, repository, pkg) : [];
+      return mergeErrors(generic, own);
+    },
+  };
+}
+
+function sortProperties(properties: ConfigurationProperty[]): ResolvedProperty[] {
+  return properties.map(resolveProperty).sort((a, b) => a.displayOrder - b.displayOrder);
+}
+
+function mergeErrors(generic: ValidationError[], own: ValidationError[]): ValidationError[] {
+  const seen = new Set(generic.map((e) => `${e.key}\u0000${e.message}`));
+  return [...generic, ...own.filter((e) => !seen.has(`${e.key}\u0000${e.message}`))];
+}
+
+/** Every reason a spec is not a valid plugin, empty when it is. Used by the host and the conformance kit. */
+export function specProblems(spec: unknown): string[] {
+  if (typeof spec !== 'object' || spec === null) return ['the definition must be an object'];
+  const s = spec as Partial<Record<keyof PluginSpec, unknown>>;
+  const problems: string[] = [];
+  if (typeof s.id !== 'string' || !ID_PATTERN.test(s.id)) problems.push(`id must match ${ID_PATTERN}`);
+  if (typeof s.displayName !== 'string' || s.displayName.trim() === '') problems.push('displayName must be a non-empty string');
+  if (typeof s.version !== 'string' || s.version.trim() === '') problems.push('version must be a non-empty string');
+  const batch = (s.capabilities as Capabilities | undefined)?.batch;
+  if (typeof batch !== 'boolean') problems.push('capabilities.batch must be true or false');
+  for (const op of ['checkRepositoryConnection', 'checkPackageConnection', 'latestRevision', 'latestRevisionSince'] as const) {
+    if (typeof s[op] !== 'function') problems.push(`${op} must be a function`);
+  }
+  if (batch === true && typeof s.latestRevisionsSince !== 'function') {
+    problems.push('capabilities.batch is true, so latestRevisionsSince must be a function');
+  }
+  problems.push(...propertyProblems('repository', s.repository), ...propertyProblems('package', s.package));
+  problems.push(...settingProblems(s.settings));
+  return problems;
+}
+
+function propertyProblems(scope: string, section: unknown): string[] {
+  const properties = (section as { properties?: unknown } | undefined)?.properties;
+  if (!Array.isArray(properties)) return [`${scope}.properties must be an array`];
+  const problems: string[] = [];
+  const keys = new Set<string>();
+  for (const [index, property] of properties.entries()) {
+    const p = (property ?? {}) as Partial<ConfigurationProperty>;
+    const where = `${scope}.properties[${index}]`;
+    if (typeof p.key !== 'string' || !KEY_PATTERN.test(p.key)) problems.push(`${where}.key must match [A-Z][A-Z0-9_]*`);
+    else if (keys.has(p.key)) problems.push(`${where}.key '${p.key}' is declared twice`);
+    else keys.add(p.key);
+    if (typeof p.displayName !== 'string' || p.displayName.trim() === '') problems.push(`${where}.displayName must be a non-empty string`);
+    if (p.defaultValue !== undefined && typeof p.defaultValue !== 'string') problems.push(`${where}.defaultValue must be a string`);
+    if (p.secure === true && p.partOfIdentity !== false) problems.push(`${where} is secure, so it must not be part of identity`);
+  }
+  return problems;
+}
+
+function settingProblems(settings: unknown): string[] {
+  if (settings === undefined) return [];
+  if (typeof settings !== 'object' || settings === null) return ['settings must be an object'];
+  const problems: string[] = [];
+  for (const [key, declaration] of Object.entries(settings)) {
+    const d = declaration as Partial<SettingDeclaration>;
+    if (!KEY_PATTERN.test(key)) problems.push(`settings key '${key}' must match [A-Z][A-Z0-9_]*`);
+    const typeOk =
+      (d.type === 'integer' && Number.isInteger(d.default)) ||
+      (d.type === 'string' && typeof d.default === 'string') ||
+      (d.type === 'boolean' && typeof d.default === 'boolean');
+    if (!typeOk) problems.push(`settings.${key} needs a type (integer, string or boolean) and a default of that type`);
+  }
+  return problems;
+}

@@ -1,0 +1,26 @@
+export { PLUGIN_API_VERSION } from './api-version';
+export {
+  KEY_PATTERN,
+  resolveProperty,
+  validateAgainstProperties,
+  type Configuration,
+  type ConfigurationProperty,
+  type ResolvedProperty,
+  type ValidationError,
+} from './configuration';
+export type { HttpClient, HttpRequest, HttpResponse, KeyValueStore, PluginContext, PluginLogger, SettingValue } from './context';
+export {
+  definePlugin,
+  specProblems,
+  type BatchAnswer,
+  type BatchItem,
+  type Capabilities,
+  type CheckResult,
+  type PackageCheckResult,
+  type PluginDefinition,
+  type PluginOperations,
+  type PluginSpec,
+  type SettingDeclaration,
+} from './define-plugin';
+export { PermanentError, PluginError, TransientError, toWireError, type ErrorKind, type WireError } from './errors';
+export { revisionProblems, type PackageRevision, type RevisionResult } from './revision';
