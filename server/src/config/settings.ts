@@ -1,0 +1,143 @@
+import path from 'node:path';
+
+/** Everything Baton reads from its environment, validated once at start. */
+export interface Settings {
+  port: number;
+  bindAddress: string;
+  trustProxy: boolean;
+  dataDir: string;
+  databaseUrl: string | null;
+  secretKey: Buffer | null;
+  adminToken: string | null;
+  pluginsDir: string | null;
+  bundledPluginsDir: string;
+  pluginWorkers: number;
+  pluginCallTimeoutMs: number;
+  pluginMaxHeapMb: number;
+  http: {
+    connectTimeoutMs: number;
+    idleTimeoutMs: number;
+    maxBytes: number;
+    maxDecompressedBytes: number;
+    maxRedirects: number;
+  };
+  fileRepoRoots: string[];
+  minPollIntervalSeconds: number;
+  bodyLimitBytes: number;
+  shutdownGraceMs: number;
+  logLevel: string;
+}
+
+/** Thrown when a variable has a value Baton cannot use; the message names the variable. */
+export class SettingsError extends Error {}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and checks every setting; the first bad variable stops the start with its name. */
+export function loadSettings(env: Env = process.env, projectRoot = defaultProjectRoot()): Settings {
+  const read = new EnvReader(env);
+  const dataDir = path.resolve(read.string('BATON_DATA_DIR', './data'));
+  const databaseUrl = read.optional('DATABASE_URL');
+  const secretKey = read.secretKey('BATON_SECRET_KEY');
+  if (databaseUrl !== null && secretKey === null) {
+    throw new SettingsError('BATON_SECRET_KEY is required when DATABASE_URL is set: 32 random bytes, base64 (openssl rand -base64 32)');
+  }
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new SettingsError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  return {
+    port: read.integer('BATON_PORT', 8153, 0, 65535),
+    bindAddress: read.string('BATON_BIND_ADDRESS', '127.0.0.1'),
+    trustProxy: read.boolean('BATON_TRUST_PROXY', false),
+    dataDir,
+    databaseUrl,
+    secretKey,
+    adminToken: read.adminToken('BATON_ADMIN_TOKEN'),
+    pluginsDir: read.optionalPath('BATON_PLUGINS_DIR'),
+    bundledPluginsDir: path.join(projectRoot, 'plugins'),
+    pluginWorkers: read.integer('BATON_PLUGIN_WORKERS', 2, 1, 32),
+    pluginCallTimeoutMs: read.integer('BATON_PLUGIN_CALL_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
+    pluginMaxHeapMb: read.integer('BATON_PLUGIN_MAX_HEAP_MB', 512, 32, 16384),
+    http: {
+      connectTimeoutMs: read.integer('BATON_HTTP_CONNECT_TIMEOUT_SECONDS', 10, 1, 600) * 1000,
+      idleTimeoutMs: read.integer('BATON_HTTP_IDLE_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
+      maxBytes: read.integer('BATON_HTTP_MAX_BYTES', 512 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
+      maxDecompressedBytes: read.integer('BATON_HTTP_MAX_DECOMPRESSED_BYTES', 1024 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
+      maxRedirects: read.integer('BATON_HTTP_MAX_REDIRECTS', 5, 0, 20),
+    },
+    fileRepoRoots: read.pathList('BATON_FILE_REPO_ROOTS'),
+    minPollIntervalSeconds: read.integer('BATON_MIN_POLL_INTERVAL_SECONDS', 10, 1, 86400),
+    bodyLimitBytes: read.integer('BATON_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    shutdownGraceMs: read.integer('BATON_SHUTDOWN_GRACE_SECONDS', 10, 0, 600) * 1000,
+    logLevel: read.oneOf('BATON_LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+  };
+}
+
+/** The folder holding package.json, server/ and plugins/, whether running from src or dist. */
+export function defaultProjectRoot(): string {
+  return path.resolve(__dirname, '..', '..', '..');
+}
+
+class EnvReader {
+  constructor(private readonly env: Env) {}
+
+  optional(name: string): string | null {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? null : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.optional(name) ?? fallback;
+  }
+
+  optionalPath(name: string): string | null {
+    const value = this.optional(name);
+    return value === null ? null : path.resolve(value);
+  }
+
+  pathList(name: string): string[] {
+    const value = this.optional(name);
+    if (value === null) return [];
+    return value.split(path.delimiter).filter((p) => p.trim() !== '').map((p) => path.resolve(p.trim()));
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.optional(name);
+    if (value === null) return fallback;
+    const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      throw new SettingsError(`${name} must be a whole number from ${min} to ${max}, not '${value}'`);
+    }
+    return parsed;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.optional(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+    if (['0', 'false', 'no', 'off'].includes(value)) return false;
+    throw new SettingsError(`${name} must be true or false, not '${value}'`);
+  }
+
+  oneOf(name: string, fallback: string, allowed: string[]): string {
+    const value = this.optional(name) ?? fallback;
+    if (!allowed.includes(value)) throw new SettingsError(`${name} must be one of ${allowed.join(', ')}, not '${value}'`);
+    return value;
+  }
+
+  secretKey(name: string): Buffer | null {
+    const value = this.optional(name);
+    if (value === null) return null;
+    const key = Buffer.from(value, 'base64');
+    if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) {
+      throw new SettingsError(`${name} must be 32 bytes encoded in base64 (openssl rand -base64 32)`);
+    }
+    return key;
+  }
+
+  adminToken(name: string): string | null {
+    const value = this.optional(name);
+    if (value !== null && value.length < 24) throw new SettingsError(`${name} must be at least 24 characters long`);
+    return value;
+  }
+}

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import knexFactory, { type Knex } from 'knex';
+import ClientPGLite from 'knex-pglite';
+import { DataDirLock } from './data-dir-lock';
+
+/** The knex instance Baton works with, and what is behind it. */
+export interface Database {
+  readonly knex: Knex;
+  /** `embedded`: PGlite in the data directory, one connection. `postgres`: a real server, a pool. */
+  readonly kind: 'embedded' | 'postgres';
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl: string | null;
+  dataDir: string;
+  poolMax?: number;
+}
+
+// count(*) and bigint columns arrive as numbers on both clients; values beyond 2^53 do not
+// occur in Baton's tables (ids and counts).
+const INT8_OID = 20;
+const parseInt8 = (value: string): number => Number(value);
+
+/** Opens PostgreSQL when a URL is given, otherwise the embedded database in `<dataDir>/pgdata`. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl === null ? openEmbedded(options.dataDir) : openPostgres(options.databaseUrl, options.poolMax ?? 10);
+}
+
+async function openEmbedded(dataDir: string): Promise<Database> {
+  const lock = DataDirLock.acquire(dataDir);
+  try {
+    const pglite = new PGlite(path.join(dataDir, 'pgdata'), { parsers: { [pgliteTypes.INT8]: parseInt8 } });
+    await pglite.waitReady;
+    const knex = knexFactory({ client: ClientPGLite as unknown as typeof knexFactory.Client, connection: { pglite } as never });
+    return {
+      knex,
+      kind: 'embedded',
+      async close() {
+        await knex.destroy();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function openPostgres(databaseUrl: string, poolMax: number): Promise<Database> {
+  const knex = knexFactory({
+    client: 'pg',
+    connection: {
+      connectionString: databaseUrl,
+      types: {
+        getTypeParser: ((oid: number, format: string) =>
+          oid === INT8_OID ? parseInt8 : defaultTypeParser(oid, format)) as never,
+      },
+    } as Knex.PgConnectionConfig,
+    pool: { min: 0, max: Math.max(2, poolMax) },
+  });
+  await knex.raw('select 1');
+  return {
+    knex,
+    kind: 'postgres',
+    close: () => knex.destroy(),
+  };
+}
+
+function defaultTypeParser(oid: number, format: string): unknown {
+  // pg's own parsers, for everything but int8.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pgTypes = require('pg').types as { getTypeParser(oid: number, format: string): unknown };
+  return pgTypes.getTypeParser(oid, format);
+}

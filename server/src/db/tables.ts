@@ -1,0 +1,100 @@
+/**
+ * Rows of every table, as the database returns them (snake_case, as in SQL). Only the
+ * repository classes that own a table map these to domain objects.
+ */
+
+/** One configuration entry as stored: plain, or encrypted when the property is secure. */
+export type DbConfigurationEntry = { key: string; value: string } | { key: string; encrypted_value: string };
+
+export interface DbPackageRepositoryRow {
+  id: string;
+  name: string;
+  plugin_id: string;
+  configuration: DbConfigurationEntry[];
+  config_version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface DbPackageRow {
+  id: string;
+  repository_id: string;
+  name: string;
+  configuration: DbConfigurationEntry[];
+  fingerprint: string;
+  auto_update: boolean;
+  poll_interval_seconds: number;
+  config_version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface DbPackageRevisionRow {
+  id: number;
+  package_id: string;
+  revision: string;
+  timestamp: Date;
+  user: string | null;
+  comment: string | null;
+  trackback_url: string | null;
+  data: Record<string, string>;
+  detected_at: Date;
+}
+
+export type DbRole = 'viewer' | 'operator' | 'admin';
+
+export interface DbApiTokenRow {
+  id: string;
+  name: string;
+  role: DbRole;
+  token_hash: string;
+  created_by: string | null;
+  created_at: Date;
+  last_used_at: Date | null;
+}
+
+export interface DbAuditLogRow {
+  id: number;
+  occurred_at: Date;
+  actor: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface DbServerMetaRow {
+  key: string;
+  value: string;
+  updated_at: Date;
+}
+
+export interface DbPluginStateRow {
+  repository_id: string;
+  key: string;
+  value: string;
+  updated_at: Date;
+}
+
+/** Table names, so that a typo is a compile error. */
+export const TABLES = {
+  repositories: 'package_repositories',
+  packages: 'packages',
+  revisions: 'package_revisions',
+  tokens: 'api_tokens',
+  audit: 'audit_log',
+  meta: 'server_meta',
+  pluginState: 'plugin_state',
+} as const;
+
+/** PostgreSQL's error code for a unique violation (the same on PGlite). */
+export const UNIQUE_VIOLATION = '23505';
+/** PostgreSQL's error code for a foreign key violation. */
+export const FOREIGN_KEY_VIOLATION = '23503';
+
+/** The constraint a database error names, if it is a violation of one. */
+export function violatedConstraint(error: unknown, code: string): string | null {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  if (e?.code !== code) return null;
+  return typeof e.constraint === 'string' ? e.constraint : '';
+}

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { openDatabase, type Database } from '../../server/src/db/database';
+import { Migrator } from '../../server/src/db/migrator';
+
+export type DatabaseKind = 'embedded' | 'postgres';
+
+/** The embedded database always; PostgreSQL too when TEST_DATABASE_URL names one. */
+export const DATABASE_KINDS: DatabaseKind[] = process.env['TEST_DATABASE_URL'] ? ['embedded', 'postgres'] : ['embedded'];
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations', 'dist');
+/** Made and migrated once by the global setup; each test copies it. */
+export const TEMPLATE_DATA_DIR = path.join(PROJECT_ROOT, '.test-tmp', 'template-data');
+
+/** A fresh database of one kind for one test file, and how to reach it from another process. */
+export interface TestDatabase {
+  kind: DatabaseKind;
+  /** The data directory (embedded) or a scratch directory beside the database (postgres). */
+  dataDir: string;
+  databaseUrl: string | null;
+  /** Opens a connection; for the embedded kind only one may be open at a time. */
+  open(): Promise<Database>;
+  /** Removes the database and its directory. */
+  drop(): Promise<void>;
+}
+
+/** Copies the migrated template (embedded) or creates and migrates a new database (postgres). */
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-test-'));
+  if (kind === 'embedded') {
+    fs.cpSync(TEMPLATE_DATA_DIR, dataDir, { recursive: true });
+    return {
+      kind,
+      dataDir,
+      databaseUrl: null,
+      open: () => openDatabase({ databaseUrl: null, dataDir }),
+      drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const { url, drop } = await createPostgresDatabase();
+  const db = await openDatabase({ databaseUrl: url, dataDir });
+  await new Migrator(db, MIGRATIONS_DIR).latest();
+  await db.close();
+  return {
+    kind,
+    dataDir,
+    databaseUrl: url,
+    open: () => openDatabase({ databaseUrl: url, dataDir }),
+    drop: async () => {
+      await drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A new, empty database on the TEST_DATABASE_URL server, dropped by `drop`. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = process.env['TEST_DATABASE_URL'];
+  if (!base) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `baton_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await withAdminClient(base, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    drop: () => withAdminClient(base, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+async function withAdminClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
