@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** Everything Baton reads from its environment, validated once at start. */
@@ -11,6 +12,7 @@ export interface Settings {
   adminToken: string | null;
   pluginsDir: string | null;
   bundledPluginsDir: string;
+  migrationsDir: string;
   pluginWorkers: number;
   pluginCallTimeoutMs: number;
   pluginMaxHeapMb: number;
@@ -26,6 +28,8 @@ export interface Settings {
   bodyLimitBytes: number;
   shutdownGraceMs: number;
   logLevel: string;
+  /** Sent by plugins' HTTP clients. */
+  userAgent: string;
 }
 
 /** Thrown when a variable has a value Baton cannot use; the message names the variable. */
@@ -55,6 +59,7 @@ export function loadSettings(env: Env = process.env, projectRoot = defaultProjec
     adminToken: read.adminToken('BATON_ADMIN_TOKEN'),
     pluginsDir: read.optionalPath('BATON_PLUGINS_DIR'),
     bundledPluginsDir: path.join(projectRoot, 'plugins'),
+    migrationsDir: path.join(projectRoot, 'migrations', 'dist'),
     pluginWorkers: read.integer('BATON_PLUGIN_WORKERS', 2, 1, 32),
     pluginCallTimeoutMs: read.integer('BATON_PLUGIN_CALL_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
     pluginMaxHeapMb: read.integer('BATON_PLUGIN_MAX_HEAP_MB', 512, 32, 16384),
@@ -70,7 +75,17 @@ export function loadSettings(env: Env = process.env, projectRoot = defaultProjec
     bodyLimitBytes: read.integer('BATON_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     shutdownGraceMs: read.integer('BATON_SHUTDOWN_GRACE_SECONDS', 10, 0, 600) * 1000,
     logLevel: read.oneOf('BATON_LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+    userAgent: `Baton/${serverVersion(projectRoot)}`,
   };
+}
+
+/** The server's version, from its package.json. */
+export function serverVersion(projectRoot = defaultProjectRoot()): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(projectRoot, 'server', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
 }
 
 /** The folder holding package.json, server/ and plugins/, whether running from src or dist. */

@@ -1,0 +1,37 @@
+import { loadSettings, SettingsError } from './config/settings';
+import { openDatabase } from './db/database';
+import { Migrator } from './db/migrator';
+
+const USAGE = `usage: baton <command>
+
+commands:
+  migrate   bring the database (embedded, or DATABASE_URL) to the newest schema
+`;
+
+/** Administrative commands: `npm run migrate`, `npm run baton -- <command>`. */
+async function cli(args: string[]): Promise<number> {
+  const [command] = args;
+  if (command === 'migrate') return migrate();
+  process.stderr.write(command ? `baton: unknown command '${command}'\n\n${USAGE}` : USAGE);
+  return 2;
+}
+
+async function migrate(): Promise<number> {
+  const settings = loadSettings();
+  const db = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+  try {
+    const applied = await new Migrator(db, settings.migrationsDir).latest();
+    process.stdout.write(applied.length > 0 ? `applied:\n${applied.map((n) => `  ${n}\n`).join('')}` : 'the schema is current\n');
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+cli(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`baton: ${error instanceof SettingsError ? error.message : (error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,88 @@
+import 'reflect-metadata';
+import { container as rootContainer, instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import type { Logger } from 'pino';
+import type { Settings } from './config/settings';
+import type { Database } from './db/database';
+import { TOKENS } from './injection-tokens';
+import { ConfigurationCodec } from './materials/configuration-codec';
+import { ConfigurationReview } from './materials/configuration-review';
+import { PackageService } from './materials/package-service';
+import { PackageStore } from './materials/package-store';
+import { RepositoryPluginState } from './materials/repository-plugin-state';
+import { RepositoryService } from './materials/repository-service';
+import { RepositoryStore } from './materials/repository-store';
+import { PluginHost } from './plugins/plugin-host';
+import { AuditLog } from './security/audit-log';
+import type { SecretBox } from './security/secret-box';
+import { TokenService } from './security/token-service';
+
+/** What exists before the container: settings, the log, the open database and the secret key. */
+export interface ContainerRoots {
+  settings: Settings;
+  logger: Logger;
+  database: Database;
+  secretBox: SecretBox;
+}
+
+/**
+ * The composition root: the one place that decides which class gets which dependencies. Every
+ * class receives its dependencies through its constructor and knows nothing of the container.
+ */
+export function buildContainer(roots: ContainerRoots): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  c.registerInstance(TOKENS.settings, roots.settings);
+  c.registerInstance(TOKENS.logger, roots.logger);
+  c.registerInstance(TOKENS.database, roots.database);
+  c.registerInstance(TOKENS.secretBox, roots.secretBox);
+
+  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) =>
+    c.register(token, { useFactory: instanceCachingFactory(make) });
+  const db = (r: DependencyContainer) => r.resolve<Database>(TOKENS.database);
+
+  single(AuditLog, (r) => new AuditLog(db(r)));
+  single(TokenService, (r) => new TokenService(db(r), r.resolve(AuditLog)));
+  single(RepositoryStore, (r) => new RepositoryStore(db(r)));
+  single(PackageStore, (r) => new PackageStore(db(r)));
+  single(ConfigurationCodec, (r) => new ConfigurationCodec(r.resolve(TOKENS.secretBox)));
+  single(ConfigurationReview, () => new ConfigurationReview());
+  single(TOKENS.pluginHost, (r) => {
+    const settings = r.resolve<Settings>(TOKENS.settings);
+    return new PluginHost(
+      {
+        bundledDir: settings.bundledPluginsDir,
+        externalDir: settings.pluginsDir,
+        workersPerPlugin: settings.pluginWorkers,
+        callTimeoutMs: settings.pluginCallTimeoutMs,
+        maxHeapMb: settings.pluginMaxHeapMb,
+        http: { ...settings.http, userAgent: settings.userAgent, fileRoots: settings.fileRepoRoots },
+      },
+      new RepositoryPluginState(db(r)),
+      r.resolve<Logger>(TOKENS.logger).child({ area: 'plugins' }),
+    );
+  });
+  single(RepositoryService, (r) => {
+    return new RepositoryService(
+      db(r),
+      r.resolve(RepositoryStore),
+      r.resolve(PackageStore),
+      r.resolve<PluginHost>(TOKENS.pluginHost),
+      r.resolve(ConfigurationCodec),
+      r.resolve(ConfigurationReview),
+      r.resolve(AuditLog),
+    );
+  });
+  single(PackageService, (r) => {
+    return new PackageService(
+      db(r),
+      r.resolve(PackageStore),
+      r.resolve(RepositoryService),
+      r.resolve(RepositoryStore),
+      r.resolve<PluginHost>(TOKENS.pluginHost),
+      r.resolve(ConfigurationCodec),
+      r.resolve(ConfigurationReview),
+      r.resolve(AuditLog),
+      { minPollIntervalSeconds: r.resolve<Settings>(TOKENS.settings).minPollIntervalSeconds },
+    );
+  });
+  return c;
+}

@@ -1,0 +1,48 @@
+/**
+ * Failures the services report and the HTTP layer turns into problem documents. Services never
+ * speak HTTP; each class here has exactly one status in `http/problem.ts`.
+ */
+
+/** Field paths (`name`, `configuration.REPO_URL`) to what is wrong with each. */
+export type FieldErrors = Record<string, string[]>;
+
+export class InvalidInput extends Error {
+  constructor(
+    readonly errors: FieldErrors,
+    message = 'The request is not valid',
+  ) {
+    super(message);
+  }
+
+  /** One field, one message. */
+  static field(path: string, message: string): InvalidInput {
+    return new InvalidInput({ [path]: [message] });
+  }
+}
+
+export class NotFound extends Error {}
+
+export class Conflict extends Error {}
+
+/** The client's `If-Match` names a version that is no longer current. */
+export class StaleVersion extends Error {}
+
+/** An update came without `If-Match`. */
+export class VersionRequired extends Error {}
+
+export class Forbidden extends Error {}
+
+/** A dependency (a plugin, the database) cannot answer now; the client may try again later. */
+export class Unavailable extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** Adds one message to a field of an error map. */
+export function addFieldError(errors: FieldErrors, path: string, message: string): void {
+  (errors[path] ??= []).push(message);
+}

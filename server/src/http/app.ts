@@ -1,0 +1,103 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { TokenService } from '../security/token-service';
+import { authenticate, bearerToken } from './authenticate';
+import type { OpenApiValidator } from './openapi-validator';
+import { HttpProblem, problemHandler, sendProblem } from './problem';
+import type { RouteDefinition } from './route';
+import { InvalidInput } from '../domain-errors';
+
+export interface AppOptions {
+  routes: readonly RouteDefinition[];
+  validator: OpenApiValidator;
+  tokens: TokenService;
+  logger: Logger;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  /** True once shutdown has begun: keep-alive connections are asked to close. */
+  isShuttingDown(): boolean;
+}
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The express app: one handler per route of the table, then 405s, 404s and problem documents. */
+export function buildApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
+  app.set('etag', false);
+  app.use(requestLog(options));
+  const parseJson = express.json({ limit: options.bodyLimitBytes, type: JSON_TYPES, strict: true });
+  for (const route of options.routes) app[route.method](route.path, routeHandler(route, options, parseJson));
+  for (const [path, methods] of methodsByPath(options.routes)) {
+    const allow = [...methods].map((m) => m.toUpperCase()).join(', ');
+    app.all(path, () => {
+      throw new HttpProblem(405, `This resource allows ${allow}`, { Allow: allow });
+    });
+  }
+  app.use((req: Request, res: Response) => sendProblem(res, 404, `There is nothing at ${req.method} ${req.path}`));
+  app.use(problemHandler(options.logger));
+  return app;
+}
+
+type Middleware = (req: Request, res: Response, next: (error?: unknown) => void) => void;
+
+function routeHandler(route: RouteDefinition, options: AppOptions, parseJson: Middleware) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const actor = route.access === 'public' ? null : await authenticate(options.tokens, bearerToken(req), route.access);
+    res.locals['actor'] = actor?.name;
+    for (const [name, schema] of Object.entries(route.params ?? {})) {
+      if (schema['format'] === 'uuid' && !UUID.test(String(req.params[name]))) {
+        throw new HttpProblem(404, `There is nothing at ${req.method} ${req.path}`);
+      }
+    }
+    // The body is read only after authentication: nobody without a token makes the server read one.
+    if (route.body) {
+      await new Promise<void>((resolve, reject) => parseJson(req, res, (error) => (error ? reject(error) : resolve())));
+      checkBody(route, req, options.validator);
+    }
+    const result = await route.handler({
+      params: req.params as Record<string, string>,
+      query: req.query as Record<string, string | undefined>,
+      body: req.body,
+      actor,
+      header: (name) => req.get(name),
+      request: req,
+    });
+    for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+    if (result.body === undefined) res.status(result.status).end();
+    else res.status(result.status).json(result.body);
+  };
+}
+
+function checkBody(route: RouteDefinition, req: Request, validator: OpenApiValidator): void {
+  if (!req.is(JSON_TYPES)) throw new HttpProblem(415, 'Send the body as application/json');
+  const errors = validator.requestBodyErrors(route.method, route.path, req.body);
+  if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
+}
+
+function methodsByPath(routes: readonly RouteDefinition[]): Map<string, Set<string>> {
+  const paths = new Map<string, Set<string>>();
+  for (const route of routes) {
+    const methods = paths.get(route.path) ?? new Set<string>();
+    methods.add(route.method);
+    if (route.method === 'get') methods.add('head');
+    paths.set(route.path, methods);
+  }
+  return paths;
+}
+
+/** One structured line per request, with its actor; never bodies or headers with secrets. */
+function requestLog(options: AppOptions) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    if (options.isShuttingDown()) res.setHeader('Connection', 'close');
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const level = res.statusCode >= 500 ? 'error' : 'info';
+      options.logger[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, actor: res.locals['actor'] }, 'request');
+    });
+    next();
+  };
+}

@@ -1,0 +1,81 @@
+import { SCHEMAS, ref } from './schemas';
+import type { JsonSchema, RouteDefinition } from './route';
+
+export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, Operation>> };
+
+interface Operation {
+  operationId: string;
+  summary: string;
+  tags: string[];
+  security?: unknown[];
+  parameters?: unknown[];
+  requestBody?: unknown;
+  responses: Record<string, unknown>;
+}
+
+const PROBLEM = { description: 'A problem document (RFC 9457).', content: { 'application/problem+json': { schema: ref('Problem') } } };
+
+/** `/api/repositories/:id` → `/api/repositories/{id}` */
+export function openApiPath(expressPath: string): string {
+  return expressPath.replace(/:([A-Za-z_]+)/g, '{$1}');
+}
+
+/** The OpenAPI 3.1 document, built from the same route table as the routers. */
+export function buildOpenApiDocument(routes: readonly RouteDefinition[], version: string): OpenApiDocument {
+  const paths: OpenApiDocument['paths'] = {};
+  for (const route of routes) {
+    const path = openApiPath(route.path);
+    (paths[path] ??= {})[route.method] = operationOf(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Baton',
+      version,
+      description: 'Package material server: repositories, packages, revisions, and the plugins that watch them.',
+    },
+    paths,
+    components: {
+      schemas: SCHEMAS,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token: `Authorization: Bearer <token>`.' } },
+    },
+  };
+}
+
+function operationOf(route: RouteDefinition): Operation {
+  const operation: Operation = {
+    operationId: route.operationId,
+    summary: route.access === 'public' ? route.summary : `${route.summary} (role: ${route.access})`,
+    tags: [route.tag],
+    responses: responsesOf(route),
+  };
+  if (route.access !== 'public') operation.security = [{ bearer: [] }];
+  const parameters = [
+    ...Object.entries(route.params ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema })),
+    ...Object.entries(route.query ?? {}).map(([name, q]) => ({ name, in: 'query', required: q.required ?? false, description: q.description, schema: q.schema })),
+  ];
+  if (route.method === 'put') parameters.push({ name: 'If-Match', in: 'header', required: true, schema: { type: 'string' } as JsonSchema });
+  if (parameters.length > 0) operation.parameters = parameters;
+  if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: route.body } } };
+  return operation;
+}
+
+function responsesOf(route: RouteDefinition): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  for (const [status, spec] of Object.entries(route.responses)) {
+    responses[status] = {
+      description: spec.description,
+      ...(spec.headers ? { headers: spec.headers } : {}),
+      ...(spec.schema ? { content: { 'application/json': { schema: spec.schema } } } : {}),
+    };
+  }
+  const problems = [405, 500];
+  if (route.access !== 'public') problems.push(401, 403);
+  if (route.params) problems.push(404);
+  if (route.body) problems.push(400, 413, 415, 422);
+  if (route.query) problems.push(422);
+  if (route.method === 'put') problems.push(412, 428);
+  for (const status of problems) responses[String(status)] ??= PROBLEM;
+  responses['default'] = PROBLEM;
+  return responses;
+}

@@ -1,0 +1,74 @@
+import type { ResolvedProperty } from '@baton/plugin-api';
+import type { MaterialPackage } from '../materials/model';
+import type { PollStatus } from '../materials/package-service';
+import type { RepositoryView } from '../materials/repository-service';
+import type { PluginInfo, PluginRefusal } from '../plugins/plugin-info';
+import type { FieldErrors } from '../domain-errors';
+
+/** Domain objects in their API form: snake_case, RFC 3339 times. */
+
+export function presentRepository(view: RepositoryView, problems: FieldErrors): Record<string, unknown> {
+  const { repository } = view;
+  return {
+    id: repository.id,
+    name: repository.name,
+    plugin_id: repository.pluginId,
+    configuration: repository.configuration,
+    packages: view.packages,
+    configuration_errors: problems,
+    created_at: repository.createdAt.toISOString(),
+    updated_at: repository.updatedAt.toISOString(),
+  };
+}
+
+export function presentPackage(pkg: MaterialPackage, problems: FieldErrors, pollStatus: PollStatus): Record<string, unknown> {
+  return {
+    id: pkg.id,
+    name: pkg.name,
+    repository_id: pkg.repositoryId,
+    configuration: pkg.configuration,
+    auto_update: pkg.autoUpdate,
+    poll_interval_seconds: pkg.pollIntervalSeconds,
+    configuration_errors: problems,
+    poll: { status: pollStatus },
+    created_at: pkg.createdAt.toISOString(),
+    updated_at: pkg.updatedAt.toISOString(),
+  };
+}
+
+export function presentPlugin(plugin: PluginInfo): Record<string, unknown> {
+  return {
+    id: plugin.id,
+    display_name: plugin.displayName,
+    version: plugin.version,
+    api_version: plugin.apiVersion,
+    source: plugin.source,
+    status: plugin.status,
+    last_error: plugin.lastError,
+    last_error_at: plugin.lastErrorAt?.toISOString() ?? null,
+    capabilities: { batch: plugin.capabilities.batch },
+    repository_configuration: plugin.repositoryProperties.map(presentProperty),
+    package_configuration: plugin.packageProperties.map(presentProperty),
+  };
+}
+
+export function presentRefusal(refusal: PluginRefusal): Record<string, unknown> {
+  return { location: refusal.location, message: refusal.message };
+}
+
+function presentProperty(property: ResolvedProperty): Record<string, unknown> {
+  return {
+    key: property.key,
+    display_name: property.displayName,
+    display_order: property.displayOrder,
+    default_value: property.defaultValue,
+    required: property.required,
+    secure: property.secure,
+    part_of_identity: property.partOfIdentity,
+    description: property.description,
+  };
+}
+
+export function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}

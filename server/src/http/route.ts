@@ -1,0 +1,60 @@
+import type { Request } from 'express';
+import type { Role, Actor } from '../security/roles';
+
+/** A JSON Schema (2020-12, as OpenAPI 3.1 uses it). */
+export type JsonSchema = Record<string, unknown>;
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+
+/** What a handler receives: input already checked against the route's schemas. */
+export interface RouteContext {
+  params: Record<string, string>;
+  query: Record<string, string | undefined>;
+  body: unknown;
+  /** Null only on public routes. */
+  actor: Actor | null;
+  header(name: string): string | undefined;
+  /** The raw request, for the few routes that need more (streams, raw bodies). */
+  request: Request;
+}
+
+/** What a handler answers; the app writes it as JSON. */
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: JsonSchema;
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
+}
+
+export interface QueryParameter {
+  description: string;
+  schema: JsonSchema;
+  required?: boolean;
+}
+
+/**
+ * One route, declared once: the table of these builds both the express routers and the OpenAPI
+ * document, so the two cannot drift apart.
+ */
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** Express syntax: `/api/repositories/:id`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  /** Who may call it: anyone, or this role and higher. */
+  access: 'public' | Role;
+  /** Path parameters and their schemas; a value that does not match answers 404. */
+  params?: Record<string, JsonSchema>;
+  query?: Record<string, QueryParameter>;
+  /** The JSON request body; content types other than JSON answer 415. */
+  body?: JsonSchema;
+  responses: Record<number, ResponseSpec>;
+  handler(context: RouteContext): Promise<RouteResult>;
+}

@@ -1,0 +1,59 @@
+import type { RouteDefinition } from '../route';
+import type { OpenApiDocument } from '../openapi';
+
+/** What readiness means: the database answers, migrations are done, and no shutdown has begun. */
+export interface Readiness {
+  check(): Promise<{ ready: boolean; reason: string }>;
+}
+
+const STATUS = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string' }, reason: { type: 'string' } },
+};
+
+/** Public routes: liveness, readiness, and the API's own description. */
+export function healthRoutes(readiness: Readiness, document: () => OpenApiDocument): RouteDefinition[] {
+  return [
+    {
+      method: 'get',
+      path: '/healthz',
+      operationId: 'health',
+      summary: 'Is the process up?',
+      tag: 'health',
+      access: 'public',
+      responses: { 200: { description: 'The process answers.', schema: STATUS } },
+      async handler() {
+        return { status: 200, body: { status: 'ok' } };
+      },
+    },
+    {
+      method: 'get',
+      path: '/readyz',
+      operationId: 'readiness',
+      summary: 'Can the server take work? (database reachable, migrations done, not shutting down)',
+      tag: 'health',
+      access: 'public',
+      responses: {
+        200: { description: 'Ready.', schema: STATUS },
+        503: { description: 'Not ready, with the reason.', schema: STATUS },
+      },
+      async handler() {
+        const { ready, reason } = await readiness.check();
+        return ready ? { status: 200, body: { status: 'ready' } } : { status: 503, body: { status: 'not_ready', reason } };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/openapi.json',
+      operationId: 'openApiDocument',
+      summary: 'This API, described in OpenAPI 3.1',
+      tag: 'health',
+      access: 'public',
+      responses: { 200: { description: 'The OpenAPI document.', schema: { type: 'object', required: ['openapi', 'paths'] } } },
+      async handler() {
+        return { status: 200, body: document() };
+      },
+    },
+  ];
+}

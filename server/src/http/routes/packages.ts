@@ -1,0 +1,120 @@
+import { pageRequest } from '../../db/pagination';
+import { InvalidInput } from '../../domain-errors';
+import type { ConfigurationReview } from '../../materials/configuration-review';
+import type { MaterialPackage } from '../../materials/model';
+import type { PackageInput, PackageService } from '../../materials/package-service';
+import { etagOf } from '../../materials/versions';
+import type { Actor } from '../../security/roles';
+import { presentPackage } from '../presenters';
+import type { RouteDefinition } from '../route';
+import { collection, ID_PARAM, PAGE_QUERY, ref } from '../schemas';
+
+const ETAG_HEADER = { ETag: { description: 'The configuration version; send it back as If-Match.', schema: { type: 'string' } } };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Packages: register, change, delete, check the connection. */
+export function packageRoutes(service: PackageService, review: ConfigurationReview): RouteDefinition[] {
+  const presentAll = async (packages: MaterialPackage[]) => {
+    const statuses = await service.pollStatuses(packages);
+    return packages.map((pkg) => presentPackage(pkg, review.problemsOf(pkg.id), statuses.get(pkg.id) ?? 'pending'));
+  };
+  const single = async (status: number, pkg: MaterialPackage) => ({
+    status,
+    body: (await presentAll([pkg]))[0],
+    headers: { ETag: etagOf(pkg.configVersion) },
+  });
+  const actor = (a: Actor | null) => a!;
+  return [
+    {
+      method: 'get',
+      path: '/api/packages',
+      operationId: 'listPackages',
+      summary: 'List packages, by name',
+      tag: 'packages',
+      access: 'viewer',
+      query: { ...PAGE_QUERY, repository_id: { description: 'Only the packages of this repository.', schema: { type: 'string', format: 'uuid' } } },
+      responses: { 200: { description: 'A page of packages.', schema: collection('packages', ref('Package')) } },
+      async handler({ query }) {
+        const repositoryId = query['repository_id'];
+        if (repositoryId !== undefined && !UUID.test(repositoryId)) throw InvalidInput.field('repository_id', 'repository_id must be a UUID');
+        const page = await service.list(pageRequest(query), repositoryId ? { repositoryId } : {});
+        return { status: 200, body: { packages: await presentAll(page.items), next_cursor: page.nextCursor } };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/packages',
+      operationId: 'createPackage',
+      summary: 'Register a package in a repository',
+      tag: 'packages',
+      access: 'admin',
+      body: ref('PackageInput'),
+      responses: {
+        201: { description: 'Created.', schema: ref('Package'), headers: ETAG_HEADER },
+        409: { description: 'The name is taken in this repository, or another package has the same identity.', schema: ref('Problem') },
+      },
+      async handler({ body, actor: a }) {
+        const pkg = await service.create(body as PackageInput, actor(a));
+        const result = await single(201, pkg);
+        return { ...result, headers: { ...result.headers, Location: `/api/packages/${pkg.id}` } };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/packages/:id',
+      operationId: 'getPackage',
+      summary: 'Read a package',
+      tag: 'packages',
+      access: 'viewer',
+      params: ID_PARAM,
+      responses: { 200: { description: 'The package.', schema: ref('Package'), headers: ETAG_HEADER } },
+      async handler({ params }) {
+        return single(200, await service.get(params['id']!));
+      },
+    },
+    {
+      method: 'put',
+      path: '/api/packages/:id',
+      operationId: 'updatePackage',
+      summary: 'Replace a package’s name, configuration and polling settings',
+      tag: 'packages',
+      access: 'admin',
+      params: ID_PARAM,
+      body: ref('PackageInput'),
+      responses: {
+        200: { description: 'Updated.', schema: ref('Package'), headers: ETAG_HEADER },
+        409: { description: 'Name or identity taken, or the identity of a package with history would change.', schema: ref('Problem') },
+      },
+      async handler({ params, body, header, actor: a }) {
+        return single(200, await service.update(params['id']!, body as PackageInput, header('if-match'), actor(a)));
+      },
+    },
+    {
+      method: 'delete',
+      path: '/api/packages/:id',
+      operationId: 'deletePackage',
+      summary: 'Delete a package and its revision history',
+      tag: 'packages',
+      access: 'admin',
+      params: ID_PARAM,
+      responses: { 204: { description: 'Deleted.' }, 412: { description: 'If-Match was given and is stale.', schema: ref('Problem') } },
+      async handler({ params, header, actor: a }) {
+        await service.delete(params['id']!, header('if-match'), actor(a));
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/packages/:id/check-connection',
+      operationId: 'checkPackageConnection',
+      summary: 'Check that the package can be found, and show its latest revision',
+      tag: 'packages',
+      access: 'admin',
+      params: ID_PARAM,
+      responses: { 200: { description: 'The answer; a failed check is `ok: false`.', schema: ref('ConnectionCheck') } },
+      async handler({ params }) {
+        return { status: 200, body: await service.checkConnection(params['id']!) };
+      },
+    },
+  ];
+}

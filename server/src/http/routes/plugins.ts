@@ -1,0 +1,79 @@
+import { NotFound } from '../../domain-errors';
+import type { PluginHost } from '../../plugins/plugin-host';
+import type { PluginInfo } from '../../plugins/plugin-info';
+import type { AuditLog } from '../../security/audit-log';
+import { presentPlugin, presentRefusal } from '../presenters';
+import type { RouteDefinition } from '../route';
+import { ref } from '../schemas';
+
+/** What these routes need of the plugin host. */
+export type PluginAdministration = Pick<PluginHost, 'plugins' | 'plugin' | 'refused' | 'restart'>;
+
+const PLUGIN_ID = { id: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' } };
+
+/** Loaded plugins, their health and their configuration schemas. */
+export function pluginRoutes(host: PluginAdministration, audit: AuditLog): RouteDefinition[] {
+  const find = (id: string): PluginInfo => {
+    const plugin = host.plugin(id);
+    if (!plugin) throw new NotFound(`no plugin '${id}' is loaded`);
+    return plugin;
+  };
+  return [
+    {
+      method: 'get',
+      path: '/api/plugins',
+      operationId: 'listPlugins',
+      summary: 'List loaded plugins, and plugin packages that were refused',
+      tag: 'plugins',
+      access: 'viewer',
+      responses: {
+        200: {
+          description: 'Every loaded plugin (there are few: no paging), and every refused plugin package with the reason.',
+          schema: {
+            type: 'object',
+            required: ['plugins', 'refused', 'next_cursor'],
+            properties: {
+              plugins: { type: 'array', items: ref('Plugin') },
+              refused: { type: 'array', items: ref('PluginRefusal') },
+              next_cursor: { type: 'null' },
+            },
+            additionalProperties: false,
+          },
+        },
+      },
+      async handler() {
+        const plugins = [...host.plugins()].sort((a, b) => a.id.localeCompare(b.id));
+        return { status: 200, body: { plugins: plugins.map(presentPlugin), refused: host.refused().map(presentRefusal), next_cursor: null } };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/plugins/:id',
+      operationId: 'getPlugin',
+      summary: 'Read a plugin: health, capabilities, configuration schemas',
+      tag: 'plugins',
+      access: 'viewer',
+      params: PLUGIN_ID,
+      responses: { 200: { description: 'The plugin.', schema: ref('Plugin') } },
+      async handler({ params }) {
+        return { status: 200, body: presentPlugin(find(params['id']!)) };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/plugins/:id/restart',
+      operationId: 'restartPlugin',
+      summary: 'Start a plugin’s workers afresh (brings a failed plugin back)',
+      tag: 'plugins',
+      access: 'admin',
+      params: PLUGIN_ID,
+      responses: { 200: { description: 'The plugin after the restart.', schema: ref('Plugin') } },
+      async handler({ params, actor }) {
+        find(params['id']!);
+        const plugin = await host.restart(params['id']!);
+        await audit.record({ actor: actor!.name, action: 'plugin.restart', resourceType: 'plugin', resourceId: plugin.id });
+        return { status: 200, body: presentPlugin(plugin) };
+      },
+    },
+  ];
+}

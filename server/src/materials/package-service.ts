@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/database';
+import type { Page, PageRequest } from '../db/pagination';
+import { Conflict, InvalidInput, NotFound, type FieldErrors } from '../domain-errors';
+import type { AuditLog } from '../security/audit-log';
+import type { Actor } from '../security/roles';
+import type { ConfigurationCodec, ConfigurationEntryInput, PreparedConfiguration } from './configuration-codec';
+import type { ConfigurationReview } from './configuration-review';
+import { packageFingerprint } from './fingerprint';
+import type { MaterialPackage, PackageRepository } from './model';
+import type { PackageStore } from './package-store';
+import { connectionCheck, nameErrors, pluginValidation, requirePlugin, throwIfInvalid, type ConnectionCheck, type PluginCalls } from './plugin-calls';
+import type { RepositoryService } from './repository-service';
+import type { RepositoryStore } from './repository-store';
+
+/** Where a package stands with polling. */
+export type PollStatus = 'pending' | 'ok' | 'failing' | 'disabled' | 'plugin_missing';
+import { checkVersion } from './versions';
+
+export interface PackageInput {
+  name: string;
+  repository_id: string;
+  configuration: ConfigurationEntryInput[];
+  auto_update?: boolean;
+  poll_interval_seconds?: number;
+}
+
+export interface PackageRules {
+  minPollIntervalSeconds: number;
+}
+
+const DEFAULT_POLL_INTERVAL_SECONDS = 60;
+const MAX_POLL_INTERVAL_SECONDS = 7 * 24 * 3600;
+
+/** Registering, changing and checking packages. */
+export class PackageService {
+  constructor(
+    private readonly db: Database,
+    private readonly packages: PackageStore,
+    private readonly repositories: RepositoryService,
+    private readonly repositoryStore: RepositoryStore,
+    private readonly plugins: PluginCalls,
+    private readonly codec: ConfigurationCodec,
+    private readonly review: ConfigurationReview,
+    private readonly audit: AuditLog,
+    private readonly rules: PackageRules,
+  ) {}
+
+  list(page: PageRequest, filter: { repositoryId?: string }): Promise<Page<MaterialPackage>> {
+    return this.packages.list(page, filter);
+  }
+
+  async get(id: string): Promise<MaterialPackage> {
+    const pkg = await this.packages.get(id);
+    if (!pkg) throw new NotFound(`no package with id ${id}`);
+    return pkg;
+  }
+
+  async create(input: PackageInput, actor: Actor): Promise<MaterialPackage> {
+    throwIfInvalid(nameErrors(input.name), this.pollErrors(input));
+    const repository = await this.repositoryFor(input.repository_id);
+    const id = randomUUID();
+    const { prepared, fingerprint } = await this.validated(repository, id, input, null);
+    await this.refuseDuplicateIdentity(fingerprint, null);
+    const pkg = await this.db.knex.transaction(async (trx) => {
+      const created = await this.packages.insert(trx, {
+        id,
+        repositoryId: repository.id,
+        name: input.name,
+        configuration: prepared.stored,
+        fingerprint,
+        autoUpdate: input.auto_update ?? true,
+        pollIntervalSeconds: input.poll_interval_seconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
+      });
+      await this.audit.record({ actor: actor.name, action: 'package.create', resourceType: 'package', resourceId: id, details: { name: input.name, repository_id: repository.id } }, trx);
+      return created;
+    });
+    this.review.record(id, {});
+    return pkg;
+  }
+
+  async update(id: string, input: PackageInput, ifMatch: string | undefined, actor: Actor): Promise<MaterialPackage> {
+    const current = await this.get(id);
+    checkVersion(current.configVersion, ifMatch);
+    throwIfInvalid(nameErrors(input.name), this.pollErrors(input));
+    if (input.repository_id !== current.repositoryId) {
+      throwIfInvalid({ repository_id: ['repository_id cannot change: create the package in the other repository instead'] });
+    }
+    const repository = await this.repositories.find(current.repositoryId);
+    const { prepared, fingerprint } = await this.validated(repository, id, input, current.configuration);
+    await this.refuseDuplicateIdentity(fingerprint, id);
+    const pkg = await this.db.knex.transaction(async (trx) => {
+      const locked = await this.packages.get(id, trx, true);
+      if (!locked) throw new NotFound(`no package with id ${id}`);
+      checkVersion(locked.configVersion, ifMatch);
+      if (fingerprint !== locked.fingerprint && (await this.packages.hasHistory(id, trx))) {
+        throw new Conflict(`this change alters the identity of package '${locked.name}', which has revision history; create a new package instead`);
+      }
+      const updated = await this.packages.update(trx, id, {
+        name: input.name,
+        configuration: prepared.stored,
+        fingerprint,
+        autoUpdate: input.auto_update ?? true,
+        pollIntervalSeconds: input.poll_interval_seconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
+      });
+      await this.audit.record({ actor: actor.name, action: 'package.update', resourceType: 'package', resourceId: id, details: { name: input.name, keys: input.configuration.map((e) => e.key) } }, trx);
+      return updated;
+    });
+    this.review.record(id, {});
+    return pkg;
+  }
+
+  async delete(id: string, ifMatch: string | undefined, actor: Actor): Promise<void> {
+    await this.db.knex.transaction(async (trx) => {
+      const current = await this.packages.get(id, trx, true);
+      if (!current) throw new NotFound(`no package with id ${id}`);
+      if (ifMatch !== undefined) checkVersion(current.configVersion, ifMatch);
+      await this.packages.delete(trx, id);
+      await this.audit.record({ actor: actor.name, action: 'package.delete', resourceType: 'package', resourceId: id, details: { name: current.name } }, trx);
+    });
+    this.review.forget(id);
+  }
+
+  /** The poll status of each package: a package whose plugin is not loaded cannot be polled. */
+  async pollStatuses(packages: MaterialPackage[]): Promise<Map<string, PollStatus>> {
+    const pluginIds = await this.repositoryStore.pluginIdsOf(packages.map((p) => p.repositoryId));
+    const statuses = new Map<string, PollStatus>();
+    for (const pkg of packages) {
+      const pluginId = pluginIds.get(pkg.repositoryId);
+      if (!pluginId || !this.plugins.plugin(pluginId)) statuses.set(pkg.id, 'plugin_missing');
+      else statuses.set(pkg.id, pkg.autoUpdate ? 'pending' : 'disabled');
+    }
+    return statuses;
+  }
+
+  async checkConnection(id: string): Promise<ConnectionCheck> {
+    const pkg = await this.get(id);
+    const repository = await this.repositories.find(pkg.repositoryId);
+    const plugin = requirePlugin(this.plugins, repository.pluginId);
+    const repoPlain = this.repositories.plainConfiguration(repository);
+    const pkgPlain = this.codec.plain(plugin.packageProperties, pkg.configuration, { resourceType: 'package', resourceId: id });
+    return connectionCheck(() => this.plugins.checkPackageConnection(plugin.id, repository.id, repoPlain, pkgPlain));
+  }
+
+  private async validated(
+    repository: PackageRepository,
+    id: string,
+    input: PackageInput,
+    previous: MaterialPackage['configuration'] | null,
+  ): Promise<{ prepared: PreparedConfiguration; fingerprint: string }> {
+    const plugin = requirePlugin(this.plugins, repository.pluginId, 'repository_id');
+    const prepared = this.codec.prepare(plugin.packageProperties, input.configuration, { resourceType: 'package', resourceId: id }, previous);
+    throwIfInvalid(prepared.errors);
+    const repoPlain = this.repositories.plainConfiguration(repository);
+    throwIfInvalid(await pluginValidation(() => this.plugins.validatePackage(plugin.id, repoPlain, prepared.plain)));
+    const fingerprint = packageFingerprint(
+      plugin.id,
+      { properties: plugin.repositoryProperties, values: repoPlain },
+      { properties: plugin.packageProperties, values: prepared.plain },
+    );
+    return { prepared, fingerprint };
+  }
+
+  private async refuseDuplicateIdentity(fingerprint: string, self: string | null): Promise<void> {
+    const existing = await this.packages.withFingerprint(fingerprint);
+    if (!existing || existing.id === self) return;
+    const repository = await this.repositories.find(existing.repositoryId);
+    throw new Conflict(`package '${existing.name}' (id ${existing.id}) in repository '${repository.name}' already has this identity`);
+  }
+
+  private async repositoryFor(repositoryId: string): Promise<PackageRepository> {
+    try {
+      return await this.repositories.find(repositoryId);
+    } catch (error) {
+      if (error instanceof NotFound) throw InvalidInput.field('repository_id', `no repository with id ${repositoryId}`);
+      throw error;
+    }
+  }
+
+  private pollErrors(input: PackageInput): FieldErrors {
+    const interval = input.poll_interval_seconds;
+    if (interval === undefined) return {};
+    const min = this.rules.minPollIntervalSeconds;
+    if (Number.isInteger(interval) && interval >= min && interval <= MAX_POLL_INTERVAL_SECONDS) return {};
+    return { poll_interval_seconds: [`poll_interval_seconds must be a whole number from ${min} (the server's minimum) to ${MAX_POLL_INTERVAL_SECONDS}`] };
+  }
+}

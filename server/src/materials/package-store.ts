@@ -1,0 +1,127 @@
+import type { Knex } from 'knex';
+import type { Database } from '../db/database';
+import { keysetPage, type Page, type PageRequest } from '../db/pagination';
+import { TABLES, UNIQUE_VIOLATION, violatedConstraint, type DbPackageRow } from '../db/tables';
+import { Conflict } from '../domain-errors';
+import type { MaterialPackage } from './model';
+
+type Queryable = Knex | Knex.Transaction;
+type NewPackage = Pick<MaterialPackage, 'id' | 'repositoryId' | 'name' | 'configuration' | 'fingerprint' | 'autoUpdate' | 'pollIntervalSeconds'>;
+type PackageChanges = Pick<MaterialPackage, 'name' | 'configuration' | 'fingerprint' | 'autoUpdate' | 'pollIntervalSeconds'>;
+
+/** The packages table. */
+export class PackageStore {
+  constructor(private readonly db: Database) {}
+
+  async list(page: PageRequest, filter: { repositoryId?: string }): Promise<Page<MaterialPackage>> {
+    const query = this.db.knex(TABLES.packages).select('*');
+    if (filter.repositoryId) query.where({ repository_id: filter.repositoryId });
+    const result = await keysetPage<DbPackageRow & Record<string, unknown>>(
+      query,
+      { expression: 'lower(name)', idColumn: 'id', direction: 'asc', valueOf: (row) => String(row['name']).toLowerCase() },
+      page,
+    );
+    return { items: result.items.map(toPackage), nextCursor: result.nextCursor };
+  }
+
+  async all(): Promise<MaterialPackage[]> {
+    const rows = (await this.db.knex(TABLES.packages).select('*').orderBy('id')) as DbPackageRow[];
+    return rows.map(toPackage);
+  }
+
+  async get(id: string, trx: Queryable = this.db.knex, forUpdate = false): Promise<MaterialPackage | null> {
+    const query = trx(TABLES.packages).where({ id }).first();
+    if (forUpdate) query.forUpdate();
+    const row = (await query) as DbPackageRow | undefined;
+    return row ? toPackage(row) : null;
+  }
+
+  async ofRepository(repositoryId: string, trx: Queryable = this.db.knex): Promise<MaterialPackage[]> {
+    const rows = (await trx(TABLES.packages).where({ repository_id: repositoryId }).orderBy('id')) as DbPackageRow[];
+    return rows.map(toPackage);
+  }
+
+  /** The package that already has this fingerprint, if any. */
+  async withFingerprint(fingerprint: string, trx: Queryable = this.db.knex): Promise<MaterialPackage | null> {
+    const row = (await trx(TABLES.packages).where({ fingerprint }).first()) as DbPackageRow | undefined;
+    return row ? toPackage(row) : null;
+  }
+
+  async hasHistory(packageId: string, trx: Queryable = this.db.knex): Promise<boolean> {
+    return (await trx(TABLES.revisions).where({ package_id: packageId }).first('id')) !== undefined;
+  }
+
+  async insert(trx: Queryable, pkg: NewPackage): Promise<MaterialPackage> {
+    return this.unique(pkg, async () => {
+      const [row] = (await trx(TABLES.packages)
+        .insert({
+          id: pkg.id,
+          repository_id: pkg.repositoryId,
+          name: pkg.name,
+          configuration: JSON.stringify(pkg.configuration),
+          fingerprint: pkg.fingerprint,
+          auto_update: pkg.autoUpdate,
+          poll_interval_seconds: pkg.pollIntervalSeconds,
+        })
+        .returning('*')) as DbPackageRow[];
+      return toPackage(row!);
+    });
+  }
+
+  async update(trx: Queryable, id: string, changes: PackageChanges): Promise<MaterialPackage> {
+    return this.unique(changes, async () => {
+      const [row] = (await trx(TABLES.packages)
+        .where({ id })
+        .update({
+          name: changes.name,
+          configuration: JSON.stringify(changes.configuration),
+          fingerprint: changes.fingerprint,
+          auto_update: changes.autoUpdate,
+          poll_interval_seconds: changes.pollIntervalSeconds,
+          config_version: trx.raw('config_version + 1'),
+          updated_at: trx.fn.now(),
+        })
+        .returning('*')) as DbPackageRow[];
+      return toPackage(row!);
+    });
+  }
+
+  /** A new fingerprint after the repository's identity changed; the configuration version moves too. */
+  async updateFingerprint(trx: Queryable, id: string, fingerprint: string): Promise<void> {
+    await this.unique({ name: id, fingerprint }, () =>
+      trx(TABLES.packages).where({ id }).update({ fingerprint, config_version: trx.raw('config_version + 1'), updated_at: trx.fn.now() }),
+    );
+  }
+
+  async delete(trx: Queryable, id: string): Promise<void> {
+    await trx(TABLES.packages).where({ id }).delete();
+  }
+
+  private async unique<T>(pkg: { name: string; fingerprint: string }, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const constraint = violatedConstraint(error, UNIQUE_VIOLATION);
+      if (constraint === 'packages_repository_name_unique') {
+        throw new Conflict(`this repository already has a package named '${pkg.name}' (names are unique regardless of case)`);
+      }
+      if (constraint === 'packages_fingerprint_unique') throw new Conflict('another package has the same identity');
+      throw error;
+    }
+  }
+}
+
+function toPackage(row: DbPackageRow): MaterialPackage {
+  return {
+    id: row.id,
+    repositoryId: row.repository_id,
+    name: row.name,
+    configuration: row.configuration,
+    fingerprint: row.fingerprint,
+    autoUpdate: row.auto_update,
+    pollIntervalSeconds: row.poll_interval_seconds,
+    configVersion: row.config_version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,69 @@
+import type { ValidationError } from '@baton/plugin-api';
+import { PluginCallError } from '../plugins/plugin-call-error';
+import type { PluginHost } from '../plugins/plugin-host';
+import type { PluginInfo } from '../plugins/plugin-info';
+import type { WireRevision } from '../plugins/protocol';
+import { addFieldError, InvalidInput, Unavailable, type FieldErrors } from '../domain-errors';
+
+/** What materials need of the plugin host. */
+export type PluginCalls = Pick<
+  PluginHost,
+  'plugin' | 'plugins' | 'validateRepository' | 'validatePackage' | 'checkRepositoryConnection' | 'checkPackageConnection'
+>;
+
+/** A connection check's answer; a failed connection is an answer, not an error. */
+export interface ConnectionCheck {
+  ok: boolean;
+  messages: string[];
+  revision?: WireRevision | null;
+}
+
+/** The loaded plugin, or a validation error on `field` that names the loaded ones. */
+export function requirePlugin(plugins: PluginCalls, pluginId: string, field = 'plugin_id'): PluginInfo {
+  const plugin = plugins.plugin(pluginId);
+  if (plugin) return plugin;
+  const loaded = plugins.plugins().map((p) => p.id);
+  throw InvalidInput.field(field, `no plugin '${pluginId}' is loaded (loaded: ${loaded.join(', ') || 'none'})`);
+}
+
+/** Runs a plugin's validation: its messages become field errors under `configuration`; an unreachable plugin is a 503. */
+export async function pluginValidation(work: () => Promise<{ errors: ValidationError[] }>): Promise<FieldErrors> {
+  let problems: ValidationError[];
+  try {
+    problems = (await work()).errors;
+  } catch (error) {
+    if (error instanceof PluginCallError) throw new Unavailable(`the plugin could not validate the configuration: ${error.message}`, 30);
+    throw error;
+  }
+  const errors: FieldErrors = {};
+  for (const problem of problems) addFieldError(errors, problem.key ? `configuration.${problem.key}` : 'configuration', problem.message);
+  return errors;
+}
+
+/** Runs a connection check; a plugin failure becomes `ok: false` with its message. */
+export async function connectionCheck(work: () => Promise<ConnectionCheck>): Promise<ConnectionCheck> {
+  try {
+    const result = await work();
+    return { ok: result.ok, messages: result.messages, ...(result.revision !== undefined ? { revision: result.revision } : {}) };
+  } catch (error) {
+    if (!(error instanceof PluginCallError)) throw error;
+    return { ok: false, messages: [`${error.wire.kind === 'bug' ? 'The plugin failed' : 'Check failed'}: ${error.message}`] };
+  }
+}
+
+/** Merges field error maps; throws `InvalidInput` when any has an entry. */
+export function throwIfInvalid(...maps: FieldErrors[]): void {
+  const merged: FieldErrors = {};
+  for (const map of maps) {
+    for (const [path, messages] of Object.entries(map)) {
+      for (const message of messages) if (!merged[path]?.includes(message)) addFieldError(merged, path, message);
+    }
+  }
+  if (Object.keys(merged).length > 0) throw new InvalidInput(merged);
+}
+
+/** Names: letters, digits, `.`, `_`, `-`, 1 to 255 characters. */
+export function nameErrors(name: unknown, field = 'name'): FieldErrors {
+  if (typeof name === 'string' && /^[A-Za-z0-9._-]{1,255}$/.test(name)) return {};
+  return { [field]: ['name must be 1 to 255 letters, digits, dots, underscores or dashes'] };
+}

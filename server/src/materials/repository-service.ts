@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/database';
+import type { Page, PageRequest } from '../db/pagination';
+import { Conflict, NotFound } from '../domain-errors';
+import type { AuditLog } from '../security/audit-log';
+import type { Actor } from '../security/roles';
+import type { ConfigurationCodec, ConfigurationEntryInput } from './configuration-codec';
+import type { ConfigurationReview } from './configuration-review';
+import { packageFingerprint } from './fingerprint';
+import type { MaterialPackage, PackageReference, PackageRepository } from './model';
+import type { PackageStore } from './package-store';
+import { connectionCheck, nameErrors, pluginValidation, requirePlugin, throwIfInvalid, type ConnectionCheck, type PluginCalls } from './plugin-calls';
+import type { RepositoryStore } from './repository-store';
+import { checkVersion } from './versions';
+
+export interface RepositoryInput {
+  name: string;
+  plugin_id: string;
+  configuration: ConfigurationEntryInput[];
+}
+
+export interface RepositoryView {
+  repository: PackageRepository;
+  packages: PackageReference[];
+}
+
+/** Registering, changing and checking package repositories. */
+export class RepositoryService {
+  constructor(
+    private readonly db: Database,
+    private readonly repositories: RepositoryStore,
+    private readonly packages: PackageStore,
+    private readonly plugins: PluginCalls,
+    private readonly codec: ConfigurationCodec,
+    private readonly review: ConfigurationReview,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async list(page: PageRequest): Promise<Page<RepositoryView>> {
+    const result = await this.repositories.list(page);
+    const packages = await this.repositories.packagesOf(result.items.map((r) => r.id));
+    return { items: result.items.map((repository) => ({ repository, packages: packages.get(repository.id) ?? [] })), nextCursor: result.nextCursor };
+  }
+
+  async get(id: string): Promise<RepositoryView> {
+    const repository = await this.find(id);
+    const packages = await this.repositories.packagesOf([id]);
+    return { repository, packages: packages.get(id) ?? [] };
+  }
+
+  async create(input: RepositoryInput, actor: Actor): Promise<RepositoryView> {
+    throwIfInvalid(nameErrors(input.name));
+    const plugin = requirePlugin(this.plugins, input.plugin_id);
+    const id = randomUUID();
+    const prepared = this.codec.prepare(plugin.repositoryProperties, input.configuration, { resourceType: 'repository', resourceId: id }, null);
+    throwIfInvalid(prepared.errors);
+    throwIfInvalid(await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain)));
+    const repository = await this.db.knex.transaction(async (trx) => {
+      const created = await this.repositories.insert(trx, { id, name: input.name, pluginId: plugin.id, configuration: prepared.stored });
+      await this.audit.record({ actor: actor.name, action: 'repository.create', resourceType: 'repository', resourceId: id, details: { name: input.name, plugin_id: plugin.id } }, trx);
+      return created;
+    });
+    this.review.record(id, {});
+    return { repository, packages: [] };
+  }
+
+  async update(id: string, input: RepositoryInput, ifMatch: string | undefined, actor: Actor): Promise<RepositoryView> {
+    const current = await this.find(id);
+    checkVersion(current.configVersion, ifMatch);
+    throwIfInvalid(nameErrors(input.name));
+    if (input.plugin_id !== current.pluginId) throwIfInvalid({ plugin_id: [`plugin_id cannot change (this repository uses '${current.pluginId}')`] });
+    const plugin = requirePlugin(this.plugins, current.pluginId);
+    const owner = { resourceType: 'repository', resourceId: id } as const;
+    const prepared = this.codec.prepare(plugin.repositoryProperties, input.configuration, owner, current.configuration);
+    throwIfInvalid(prepared.errors);
+    throwIfInvalid(await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain)));
+    const repository = await this.db.knex.transaction(async (trx) => {
+      const locked = await this.repositories.get(id, trx, true);
+      if (!locked) throw new NotFound(`no repository with id ${id}`);
+      checkVersion(locked.configVersion, ifMatch);
+      const packages = await this.packages.ofRepository(id, trx);
+      const fingerprints = packages.map((pkg) => ({ pkg, fingerprint: this.fingerprintWith(plugin.id, prepared.plain, pkg) }));
+      for (const { pkg, fingerprint } of fingerprints) {
+        if (fingerprint !== pkg.fingerprint && (await this.packages.hasHistory(pkg.id, trx))) {
+          throw new Conflict(`this change alters the identity of package '${pkg.name}', which has revision history; create a new repository instead`);
+        }
+      }
+      const updated = await this.repositories.update(trx, id, { name: input.name, configuration: prepared.stored });
+      for (const { pkg, fingerprint } of fingerprints) {
+        if (fingerprint !== pkg.fingerprint) await this.packages.updateFingerprint(trx, pkg.id, fingerprint);
+      }
+      await this.audit.record({ actor: actor.name, action: 'repository.update', resourceType: 'repository', resourceId: id, details: { name: input.name, keys: input.configuration.map((e) => e.key) } }, trx);
+      return updated;
+    });
+    this.review.record(id, {});
+    return this.withPackages(repository);
+  }
+
+  async delete(id: string, ifMatch: string | undefined, actor: Actor): Promise<void> {
+    await this.db.knex.transaction(async (trx) => {
+      const current = await this.repositories.get(id, trx, true);
+      if (!current) throw new NotFound(`no repository with id ${id}`);
+      if (ifMatch !== undefined) checkVersion(current.configVersion, ifMatch);
+      const packages = await this.packages.ofRepository(id, trx);
+      if (packages.length > 0) {
+        throw new Conflict(`repository '${current.name}' still has ${packages.length} package(s) (${packages.map((p) => p.name).join(', ')}): delete them first`);
+      }
+      await this.repositories.delete(trx, id);
+      await this.audit.record({ actor: actor.name, action: 'repository.delete', resourceType: 'repository', resourceId: id, details: { name: current.name } }, trx);
+    });
+    this.review.forget(id);
+  }
+
+  async checkConnection(id: string): Promise<ConnectionCheck> {
+    const repository = await this.find(id);
+    const plugin = requirePlugin(this.plugins, repository.pluginId);
+    const plain = this.codec.plain(plugin.repositoryProperties, repository.configuration, { resourceType: 'repository', resourceId: id });
+    return connectionCheck(() => this.plugins.checkRepositoryConnection(plugin.id, id, plain));
+  }
+
+  /** Checks a configuration before it is saved; an invalid one is refused like on create. */
+  async checkUnsaved(input: Omit<RepositoryInput, 'name'>): Promise<ConnectionCheck> {
+    const plugin = requirePlugin(this.plugins, input.plugin_id);
+    const prepared = this.codec.prepare(plugin.repositoryProperties, input.configuration, { resourceType: 'repository', resourceId: randomUUID() }, null);
+    throwIfInvalid(prepared.errors);
+    throwIfInvalid(await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain)));
+    return connectionCheck(() => this.plugins.checkRepositoryConnection(plugin.id, null, prepared.plain));
+  }
+
+  /** A repository's plain configuration, for calls about its packages. */
+  plainConfiguration(repository: PackageRepository): Record<string, string> {
+    const plugin = requirePlugin(this.plugins, repository.pluginId);
+    return this.codec.plain(plugin.repositoryProperties, repository.configuration, { resourceType: 'repository', resourceId: repository.id });
+  }
+
+  async find(id: string): Promise<PackageRepository> {
+    const repository = await this.repositories.get(id);
+    if (!repository) throw new NotFound(`no repository with id ${id}`);
+    return repository;
+  }
+
+  private fingerprintWith(pluginId: string, repositoryValues: Record<string, string>, pkg: MaterialPackage): string {
+    const plugin = requirePlugin(this.plugins, pluginId);
+    const pkgValues = this.codec.plain(plugin.packageProperties, pkg.configuration, { resourceType: 'package', resourceId: pkg.id });
+    return packageFingerprint(
+      pluginId,
+      { properties: plugin.repositoryProperties, values: repositoryValues },
+      { properties: plugin.packageProperties, values: pkgValues },
+    );
+  }
+
+  private async withPackages(repository: PackageRepository): Promise<RepositoryView> {
+    const packages = await this.repositories.packagesOf([repository.id]);
+    return { repository, packages: packages.get(repository.id) ?? [] };
+  }
+}

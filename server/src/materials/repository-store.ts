@@ -1,0 +1,104 @@
+import type { Knex } from 'knex';
+import type { Database } from '../db/database';
+import { keysetPage, type Page, type PageRequest } from '../db/pagination';
+import { TABLES, UNIQUE_VIOLATION, violatedConstraint, type DbPackageRepositoryRow } from '../db/tables';
+import { Conflict } from '../domain-errors';
+import type { PackageReference, PackageRepository } from './model';
+
+type Queryable = Knex | Knex.Transaction;
+
+/** The package_repositories table. */
+export class RepositoryStore {
+  constructor(private readonly db: Database) {}
+
+  async list(page: PageRequest): Promise<Page<PackageRepository>> {
+    const result = await keysetPage<DbPackageRepositoryRow & Record<string, unknown>>(
+      this.db.knex(TABLES.repositories).select('*'),
+      { expression: 'lower(name)', idColumn: 'id', direction: 'asc', valueOf: (row) => String(row['name']).toLowerCase() },
+      page,
+    );
+    return { items: result.items.map(toRepository), nextCursor: result.nextCursor };
+  }
+
+  async all(): Promise<PackageRepository[]> {
+    const rows = (await this.db.knex(TABLES.repositories).select('*').orderBy('id')) as DbPackageRepositoryRow[];
+    return rows.map(toRepository);
+  }
+
+  async get(id: string, trx: Queryable = this.db.knex, forUpdate = false): Promise<PackageRepository | null> {
+    const query = trx(TABLES.repositories).where({ id }).first();
+    if (forUpdate) query.forUpdate();
+    const row = (await query) as DbPackageRepositoryRow | undefined;
+    return row ? toRepository(row) : null;
+  }
+
+  async insert(trx: Queryable, repository: Pick<PackageRepository, 'id' | 'name' | 'pluginId' | 'configuration'>): Promise<PackageRepository> {
+    return this.uniqueName(repository.name, async () => {
+      const [row] = (await trx(TABLES.repositories)
+        .insert({ id: repository.id, name: repository.name, plugin_id: repository.pluginId, configuration: JSON.stringify(repository.configuration) })
+        .returning('*')) as DbPackageRepositoryRow[];
+      return toRepository(row!);
+    });
+  }
+
+  async update(trx: Queryable, id: string, changes: Pick<PackageRepository, 'name' | 'configuration'>): Promise<PackageRepository> {
+    return this.uniqueName(changes.name, async () => {
+      const [row] = (await trx(TABLES.repositories)
+        .where({ id })
+        .update({
+          name: changes.name,
+          configuration: JSON.stringify(changes.configuration),
+          config_version: trx.raw('config_version + 1'),
+          updated_at: trx.fn.now(),
+        })
+        .returning('*')) as DbPackageRepositoryRow[];
+      return toRepository(row!);
+    });
+  }
+
+  async delete(trx: Queryable, id: string): Promise<void> {
+    await trx(TABLES.repositories).where({ id }).delete();
+  }
+
+  /** The packages of each repository, by name. */
+  async packagesOf(repositoryIds: string[], trx: Queryable = this.db.knex): Promise<Map<string, PackageReference[]>> {
+    const result = new Map<string, PackageReference[]>(repositoryIds.map((id) => [id, []]));
+    if (repositoryIds.length === 0) return result;
+    const rows = (await trx(TABLES.packages)
+      .whereIn('repository_id', repositoryIds)
+      .select('id', 'name', 'repository_id')
+      .orderByRaw('lower(name), id')) as { id: string; name: string; repository_id: string }[];
+    for (const row of rows) result.get(row.repository_id)?.push({ id: row.id, name: row.name });
+    return result;
+  }
+
+  /** The plugin id of each repository. */
+  async pluginIdsOf(repositoryIds: string[]): Promise<Map<string, string>> {
+    if (repositoryIds.length === 0) return new Map();
+    const rows = (await this.db.knex(TABLES.repositories).whereIn('id', [...new Set(repositoryIds)]).select('id', 'plugin_id')) as { id: string; plugin_id: string }[];
+    return new Map(rows.map((row) => [row.id, row.plugin_id]));
+  }
+
+  private async uniqueName<T>(name: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (violatedConstraint(error, UNIQUE_VIOLATION) === 'package_repositories_name_unique') {
+        throw new Conflict(`a repository named '${name}' already exists (names are unique regardless of case)`);
+      }
+      throw error;
+    }
+  }
+}
+
+function toRepository(row: DbPackageRepositoryRow): PackageRepository {
+  return {
+    id: row.id,
+    name: row.name,
+    pluginId: row.plugin_id,
+    configuration: row.configuration,
+    configVersion: row.config_version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
