@@ -13,8 +13,15 @@ export const DATABASE_KINDS: DatabaseKind[] = process.env['TEST_DATABASE_URL'] ?
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations', 'dist');
-/** Made and migrated once by the global setup; each test copies it. */
-export const TEMPLATE_DATA_DIR = path.join(PROJECT_ROOT, '.test-tmp', 'template-data');
+/** The variable through which the global setup tells test files where its template is. */
+export const TEMPLATE_DIR_VARIABLE = 'BATON_TEST_TEMPLATE_DATA_DIR';
+
+/** The migrated embedded database that the global setup made for this jest run. */
+function templateDataDir(): string {
+  const dir = process.env[TEMPLATE_DIR_VARIABLE];
+  if (!dir || !fs.existsSync(dir)) throw new Error(`no template database (${TEMPLATE_DIR_VARIABLE}); run the tests through jest's global setup`);
+  return dir;
+}
 
 /** A fresh database of one kind for one test file, and how to reach it from another process. */
 export interface TestDatabase {
@@ -32,7 +39,7 @@ export interface TestDatabase {
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-test-'));
   if (kind === 'embedded') {
-    fs.cpSync(TEMPLATE_DATA_DIR, dataDir, { recursive: true });
+    fs.cpSync(templateDataDir(), dataDir, { recursive: true });
     return {
       kind,
       dataDir,

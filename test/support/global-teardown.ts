@@ -1,6 +1,7 @@
 import fs from 'node:fs';
-import { TEMPLATE_DATA_DIR } from './databases';
+import { TEMPLATE_DIR_VARIABLE } from './databases';
 
 export default async function globalTeardown(): Promise<void> {
-  fs.rmSync(TEMPLATE_DATA_DIR, { recursive: true, force: true });
+  const dir = process.env[TEMPLATE_DIR_VARIABLE];
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }

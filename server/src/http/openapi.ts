@@ -63,6 +63,10 @@ function operationOf(route: RouteDefinition): Operation {
 function responsesOf(route: RouteDefinition): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
   for (const [status, spec] of Object.entries(route.responses)) {
+    if (Number(status) >= 400 && spec.schema?.['$ref'] === '#/components/schemas/Problem') {
+      responses[status] = { ...PROBLEM, description: spec.description };
+      continue;
+    }
     responses[status] = {
       description: spec.description,
       ...(spec.headers ? { headers: spec.headers } : {}),

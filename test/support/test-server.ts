@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { BatonServer } from '../../server/src/baton-server';
+import { loadSettings } from '../../server/src/config/settings';
+import { createLogger } from '../../server/src/logger';
+import { ApiClient } from './api-client';
+import { createTestDatabase, PROJECT_ROOT, type DatabaseKind, type TestDatabase } from './databases';
+
+export const TEST_PLUGINS_DIR = path.join(PROJECT_ROOT, 'test', 'plugins');
+
+/** A plugins folder holding just the named test plugins (as links), for BATON_PLUGINS_DIR. */
+export function pluginsFolder(...names: string[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-plugins-'));
+  for (const name of names) fs.symlinkSync(path.join(TEST_PLUGINS_DIR, name), path.join(dir, name), 'dir');
+  return dir;
+}
+
+export interface TestServer {
+  server: BatonServer;
+  url: string;
+  adminToken: string;
+  /** A client holding the admin token. */
+  api: ApiClient;
+  database: TestDatabase;
+  env: Record<string, string>;
+  /** Stops the server, keeping the database (to start again on it). */
+  stop(): Promise<void>;
+  /** Stops the server and removes its database. */
+  destroy(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** Test plugins to load from BATON_PLUGINS_DIR (default: json-file). */
+  plugins?: string[];
+  env?: Record<string, string>;
+  /** Start on an existing database instead of a new one. */
+  database?: TestDatabase;
+}
+
+/** Starts Baton in this process on a fresh database of the given kind, on a free loopback port. */
+export async function startTestServer(kind: DatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
+  const database = options.database ?? (await createTestDatabase(kind));
+  const adminToken = keptBeside(database, 'test-admin-token', () => `test-admin-${randomBytes(16).toString('hex')}`);
+  const env: Record<string, string> = {
+    BATON_DATA_DIR: database.dataDir,
+    BATON_PORT: '0',
+    BATON_ADMIN_TOKEN: adminToken,
+    BATON_PLUGINS_DIR: pluginsFolder(...(options.plugins ?? ['json-file'])),
+    BATON_PLUGIN_CALL_TIMEOUT_SECONDS: '10',
+    BATON_SHUTDOWN_GRACE_SECONDS: '2',
+    ...(database.databaseUrl
+      ? { DATABASE_URL: database.databaseUrl, BATON_SECRET_KEY: keptBeside(database, 'test-secret-key', () => randomBytes(32).toString('base64')) }
+      : {}),
+    ...(options.env ?? {}),
+  };
+  const settings = loadSettings(env);
+  const server = await BatonServer.start(settings, createLogger(process.env['BATON_TEST_LOG'] ?? 'silent'));
+  const api = await ApiClient.connect(server.url, env['BATON_ADMIN_TOKEN']!);
+  return {
+    server,
+    url: server.url,
+    adminToken: env['BATON_ADMIN_TOKEN']!,
+    api,
+    database,
+    env,
+    stop: () => server.stop(),
+    destroy: async () => {
+      await server.stop();
+      await database.drop();
+    },
+  };
+}
+
+/** A value made once per test database and kept beside it, so that a restart finds it again. */
+function keptBeside(database: TestDatabase, name: string, make: () => string): string {
+  const file = path.join(database.dataDir, name);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, make(), { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8');
+}
