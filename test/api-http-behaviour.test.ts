@@ -1,0 +1,112 @@
+import { startTestServer, type TestServer } from './support/test-server';
+
+/** HTTP behaviour that does not depend on the database, so it runs on the embedded one. */
+describe('HTTP behaviour', () => {
+  let baton: TestServer;
+  let document: { paths: Record<string, Record<string, { security?: unknown[] }>> };
+
+  beforeAll(async () => {
+    baton = await startTestServer('embedded');
+    document = (await baton.api.get('/api/openapi.json', { token: null })).body;
+  });
+
+  afterAll(async () => {
+    await baton?.destroy();
+  });
+
+  const token = async (role: string) => (await baton.api.post('/api/tokens', { name: `as-${role}`, role })).body.token as string;
+
+  it('serves an OpenAPI 3.1 document that lists every route', () => {
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+
+    expect((document as unknown as { openapi: string }).openapi).toBe('3.1.0');
+    expect(operations).toEqual(
+      expect.arrayContaining([
+        'GET /api/plugins',
+        'GET /api/plugins/{id}',
+        'POST /api/plugins/{id}/restart',
+        'POST /api/repositories',
+        'PUT /api/repositories/{id}',
+        'POST /api/repositories/check-connection',
+        'POST /api/packages/{id}/check-connection',
+        'DELETE /api/tokens/{id}',
+        'GET /api/audit',
+      ]),
+    );
+  });
+
+  it('answers 401 on every non-public route without a token, and with a wrong one', async () => {
+    const secured = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, operation]) => operation.security !== undefined)
+        .map(([method]) => ({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000') })),
+    );
+
+    const withoutToken = await Promise.all(secured.map((r) => baton.api.request(r.method, r.path.replace('{id}', 'x'), { token: null })));
+    const withWrongToken = await Promise.all(secured.map((r) => baton.api.request(r.method, r.path, { token: 'baton_not-a-real-token' })));
+
+    expect(secured.length).toBeGreaterThan(15);
+    expect(withoutToken.map((r) => r.status)).toEqual(secured.map(() => 401));
+    expect(withWrongToken.map((r) => r.status)).toEqual(secured.map(() => 401));
+    expect(withoutToken[0]!.headers.get('www-authenticate')).toContain('Bearer');
+  });
+
+  it('serves the public routes without a token', async () => {
+    for (const path of ['/healthz', '/readyz', '/api/openapi.json']) {
+      expect((await baton.api.get(path, { token: null })).status).toBe(200);
+    }
+  });
+
+  it('lets a viewer read but not change, and an operator not administer', async () => {
+    const viewer = baton.api.withToken(await token('viewer'));
+    const operator = baton.api.withToken(await token('operator'));
+
+    expect((await viewer.get('/api/repositories')).status).toBe(200);
+    expect((await viewer.post('/api/repositories', { name: 'x', plugin_id: 'json-file', configuration: [] })).status).toBe(403);
+    expect((await operator.get('/api/plugins')).status).toBe(200);
+    expect((await operator.get('/api/tokens')).status).toBe(403);
+    expect((await operator.get('/api/audit')).body.detail).toContain('admin');
+  });
+
+  it('answers malformed JSON with 400', async () => {
+    const response = await baton.api.post('/api/repositories', undefined, { rawBody: '{"name": "x",', headers: { 'content-type': 'application/json' } });
+
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.body.detail).toContain('JSON');
+  });
+
+  it('answers a body that is not JSON with 415', async () => {
+    const response = await baton.api.post('/api/repositories', undefined, { rawBody: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+
+    expect(response.status).toBe(415);
+  });
+
+  it('answers a body over the limit with 413, without reading it all', async () => {
+    const huge = JSON.stringify({ name: 'x', plugin_id: 'json-file', configuration: [{ key: 'URL', value: 'x'.repeat(2 * 1024 * 1024) }] });
+
+    const response = await baton.api.post('/api/repositories', undefined, { rawBody: huge, headers: { 'content-type': 'application/json' } });
+
+    expect(response.status).toBe(413);
+  });
+
+  it('answers a wrong method with 405 and Allow', async () => {
+    const response = await baton.api.request('PATCH', '/api/repositories');
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect(response.body.status).toBe(405);
+  });
+
+  it('answers an unknown route with a 404 problem', async () => {
+    const response = await baton.api.get('/api/nothing-here');
+
+    expect(response.status).toBe(404);
+    expect(response.body.title).toBe('Not Found');
+  });
+
+  it('answers /healthz and /readyz', async () => {
+    expect((await baton.api.get('/healthz', { token: null })).body).toEqual({ status: 'ok' });
+    expect((await baton.api.get('/readyz', { token: null })).body).toEqual({ status: 'ready' });
+  });
+});
