@@ -90,7 +90,15 @@ export interface ValidationError {
   message: string;
 }
 
-/** Keys of configuration properties and of revision data. */
+/**
+ * Keys of configuration properties and of revision data.
+ *
+ * @example
+ * ```ts
+ * KEY_PATTERN.test('REPO_URL'); // true
+ * KEY_PATTERN.test('repoUrl');  // false
+ * ```
+ */
 export const KEY_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 
 /**

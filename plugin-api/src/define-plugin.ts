@@ -139,6 +139,12 @@ export interface PluginSpec extends PluginOperations {
 /**
  * A checked plugin definition, as the host loads it: properties resolved, validation wrapped so
  * that the generic checks always run.
+ *
+ * @example
+ * ```ts
+ * const definition: PluginDefinition = definePlugin(spec);
+ * await definition.validateRepository({}); // includes "… (URL) is required"
+ * ```
  */
 export interface PluginDefinition extends Omit<PluginSpec, 'repository' | 'package' | 'settings' | 'validateRepository' | 'validatePackage'> {
   apiVersion: number;
@@ -223,7 +229,15 @@ function mergeErrors(generic: ValidationError[], own: ValidationError[]): Valida
   return [...generic, ...own.filter((e) => !seen.has(`${e.key}\u0000${e.message}`))];
 }
 
-/** Every reason a spec is not a valid plugin, empty when it is. Used by the host and the conformance kit. */
+/**
+ * Every reason a spec is not a valid plugin, empty when it is. Used by the host and the
+ * conformance kit; it never throws, whatever it is given.
+ *
+ * @example
+ * ```ts
+ * specProblems({ ...spec, id: 'Static List' }); // ['id must match /^[a-z][a-z0-9-]{0,62}$/']
+ * ```
+ */
 export function specProblems(spec: unknown): string[] {
   if (typeof spec !== 'object' || spec === null) return ['the definition must be an object'];
   const s = spec as Partial<Record<keyof PluginSpec, unknown>>;
@@ -238,6 +252,9 @@ export function specProblems(spec: unknown): string[] {
   }
   if (batch === true && typeof s.latestRevisionsSince !== 'function') {
     problems.push('capabilities.batch is true, so latestRevisionsSince must be a function');
+  }
+  for (const op of ['validateRepository', 'validatePackage', 'latestRevisionsSince'] as const) {
+    if (s[op] !== undefined && typeof s[op] !== 'function') problems.push(`${op} must be a function when given`);
   }
   problems.push(...propertyProblems('repository', s.repository), ...propertyProblems('package', s.package));
   problems.push(...settingProblems(s.settings));
@@ -255,10 +272,25 @@ function propertyProblems(scope: string, section: unknown): string[] {
     if (typeof p.key !== 'string' || !KEY_PATTERN.test(p.key)) problems.push(`${where}.key must match [A-Z][A-Z0-9_]*`);
     else if (keys.has(p.key)) problems.push(`${where}.key '${p.key}' is declared twice`);
     else keys.add(p.key);
-    if (typeof p.displayName !== 'string' || p.displayName.trim() === '') problems.push(`${where}.displayName must be a non-empty string`);
-    if (p.defaultValue !== undefined && typeof p.defaultValue !== 'string') problems.push(`${where}.defaultValue must be a string`);
-    if (p.secure === true && p.partOfIdentity !== false) problems.push(`${where} is secure, so it must not be part of identity`);
+    problems.push(...attributeProblems(where, p));
   }
+  return problems;
+}
+
+function attributeProblems(where: string, p: Partial<ConfigurationProperty>): string[] {
+  const problems: string[] = [];
+  if (typeof p.displayName !== 'string' || p.displayName.trim() === '') problems.push(`${where}.displayName must be a non-empty string`);
+  // A resolved property (as in a definition) says "no default" with null.
+  const defaultValue: unknown = p.defaultValue;
+  if (defaultValue !== undefined && defaultValue !== null && typeof defaultValue !== 'string') {
+    problems.push(`${where}.defaultValue must be a string`);
+  }
+  // A string 'false' would read as true once resolved, so flags must really be booleans.
+  for (const flag of ['required', 'secure', 'partOfIdentity'] as const) {
+    if (p[flag] !== undefined && typeof p[flag] !== 'boolean') problems.push(`${where}.${flag} must be true or false`);
+  }
+  if (p.displayOrder !== undefined && !Number.isFinite(p.displayOrder)) problems.push(`${where}.displayOrder must be a number`);
+  if (p.secure === true && p.partOfIdentity !== false) problems.push(`${where} is secure, so it must not be part of identity`);
   return problems;
 }
 
@@ -267,7 +299,7 @@ function settingProblems(settings: unknown): string[] {
   if (typeof settings !== 'object' || settings === null) return ['settings must be an object'];
   const problems: string[] = [];
   for (const [key, declaration] of Object.entries(settings)) {
-    const d = declaration as Partial<SettingDeclaration>;
+    const d = (declaration ?? {}) as Partial<SettingDeclaration>;
     if (!KEY_PATTERN.test(key)) problems.push(`settings key '${key}' must match [A-Z][A-Z0-9_]*`);
     const typeOk =
       (d.type === 'integer' && Number.isInteger(d.default)) ||

@@ -96,8 +96,9 @@ export function toWireError(thrown: unknown): WireError {
   const code = candidate['code'];
   const message = typeof candidate['message'] === 'string' ? candidate['message'] : String(thrown);
   if ((kind === 'transient' || kind === 'permanent') && typeof code === 'string') {
-    const retry = candidate['retryAfterSeconds'];
-    const retryAfter = kind === 'transient' && typeof retry === 'number' && retry >= 0 ? retry : null;
+    // A WireError handed back in a batch answer carries the snake_case field.
+    const retry = candidate['retryAfterSeconds'] ?? candidate['retry_after_seconds'];
+    const retryAfter = kind === 'transient' && typeof retry === 'number' && Number.isFinite(retry) && retry >= 0 ? retry : null;
     return { kind, code, message, retry_after_seconds: retryAfter };
   }
   const name = typeof candidate['name'] === 'string' ? candidate['name'] : 'Error';

@@ -64,7 +64,7 @@ export function revisionProblems(revision: unknown): string[] {
   const problems: string[] = [];
   if (typeof r['revision'] !== 'string' || r['revision'].trim() === '') problems.push('revision must be a non-empty string');
   else if (r['revision'].length > 1024) problems.push('revision must be at most 1024 characters');
-  if (!(r['timestamp'] instanceof Date) || Number.isNaN(r['timestamp'].getTime())) problems.push('timestamp must be a valid Date');
+  if (!isValidDate(r['timestamp'])) problems.push('timestamp must be a valid Date');
   for (const field of ['user', 'comment', 'trackbackUrl']) {
     if (r[field] !== undefined && r[field] !== null && typeof r[field] !== 'string') problems.push(`${field} must be a string`);
   }
@@ -76,4 +76,9 @@ export function revisionProblems(revision: unknown): string[] {
     if (typeof value !== 'string') problems.push(`data value of '${key}' must be a string`);
   }
   return problems;
+}
+
+/** Realm-independent: a Date made in another context (a worker, a test sandbox) fails `instanceof`. */
+function isValidDate(value: unknown): boolean {
+  return Object.prototype.toString.call(value) === '[object Date]' && !Number.isNaN(Date.prototype.getTime.call(value));
 }

@@ -1,0 +1,94 @@
+import { definePlugin, PLUGIN_API_VERSION, specProblems, type PluginSpec } from '../src';
+
+function spec(): PluginSpec {
+  return {
+    id: 'static-list',
+    displayName: 'Static version list',
+    version: '1.0.0',
+    capabilities: { batch: false },
+    repository: { properties: [{ key: 'URL', displayName: 'List URL' }] },
+    package: {
+      properties: [
+        { key: 'PREFIX', displayName: 'Version prefix', required: false, displayOrder: 2 },
+        { key: 'NAME', displayName: 'Package name', displayOrder: 1 },
+      ],
+    },
+    async validatePackage(_repo, pkg) {
+      return pkg['NAME'] === 'forbidden' ? [{ key: 'NAME', message: 'NAME may not be forbidden' }] : [];
+    },
+    checkRepositoryConnection: async () => ({ ok: true, messages: [] }),
+    checkPackageConnection: async () => ({ ok: true, messages: [] }),
+    latestRevision: async () => ({ revision: null }),
+    latestRevisionSince: async () => ({ revision: null }),
+  };
+}
+
+type Change = (s: PluginSpec) => unknown;
+const changed = (fields: Record<string, unknown>): Change => (s) => ({ ...s, ...fields });
+const repositoryProperty = (property: Record<string, unknown>): Change => (s) => ({ ...s, repository: { properties: [property] } });
+const addPackageProperty = (property: Record<string, unknown>): Change => (s) => ({
+  ...s,
+  package: { properties: [...s.package.properties, property] },
+});
+
+describe('specProblems', () => {
+  it('finds nothing wrong with a valid spec or with the definition made from it', () => {
+    expect(specProblems(spec())).toEqual([]);
+    expect(specProblems(definePlugin(spec()))).toEqual([]);
+  });
+
+  it.each([
+    ['not an object', () => null, 'the definition must be an object'],
+    ['an upper-case id', changed({ id: 'Static' }), 'id must match'],
+    ['an empty displayName', changed({ displayName: ' ' }), 'displayName must be a non-empty string'],
+    ['no version', changed({ version: undefined }), 'version must be a non-empty string'],
+    ['no batch flag', changed({ capabilities: {} }), 'capabilities.batch must be true or false'],
+    ['a missing operation', changed({ latestRevision: undefined }), 'latestRevision must be a function'],
+    ['batch without its operation', changed({ capabilities: { batch: true } }), 'latestRevisionsSince must be a function'],
+    ['a validator that is not a function', changed({ validateRepository: 'yes' }), 'validateRepository must be a function when given'],
+    ['properties that are not a list', changed({ repository: {} }), 'repository.properties must be an array'],
+    ['a lower-case key', repositoryProperty({ key: 'url', displayName: 'URL' }), 'repository.properties[0].key must match'],
+    ['a key declared twice', addPackageProperty({ key: 'NAME', displayName: 'Again' }), "package.properties[2].key 'NAME' is declared twice"],
+    ['a numeric default', repositoryProperty({ key: 'URL', displayName: 'URL', defaultValue: 1 }), 'defaultValue must be a string'],
+    ['a flag given as a string', repositoryProperty({ key: 'URL', displayName: 'URL', required: 'false' }), 'required must be true or false'],
+    ['a secure identity property', repositoryProperty({ key: 'PASSWORD', displayName: 'Password', secure: true }), 'is secure, so it must not be part of identity'],
+    ['a setting without a default', changed({ settings: { MAX_BYTES: { type: 'integer' } } }), 'settings.MAX_BYTES needs a type'],
+    ['a setting that is null', changed({ settings: { MAX_BYTES: null } }), 'settings.MAX_BYTES needs a type'],
+    ['a lower-case setting key', changed({ settings: { max: { type: 'boolean', default: true, description: '' } } }), "settings key 'max' must match"],
+  ])('reports %s', (_case, change: Change, fragment) => {
+    const problems = specProblems(change(spec()));
+
+    expect(problems.join('\n')).toContain(fragment);
+  });
+});
+
+describe('definePlugin', () => {
+  it('throws a TypeError naming the plugin and its problems', () => {
+    expect(() => definePlugin({ ...spec(), version: '' })).toThrow(/plugin 'static-list' is not well defined: version must be/);
+  });
+
+  it('fills in the API version, the settings and GoCD\'s property defaults, sorted by displayOrder', () => {
+    const definition = definePlugin(spec());
+
+    expect(definition.apiVersion).toBe(PLUGIN_API_VERSION);
+    expect(definition.settings).toEqual({});
+    expect(definition.package.properties.map((p) => p.key)).toEqual(['NAME', 'PREFIX']);
+    expect(definition.repository.properties[0]).toMatchObject({ required: true, secure: false, partOfIdentity: true, defaultValue: null });
+  });
+
+  it('runs the generic validation before the plugin\'s own, without duplicates', async () => {
+    const definition = definePlugin(spec());
+
+    const missing = await definition.validatePackage({ URL: 'x' }, {});
+    const forbidden = await definition.validatePackage({ URL: 'x' }, { NAME: 'forbidden', EXTRA: '1' });
+
+    expect(missing.map((e) => e.key)).toEqual(['NAME']);
+    expect(forbidden.map((e) => e.message)).toEqual(["Unknown key 'EXTRA'", 'NAME may not be forbidden']);
+  });
+
+  it('validates a repository with the generic checks when the plugin has none of its own', async () => {
+    const errors = await definePlugin(spec()).validateRepository({ URL: '  ' });
+
+    expect(errors).toEqual([{ key: 'URL', message: 'List URL (URL) is required' }]);
+  });
+});

@@ -1,0 +1,34 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+
+/** The built package, as a plugin author imports it; build it first with `npx tsc -p plugin-api`. */
+const DIST = join(__dirname, '..', 'dist');
+
+function builtFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return builtFiles(path);
+    return entry.name.endsWith('.js') ? [path] : [];
+  });
+}
+
+describe('@baton/plugin-api/testing', () => {
+  it('resolves to the built kit through the package exports', () => {
+    const resolved = require.resolve('@baton/plugin-api/testing');
+    const kit = require('@baton/plugin-api/testing') as Record<string, unknown>;
+
+    expect(resolved.replace(/\\/g, '/')).toMatch(/plugin-api\/dist\/testing\/index\.js$/);
+    expect(['runConformance', 'describeConformance', 'createTestContext'].filter((name) => typeof kit[name] !== 'function')).toEqual([]);
+  });
+
+  it('requires nothing at run time but its own files and Node built-ins', () => {
+    const required = builtFiles(join(DIST, 'testing')).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1] ?? ''),
+    );
+
+    const foreign = required.filter((name) => !name.startsWith('.') && !builtinModules.includes(name.replace(/^node:/, '')));
+    expect(required.length).toBeGreaterThan(0);
+    expect(foreign).toEqual([]);
+  });
+});
