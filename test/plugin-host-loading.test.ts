@@ -131,7 +131,7 @@ describe('plugin host: loading', () => {
   it('forwards plugin logs with the plugin and request named, secure values masked', async () => {
     await host.checkRepositoryConnection('inspector', 'repository-9', { TOKEN: 'tok-SECRET-123' });
 
-    const line = lines.find((l) => l['plugin'] === 'inspector' && String(l['msg']).startsWith('connecting with token'));
+    const line = lines.filter((l) => l['plugin'] === 'inspector' && String(l['msg']).startsWith('connecting with token')).pop();
     expect(line).toMatchObject({ level: 40, plugin: 'inspector', request: 'check-repository-connection', msg: 'connecting with token ***', token: '***', nested: { again: '***' } });
     expect(JSON.stringify(lines)).not.toContain('tok-SECRET-123');
   });

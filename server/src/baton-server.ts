@@ -52,9 +52,9 @@ export class BatonServer {
       const server = http.createServer();
       const baton = new BatonServer(settings, logger, db, container, server);
       server.on('request', baton.app());
+      await baton.reviewConfigurations();
       await listen(server, settings.port, settings.bindAddress);
       logger.info({ address: baton.url }, 'Baton is listening');
-      void baton.reviewInBackground();
       return baton;
     } catch (error) {
       await db.close().catch(() => undefined);
@@ -119,7 +119,8 @@ export class BatonServer {
     }
   }
 
-  private async reviewInBackground(): Promise<void> {
+  /** Before serving, so that every answer already shows what the plugins think of the stored configurations. */
+  private async reviewConfigurations(): Promise<void> {
     try {
       await reviewConfigurations({
         repositories: this.container.resolve(RepositoryStore),
@@ -130,7 +131,7 @@ export class BatonServer {
         logger: this.logger,
       });
     } catch (error) {
-      if (!this.shuttingDown) this.logger.error({ err: error }, 'configurations could not be validated again');
+      this.logger.error({ err: error }, 'configurations could not be validated again');
     }
   }
 }

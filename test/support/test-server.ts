@@ -37,6 +37,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Start on an existing database instead of a new one. */
   database?: TestDatabase;
+  /** Collects the server's log lines (JSON), at debug level. */
+  logs?: string[];
 }
 
 /** Starts Baton in this process on a fresh database of the given kind, on a free loopback port. */
@@ -56,7 +58,10 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     ...(options.env ?? {}),
   };
   const settings = loadSettings(env);
-  const server = await BatonServer.start(settings, createLogger(process.env['BATON_TEST_LOG'] ?? 'silent'));
+  const logger = options.logs
+    ? createLogger('debug', { write: (line: string) => void options.logs!.push(line) })
+    : createLogger(process.env['BATON_TEST_LOG'] ?? 'silent');
+  const server = await BatonServer.start(settings, logger);
   const api = await ApiClient.connect(server.url, env['BATON_ADMIN_TOKEN']!);
   return {
     server,
