@@ -80,6 +80,22 @@ describe('plugin host: hangs, crashes and heap exhaustion', () => {
     expect(host.plugin('hanging')).toMatchObject({ status: 'ok', lastErrorAt: before });
   });
 
+  it('sends calls about no repository to the least busy worker', async () => {
+    await eventually(() => host.plugin('hanging')?.status === 'ok');
+    const settled: string[] = [];
+
+    const spinning = failure(host.latestRevision('hanging', null, {}, { MODE: 'spin' })).then((error) => {
+      settled.push('spinning');
+      return error;
+    });
+    const free = await host.latestRevision('hanging', null, {}, { MODE: 'ok' });
+    settled.push('free');
+
+    expect(free.revision?.revision).toBe('answered-ok');
+    expect((await spinning).wire.code).toBe('timeout');
+    expect(settled).toEqual(['free', 'spinning']);
+  });
+
   it('fails the calls a crashing worker held, and the others go on', async () => {
     const spared = host.latestRevision('crashing', second, {}, { MODE: 'slow' });
 
