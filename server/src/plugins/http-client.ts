@@ -1,0 +1,70 @@
+import { PermanentError, type HttpClient, type HttpRequest, type HttpResponse } from '@baton/plugin-api';
+import type { HttpClientSettings } from './protocol';
+import type { BodyLimits } from './http/body-stream';
+import { fetchFile } from './http/file-fetch';
+import { abortedError } from './http/http-failures';
+import { fetchHttp } from './http/http-fetch';
+import { createHttpResponse, type RawResponse } from './http/http-response';
+import { redactText, redactUrl } from './http/redact-url';
+
+/**
+ * The HTTP client a plugin worker builds for one call from the host's settings: connect and idle
+ * timeouts (no total timeout, so a large download on a slow link completes), caps on downloaded
+ * and decoded bytes, a redirect limit, the host's User-Agent, the proxy the environment names
+ * (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`), and `file:` URLs under `settings.fileRoots`.
+ * `signal` aborting cancels the request and any body being read.
+ *
+ * @example
+ * ```ts
+ * const http = createHttpClient(settings, controller.signal);
+ * const response = await http.get({ url: 'https://repo.example.org/el9/repodata/repomd.xml' });
+ * const xml = await response.text();
+ * ```
+ */
+export function createHttpClient(settings: HttpClientSettings, signal: AbortSignal): HttpClient {
+  return { get: (request) => get(request, settings, signal) };
+}
+
+async function get(request: HttpRequest, settings: HttpClientSettings, signal: AbortSignal): Promise<HttpResponse> {
+  const url = parseUrl(request.url);
+  const limits = bodyLimits(request, settings);
+  if (signal.aborted) throw abortedError(redactUrl(url));
+  const raw = url.protocol === 'file:'
+    ? await fetchFile(url, request, settings.fileRoots)
+    : await fetchHttp(url, request, settings, signal);
+  return respond(raw, limits, signal);
+}
+
+// The signal may abort between the headers arriving and the response reaching the plugin.
+function respond(raw: RawResponse, limits: BodyLimits, signal: AbortSignal): HttpResponse {
+  if (signal.aborted) {
+    raw.body.destroy();
+    throw abortedError(raw.url);
+  }
+  return createHttpResponse(raw, limits, signal);
+}
+
+function parseUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new PermanentError('invalid_url', `'${redactText(text)}' is not a valid URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:' && url.protocol !== 'file:') {
+    throw new PermanentError('invalid_url', `${redactUrl(url)}: only http, https and file URLs can be read`);
+  }
+  return url;
+}
+
+function bodyLimits(request: HttpRequest, settings: HttpClientSettings): BodyLimits {
+  const requested = request.maxBytes;
+  if (requested !== undefined && !(requested >= 0)) {
+    throw new TypeError(`maxBytes must be a number of bytes, not ${String(requested)}`);
+  }
+  return {
+    maxBytes: Math.min(requested ?? Infinity, settings.maxBytes),
+    maxDecompressedBytes: settings.maxDecompressedBytes,
+    idleTimeoutMs: settings.idleTimeoutMs,
+  };
+}
