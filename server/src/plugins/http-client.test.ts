@@ -149,7 +149,7 @@ describe('createHttpClient', () => {
     const base = await serve((_req, res) => res.end());
     await new Promise((resolve) => servers.pop()?.close(resolve));
 
-    const failure = await client().get({ url: base.replace('http://', 'http://reader:s3cret@') }).catch((e: Error) => e);
+    const failure = await client().get({ url: base.replace('http://', 'http://reader:s3cret@') }).then(() => { throw new Error("expected a failure"); }, (e: Error) => e);
 
     expect(failure).toMatchObject({ kind: 'transient', code: 'network' });
     expect(failure.message).toContain('ECONNREFUSED');

@@ -88,7 +88,7 @@ export type HostMessage =
   | { v: 1; type: 'request'; id: number; name: RequestName; scope: string | null; payload: RequestPayloads[RequestName] }
   | { v: 1; type: 'cancel'; id: number }
   | { v: 1; type: 'store-reply'; id: number; ok: true; value: string | null }
-  | { v: 1; type: 'store-reply'; id: number; ok: false; message: string };
+  | { v: 1; type: 'store-reply'; id: number; ok: false; message: string; transient: boolean };
 
 // worker → host
 export type WorkerMessage =
@@ -96,7 +96,8 @@ export type WorkerMessage =
   | { v: 1; type: 'load-failed'; message: string }
   | { v: 1; type: 'response'; id: number; ok: true; result: ResponsePayloads[RequestName] }
   | { v: 1; type: 'response'; id: number; ok: false; error: WireError }
-  | { v: 1; type: 'store'; id: number; scope: string; op: 'get' | 'set' | 'delete'; key: string; value?: string }
+  // `request_id` names the call the access belongs to; the host uses that call's scope, whatever `scope` says.
+  | { v: 1; type: 'store'; id: number; request_id: number; scope: string; op: 'get' | 'set' | 'delete'; key: string; value?: string }
   | { v: 1; type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown>; request_id?: number };
 
 /** What the host hands a new worker. */
@@ -104,6 +105,8 @@ export interface WorkerStartData {
   protocolVersion: number;
   /** Absolute path of the plugin's built entry file. */
   entryFile: string;
+  /** Load the plugin, post its descriptor and serve nothing: how the host learns a plugin's id before giving it its settings. */
+  describeOnly: boolean;
   http: HttpClientSettings;
 }
 

@@ -1,0 +1,34 @@
+import type { Capabilities, ResolvedProperty, SettingDeclaration } from '@baton/plugin-api';
+
+/**
+ * Health of a loaded plugin: `ok`; `restarting` while a crashed or hung worker is being replaced;
+ * `failed` after too many crashes in the restart window, until an admin restarts it.
+ */
+export type PluginStatus = 'ok' | 'restarting' | 'failed';
+
+/** Where a plugin package came from. */
+export type PluginSource = 'bundled' | 'external';
+
+/** What the host tells the rest of the server about a loaded plugin. */
+export interface PluginInfo {
+  id: string;
+  displayName: string;
+  version: string;
+  apiVersion: number;
+  source: PluginSource;
+  /** The plugin package's folder. */
+  location: string;
+  status: PluginStatus;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  capabilities: Capabilities;
+  repositoryProperties: ResolvedProperty[];
+  packageProperties: ResolvedProperty[];
+  settings: Record<string, SettingDeclaration>;
+}
+
+/** A plugin package the host did not load, and why. */
+export interface PluginRefusal {
+  location: string;
+  message: string;
+}

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { PROTOCOL_VERSION, type HttpClientSettings, type WorkerStartData } from './protocol';
+
+/**
+ * The built worker main, found from the package root: the host may itself run from `src`
+ * (under a test runner), but worker threads load plain JavaScript only.
+ */
+export const WORKER_FILE = path.resolve(__dirname, '..', '..', 'dist', 'plugins', 'plugin-worker.js');
+
+export interface WorkerLaunch {
+  entryFile: string;
+  describeOnly: boolean;
+  env: Record<string, string>;
+  maxHeapMb: number;
+  http: HttpClientSettings;
+  /** Receives what plugin code prints; bound to the plugin. */
+  logger: Logger;
+}
+
+/** Starts one worker thread for a plugin. Its output goes to the log rather than the server's stdout. */
+export function launchPluginWorker(launch: WorkerLaunch): Worker {
+  const workerData: WorkerStartData = {
+    protocolVersion: PROTOCOL_VERSION,
+    entryFile: launch.entryFile,
+    describeOnly: launch.describeOnly,
+    http: launch.http,
+  };
+  const worker = new Worker(WORKER_FILE, {
+    workerData,
+    env: launch.env,
+    resourceLimits: { maxOldGenerationSizeMb: launch.maxHeapMb },
+    stdout: true,
+    stderr: true,
+  });
+  forwardOutput(worker.stdout, launch.logger, 'info');
+  forwardOutput(worker.stderr, launch.logger, 'warn');
+  return worker;
+}
+
+function forwardOutput(stream: Readable, logger: Logger, level: 'info' | 'warn'): void {
+  stream.setEncoding('utf8');
+  stream.on('data', (text: string) => {
+    for (const line of text.split('\n')) {
+      if (line.trim() !== '') logger[level]({ stream: level === 'info' ? 'stdout' : 'stderr' }, line);
+    }
+  });
+}
