@@ -182,7 +182,7 @@ describe('createHttpClient', () => {
   it.each(['ftp://reader:s3cret@repo.example.org/x', 'not a url', 'file://reader:s3cret@localhost/x'])(
     'refuses %s with invalid_url, without the password in the message',
     async (url) => {
-      const failure = await client().get({ url }).catch((error: Error) => error);
+      const failure = await client().get({ url }).then(() => { throw new Error("expected a failure"); }, (error: Error) => error);
 
       expect(failure).toMatchObject({ kind: 'permanent', code: 'invalid_url' });
       expect(failure.message).not.toContain('s3cret');
