@@ -178,3 +178,30 @@ describe('plugin host: a plugin that keeps crashing', () => {
     await eventually(() => host.plugin('crashing')?.status === 'ok');
   });
 });
+
+describe('plugin host: calls that arrive while a worker may be hung', () => {
+  const folders = new PluginFolders();
+  let host: PluginHost;
+
+  beforeAll(async () => {
+    const bundledDir = folders.folder('bundled', ['hanging']);
+    host = new PluginHost(hostOptions({ bundledDir, callTimeoutMs: 2500 }), new MemoryPluginStateStore(), captureLogger().logger);
+    await host.start();
+  });
+
+  afterAll(async () => {
+    await host.stop();
+    folders.cleanup();
+  });
+
+  it('wait for the replacement instead of failing with the hung worker', async () => {
+    const [scope] = scopesOnDifferentWorkers();
+    const timedOut = await failure(host.latestRevision('hanging', scope, {}, { MODE: 'spin' }));
+
+    const next = await host.latestRevision('hanging', scope, {}, { MODE: 'ok' });
+
+    expect(timedOut.wire.code).toBe('timeout');
+    expect(host.plugin('hanging')?.lastError).toContain('hung');
+    expect(next.revision?.revision).toBe('answered-ok');
+  });
+});

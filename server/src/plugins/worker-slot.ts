@@ -60,6 +60,15 @@ export class WorkerSlot {
     return this.phase === 'serving';
   }
 
+  /**
+   * New calls go to the worker only while it is serving and has let go of every timed-out call:
+   * a worker that may be hung gets no more work, so calls that arrive meanwhile wait for it to
+   * recover or for its replacement instead of failing with it.
+   */
+  private get accepting(): boolean {
+    return this.phase === 'serving' && this.cancelled.size === 0;
+  }
+
   /** Calls this slot holds, waiting or running: how busy it is. */
   get load(): number {
     return this.waiting.length + this.sent.size + this.cancelled.size;
@@ -93,7 +102,7 @@ export class WorkerSlot {
   call(name: RequestName, scope: string | null, payload: RequestPayloads[RequestName]): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const call: SlotCall = { id: this.env.nextCallId(), name, scope, payload, resolve, reject, timer: setTimeout(() => this.expired(call), this.env.callTimeoutMs) };
-      if (this.phase === 'serving') this.send(call);
+      if (this.accepting) this.send(call);
       else this.waiting.push(call);
     });
   }
@@ -159,6 +168,7 @@ export class WorkerSlot {
     if (late) {
       clearTimeout(late.grace);
       this.cancelled.delete(response.id);
+      if (this.accepting) for (const waiting of this.waiting.splice(0)) this.send(waiting);
     }
     const call = this.sent.get(response.id);
     if (!call) return;
