@@ -76,6 +76,40 @@ export interface DbPluginStateRow {
   updated_at: Date;
 }
 
+export type DbPollStatus = 'pending' | 'ok' | 'failing';
+
+export interface DbPackagePollStateRow {
+  package_id: string;
+  status: DbPollStatus;
+  schedule_anchor: Date | null;
+  next_poll_at: Date;
+  poll_requested_at: Date | null;
+  last_polled_at: Date | null;
+  last_outcome: 'new_revision' | 'no_change' | 'failed' | null;
+  last_error: string | null;
+  error_kind: 'transient' | 'permanent' | 'bug' | null;
+  error_code: string | null;
+  consecutive_failures: number;
+  warnings: string[];
+  updated_at: Date;
+}
+
+export interface DbRepositoryPollStateRow {
+  repository_id: string;
+  lease_owner: string | null;
+  lease_expires_at: Date | null;
+  poll_requested_at: Date | null;
+  last_polled_at: Date | null;
+  hook_secret: string | null;
+}
+
+export interface DbEventRow {
+  id: number;
+  type: string;
+  occurred_at: Date;
+  data: Record<string, unknown>;
+}
+
 /** Table names, so that a typo is a compile error. */
 export const TABLES = {
   repositories: 'package_repositories',
@@ -85,6 +119,9 @@ export const TABLES = {
   audit: 'audit_log',
   meta: 'server_meta',
   pluginState: 'plugin_state',
+  packagePollState: 'package_poll_state',
+  repositoryPollState: 'repository_poll_state',
+  events: 'events',
 } as const;
 
 /** PostgreSQL's error code for a unique violation (the same on PGlite). */

@@ -28,8 +28,11 @@ export function buildApp(options: AppOptions): Express {
   app.set('trust proxy', options.trustProxy);
   app.set('etag', false);
   app.use(requestLog(options));
-  const parseJson = express.json({ limit: options.bodyLimitBytes, type: JSON_TYPES, strict: true });
-  for (const route of options.routes) app[route.method](route.path, routeHandler(route, options, parseJson));
+  const parsers = {
+    json: express.json({ limit: options.bodyLimitBytes, type: JSON_TYPES, strict: true }),
+    raw: express.raw({ limit: options.bodyLimitBytes, type: () => true }),
+  };
+  for (const route of options.routes) app[route.method](route.path, routeHandler(route, options, parsers));
   for (const [path, methods] of methodsByPath(options.routes)) {
     const allow = [...methods].map((m) => m.toUpperCase()).join(', ');
     app.all(path, () => {
@@ -43,7 +46,7 @@ export function buildApp(options: AppOptions): Express {
 
 type Middleware = (req: Request, res: Response, next: (error?: unknown) => void) => void;
 
-function routeHandler(route: RouteDefinition, options: AppOptions, parseJson: Middleware) {
+function routeHandler(route: RouteDefinition, options: AppOptions, parsers: { json: Middleware; raw: Middleware }) {
   return async (req: Request, res: Response): Promise<void> => {
     const actor = route.access === 'public' ? null : await authenticate(options.tokens, bearerToken(req), route.access);
     res.locals['actor'] = actor?.name;
@@ -53,9 +56,11 @@ function routeHandler(route: RouteDefinition, options: AppOptions, parseJson: Mi
       }
     }
     // The body is read only after authentication: nobody without a token makes the server read one.
-    if (route.body) {
-      await new Promise<void>((resolve, reject) => parseJson(req, res, (error) => (error ? reject(error) : resolve())));
-      checkBody(route, req, options.validator);
+    if (route.body || route.rawBody) {
+      const parser = route.rawBody ? parsers.raw : parsers.json;
+      await new Promise<void>((resolve, reject) => parser(req, res, (error) => (error ? reject(error) : resolve())));
+      if (route.body) checkBody(route, req, options.validator);
+      else if (!Buffer.isBuffer(req.body)) req.body = Buffer.alloc(0);
     }
     const result = await route.handler({
       params: req.params as Record<string, string>,
@@ -64,9 +69,12 @@ function routeHandler(route: RouteDefinition, options: AppOptions, parseJson: Mi
       actor,
       header: (name) => req.get(name),
       request: req,
+      response: res,
     });
+    if (result.handled) return;
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-    if (result.body === undefined) res.status(result.status).end();
+    if (result.text) res.status(result.status).type(result.text.contentType).send(result.text.content);
+    else if (result.body === undefined) res.status(result.status).end();
     else res.status(result.status).json(result.body);
   };
 }

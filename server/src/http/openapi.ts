@@ -70,7 +70,7 @@ function responsesOf(route: RouteDefinition): Record<string, unknown> {
     responses[status] = {
       description: spec.description,
       ...(spec.headers ? { headers: spec.headers } : {}),
-      ...(spec.schema ? { content: { 'application/json': { schema: spec.schema } } } : {}),
+      ...(spec.schema ? { content: { [spec.contentType ?? 'application/json']: { schema: spec.schema } } } : {}),
     };
   }
   const problems = [405, 500];

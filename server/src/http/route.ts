@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Role, Actor } from '../security/roles';
 
 /** A JSON Schema (2020-12, as OpenAPI 3.1 uses it). */
@@ -14,20 +14,28 @@ export interface RouteContext {
   /** Null only on public routes. */
   actor: Actor | null;
   header(name: string): string | undefined;
-  /** The raw request, for the few routes that need more (streams, raw bodies). */
+  /** The raw request and response, for the few routes that need more (streams, raw bodies). */
   request: Request;
+  response: Response;
 }
 
-/** What a handler answers; the app writes it as JSON. */
+/**
+ * What a handler answers: `body` is written as JSON, `text` as is with its content type.
+ * `handled` means the handler wrote the response itself (a stream).
+ */
 export interface RouteResult {
   status: number;
   body?: unknown;
+  text?: { contentType: string; content: string };
   headers?: Record<string, string>;
+  handled?: boolean;
 }
 
 export interface ResponseSpec {
   description: string;
   schema?: JsonSchema;
+  /** Default `application/json`. */
+  contentType?: string;
   headers?: Record<string, { description: string; schema: JsonSchema }>;
 }
 
@@ -55,6 +63,8 @@ export interface RouteDefinition {
   query?: Record<string, QueryParameter>;
   /** The JSON request body; content types other than JSON answer 415. */
   body?: JsonSchema;
+  /** Take the body as raw bytes of any content type (a Buffer), e.g. to check a signature over it. */
+  rawBody?: boolean;
   responses: Record<number, ResponseSpec>;
   handler(context: RouteContext): Promise<RouteResult>;
 }

@@ -1,34 +1,12 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { PermanentError, TransientError } from '@baton/plugin-api';
+import { LoopbackServers, testHttpSettings } from '../../../test/support/loopback-servers';
 import { createHttpClient } from './http-client';
-import type { HttpClientSettings } from './protocol';
 
-const settings: HttpClientSettings = {
-  connectTimeoutMs: 2000,
-  idleTimeoutMs: 2000,
-  maxBytes: 1_000_000,
-  maxDecompressedBytes: 2_000_000,
-  maxRedirects: 3,
-  userAgent: 'baton-test/1.0',
-  fileRoots: [],
-};
+const settings = testHttpSettings({ maxDecompressedBytes: 2_000_000 });
+const servers = new LoopbackServers();
 
-const servers: http.Server[] = [];
-
-async function serve(handler: http.RequestListener): Promise<string> {
-  const server = http.createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+afterEach(() => servers.closeAll());
 
 function client(signal = new AbortController().signal) {
   return createHttpClient(settings, signal);
@@ -36,7 +14,7 @@ function client(signal = new AbortController().signal) {
 
 describe('createHttpClient', () => {
   it('sends the User-Agent from the settings and the request auth as HTTP basic', async () => {
-    const base = await serve((req, res) => res.end(JSON.stringify(req.headers)));
+    const base = await servers.serve((req, res) => res.end(JSON.stringify(req.headers)));
 
     const response = await client().get({ url: `${base}/echo`, auth: { username: 'reader', password: 's3cret' } });
     const seen = (await response.json()) as Record<string, string>;
@@ -46,7 +24,7 @@ describe('createHttpClient', () => {
   });
 
   it('returns status, lower-case headers and the URL, and reads the body in each of its ways', async () => {
-    const base = await serve((_req, res) => {
+    const base = await servers.serve((_req, res) => {
       res.setHeader('X-Revision', 'r42');
       res.end('{"name":"baton"}');
     });
@@ -66,7 +44,7 @@ describe('createHttpClient', () => {
   });
 
   it('reads a body only once', async () => {
-    const base = await serve((_req, res) => res.end('once'));
+    const base = await servers.serve((_req, res) => res.end('once'));
     const response = await client().get({ url: base });
 
     await response.text();
@@ -75,7 +53,7 @@ describe('createHttpClient', () => {
   });
 
   it.each([304, 404, 410])('returns status %i for the plugin to judge', async (status) => {
-    const base = await serve((_req, res) => {
+    const base = await servers.serve((_req, res) => {
       res.statusCode = status;
       res.end();
     });
@@ -87,7 +65,7 @@ describe('createHttpClient', () => {
   });
 
   it('fails with invalid_json naming the URL when the body is not JSON', async () => {
-    const base = await serve((_req, res) => res.end('<html>'));
+    const base = await servers.serve((_req, res) => res.end('<html>'));
     const response = await client().get({ url: `${base}/index.json` });
 
     const failure = response.json();
@@ -97,7 +75,7 @@ describe('createHttpClient', () => {
   });
 
   it('throws http_429 with the seconds of Retry-After', async () => {
-    const base = await serve((_req, res) => {
+    const base = await servers.serve((_req, res) => {
       res.writeHead(429, { 'Retry-After': '120' });
       res.end();
     });
@@ -110,7 +88,7 @@ describe('createHttpClient', () => {
 
   it('throws http_429 with the seconds until the date of Retry-After', async () => {
     const inTwoMinutes = new Date(Date.now() + 120_000).toUTCString();
-    const base = await serve((_req, res) => {
+    const base = await servers.serve((_req, res) => {
       res.writeHead(429, { 'Retry-After': inTwoMinutes });
       res.end();
     });
@@ -123,7 +101,7 @@ describe('createHttpClient', () => {
   });
 
   it('throws http_503 without credentials in the message, and no retry time when none is given', async () => {
-    const base = await serve((_req, res) => {
+    const base = await servers.serve((_req, res) => {
       res.statusCode = 503;
       res.end('down for maintenance');
     });
@@ -137,7 +115,7 @@ describe('createHttpClient', () => {
   });
 
   it('uses credentials found in the URL as basic auth but never returns them in the URL', async () => {
-    const base = await serve((req, res) => res.end(req.headers.authorization ?? 'none'));
+    const base = await servers.serve((req, res) => res.end(req.headers.authorization ?? 'none'));
 
     const response = await client().get({ url: base.replace('http://', 'http://reader:s3cret@') });
 
@@ -146,8 +124,8 @@ describe('createHttpClient', () => {
   });
 
   it('throws network for a refused connection, without credentials in the message', async () => {
-    const base = await serve((_req, res) => res.end());
-    await new Promise((resolve) => servers.pop()?.close(resolve));
+    const base = await servers.serve((_req, res) => res.end());
+    await servers.closeAll();
 
     const failure = await client().get({ url: base.replace('http://', 'http://reader:s3cret@') }).then(() => { throw new Error("expected a failure"); }, (e: Error) => e);
 
@@ -157,7 +135,7 @@ describe('createHttpClient', () => {
   });
 
   it('throws network when the connection drops in the middle of the body', async () => {
-    const base = await serve((_req, res) => {
+    const base = await servers.serve((_req, res) => {
       res.writeHead(200, { 'Content-Length': '1000' });
       res.write('only the start', () => res.socket?.destroy());
     });
@@ -170,8 +148,9 @@ describe('createHttpClient', () => {
 
   it('keeps the connection alive across clients', async () => {
     let connections = 0;
-    const base = await serve((_req, res) => res.end('ok'));
-    servers[0]?.on('connection', () => (connections += 1));
+    const server = http.createServer((_req, res) => res.end('ok'));
+    server.on('connection', () => (connections += 1));
+    const base = `http://127.0.0.1:${await servers.track(server)}`;
 
     await (await client().get({ url: base })).text();
     await (await client().get({ url: base })).text();
@@ -194,7 +173,7 @@ describe('aborting through the call signal', () => {
   it('cancels a request that is waiting for headers', async () => {
     const controller = new AbortController();
     let serverSawClose = false;
-    const base = await serve((req) => {
+    const base = await servers.serve((req) => {
       req.socket.on('close', () => (serverSawClose = true));
       controller.abort();
     });
@@ -208,7 +187,7 @@ describe('aborting through the call signal', () => {
 
   it('cancels a body being read', async () => {
     const controller = new AbortController();
-    const base = await serve((_req, res) => res.write('first part'));
+    const base = await servers.serve((_req, res) => res.write('first part'));
     const response = await client(controller.signal).get({ url: base });
 
     const reading = response.text();
@@ -219,7 +198,7 @@ describe('aborting through the call signal', () => {
 
   it('fails a body that was not read yet when the signal aborted', async () => {
     const controller = new AbortController();
-    const base = await serve((_req, res) => res.end('never read'));
+    const base = await servers.serve((_req, res) => res.end('never read'));
     const response = await client(controller.signal).get({ url: base });
 
     controller.abort();

@@ -1,34 +1,12 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import zlib from 'node:zlib';
+import { LoopbackServers, testHttpSettings } from '../../../../test/support/loopback-servers';
 import { createHttpClient } from '../http-client';
-import type { HttpClientSettings } from '../protocol';
 
-const settings: HttpClientSettings = {
-  connectTimeoutMs: 2000,
-  idleTimeoutMs: 2000,
-  maxBytes: 100_000,
-  maxDecompressedBytes: 1_000_000,
-  maxRedirects: 3,
-  userAgent: 'baton-test/1.0',
-  fileRoots: [],
-};
+const settings = testHttpSettings({ maxBytes: 100_000 });
+const servers = new LoopbackServers();
 
-const servers: http.Server[] = [];
-
-async function serve(handler: http.RequestListener): Promise<string> {
-  const server = http.createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+afterEach(() => servers.closeAll());
 
 function get(url: string, maxBytes?: number) {
   return createHttpClient(settings, new AbortController().signal).get({ url, maxBytes });
@@ -45,7 +23,7 @@ function chunked(total: number): http.RequestListener {
 
 describe('byte caps', () => {
   it('stops a body larger than the cap while it streams, naming the URL and the limit', async () => {
-    const base = await serve(chunked(400_000));
+    const base = await servers.serve(chunked(400_000));
     const response = await get(`${base}/huge`);
 
     const failure = response.buffer();
@@ -55,7 +33,7 @@ describe('byte caps', () => {
   });
 
   it('refuses a Content-Length over the cap before reading anything', async () => {
-    const base = await serve((_req, res) => {
+    const base = await servers.serve((_req, res) => {
       res.writeHead(200, { 'Content-Length': String(10 * 1024 ** 3) });
       res.write('a little');
     });
@@ -67,7 +45,7 @@ describe('byte caps', () => {
   });
 
   it('applies the lower cap of the request', async () => {
-    const base = await serve(chunked(20_000));
+    const base = await servers.serve(chunked(20_000));
     const response = await get(base, 1000);
 
     const failure = response.text();
@@ -76,7 +54,7 @@ describe('byte caps', () => {
   });
 
   it('reads a body right up to the cap', async () => {
-    const base = await serve((_req, res) => res.end(Buffer.alloc(100_000, 0x62)));
+    const base = await servers.serve((_req, res) => res.end(Buffer.alloc(100_000, 0x62)));
 
     const body = await (await get(base)).buffer();
 
@@ -93,7 +71,7 @@ describe('Content-Encoding', () => {
     ['br', zlib.brotliCompressSync],
   ])('decodes %s and drops the headers that described the encoded body', async (encoding, encode) => {
     const encoded = encode(Buffer.from(document));
-    const base = await serve((_req, res) => {
+    const base = await servers.serve((_req, res) => {
       res.writeHead(200, { 'Content-Encoding': encoding, 'Content-Length': encoded.length });
       res.end(encoded);
     });
@@ -106,7 +84,7 @@ describe('Content-Encoding', () => {
   });
 
   it('offers only the encodings it decodes', async () => {
-    const base = await serve((req, res) => res.end(req.headers['accept-encoding']));
+    const base = await servers.serve((req, res) => res.end(req.headers['accept-encoding']));
 
     const offered = await (await get(base)).text();
 
@@ -115,7 +93,7 @@ describe('Content-Encoding', () => {
 
   it('stops a gzip bomb at the cap on decoded bytes', async () => {
     const bomb = zlib.gzipSync(Buffer.alloc(20_000_000));
-    const base = await serve((_req, res) => {
+    const base = await servers.serve((_req, res) => {
       res.writeHead(200, { 'Content-Encoding': 'gzip' });
       res.end(bomb);
     });
@@ -132,7 +110,7 @@ describe('Content-Encoding', () => {
     ['not gzip at all', Buffer.from('plain text, not gzip')],
     ['truncated', zlib.gzipSync(Buffer.from(document)).subarray(0, 40)],
   ])('fails with bad_content_encoding for a %s body', async (_name, body) => {
-    const base = await serve((_req, res) => {
+    const base = await servers.serve((_req, res) => {
       res.writeHead(200, { 'Content-Encoding': 'gzip' });
       res.end(body);
     });
@@ -144,7 +122,7 @@ describe('Content-Encoding', () => {
   });
 
   it('refuses an encoding it cannot decode', async () => {
-    const base = await serve((_req, res) => {
+    const base = await servers.serve((_req, res) => {
       res.writeHead(200, { 'Content-Encoding': 'compress' });
       res.end('x');
     });
@@ -155,7 +133,7 @@ describe('Content-Encoding', () => {
   });
 
   it('leaves a 304 alone even when it names an encoding', async () => {
-    const base = await serve((_req, res) => {
+    const base = await servers.serve((_req, res) => {
       res.writeHead(304, { 'Content-Encoding': 'gzip' });
       res.end();
     });

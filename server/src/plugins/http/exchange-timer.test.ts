@@ -1,38 +1,11 @@
-import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
+import { LoopbackServers, testHttpSettings } from '../../../../test/support/loopback-servers';
 import { createHttpClient } from '../http-client';
-import type { HttpClientSettings } from '../protocol';
 
-const settings: HttpClientSettings = {
-  connectTimeoutMs: 300,
-  idleTimeoutMs: 300,
-  maxBytes: 1_000_000,
-  maxDecompressedBytes: 1_000_000,
-  maxRedirects: 3,
-  userAgent: 'baton-test/1.0',
-  fileRoots: [],
-};
+const settings = testHttpSettings({ connectTimeoutMs: 300, idleTimeoutMs: 300 });
+const servers = new LoopbackServers();
 
-const servers: (http.Server | net.Server)[] = [];
-const heldSockets: net.Socket[] = [];
-
-async function listen<T extends http.Server | net.Server>(server: T): Promise<number> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-async function serve(handler: http.RequestListener): Promise<string> {
-  return `http://127.0.0.1:${await listen(http.createServer(handler))}`;
-}
-
-afterEach(async () => {
-  for (const socket of heldSockets.splice(0)) socket.destroy();
-  for (const server of servers.splice(0)) {
-    if (server instanceof http.Server) server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+afterEach(() => servers.closeAll());
 
 function get(url: string) {
   return createHttpClient(settings, new AbortController().signal).get({ url });
@@ -41,7 +14,7 @@ function get(url: string) {
 describe('timeouts', () => {
   it('completes a body that trickles in for longer than the idle timeout, as no gap exceeds it', async () => {
     const parts = Array.from({ length: 8 }, (_, i) => `part-${i};`);
-    const base = await serve((_req, res) => {
+    const base = await servers.serve((_req, res) => {
       let next = 0;
       const timer = setInterval(() => {
         if (next === parts.length) {
@@ -59,7 +32,7 @@ describe('timeouts', () => {
   });
 
   it('times out a body that stalls half way', async () => {
-    const base = await serve((_req, res) => res.write('the first half'));
+    const base = await servers.serve((_req, res) => res.write('the first half'));
     const response = await get(`${base}/stalls`);
 
     const failure = response.text();
@@ -69,7 +42,7 @@ describe('timeouts', () => {
   });
 
   it('times out a server that accepts the request but never answers', async () => {
-    const base = await serve(() => undefined);
+    const base = await servers.serve(() => undefined);
 
     const failure = get(base);
 
@@ -78,7 +51,8 @@ describe('timeouts', () => {
   });
 
   it('times out a connection whose TLS handshake never completes', async () => {
-    const port = await listen(net.createServer((socket) => heldSockets.push(socket)));
+    // Accepts the connection and never answers; closeAll drops it after the test.
+    const port = await servers.track(net.createServer());
 
     const failure = get(`https://127.0.0.1:${port}/`);
 
@@ -87,7 +61,7 @@ describe('timeouts', () => {
   });
 
   it('does not time out while the plugin holds an unread body', async () => {
-    const base = await serve((_req, res) => res.end('waited for'));
+    const base = await servers.serve((_req, res) => res.end('waited for'));
     const response = await get(base);
 
     await new Promise((resolve) => setTimeout(resolve, 500));

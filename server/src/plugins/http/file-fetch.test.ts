@@ -2,21 +2,13 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { testHttpSettings } from '../../../../test/support/loopback-servers';
 import { createHttpClient } from '../http-client';
-import type { HttpClientSettings } from '../protocol';
 
 let sandbox: string;
 let root: string;
 
-const settings = (fileRoots: string[]): HttpClientSettings => ({
-  connectTimeoutMs: 2000,
-  idleTimeoutMs: 2000,
-  maxBytes: 1_000_000,
-  maxDecompressedBytes: 1_000_000,
-  maxRedirects: 3,
-  userAgent: 'baton-test/1.0',
-  fileRoots,
-});
+const settings = (fileRoots: string[]) => testHttpSettings({ fileRoots });
 
 function get(file: string, fileRoots = [root], extra: { maxBytes?: number; auth?: { username: string; password: string } } = {}) {
   const client = createHttpClient(settings(fileRoots), new AbortController().signal);

@@ -1,33 +1,11 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { LoopbackServers, testHttpSettings } from '../../../../test/support/loopback-servers';
 import { createHttpClient } from '../http-client';
-import type { HttpClientSettings } from '../protocol';
 
-const settings: HttpClientSettings = {
-  connectTimeoutMs: 2000,
-  idleTimeoutMs: 2000,
-  maxBytes: 1_000_000,
-  maxDecompressedBytes: 1_000_000,
-  maxRedirects: 3,
-  userAgent: 'baton-test/1.0',
-  fileRoots: [],
-};
+const settings = testHttpSettings();
+const servers = new LoopbackServers();
 
-const servers: http.Server[] = [];
-
-async function serve(handler: http.RequestListener): Promise<string> {
-  const server = http.createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+afterEach(() => servers.closeAll());
 
 function redirect(res: http.ServerResponse, location: string, status = 302): void {
   res.writeHead(status, { Location: location });
@@ -42,7 +20,7 @@ function get(url: string, headers?: Record<string, string>) {
 
 describe('redirects', () => {
   it.each([301, 302, 303, 307, 308])('follows %i and reports the final URL', async (status) => {
-    const base = await serve((req, res) => {
+    const base = await servers.serve((req, res) => {
       if (req.url === '/old') return redirect(res, '/new', status);
       res.end(`at ${req.url}`);
     });
@@ -54,7 +32,7 @@ describe('redirects', () => {
   });
 
   it('follows up to maxRedirects redirects', async () => {
-    const base = await serve((req, res) => {
+    const base = await servers.serve((req, res) => {
       const hop = Number(req.url?.slice(1));
       if (hop < 3) return redirect(res, `/${hop + 1}`);
       res.end(`arrived after ${hop}`);
@@ -66,7 +44,7 @@ describe('redirects', () => {
   });
 
   it('fails with too_many_redirects after maxRedirects', async () => {
-    const base = await serve((req, res) => redirect(res, `/${Number(req.url?.slice(1)) + 1}`));
+    const base = await servers.serve((req, res) => redirect(res, `/${Number(req.url?.slice(1)) + 1}`));
 
     const failure = get(`${base}/0`);
 
@@ -75,7 +53,7 @@ describe('redirects', () => {
   });
 
   it('fails with too_many_redirects on a loop', async () => {
-    const base = await serve((req, res) => redirect(res, req.url === '/a' ? '/b' : '/a'));
+    const base = await servers.serve((req, res) => redirect(res, req.url === '/a' ? '/b' : '/a'));
 
     const failure = get(`${base}/a`);
 
@@ -85,11 +63,11 @@ describe('redirects', () => {
 
   it('keeps Authorization on the same origin and drops it on another', async () => {
     const seen: Record<string, string | undefined> = {};
-    const other = await serve((req, res) => {
+    const other = await servers.serve((req, res) => {
       seen['other'] = req.headers.authorization;
       res.end('other origin');
     });
-    const base = await serve((req, res) => {
+    const base = await servers.serve((req, res) => {
       seen[req.url ?? ''] = req.headers.authorization;
       if (req.url === '/start') return redirect(res, '/same');
       redirect(res, `${other}/elsewhere`);
@@ -107,11 +85,11 @@ describe('redirects', () => {
 
   it('drops an Authorization header on another origin', async () => {
     let seen: string | undefined = 'not reached';
-    const other = await serve((req, res) => {
+    const other = await servers.serve((req, res) => {
       seen = req.headers.authorization;
       res.end();
     });
-    const base = await serve((_req, res) => redirect(res, other));
+    const base = await servers.serve((_req, res) => redirect(res, other));
 
     await createHttpClient(settings, new AbortController().signal)
       .get({ url: base, headers: { authorization: 'Bearer token' } })
@@ -121,7 +99,7 @@ describe('redirects', () => {
   });
 
   it('refuses a redirect to a file: URL', async () => {
-    const base = await serve((_req, res) => redirect(res, 'file:///etc/passwd'));
+    const base = await servers.serve((_req, res) => redirect(res, 'file:///etc/passwd'));
 
     const failure = get(base);
 
@@ -129,7 +107,7 @@ describe('redirects', () => {
   });
 
   it('returns a redirect status without Location as it is', async () => {
-    const base = await serve((_req, res) => {
+    const base = await servers.serve((_req, res) => {
       res.statusCode = 302;
       res.end();
     });

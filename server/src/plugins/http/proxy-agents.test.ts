@@ -1,34 +1,18 @@
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
+import { LoopbackServers, testHttpSettings } from '../../../../test/support/loopback-servers';
 import { createHttpClient } from '../http-client';
-import type { HttpClientSettings } from '../protocol';
 
 // The proxy agents ship only as ES modules, which jest's CommonJS loader cannot parse (it leaves
 // node_modules untransformed); Node's own require loads them, the same code the server runs.
 jest.mock('https-proxy-agent', () => process.getBuiltinModule('node:module').createRequire(__filename)('https-proxy-agent'));
 jest.mock('http-proxy-agent', () => process.getBuiltinModule('node:module').createRequire(__filename)('http-proxy-agent'));
 
-const settings: HttpClientSettings = {
-  connectTimeoutMs: 2000,
-  idleTimeoutMs: 2000,
-  maxBytes: 1_000_000,
-  maxDecompressedBytes: 1_000_000,
-  maxRedirects: 3,
-  userAgent: 'baton-test/1.0',
-  fileRoots: [],
-};
+const settings = testHttpSettings();
 
 const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy'];
 const savedEnvironment = new Map(PROXY_VARIABLES.map((name) => [name, process.env[name]]));
-const servers: net.Server[] = [];
-const sockets: net.Socket[] = [];
-
-async function listen(server: net.Server): Promise<number> {
-  servers.push(server);
-  server.on('connection', (socket: net.Socket) => sockets.push(socket));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
+const servers = new LoopbackServers();
 
 beforeEach(() => PROXY_VARIABLES.forEach((name) => delete process.env[name]));
 
@@ -37,8 +21,7 @@ afterEach(async () => {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
-  for (const socket of sockets.splice(0)) socket.destroy();
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  await servers.closeAll();
 });
 
 /** A forward proxy for http and a CONNECT tunnel for https, recording what it was asked. */
@@ -66,12 +49,12 @@ async function startProxy() {
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
   });
-  const port = await listen(proxy);
+  const port = await servers.track(proxy);
   return { url: `http://127.0.0.1:${port}`, asked, connections: () => connections };
 }
 
 async function startTarget(): Promise<string> {
-  const port = await listen(http.createServer((req, res) => res.end(`target answered ${req.url}`)));
+  const port = await servers.track(http.createServer((req, res) => res.end(`target answered ${req.url}`)));
   return `http://127.0.0.1:${port}`;
 }
 
@@ -106,7 +89,7 @@ describe('proxies from the environment', () => {
   it('tunnels an https request through the proxy named by HTTPS_PROXY with CONNECT', async () => {
     const proxy = await startProxy();
     let firstByte: number | undefined;
-    const port = await listen(net.createServer((socket) => socket.once('data', (data) => {
+    const port = await servers.track(net.createServer((socket) => socket.once('data', (data) => {
       firstByte = data[0];
       socket.destroy();
     })));

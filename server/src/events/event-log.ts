@@ -1,0 +1,55 @@
+import type { Knex } from 'knex';
+import type { Database } from '../db/database';
+import { TABLES, type DbEventRow } from '../db/tables';
+
+/** A domain event as stored and as clients see it. */
+export interface BatonEvent {
+  id: number;
+  type: string;
+  occurred_at: string;
+  data: Record<string, unknown>;
+}
+
+const NAMESPACE = 0x42a70;
+const EVENT_ORDER_LOCK = 3;
+
+/**
+ * The outbox: events are appended in the transaction of the change they describe, and read in
+ * id order by streams and webhooks.
+ *
+ * A sequence alone does not make ids visible in order on PostgreSQL: a transaction holding id 7
+ * can commit after one holding id 8, and a reader that saw 8 would skip 7 for good. So every
+ * writer takes one transaction-scoped advisory lock just before inserting: ids are assigned and
+ * committed one transaction at a time, in order. Appending is therefore the last thing a
+ * transaction does, to hold the lock briefly.
+ */
+export class EventLog {
+  constructor(private readonly db: Database) {}
+
+  async append(trx: Knex.Transaction, type: string, data: Record<string, unknown>): Promise<number> {
+    await trx.raw('SELECT pg_advisory_xact_lock(?, ?)', [NAMESPACE, EVENT_ORDER_LOCK]);
+    const [row] = (await trx(TABLES.events).insert({ type, data: JSON.stringify(data) }).returning('id')) as { id: number }[];
+    return Number(row!.id);
+  }
+
+  /** Events after `afterId`, oldest first. */
+  async after(afterId: number, limit: number, types: readonly string[] | null = null): Promise<BatonEvent[]> {
+    const query = this.db.knex(TABLES.events).where('id', '>', afterId).orderBy('id').limit(limit);
+    if (types !== null) query.whereIn('type', types);
+    return ((await query) as DbEventRow[]).map(present);
+  }
+
+  async latestId(): Promise<number> {
+    const row = (await this.db.knex(TABLES.events).max('id as id').first()) as { id: number | null } | undefined;
+    return Number(row?.id ?? 0);
+  }
+
+  /** Removes events older than the retention period; answers how many. */
+  async pruneBefore(cutoff: Date): Promise<number> {
+    return this.db.knex(TABLES.events).where('occurred_at', '<', cutoff).delete();
+  }
+}
+
+function present(row: DbEventRow): BatonEvent {
+  return { id: Number(row.id), type: row.type, occurred_at: row.occurred_at.toISOString(), data: row.data };
+}
