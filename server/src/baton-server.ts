@@ -18,6 +18,8 @@ import { ConfigurationReview } from './materials/configuration-review';
 import { PackageStore } from './materials/package-store';
 import { RepositoryStore } from './materials/repository-store';
 import { reviewConfigurations } from './materials/review-configurations';
+import { PollScheduler } from './materials/polling/poll-scheduler';
+import { EventStream } from './events/event-stream';
 import type { PluginHost } from './plugins/plugin-host';
 import { SecretBox } from './security/secret-box';
 import { resolveSecretKey, verifySecretKey } from './security/secret-key';
@@ -55,6 +57,7 @@ export class BatonServer {
       await baton.reviewConfigurations();
       await listen(server, settings.port, settings.bindAddress);
       logger.info({ address: baton.url }, 'Baton is listening');
+      container.resolve(PollScheduler).start();
       return baton;
     } catch (error) {
       await db.close().catch(() => undefined);
@@ -89,6 +92,8 @@ export class BatonServer {
     const grace = setTimeout(() => this.server.closeAllConnections(), this.settings.shutdownGraceMs);
     await closed;
     clearTimeout(grace);
+    await this.container.resolve(PollScheduler).stop(this.settings.shutdownGraceMs);
+    this.container.resolve(EventStream).stop();
     await this.container.resolve<PluginHost>(TOKENS.pluginHost).stop();
     await this.db.close();
     this.logger.info('stopped');

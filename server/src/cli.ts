@@ -1,17 +1,22 @@
 import { loadSettings, SettingsError } from './config/settings';
 import { openDatabase } from './db/database';
 import { Migrator } from './db/migrator';
+import { exportCommand, importCommand } from './transfer/transfer-commands';
 
 const USAGE = `usage: baton <command>
 
 commands:
   migrate   bring the database (embedded, or DATABASE_URL) to the newest schema
+  export    write every row of the database as JSON Lines to standard output (baton export > file)
+  import    read an export from standard input into a new, empty database (baton import < file)
 `;
 
 /** Administrative commands: `npm run migrate`, `npm run baton -- <command>`. */
 async function cli(args: string[]): Promise<number> {
   const [command] = args;
   if (command === 'migrate') return migrate();
+  if (command === 'export') return exportCommand();
+  if (command === 'import') return importCommand();
   process.stderr.write(command ? `baton: unknown command '${command}'\n\n${USAGE}` : USAGE);
   return 2;
 }

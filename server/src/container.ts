@@ -15,6 +15,7 @@ import { PluginHost } from './plugins/plugin-host';
 import { AuditLog } from './security/audit-log';
 import type { SecretBox } from './security/secret-box';
 import { TokenService } from './security/token-service';
+import { registerPolling } from './container-polling';
 
 /** What exists before the container: settings, the log, the open database and the secret key. */
 export interface ContainerRoots {
@@ -76,7 +77,6 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
       db(r),
       r.resolve(PackageStore),
       r.resolve(RepositoryService),
-      r.resolve(RepositoryStore),
       r.resolve<PluginHost>(TOKENS.pluginHost),
       r.resolve(ConfigurationCodec),
       r.resolve(ConfigurationReview),
@@ -84,5 +84,6 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
       { minPollIntervalSeconds: r.resolve<Settings>(TOKENS.settings).minPollIntervalSeconds },
     );
   });
+  registerPolling(c);
   return c;
 }

@@ -20,6 +20,8 @@ export interface JsonRepository {
   origin: string;
   /** Replaces what the repository serves. */
   publish(list: PackageList): void;
+  /** Makes every request answer this status (with `headers`), or serve normally again with null. */
+  failWith(status: number | null, headers?: Record<string, string>): void;
   /** Requests seen, with the Authorization header each carried. */
   requests: { path: string; authorization: string | undefined }[];
   close(): Promise<void>;
@@ -31,12 +33,17 @@ export interface JsonRepository {
  */
 export async function startJsonRepository(list: PackageList, auth?: { username: string; password: string }): Promise<JsonRepository> {
   let body = JSON.stringify(list);
+  let failure: { status: number; headers: Record<string, string> } | null = null;
   const requests: JsonRepository['requests'] = [];
   const expected = auth ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` : null;
   const server = http.createServer((req, res) => {
     requests.push({ path: req.url ?? '', authorization: req.headers.authorization });
     if (expected !== null && req.headers.authorization !== expected) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="test"' }).end();
+      return;
+    }
+    if (failure !== null) {
+      res.writeHead(failure.status, failure.headers).end();
       return;
     }
     if (req.url !== '/packages.json') {
@@ -57,6 +64,9 @@ export async function startJsonRepository(list: PackageList, auth?: { username: 
     origin,
     publish(next) {
       body = JSON.stringify(next);
+    },
+    failWith(status, headers = {}) {
+      failure = status === null ? null : { status, headers };
     },
     requests,
     close: () =>

@@ -25,11 +25,23 @@ export interface Settings {
   };
   fileRepoRoots: string[];
   minPollIntervalSeconds: number;
+  poll: {
+    concurrency: number;
+    hostConcurrency: number;
+    leaseSeconds: number;
+    /** Refresh hints a repository may send in a burst, and per minute after that. */
+    hintBurst: number;
+    hintsPerMinute: number;
+  };
   bodyLimitBytes: number;
   shutdownGraceMs: number;
   logLevel: string;
   /** Sent by plugins' HTTP clients. */
   userAgent: string;
+  /** Events and webhook deliveries older than this are pruned. */
+  eventRetentionDays: number;
+  /** A webhook whose deliveries have failed for this long is marked failing until re-enabled. */
+  webhookMaxFailingHours: number;
 }
 
 /** Thrown when a variable has a value Baton cannot use; the message names the variable. */
@@ -72,10 +84,29 @@ export function loadSettings(env: Env = process.env, projectRoot = defaultProjec
     },
     fileRepoRoots: read.pathList('BATON_FILE_REPO_ROOTS'),
     minPollIntervalSeconds: read.integer('BATON_MIN_POLL_INTERVAL_SECONDS', 10, 1, 86400),
+    poll: pollSettings(read),
     bodyLimitBytes: read.integer('BATON_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     shutdownGraceMs: read.integer('BATON_SHUTDOWN_GRACE_SECONDS', 10, 0, 600) * 1000,
     logLevel: read.oneOf('BATON_LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
     userAgent: `Baton/${serverVersion(projectRoot)}`,
+    eventRetentionDays: read.integer('BATON_EVENT_RETENTION_DAYS', 30, 1, 36500),
+    webhookMaxFailingHours: read.integer('BATON_WEBHOOK_MAX_FAILING_HOURS', 24, 1, 8760),
+  };
+}
+
+function pollSettings(read: EnvReader): Settings['poll'] {
+  const callTimeoutSeconds = read.integer('BATON_PLUGIN_CALL_TIMEOUT_SECONDS', 60, 1, 3600);
+  const leaseSeconds = read.integer('BATON_POLL_LEASE_SECONDS', Math.max(120, callTimeoutSeconds * 2), 2, 86400);
+  // A lease that ran out during a call would let a second process poll the same repository.
+  if (leaseSeconds <= callTimeoutSeconds) {
+    throw new SettingsError(`BATON_POLL_LEASE_SECONDS (${leaseSeconds}) must be longer than BATON_PLUGIN_CALL_TIMEOUT_SECONDS (${callTimeoutSeconds})`);
+  }
+  return {
+    concurrency: read.integer('BATON_POLL_CONCURRENCY', 16, 1, 1024),
+    hostConcurrency: read.integer('BATON_POLL_HOST_CONCURRENCY', 4, 1, 1024),
+    leaseSeconds,
+    hintBurst: read.integer('BATON_HINT_BURST', 5, 1, 1000),
+    hintsPerMinute: read.integer('BATON_HINTS_PER_MINUTE', 30, 1, 60000),
   };
 }
 

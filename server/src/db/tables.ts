@@ -135,3 +135,42 @@ export function violatedConstraint(error: unknown, code: string): string | null 
   if (e?.code !== code) return null;
   return typeof e.constraint === 'string' ? e.constraint : '';
 }
+
+export interface DbWebhookRow {
+  id: string;
+  url: string;
+  event_types: string[];
+  /** Encrypted with the secret box, bound to the webhook and the key `secret`. */
+  secret: string;
+  enabled: boolean;
+  config_version: number;
+  delivery_status: 'ok' | 'failing';
+  cursor: number;
+  attempts: number;
+  next_attempt_at: Date;
+  failing_since: Date | null;
+  last_error: string | null;
+  lease_owner: string | null;
+  lease_expires_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface DbWebhookDeliveryRow {
+  id: number;
+  webhook_id: string;
+  event_id: number;
+  event_type: string;
+  attempt: number;
+  status: 'delivered' | 'failed';
+  response_status: number | null;
+  error: string | null;
+  duration_ms: number;
+  attempted_at: Date;
+}
+
+/** Tables of outbound webhooks. */
+export const WEBHOOK_TABLES = {
+  webhooks: 'webhooks',
+  deliveries: 'webhook_deliveries',
+} as const;

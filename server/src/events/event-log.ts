@@ -32,10 +32,17 @@ export class EventLog {
     return Number(row!.id);
   }
 
-  /** Events after `afterId`, oldest first. */
+  /** Events after `afterId`, oldest first; `types` are exact types or prefixes ending in `.*`. */
   async after(afterId: number, limit: number, types: readonly string[] | null = null): Promise<BatonEvent[]> {
     const query = this.db.knex(TABLES.events).where('id', '>', afterId).orderBy('id').limit(limit);
-    if (types !== null) query.whereIn('type', types);
+    if (types !== null) {
+      query.andWhere((q) => {
+        for (const type of types) {
+          if (type.endsWith('.*')) q.orWhere('type', 'like', `${type.slice(0, -1).replace(/[\\%_]/g, '\\$&')}%`);
+          else q.orWhere('type', type);
+        }
+      });
+    }
     return ((await query) as DbEventRow[]).map(present);
   }
 

@@ -48,7 +48,8 @@ type Middleware = (req: Request, res: Response, next: (error?: unknown) => void)
 
 function routeHandler(route: RouteDefinition, options: AppOptions, parsers: { json: Middleware; raw: Middleware }) {
   return async (req: Request, res: Response): Promise<void> => {
-    const actor = route.access === 'public' ? null : await authenticate(options.tokens, bearerToken(req), route.access);
+    const token = bearerToken(req) ?? (route.queryToken && typeof req.query['access_token'] === 'string' ? req.query['access_token'] : null);
+    const actor = route.access === 'public' ? null : await authenticate(options.tokens, token, route.access);
     res.locals['actor'] = actor?.name;
     for (const [name, schema] of Object.entries(route.params ?? {})) {
       if (schema['format'] === 'uuid' && !UUID.test(String(req.params[name]))) {

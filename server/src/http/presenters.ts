@@ -1,6 +1,7 @@
 import type { ResolvedProperty } from '@baton/plugin-api';
 import type { MaterialPackage } from '../materials/model';
-import type { PollStatus } from '../materials/package-service';
+import type { PackagePollView } from '../materials/polling/poll-status';
+import type { RecordedRevision } from '../materials/polling/revision-store';
 import type { RepositoryView } from '../materials/repository-service';
 import type { PluginInfo, PluginRefusal } from '../plugins/plugin-info';
 import type { FieldErrors } from '../domain-errors';
@@ -21,7 +22,11 @@ export function presentRepository(view: RepositoryView, problems: FieldErrors): 
   };
 }
 
-export function presentPackage(pkg: MaterialPackage, problems: FieldErrors, pollStatus: PollStatus): Record<string, unknown> {
+export function presentPackage(
+  pkg: MaterialPackage,
+  problems: FieldErrors,
+  state: { poll: PackagePollView; latestRevision: RecordedRevision | null },
+): Record<string, unknown> {
   return {
     id: pkg.id,
     name: pkg.name,
@@ -30,10 +35,16 @@ export function presentPackage(pkg: MaterialPackage, problems: FieldErrors, poll
     auto_update: pkg.autoUpdate,
     poll_interval_seconds: pkg.pollIntervalSeconds,
     configuration_errors: problems,
-    poll: { status: pollStatus },
+    latest_revision: state.latestRevision ? presentRevision(state.latestRevision) : null,
+    poll: state.poll,
     created_at: pkg.createdAt.toISOString(),
     updated_at: pkg.updatedAt.toISOString(),
   };
+}
+
+export function presentRevision(revision: RecordedRevision): Record<string, unknown> {
+  const { id: _id, ...shown } = revision;
+  return shown;
 }
 
 export function presentPlugin(plugin: PluginInfo): Record<string, unknown> {

@@ -63,6 +63,8 @@ export interface RouteDefinition {
   query?: Record<string, QueryParameter>;
   /** The JSON request body; content types other than JSON answer 415. */
   body?: JsonSchema;
+  /** Also take the token from `?access_token=` (browsers' EventSource cannot send headers). */
+  queryToken?: boolean;
   /** Take the body as raw bytes of any content type (a Buffer), e.g. to check a signature over it. */
   rawBody?: boolean;
   responses: Record<number, ResponseSpec>;

@@ -146,7 +146,7 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   },
   Package: {
     type: 'object',
-    required: ['id', 'name', 'repository_id', 'configuration', 'auto_update', 'poll_interval_seconds', 'configuration_errors', 'poll', 'created_at', 'updated_at'],
+    required: ['id', 'name', 'repository_id', 'configuration', 'auto_update', 'poll_interval_seconds', 'configuration_errors', 'latest_revision', 'poll', 'created_at', 'updated_at'],
     properties: {
       id: uuid,
       name: { type: 'string' },
@@ -155,11 +155,8 @@ export const SCHEMAS: Record<string, JsonSchema> = {
       auto_update: { type: 'boolean' },
       poll_interval_seconds: { type: 'integer' },
       configuration_errors: ref('FieldErrors'),
-      poll: {
-        type: 'object',
-        required: ['status'],
-        properties: { status: { enum: ['pending', 'ok', 'failing', 'disabled', 'plugin_missing'] } },
-      },
+      latest_revision: { oneOf: [{ type: 'null' }, ref('RecordedRevision')] },
+      poll: ref('PollState'),
       created_at: dateTime,
       updated_at: dateTime,
     },
@@ -186,6 +183,44 @@ export const SCHEMAS: Record<string, JsonSchema> = {
       trackback_url: { type: ['string', 'null'] },
       data: { type: 'object', additionalProperties: { type: 'string' } },
     },
+  },
+  RecordedRevision: {
+    allOf: [ref('Revision'), { type: 'object', required: ['detected_at'], properties: { detected_at: dateTime } }],
+  },
+  PollState: {
+    type: 'object',
+    required: ['status', 'last_polled_at', 'next_poll_at', 'last_error', 'error_kind', 'consecutive_failures', 'warnings'],
+    properties: {
+      status: { enum: ['pending', 'ok', 'failing', 'disabled', 'plugin_missing'] },
+      last_polled_at: { type: ['string', 'null'], format: 'date-time' },
+      next_poll_at: { type: ['string', 'null'], format: 'date-time' },
+      last_error: { type: ['string', 'null'] },
+      error_kind: { enum: ['transient', 'permanent', 'bug', null] },
+      consecutive_failures: { type: 'integer' },
+      warnings: { type: 'array', items: { type: 'string' } },
+    },
+    additionalProperties: false,
+  },
+  PollOutcome: {
+    type: 'object',
+    required: ['outcome'],
+    properties: {
+      package_id: uuid,
+      outcome: { enum: ['new_revision', 'no_change', 'failed', 'pending'] },
+      revision: ref('RecordedRevision'),
+      error: {
+        type: 'object',
+        required: ['message', 'kind', 'code'],
+        properties: { message: { type: 'string' }, kind: { type: 'string' }, code: { type: ['string', 'null'] } },
+      },
+    },
+    additionalProperties: false,
+  },
+  Event: {
+    type: 'object',
+    required: ['id', 'type', 'occurred_at', 'data'],
+    properties: { id: { type: 'integer' }, type: { type: 'string' }, occurred_at: dateTime, data: { type: 'object' } },
+    additionalProperties: false,
   },
   TokenInput: {
     type: 'object',

@@ -11,10 +11,7 @@ import type { MaterialPackage, PackageRepository } from './model';
 import type { PackageStore } from './package-store';
 import { connectionCheck, nameErrors, pluginValidation, requirePlugin, throwIfInvalid, type ConnectionCheck, type PluginCalls } from './plugin-calls';
 import type { RepositoryService } from './repository-service';
-import type { RepositoryStore } from './repository-store';
 
-/** Where a package stands with polling. */
-export type PollStatus = 'pending' | 'ok' | 'failing' | 'disabled' | 'plugin_missing';
 import { checkVersion } from './versions';
 
 export interface PackageInput {
@@ -38,7 +35,6 @@ export class PackageService {
     private readonly db: Database,
     private readonly packages: PackageStore,
     private readonly repositories: RepositoryService,
-    private readonly repositoryStore: RepositoryStore,
     private readonly plugins: PluginCalls,
     private readonly codec: ConfigurationCodec,
     private readonly review: ConfigurationReview,
@@ -72,6 +68,7 @@ export class PackageService {
         autoUpdate: input.auto_update ?? true,
         pollIntervalSeconds: input.poll_interval_seconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
       });
+      await this.packages.createPollState(trx, id);
       await this.audit.record({ actor: actor.name, action: 'package.create', resourceType: 'package', resourceId: id, details: { name: input.name, repository_id: repository.id } }, trx);
       return created;
     });
@@ -119,18 +116,6 @@ export class PackageService {
       await this.audit.record({ actor: actor.name, action: 'package.delete', resourceType: 'package', resourceId: id, details: { name: current.name } }, trx);
     });
     this.review.forget(id);
-  }
-
-  /** The poll status of each package: a package whose plugin is not loaded cannot be polled. */
-  async pollStatuses(packages: MaterialPackage[]): Promise<Map<string, PollStatus>> {
-    const pluginIds = await this.repositoryStore.pluginIdsOf(packages.map((p) => p.repositoryId));
-    const statuses = new Map<string, PollStatus>();
-    for (const pkg of packages) {
-      const pluginId = pluginIds.get(pkg.repositoryId);
-      if (!pluginId || !this.plugins.plugin(pluginId)) statuses.set(pkg.id, 'plugin_missing');
-      else statuses.set(pkg.id, pkg.autoUpdate ? 'pending' : 'disabled');
-    }
-    return statuses;
   }
 
   async checkConnection(id: string): Promise<ConnectionCheck> {

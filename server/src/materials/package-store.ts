@@ -93,6 +93,11 @@ export class PackageStore {
     );
   }
 
+  /** A new package is due for its first poll at once. */
+  async createPollState(trx: Queryable, packageId: string): Promise<void> {
+    await trx(TABLES.packagePollState).insert({ package_id: packageId });
+  }
+
   async delete(trx: Queryable, id: string): Promise<void> {
     await trx(TABLES.packages).where({ id }).delete();
   }

@@ -37,6 +37,7 @@ export class RepositoryStore {
       const [row] = (await trx(TABLES.repositories)
         .insert({ id: repository.id, name: repository.name, plugin_id: repository.pluginId, configuration: JSON.stringify(repository.configuration) })
         .returning('*')) as DbPackageRepositoryRow[];
+      await trx(TABLES.repositoryPollState).insert({ repository_id: repository.id });
       return toRepository(row!);
     });
   }

@@ -3,6 +3,7 @@ import { InvalidInput } from '../../domain-errors';
 import type { ConfigurationReview } from '../../materials/configuration-review';
 import type { MaterialPackage } from '../../materials/model';
 import type { PackageInput, PackageService } from '../../materials/package-service';
+import type { PollStatusReader } from '../../materials/polling/poll-status';
 import { etagOf } from '../../materials/versions';
 import type { Actor } from '../../security/roles';
 import { presentPackage } from '../presenters';
@@ -13,10 +14,10 @@ const ETAG_HEADER = { ETag: { description: 'The configuration version; send it b
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Packages: register, change, delete, check the connection. */
-export function packageRoutes(service: PackageService, review: ConfigurationReview): RouteDefinition[] {
+export function packageRoutes(service: PackageService, review: ConfigurationReview, polls: PollStatusReader): RouteDefinition[] {
   const presentAll = async (packages: MaterialPackage[]) => {
-    const statuses = await service.pollStatuses(packages);
-    return packages.map((pkg) => presentPackage(pkg, review.problemsOf(pkg.id), statuses.get(pkg.id) ?? 'pending'));
+    const views = await polls.views(packages);
+    return packages.map((pkg) => presentPackage(pkg, review.problemsOf(pkg.id), views.get(pkg.id)!));
   };
   const single = async (status: number, pkg: MaterialPackage) => ({
     status,

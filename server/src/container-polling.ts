@@ -1,0 +1,64 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import type { Logger } from 'pino';
+import type { Settings } from './config/settings';
+import type { Database } from './db/database';
+import { EventLog } from './events/event-log';
+import { EventStream } from './events/event-stream';
+import { TOKENS } from './injection-tokens';
+import { ConfigurationCodec } from './materials/configuration-codec';
+import { PollClaims } from './materials/polling/poll-claims';
+import { PollRecorder } from './materials/polling/poll-recorder';
+import { PollRequests } from './materials/polling/poll-requests';
+import { PollScheduler } from './materials/polling/poll-scheduler';
+import { PollStatusReader } from './materials/polling/poll-status';
+import { PollWork } from './materials/polling/poll-work';
+import { RefreshHints } from './materials/polling/refresh-hints';
+import { RepositoryPoller } from './materials/polling/repository-poller';
+import { RevisionStore } from './materials/polling/revision-store';
+import { RepositoryStore } from './materials/repository-store';
+import type { PluginHost } from './plugins/plugin-host';
+
+/** The polling engine and the events it writes: part of the composition root. */
+export function registerPolling(c: DependencyContainer): void {
+  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) =>
+    c.register(token, { useFactory: instanceCachingFactory(make) });
+  const db = (r: DependencyContainer) => r.resolve<Database>(TOKENS.database);
+  const settings = (r: DependencyContainer) => r.resolve<Settings>(TOKENS.settings);
+  const logger = (r: DependencyContainer) => r.resolve<Logger>(TOKENS.logger);
+  const plugins = (r: DependencyContainer) => r.resolve<PluginHost>(TOKENS.pluginHost);
+
+  single(EventLog, (r) => new EventLog(db(r)));
+  single(EventStream, (r) => new EventStream(r.resolve(EventLog), logger(r).child({ area: 'events' })));
+  single(RevisionStore, (r) => new RevisionStore(db(r)));
+  single(PollClaims, (r) => new PollClaims(db(r)));
+  single(PollRecorder, (r) => new PollRecorder(db(r), r.resolve(EventLog)));
+  single(PollWork, (r) => new PollWork(db(r), r.resolve(RevisionStore)));
+  single(PollStatusReader, (r) => new PollStatusReader(db(r), r.resolve(RepositoryStore), r.resolve(RevisionStore), plugins(r)));
+  single(RepositoryPoller, (r) => {
+    const log = logger(r).child({ area: 'polling' });
+    return new RepositoryPoller(r.resolve(RepositoryStore), r.resolve(PollWork), plugins(r), r.resolve(ConfigurationCodec), r.resolve(PollRecorder), log);
+  });
+  single(PollScheduler, (r) => {
+    const { poll } = settings(r);
+    const stream = r.resolve(EventStream);
+    return new PollScheduler(
+      r.resolve(PollClaims),
+      r.resolve(RepositoryPoller),
+      {
+        owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+        leaseSeconds: poll.leaseSeconds,
+        concurrency: poll.concurrency,
+        hostConcurrency: poll.hostConcurrency,
+      },
+      { polled: (_claim, report) => report.eventIds.length > 0 && stream.wake() },
+      logger(r).child({ area: 'polling' }),
+    );
+  });
+  single(PollRequests, (r) => new PollRequests(db(r), r.resolve(PollScheduler), r.resolve(RevisionStore)));
+  single(RefreshHints, (r) => {
+    const { poll } = settings(r);
+    return new RefreshHints(db(r), r.resolve(TOKENS.secretBox), { burst: poll.hintBurst, perSecond: poll.hintsPerMinute / 60 });
+  });
+}

@@ -1,0 +1,88 @@
+import type { Response } from 'express';
+import { InvalidInput } from '../../domain-errors';
+import type { EventLog, BatonEvent } from '../../events/event-log';
+import type { EventStream } from '../../events/event-stream';
+import type { RouteDefinition } from '../route';
+import { ref } from '../schemas';
+
+const HEARTBEAT_MS = 15_000;
+
+function numberParam(name: string, value: string | undefined, fallback: number | null, max = Number.MAX_SAFE_INTEGER): number | null {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value) || Number(value) > max) throw InvalidInput.field(name, `${name} must be a whole number${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}`);
+  return Number(value);
+}
+
+function typesParam(value: string | undefined): string[] | null {
+  return value ? value.split(',').map((t) => t.trim()).filter(Boolean) : null;
+}
+
+/** The event stream (Server-Sent Events) and the event history. */
+export function eventRoutes(log: EventLog, stream: EventStream): RouteDefinition[] {
+  return [
+    {
+      method: 'get',
+      path: '/api/events',
+      operationId: 'streamEvents',
+      summary: 'Events as Server-Sent Events; resume with Last-Event-ID (or ?last_event_id=); the token may come as ?access_token=',
+      tag: 'events',
+      access: 'viewer',
+      queryToken: true,
+      query: {
+        last_event_id: { description: 'Resume after this event id (as the Last-Event-ID header does).', schema: { type: 'string' } },
+        types: { description: 'Comma-separated event types; `package.*` matches a prefix.', schema: { type: 'string' } },
+        access_token: { description: 'The API token, for clients that cannot send headers.', schema: { type: 'string' } },
+      },
+      responses: { 200: { description: 'The stream: `id:`, `event:` and `data:` (JSON) per event.', contentType: 'text/event-stream', schema: { type: 'string' } } },
+      async handler({ query, header, response, request }) {
+        const after = numberParam('last_event_id', header('last-event-id') ?? query['last_event_id'], null);
+        openStream(response);
+        const subscription = await stream.subscribe(after, typesParam(query['types']), (event) => writeEvent(response, event));
+        const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
+        request.on('close', () => {
+          clearInterval(heartbeat);
+          subscription.close();
+        });
+        return { status: 200, handled: true };
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/events/history',
+      operationId: 'listEvents',
+      summary: 'Events after an id, oldest first',
+      tag: 'events',
+      access: 'viewer',
+      query: {
+        after: { description: 'Only events with a larger id (default 0).', schema: { type: 'string', pattern: '^[0-9]+$' } },
+        limit: { description: 'At most this many, 1 to 500 (default 50).', schema: { type: 'string', pattern: '^[0-9]+$' } },
+        types: { description: 'Comma-separated event types; `package.*` matches a prefix.', schema: { type: 'string' } },
+      },
+      responses: {
+        200: {
+          description: 'Events, oldest first.',
+          schema: { type: 'object', required: ['events'], properties: { events: { type: 'array', items: ref('Event') } }, additionalProperties: false },
+        },
+      },
+      async handler({ query }) {
+        const after = numberParam('after', query['after'], 0)!;
+        const limit = numberParam('limit', query['limit'], 50, 500)!;
+        if (limit < 1) throw InvalidInput.field('limit', 'limit must be from 1 to 500');
+        return { status: 200, body: { events: await log.after(after, limit, typesParam(query['types'])) } };
+      },
+    },
+  ];
+}
+
+function openStream(response: Response): void {
+  response.status(200);
+  response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  response.setHeader('Cache-Control', 'no-cache, no-transform');
+  response.setHeader('X-Accel-Buffering', 'no');
+  response.flushHeaders();
+  response.write('retry: 3000\n\n');
+}
+
+function writeEvent(response: Response, event: BatonEvent): void {
+  response.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+}

@@ -1,0 +1,22 @@
+import type { Metrics } from '../../metrics/metrics';
+import type { RouteDefinition } from '../route';
+
+/** Prometheus' scrape endpoint. */
+export function metricsRoutes(metrics: Pick<Metrics, 'render' | 'contentType'>): RouteDefinition[] {
+  return [
+    {
+      method: 'get',
+      path: '/metrics',
+      operationId: 'metrics',
+      summary: 'Polls, poll durations, revisions detected, scheduling lag, leases and webhook deliveries, in Prometheus text format',
+      tag: 'metrics',
+      access: 'viewer',
+      responses: {
+        200: { description: 'The metrics, in Prometheus text exposition format 0.0.4.', contentType: 'text/plain', schema: { type: 'string' } },
+      },
+      async handler() {
+        return { status: 200, text: { contentType: metrics.contentType, content: await metrics.render() } };
+      },
+    },
+  ];
+}

@@ -1,0 +1,160 @@
+import { pageRequest } from '../../db/pagination';
+import { InvalidInput } from '../../domain-errors';
+import type { PollRequests } from '../../materials/polling/poll-requests';
+import type { RefreshHints } from '../../materials/polling/refresh-hints';
+import { HintRefused } from '../../materials/polling/refresh-hints';
+import type { RevisionStore } from '../../materials/polling/revision-store';
+import type { PackageService } from '../../materials/package-service';
+import type { RepositoryService } from '../../materials/repository-service';
+import { HttpProblem } from '../problem';
+import { presentRevision } from '../presenters';
+import type { RouteDefinition } from '../route';
+import { collection, ID_PARAM, PAGE_QUERY, ref } from '../schemas';
+
+const MAX_WAIT_SECONDS = 300;
+const WAIT_QUERY = { wait: { description: `Seconds to wait for the outcome, 0 to ${MAX_WAIT_SECONDS} (default 30).`, schema: { type: 'string', pattern: '^[0-9]+$' } } };
+
+function waitSeconds(query: Record<string, string | undefined>): number {
+  const text = query['wait'];
+  if (text === undefined) return 30;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= 0 && value <= MAX_WAIT_SECONDS)) throw InvalidInput.field('wait', `wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`);
+  return value;
+}
+
+interface PollingDependencies {
+  packages: PackageService;
+  repositories: RepositoryService;
+  requests: PollRequests;
+  hints: RefreshHints;
+  revisions: RevisionStore;
+}
+
+/** Revision history, polls on request, and refresh hints. */
+export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
+  return [
+    {
+      method: 'get',
+      path: '/api/packages/:id/revisions',
+      operationId: 'listPackageRevisions',
+      summary: 'A package’s revision history, newest first',
+      tag: 'packages',
+      access: 'viewer',
+      params: ID_PARAM,
+      query: PAGE_QUERY,
+      responses: { 200: { description: 'A page of revisions.', schema: collection('revisions', ref('RecordedRevision')) } },
+      async handler({ params, query }) {
+        await deps.packages.get(params['id']!);
+        const page = await deps.revisions.history(params['id']!, pageRequest(query));
+        return { status: 200, body: { revisions: page.items.map(presentRevision), next_cursor: page.nextCursor } };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/packages/:id/poll',
+      operationId: 'pollPackage',
+      summary: 'Poll a package now and wait for the outcome',
+      tag: 'packages',
+      access: 'operator',
+      params: ID_PARAM,
+      query: WAIT_QUERY,
+      responses: {
+        200: { description: 'The outcome of the poll.', schema: ref('PollOutcome') },
+        202: { description: 'The poll did not finish within `wait`; it goes on.', schema: ref('PollOutcome') },
+      },
+      async handler({ params, query }) {
+        const wait = waitSeconds(query);
+        await deps.packages.get(params['id']!);
+        const answer = await deps.requests.pollPackage(params['id']!, wait);
+        const { package_id: _id, ...body } = answer;
+        return { status: answer.outcome === 'pending' ? 202 : 200, body: { ...body, ...(answer.revision ? { revision: presentRevision(answer.revision) } : {}) } };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/repositories/:id/poll',
+      operationId: 'pollRepository',
+      summary: 'Poll every package of a repository now and wait for the outcome',
+      tag: 'repositories',
+      access: 'operator',
+      params: ID_PARAM,
+      query: WAIT_QUERY,
+      responses: {
+        200: {
+          description: 'The outcome for each package.',
+          schema: { type: 'object', required: ['packages'], properties: { packages: { type: 'array', items: ref('PollOutcome') } } },
+        },
+        202: { description: 'The poll did not finish within `wait`; it goes on.', schema: ref('PollOutcome') },
+      },
+      async handler({ params, query }) {
+        const wait = waitSeconds(query);
+        await deps.repositories.find(params['id']!);
+        const result = await deps.requests.pollRepository(params['id']!, wait);
+        if (!result.done) return { status: 202, body: { outcome: 'pending' } };
+        const packages = result.packages.map((a) => ({ ...a, ...(a.revision ? { revision: presentRevision(a.revision) } : {}) }));
+        return { status: 200, body: { packages } };
+      },
+    },
+    ...hookRoutes(deps),
+  ];
+}
+
+function hookRoutes(deps: PollingDependencies): RouteDefinition[] {
+  const SECRET = { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } }, additionalProperties: false };
+  return [
+    {
+      method: 'get',
+      path: '/api/repositories/:id/hook-secret',
+      operationId: 'getRepositoryHookSecret',
+      summary: 'The secret that signs refresh hints for this repository',
+      tag: 'repositories',
+      access: 'admin',
+      params: ID_PARAM,
+      responses: { 200: { description: 'The secret.', schema: SECRET } },
+      async handler({ params }) {
+        await deps.repositories.find(params['id']!);
+        return { status: 200, body: { secret: await deps.hints.secret(params['id']!) } };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/repositories/:id/hook-secret/rotate',
+      operationId: 'rotateRepositoryHookSecret',
+      summary: 'Replace the hook secret; hints signed with the old one are refused from now on',
+      tag: 'repositories',
+      access: 'admin',
+      params: ID_PARAM,
+      responses: { 200: { description: 'The new secret.', schema: SECRET } },
+      async handler({ params }) {
+        await deps.repositories.find(params['id']!);
+        return { status: 200, body: { secret: await deps.hints.rotate(params['id']!) } };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/hooks/repositories/:id',
+      operationId: 'hintRepository',
+      summary: 'A refresh hint: poll this repository’s packages soon. Signed with X-Baton-Signature: sha256=<hex HMAC-SHA256 of the raw body>',
+      tag: 'hooks',
+      access: 'public',
+      params: ID_PARAM,
+      rawBody: true,
+      responses: {
+        202: { description: 'Accepted: the repository will be polled soon.', schema: { type: 'object', required: ['status'], properties: { status: { const: 'accepted' } } } },
+        401: { description: 'The signature is missing or wrong; nothing happens.', schema: ref('Problem') },
+        429: { description: 'Too many hints for this repository.', schema: ref('Problem') },
+      },
+      async handler({ params, body, header }) {
+        try {
+          await deps.hints.verify(params['id']!, body as Buffer, header('x-baton-signature'));
+        } catch (error) {
+          if (!(error instanceof HintRefused)) throw error;
+          if (error.reason === 'rate') throw new HttpProblem(429, error.message, { 'Retry-After': String(error.retryAfterSeconds ?? 1) });
+          throw new HttpProblem(401, error.message);
+        }
+        await deps.requests.requestRepository(params['id']!);
+        return { status: 202, body: { status: 'accepted' } };
+      },
+    },
+  ];
+}

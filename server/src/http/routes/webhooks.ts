@@ -1,0 +1,158 @@
+import { pageRequest } from '../../db/pagination';
+import type { DbWebhookDeliveryRow } from '../../db/tables';
+import type { WebhookInput } from '../../events/webhooks/webhook-input';
+import type { WebhookService } from '../../events/webhooks/webhook-service';
+import type { Webhook } from '../../events/webhooks/webhook';
+import { etagOf } from '../../materials/versions';
+import type { Actor } from '../../security/roles';
+import { iso } from '../presenters';
+import type { RouteDefinition } from '../route';
+import { collection, ID_PARAM, PAGE_QUERY, ref } from '../schemas';
+
+const ETAG_HEADER = { ETag: { description: 'The configuration version; send it back as If-Match.', schema: { type: 'string' } } };
+
+/** A webhook in its API form; the secret never leaves the server. */
+function presentWebhook(webhook: Webhook): Record<string, unknown> {
+  return {
+    id: webhook.id,
+    url: webhook.url,
+    event_types: webhook.eventTypes,
+    enabled: webhook.enabled,
+    status: webhook.enabled ? webhook.deliveryStatus : 'disabled',
+    cursor: webhook.cursor,
+    next_attempt_at: webhook.nextAttemptAt.toISOString(),
+    failing_since: iso(webhook.failingSince),
+    last_error: webhook.lastError,
+    created_at: webhook.createdAt.toISOString(),
+    updated_at: webhook.updatedAt.toISOString(),
+  };
+}
+
+function presentDelivery(row: DbWebhookDeliveryRow): Record<string, unknown> {
+  return {
+    id: row.id,
+    event_id: row.event_id,
+    event_type: row.event_type,
+    attempt: row.attempt,
+    status: row.status,
+    response_status: row.response_status,
+    error: row.error,
+    duration_ms: row.duration_ms,
+    attempted_at: row.attempted_at.toISOString(),
+  };
+}
+
+const single = (status: number, webhook: Webhook) => ({ status, body: presentWebhook(webhook), headers: { ETag: etagOf(webhook.configVersion) } });
+const actor = (a: Actor | null) => a!;
+
+/** Outbound webhooks: where events are POSTed, and how their deliveries went. */
+export function webhookRoutes(service: WebhookService): RouteDefinition[] {
+  return [...collectionRoutes(service), ...resourceRoutes(service)];
+}
+
+function collectionRoutes(service: WebhookService): RouteDefinition[] {
+  return [
+    {
+      method: 'get',
+      path: '/api/webhooks',
+      operationId: 'listWebhooks',
+      summary: 'List webhooks, by URL',
+      tag: 'webhooks',
+      access: 'admin',
+      query: PAGE_QUERY,
+      responses: { 200: { description: 'A page of webhooks.', schema: collection('webhooks', ref('Webhook')) } },
+      async handler({ query }) {
+        const page = await service.list(pageRequest(query));
+        return { status: 200, body: { webhooks: page.items.map(presentWebhook), next_cursor: page.nextCursor } };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/webhooks',
+      operationId: 'createWebhook',
+      summary: 'Register a webhook; it receives events from now on',
+      tag: 'webhooks',
+      access: 'admin',
+      body: ref('WebhookInput'),
+      responses: { 201: { description: 'Created.', schema: ref('Webhook'), headers: ETAG_HEADER } },
+      async handler({ body, actor: a }) {
+        const webhook = await service.create(body as WebhookInput, actor(a));
+        return { ...single(201, webhook), headers: { ETag: etagOf(webhook.configVersion), Location: `/api/webhooks/${webhook.id}` } };
+      },
+    },
+  ];
+}
+
+function resourceRoutes(service: WebhookService): RouteDefinition[] {
+  return [
+    {
+      method: 'get',
+      path: '/api/webhooks/:id',
+      operationId: 'getWebhook',
+      summary: 'Read a webhook and its delivery state',
+      tag: 'webhooks',
+      access: 'admin',
+      params: ID_PARAM,
+      responses: { 200: { description: 'The webhook.', schema: ref('Webhook'), headers: ETAG_HEADER } },
+      async handler({ params }) {
+        return single(200, await service.get(params['id']!));
+      },
+    },
+    {
+      method: 'put',
+      path: '/api/webhooks/:id',
+      operationId: 'updateWebhook',
+      summary: 'Replace a webhook’s configuration; enabling clears a failing mark',
+      tag: 'webhooks',
+      access: 'admin',
+      params: ID_PARAM,
+      body: ref('WebhookUpdate'),
+      responses: { 200: { description: 'Updated.', schema: ref('Webhook'), headers: ETAG_HEADER } },
+      async handler({ params, body, header, actor: a }) {
+        return single(200, await service.update(params['id']!, body as WebhookInput, header('if-match'), actor(a)));
+      },
+    },
+    {
+      method: 'delete',
+      path: '/api/webhooks/:id',
+      operationId: 'deleteWebhook',
+      summary: 'Delete a webhook and its delivery history',
+      tag: 'webhooks',
+      access: 'admin',
+      params: ID_PARAM,
+      responses: { 204: { description: 'Deleted.' }, 412: { description: 'If-Match was given and is stale.', schema: ref('Problem') } },
+      async handler({ params, header, actor: a }) {
+        await service.delete(params['id']!, header('if-match'), actor(a));
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/webhooks/:id/enable',
+      operationId: 'enableWebhook',
+      summary: 'Enable a webhook and clear its failing mark; delivery resumes from its cursor',
+      tag: 'webhooks',
+      access: 'admin',
+      params: ID_PARAM,
+      responses: { 200: { description: 'Enabled.', schema: ref('Webhook'), headers: ETAG_HEADER } },
+      async handler({ params, actor: a }) {
+        return single(200, await service.enable(params['id']!, actor(a)));
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/webhooks/:id/deliveries',
+      operationId: 'listWebhookDeliveries',
+      summary: 'A webhook’s delivery attempts, newest first',
+      tag: 'webhooks',
+      access: 'admin',
+      params: ID_PARAM,
+      query: PAGE_QUERY,
+      responses: { 200: { description: 'A page of attempts.', schema: collection('deliveries', ref('WebhookDelivery')) } },
+      async handler({ params, query }) {
+        const page = await service.deliveriesOf(params['id']!, pageRequest(query));
+        return { status: 200, body: { deliveries: page.items.map(presentDelivery), next_cursor: page.nextCursor } };
+      },
+    },
+  ];
+}

@@ -1,0 +1,122 @@
+import type { EventEmitter } from 'node:events';
+import type { Database } from '../../db/database';
+import { TABLES, type DbPackagePollStateRow } from '../../db/tables';
+import { NotFound } from '../../domain-errors';
+import type { RecordedRevision, RevisionStore } from './revision-store';
+
+/** The answer to "poll now": what the poll found, or that it is still under way. */
+export interface PollAnswer {
+  package_id: string;
+  outcome: 'new_revision' | 'no_change' | 'failed' | 'pending';
+  revision?: RecordedRevision;
+  error?: { message: string; kind: string; code: string | null };
+}
+
+/** What the requests need of the scheduler: a wake-up, and word of finished polls. */
+export interface PollTrigger {
+  wake(): void;
+  readonly finished: EventEmitter;
+}
+
+const RECHECK_MS = 500;
+
+/**
+ * Polls on request: marks the package (or the whole repository) as asked for, wakes the
+ * scheduler, and waits for the poll that started after the request — in this process or any
+ * other. A request does not move the package's schedule.
+ */
+export class PollRequests {
+  constructor(
+    private readonly db: Database,
+    private readonly trigger: PollTrigger,
+    private readonly revisions: RevisionStore,
+  ) {}
+
+  async pollPackage(packageId: string, waitSeconds: number): Promise<PollAnswer> {
+    const [row] = (await this.db.knex(TABLES.packagePollState)
+      .where({ package_id: packageId })
+      .update({ poll_requested_at: this.db.knex.fn.now() })
+      .returning('poll_requested_at')) as { poll_requested_at: Date }[];
+    if (!row) throw new NotFound(`no package with id ${packageId}`);
+    this.trigger.wake();
+    const served = await this.waitFor(waitSeconds, async () => {
+      const state = (await this.db.knex(TABLES.packagePollState).where({ package_id: packageId }).first()) as DbPackagePollStateRow | undefined;
+      return state && servedSince(state, row.poll_requested_at) ? state : null;
+    });
+    return served ? this.answer(served) : { package_id: packageId, outcome: 'pending' };
+  }
+
+  /** Asks for a poll of every package of the repository (auto_update off too), as a hint does. */
+  async requestRepository(repositoryId: string): Promise<Date> {
+    const [row] = (await this.db.knex(TABLES.repositoryPollState)
+      .where({ repository_id: repositoryId })
+      .update({ poll_requested_at: this.db.knex.fn.now() })
+      .returning('poll_requested_at')) as { poll_requested_at: Date }[];
+    if (!row) throw new NotFound(`no repository with id ${repositoryId}`);
+    this.trigger.wake();
+    return row.poll_requested_at;
+  }
+
+  async pollRepository(repositoryId: string, waitSeconds: number): Promise<{ done: boolean; packages: PollAnswer[] }> {
+    const requestedAt = await this.requestRepository(repositoryId);
+    const done = await this.waitFor(waitSeconds, async () => {
+      const state = (await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first()) as
+        | { poll_requested_at: Date | null; last_polled_at: Date | null }
+        | undefined;
+      return state && servedSince(state, requestedAt) ? true : null;
+    });
+    if (!done) return { done: false, packages: [] };
+    const states = (await this.db.knex(`${TABLES.packagePollState} as ps`)
+      .join(`${TABLES.packages} as p`, 'p.id', 'ps.package_id')
+      .where('p.repository_id', repositoryId)
+      .select('ps.*')
+      .orderBy('p.name')) as DbPackagePollStateRow[];
+    return { done: true, packages: await Promise.all(states.map((s) => this.answer(s))) };
+  }
+
+  private async answer(state: DbPackagePollStateRow): Promise<PollAnswer> {
+    if (state.last_outcome === 'failed') {
+      return { package_id: state.package_id, outcome: 'failed', error: { message: state.last_error ?? '', kind: state.error_kind ?? 'bug', code: state.error_code } };
+    }
+    if (state.last_outcome === 'new_revision') {
+      const latest = (await this.revisions.latestOf([state.package_id])).get(state.package_id);
+      return { package_id: state.package_id, outcome: 'new_revision', ...(latest ? { revision: latest } : {}) };
+    }
+    return { package_id: state.package_id, outcome: state.last_outcome ?? 'pending' };
+  }
+
+  /** Checks after every local poll and every half second (another process may be the one polling). */
+  private waitFor<T>(waitSeconds: number, check: () => Promise<T | null>): Promise<T | null> {
+    return new Promise((resolve) => {
+      let settled = false;
+      let checking = false;
+      const finish = (value: T | null) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        clearInterval(recheck);
+        this.trigger.finished.off('polled', onPolled);
+        resolve(value);
+      };
+      const run = () => {
+        if (checking || settled) return;
+        checking = true;
+        check().then((v) => (v !== null ? finish(v) : undefined), () => undefined).finally(() => (checking = false));
+      };
+      const onPolled = () => run();
+      const deadline = setTimeout(() => finish(null), waitSeconds * 1000);
+      const recheck = setInterval(run, RECHECK_MS);
+      this.trigger.finished.on('polled', onPolled);
+      run();
+    });
+  }
+}
+
+/**
+ * A request made at `requestedAt` has been served once a poll that started after it finished:
+ * that poll cleared the request (or a newer request replaced it).
+ */
+function servedSince(state: { poll_requested_at: Date | null; last_polled_at: Date | null }, requestedAt: Date): boolean {
+  const cleared = state.poll_requested_at === null || state.poll_requested_at > requestedAt;
+  return cleared && state.last_polled_at !== null && state.last_polled_at >= requestedAt;
+}

@@ -1,0 +1,137 @@
+import { EventEmitter } from 'node:events';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { ClaimedRepository } from './poll-model';
+import type { PollClaims } from './poll-claims';
+import type { RepositoryPollReport, RepositoryPoller } from './repository-poller';
+
+export interface PollSchedulerOptions {
+  /** Identifies this process's leases. */
+  owner: string;
+  leaseSeconds: number;
+  /** Polls (repositories) under way at once in this process, and per repository host. */
+  concurrency: number;
+  hostConcurrency: number;
+  /** node-cron expression of the claim tick (every second by default). */
+  tick?: string;
+}
+
+/** Told about each finished poll: metrics, events, waiters. */
+export interface PollObserver {
+  claimed?(claim: ClaimedRepository): void;
+  polled?(claim: ClaimedRepository, report: RepositoryPollReport, durationSeconds: number): void;
+  leasesHeld?(count: number): void;
+}
+
+/**
+ * The server's poll loop: a node-cron tick (and a wake-up after every poll or request) claims
+ * due repositories within the process's caps, polls them, renews their leases meanwhile, and
+ * gives them back. Plugins never schedule anything.
+ */
+export class PollScheduler {
+  private task: ScheduledTask | null = null;
+  private ticking = false;
+  private tickAgain = false;
+  private stopped = true;
+  private readonly inFlight = new Map<string, { claim: ClaimedRepository; done: Promise<void> }>();
+  private readonly perHost = new Map<string, number>();
+  private renewTimer: NodeJS.Timeout | null = null;
+  /** Emits 'polled' with the package ids of every poll this process finished. */
+  readonly finished = new EventEmitter();
+
+  constructor(
+    private readonly claims: PollClaims,
+    private readonly poller: RepositoryPoller,
+    private readonly options: PollSchedulerOptions,
+    private readonly observer: PollObserver,
+    private readonly logger: Logger,
+  ) {
+    this.finished.setMaxListeners(0);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.task = cron.schedule(this.options.tick ?? '* * * * * *', () => this.wake(), { noOverlap: true });
+    const renewEveryMs = Math.max(1000, (this.options.leaseSeconds * 1000) / 3);
+    this.renewTimer = setInterval(() => void this.renewLeases(), renewEveryMs);
+    this.renewTimer.unref();
+    this.wake();
+  }
+
+  /** Looks for work now rather than at the next tick (after a request, a hint, or a poll). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.ticking = true;
+    void this.claimAndRun().finally(() => {
+      this.ticking = false;
+      if (this.tickAgain) {
+        this.tickAgain = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Stops claiming, lets polls under way finish (up to `deadlineMs`), gives every lease back. */
+  async stop(deadlineMs: number): Promise<void> {
+    this.stopped = true;
+    await this.task?.stop();
+    this.task = null;
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    const running = [...this.inFlight.values()].map((f) => f.done);
+    await Promise.race([Promise.allSettled(running), new Promise((resolve) => setTimeout(resolve, deadlineMs).unref())]);
+    const released = await this.claims.releaseAll(this.options.owner);
+    this.logger.info({ released }, 'poll leases given back');
+  }
+
+  private async claimAndRun(): Promise<void> {
+    try {
+      const claimed = await this.claims.claim(this.options.owner, this.options.leaseSeconds, {
+        max: this.options.concurrency - this.inFlight.size,
+        hostRoom: (host) => this.options.hostConcurrency - (this.perHost.get(host) ?? 0),
+      });
+      for (const claim of claimed) this.run(claim);
+      if (claimed.length > 0) this.observer.leasesHeld?.(this.inFlight.size);
+    } catch (error) {
+      if (!this.stopped) this.logger.error({ err: error }, 'could not claim poll work');
+    }
+  }
+
+  private run(claim: ClaimedRepository): void {
+    this.observer.claimed?.(claim);
+    this.perHost.set(claim.host, (this.perHost.get(claim.host) ?? 0) + 1);
+    const started = process.hrtime.bigint();
+    const done = this.poller
+      .poll(claim)
+      .then((report) => {
+        this.observer.polled?.(claim, report, Number(process.hrtime.bigint() - started) / 1e9);
+        this.finished.emit('polled', report.packageIds);
+      })
+      .catch((error: unknown) => this.logger.error({ err: error, repository: claim.repositoryId }, 'poll failed'))
+      .then(() => this.claims.release(this.options.owner, claim))
+      .catch((error: unknown) => this.logger.error({ err: error, repository: claim.repositoryId }, 'could not give the lease back'))
+      .finally(() => {
+        this.inFlight.delete(claim.repositoryId);
+        const left = (this.perHost.get(claim.host) ?? 1) - 1;
+        if (left > 0) this.perHost.set(claim.host, left);
+        else this.perHost.delete(claim.host);
+        this.observer.leasesHeld?.(this.inFlight.size);
+        this.wake();
+      });
+    this.inFlight.set(claim.repositoryId, { claim, done });
+  }
+
+  private async renewLeases(): Promise<void> {
+    const ids = [...this.inFlight.keys()];
+    if (ids.length === 0) return;
+    try {
+      const lost = await this.claims.renew(this.options.owner, ids, this.options.leaseSeconds);
+      if (lost.length > 0) this.logger.warn({ repositories: lost }, 'poll leases were lost while polling (expired and taken over)');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not renew poll leases');
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import type { Logger } from 'pino';
+import type { WireError } from '@baton/plugin-api';
+import { PluginCallError } from '../../plugins/plugin-call-error';
+import type { PluginHost } from '../../plugins/plugin-host';
+import type { ConfigurationCodec } from '../configuration-codec';
+import type { RepositoryStore } from '../repository-store';
+import type { ClaimedRepository, PackagePollResult } from './poll-model';
+import type { RecordedPoll, PollRecorder } from './poll-recorder';
+import type { PackageWork, PollWork } from './poll-work';
+
+export type PollPlugins = Pick<PluginHost, 'plugin' | 'latestRevision' | 'latestRevisionSince' | 'latestRevisionsSince'>;
+
+/** What one repository poll did, for the scheduler's bookkeeping. */
+export interface RepositoryPollReport extends RecordedPoll {
+  pluginId: string;
+  packageIds: string[];
+}
+
+/**
+ * Polls one claimed repository: asks its plugin about every due package — in one call when the
+ * plugin answers batches, from one metadata download — and records the answers. No transaction
+ * is open while the plugin works.
+ */
+export class RepositoryPoller {
+  constructor(
+    private readonly repositories: RepositoryStore,
+    private readonly work: PollWork,
+    private readonly plugins: PollPlugins,
+    private readonly codec: ConfigurationCodec,
+    private readonly recorder: PollRecorder,
+    private readonly logger: Logger,
+  ) {}
+
+  async poll(claim: ClaimedRepository): Promise<RepositoryPollReport> {
+    const empty: RepositoryPollReport = { pluginId: claim.pluginId, packageIds: [], outcomes: new Map(), eventIds: [] };
+    const repository = await this.repositories.get(claim.repositoryId);
+    if (!repository) return empty;
+    const packages = await this.work.packagesOf(claim);
+    if (packages.length === 0) return empty;
+    const results = await this.ask(repository.id, repository.pluginId, repository.configuration, packages);
+    const recorded = await this.recorder.record(claim, { id: repository.id, name: repository.name, pluginId: repository.pluginId }, packages, results);
+    return { ...recorded, pluginId: repository.pluginId, packageIds: packages.map((p) => p.packageId) };
+  }
+
+  private async ask(repositoryId: string, pluginId: string, stored: Parameters<ConfigurationCodec['plain']>[1], packages: PackageWork[]): Promise<PackagePollResult[]> {
+    const plugin = this.plugins.plugin(pluginId);
+    if (!plugin) return failAll(packages, { kind: 'permanent', code: 'plugin_missing', message: `plugin '${pluginId}' is not loaded`, retry_after_seconds: null });
+    let repoConfig: Record<string, string>;
+    const configs = new Map<string, Record<string, string>>();
+    try {
+      repoConfig = this.codec.plain(plugin.repositoryProperties, stored, { resourceType: 'repository', resourceId: repositoryId });
+      for (const p of packages) configs.set(p.packageId, this.codec.plain(plugin.packageProperties, p.configuration, { resourceType: 'package', resourceId: p.packageId }));
+    } catch (error) {
+      return failAll(packages, { kind: 'permanent', code: 'undecryptable_configuration', message: `a secure value could not be decrypted: ${(error as Error).message}`, retry_after_seconds: null });
+    }
+    if (plugin.capabilities.batch) return this.askBatch(pluginId, repositoryId, repoConfig, packages, configs);
+    const results: PackagePollResult[] = [];
+    for (const p of packages) results.push(await this.askOne(pluginId, repositoryId, repoConfig, p, configs.get(p.packageId)!));
+    return results;
+  }
+
+  private async askBatch(
+    pluginId: string,
+    repositoryId: string,
+    repoConfig: Record<string, string>,
+    packages: PackageWork[],
+    configs: Map<string, Record<string, string>>,
+  ): Promise<PackagePollResult[]> {
+    const items = packages.map((p) => ({ key: p.packageId, package_configuration: configs.get(p.packageId)!, previous_revision: p.previous }));
+    try {
+      const { results } = await this.plugins.latestRevisionsSince(pluginId, repositoryId, repoConfig, items);
+      return results.map((r) =>
+        r.error ? { packageId: r.key, kind: 'error', error: r.error } : { packageId: r.key, kind: 'answer', revision: r.result.revision, warnings: r.result.warnings },
+      );
+    } catch (error) {
+      return failAll(packages, this.wire(error, pluginId));
+    }
+  }
+
+  private async askOne(pluginId: string, repositoryId: string, repoConfig: Record<string, string>, pkg: PackageWork, pkgConfig: Record<string, string>): Promise<PackagePollResult> {
+    try {
+      const answer = pkg.previous
+        ? await this.plugins.latestRevisionSince(pluginId, repositoryId, repoConfig, pkgConfig, pkg.previous)
+        : await this.plugins.latestRevision(pluginId, repositoryId, repoConfig, pkgConfig);
+      return { packageId: pkg.packageId, kind: 'answer', revision: answer.revision, warnings: answer.warnings };
+    } catch (error) {
+      return { packageId: pkg.packageId, kind: 'error', error: this.wire(error, pluginId) };
+    }
+  }
+
+  private wire(error: unknown, pluginId: string): WireError {
+    if (error instanceof PluginCallError) return error.wire;
+    this.logger.error({ err: error, plugin: pluginId }, 'poll failed unexpectedly');
+    return { kind: 'bug', code: 'poll_failed', message: `the poll failed: ${(error as Error).message}`, retry_after_seconds: null };
+  }
+}
+
+function failAll(packages: PackageWork[], error: WireError): PackagePollResult[] {
+  return packages.map((p) => ({ packageId: p.packageId, kind: 'error', error }));
+}

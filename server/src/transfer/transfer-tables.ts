@@ -1,0 +1,22 @@
+import { TABLES } from '../db/tables';
+
+/**
+ * Every table an export holds, in an order where each table comes after the tables it references,
+ * so that an import can insert them one after another. A table the schema does not have (yet) is
+ * skipped. `server_meta` comes first: it holds the secret-key check value, so that an import
+ * learns whether its key fits before it writes anything else.
+ */
+export const TRANSFER_TABLES: readonly string[] = [
+  TABLES.meta,
+  TABLES.repositories,
+  TABLES.repositoryPollState,
+  TABLES.pluginState,
+  TABLES.packages,
+  TABLES.packagePollState,
+  TABLES.revisions,
+  TABLES.tokens,
+  TABLES.audit,
+  TABLES.events,
+  'webhooks',
+  'webhook_deliveries',
+];

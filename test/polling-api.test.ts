@@ -1,0 +1,191 @@
+import { createHmac } from 'node:crypto';
+import { DATABASE_KINDS } from './support/databases';
+import { eventually } from './support/eventually';
+import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
+import { startTestServer, type TestServer } from './support/test-server';
+
+describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
+  let baton: TestServer;
+  let upstream: JsonRepository;
+  let repositoryId: string;
+
+  beforeAll(async () => {
+    upstream = await startJsonRepository({ packages: {} });
+    publish('0.3.2', '0.3.3');
+    baton = await startTestServer(kind);
+    const repository = await baton.api.post('/api/repositories', { name: 'upstream', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
+    repositoryId = repository.body.id;
+  });
+
+  afterAll(async () => {
+    await baton?.destroy();
+    await upstream?.close();
+  });
+
+  const NAMES = ['scrt', 'on-request', 'flaky', 'manual', 'impatient', 'hinted', 'streamed'];
+  const createPackage = async (name: string, extra: Record<string, unknown> = {}) =>
+    (await baton.api.post('/api/packages', { name, repository_id: repositoryId, configuration: [{ key: 'NAME', value: name }], ...extra })).body;
+  /** Every package of the fake repository at these versions. */
+  const publish = (...versions: string[]) =>
+    upstream.publish({ packages: Object.fromEntries(NAMES.map((name) => [name, listOf(name, ...versions).packages[name]!])) });
+
+  it('polls a new package at once and records its latest revision', async () => {
+    const pkg = await baton.api.post('/api/packages', { name: 'first', repository_id: repositoryId, configuration: [{ key: 'NAME', value: 'scrt' }] });
+
+    const polled = await eventually(async () => {
+      const read = await baton.api.get(`/api/packages/${pkg.body.id}`);
+      return read.body.poll.status === 'ok' ? read.body : undefined;
+    });
+    const history = await baton.api.get(`/api/packages/${pkg.body.id}/revisions`);
+
+    expect(polled.latest_revision).toMatchObject({ revision: '0.3.3', data: { LOCATION: 'https://repo.example.org/scrt/scrt-0.3.3.tgz' } });
+    expect(polled.poll).toMatchObject({ last_error: null, consecutive_failures: 0 });
+    expect(new Date(polled.poll.next_poll_at).getTime()).toBeGreaterThan(new Date(polled.poll.last_polled_at).getTime());
+    expect(new Date(polled.poll.next_poll_at).getTime() - Date.now()).toBeLessThanOrEqual(60_000);
+    expect(history.body.revisions.map((r: { revision: string }) => r.revision)).toEqual(['0.3.3']);
+    expect(history.body.revisions[0].detected_at).toEqual(expect.any(String));
+  });
+
+  it('polls on request: a newer version is a new revision, the same one is no change', async () => {
+    const pkg = await createPackage('on-request');
+    await eventually(async () => ((await baton.api.get(`/api/packages/${pkg.id}`)).body.poll.status === 'ok' ? true : undefined));
+    publish('0.3.2', '0.3.3', '0.4.0');
+
+    const found = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    const again = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    const history = await baton.api.get(`/api/packages/${pkg.id}/revisions`);
+
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({ outcome: 'new_revision', revision: { revision: '0.4.0' } });
+    expect(again.body).toEqual({ outcome: 'no_change' });
+    expect(history.body.revisions.map((r: { revision: string }) => r.revision)).toEqual(['0.4.0', '0.3.3']);
+  });
+
+  it('records a failure with its kind, emits failed and recovered once each, and recovers by itself', async () => {
+    const pkg = await createPackage('flaky');
+    await eventually(async () => ((await baton.api.get(`/api/packages/${pkg.id}`)).body.poll.status === 'ok' ? true : undefined));
+    const before = (await baton.api.get('/api/events/history?after=0&limit=500')).body.events.at(-1)?.id ?? 0;
+    upstream.failWith(404);
+
+    const failed = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    const failedTwice = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    const shown = (await baton.api.get(`/api/packages/${pkg.id}`)).body;
+    upstream.failWith(null);
+    const healed = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    const shownAfter = (await baton.api.get(`/api/packages/${pkg.id}`)).body;
+    const events = (await baton.api.get(`/api/events/history?after=${before}&limit=500&types=package.poll.*`)).body.events.filter(
+      (e: { data: { package_id: string } }) => e.data.package_id === pkg.id,
+    );
+
+    expect(failed.body).toMatchObject({ outcome: 'failed', error: { kind: 'permanent', code: 'not_found' } });
+    expect(failedTwice.body.outcome).toBe('failed');
+    expect(shown.poll).toMatchObject({ status: 'failing', error_kind: 'permanent', consecutive_failures: 2 });
+    expect(shown.poll.last_error).toContain('404');
+    expect(healed.body.outcome).toBe('no_change');
+    expect(shownAfter.poll).toMatchObject({ status: 'ok', last_error: null, error_kind: null, consecutive_failures: 0 });
+    expect(events.map((e: { type: string }) => e.type)).toEqual(['package.poll.failed', 'package.poll.recovered']);
+  });
+
+  it('shows disabled for a package without auto_update, and polls it only on request', async () => {
+    const pkg = await createPackage('manual', { auto_update: false });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    const before = (await baton.api.get(`/api/packages/${pkg.id}`)).body;
+    const polled = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+
+    expect(before.poll).toMatchObject({ status: 'disabled', last_polled_at: null, next_poll_at: null });
+    expect(before.latest_revision).toBeNull();
+    expect(polled.body.outcome).toBe('new_revision');
+  });
+
+  it('answers 202 pending when the wait runs out', async () => {
+    const pkg = await createPackage('impatient');
+
+    const response = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=0`);
+
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ outcome: 'pending' });
+  });
+
+  it('polls a whole repository on request and answers per package', async () => {
+    const response = await baton.api.post(`/api/repositories/${repositoryId}/poll?wait=20`);
+
+    expect(response.status).toBe(200);
+    expect(response.body.packages.length).toBeGreaterThanOrEqual(4);
+    expect(response.body.packages.every((p: { outcome: string }) => ['no_change', 'new_revision'].includes(p.outcome))).toBe(true);
+  });
+
+  describe('refresh hints', () => {
+    const sign = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+    it('refuse a missing or wrong signature with 401, and do nothing', async () => {
+      const body = '{"anything": true}';
+
+      const missing = await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body });
+      const wrong = await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers: { 'x-baton-signature': sign('not-the-secret', body) } });
+
+      expect(missing.status).toBe(401);
+      expect(wrong.status).toBe(401);
+    });
+
+    it('poll the repository soon — packages without auto_update too — and never trust the payload', async () => {
+      const pkg = await createPackage('hinted', { auto_update: false });
+      const { secret } = (await baton.api.get(`/api/repositories/${repositoryId}/hook-secret`)).body;
+      publish('0.3.2', '0.3.3', '0.4.0', '0.5.0');
+      const body = JSON.stringify({ package: 'scrt', version: '9.9.9' });
+
+      const accepted = await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, {
+        token: null,
+        rawBody: body,
+        headers: { 'content-type': 'text/plain', 'x-baton-signature': sign(secret, body) },
+      });
+      const latest = await eventually(async () => (await baton.api.get(`/api/packages/${pkg.id}`)).body.latest_revision ?? undefined);
+
+      expect(accepted.status).toBe(202);
+      expect(latest.revision).toBe('0.5.0');
+    });
+
+    it('refuse a signature made with a rotated-away secret', async () => {
+      const { secret: old } = (await baton.api.get(`/api/repositories/${repositoryId}/hook-secret`)).body;
+      const rotated = await baton.api.post(`/api/repositories/${repositoryId}/hook-secret/rotate`);
+      const body = 'ping';
+
+      const withOld = await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers: { 'x-baton-signature': sign(old, body) } });
+      const withNew = await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers: { 'x-baton-signature': sign(rotated.body.secret, body) } });
+
+      expect(rotated.body.secret).not.toBe(old);
+      expect(withOld.status).toBe(401);
+      expect(withNew.status).toBe(202);
+    });
+
+    it('are rate-limited per repository with 429', async () => {
+      const { secret } = (await baton.api.get(`/api/repositories/${repositoryId}/hook-secret`)).body;
+      const statuses: number[] = [];
+
+      for (let i = 0; i < 12; i += 1) {
+        const body = `hint ${i}`;
+        statuses.push((await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers: { 'x-baton-signature': sign(secret, body) } })).status);
+      }
+
+      expect(statuses).toContain(202);
+      expect(statuses.at(-1)).toBe(429);
+    });
+  });
+
+  it('streams events as Server-Sent Events to a client that sends its token as ?access_token=', async () => {
+    const pkg = await createPackage('streamed', { auto_update: false });
+    const controller = new AbortController();
+    const response = await fetch(`${baton.url}/api/events?access_token=${baton.adminToken}&types=package.revision.detected`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    let text = '';
+
+    await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    while (!text.includes(pkg.id)) text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    expect(text).toMatch(/id: \d+\nevent: package\.revision\.detected\ndata: \{/);
+    const data = JSON.parse(/data: (.*)/.exec(text.slice(text.lastIndexOf('id:')))![1]!);
+    expect(data.data).toMatchObject({ package_id: pkg.id, revision: { revision: expect.any(String) } });
+  });
+});
