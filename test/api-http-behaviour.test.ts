@@ -42,13 +42,32 @@ describe('HTTP behaviour', () => {
         .map(([method]) => ({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000') })),
     );
 
-    const withoutToken = await Promise.all(secured.map((r) => baton.api.request(r.method, r.path.replace('{id}', 'x'), { token: null })));
+    const withoutToken = await Promise.all(secured.map((r) => baton.api.request(r.method, r.path, { token: null })));
     const withWrongToken = await Promise.all(secured.map((r) => baton.api.request(r.method, r.path, { token: 'baton_not-a-real-token' })));
 
     expect(secured.length).toBeGreaterThan(15);
     expect(withoutToken.map((r) => r.status)).toEqual(secured.map(() => 401));
     expect(withWrongToken.map((r) => r.status)).toEqual(secured.map(() => 401));
     expect(withoutToken[0]!.headers.get('www-authenticate')).toContain('Bearer');
+  });
+
+  it('answers 401 without a token before saying a path or method does not exist', async () => {
+    const unknown = await baton.api.get('/api/no-such-thing', { token: null });
+    const wrongMethod = await baton.api.request('PATCH', '/api/tokens', { token: null });
+    const notAUuid = await baton.api.get('/api/repositories/not-a-uuid', { token: null });
+
+    expect([unknown.status, wrongMethod.status, notAUuid.status]).toEqual([401, 401, 401]);
+  });
+
+  it('refuses a forged cursor with 422 rather than failing', async () => {
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+    const byName = await baton.api.get(`/api/repositories?cursor=${forged(['a', 'not-a-uuid'])}`);
+    const newestFirst = await baton.api.get(`/api/audit?cursor=${forged(['abc', 'x'])}`);
+
+    expect(byName.status).toBe(422);
+    expect(newestFirst.status).toBe(422);
+    expect(Object.keys(byName.body.errors)).toEqual(['cursor']);
   });
 
   it('serves the public routes without a token', async () => {

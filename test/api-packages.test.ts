@@ -112,6 +112,23 @@ describe.each(DATABASE_KINDS)('packages API [%s]', (kind) => {
     expect(all.body.packages.length).toBeGreaterThan(mine.body.packages.length);
   });
 
+  it('needs If-Match to update (428), refuses a stale or weak one (412)', async () => {
+    const created = await createPackage('versioned', 'versioned');
+    const body = { name: 'versioned', repository_id: repositoryId, configuration: [{ key: 'NAME', value: 'versioned' }], poll_interval_seconds: 300 };
+    const path = `/api/packages/${created.body.id}`;
+
+    const missing = await baton.api.put(path, body);
+    const weak = await baton.api.put(path, body, { headers: { 'if-match': `W/${created.headers.get('etag')}` } });
+    const updated = await baton.api.put(path, body, { headers: { 'if-match': created.headers.get('etag')! } });
+    const stale = await baton.api.put(path, body, { headers: { 'if-match': created.headers.get('etag')! } });
+
+    expect(missing.status).toBe(428);
+    expect(weak.status).toBe(412);
+    expect(updated.status).toBe(200);
+    expect(updated.body.poll_interval_seconds).toBe(300);
+    expect(stale.status).toBe(412);
+  });
+
   it('lets a package change what is not identity even when it has history', async () => {
     const created = await createPackage('with-history', 'history-a');
     await giveHistory(created.body.id);
@@ -179,8 +196,11 @@ describe.each(DATABASE_KINDS)('packages API [%s]', (kind) => {
 
     const deleted = await baton.api.delete(`/api/packages/${created.body.id}`);
     const gone = await baton.api.get(`/api/packages/${created.body.id}`);
+    const db = baton.server.dependencies.resolve<Database>(TOKENS.database);
+    const history = await db.knex('package_revisions').where({ package_id: created.body.id });
 
     expect(deleted.status).toBe(204);
     expect(gone.status).toBe(404);
+    expect(history).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { PluginHost } from '../server/src/plugins/plugin-host';
 import { MemoryPluginStateStore } from '../server/src/plugins/memory-plugin-state-store';
-import { PluginFolders, RecordingStore, captureLogger, failure, hostOptions, manifest } from './plugins/host-fixture';
+import { PluginFolders, RecordingStore, captureLogger, eventually, failure, hostOptions, manifest } from './plugins/host-fixture';
 
 /** A CommonJS plugin written on the spot; `body` runs when the module loads. */
 function scratchPlugin(body: string, baton: unknown = { plugin: 'index.js', apiVersion: 1 }): Record<string, string> {
@@ -134,6 +134,17 @@ describe('plugin host: loading', () => {
     const line = lines.filter((l) => l['plugin'] === 'inspector' && String(l['msg']).startsWith('connecting with token')).pop();
     expect(line).toMatchObject({ level: 40, plugin: 'inspector', request: 'check-repository-connection', msg: 'connecting with token ***', token: '***', nested: { again: '***' } });
     expect(JSON.stringify(lines)).not.toContain('tok-SECRET-123');
+  });
+
+  it('masks secure values in what plugin code prints, too', async () => {
+    const printed = () => lines.filter((l) => String(l['msg']).startsWith('printed token'));
+    const before = printed().length;
+
+    await host.checkRepositoryConnection('inspector', 'repository-9', { TOKEN: 'tok-PRINTED-456' });
+    await eventually(() => printed().length > before);
+
+    expect(printed().at(-1)).toMatchObject({ plugin: 'inspector', stream: 'stdout', msg: 'printed token ***' });
+    expect(JSON.stringify(lines)).not.toContain('tok-PRINTED-456');
   });
 
   it('scopes the store to the call\'s repository, and gives calls about no repository an empty store', async () => {

@@ -16,8 +16,10 @@ describe('plugin isolation through the server', () => {
     });
     for (const [plugin, mode] of [['hanging', 'spin'], ['crashing', 'exit'], ['heap-hog', 'hog']] as const) {
       const repository = await baton.api.post('/api/repositories', { name: `${plugin}-repo`, plugin_id: plugin, configuration: [] });
-      const bad = await baton.api.post('/api/packages', { name: `${plugin}-bad`, repository_id: repository.body.id, configuration: [{ key: 'MODE', value: mode }] });
-      const good = await baton.api.post('/api/packages', { name: `${plugin}-good`, repository_id: repository.body.id, configuration: [{ key: 'MODE', value: 'fine' }] });
+      // Not polled by the scheduler: each test decides when the plugin misbehaves.
+      const manual = { repository_id: repository.body.id, auto_update: false };
+      const bad = await baton.api.post('/api/packages', { name: `${plugin}-bad`, ...manual, configuration: [{ key: 'MODE', value: mode }] });
+      const good = await baton.api.post('/api/packages', { name: `${plugin}-good`, ...manual, configuration: [{ key: 'MODE', value: 'fine' }] });
       packages[`${plugin}-bad`] = bad.body.id;
       packages[`${plugin}-good`] = good.body.id;
     }

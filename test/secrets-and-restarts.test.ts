@@ -81,12 +81,16 @@ describe.each(DATABASE_KINDS)('secrets and restarts [%s]', (kind) => {
     const repository = await without.api.get(`/api/repositories/${repositoryId}`);
     await without.stop();
     const back = await startTestServer(kind, { database });
+    const polledBack = await back.api.post(`/api/packages/${packageId}/poll?wait=20`);
     const pkgBack = await back.api.get(`/api/packages/${packageId}`);
+    const repositoryBack = await back.api.get(`/api/repositories/${repositoryId}`);
     await back.stop();
 
     expect(pkg.body.poll.status).toBe('plugin_missing');
     expect(repository.body.configuration_errors.plugin_id[0]).toContain("'json-file' is not loaded");
-    expect(pkgBack.body.poll.status).toBe('pending');
+    expect(polledBack.body.outcome).not.toBe('failed');
+    expect(pkgBack.body.poll.status).toBe('ok');
+    expect(repositoryBack.body.configuration_errors).toEqual({});
   });
 });
 

@@ -1,6 +1,8 @@
 import { PLUGIN_API_VERSION } from './api-version';
+import { specProblems } from './spec-problems';
+
+export { specProblems };
 import {
-  KEY_PATTERN,
   resolveProperty,
   validateAgainstProperties,
   type Configuration,
@@ -155,8 +157,6 @@ export interface PluginDefinition extends Omit<PluginSpec, 'repository' | 'packa
   validatePackage(repository: Configuration, pkg: Configuration): Promise<ValidationError[]>;
 }
 
-const ID_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
-
 /**
  * Checks a plugin and returns its definition; the module's default export (or its `plugin`
  * export) must be this value. Throws a `TypeError` that says what is wrong.
@@ -227,85 +227,4 @@ function sortProperties(properties: ConfigurationProperty[]): ResolvedProperty[]
 function mergeErrors(generic: ValidationError[], own: ValidationError[]): ValidationError[] {
   const seen = new Set(generic.map((e) => `${e.key}\u0000${e.message}`));
   return [...generic, ...own.filter((e) => !seen.has(`${e.key}\u0000${e.message}`))];
-}
-
-/**
- * Every reason a spec is not a valid plugin, empty when it is. Used by the host and the
- * conformance kit; it never throws, whatever it is given.
- *
- * @example
- * ```ts
- * specProblems({ ...spec, id: 'Static List' }); // ['id must match /^[a-z][a-z0-9-]{0,62}$/']
- * ```
- */
-export function specProblems(spec: unknown): string[] {
-  if (typeof spec !== 'object' || spec === null) return ['the definition must be an object'];
-  const s = spec as Partial<Record<keyof PluginSpec, unknown>>;
-  const problems: string[] = [];
-  if (typeof s.id !== 'string' || !ID_PATTERN.test(s.id)) problems.push(`id must match ${ID_PATTERN}`);
-  if (typeof s.displayName !== 'string' || s.displayName.trim() === '') problems.push('displayName must be a non-empty string');
-  if (typeof s.version !== 'string' || s.version.trim() === '') problems.push('version must be a non-empty string');
-  const batch = (s.capabilities as Capabilities | undefined)?.batch;
-  if (typeof batch !== 'boolean') problems.push('capabilities.batch must be true or false');
-  for (const op of ['checkRepositoryConnection', 'checkPackageConnection', 'latestRevision', 'latestRevisionSince'] as const) {
-    if (typeof s[op] !== 'function') problems.push(`${op} must be a function`);
-  }
-  if (batch === true && typeof s.latestRevisionsSince !== 'function') {
-    problems.push('capabilities.batch is true, so latestRevisionsSince must be a function');
-  }
-  for (const op of ['validateRepository', 'validatePackage', 'latestRevisionsSince'] as const) {
-    if (s[op] !== undefined && typeof s[op] !== 'function') problems.push(`${op} must be a function when given`);
-  }
-  problems.push(...propertyProblems('repository', s.repository), ...propertyProblems('package', s.package));
-  problems.push(...settingProblems(s.settings));
-  return problems;
-}
-
-function propertyProblems(scope: string, section: unknown): string[] {
-  const properties = (section as { properties?: unknown } | undefined)?.properties;
-  if (!Array.isArray(properties)) return [`${scope}.properties must be an array`];
-  const problems: string[] = [];
-  const keys = new Set<string>();
-  for (const [index, property] of properties.entries()) {
-    const p = (property ?? {}) as Partial<ConfigurationProperty>;
-    const where = `${scope}.properties[${index}]`;
-    if (typeof p.key !== 'string' || !KEY_PATTERN.test(p.key)) problems.push(`${where}.key must match [A-Z][A-Z0-9_]*`);
-    else if (keys.has(p.key)) problems.push(`${where}.key '${p.key}' is declared twice`);
-    else keys.add(p.key);
-    problems.push(...attributeProblems(where, p));
-  }
-  return problems;
-}
-
-function attributeProblems(where: string, p: Partial<ConfigurationProperty>): string[] {
-  const problems: string[] = [];
-  if (typeof p.displayName !== 'string' || p.displayName.trim() === '') problems.push(`${where}.displayName must be a non-empty string`);
-  // A resolved property (as in a definition) says "no default" with null.
-  const defaultValue: unknown = p.defaultValue;
-  if (defaultValue !== undefined && defaultValue !== null && typeof defaultValue !== 'string') {
-    problems.push(`${where}.defaultValue must be a string`);
-  }
-  // A string 'false' would read as true once resolved, so flags must really be booleans.
-  for (const flag of ['required', 'secure', 'partOfIdentity'] as const) {
-    if (p[flag] !== undefined && typeof p[flag] !== 'boolean') problems.push(`${where}.${flag} must be true or false`);
-  }
-  if (p.displayOrder !== undefined && !Number.isFinite(p.displayOrder)) problems.push(`${where}.displayOrder must be a number`);
-  if (p.secure === true && p.partOfIdentity !== false) problems.push(`${where} is secure, so it must not be part of identity`);
-  return problems;
-}
-
-function settingProblems(settings: unknown): string[] {
-  if (settings === undefined) return [];
-  if (typeof settings !== 'object' || settings === null) return ['settings must be an object'];
-  const problems: string[] = [];
-  for (const [key, declaration] of Object.entries(settings)) {
-    const d = (declaration ?? {}) as Partial<SettingDeclaration>;
-    if (!KEY_PATTERN.test(key)) problems.push(`settings key '${key}' must match [A-Z][A-Z0-9_]*`);
-    const typeOk =
-      (d.type === 'integer' && Number.isInteger(d.default)) ||
-      (d.type === 'string' && typeof d.default === 'string') ||
-      (d.type === 'boolean' && typeof d.default === 'boolean');
-    if (!typeOk) problems.push(`settings.${key} needs a type (integer, string or boolean) and a default of that type`);
-  }
-  return problems;
 }

@@ -8,18 +8,15 @@ import { serverVersion, type Settings } from './config/settings';
 import { buildContainer } from './container';
 import { openDatabase, type Database } from './db/database';
 import { Migrator } from './db/migrator';
+import { EventStream } from './events/event-stream';
+import { WebhookDispatcher } from './events/webhooks/webhook-dispatcher';
 import { buildApp } from './http/app';
 import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi';
 import { OpenApiValidator } from './http/openapi-validator';
-import { apiRoutes } from './http/routes';
+import { apiRoutes, type ApiServices } from './http/routes';
 import { TOKENS } from './injection-tokens';
-import { ConfigurationCodec } from './materials/configuration-codec';
 import { ConfigurationReview } from './materials/configuration-review';
-import { PackageStore } from './materials/package-store';
-import { RepositoryStore } from './materials/repository-store';
-import { reviewConfigurations } from './materials/review-configurations';
 import { PollScheduler } from './materials/polling/poll-scheduler';
-import { EventStream } from './events/event-stream';
 import type { PluginHost } from './plugins/plugin-host';
 import { SecretBox } from './security/secret-box';
 import { resolveSecretKey, verifySecretKey } from './security/secret-key';
@@ -27,10 +24,11 @@ import { TokenService } from './security/token-service';
 
 const READINESS_QUERY_TIMEOUT_MS = 2000;
 
-/** One running Baton: database, plugins and HTTP API, from start to a clean stop. */
+/** One running Baton: database, plugins, polling and HTTP API, from start to a clean stop. */
 export class BatonServer {
   private shuttingDown = false;
   private stopping: Promise<void> | null = null;
+  private reviewing: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly settings: Settings,
@@ -40,9 +38,10 @@ export class BatonServer {
     private readonly server: http.Server,
   ) {}
 
-  /** Opens the database, migrates, prepares secrets and the admin token, loads plugins, listens. */
+  /** Opens the database, migrates, prepares secrets and the admin token, loads plugins, listens, polls. */
   static async start(settings: Settings, logger: Logger): Promise<BatonServer> {
     const db = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+    let plugins: PluginHost | null = null;
     try {
       const applied = await new Migrator(db, settings.migrationsDir).latest();
       logger.info({ applied, database: db.kind }, applied.length > 0 ? 'migrations applied' : 'database schema is current');
@@ -50,16 +49,18 @@ export class BatonServer {
       await verifySecretKey(db, secretBox);
       const container = buildContainer({ settings, logger, database: db, secretBox });
       await announceAdminToken(container.resolve(TokenService), settings, logger);
-      await container.resolve<PluginHost>(TOKENS.pluginHost).start();
-      const server = http.createServer();
-      const baton = new BatonServer(settings, logger, db, container, server);
-      server.on('request', baton.app());
-      await baton.reviewConfigurations();
-      await listen(server, settings.port, settings.bindAddress);
+      plugins = container.resolve<PluginHost>(TOKENS.pluginHost);
+      await plugins.start();
+      const baton = new BatonServer(settings, logger, db, container, http.createServer());
+      baton.server.on('request', baton.app());
+      await listen(baton.server, settings.port, settings.bindAddress);
       logger.info({ address: baton.url }, 'Baton is listening');
+      baton.reviewing = container.resolve(ConfigurationReview).reviewAll().catch((error: unknown) => logger.error({ err: error }, 'configurations could not be validated again'));
       container.resolve(PollScheduler).start();
+      container.resolve(WebhookDispatcher).start();
       return baton;
     } catch (error) {
+      await plugins?.stop().catch(() => undefined);
       await db.close().catch(() => undefined);
       throw error;
     }
@@ -75,9 +76,16 @@ export class BatonServer {
     return this.container;
   }
 
+  /** Resolves once the stored configurations have been validated again after the start. */
+  reviewed(): Promise<unknown> {
+    return this.reviewing;
+  }
+
   /**
-   * Readiness turns 503 at once; requests in flight drain; after the grace period the remaining
-   * connections (long-lived streams) are cut; plugins stop; the database closes cleanly.
+   * Readiness turns 503 at once and stays reachable for the shutdown delay, so that load
+   * balancers see it; then the server stops accepting, requests in flight drain, and after the
+   * grace period remaining connections (long-lived streams) are cut. Polls under way finish or
+   * give their leases back; plugins stop; the database closes cleanly.
    */
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
@@ -86,14 +94,18 @@ export class BatonServer {
 
   private async shutdown(): Promise<void> {
     this.shuttingDown = true;
-    this.logger.info('shutting down: readiness is now 503, draining requests');
+    this.logger.info({ delayMs: this.settings.shutdownDelayMs }, 'shutting down: readiness is now 503');
+    await new Promise((resolve) => setTimeout(resolve, this.settings.shutdownDelayMs));
     this.server.closeIdleConnections();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     const grace = setTimeout(() => this.server.closeAllConnections(), this.settings.shutdownGraceMs);
+    const scheduler = this.container.resolve(PollScheduler).stop(this.settings.shutdownGraceMs);
+    const webhooks = this.container.resolve(WebhookDispatcher).stop();
     await closed;
     clearTimeout(grace);
-    await this.container.resolve(PollScheduler).stop(this.settings.shutdownGraceMs);
+    await Promise.all([scheduler, webhooks]);
     this.container.resolve(EventStream).stop();
+    await this.reviewing;
     await this.container.resolve<PluginHost>(TOKENS.pluginHost).stop();
     await this.db.close();
     this.logger.info('stopped');
@@ -101,7 +113,7 @@ export class BatonServer {
 
   private app(): ReturnType<typeof buildApp> {
     let document: OpenApiDocument | null = null;
-    const routes = apiRoutes(this.container, { check: () => this.readiness() }, () => document!);
+    const routes = apiRoutes(this.container.resolve<ApiServices>(TOKENS.apiServices), { check: () => this.readiness() }, () => document!);
     document = buildOpenApiDocument(routes, serverVersion());
     return buildApp({
       routes,
@@ -123,27 +135,12 @@ export class BatonServer {
       return { ready: false, reason: `database unreachable: ${(error as Error).message}` };
     }
   }
-
-  /** Before serving, so that every answer already shows what the plugins think of the stored configurations. */
-  private async reviewConfigurations(): Promise<void> {
-    try {
-      await reviewConfigurations({
-        repositories: this.container.resolve(RepositoryStore),
-        packages: this.container.resolve(PackageStore),
-        plugins: this.container.resolve<PluginHost>(TOKENS.pluginHost),
-        codec: this.container.resolve(ConfigurationCodec),
-        review: this.container.resolve(ConfigurationReview),
-        logger: this.logger,
-      });
-    } catch (error) {
-      this.logger.error({ err: error }, 'configurations could not be validated again');
-    }
-  }
 }
 
 async function announceAdminToken(tokens: TokenService, settings: Settings, logger: Logger): Promise<void> {
   const outcome = await tokens.bootstrapAdmin(settings.adminToken, settings.dataDir);
   if (!outcome.created) {
+    if (settings.adminToken !== null) logger.warn('BATON_ADMIN_TOKEN is ignored: it only sets the first admin token, and admin tokens exist');
     const file = path.join(settings.dataDir, 'admin-token');
     if (fs.existsSync(file)) logger.info({ file }, `the first admin token is in ${file}`);
     return;

@@ -19,8 +19,37 @@ import { RepositoryPoller } from './materials/polling/repository-poller';
 import { RevisionStore } from './materials/polling/revision-store';
 import { RepositoryStore } from './materials/repository-store';
 import type { PluginHost } from './plugins/plugin-host';
+import { Metrics } from './metrics/metrics';
+import { AuditLog } from './security/audit-log';
+import type { SecretBox } from './security/secret-box';
+import { EventRetention } from './events/webhooks/event-retention';
+import { WebhookDeliveryLog } from './events/webhooks/webhook-delivery-log';
+import { WebhookDispatcher } from './events/webhooks/webhook-dispatcher';
+import { WebhookLeases } from './events/webhooks/webhook-leases';
+import { WebhookService } from './events/webhooks/webhook-service';
+import { WebhookStore } from './events/webhooks/webhook-store';
+import type { PollObserver } from './materials/polling/poll-scheduler';
 
-/** The polling engine and the events it writes: part of the composition root. */
+/** What a finished poll tells the rest of the server: metrics, and live event streams. */
+function pollObserver(metrics: Metrics, eventsWritten: () => void): PollObserver {
+  return {
+    claimed: (claim) => {
+      if (claim.dueAt) metrics.schedulingLag((claim.claimedAt.getTime() - claim.dueAt.getTime()) / 1000);
+    },
+    polled: (_claim, report, durationSeconds) => {
+      let detected = 0;
+      for (const { outcome } of report.outcomes.values()) {
+        metrics.pollFinished(report.pluginId, outcome, durationSeconds);
+        if (outcome === 'new_revision') detected += 1;
+      }
+      metrics.revisionsDetected(report.pluginId, detected);
+      if (report.eventIds.length > 0) eventsWritten();
+    },
+    leasesHeld: (count) => metrics.leasesHeld(count),
+  };
+}
+
+/** The polling engine, the events it writes and the webhooks that carry them: part of the composition root. */
 export function registerPolling(c: DependencyContainer): void {
   const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) =>
     c.register(token, { useFactory: instanceCachingFactory(make) });
@@ -52,8 +81,32 @@ export function registerPolling(c: DependencyContainer): void {
         concurrency: poll.concurrency,
         hostConcurrency: poll.hostConcurrency,
       },
-      { polled: (_claim, report) => report.eventIds.length > 0 && stream.wake() },
+      pollObserver(r.resolve(Metrics), () => {
+        stream.wake();
+        r.resolve(WebhookDispatcher).wake();
+      }),
       logger(r).child({ area: 'polling' }),
+    );
+  });
+  single(WebhookDeliveryLog, (r) => new WebhookDeliveryLog(db(r)));
+  single(WebhookService, (r) => {
+    return new WebhookService(db(r), new WebhookStore(db(r)), r.resolve(WebhookDeliveryLog), r.resolve<SecretBox>(TOKENS.secretBox), r.resolve(AuditLog));
+  });
+  single(WebhookDispatcher, (r) => {
+    const s = settings(r);
+    const deliveries = r.resolve(WebhookDeliveryLog);
+    const events = r.resolve(EventLog);
+    const metrics = r.resolve(Metrics);
+    return new WebhookDispatcher(
+      {
+        leases: new WebhookLeases(db(r), deliveries),
+        events,
+        secretBox: r.resolve<SecretBox>(TOKENS.secretBox),
+        retention: new EventRetention(events, deliveries, s.eventRetentionDays),
+        logger: logger(r).child({ area: 'webhooks' }),
+      },
+      { userAgent: s.userAgent, maxFailingMs: s.webhookMaxFailingHours * 3_600_000, stopDeadlineMs: s.shutdownGraceMs },
+      { deliveryFinished: (outcome) => metrics.deliveryFinished(outcome) },
     );
   });
   single(PollRequests, (r) => new PollRequests(db(r), r.resolve(PollScheduler), r.resolve(RevisionStore)));

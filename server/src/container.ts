@@ -16,6 +16,16 @@ import { AuditLog } from './security/audit-log';
 import type { SecretBox } from './security/secret-box';
 import { TokenService } from './security/token-service';
 import { registerPolling } from './container-polling';
+import { EventLog } from './events/event-log';
+import { EventStream } from './events/event-stream';
+import type { ApiServices } from './http/routes';
+import { PluginRestarts } from './materials/plugin-restarts';
+import { Metrics } from './metrics/metrics';
+import { WebhookService } from './events/webhooks/webhook-service';
+import { PollRequests } from './materials/polling/poll-requests';
+import { PollStatusReader } from './materials/polling/poll-status';
+import { RefreshHints } from './materials/polling/refresh-hints';
+import { RevisionStore } from './materials/polling/revision-store';
 
 /** What exists before the container: settings, the log, the open database and the secret key. */
 export interface ContainerRoots {
@@ -45,7 +55,11 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
   single(RepositoryStore, (r) => new RepositoryStore(db(r)));
   single(PackageStore, (r) => new PackageStore(db(r)));
   single(ConfigurationCodec, (r) => new ConfigurationCodec(r.resolve(TOKENS.secretBox)));
-  single(ConfigurationReview, () => new ConfigurationReview());
+  single(ConfigurationReview, (r) => {
+    const plugins = r.resolve<PluginHost>(TOKENS.pluginHost);
+    const log = r.resolve<Logger>(TOKENS.logger).child({ area: 'materials' });
+    return new ConfigurationReview(db(r), r.resolve(RepositoryStore), r.resolve(PackageStore), plugins, r.resolve(ConfigurationCodec), log);
+  });
   single(TOKENS.pluginHost, (r) => {
     const settings = r.resolve<Settings>(TOKENS.settings);
     return new PluginHost(
@@ -77,13 +91,32 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
       db(r),
       r.resolve(PackageStore),
       r.resolve(RepositoryService),
+      r.resolve(RepositoryStore),
       r.resolve<PluginHost>(TOKENS.pluginHost),
       r.resolve(ConfigurationCodec),
-      r.resolve(ConfigurationReview),
       r.resolve(AuditLog),
       { minPollIntervalSeconds: r.resolve<Settings>(TOKENS.settings).minPollIntervalSeconds },
     );
   });
   registerPolling(c);
+  single(Metrics, () => new Metrics());
+  single(PluginRestarts, (r) => new PluginRestarts(r.resolve<PluginHost>(TOKENS.pluginHost), r.resolve(AuditLog)));
+  single(TOKENS.apiServices, (r): ApiServices => ({
+    plugins: r.resolve<PluginHost>(TOKENS.pluginHost),
+    restarts: r.resolve(PluginRestarts),
+    repositories: r.resolve(RepositoryService),
+    packages: r.resolve(PackageService),
+    polls: r.resolve(PollStatusReader),
+    requests: r.resolve(PollRequests),
+    hints: r.resolve(RefreshHints),
+    revisions: r.resolve(RevisionStore),
+    events: r.resolve(EventLog),
+    stream: r.resolve(EventStream),
+    tokens: r.resolve(TokenService),
+    audit: r.resolve(AuditLog),
+    metrics: r.resolve(Metrics),
+    webhooks: r.resolve(WebhookService),
+    extra: [],
+  }));
   return c;
 }

@@ -30,7 +30,8 @@ export class StaleVersion extends Error {}
 /** An update came without `If-Match`. */
 export class VersionRequired extends Error {}
 
-export class Forbidden extends Error {}
+/** A plugin failed (a bug, or an error that will not go away by waiting) while serving the request. */
+export class PluginFailed extends Error {}
 
 /** A dependency (a plugin, the database) cannot answer now; the client may try again later. */
 export class Unavailable extends Error {

@@ -5,5 +5,5 @@ export const TOKENS = {
   database: Symbol('Database'),
   secretBox: Symbol('SecretBox'),
   pluginHost: Symbol('PluginHost'),
-  routes: Symbol('RouteDefinitions'),
+  apiServices: Symbol('ApiServices'),
 } as const;

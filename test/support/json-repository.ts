@@ -20,6 +20,8 @@ export interface JsonRepository {
   origin: string;
   /** Replaces what the repository serves. */
   publish(list: PackageList): void;
+  /** Makes every answer wait this long first (0: answer at once). */
+  slowDown(ms: number): void;
   /** Makes every request answer this status (with `headers`), or serve normally again with null. */
   failWith(status: number | null, headers?: Record<string, string>): void;
   /** Requests seen, with the Authorization header each carried. */
@@ -34,9 +36,17 @@ export interface JsonRepository {
 export async function startJsonRepository(list: PackageList, auth?: { username: string; password: string }): Promise<JsonRepository> {
   let body = JSON.stringify(list);
   let failure: { status: number; headers: Record<string, string> } | null = null;
+  let delayMs = 0;
   const requests: JsonRepository['requests'] = [];
   const expected = auth ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` : null;
   const server = http.createServer((req, res) => {
+    if (delayMs > 0) {
+      setTimeout(() => answer(req, res), delayMs);
+      return;
+    }
+    answer(req, res);
+  });
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse) => {
     requests.push({ path: req.url ?? '', authorization: req.headers.authorization });
     if (expected !== null && req.headers.authorization !== expected) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="test"' }).end();
@@ -56,7 +66,7 @@ export async function startJsonRepository(list: PackageList, auth?: { username: 
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json', etag }).end(body);
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -64,6 +74,9 @@ export async function startJsonRepository(list: PackageList, auth?: { username: 
     origin,
     publish(next) {
       body = JSON.stringify(next);
+    },
+    slowDown(ms) {
+      delayMs = ms;
     },
     failWith(status, headers = {}) {
       failure = status === null ? null : { status, headers };

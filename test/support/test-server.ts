@@ -52,6 +52,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     BATON_PLUGINS_DIR: pluginsFolder(...(options.plugins ?? ['json-file'])),
     BATON_PLUGIN_CALL_TIMEOUT_SECONDS: '10',
     BATON_SHUTDOWN_GRACE_SECONDS: '2',
+    BATON_SHUTDOWN_DELAY_SECONDS: '0',
     ...(database.databaseUrl
       ? { DATABASE_URL: database.databaseUrl, BATON_SECRET_KEY: keptBeside(database, 'test-secret-key', () => randomBytes(32).toString('base64')) }
       : {}),
@@ -62,6 +63,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     ? createLogger('debug', { write: (line: string) => void options.logs!.push(line) })
     : createLogger(process.env['BATON_TEST_LOG'] ?? 'silent');
   const server = await BatonServer.start(settings, logger);
+  await server.reviewed();
   const api = await ApiClient.connect(server.url, env['BATON_ADMIN_TOKEN']!);
   return {
     server,

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /** Everything Baton reads from its environment, validated once at start. */
@@ -35,6 +36,7 @@ export interface Settings {
   };
   bodyLimitBytes: number;
   shutdownGraceMs: number;
+  shutdownDelayMs: number;
   logLevel: string;
   /** Sent by plugins' HTTP clients. */
   userAgent: string;
@@ -63,7 +65,7 @@ export function loadSettings(env: Env = process.env, projectRoot = defaultProjec
   }
   return {
     port: read.integer('BATON_PORT', 8153, 0, 65535),
-    bindAddress: read.string('BATON_BIND_ADDRESS', '127.0.0.1'),
+    bindAddress: read.address('BATON_BIND_ADDRESS', '127.0.0.1'),
     trustProxy: read.boolean('BATON_TRUST_PROXY', false),
     dataDir,
     databaseUrl,
@@ -87,6 +89,7 @@ export function loadSettings(env: Env = process.env, projectRoot = defaultProjec
     poll: pollSettings(read),
     bodyLimitBytes: read.integer('BATON_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     shutdownGraceMs: read.integer('BATON_SHUTDOWN_GRACE_SECONDS', 10, 0, 600) * 1000,
+    shutdownDelayMs: read.integer('BATON_SHUTDOWN_DELAY_SECONDS', 2, 0, 600) * 1000,
     logLevel: read.oneOf('BATON_LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
     userAgent: `Baton/${serverVersion(projectRoot)}`,
     eventRetentionDays: read.integer('BATON_EVENT_RETENTION_DAYS', 30, 1, 36500),
@@ -134,6 +137,14 @@ class EnvReader {
 
   string(name: string, fallback: string): string {
     return this.optional(name) ?? fallback;
+  }
+
+  address(name: string, fallback: string): string {
+    const value = this.string(name, fallback);
+    if (isIP(value) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(value)) {
+      throw new SettingsError(`${name} must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name, not '${value}'`);
+    }
+    return value;
   }
 
   optionalPath(name: string): string | null {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 
 /**
  * A lock file that stops a second process from opening the same embedded database: two
@@ -25,7 +26,7 @@ export class DataDirLock {
               'stop it, or give this one its own BATON_DATA_DIR (several processes share one database through DATABASE_URL)',
           );
         }
-        fs.rmSync(file, { force: true });
+        takeOver(file, holder);
       }
     }
     throw new Error(`could not take the lock file ${file}`);
@@ -34,6 +35,31 @@ export class DataDirLock {
   release(): void {
     if (readPid(this.file) === process.pid) fs.rmSync(this.file, { force: true });
   }
+}
+
+/**
+ * Moves a stale lock aside, atomically. If what was moved is not the stale lock that was judged
+ * (another process took over in between), it is put back and this process gives way.
+ */
+function takeOver(file: string, judged: number | null): void {
+  const aside = `${file}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    fs.renameSync(file, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const moved = readPid(aside);
+  if (moved !== judged) {
+    try {
+      fs.linkSync(aside, file);
+    } catch {
+      // a newer lock is already in place
+    }
+    fs.rmSync(aside, { force: true });
+    throw new Error(`the data directory ${path.dirname(file)} was just taken by another Baton process (pid ${moved})`);
+  }
+  fs.rmSync(aside, { force: true });
 }
 
 function readPid(file: string): number | null {

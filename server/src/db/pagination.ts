@@ -34,7 +34,33 @@ export interface KeysetOrder {
   direction: 'asc' | 'desc';
   /** The value of `expression` for a row, to put into the next cursor. */
   valueOf(row: Record<string, unknown>): string | number;
+  /** What the sort value and the id are, so that a forged cursor is refused, not sent to the database. */
+  kinds: { value: 'string' | 'integer'; id: 'uuid' | 'integer' };
 }
+
+/** Collections in name order (case-insensitive), with UUID ids. */
+export const BY_NAME: KeysetOrder = {
+  expression: 'lower(name)',
+  idColumn: 'id',
+  direction: 'asc',
+  valueOf: (row) => String(row['name']).toLowerCase(),
+  kinds: { value: 'string', id: 'uuid' },
+};
+
+/** Collections newest first, by an increasing integer id. */
+export const NEWEST_FIRST: KeysetOrder = {
+  expression: 'id',
+  idColumn: 'id',
+  direction: 'desc',
+  valueOf: (row) => Number(row['id']),
+  kinds: { value: 'integer', id: 'integer' },
+};
+
+const CURSOR_CHECKS = {
+  string: (v: unknown) => typeof v === 'string',
+  integer: (v: unknown) => Number.isSafeInteger(v) || (typeof v === 'string' && /^\d{1,15}$/.test(v)),
+  uuid: (v: unknown) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+};
 
 /**
  * Keyset pagination: stable under inserts and deletes, and as fast on the last page as on the
@@ -48,6 +74,7 @@ export async function keysetPage<Row extends Record<string, unknown>>(
   const comparison = order.direction === 'asc' ? '>' : '<';
   if (page.cursor !== null) {
     const [value, id] = decodeCursor(page.cursor);
+    if (!CURSOR_CHECKS[order.kinds.value](value) || !CURSOR_CHECKS[order.kinds.id](id)) throw invalidCursor();
     query.whereRaw(`(${order.expression}, ${order.idColumn}) ${comparison} (?, ?)`, [value, id]);
   }
   const rows = (await query
@@ -72,5 +99,9 @@ function decodeCursor(cursor: string): [string | number, string] {
   } catch {
     // fall through to the validation error
   }
-  throw InvalidInput.field('cursor', 'cursor is not one this server handed out; start again without it');
+  throw invalidCursor();
+}
+
+function invalidCursor(): InvalidInput {
+  return InvalidInput.field('cursor', 'cursor is not one this server handed out; start again without it');
 }

@@ -11,6 +11,7 @@ export interface DbPackageRepositoryRow {
   name: string;
   plugin_id: string;
   configuration: DbConfigurationEntry[];
+  configuration_errors: Record<string, string[]>;
   config_version: number;
   created_at: Date;
   updated_at: Date;
@@ -21,6 +22,7 @@ export interface DbPackageRow {
   repository_id: string;
   name: string;
   configuration: DbConfigurationEntry[];
+  configuration_errors: Record<string, string[]>;
   fingerprint: string;
   auto_update: boolean;
   poll_interval_seconds: number;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import { TABLES, type DbEventRow } from '../db/tables';
+import { affectedRows } from '../db/affected-rows';
 
 /** A domain event as stored and as clients see it. */
 export interface BatonEvent {
@@ -53,7 +54,7 @@ export class EventLog {
 
   /** Removes events older than the retention period; answers how many. */
   async pruneBefore(cutoff: Date): Promise<number> {
-    return this.db.knex(TABLES.events).where('occurred_at', '<', cutoff).delete();
+    return affectedRows(await this.db.knex(TABLES.events).where('occurred_at', '<', cutoff).delete());
   }
 }
 

@@ -6,6 +6,7 @@ import type { OpenApiValidator } from './openapi-validator';
 import { HttpProblem, problemHandler, sendProblem } from './problem';
 import type { RouteDefinition } from './route';
 import { InvalidInput } from '../domain-errors';
+import { UUID_PATTERN } from './schemas';
 
 export interface AppOptions {
   routes: readonly RouteDefinition[];
@@ -19,7 +20,6 @@ export interface AppOptions {
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The express app: one handler per route of the table, then 405s, 404s and problem documents. */
 export function buildApp(options: AppOptions): Express {
@@ -33,12 +33,19 @@ export function buildApp(options: AppOptions): Express {
     raw: express.raw({ limit: options.bodyLimitBytes, type: () => true }),
   };
   for (const route of options.routes) app[route.method](route.path, routeHandler(route, options, parsers));
-  for (const [path, methods] of methodsByPath(options.routes)) {
+  // Without a token, a protected path answers 401 whatever the method; so does any unknown /api path.
+  const signedIn = (req: Request) => authenticate(options.tokens, bearerToken(req), 'viewer');
+  for (const [path, { methods, isPublic }] of methodsByPath(options.routes)) {
     const allow = [...methods].map((m) => m.toUpperCase()).join(', ');
-    app.all(path, () => {
+    app.all(path, async (req: Request) => {
+      if (!isPublic) await signedIn(req);
       throw new HttpProblem(405, `This resource allows ${allow}`, { Allow: allow });
     });
   }
+  app.use('/api', async (req: Request) => {
+    await signedIn(req);
+    throw new HttpProblem(404, `There is nothing at ${req.method} ${req.baseUrl}${req.path}`);
+  });
   app.use((req: Request, res: Response) => sendProblem(res, 404, `There is nothing at ${req.method} ${req.path}`));
   app.use(problemHandler(options.logger));
   return app;
@@ -52,7 +59,7 @@ function routeHandler(route: RouteDefinition, options: AppOptions, parsers: { js
     const actor = route.access === 'public' ? null : await authenticate(options.tokens, token, route.access);
     res.locals['actor'] = actor?.name;
     for (const [name, schema] of Object.entries(route.params ?? {})) {
-      if (schema['format'] === 'uuid' && !UUID.test(String(req.params[name]))) {
+      if (schema['format'] === 'uuid' && !UUID_PATTERN.test(String(req.params[name]))) {
         throw new HttpProblem(404, `There is nothing at ${req.method} ${req.path}`);
       }
     }
@@ -86,13 +93,14 @@ function checkBody(route: RouteDefinition, req: Request, validator: OpenApiValid
   if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
 }
 
-function methodsByPath(routes: readonly RouteDefinition[]): Map<string, Set<string>> {
-  const paths = new Map<string, Set<string>>();
+function methodsByPath(routes: readonly RouteDefinition[]): Map<string, { methods: Set<string>; isPublic: boolean }> {
+  const paths = new Map<string, { methods: Set<string>; isPublic: boolean }>();
   for (const route of routes) {
-    const methods = paths.get(route.path) ?? new Set<string>();
-    methods.add(route.method);
-    if (route.method === 'get') methods.add('head');
-    paths.set(route.path, methods);
+    const entry = paths.get(route.path) ?? { methods: new Set<string>(), isPublic: false };
+    entry.methods.add(route.method);
+    if (route.method === 'get') entry.methods.add('head');
+    entry.isPublic ||= route.access === 'public';
+    paths.set(route.path, entry);
   }
   return paths;
 }

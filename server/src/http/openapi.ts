@@ -73,13 +73,12 @@ function responsesOf(route: RouteDefinition): Record<string, unknown> {
       ...(spec.schema ? { content: { [spec.contentType ?? 'application/json']: { schema: spec.schema } } } : {}),
     };
   }
-  const problems = [405, 500];
+  const problems = [405, 500, 502, 503];
   if (route.access !== 'public') problems.push(401, 403);
   if (route.params) problems.push(404);
   if (route.body) problems.push(400, 413, 415, 422);
   if (route.query) problems.push(422);
   if (route.method === 'put') problems.push(412, 428);
   for (const status of problems) responses[String(status)] ??= PROBLEM;
-  responses['default'] = PROBLEM;
   return responses;
 }

@@ -1,14 +1,14 @@
+import path from 'node:path';
 import type { ResolvedProperty } from '@baton/plugin-api';
 import type { MaterialPackage } from '../materials/model';
 import type { PackagePollView } from '../materials/polling/poll-status';
 import type { RecordedRevision } from '../materials/polling/revision-store';
 import type { RepositoryView } from '../materials/repository-service';
 import type { PluginInfo, PluginRefusal } from '../plugins/plugin-info';
-import type { FieldErrors } from '../domain-errors';
 
 /** Domain objects in their API form: snake_case, RFC 3339 times. */
 
-export function presentRepository(view: RepositoryView, problems: FieldErrors): Record<string, unknown> {
+export function presentRepository(view: RepositoryView): Record<string, unknown> {
   const { repository } = view;
   return {
     id: repository.id,
@@ -16,7 +16,7 @@ export function presentRepository(view: RepositoryView, problems: FieldErrors): 
     plugin_id: repository.pluginId,
     configuration: repository.configuration,
     packages: view.packages,
-    configuration_errors: problems,
+    configuration_errors: repository.configurationErrors,
     created_at: repository.createdAt.toISOString(),
     updated_at: repository.updatedAt.toISOString(),
   };
@@ -24,7 +24,6 @@ export function presentRepository(view: RepositoryView, problems: FieldErrors): 
 
 export function presentPackage(
   pkg: MaterialPackage,
-  problems: FieldErrors,
   state: { poll: PackagePollView; latestRevision: RecordedRevision | null },
 ): Record<string, unknown> {
   return {
@@ -34,7 +33,7 @@ export function presentPackage(
     configuration: pkg.configuration,
     auto_update: pkg.autoUpdate,
     poll_interval_seconds: pkg.pollIntervalSeconds,
-    configuration_errors: problems,
+    configuration_errors: pkg.configurationErrors,
     latest_revision: state.latestRevision ? presentRevision(state.latestRevision) : null,
     poll: state.poll,
     created_at: pkg.createdAt.toISOString(),
@@ -64,7 +63,8 @@ export function presentPlugin(plugin: PluginInfo): Record<string, unknown> {
 }
 
 export function presentRefusal(refusal: PluginRefusal): Record<string, unknown> {
-  return { location: refusal.location, message: refusal.message };
+  // The folder's name, not its full path: viewers need not learn the server's file system.
+  return { location: path.basename(refusal.location), message: refusal.message };
 }
 
 function presentProperty(property: ResolvedProperty): Record<string, unknown> {

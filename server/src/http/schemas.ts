@@ -1,4 +1,5 @@
 import type { JsonSchema } from './route';
+import { WEBHOOK_SCHEMAS } from './webhook-schemas';
 
 /** Schemas shared by several routes; the OpenAPI document holds each once, under components. */
 
@@ -9,6 +10,12 @@ const name: JsonSchema = { type: 'string', description: 'Letters, digits, `.`, `
 export const ref = (schema: string): JsonSchema => ({ $ref: `#/components/schemas/${schema}` });
 
 export const ID_PARAM: Record<string, JsonSchema> = { id: uuid };
+
+/** Ids are UUIDs; a path id that is not one names nothing. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The ETag header of a single configurable resource. */
+export const ETAG_HEADER = { ETag: { description: 'The configuration version; send it back as If-Match.', schema: { type: 'string' } } };
 
 export const PAGE_QUERY = {
   limit: { description: 'Page size, 1 to 500 (default 50).', schema: { type: 'string', pattern: '^[0-9]+$' } },
@@ -261,4 +268,5 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     },
     additionalProperties: false,
   },
+  ...WEBHOOK_SCHEMAS,
 };

@@ -59,7 +59,7 @@ export class ConfigurationCodec {
       if (typeof result === 'string') addFieldError(errors, path, result);
       else if (result !== null) stored.push(result);
     }
-    return { stored, plain: errors[FIELD] ? {} : this.plain(properties, stored, owner), errors };
+    return { stored, plain: Object.keys(errors).length > 0 ? {} : this.plain(properties, stored, owner), errors };
   }
 
   /** Plain values for a plugin call: secure values decrypted, defaults applied, empty values left out. */

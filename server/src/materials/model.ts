@@ -6,6 +6,8 @@ export interface PackageRepository {
   name: string;
   pluginId: string;
   configuration: DbConfigurationEntry[];
+  /** What the plugin objected to when it last validated the stored configuration. */
+  configurationErrors: Record<string, string[]>;
   configVersion: number;
   createdAt: Date;
   updatedAt: Date;
@@ -17,6 +19,7 @@ export interface MaterialPackage {
   repositoryId: string;
   name: string;
   configuration: DbConfigurationEntry[];
+  configurationErrors: Record<string, string[]>;
   fingerprint: string;
   autoUpdate: boolean;
   pollIntervalSeconds: number;

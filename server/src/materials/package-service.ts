@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import type { Page, PageRequest } from '../db/pagination';
 import { Conflict, InvalidInput, NotFound, type FieldErrors } from '../domain-errors';
 import type { AuditLog } from '../security/audit-log';
 import type { Actor } from '../security/roles';
 import type { ConfigurationCodec, ConfigurationEntryInput, PreparedConfiguration } from './configuration-codec';
-import type { ConfigurationReview } from './configuration-review';
 import { packageFingerprint } from './fingerprint';
 import type { MaterialPackage, PackageRepository } from './model';
-import type { PackageStore } from './package-store';
+import { DuplicateIdentity, type PackageStore } from './package-store';
+import type { RepositoryStore } from './repository-store';
 import { connectionCheck, nameErrors, pluginValidation, requirePlugin, throwIfInvalid, type ConnectionCheck, type PluginCalls } from './plugin-calls';
 import type { RepositoryService } from './repository-service';
 
+import { secureValues } from './secret-mask';
 import { checkVersion } from './versions';
 
 export interface PackageInput {
@@ -35,9 +37,9 @@ export class PackageService {
     private readonly db: Database,
     private readonly packages: PackageStore,
     private readonly repositories: RepositoryService,
+    private readonly repositoryStore: RepositoryStore,
     private readonly plugins: PluginCalls,
     private readonly codec: ConfigurationCodec,
-    private readonly review: ConfigurationReview,
     private readonly audit: AuditLog,
     private readonly rules: PackageRules,
   ) {}
@@ -58,7 +60,8 @@ export class PackageService {
     const id = randomUUID();
     const { prepared, fingerprint } = await this.validated(repository, id, input, null);
     await this.refuseDuplicateIdentity(fingerprint, null);
-    const pkg = await this.db.knex.transaction(async (trx) => {
+    return this.namingDuplicates(id, fingerprint, () => this.db.knex.transaction(async (trx) => {
+      await this.repositoryUnchanged(trx, repository);
       const created = await this.packages.insert(trx, {
         id,
         repositoryId: repository.id,
@@ -71,9 +74,7 @@ export class PackageService {
       await this.packages.createPollState(trx, id);
       await this.audit.record({ actor: actor.name, action: 'package.create', resourceType: 'package', resourceId: id, details: { name: input.name, repository_id: repository.id } }, trx);
       return created;
-    });
-    this.review.record(id, {});
-    return pkg;
+    }));
   }
 
   async update(id: string, input: PackageInput, ifMatch: string | undefined, actor: Actor): Promise<MaterialPackage> {
@@ -86,7 +87,8 @@ export class PackageService {
     const repository = await this.repositories.find(current.repositoryId);
     const { prepared, fingerprint } = await this.validated(repository, id, input, current.configuration);
     await this.refuseDuplicateIdentity(fingerprint, id);
-    const pkg = await this.db.knex.transaction(async (trx) => {
+    return this.namingDuplicates(id, fingerprint, () => this.db.knex.transaction(async (trx) => {
+      await this.repositoryUnchanged(trx, repository);
       const locked = await this.packages.get(id, trx, true);
       if (!locked) throw new NotFound(`no package with id ${id}`);
       checkVersion(locked.configVersion, ifMatch);
@@ -102,9 +104,30 @@ export class PackageService {
       });
       await this.audit.record({ actor: actor.name, action: 'package.update', resourceType: 'package', resourceId: id, details: { name: input.name, keys: input.configuration.map((e) => e.key) } }, trx);
       return updated;
-    });
-    this.review.record(id, {});
-    return pkg;
+    }));
+  }
+
+  /**
+   * The package's fingerprint was computed from the repository as it was read before the
+   * transaction: hold the repository still and make sure it is the same, or the identity could
+   * be stale.
+   */
+  private async repositoryUnchanged(trx: Knex.Transaction, repository: PackageRepository): Promise<void> {
+    const locked = await this.repositoryStore.get(repository.id, trx, 'share');
+    if (!locked) throw InvalidInput.field('repository_id', `no repository with id ${repository.id}`);
+    if (locked.configVersion !== repository.configVersion) {
+      throw new Conflict(`repository '${repository.name}' changed while this package was being saved; send the request again`);
+    }
+  }
+
+  /** A package that took the same identity at the same moment is named, as when it existed before. */
+  private async namingDuplicates(self: string, fingerprint: string, work: () => Promise<MaterialPackage>): Promise<MaterialPackage> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof DuplicateIdentity) await this.refuseDuplicateIdentity(fingerprint, self);
+      throw error;
+    }
   }
 
   async delete(id: string, ifMatch: string | undefined, actor: Actor): Promise<void> {
@@ -115,7 +138,6 @@ export class PackageService {
       await this.packages.delete(trx, id);
       await this.audit.record({ actor: actor.name, action: 'package.delete', resourceType: 'package', resourceId: id, details: { name: current.name } }, trx);
     });
-    this.review.forget(id);
   }
 
   async checkConnection(id: string): Promise<ConnectionCheck> {
@@ -124,7 +146,8 @@ export class PackageService {
     const plugin = requirePlugin(this.plugins, repository.pluginId);
     const repoPlain = this.repositories.plainConfiguration(repository);
     const pkgPlain = this.codec.plain(plugin.packageProperties, pkg.configuration, { resourceType: 'package', resourceId: id });
-    return connectionCheck(() => this.plugins.checkPackageConnection(plugin.id, repository.id, repoPlain, pkgPlain));
+    const secrets = [...secureValues(plugin.repositoryProperties, repoPlain), ...secureValues(plugin.packageProperties, pkgPlain)];
+    return connectionCheck(() => this.plugins.checkPackageConnection(plugin.id, repository.id, repoPlain, pkgPlain), secrets);
   }
 
   private async validated(
@@ -137,7 +160,10 @@ export class PackageService {
     const prepared = this.codec.prepare(plugin.packageProperties, input.configuration, { resourceType: 'package', resourceId: id }, previous);
     throwIfInvalid(prepared.errors);
     const repoPlain = this.repositories.plainConfiguration(repository);
-    throwIfInvalid(await pluginValidation(() => this.plugins.validatePackage(plugin.id, repoPlain, prepared.plain)));
+    throwIfInvalid(await pluginValidation(
+        () => this.plugins.validatePackage(plugin.id, repoPlain, prepared.plain),
+        [...secureValues(plugin.repositoryProperties, repoPlain), ...secureValues(plugin.packageProperties, prepared.plain)],
+      ));
     const fingerprint = packageFingerprint(
       plugin.id,
       { properties: plugin.repositoryProperties, values: repoPlain },

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Database } from '../db/database';
-import { keysetPage, type Page, type PageRequest } from '../db/pagination';
+import { BY_NAME, keysetPage, type Page, type PageRequest } from '../db/pagination';
 import { TABLES, UNIQUE_VIOLATION, violatedConstraint, type DbPackageRow } from '../db/tables';
 import { Conflict } from '../domain-errors';
 import type { MaterialPackage } from './model';
@@ -18,7 +18,7 @@ export class PackageStore {
     if (filter.repositoryId) query.where({ repository_id: filter.repositoryId });
     const result = await keysetPage<DbPackageRow & Record<string, unknown>>(
       query,
-      { expression: 'lower(name)', idColumn: 'id', direction: 'asc', valueOf: (row) => String(row['name']).toLowerCase() },
+      BY_NAME,
       page,
     );
     return { items: result.items.map(toPackage), nextCursor: result.nextCursor };
@@ -36,8 +36,11 @@ export class PackageStore {
     return row ? toPackage(row) : null;
   }
 
-  async ofRepository(repositoryId: string, trx: Queryable = this.db.knex): Promise<MaterialPackage[]> {
-    const rows = (await trx(TABLES.packages).where({ repository_id: repositoryId }).orderBy('id')) as DbPackageRow[];
+  /** A repository's packages; `forUpdate` locks them until the transaction ends. */
+  async ofRepository(repositoryId: string, trx: Queryable = this.db.knex, forUpdate = false): Promise<MaterialPackage[]> {
+    const query = trx(TABLES.packages).where({ repository_id: repositoryId }).orderBy('id');
+    if (forUpdate) query.forUpdate();
+    const rows = (await query) as DbPackageRow[];
     return rows.map(toPackage);
   }
 
@@ -75,6 +78,7 @@ export class PackageStore {
         .update({
           name: changes.name,
           configuration: JSON.stringify(changes.configuration),
+          configuration_errors: JSON.stringify({}),
           fingerprint: changes.fingerprint,
           auto_update: changes.autoUpdate,
           poll_interval_seconds: changes.pollIntervalSeconds,
@@ -110,9 +114,16 @@ export class PackageStore {
       if (constraint === 'packages_repository_name_unique') {
         throw new Conflict(`this repository already has a package named '${pkg.name}' (names are unique regardless of case)`);
       }
-      if (constraint === 'packages_fingerprint_unique') throw new Conflict('another package has the same identity');
+      if (constraint === 'packages_fingerprint_unique') throw new DuplicateIdentity(pkg.fingerprint);
       throw error;
     }
+  }
+}
+
+/** Another package took this identity at the same moment; the caller names it. */
+export class DuplicateIdentity extends Conflict {
+  constructor(readonly fingerprint: string) {
+    super('another package has the same identity');
   }
 }
 
@@ -122,6 +133,7 @@ function toPackage(row: DbPackageRow): MaterialPackage {
     repositoryId: row.repository_id,
     name: row.name,
     configuration: row.configuration,
+    configurationErrors: row.configuration_errors,
     fingerprint: row.fingerprint,
     autoUpdate: row.auto_update,
     pollIntervalSeconds: row.poll_interval_seconds,

@@ -3,7 +3,8 @@ import { PluginCallError } from '../plugins/plugin-call-error';
 import type { PluginHost } from '../plugins/plugin-host';
 import type { PluginInfo } from '../plugins/plugin-info';
 import type { WireRevision } from '../plugins/protocol';
-import { addFieldError, InvalidInput, Unavailable, type FieldErrors } from '../domain-errors';
+import { addFieldError, InvalidInput, PluginFailed, Unavailable, type FieldErrors } from '../domain-errors';
+import { maskSecrets } from './secret-mask';
 
 /** What materials need of the plugin host. */
 export type PluginCalls = Pick<
@@ -26,28 +27,34 @@ export function requirePlugin(plugins: PluginCalls, pluginId: string, field = 'p
   throw InvalidInput.field(field, `no plugin '${pluginId}' is loaded (loaded: ${loaded.join(', ') || 'none'})`);
 }
 
-/** Runs a plugin's validation: its messages become field errors under `configuration`; an unreachable plugin is a 503. */
-export async function pluginValidation(work: () => Promise<{ errors: ValidationError[] }>): Promise<FieldErrors> {
+/**
+ * Runs a plugin's validation: its messages become field errors under `configuration`. A plugin
+ * that cannot answer now is a 503; one that fails (a bug, or a permanent error) a 502.
+ */
+export async function pluginValidation(work: () => Promise<{ errors: ValidationError[] }>, secrets: readonly string[] = []): Promise<FieldErrors> {
   let problems: ValidationError[];
   try {
     problems = (await work()).errors;
   } catch (error) {
-    if (error instanceof PluginCallError) throw new Unavailable(`the plugin could not validate the configuration: ${error.message}`, 30);
-    throw error;
+    if (!(error instanceof PluginCallError)) throw error;
+    const message = `the plugin could not validate the configuration: ${maskSecrets(error.message, secrets)}`;
+    if (error.wire.kind === 'transient') throw new Unavailable(message, 30);
+    throw new PluginFailed(message);
   }
   const errors: FieldErrors = {};
-  for (const problem of problems) addFieldError(errors, problem.key ? `configuration.${problem.key}` : 'configuration', problem.message);
+  for (const problem of problems) addFieldError(errors, problem.key ? `configuration.${problem.key}` : 'configuration', maskSecrets(problem.message, secrets));
   return errors;
 }
 
-/** Runs a connection check; a plugin failure becomes `ok: false` with its message. */
-export async function connectionCheck(work: () => Promise<ConnectionCheck>): Promise<ConnectionCheck> {
+/** Runs a connection check; a plugin failure becomes `ok: false` with its message, secure values hidden. */
+export async function connectionCheck(work: () => Promise<ConnectionCheck>, secrets: readonly string[]): Promise<ConnectionCheck> {
   try {
     const result = await work();
-    return { ok: result.ok, messages: result.messages, ...(result.revision !== undefined ? { revision: result.revision } : {}) };
+    const messages = result.messages.map((m) => maskSecrets(m, secrets));
+    return { ok: result.ok, messages, ...(result.revision !== undefined ? { revision: result.revision } : {}) };
   } catch (error) {
     if (!(error instanceof PluginCallError)) throw error;
-    return { ok: false, messages: [`${error.wire.kind === 'bug' ? 'The plugin failed' : 'Check failed'}: ${error.message}`] };
+    return { ok: false, messages: [`${error.wire.kind === 'bug' ? 'The plugin failed' : 'Check failed'}: ${maskSecrets(error.message, secrets)}`] };
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import type { Page, PageRequest } from '../db/pagination';
 import { Conflict, NotFound } from '../domain-errors';
@@ -11,6 +12,7 @@ import type { MaterialPackage, PackageReference, PackageRepository } from './mod
 import type { PackageStore } from './package-store';
 import { connectionCheck, nameErrors, pluginValidation, requirePlugin, throwIfInvalid, type ConnectionCheck, type PluginCalls } from './plugin-calls';
 import type { RepositoryStore } from './repository-store';
+import { secureValues } from './secret-mask';
 import { checkVersion } from './versions';
 
 export interface RepositoryInput {
@@ -54,13 +56,12 @@ export class RepositoryService {
     const id = randomUUID();
     const prepared = this.codec.prepare(plugin.repositoryProperties, input.configuration, { resourceType: 'repository', resourceId: id }, null);
     throwIfInvalid(prepared.errors);
-    throwIfInvalid(await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain)));
+    throwIfInvalid(await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain), secureValues(plugin.repositoryProperties, prepared.plain)));
     const repository = await this.db.knex.transaction(async (trx) => {
       const created = await this.repositories.insert(trx, { id, name: input.name, pluginId: plugin.id, configuration: prepared.stored });
       await this.audit.record({ actor: actor.name, action: 'repository.create', resourceType: 'repository', resourceId: id, details: { name: input.name, plugin_id: plugin.id } }, trx);
       return created;
     });
-    this.review.record(id, {});
     return { repository, packages: [] };
   }
 
@@ -73,32 +74,23 @@ export class RepositoryService {
     const owner = { resourceType: 'repository', resourceId: id } as const;
     const prepared = this.codec.prepare(plugin.repositoryProperties, input.configuration, owner, current.configuration);
     throwIfInvalid(prepared.errors);
-    throwIfInvalid(await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain)));
+    throwIfInvalid(await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain), secureValues(plugin.repositoryProperties, prepared.plain)));
     const repository = await this.db.knex.transaction(async (trx) => {
-      const locked = await this.repositories.get(id, trx, true);
+      const locked = await this.repositories.get(id, trx, 'update');
       if (!locked) throw new NotFound(`no repository with id ${id}`);
       checkVersion(locked.configVersion, ifMatch);
-      const packages = await this.packages.ofRepository(id, trx);
-      const fingerprints = packages.map((pkg) => ({ pkg, fingerprint: this.fingerprintWith(plugin.id, prepared.plain, pkg) }));
-      for (const { pkg, fingerprint } of fingerprints) {
-        if (fingerprint !== pkg.fingerprint && (await this.packages.hasHistory(pkg.id, trx))) {
-          throw new Conflict(`this change alters the identity of package '${pkg.name}', which has revision history; create a new repository instead`);
-        }
-      }
       const updated = await this.repositories.update(trx, id, { name: input.name, configuration: prepared.stored });
-      for (const { pkg, fingerprint } of fingerprints) {
-        if (fingerprint !== pkg.fingerprint) await this.packages.updateFingerprint(trx, pkg.id, fingerprint);
-      }
+      await this.refingerprintPackages(trx, id, plugin.id, prepared.plain);
       await this.audit.record({ actor: actor.name, action: 'repository.update', resourceType: 'repository', resourceId: id, details: { name: input.name, keys: input.configuration.map((e) => e.key) } }, trx);
       return updated;
     });
-    this.review.record(id, {});
+    await this.review.reviewPackagesOf(repository);
     return this.withPackages(repository);
   }
 
   async delete(id: string, ifMatch: string | undefined, actor: Actor): Promise<void> {
     await this.db.knex.transaction(async (trx) => {
-      const current = await this.repositories.get(id, trx, true);
+      const current = await this.repositories.get(id, trx, 'update');
       if (!current) throw new NotFound(`no repository with id ${id}`);
       if (ifMatch !== undefined) checkVersion(current.configVersion, ifMatch);
       const packages = await this.packages.ofRepository(id, trx);
@@ -108,14 +100,13 @@ export class RepositoryService {
       await this.repositories.delete(trx, id);
       await this.audit.record({ actor: actor.name, action: 'repository.delete', resourceType: 'repository', resourceId: id, details: { name: current.name } }, trx);
     });
-    this.review.forget(id);
   }
 
   async checkConnection(id: string): Promise<ConnectionCheck> {
     const repository = await this.find(id);
     const plugin = requirePlugin(this.plugins, repository.pluginId);
     const plain = this.codec.plain(plugin.repositoryProperties, repository.configuration, { resourceType: 'repository', resourceId: id });
-    return connectionCheck(() => this.plugins.checkRepositoryConnection(plugin.id, id, plain));
+    return connectionCheck(() => this.plugins.checkRepositoryConnection(plugin.id, id, plain), secureValues(plugin.repositoryProperties, plain));
   }
 
   /** Checks a configuration before it is saved; an invalid one is refused like on create. */
@@ -123,8 +114,8 @@ export class RepositoryService {
     const plugin = requirePlugin(this.plugins, input.plugin_id);
     const prepared = this.codec.prepare(plugin.repositoryProperties, input.configuration, { resourceType: 'repository', resourceId: randomUUID() }, null);
     throwIfInvalid(prepared.errors);
-    throwIfInvalid(await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain)));
-    return connectionCheck(() => this.plugins.checkRepositoryConnection(plugin.id, null, prepared.plain));
+    throwIfInvalid(await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain), secureValues(plugin.repositoryProperties, prepared.plain)));
+    return connectionCheck(() => this.plugins.checkRepositoryConnection(plugin.id, null, prepared.plain), secureValues(plugin.repositoryProperties, prepared.plain));
   }
 
   /** A repository's plain configuration, for calls about its packages. */
@@ -137,6 +128,19 @@ export class RepositoryService {
     const repository = await this.repositories.get(id);
     if (!repository) throw new NotFound(`no repository with id ${id}`);
     return repository;
+  }
+
+  /** A repository's identity is part of its packages' identities: they move with it, unless one has history. */
+  private async refingerprintPackages(trx: Knex.Transaction, id: string, pluginId: string, repositoryValues: Record<string, string>): Promise<void> {
+    const packages = await this.packages.ofRepository(id, trx, true);
+    for (const pkg of packages) {
+      const fingerprint = this.fingerprintWith(pluginId, repositoryValues, pkg);
+      if (fingerprint === pkg.fingerprint) continue;
+      if (await this.packages.hasHistory(pkg.id, trx)) {
+        throw new Conflict(`this change alters the identity of package '${pkg.name}', which has revision history; create a new repository instead`);
+      }
+      await this.packages.updateFingerprint(trx, pkg.id, fingerprint);
+    }
   }
 
   private fingerprintWith(pluginId: string, repositoryValues: Record<string, string>, pkg: MaterialPackage): string {

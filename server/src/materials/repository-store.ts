@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Database } from '../db/database';
-import { keysetPage, type Page, type PageRequest } from '../db/pagination';
+import { BY_NAME, keysetPage, type Page, type PageRequest } from '../db/pagination';
 import { TABLES, UNIQUE_VIOLATION, violatedConstraint, type DbPackageRepositoryRow } from '../db/tables';
 import { Conflict } from '../domain-errors';
 import type { PackageReference, PackageRepository } from './model';
@@ -14,7 +14,7 @@ export class RepositoryStore {
   async list(page: PageRequest): Promise<Page<PackageRepository>> {
     const result = await keysetPage<DbPackageRepositoryRow & Record<string, unknown>>(
       this.db.knex(TABLES.repositories).select('*'),
-      { expression: 'lower(name)', idColumn: 'id', direction: 'asc', valueOf: (row) => String(row['name']).toLowerCase() },
+      BY_NAME,
       page,
     );
     return { items: result.items.map(toRepository), nextCursor: result.nextCursor };
@@ -25,9 +25,11 @@ export class RepositoryStore {
     return rows.map(toRepository);
   }
 
-  async get(id: string, trx: Queryable = this.db.knex, forUpdate = false): Promise<PackageRepository | null> {
+  /** `lock`: hold the row until the transaction ends, for an update or (shared) so it cannot change. */
+  async get(id: string, trx: Queryable = this.db.knex, lock: 'update' | 'share' | null = null): Promise<PackageRepository | null> {
     const query = trx(TABLES.repositories).where({ id }).first();
-    if (forUpdate) query.forUpdate();
+    if (lock === 'update') query.forUpdate();
+    if (lock === 'share') query.forShare();
     const row = (await query) as DbPackageRepositoryRow | undefined;
     return row ? toRepository(row) : null;
   }
@@ -49,6 +51,7 @@ export class RepositoryStore {
         .update({
           name: changes.name,
           configuration: JSON.stringify(changes.configuration),
+          configuration_errors: JSON.stringify({}),
           config_version: trx.raw('config_version + 1'),
           updated_at: trx.fn.now(),
         })
@@ -98,6 +101,7 @@ function toRepository(row: DbPackageRepositoryRow): PackageRepository {
     name: row.name,
     pluginId: row.plugin_id,
     configuration: row.configuration,
+    configurationErrors: row.configuration_errors,
     configVersion: row.config_version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -7,13 +7,13 @@ export function etagOf(configVersion: number): string {
 
 /**
  * Compares `If-Match` with the current version: missing → 428 (`VersionRequired`), stale → 412.
- * `*` matches any version.
+ * `*` matches any version. The comparison is strong, as RFC 9110 asks: a weak tag never matches.
  */
 export function checkVersion(current: number, ifMatch: string | undefined): void {
   if (ifMatch === undefined || ifMatch.trim() === '') {
     throw new VersionRequired('this update needs an If-Match header with the ETag from the last GET');
   }
-  const tags = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
+  const tags = ifMatch.split(',').map((t) => t.trim());
   if (tags.includes('*') || tags.includes(etagOf(current))) return;
   throw new StaleVersion(`the resource has changed since you read it (now at ${etagOf(current)}): GET it again and re-apply your change`);
 }

@@ -97,7 +97,7 @@ export class PluginLoader {
       restart: this.settings.restart,
       store: this.store,
       logger,
-      launch: () => launchPluginWorker({ entryFile: manifest.entryFile, describeOnly: false, env, maxHeapMb, http, logger }),
+      launch: (maskLine) => launchPluginWorker({ entryFile: manifest.entryFile, describeOnly: false, env, maxHeapMb, http, logger, maskLine }),
       nextCallId: this.nextCallId,
     });
     try {

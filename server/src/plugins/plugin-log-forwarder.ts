@@ -19,6 +19,8 @@ const RESERVED = new Set(['plugin', 'request', 'call', 'level', 'msg', 'time']);
  */
 export class PluginLogForwarder {
   private readonly secureKeys: string[];
+  /** Secure values of calls under way (until null) or recently ended, by call id. */
+  private readonly recent = new Map<number, { secrets: string[]; until: number | null }>();
 
   constructor(
     private readonly logger: Logger,
@@ -38,6 +40,27 @@ export class PluginLogForwarder {
     this.logger[level]({ ...fields, request: call?.name ?? null, call: message.request_id ?? null }, mask(String(message.message), secrets));
   }
 
+  /** What plugin code prints goes to the log too: mask the secure values of the calls under way, and of those just ended. */
+  maskOutput(line: string): string {
+    const now = Date.now();
+    const secrets: string[] = [];
+    for (const [id, entry] of this.recent) {
+      if (entry.until !== null && entry.until < now) this.recent.delete(id);
+      else secrets.push(...entry.secrets);
+    }
+    return mask(line, secrets);
+  }
+
+  callStarted(callId: number, payload: unknown): void {
+    const secrets = this.secretsOf(payload);
+    if (secrets.length > 0) this.recent.set(callId, { secrets, until: null });
+  }
+
+  callEnded(callId: number): void {
+    const entry = this.recent.get(callId);
+    if (entry) entry.until = Date.now() + OUTPUT_MASK_LINGER_MS;
+  }
+
   private secretsOf(payload: unknown): string[] {
     const p = (payload ?? {}) as Record<string, unknown>;
     const configurations = [p['repository_configuration'], p['package_configuration']];
@@ -53,6 +76,9 @@ export class PluginLogForwarder {
     return secrets;
   }
 }
+
+// Output is buffered: a line may arrive a little after its call ended.
+const OUTPUT_MASK_LINGER_MS = 60_000;
 
 function mask<T>(value: T, secrets: readonly string[]): T {
   if (secrets.length === 0) return value;

@@ -25,7 +25,7 @@ export interface RuntimeSetup {
   store: PluginStateStore;
   /** Bound to the plugin. */
   logger: Logger;
-  launch(): Worker;
+  launch(maskLine: (line: string) => string): Worker;
   nextCallId(): number;
 }
 
@@ -51,7 +51,7 @@ export class PluginRuntime {
       maxHeapMb: setup.maxHeapMb,
       store: setup.store,
       log,
-      launch: setup.launch,
+      launch: () => setup.launch((line) => log.maskOutput(line)),
       nextCallId: setup.nextCallId,
       crashed: (slot: WorkerSlot, error: WireError) => this.crashed(slot, error),
       recovered: () => this.recovered(),

@@ -18,6 +18,8 @@ export interface WorkerLaunch {
   http: HttpClientSettings;
   /** Receives what plugin code prints; bound to the plugin. */
   logger: Logger;
+  /** Hides secure values in a printed line. */
+  maskLine?: (line: string) => string;
 }
 
 /** Starts one worker thread for a plugin. Its output goes to the log rather than the server's stdout. */
@@ -35,16 +37,17 @@ export function launchPluginWorker(launch: WorkerLaunch): Worker {
     stdout: true,
     stderr: true,
   });
-  forwardOutput(worker.stdout, launch.logger, 'info');
-  forwardOutput(worker.stderr, launch.logger, 'warn');
+  const maskLine = launch.maskLine ?? ((line: string) => line);
+  forwardOutput(worker.stdout, launch.logger, 'info', maskLine);
+  forwardOutput(worker.stderr, launch.logger, 'warn', maskLine);
   return worker;
 }
 
-function forwardOutput(stream: Readable, logger: Logger, level: 'info' | 'warn'): void {
+function forwardOutput(stream: Readable, logger: Logger, level: 'info' | 'warn', maskLine: (line: string) => string): void {
   stream.setEncoding('utf8');
   stream.on('data', (text: string) => {
     for (const line of text.split('\n')) {
-      if (line.trim() !== '') logger[level]({ stream: level === 'info' ? 'stdout' : 'stderr' }, line);
+      if (line.trim() !== '') logger[level]({ stream: level === 'info' ? 'stdout' : 'stderr' }, maskLine(line));
     }
   });
 }

@@ -131,6 +131,7 @@ export class WorkerSlot {
 
   private send(call: SlotCall): void {
     this.sent.set(call.id, call);
+    this.env.log.callStarted(call.id, call.payload);
     try {
       this.post({ v: 1, type: 'request', id: call.id, name: call.name, scope: call.scope, payload: call.payload });
     } catch (error) {
@@ -170,6 +171,7 @@ export class WorkerSlot {
       this.cancelled.delete(response.id);
       if (this.accepting) for (const waiting of this.waiting.splice(0)) this.send(waiting);
     }
+    this.env.log.callEnded(response.id);
     const call = this.sent.get(response.id);
     if (!call) return;
     this.sent.delete(response.id);
@@ -216,6 +218,7 @@ export class WorkerSlot {
   }
 
   private failHeld(error: PluginCallError): void {
+    for (const id of [...this.sent.keys(), ...this.cancelled.keys()]) this.env.log.callEnded(id);
     for (const call of this.sent.values()) settle(call, () => call.reject(error));
     for (const call of this.cancelled.values()) clearTimeout(call.grace);
     this.sent.clear();

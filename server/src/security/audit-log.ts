@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Database } from '../db/database';
-import { keysetPage, type Page, type PageRequest } from '../db/pagination';
+import { keysetPage, NEWEST_FIRST, type Page, type PageRequest } from '../db/pagination';
 import { TABLES, type DbAuditLogRow } from '../db/tables';
 
 export interface AuditEntry {
@@ -33,7 +33,7 @@ export class AuditLog {
     if (filter.resourceId) query.where('resource_id', filter.resourceId);
     return keysetPage<DbAuditLogRow & Record<string, unknown>>(
       query,
-      { expression: 'id', idColumn: 'id', direction: 'desc', valueOf: (row) => Number(row['id']) },
+      NEWEST_FIRST,
       page,
     );
   }

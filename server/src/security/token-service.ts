@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ADVISORY_LOCKS, lockInTransaction } from '../db/advisory-lock';
 import type { Database } from '../db/database';
-import { keysetPage, type Page, type PageRequest } from '../db/pagination';
+import { BY_NAME, keysetPage, type Page, type PageRequest } from '../db/pagination';
 import { TABLES, UNIQUE_VIOLATION, violatedConstraint, type DbApiTokenRow } from '../db/tables';
 import { Conflict, InvalidInput, NotFound } from '../domain-errors';
 import type { AuditLog } from './audit-log';
@@ -51,7 +51,7 @@ export class TokenService {
   async list(page: PageRequest): Promise<Page<ApiToken>> {
     const result = await keysetPage<DbApiTokenRow & Record<string, unknown>>(
       this.db.knex(TABLES.tokens).select('*'),
-      { expression: 'lower(name)', idColumn: 'id', direction: 'asc', valueOf: (row) => String(row['name']).toLowerCase() },
+      BY_NAME,
       page,
     );
     return { items: result.items.map(withoutHash), nextCursor: result.nextCursor };

@@ -60,9 +60,16 @@ export class TableWriter {
       ]);
     } catch (error) {
       const lines = this.batchFirstLine === this.batchLastLine ? `line ${this.batchFirstLine}` : `lines ${this.batchFirstLine}–${this.batchLastLine}`;
-      throw new TransferError(`${lines} (${this.table.name}): ${(error as Error).message}`);
+      throw new TransferError(`${lines} (${this.table.name}): ${databaseMessage(error)}`);
     }
     this.written += this.batch.length;
     this.batch = [];
   }
+}
+
+/** The database's own words, without the statement knex puts in front of them. */
+function databaseMessage(error: unknown): string {
+  const { message, detail } = error as { message: string; detail?: unknown };
+  const reason = message.includes(' - ') ? message.slice(message.indexOf(' - ') + 3) : message;
+  return typeof detail === 'string' && detail !== '' ? `${reason} (${detail})` : reason;
 }

@@ -46,7 +46,7 @@ export async function runExport(settings: Settings, out: Writable, report: Say):
   if (settings.databaseUrl === null && !fs.existsSync(path.join(settings.dataDir, 'pgdata'))) {
     throw new TransferError(`there is no embedded database in ${settings.dataDir}: set BATON_DATA_DIR, or DATABASE_URL`);
   }
-  const db = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+  const db = await open(settings);
   try {
     const summary = await exportDatabase(db, out);
     report(`exported ${summary.rows} rows of ${summary.tables} tables from the ${db.kind} database`);
@@ -60,7 +60,7 @@ export async function runImport(settings: Settings, input: Readable, report: Say
   try {
     const header = await reader.header();
     requireKey(settings);
-    const db = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+    const db = await open(settings);
     try {
       await new Migrator(db, settings.migrationsDir).latest();
       await compareSchemas(db, header, report);
@@ -72,6 +72,15 @@ export async function runImport(settings: Settings, input: Readable, report: Say
     }
   } finally {
     reader.close();
+  }
+}
+
+/** Opens the database; a locked data directory or an unreachable server is a plain refusal, not a crash. */
+async function open(settings: Settings): Promise<Database> {
+  try {
+    return await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+  } catch (error) {
+    throw new TransferError(`the database could not be opened: ${(error as Error).message}`);
   }
 }
 

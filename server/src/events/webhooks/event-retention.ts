@@ -1,4 +1,5 @@
 import type { EventLog } from '../event-log';
+import { affectedRows } from '../../db/affected-rows';
 import type { WebhookDeliveryLog } from './webhook-delivery-log';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -23,7 +24,8 @@ export class EventRetention {
   async pruneOld(now: Date = new Date()): Promise<PruneResult> {
     const cutoff = new Date(now.getTime() - this.retentionDays * DAY_MS);
     const deliveries = await this.deliveries.pruneBefore(cutoff);
-    const events = await this.events.pruneBefore(cutoff);
+    const events = affectedRows(await this.events.pruneBefore(cutoff));
     return { events, deliveries };
   }
 }
+

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Database } from '../../db/database';
-import { keysetPage, type Page, type PageRequest } from '../../db/pagination';
+import { keysetPage, NEWEST_FIRST, type Page, type PageRequest } from '../../db/pagination';
 import { WEBHOOK_TABLES, type DbWebhookDeliveryRow } from '../../db/tables';
+import { affectedRows } from '../../db/affected-rows';
 
 /** One attempt to deliver one event to one webhook. */
 export interface DeliveryAttempt {
@@ -36,7 +37,7 @@ export class WebhookDeliveryLog {
   async list(webhookId: string, page: PageRequest): Promise<Page<DbWebhookDeliveryRow>> {
     const result = await keysetPage<DbWebhookDeliveryRow & Record<string, unknown>>(
       this.db.knex(WEBHOOK_TABLES.deliveries).where({ webhook_id: webhookId }).select('*'),
-      { expression: 'id', idColumn: 'id', direction: 'desc', valueOf: (row) => Number(row['id']) },
+      NEWEST_FIRST,
       page,
     );
     return { items: result.items.map((row) => ({ ...row, id: Number(row.id), event_id: Number(row.event_id) })), nextCursor: result.nextCursor };
@@ -44,6 +45,6 @@ export class WebhookDeliveryLog {
 
   /** Removes attempts older than the retention period; answers how many. */
   async pruneBefore(cutoff: Date): Promise<number> {
-    return this.db.knex(WEBHOOK_TABLES.deliveries).where('attempted_at', '<', cutoff).delete();
+    return affectedRows(await this.db.knex(WEBHOOK_TABLES.deliveries).where('attempted_at', '<', cutoff).delete());
   }
 }

@@ -132,16 +132,21 @@ export class WebhookDispatcher {
   }
 
   private startSession(webhook: Webhook): void {
-    const run = this.session
-      .run(webhook, { halt: this.halt.signal, cut: this.cut.signal })
-      .catch((error: unknown) => this.parts.logger.error({ err: error, webhook: webhook.id }, 'webhook delivery stopped on an error'))
-      .finally(() => {
-        // Released just before this; a newer session for the same webhook may already run.
-        if (this.sessions.get(webhook.id) === run) this.sessions.delete(webhook.id);
-        // It may have more to do (events that came while it let go), or others may be waiting.
-        this.wake();
-      });
+    const run: Promise<void> = this.session.run(webhook, { halt: this.halt.signal, cut: this.cut.signal }).then(
+      // It may have more to do (events that came while it let go), or others may be waiting.
+      () => this.finishSession(webhook.id, run, true),
+      (error: unknown) => {
+        this.parts.logger.error({ err: error, webhook: webhook.id }, 'webhook delivery stopped on an error; trying again on the next tick');
+        this.finishSession(webhook.id, run, false);
+      },
+    );
     this.sessions.set(webhook.id, run);
+  }
+
+  private finishSession(webhookId: string, run: Promise<void>, wake: boolean): void {
+    // Released just before this; a newer session for the same webhook may already run.
+    if (this.sessions.get(webhookId) === run) this.sessions.delete(webhookId);
+    if (wake) this.wake();
   }
 
   private pruneWhenDue(): void {

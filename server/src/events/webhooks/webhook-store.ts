@@ -21,7 +21,7 @@ export class WebhookStore {
   async list(page: PageRequest): Promise<Page<Webhook>> {
     const result = await keysetPage<DbWebhookRow & Record<string, unknown>>(
       this.db.knex(WEBHOOK_TABLES.webhooks).select('*'),
-      { expression: 'url', idColumn: 'id', direction: 'asc', valueOf: (row) => String(row['url']) },
+      { expression: 'url', idColumn: 'id', direction: 'asc', valueOf: (row) => String(row['url']), kinds: { value: 'string', id: 'uuid' } },
       page,
     );
     return { items: result.items.map(toWebhook), nextCursor: result.nextCursor };

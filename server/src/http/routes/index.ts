@@ -1,46 +1,61 @@
-import type { DependencyContainer } from 'tsyringe';
-import { TOKENS } from '../../injection-tokens';
-import { ConfigurationReview } from '../../materials/configuration-review';
-import { PackageService } from '../../materials/package-service';
-import { RepositoryService } from '../../materials/repository-service';
-import type { PluginHost } from '../../plugins/plugin-host';
-import { AuditLog } from '../../security/audit-log';
-import { TokenService } from '../../security/token-service';
+import type { EventLog } from '../../events/event-log';
+import type { EventStream } from '../../events/event-stream';
+import type { PackageService } from '../../materials/package-service';
+import type { PluginRestarts } from '../../materials/plugin-restarts';
+import type { PollRequests } from '../../materials/polling/poll-requests';
+import type { PollStatusReader } from '../../materials/polling/poll-status';
+import type { RefreshHints } from '../../materials/polling/refresh-hints';
+import type { RevisionStore } from '../../materials/polling/revision-store';
+import type { RepositoryService } from '../../materials/repository-service';
+import type { AuditLog } from '../../security/audit-log';
+import type { TokenService } from '../../security/token-service';
 import type { OpenApiDocument } from '../openapi';
 import type { RouteDefinition } from '../route';
 import { auditRoutes } from './audit';
 import { eventRoutes } from './events';
-import { pollingRoutes } from './polling';
-import { EventLog } from '../../events/event-log';
-import { EventStream } from '../../events/event-stream';
-import { PollRequests } from '../../materials/polling/poll-requests';
-import { PollStatusReader } from '../../materials/polling/poll-status';
-import { RefreshHints } from '../../materials/polling/refresh-hints';
-import { RevisionStore } from '../../materials/polling/revision-store';
 import { healthRoutes, type Readiness } from './health';
 import { packageRoutes } from './packages';
-import { pluginRoutes } from './plugins';
+import { pluginRoutes, type PluginAdministration } from './plugins';
+import { pollingRoutes } from './polling';
 import { repositoryRoutes } from './repositories';
 import { tokenRoutes } from './tokens';
+import { metricsRoutes } from './metrics';
+import { webhookRoutes } from './webhooks';
+import type { WebhookService } from '../../events/webhooks/webhook-service';
+import type { Metrics } from '../../metrics/metrics';
+
+/** Everything the routes call. */
+export interface ApiServices {
+  plugins: PluginAdministration;
+  restarts: PluginRestarts;
+  repositories: RepositoryService;
+  packages: PackageService;
+  polls: PollStatusReader;
+  requests: PollRequests;
+  hints: RefreshHints;
+  revisions: RevisionStore;
+  events: EventLog;
+  stream: EventStream;
+  tokens: TokenService;
+  audit: AuditLog;
+  metrics: Metrics;
+  webhooks: WebhookService;
+  extra: RouteDefinition[];
+}
 
 /** The whole route table, in the order express matches it. */
-export function apiRoutes(c: DependencyContainer, readiness: Readiness, document: () => OpenApiDocument): RouteDefinition[] {
-  const review = c.resolve(ConfigurationReview);
-  const audit = c.resolve(AuditLog);
+export function apiRoutes(services: ApiServices, readiness: Readiness, document: () => OpenApiDocument): RouteDefinition[] {
   return [
     ...healthRoutes(readiness, document),
-    ...pluginRoutes(c.resolve<PluginHost>(TOKENS.pluginHost), audit),
-    ...repositoryRoutes(c.resolve(RepositoryService), review),
-    ...packageRoutes(c.resolve(PackageService), review, c.resolve(PollStatusReader)),
-    ...pollingRoutes({
-      packages: c.resolve(PackageService),
-      repositories: c.resolve(RepositoryService),
-      requests: c.resolve(PollRequests),
-      hints: c.resolve(RefreshHints),
-      revisions: c.resolve(RevisionStore),
-    }),
-    ...eventRoutes(c.resolve(EventLog), c.resolve(EventStream)),
-    ...tokenRoutes(c.resolve(TokenService)),
-    ...auditRoutes(audit),
+    ...pluginRoutes(services.plugins, services.restarts),
+    ...repositoryRoutes(services.repositories),
+    ...packageRoutes(services.packages, services.polls),
+    ...pollingRoutes(services),
+    ...eventRoutes(services.events, services.stream),
+    ...tokenRoutes(services.tokens),
+    ...auditRoutes(services.audit),
+    ...webhookRoutes(services.webhooks),
+    ...metricsRoutes(services.metrics),
+    ...services.extra,
   ];
 }

@@ -1,6 +1,5 @@
 import { pageRequest } from '../../db/pagination';
 import { InvalidInput } from '../../domain-errors';
-import type { ConfigurationReview } from '../../materials/configuration-review';
 import type { MaterialPackage } from '../../materials/model';
 import type { PackageInput, PackageService } from '../../materials/package-service';
 import type { PollStatusReader } from '../../materials/polling/poll-status';
@@ -8,16 +7,14 @@ import { etagOf } from '../../materials/versions';
 import type { Actor } from '../../security/roles';
 import { presentPackage } from '../presenters';
 import type { RouteDefinition } from '../route';
-import { collection, ID_PARAM, PAGE_QUERY, ref } from '../schemas';
+import { collection, ETAG_HEADER, ID_PARAM, PAGE_QUERY, ref, UUID_PATTERN } from '../schemas';
 
-const ETAG_HEADER = { ETag: { description: 'The configuration version; send it back as If-Match.', schema: { type: 'string' } } };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Packages: register, change, delete, check the connection. */
-export function packageRoutes(service: PackageService, review: ConfigurationReview, polls: PollStatusReader): RouteDefinition[] {
+export function packageRoutes(service: PackageService, polls: PollStatusReader): RouteDefinition[] {
   const presentAll = async (packages: MaterialPackage[]) => {
     const views = await polls.views(packages);
-    return packages.map((pkg) => presentPackage(pkg, review.problemsOf(pkg.id), views.get(pkg.id)!));
+    return packages.map((pkg) => presentPackage(pkg, views.get(pkg.id)!));
   };
   const single = async (status: number, pkg: MaterialPackage) => ({
     status,
@@ -37,7 +34,7 @@ export function packageRoutes(service: PackageService, review: ConfigurationRevi
       responses: { 200: { description: 'A page of packages.', schema: collection('packages', ref('Package')) } },
       async handler({ query }) {
         const repositoryId = query['repository_id'];
-        if (repositoryId !== undefined && !UUID.test(repositoryId)) throw InvalidInput.field('repository_id', 'repository_id must be a UUID');
+        if (repositoryId !== undefined && !UUID_PATTERN.test(repositoryId)) throw InvalidInput.field('repository_id', 'repository_id must be a UUID');
         const page = await service.list(pageRequest(query), repositoryId ? { repositoryId } : {});
         return { status: 200, body: { packages: await presentAll(page.items), next_cursor: page.nextCursor } };
       },

@@ -1,18 +1,18 @@
 import { NotFound } from '../../domain-errors';
 import type { PluginHost } from '../../plugins/plugin-host';
 import type { PluginInfo } from '../../plugins/plugin-info';
-import type { AuditLog } from '../../security/audit-log';
+import type { PluginRestarts } from '../../materials/plugin-restarts';
 import { presentPlugin, presentRefusal } from '../presenters';
 import type { RouteDefinition } from '../route';
 import { ref } from '../schemas';
 
 /** What these routes need of the plugin host. */
-export type PluginAdministration = Pick<PluginHost, 'plugins' | 'plugin' | 'refused' | 'restart'>;
+export type PluginAdministration = Pick<PluginHost, 'plugins' | 'plugin' | 'refused'>;
 
 const PLUGIN_ID = { id: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' } };
 
 /** Loaded plugins, their health and their configuration schemas. */
-export function pluginRoutes(host: PluginAdministration, audit: AuditLog): RouteDefinition[] {
+export function pluginRoutes(host: PluginAdministration, restarts: PluginRestarts): RouteDefinition[] {
   const find = (id: string): PluginInfo => {
     const plugin = host.plugin(id);
     if (!plugin) throw new NotFound(`no plugin '${id}' is loaded`);
@@ -69,10 +69,7 @@ export function pluginRoutes(host: PluginAdministration, audit: AuditLog): Route
       params: PLUGIN_ID,
       responses: { 200: { description: 'The plugin after the restart.', schema: ref('Plugin') } },
       async handler({ params, actor }) {
-        find(params['id']!);
-        const plugin = await host.restart(params['id']!);
-        await audit.record({ actor: actor!.name, action: 'plugin.restart', resourceType: 'plugin', resourceId: plugin.id });
-        return { status: 200, body: presentPlugin(plugin) };
+        return { status: 200, body: presentPlugin(await restarts.restart(params['id']!, actor!)) };
       },
     },
   ];

@@ -1,18 +1,15 @@
-import type { PageRequest } from '../../db/pagination';
 import { pageRequest } from '../../db/pagination';
-import type { ConfigurationReview } from '../../materials/configuration-review';
 import type { RepositoryInput, RepositoryService, RepositoryView } from '../../materials/repository-service';
 import { etagOf } from '../../materials/versions';
 import type { Actor } from '../../security/roles';
 import { presentRepository } from '../presenters';
 import type { RouteDefinition } from '../route';
-import { collection, ID_PARAM, PAGE_QUERY, ref } from '../schemas';
+import { collection, ETAG_HEADER, ID_PARAM, PAGE_QUERY, ref } from '../schemas';
 
-const ETAG_HEADER = { ETag: { description: 'The configuration version; send it back as If-Match.', schema: { type: 'string' } } };
 
 /** Package repositories: register, change, delete, check the connection. */
-export function repositoryRoutes(service: RepositoryService, review: ConfigurationReview): RouteDefinition[] {
-  const present = (view: RepositoryView) => presentRepository(view, review.problemsOf(view.repository.id));
+export function repositoryRoutes(service: RepositoryService): RouteDefinition[] {
+  const present = (view: RepositoryView) => presentRepository(view);
   const single = (status: number, view: RepositoryView) => ({ status, body: present(view), headers: { ETag: etagOf(view.repository.configVersion) } });
   const actor = (a: Actor | null) => a!;
   return [
@@ -26,7 +23,7 @@ export function repositoryRoutes(service: RepositoryService, review: Configurati
       query: PAGE_QUERY,
       responses: { 200: { description: 'A page of repositories.', schema: collection('repositories', ref('Repository')) } },
       async handler({ query }) {
-        const page = await service.list(pageRequest(query) as PageRequest);
+        const page = await service.list(pageRequest(query));
         return { status: 200, body: { repositories: page.items.map(present), next_cursor: page.nextCursor } };
       },
     },

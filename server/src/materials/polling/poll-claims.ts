@@ -1,3 +1,4 @@
+import { affectedRows } from '../../db/affected-rows';
 import type { Database } from '../../db/database';
 import { TABLES, type DbConfigurationEntry } from '../../db/tables';
 import type { ClaimedRepository } from './poll-model';
@@ -85,7 +86,7 @@ export class PollClaims {
 
   /** Gives back every lease of this owner (on shutdown), so that another process takes over at once. */
   async releaseAll(owner: string): Promise<number> {
-    return this.db.knex(TABLES.repositoryPollState).where({ lease_owner: owner }).update({ lease_owner: null, lease_expires_at: null });
+    return affectedRows(await this.db.knex(TABLES.repositoryPollState).where({ lease_owner: owner }).update({ lease_owner: null, lease_expires_at: null }));
   }
 
   /** How many leases this owner holds. */

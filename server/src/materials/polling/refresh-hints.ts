@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { affectedRows } from '../../db/affected-rows';
 import type { Database } from '../../db/database';
 import { TABLES } from '../../db/tables';
 import { NotFound } from '../../domain-errors';
@@ -54,7 +55,7 @@ export class RefreshHints {
 
   async rotate(repositoryId: string): Promise<string> {
     const encrypted = this.newEncryptedSecret(repositoryId);
-    const updated = await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).update({ hook_secret: encrypted });
+    const updated = affectedRows(await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).update({ hook_secret: encrypted }));
     if (updated === 0) throw new NotFound(`no repository with id ${repositoryId}`);
     return this.decrypt(repositoryId, encrypted);
   }

@@ -3,6 +3,7 @@ import type { WireError } from '@baton/plugin-api';
 import { PluginCallError } from '../../plugins/plugin-call-error';
 import type { PluginHost } from '../../plugins/plugin-host';
 import type { ConfigurationCodec } from '../configuration-codec';
+import { maskSecrets, secureValues } from '../secret-mask';
 import type { RepositoryStore } from '../repository-store';
 import type { ClaimedRepository, PackagePollResult } from './poll-model';
 import type { RecordedPoll, PollRecorder } from './poll-recorder';
@@ -53,10 +54,11 @@ export class RepositoryPoller {
     } catch (error) {
       return failAll(packages, { kind: 'permanent', code: 'undecryptable_configuration', message: `a secure value could not be decrypted: ${(error as Error).message}`, retry_after_seconds: null });
     }
-    if (plugin.capabilities.batch) return this.askBatch(pluginId, repositoryId, repoConfig, packages, configs);
+    const secrets = [...secureValues(plugin.repositoryProperties, repoConfig), ...[...configs.values()].flatMap((c) => secureValues(plugin.packageProperties, c))];
     const results: PackagePollResult[] = [];
-    for (const p of packages) results.push(await this.askOne(pluginId, repositoryId, repoConfig, p, configs.get(p.packageId)!));
-    return results;
+    if (plugin.capabilities.batch) results.push(...(await this.askBatch(pluginId, repositoryId, repoConfig, packages, configs)));
+    else for (const p of packages) results.push(await this.askOne(pluginId, repositoryId, repoConfig, p, configs.get(p.packageId)!));
+    return results.map((r) => (r.kind === 'error' ? { ...r, error: { ...r.error, message: maskSecrets(r.error.message, secrets) } } : r));
   }
 
   private async askBatch(

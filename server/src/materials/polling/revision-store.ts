@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Database } from '../../db/database';
-import { keysetPage, type Page, type PageRequest } from '../../db/pagination';
+import { keysetPage, NEWEST_FIRST, type Page, type PageRequest } from '../../db/pagination';
 import { TABLES, type DbPackageRevisionRow } from '../../db/tables';
 import type { WireRevision } from '../../plugins/protocol';
 
@@ -28,7 +28,7 @@ export class RevisionStore {
   async history(packageId: string, page: PageRequest): Promise<Page<RecordedRevision>> {
     const result = await keysetPage<DbPackageRevisionRow & Record<string, unknown>>(
       this.db.knex(TABLES.revisions).where({ package_id: packageId }).select('*'),
-      { expression: 'id', idColumn: 'id', direction: 'desc', valueOf: (row) => Number(row['id']) },
+      NEWEST_FIRST,
       page,
     );
     return { items: result.items.map(toRecorded), nextCursor: result.nextCursor };

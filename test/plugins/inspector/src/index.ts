@@ -26,6 +26,8 @@ export default definePlugin({
     VERBOSE: { type: 'boolean', default: false, description: 'a flag' },
   },
   async checkRepositoryConnection(repository, ctx) {
+    // Printing is not logging, but it reaches the server's log all the same.
+    console.log(`printed token ${repository['TOKEN']}`);
     ctx.log.warn(`connecting with token ${repository['TOKEN']}`, { token: repository['TOKEN'], nested: { again: repository['TOKEN'] }, plugin: 'forged' });
     return { ok: true, messages: Object.keys(process.env).sort() };
   },
