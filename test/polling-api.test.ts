@@ -22,7 +22,7 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
     await upstream?.close();
   });
 
-  const NAMES = ['scrt', 'on-request', 'flaky', 'manual', 'impatient', 'hinted', 'streamed'];
+  const NAMES = ['scrt', 'on-request', 'flaky', 'manual', 'impatient', 'hinted', 'streamed', 'scheduled', 'hinted-during'];
   const createPackage = async (name: string, extra: Record<string, unknown> = {}) =>
     (await baton.api.post('/api/packages', { name, repository_id: repositoryId, configuration: [{ key: 'NAME', value: name }], ...extra })).body;
   /** Every package of the fake repository at these versions. */
@@ -84,6 +84,39 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
     expect(healed.body.outcome).toBe('no_change');
     expect(shownAfter.poll).toMatchObject({ status: 'ok', last_error: null, error_kind: null, consecutive_failures: 0 });
     expect(events.map((e: { type: string }) => e.type)).toEqual(['package.poll.failed', 'package.poll.recovered']);
+  });
+
+  it('does not move the schedule for a poll on request', async () => {
+    const pkg = await createPackage('scheduled');
+    const first = await eventually(async () => {
+      const read = (await baton.api.get(`/api/packages/${pkg.id}`)).body;
+      return read.poll.status === 'ok' ? read.poll : undefined;
+    });
+
+    await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    const after = (await baton.api.get(`/api/packages/${pkg.id}`)).body.poll;
+
+    expect(new Date(after.last_polled_at).getTime()).toBeGreaterThan(new Date(first.last_polled_at).getTime());
+    expect(after.next_poll_at).toBe(first.next_poll_at);
+  });
+
+  it('polls once more right after a poll that a hint arrived during', async () => {
+    const pkg = await createPackage('hinted-during', { auto_update: false });
+    const { secret } = (await baton.api.get(`/api/repositories/${repositoryId}/hook-secret`)).body;
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    upstream.slowDown(800);
+    const before = upstream.requests.length;
+
+    const first = baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    await eventually(async () => (upstream.requests.length > before ? true : undefined));
+    const body = 'published';
+    const hint = await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers: { 'x-baton-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` } });
+    await first;
+    await eventually(async () => (upstream.requests.length >= before + 2 ? true : undefined));
+    upstream.slowDown(0);
+
+    expect(hint.status).toBe(202);
+    expect(upstream.requests.length - before).toBeGreaterThanOrEqual(2);
   });
 
   it('shows disabled for a package without auto_update, and polls it only on request', async () => {
