@@ -1,4 +1,5 @@
 import type { JsonSchema } from './route';
+import { POLLING_SCHEMAS } from './polling-schemas';
 import { WEBHOOK_SCHEMAS } from './webhook-schemas';
 
 /** Schemas shared by several routes; the OpenAPI document holds each once, under components. */
@@ -191,44 +192,7 @@ export const SCHEMAS: Record<string, JsonSchema> = {
       data: { type: 'object', additionalProperties: { type: 'string' } },
     },
   },
-  RecordedRevision: {
-    allOf: [ref('Revision'), { type: 'object', required: ['detected_at'], properties: { detected_at: dateTime } }],
-  },
-  PollState: {
-    type: 'object',
-    required: ['status', 'last_polled_at', 'next_poll_at', 'last_error', 'error_kind', 'consecutive_failures', 'warnings'],
-    properties: {
-      status: { enum: ['pending', 'ok', 'failing', 'disabled', 'plugin_missing'] },
-      last_polled_at: { type: ['string', 'null'], format: 'date-time' },
-      next_poll_at: { type: ['string', 'null'], format: 'date-time' },
-      last_error: { type: ['string', 'null'] },
-      error_kind: { enum: ['transient', 'permanent', 'bug', null] },
-      consecutive_failures: { type: 'integer' },
-      warnings: { type: 'array', items: { type: 'string' } },
-    },
-    additionalProperties: false,
-  },
-  PollOutcome: {
-    type: 'object',
-    required: ['outcome'],
-    properties: {
-      package_id: uuid,
-      outcome: { enum: ['new_revision', 'no_change', 'failed', 'pending'] },
-      revision: ref('RecordedRevision'),
-      error: {
-        type: 'object',
-        required: ['message', 'kind', 'code'],
-        properties: { message: { type: 'string' }, kind: { type: 'string' }, code: { type: ['string', 'null'] } },
-      },
-    },
-    additionalProperties: false,
-  },
-  Event: {
-    type: 'object',
-    required: ['id', 'type', 'occurred_at', 'data'],
-    properties: { id: { type: 'integer' }, type: { type: 'string' }, occurred_at: dateTime, data: { type: 'object' } },
-    additionalProperties: false,
-  },
+  ...POLLING_SCHEMAS,
   TokenInput: {
     type: 'object',
     required: ['name', 'role'],
