@@ -1,26 +1,8 @@
-import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { MemoryKeyValueStore } from '@baton/plugin-api/testing';
 import type { PackageRevision } from '@baton/plugin-api';
-import { ScratchFolders, compress, fixturePrimaryXml, repomdXml } from './support/repositories';
+import { ScratchFolders, publishNewer } from './support/repositories';
 import { batch, contextFor, latest, plugin, stored, thrown } from './support/plugin-calls';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server';
-
-const SCRT_XML = fixturePrimaryXml('scrt-yum').toString('utf8');
-
-/** scrt-yum's primary with one more x86_64 package, published under a new file name. */
-function publishNewer(dir: string, version: string): void {
-  const entry = SCRT_XML.slice(SCRT_XML.lastIndexOf('<package '), SCRT_XML.lastIndexOf('</package>') + '</package>'.length)
-    .replace(/ver="0\.3\.3"/g, `ver="${version}"`)
-    .replace(/scrt_0\.3\.3_linux_x86_64/, `scrt_${version}_linux_x86_64`)
-    .replace(/pkgid="YES">[0-9a-f]+</, `pkgid="YES">${'e'.repeat(64)}<`);
-  const xml = SCRT_XML.replace('packages="25"', 'packages="26"').replace('</metadata>', `${entry}\n</metadata>`);
-  const bytes = compress(Buffer.from(xml), 'gzip');
-  writeFileSync(path.join(dir, 'repodata', 'primary-new.xml.gz'), bytes);
-  const checksum = createHash('sha256').update(bytes).digest('hex');
-  writeFileSync(path.join(dir, 'repodata', 'repomd.xml'), repomdXml('repodata/primary-new.xml.gz', 'sha256', checksum, bytes.length));
-}
 
 describe('polling a repository', () => {
   const folders = new ScratchFolders();
