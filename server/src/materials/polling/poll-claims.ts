@@ -42,6 +42,8 @@ export class PollClaims {
         chosen.push({
           repositoryId: row.repository_id,
           pluginId: row.plugin_id,
+          // The candidates statement's time, not its transaction's: a poll request the statement
+          // saw is older than it, so the poll clears it rather than running once more.
           claimedAt: row.db_now,
           dueAt: row.due_at,
           host,
@@ -97,18 +99,24 @@ export class PollClaims {
 }
 
 // Repositories whose lease is free or expired and that have work: a poll request, or a package
-// whose slot has come. Locked rows are skipped, not waited for.
+// whose slot has come. Locked rows are skipped, not waited for. Wanted packages are found in one
+// pass over the poll states: a subquery per repository read every package at each claim, which
+// made claiming the costliest step of a poll. `due_at` is the earliest slot of the repository's
+// auto-update packages; when some are due, the earliest due one is that slot.
 const CANDIDATES_SQL = `
-  SELECT rs.repository_id, r.plugin_id, r.configuration, rs.poll_requested_at, now() AS db_now,
-         (SELECT min(ps.next_poll_at) FROM packages p JOIN package_poll_state ps ON ps.package_id = p.id
-           WHERE p.repository_id = rs.repository_id AND p.auto_update) AS due_at
+  WITH wanted AS (
+    SELECT p.repository_id, min(ps.next_poll_at) FILTER (WHERE p.auto_update AND ps.next_poll_at <= now()) AS earliest_due
+      FROM package_poll_state ps JOIN packages p ON p.id = ps.package_id
+     WHERE (p.auto_update AND ps.next_poll_at <= now()) OR ps.poll_requested_at IS NOT NULL
+     GROUP BY p.repository_id)
+  SELECT rs.repository_id, r.plugin_id, r.configuration, rs.poll_requested_at, statement_timestamp() AS db_now,
+         COALESCE(w.earliest_due, (SELECT min(ps.next_poll_at) FROM packages p JOIN package_poll_state ps ON ps.package_id = p.id
+                                    WHERE p.repository_id = rs.repository_id AND p.auto_update)) AS due_at
     FROM repository_poll_state rs
     JOIN package_repositories r ON r.id = rs.repository_id
+    LEFT JOIN wanted w ON w.repository_id = rs.repository_id
    WHERE (rs.lease_expires_at IS NULL OR rs.lease_expires_at < now())
-     AND (rs.poll_requested_at IS NOT NULL OR EXISTS (
-           SELECT 1 FROM packages p JOIN package_poll_state ps ON ps.package_id = p.id
-            WHERE p.repository_id = rs.repository_id
-              AND (ps.poll_requested_at IS NOT NULL OR (p.auto_update AND ps.next_poll_at <= now()))))
+     AND (rs.poll_requested_at IS NOT NULL OR w.repository_id IS NOT NULL)
    ORDER BY rs.poll_requested_at NULLS LAST, due_at NULLS LAST
    LIMIT ?
    FOR UPDATE OF rs SKIP LOCKED`;

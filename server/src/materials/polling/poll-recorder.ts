@@ -90,12 +90,16 @@ function errorFields(state: NextPollState): Record<string, unknown> {
   return { error: state.lastError, error_kind: state.errorKind, error_code: state.errorCode, consecutive_failures: state.consecutiveFailures };
 }
 
+// The configuration version is checked with a lookup per row: a join let the planner read the
+// whole packages table to match a few rows, on every poll.
+const CURRENT_CONFIG = `v.config_version = (SELECT p.config_version FROM ${TABLES.packages} p WHERE p.id = v.package_id)`;
+
 const INSERT_REVISIONS_SQL = `
   INSERT INTO ${TABLES.revisions} (package_id, revision, "timestamp", "user", comment, trackback_url, data)
   SELECT v.package_id, v.revision, v."timestamp", v."user", v.comment, v.trackback_url, v.data
     FROM jsonb_to_recordset(?::jsonb) AS v(package_id uuid, config_version int, revision text, "timestamp" timestamptz,
                                            "user" text, comment text, trackback_url text, data jsonb)
-    JOIN ${TABLES.packages} p ON p.id = v.package_id AND p.config_version = v.config_version
+   WHERE ${CURRENT_CONFIG}
   ON CONFLICT (package_id, revision) DO NOTHING
   RETURNING *`;
 
@@ -108,6 +112,5 @@ const UPDATE_STATES_SQL = `
     FROM jsonb_to_recordset(?::jsonb) AS v(package_id uuid, config_version int, status text, schedule_anchor timestamptz,
                                            next_poll_at timestamptz, last_outcome text, last_error text, error_kind text,
                                            error_code text, consecutive_failures int, warnings jsonb)
-    JOIN ${TABLES.packages} p ON p.id = v.package_id AND p.config_version = v.config_version
-   WHERE ps.package_id = v.package_id
+   WHERE ps.package_id = v.package_id AND ${CURRENT_CONFIG}
   RETURNING ps.package_id`;

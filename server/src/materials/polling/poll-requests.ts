@@ -20,6 +20,10 @@ export interface PollTrigger {
 
 const RECHECK_MS = 500;
 
+// Kept to the millisecond: a claim's time reaches JavaScript cut to milliseconds and comes back
+// to clear the requests made before it, which must include one made earlier in that millisecond.
+const REQUESTED_NOW = "date_trunc('milliseconds', now())";
+
 /**
  * Polls on request: marks the package (or the whole repository) as asked for, wakes the
  * scheduler, and waits for the poll that started after the request — in this process or any
@@ -35,7 +39,7 @@ export class PollRequests {
   async pollPackage(packageId: string, waitSeconds: number): Promise<PollAnswer> {
     const [row] = (await this.db.knex(TABLES.packagePollState)
       .where({ package_id: packageId })
-      .update({ poll_requested_at: this.db.knex.fn.now() })
+      .update({ poll_requested_at: this.db.knex.raw(REQUESTED_NOW) })
       .returning('poll_requested_at')) as { poll_requested_at: Date }[];
     if (!row) throw new NotFound(`no package with id ${packageId}`);
     this.trigger.wake();
@@ -50,7 +54,7 @@ export class PollRequests {
   async requestRepository(repositoryId: string): Promise<Date> {
     const [row] = (await this.db.knex(TABLES.repositoryPollState)
       .where({ repository_id: repositoryId })
-      .update({ poll_requested_at: this.db.knex.fn.now() })
+      .update({ poll_requested_at: this.db.knex.raw(REQUESTED_NOW) })
       .returning('poll_requested_at')) as { poll_requested_at: Date }[];
     if (!row) throw new NotFound(`no repository with id ${repositoryId}`);
     this.trigger.wake();

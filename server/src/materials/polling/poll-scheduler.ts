@@ -36,6 +36,8 @@ export class PollScheduler {
   private readonly inFlight = new Map<string, { claim: ClaimedRepository; done: Promise<void> }>();
   private readonly perHost = new Map<string, number>();
   private renewTimer: NodeJS.Timeout | null = null;
+  private abandon = new AbortController();
+  private claiming: Promise<void> = Promise.resolve();
   /** Emits 'polled' with the package ids of every poll this process finished. */
   readonly finished = new EventEmitter();
 
@@ -51,6 +53,7 @@ export class PollScheduler {
 
   start(): void {
     this.stopped = false;
+    this.abandon = new AbortController();
     this.task = cron.schedule(this.options.tick ?? '* * * * * *', () => this.wake(), { noOverlap: true });
     const renewEveryMs = Math.max(1000, (this.options.leaseSeconds * 1000) / 3);
     this.renewTimer = setInterval(() => void this.renewLeases(), renewEveryMs);
@@ -66,7 +69,7 @@ export class PollScheduler {
       return;
     }
     this.ticking = true;
-    void this.claimAndRun().finally(() => {
+    this.claiming = this.claimAndRun().finally(() => {
       this.ticking = false;
       if (this.tickAgain) {
         this.tickAgain = false;
@@ -81,8 +84,14 @@ export class PollScheduler {
     await this.task?.stop();
     this.task = null;
     if (this.renewTimer) clearInterval(this.renewTimer);
+    // A claim under way still starts its polls: they are waited for like the others, not left
+    // running against a closed database.
+    await this.claiming;
     const running = [...this.inFlight.values()].map((f) => f.done);
     await Promise.race([Promise.allSettled(running), new Promise((resolve) => setTimeout(resolve, deadlineMs).unref())]);
+    // Polls still running are about to have their plugin calls cut by the shutdown: that is no
+    // answer from the repository, so they record nothing and the next process asks again.
+    this.abandon.abort();
     const released = await this.claims.releaseAll(this.options.owner);
     this.logger.info({ released }, 'poll leases given back');
   }
@@ -105,13 +114,14 @@ export class PollScheduler {
     this.perHost.set(claim.host, (this.perHost.get(claim.host) ?? 0) + 1);
     const started = process.hrtime.bigint();
     const done = this.poller
-      .poll(claim)
+      .poll(claim, this.abandon.signal)
       .then((report) => {
         this.observer.polled?.(claim, report, Number(process.hrtime.bigint() - started) / 1e9);
         this.finished.emit('polled', report.packageIds);
       })
       .catch((error: unknown) => this.logger.error({ err: error, repository: claim.repositoryId }, 'poll failed'))
-      .then(() => this.claims.release(this.options.owner, claim))
+      // Once a stop has given every lease back, an abandoned poll leaves the database alone.
+      .then(() => (this.abandon.signal.aborted ? undefined : this.claims.release(this.options.owner, claim)))
       .catch((error: unknown) => this.logger.error({ err: error, repository: claim.repositoryId }, 'could not give the lease back'))
       .finally(() => {
         this.inFlight.delete(claim.repositoryId);

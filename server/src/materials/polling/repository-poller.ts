@@ -32,13 +32,15 @@ export class RepositoryPoller {
     private readonly logger: Logger,
   ) {}
 
-  async poll(claim: ClaimedRepository): Promise<RepositoryPollReport> {
+  /** `abandoned` aborting (a shutdown) before the plugin has answered means: record nothing. */
+  async poll(claim: ClaimedRepository, abandoned?: AbortSignal): Promise<RepositoryPollReport> {
     const empty: RepositoryPollReport = { pluginId: claim.pluginId, packageIds: [], outcomes: new Map(), eventIds: [] };
     const repository = await this.repositories.get(claim.repositoryId);
     if (!repository) return empty;
     const packages = await this.work.packagesOf(claim);
     if (packages.length === 0) return empty;
     const results = await this.ask(repository.id, repository.pluginId, repository.configuration, packages);
+    if (abandoned?.aborted) return empty;
     const recorded = await this.recorder.record(claim, { id: repository.id, name: repository.name, pluginId: repository.pluginId }, packages, results);
     return { ...recorded, pluginId: repository.pluginId, packageIds: packages.map((p) => p.packageId) };
   }
