@@ -1,0 +1,62 @@
+/** What one benchmark run does. */
+export interface BenchOptions {
+  packages: number;
+  repositories: number;
+  intervalSeconds: number;
+  /** Length of the measured window, after every package has been polled once. */
+  durationSeconds: number;
+  /** Versions published during the window and found by scheduled polls. */
+  publications: number;
+  /** Versions published after the window, each announced by a refresh hint. */
+  hints: number;
+  /** Packages registered through the API at the same time. */
+  registrationConcurrency: number;
+  quick: boolean;
+}
+
+const DEFAULTS: BenchOptions = {
+  packages: 5000,
+  repositories: 50,
+  intervalSeconds: 60,
+  durationSeconds: 180,
+  publications: 12,
+  hints: 12,
+  registrationConcurrency: 8,
+  quick: false,
+};
+
+const QUICK: Partial<BenchOptions> = { packages: 500, repositories: 10, intervalSeconds: 30, durationSeconds: 30, publications: 4, hints: 5 };
+
+const FLAGS: Record<string, keyof BenchOptions> = {
+  '--packages': 'packages',
+  '--repositories': 'repositories',
+  '--interval': 'intervalSeconds',
+  '--duration': 'durationSeconds',
+  '--publications': 'publications',
+  '--hints': 'hints',
+  '--registration-concurrency': 'registrationConcurrency',
+};
+
+export const USAGE = `usage: npm run bench:polling -- [--quick] [--packages N] [--repositories N] [--interval SECONDS]
+       [--duration SECONDS] [--publications N] [--hints N] [--registration-concurrency N]
+defaults: ${Object.entries(FLAGS).map(([flag, key]) => `${flag} ${DEFAULTS[key]}`).join(', ')}
+--quick: ${Object.entries(FLAGS).filter(([, key]) => key in QUICK).map(([flag, key]) => `${flag} ${QUICK[key]}`).join(', ')} (other flags still apply)`;
+
+/** Reads `--flag N` or `--flag=N`; `--quick` first sets a small run that later flags may change. */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const options: BenchOptions = { ...DEFAULTS, ...(argv.includes('--quick') ? { ...QUICK, quick: true } : {}) };
+  for (let i = 0; i < argv.length; i += 1) {
+    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    if (flag === '--quick') continue;
+    const key = FLAGS[flag];
+    if (!key) throw new Error(`unknown option ${argv[i]}\n${USAGE}`);
+    const text = inline ?? argv[(i += 1)];
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} needs a whole number, not ${text}\n${USAGE}`);
+    (options[key] as number) = value;
+  }
+  if (options.repositories < 1 || options.packages < options.repositories) throw new Error(`need at least one package per repository\n${USAGE}`);
+  if (options.intervalSeconds < 1 || options.durationSeconds < 1) throw new Error(`--interval and --duration must be at least 1\n${USAGE}`);
+  if (options.hints > options.repositories) throw new Error(`--hints may be at most --repositories (one hint per repository)\n${USAGE}`);
+  return options;
+}
