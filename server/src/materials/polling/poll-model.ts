@@ -17,6 +17,7 @@ export interface ClaimedRepository {
 /** A package taken into a poll, with what the recorder needs to write its result. */
 export interface PackageToPoll {
   packageId: string;
+  repositoryId: string;
   packageName: string;
   configVersion: number;
   intervalSeconds: number;

@@ -1,5 +1,5 @@
 import type { PackagePollResult, PackageToPoll, PollOutcome } from './poll-model';
-import { initialAnchor, nextSlot, transientBackoffMs } from './schedule';
+import { nextSlot, repositoryAnchor, transientBackoffMs } from './schedule';
 
 /** A package's poll state after a poll, and the poll event it causes, if any. */
 export interface NextPollState {
@@ -23,9 +23,9 @@ export interface NextPollState {
  * the package was failing. A transient failure backs off; a permanent one is retried at the
  * normal interval; recovery resets both.
  */
-export function nextPollState(pkg: PackageToPoll, result: PackagePollResult, recordedNew: boolean, now: Date, random = Math.random): NextPollState {
+export function nextPollState(pkg: PackageToPoll, result: PackagePollResult, recordedNew: boolean, now: Date): NextPollState {
   const nowMs = now.getTime();
-  const anchor = pkg.scheduleAnchor?.getTime() ?? initialAnchor(nowMs, pkg.intervalSeconds, random);
+  const anchor = repositoryAnchor(pkg.repositoryId, pkg.intervalSeconds);
   const movesOn = pkg.scheduled || pkg.scheduleAnchor === null || pkg.status === 'failing';
   const onGrid = movesOn ? nextSlot(anchor, pkg.intervalSeconds, nowMs) : pkg.nextPollAt.getTime();
   if (result.kind === 'answer') {

@@ -38,6 +38,7 @@ export class PollWork {
       const last = previous.get(row.id);
       return {
         packageId: row.id,
+        repositoryId: claim.repositoryId,
         packageName: row.name,
         configuration: row.configuration,
         configVersion: row.config_version,

@@ -1,14 +1,32 @@
-import { initialAnchor, nextSlot, transientBackoffMs } from './schedule';
+import { randomUUID } from 'node:crypto';
+import { nextSlot, repositoryAnchor, transientBackoffMs } from './schedule';
 
 const minute = 60_000;
 
 describe('poll schedule', () => {
-  it.each([
-    [0, 0],
-    [0.5, 30_000],
-    [0.999, 59_940],
-  ])('puts the anchor at a random phase within the interval (random %d → +%d ms)', (random, offset) => {
-    expect(initialAnchor(1_000_000, 60, () => random)).toBe(1_000_000 + offset);
+  it('gives a repository a phase within the interval, the same every time', () => {
+    const id = randomUUID();
+
+    const anchor = repositoryAnchor(id, 60);
+
+    expect(anchor).toBeGreaterThanOrEqual(0);
+    expect(anchor).toBeLessThan(60_000);
+    expect(repositoryAnchor(id, 60)).toBe(anchor);
+  });
+
+  it('spreads repositories over the interval, so packages created together do not keep polling together', () => {
+    const phases = Array.from({ length: 2000 }, () => repositoryAnchor(randomUUID(), 60));
+    const perTenSeconds = [0, 1, 2, 3, 4, 5].map((bucket) => phases.filter((p) => Math.floor(p / 10_000) === bucket).length);
+
+    for (const count of perTenSeconds) expect(count).toBeGreaterThan(250);
+    expect(new Set(phases).size).toBeGreaterThan(1900);
+  });
+
+  it('gives one repository another phase for another interval', () => {
+    const id = randomUUID();
+    const phases = new Set([30, 60, 90, 120, 300].map((interval) => repositoryAnchor(id, interval) % 30_000));
+
+    expect(phases.size).toBeGreaterThan(1);
   });
 
   it.each([
