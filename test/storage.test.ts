@@ -44,3 +44,35 @@ describe.each(DATABASE_KINDS)('storage [%s]', (kind) => {
     expect(row.j).toEqual({ a: [1] });
   });
 });
+
+describe('embedded database maintenance', () => {
+  it('vacuums the busy tables, so that rewriting poll states stops growing them', async () => {
+    const { DatabaseMaintenance } = await import('../server/src/db/maintenance');
+    const { createLogger } = await import('../server/src/logger');
+    const testDb = await createTestDatabase('embedded');
+    const db = await testDb.open();
+    await db.knex.raw("INSERT INTO package_repositories (id, name, plugin_id) VALUES ('00000000-0000-4000-8000-000000000001', 'r', 'p')");
+    await db.knex.raw(
+      "INSERT INTO packages (id, repository_id, name, fingerprint) SELECT gen_random_uuid(), '00000000-0000-4000-8000-000000000001', 'p' || g, 'f' || g FROM generate_series(1, 300) g",
+    );
+    await db.knex.raw('INSERT INTO package_poll_state (package_id) SELECT id FROM packages');
+    const size = async () => Number((await db.knex.raw("SELECT pg_total_relation_size('package_poll_state') AS s")).rows[0].s);
+    const pollEveryPackage = async () => {
+      for (let i = 0; i < 30; i += 1) await db.knex.raw("UPDATE package_poll_state SET next_poll_at = now() + random() * interval '1 hour'");
+    };
+
+    await pollEveryPackage();
+    const first = await size();
+    await pollEveryPackage();
+    const growthWithout = (await size()) - first;
+    await new DatabaseMaintenance(db, createLogger('silent')).vacuum();
+    const vacuumed = await size();
+    await pollEveryPackage();
+    const growthAfter = (await size()) - vacuumed;
+    await db.close();
+    await testDb.drop();
+
+    expect(growthWithout).toBeGreaterThan(100_000);
+    expect(growthAfter).toBeLessThan(growthWithout / 4);
+  });
+});

@@ -7,6 +7,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { serverVersion, type Settings } from './config/settings';
 import { buildContainer } from './container';
 import { openDatabase, type Database } from './db/database';
+import { DatabaseMaintenance } from './db/maintenance';
 import { Migrator } from './db/migrator';
 import { EventStream } from './events/event-stream';
 import { WebhookDispatcher } from './events/webhooks/webhook-dispatcher';
@@ -58,6 +59,7 @@ export class BatonServer {
       baton.reviewing = container.resolve(ConfigurationReview).reviewAll().catch((error: unknown) => logger.error({ err: error }, 'configurations could not be validated again'));
       container.resolve(PollScheduler).start();
       container.resolve(WebhookDispatcher).start();
+      container.resolve(DatabaseMaintenance).start();
       return baton;
     } catch (error) {
       await plugins?.stop().catch(() => undefined);
@@ -106,6 +108,7 @@ export class BatonServer {
     await Promise.all([scheduler, webhooks]);
     this.container.resolve(EventStream).stop();
     await this.reviewing;
+    await this.container.resolve(DatabaseMaintenance).stop();
     await this.container.resolve<PluginHost>(TOKENS.pluginHost).stop();
     await this.db.close();
     this.logger.info('stopped');

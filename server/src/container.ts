@@ -21,6 +21,7 @@ import { EventStream } from './events/event-stream';
 import type { ApiServices } from './http/routes';
 import { PluginRestarts } from './materials/plugin-restarts';
 import { Metrics } from './metrics/metrics';
+import { DatabaseMaintenance } from './db/maintenance';
 import { WebhookService } from './events/webhooks/webhook-service';
 import { PollRequests } from './materials/polling/poll-requests';
 import { PollStatusReader } from './materials/polling/poll-status';
@@ -100,6 +101,7 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
   });
   registerPolling(c);
   single(Metrics, () => new Metrics());
+  single(DatabaseMaintenance, (r) => new DatabaseMaintenance(db(r), r.resolve<Logger>(TOKENS.logger).child({ area: 'db' })));
   single(PluginRestarts, (r) => new PluginRestarts(r.resolve<PluginHost>(TOKENS.pluginHost), r.resolve(AuditLog)));
   single(TOKENS.apiServices, (r): ApiServices => ({
     plugins: r.resolve<PluginHost>(TOKENS.pluginHost),
