@@ -1,6 +1,8 @@
 import { DATABASE_KINDS, createTestDatabase, MIGRATIONS_DIR, type TestDatabase } from './support/databases';
 import { Migrator } from '../server/src/db/migrator';
 import type { Database } from '../server/src/db/database';
+import { DatabaseMaintenance } from '../server/src/db/maintenance';
+import { createLogger } from '../server/src/logger';
 
 describe.each(DATABASE_KINDS)('storage [%s]', (kind) => {
   let testDb: TestDatabase;
@@ -47,8 +49,6 @@ describe.each(DATABASE_KINDS)('storage [%s]', (kind) => {
 
 describe('embedded database maintenance', () => {
   it('vacuums the busy tables, so that rewriting poll states stops growing them', async () => {
-    const { DatabaseMaintenance } = await import('../server/src/db/maintenance');
-    const { createLogger } = await import('../server/src/logger');
     const testDb = await createTestDatabase('embedded');
     const db = await testDb.open();
     await db.knex.raw("INSERT INTO package_repositories (id, name, plugin_id) VALUES ('00000000-0000-4000-8000-000000000001', 'r', 'p')");
