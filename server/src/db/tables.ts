@@ -124,6 +124,13 @@ export const TABLES = {
   packagePollState: 'package_poll_state',
   repositoryPollState: 'repository_poll_state',
   events: 'events',
+  pipelines: 'pipelines',
+  pipelineRuns: 'pipeline_runs',
+  runPackageRevisions: 'run_package_revisions',
+  stageRuns: 'stage_runs',
+  jobRuns: 'job_runs',
+  jobConsole: 'job_console',
+  eventConsumers: 'event_consumers',
 } as const;
 
 /** PostgreSQL's error code for a unique violation (the same on PGlite). */
@@ -176,3 +183,90 @@ export const WEBHOOK_TABLES = {
   webhooks: 'webhooks',
   deliveries: 'webhook_deliveries',
 } as const;
+
+export interface DbPipelineRow {
+  name: string;
+  definition: Record<string, unknown>;
+  source: 'api' | 'file';
+  source_file: string | null;
+  config_version: number;
+  last_counter: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type DbRunStatus = 'waiting' | 'active' | 'completed';
+export type DbTriggerKind = 'revision' | 'upstream' | 'timer' | 'manual';
+
+export interface DbPipelineRunRow {
+  id: string;
+  pipeline_name: string;
+  counter: number;
+  label: string;
+  definition: Record<string, unknown>;
+  build_cause: Record<string, unknown>;
+  environment_overrides: Record<string, string>;
+  cause_key: string | null;
+  idempotency_key: string | null;
+  trigger_kind: DbTriggerKind;
+  triggered_by: string;
+  status: DbRunStatus;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+export interface DbRunPackageRevisionRow {
+  run_id: string;
+  package_id: string;
+  revision_id: number;
+  material_name: string | null;
+}
+
+export type DbStageState = 'not_run' | 'scheduled' | 'running' | 'awaiting_approval' | 'passed' | 'failed' | 'cancelled';
+
+export interface DbStageRunRow {
+  id: string;
+  run_id: string;
+  stage_name: string;
+  stage_index: number;
+  counter: number;
+  state: DbStageState;
+  approval_type: 'success' | 'manual';
+  approved_by: string | null;
+  approved_at: Date | null;
+  cancelled_by: string | null;
+  scheduled_at: Date | null;
+  started_at: Date | null;
+  completed_at: Date | null;
+  created_at: Date;
+}
+
+export type DbJobState = 'scheduled' | 'running' | 'passed' | 'failed' | 'cancelled';
+
+export interface DbJobRunRow {
+  id: string;
+  stage_run_id: string;
+  job_name: string;
+  state: DbJobState;
+  lease_owner: string | null;
+  lease_expires_at: Date | null;
+  result: string | null;
+  scheduled_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+}
+
+export interface DbJobConsoleRow {
+  job_run_id: string;
+  seq: number;
+  content: string;
+  created_at: Date;
+}
+
+export interface DbEventConsumerRow {
+  name: string;
+  cursor: number;
+  lease_owner: string | null;
+  lease_expires_at: Date | null;
+  updated_at: Date;
+}

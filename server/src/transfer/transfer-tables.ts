@@ -19,4 +19,11 @@ export const TRANSFER_TABLES: readonly string[] = [
   TABLES.events,
   'webhooks',
   'webhook_deliveries',
+  TABLES.pipelines,
+  TABLES.pipelineRuns,
+  TABLES.runPackageRevisions,
+  TABLES.stageRuns,
+  TABLES.jobRuns,
+  TABLES.jobConsole,
+  TABLES.eventConsumers,
 ];
