@@ -1,0 +1,138 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { Database } from '../db/database';
+import { TABLES } from '../db/tables';
+import type { BatonEvent, EventLog } from '../events/event-log';
+import type { PipelineDefinition } from './definition';
+import type { MaterialResolver, TriggerRequest } from './material-resolver';
+import { loadPipelineGraph } from './pipeline-definitions';
+import type { RunCreator } from './run-creator';
+import type { TriggerCause } from './run-model';
+
+const CONSUMER = 'pipeline-triggers';
+const LEASE_SECONDS = 30;
+const PAGE = 100;
+const TRIGGER_EVENTS = ['package.revision.detected', 'stage.run.completed'];
+
+/**
+ * Pipelines learn of new revisions and passed stages from the event log, through a durable
+ * cursor: an event is handled at least once, across restarts, and the run it causes is created
+ * at most once (its cause is the run's unique key). One process at a time holds the consumer's
+ * lease; the others take over when it lapses.
+ */
+export class PipelineTriggers {
+  private task: ScheduledTask | null = null;
+  private busy: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly db: Database,
+    private readonly events: EventLog,
+    private readonly resolver: MaterialResolver,
+    private readonly creator: RunCreator,
+    private readonly owner: string,
+    private readonly runCreated: () => void,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    // A new installation starts from now: events from before there were pipelines trigger nothing.
+    const latest = await this.events.latestId();
+    await this.db.knex(TABLES.eventConsumers).insert({ name: CONSUMER, cursor: latest }).onConflict('name').ignore();
+    this.task = cron.schedule('* * * * * *', () => this.wake(), { noOverlap: true });
+    this.wake();
+  }
+
+  wake(): void {
+    if (this.stopped) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = this.consume()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'pipeline triggers failed; retrying'))
+      .finally(() => {
+        this.busy = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.task?.stop();
+    await this.busy;
+    await this.db.knex(TABLES.eventConsumers).where({ name: CONSUMER, lease_owner: this.owner }).update({ lease_owner: null, lease_expires_at: null });
+  }
+
+  private async consume(): Promise<void> {
+    for (;;) {
+      const cursor = await this.lease();
+      if (cursor === null || this.stopped) return;
+      // Read before the batch: every event up to here was visible when the batch was read, so a
+      // batch without trigger events may move the cursor this far without skipping one.
+      const ceiling = await this.events.latestId();
+      const batch = await this.events.after(cursor, PAGE, TRIGGER_EVENTS);
+      const last = batch.length > 0 ? batch[batch.length - 1]!.id : null;
+      if (last === null) {
+        if (ceiling > cursor) await this.advance(ceiling);
+        return;
+      }
+      const { graph, createdAt } = await loadPipelineGraph(this.db);
+      for (const event of batch) await this.handle(event, graph, createdAt);
+      await this.advance(last);
+    }
+  }
+
+  private async handle(event: BatonEvent, graph: Awaited<ReturnType<typeof loadPipelineGraph>>['graph'], createdAt: Map<string, Date>): Promise<void> {
+    const eventTime = new Date(event.occurred_at);
+    const born = (p: PipelineDefinition) => (createdAt.get(p.name) ?? eventTime) <= eventTime;
+    const data = event.data as Record<string, any>;
+    if (event.type === 'package.revision.detected') {
+      const revision = data['revision'] as { id: number; revision: string };
+      for (const { pipeline } of graph.consumersOf(data['repository_name'], data['package_name']).filter((c) => born(c.pipeline))) {
+        const cause: TriggerCause = { kind: 'revision', by: 'system', message: `${data['package_name']} ${revision.revision} detected`, event_id: event.id };
+        await this.trigger(pipeline, { kind: 'revision', packageId: data['package_id'], revisionId: revision.id }, cause, `revision:${revision.id}`);
+      }
+      return;
+    }
+    if (data['state'] !== 'passed') return;
+    const upstream = { pipeline: data['pipeline'], counter: data['counter'], stage: data['stage'], stage_counter: data['stage_counter'] };
+    for (const { pipeline } of graph.dependentsOf(upstream.pipeline, upstream.stage).filter((d) => born(d.pipeline))) {
+      const cause: TriggerCause = { kind: 'upstream', by: 'system', message: `${upstream.pipeline}/${upstream.counter} ${upstream.stage} passed`, event_id: event.id, upstream };
+      const request: TriggerRequest = { kind: 'upstream', pipeline: upstream.pipeline, stage: upstream.stage, counter: upstream.counter, stageCounter: upstream.stage_counter };
+      await this.trigger(pipeline, request, cause, `upstream:${upstream.pipeline}/${upstream.counter}/${upstream.stage}/${upstream.stage_counter}`);
+    }
+  }
+
+  private async trigger(pipeline: PipelineDefinition, request: TriggerRequest, cause: TriggerCause, causeKey: string): Promise<void> {
+    const resolution = await this.resolver.resolve(pipeline, request);
+    if (!resolution.ok) {
+      this.logger.info({ pipeline: pipeline.name, cause: causeKey }, `not triggered: ${resolution.reason}`);
+      return;
+    }
+    const { run, created } = await this.creator.create({ pipeline: pipeline.name, resolution, cause, causeKey, idempotencyKey: null, environmentOverrides: {} });
+    if (created) {
+      this.logger.info({ pipeline: pipeline.name, counter: run.counter, cause: causeKey }, 'run created');
+      this.runCreated();
+    }
+  }
+
+  /** Takes or renews the consumer's lease; answers its cursor, or null when another process holds it. */
+  private async lease(): Promise<number | null> {
+    const [row] = (await this.db.knex(TABLES.eventConsumers)
+      .where({ name: CONSUMER })
+      .andWhere((q) => q.whereNull('lease_owner').orWhere('lease_owner', this.owner).orWhere('lease_expires_at', '<', this.db.knex.fn.now()))
+      .update({ lease_owner: this.owner, lease_expires_at: this.db.knex.raw(`now() + make_interval(secs => ?)`, [LEASE_SECONDS]) })
+      .returning('cursor')) as { cursor: number }[];
+    return row ? Number(row.cursor) : null;
+  }
+
+  private async advance(cursor: number): Promise<void> {
+    await this.db.knex(TABLES.eventConsumers).where({ name: CONSUMER, lease_owner: this.owner }).update({ cursor, updated_at: this.db.knex.fn.now() });
+  }
+}

@@ -1,0 +1,96 @@
+import type { Database } from '../db/database';
+import { keysetPage, type Page, type PageRequest } from '../db/pagination';
+import { TABLES, type DbPackageRevisionRow, type DbPipelineRunRow } from '../db/tables';
+import { NotFound } from '../domain-errors';
+import type { PipelineDefinition } from './definition';
+import { loadPipelineGraph } from './pipeline-definitions';
+import { runViews, type RunView } from './run-views';
+
+const NEWEST_RUN_FIRST = {
+  expression: 'counter',
+  idColumn: 'id',
+  direction: 'desc' as const,
+  valueOf: (row: Record<string, unknown>) => Number(row['counter']),
+  kinds: { value: 'integer' as const, id: 'uuid' as const },
+};
+
+/** The promotion record: runs, how far a revision got, what is ready for a level, the value stream. */
+export class PromotionQueries {
+  constructor(private readonly db: Database) {}
+
+  async runs(pipeline: string, page: PageRequest): Promise<Page<RunView>> {
+    await this.pipeline(pipeline);
+    const result = await keysetPage<DbPipelineRunRow & Record<string, unknown>>(this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).select('*'), NEWEST_RUN_FIRST, page);
+    return { items: await runViews(this.db.knex, result.items), nextCursor: result.nextCursor };
+  }
+
+  async run(pipeline: string, counter: number): Promise<RunView> {
+    const row = (await this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline, counter }).first()) as DbPipelineRunRow | undefined;
+    if (!row) throw new NotFound(`no run ${counter} of pipeline '${pipeline}'`);
+    return (await runViews(this.db.knex, [row]))[0]!;
+  }
+
+  /** Every run, in any pipeline of the value stream, that carried this package revision, with its stages. */
+  async promotions(packageId: string, revisionLabel: string): Promise<{ revision: DbPackageRevisionRow; runs: RunView[] }> {
+    const revision = (await this.db.knex(TABLES.revisions).where({ package_id: packageId, revision: revisionLabel }).first()) as DbPackageRevisionRow | undefined;
+    if (!revision) throw new NotFound(`package ${packageId} has no revision '${revisionLabel}'`);
+    const runs = (await this.db.knex(`${TABLES.pipelineRuns} as r`)
+      .join(`${TABLES.runPackageRevisions} as c`, 'c.run_id', 'r.id')
+      .where('c.revision_id', revision.id)
+      .select('r.*')
+      .orderBy([{ column: 'r.created_at' }, { column: 'r.pipeline_name' }, { column: 'r.counter' }])) as DbPipelineRunRow[];
+    return { revision, runs: await runViews(this.db.knex, runs) };
+  }
+
+  /** Runs whose earlier stages all passed and which have not passed this stage: what is ready for this level. */
+  async candidates(pipeline: string, stage: string): Promise<RunView[]> {
+    const definition = await this.pipeline(pipeline);
+    const index = definition.stages.findIndex((s) => s.name === stage);
+    if (index < 0) throw new NotFound(`pipeline '${pipeline}' has no stage '${stage}'`);
+    const rows = (await this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).orderBy('counter', 'desc').limit(500)) as DbPipelineRunRow[];
+    const views = await runViews(this.db.knex, rows);
+    return views.filter((run) => {
+      const stages = run.stages;
+      const own = stages.find((s) => s.name === stage);
+      return stages.slice(0, index).every((s) => s.state === 'passed') && own?.state !== 'passed' && own?.state !== 'running' && own?.state !== 'scheduled';
+    });
+  }
+
+  async pipeline(name: string): Promise<PipelineDefinition> {
+    const row = (await this.db.knex(TABLES.pipelines).where({ name }).first('definition')) as { definition: PipelineDefinition } | undefined;
+    if (!row) throw new NotFound(`no pipeline named '${name}'`);
+    return row.definition;
+  }
+
+  /** The pipelines and stages a package flows through, with the newest revision that passed each stage. */
+  async valueStream(packageId: string) {
+    const pkg = (await this.db.knex(`${TABLES.packages} as p`)
+      .join(`${TABLES.repositories} as r`, 'r.id', 'p.repository_id')
+      .where('p.id', packageId)
+      .first('p.id', 'p.name', 'r.name as repository')) as { id: string; name: string; repository: string } | undefined;
+    if (!pkg) throw new NotFound(`no package with id ${packageId}`);
+    const { graph } = await loadPipelineGraph(this.db);
+    const latest = (await this.db.knex(TABLES.revisions).where({ package_id: packageId }).orderBy('id', 'desc').first('revision', 'detected_at')) as
+      | { revision: string; detected_at: Date }
+      | undefined;
+    const pipelines = [];
+    for (const definition of graph.pipelinesDownstreamOf(pkg.repository, pkg.name)) {
+      const upstream = definition.materials.flatMap((m) => ('pipeline' in m ? [m.pipeline] : []));
+      const stages = [];
+      for (const stage of definition.stages) stages.push({ name: stage.name, latest_passed: await this.latestPassed(definition.name, stage.name, packageId) });
+      pipelines.push({ name: definition.name, upstream, stages });
+    }
+    return { package: { id: pkg.id, name: pkg.name, repository: pkg.repository, latest_revision: latest?.revision ?? null }, pipelines };
+  }
+
+  private async latestPassed(pipeline: string, stage: string, packageId: string) {
+    const row = (await this.db.knex(`${TABLES.stageRuns} as s`)
+      .join(`${TABLES.pipelineRuns} as r`, 'r.id', 's.run_id')
+      .join(`${TABLES.runPackageRevisions} as c`, 'c.run_id', 'r.id')
+      .join(`${TABLES.revisions} as v`, 'v.id', 'c.revision_id')
+      .where({ 'r.pipeline_name': pipeline, 's.stage_name': stage, 's.state': 'passed', 'c.package_id': packageId })
+      .orderBy('s.completed_at', 'desc')
+      .first('v.revision', 'r.counter', 'r.label', 's.completed_at')) as { revision: string; counter: number; label: string; completed_at: Date } | undefined;
+    return row ? { revision: row.revision, counter: row.counter, label: row.label, passed_at: row.completed_at.toISOString() } : null;
+  }
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Database } from '../db/database';
+import { TABLES, type DbPipelineRow, type DbPipelineRunRow } from '../db/tables';
+import { NotFound } from '../domain-errors';
+import type { EventLog } from '../events/event-log';
+import { DEFAULT_LABEL_TEMPLATE, type PipelineDefinition } from './definition';
+import { renderLabel } from './label-template';
+import type { Resolution } from './material-resolver';
+import type { BuildCause, TriggerCause } from './run-model';
+import type { StageMachine } from './stage-machine';
+
+export interface NewRun {
+  pipeline: string;
+  resolution: Extract<Resolution, { ok: true }>;
+  cause: TriggerCause;
+  /** One run per cause: the revision-detected event, the upstream stage run, the timer's fire time. */
+  causeKey: string | null;
+  /** A manual trigger repeated with the same key answers the first run. */
+  idempotencyKey: string | null;
+  environmentOverrides: Record<string, string>;
+}
+
+/**
+ * Creates runs. The pipeline's row is locked while its next counter is taken, so counters go up
+ * by one per run under any concurrency; a cause or idempotency key that already has a run
+ * answers that run instead (and the unique keys stop a second one even if that check were
+ * skipped). The run, what it carries, its first stage and its events are one transaction.
+ */
+export class RunCreator {
+  constructor(
+    private readonly db: Database,
+    private readonly stages: StageMachine,
+    private readonly events: EventLog,
+  ) {}
+
+  async create(input: NewRun): Promise<{ run: DbPipelineRunRow; created: boolean }> {
+    return this.db.knex.transaction(async (trx) => {
+      const pipeline = (await trx(TABLES.pipelines).where({ name: input.pipeline }).forUpdate().first()) as DbPipelineRow | undefined;
+      if (!pipeline) throw new NotFound(`no pipeline named '${input.pipeline}'`);
+      const existing = await this.existing(trx, input);
+      if (existing) return { run: existing, created: false };
+      const run = await this.insert(trx, pipeline, input);
+      await this.events.append(trx, 'pipeline.run.created', {
+        pipeline: run.pipeline_name,
+        counter: run.counter,
+        label: run.label,
+        run_id: run.id,
+        trigger: input.cause,
+        materials: input.resolution.materials.map((m) => ({ name: m.name, revision: m.type === 'package' ? m.revision : m.label })),
+      });
+      if (run.status === 'active') await this.stages.startRun(trx, run);
+      return { run, created: true };
+    });
+  }
+
+  private async existing(trx: Knex.Transaction, input: NewRun): Promise<DbPipelineRunRow | undefined> {
+    if (input.causeKey !== null) {
+      const byCause = await trx(TABLES.pipelineRuns).where({ pipeline_name: input.pipeline, cause_key: input.causeKey }).first();
+      if (byCause) return byCause as DbPipelineRunRow;
+    }
+    if (input.idempotencyKey !== null) {
+      return (await trx(TABLES.pipelineRuns).where({ pipeline_name: input.pipeline, idempotency_key: input.idempotencyKey }).first()) as DbPipelineRunRow | undefined;
+    }
+    return undefined;
+  }
+
+  private async insert(trx: Knex.Transaction, pipeline: DbPipelineRow, input: NewRun): Promise<DbPipelineRunRow> {
+    const definition = pipeline.definition as unknown as PipelineDefinition;
+    const counter = pipeline.last_counter + 1;
+    const revisions = new Map(input.resolution.materials.map((m) => [m.name, m.type === 'package' ? m.revision : m.label]));
+    const busy = definition.lock
+      ? await trx(TABLES.pipelineRuns).where({ pipeline_name: pipeline.name }).whereIn('status', ['active', 'waiting']).first('id')
+      : undefined;
+    const buildCause: BuildCause = { trigger: input.cause, materials: input.resolution.materials };
+    const [run] = (await trx(TABLES.pipelineRuns)
+      .insert({
+        id: randomUUID(),
+        pipeline_name: pipeline.name,
+        counter,
+        label: renderLabel(definition.label_template ?? DEFAULT_LABEL_TEMPLATE, counter, revisions),
+        definition: JSON.stringify(definition),
+        build_cause: JSON.stringify(buildCause),
+        environment_overrides: JSON.stringify(input.environmentOverrides),
+        cause_key: input.causeKey,
+        idempotency_key: input.idempotencyKey,
+        trigger_kind: input.cause.kind,
+        triggered_by: input.cause.by,
+        status: busy ? 'waiting' : 'active',
+      })
+      .returning('*')) as DbPipelineRunRow[];
+    const carried = [...input.resolution.carried].map(([packageId, c]) => ({ run_id: run!.id, package_id: packageId, revision_id: c.revisionId, material_name: c.materialName }));
+    if (carried.length > 0) await trx(TABLES.runPackageRevisions).insert(carried);
+    await trx(TABLES.pipelines).where({ name: pipeline.name }).update({ last_counter: counter });
+    return run!;
+  }
+}

@@ -1,0 +1,72 @@
+import type { Knex } from 'knex';
+import type { Database } from '../db/database';
+import { TABLES, type DbPackageRevisionRow, type DbPipelineRunRow } from '../db/tables';
+
+type Queryable = Knex | Knex.Transaction;
+
+export interface PackageRef {
+  packageId: string;
+  packageName: string;
+  repositoryId: string;
+  repositoryName: string;
+}
+
+/** The reads that deciding a run's materials needs: upstream runs, what they carried, package revisions. */
+export class RunReads {
+  constructor(private readonly db: Database) {}
+
+  /** The newest run of `pipeline` whose `stage` passed, with that stage's attempt; or one run by counter. */
+  async passedStage(pipeline: string, stage: string, counter: number | null = null, q: Queryable = this.db.knex) {
+    const query = q(`${TABLES.stageRuns} as s`)
+      .join(`${TABLES.pipelineRuns} as r`, 'r.id', 's.run_id')
+      .where({ 'r.pipeline_name': pipeline, 's.stage_name': stage, 's.state': 'passed' })
+      .select('r.*', 's.counter as stage_counter')
+      .orderBy([{ column: 'r.counter', order: 'desc' }, { column: 's.counter', order: 'desc' }])
+      .first();
+    if (counter !== null) query.andWhere('r.counter', counter);
+    return ((await query) as (DbPipelineRunRow & { stage_counter: number }) | undefined) ?? null;
+  }
+
+  /** Package id → revision id of every package a run carries. */
+  async carried(runId: string, q: Queryable = this.db.knex): Promise<Map<string, number>> {
+    const rows = (await q(TABLES.runPackageRevisions).where({ run_id: runId })) as { package_id: string; revision_id: number }[];
+    return new Map(rows.map((r) => [r.package_id, Number(r.revision_id)]));
+  }
+
+  async packageByNames(repository: string, pkg: string, q: Queryable = this.db.knex): Promise<PackageRef | null> {
+    const row = (await q(`${TABLES.packages} as p`)
+      .join(`${TABLES.repositories} as r`, 'r.id', 'p.repository_id')
+      .whereRaw('lower(r.name) = lower(?) AND lower(p.name) = lower(?)', [repository, pkg])
+      .first('p.id as package_id', 'p.name as package_name', 'r.id as repository_id', 'r.name as repository_name')) as
+      | { package_id: string; package_name: string; repository_id: string; repository_name: string }
+      | undefined;
+    return row ? { packageId: row.package_id, packageName: row.package_name, repositoryId: row.repository_id, repositoryName: row.repository_name } : null;
+  }
+
+  async packageById(packageId: string, q: Queryable = this.db.knex): Promise<PackageRef | null> {
+    const row = (await q(`${TABLES.packages} as p`)
+      .join(`${TABLES.repositories} as r`, 'r.id', 'p.repository_id')
+      .where('p.id', packageId)
+      .first('p.id as package_id', 'p.name as package_name', 'r.id as repository_id', 'r.name as repository_name')) as
+      | { package_id: string; package_name: string; repository_id: string; repository_name: string }
+      | undefined;
+    return row ? { packageId: row.package_id, packageName: row.package_name, repositoryId: row.repository_id, repositoryName: row.repository_name } : null;
+  }
+
+  async latestRevision(packageId: string, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
+    return ((await q(TABLES.revisions).where({ package_id: packageId }).orderBy('id', 'desc').first()) as DbPackageRevisionRow | undefined) ?? null;
+  }
+
+  async revisionByLabel(packageId: string, label: string, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
+    return ((await q(TABLES.revisions).where({ package_id: packageId, revision: label }).first()) as DbPackageRevisionRow | undefined) ?? null;
+  }
+
+  async revisionById(id: number, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
+    return ((await q(TABLES.revisions).where({ id }).first()) as DbPackageRevisionRow | undefined) ?? null;
+  }
+
+  /** The pipeline's newest run, to tell which materials changed. */
+  async latestRun(pipeline: string, q: Queryable = this.db.knex): Promise<DbPipelineRunRow | null> {
+    return ((await q(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).orderBy('counter', 'desc').first()) as DbPipelineRunRow | undefined) ?? null;
+  }
+}

@@ -1,0 +1,146 @@
+import type { Knex } from 'knex';
+import type { Database } from '../db/database';
+import { TABLES, type DbPipelineRow, type DbPipelineRunRow, type DbStageRunRow } from '../db/tables';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../domain-errors';
+import type { Signals } from '../events/signals';
+import type { AuditLog } from '../security/audit-log';
+import { roleAtLeast, type Actor } from '../security/roles';
+import { approvalOf, type PipelineDefinition } from './definition';
+import type { MaterialResolver } from './material-resolver';
+import type { RunCreator } from './run-creator';
+import type { StageMachine } from './stage-machine';
+
+export interface TriggerInput {
+  revisions?: Record<string, string>;
+  environment?: Record<string, string>;
+}
+
+const IN_PROGRESS = ['scheduled', 'running', 'awaiting_approval'];
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+
+/** What people do to runs: trigger with options, approve, cancel and rerun stages — each audited. */
+export class RunService {
+  constructor(
+    private readonly db: Database,
+    private readonly resolver: MaterialResolver,
+    private readonly creator: RunCreator,
+    private readonly stages: StageMachine,
+    private readonly audit: AuditLog,
+    private readonly signals: Signals,
+  ) {}
+
+  async trigger(pipelineName: string, input: TriggerInput, idempotencyKey: string | null, actor: Actor): Promise<{ run: DbPipelineRunRow; created: boolean }> {
+    const pipeline = await this.pipeline(pipelineName);
+    const bad = Object.keys(input.environment ?? {}).filter((name) => !VARIABLE.test(name));
+    if (bad.length > 0) throw new InvalidInput(Object.fromEntries(bad.map((n) => [`environment.${n}`, ['variable names are letters, digits and _, not starting with a digit']])));
+    const resolution = await this.resolver.resolve(pipeline.definition as unknown as PipelineDefinition, { kind: 'manual', revisions: input.revisions ?? {} });
+    if (!resolution.ok) throw new Conflict(`'${pipelineName}' cannot run now: ${resolution.reason}`);
+    const result = await this.creator.create({
+      pipeline: pipeline.name,
+      resolution,
+      cause: { kind: 'manual', by: actor.name, message: `triggered by ${actor.name}` },
+      causeKey: null,
+      idempotencyKey,
+      environmentOverrides: input.environment ?? {},
+    });
+    if (result.created) {
+      await this.audit.record({
+        actor: actor.name,
+        action: 'pipeline.trigger',
+        resourceType: 'pipeline',
+        resourceId: pipeline.name,
+        details: { counter: result.run.counter, revisions: input.revisions ?? {}, environment: Object.keys(input.environment ?? {}) },
+      });
+      this.signals.jobsScheduled();
+      this.signals.eventsWritten();
+    }
+    return result;
+  }
+
+  async approve(pipeline: string, counter: number, stageName: string, actor: Actor): Promise<DbStageRunRow> {
+    return this.onStage(pipeline, counter, stageName, actor, 'stage.approve', async (trx, run, stage) => {
+      if (stage.state !== 'awaiting_approval') throw new Conflict(`stage '${stageName}' of ${pipeline}/${counter} is ${stage.state}, not awaiting approval`);
+      this.mayApprove(run, stage.stage_index, actor);
+      await this.stages.approve(trx, stage, actor.name);
+    });
+  }
+
+  async cancel(pipeline: string, counter: number, stageName: string, actor: Actor): Promise<DbStageRunRow> {
+    return this.onStage(pipeline, counter, stageName, actor, 'stage.cancel', async (trx, _run, stage) => {
+      if (!IN_PROGRESS.includes(stage.state)) throw new Conflict(`stage '${stageName}' of ${pipeline}/${counter} is ${stage.state}; only a stage in progress can be cancelled`);
+      await this.stages.cancel(trx, stage, actor.name);
+    });
+  }
+
+  async rerun(pipeline: string, counter: number, stageName: string, actor: Actor): Promise<DbStageRunRow> {
+    const run = await this.run(pipeline, counter);
+    const definition = run.definition as unknown as PipelineDefinition;
+    const index = definition.stages.findIndex((s) => s.name === stageName);
+    if (index < 0) throw new NotFound(`${pipeline}/${counter} has no stage '${stageName}'`);
+    if (approvalOf(definition.stages[index]!).type === 'manual') this.mayApprove(run, index, actor);
+    const stage = await this.db.knex.transaction(async (trx) => {
+      await trx(TABLES.pipelineRuns).where({ id: run.id }).forUpdate();
+      const latest = await this.latestAttempts(trx, run.id);
+      if ([...latest.values()].some((s) => IN_PROGRESS.includes(s.state))) throw new Conflict(`${pipeline}/${counter} has a stage in progress; wait for it or cancel it first`);
+      for (const earlier of definition.stages.slice(0, index)) {
+        if (latest.get(earlier.name)?.state !== 'passed') throw new Conflict(`stage '${earlier.name}' of ${pipeline}/${counter} has not passed, so '${stageName}' cannot run`);
+      }
+      const started = await this.stages.rerun(trx, run, index, actor.name);
+      await this.audit.record({ actor: actor.name, action: 'stage.rerun', resourceType: 'pipeline', resourceId: pipeline, details: { counter, stage: stageName, stage_counter: started.counter } }, trx);
+      return started;
+    });
+    this.signals.jobsScheduled();
+    this.signals.eventsWritten();
+    return stage;
+  }
+
+  private async onStage(
+    pipeline: string,
+    counter: number,
+    stageName: string,
+    actor: Actor,
+    action: string,
+    change: (trx: Knex.Transaction, run: DbPipelineRunRow, stage: DbStageRunRow) => Promise<void>,
+  ): Promise<DbStageRunRow> {
+    const run = await this.run(pipeline, counter);
+    const updated = await this.db.knex.transaction(async (trx) => {
+      const stage = (await trx(TABLES.stageRuns).where({ run_id: run.id, stage_name: stageName }).orderBy('counter', 'desc').forUpdate().first()) as DbStageRunRow | undefined;
+      if (!stage) throw new Conflict(`stage '${stageName}' of ${pipeline}/${counter} has not been reached`);
+      await change(trx, run, stage);
+      await this.audit.record({ actor: actor.name, action, resourceType: 'pipeline', resourceId: pipeline, details: { counter, stage: stageName, stage_counter: stage.counter } }, trx);
+      return (await trx(TABLES.stageRuns).where({ id: stage.id }).first()) as DbStageRunRow;
+    });
+    this.signals.jobsScheduled();
+    this.signals.eventsWritten();
+    return updated;
+  }
+
+  /** A manual stage names who may approve it: roles (this role or higher) and users; none named means any operator. */
+  private mayApprove(run: DbPipelineRunRow, index: number, actor: Actor): void {
+    const stage = (run.definition as unknown as PipelineDefinition).stages[index]!;
+    const approval = approvalOf(stage);
+    if (approval.type !== 'manual') return;
+    const roles = approval.roles ?? [];
+    const users = approval.users ?? [];
+    if (roles.length === 0 && users.length === 0) return;
+    if (users.includes(actor.name) || roles.some((role) => roleAtLeast(actor.role, role))) return;
+    throw new Forbidden(`'${actor.name}' may not approve stage '${stage.name}': it needs ${[...roles.map((r) => `role ${r}`), ...users.map((u) => `user ${u}`)].join(' or ')}`);
+  }
+
+  private async latestAttempts(trx: Knex.Transaction, runId: string): Promise<Map<string, DbStageRunRow>> {
+    const rows = (await trx(TABLES.stageRuns).where({ run_id: runId }).orderBy('counter')) as DbStageRunRow[];
+    return new Map(rows.map((row) => [row.stage_name, row]));
+  }
+
+  private async pipeline(name: string): Promise<DbPipelineRow> {
+    const row = (await this.db.knex(TABLES.pipelines).where({ name }).first()) as DbPipelineRow | undefined;
+    if (!row) throw new NotFound(`no pipeline named '${name}'`);
+    return row;
+  }
+
+  private async run(pipeline: string, counter: number): Promise<DbPipelineRunRow> {
+    const row = (await this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline, counter }).first()) as DbPipelineRunRow | undefined;
+    if (!row) throw new NotFound(`no run ${counter} of pipeline '${pipeline}'`);
+    return row;
+  }
+}

@@ -1,0 +1,29 @@
+import type { Database } from '../../server/src/db/database';
+import { TABLES } from '../../server/src/db/tables';
+import { TOKENS } from '../../server/src/injection-tokens';
+import type { PipelineDefinition } from '../../server/src/pipelines/definition';
+import { StageMachine } from '../../server/src/pipelines/stage-machine';
+import { Signals } from '../../server/src/events/signals';
+import type { TestServer } from './test-server';
+
+/** Stores a pipeline as the definitions API would, for tests that exercise runs. */
+export async function storePipeline(baton: TestServer, definition: PipelineDefinition): Promise<void> {
+  const db = baton.server.dependencies.resolve<Database>(TOKENS.database);
+  await db.knex(TABLES.pipelines).insert({ name: definition.name, definition: JSON.stringify(definition), source: 'api' });
+}
+
+/**
+ * Finishes every job of a stage's latest attempt the way the agent would, in one transaction with
+ * the stage machine, for tests that are about stages rather than job execution.
+ */
+export async function finishStage(baton: TestServer, pipeline: string, counter: number, stage: string, state: 'passed' | 'failed'): Promise<void> {
+  const db = baton.server.dependencies.resolve<Database>(TOKENS.database);
+  const machine = baton.server.dependencies.resolve(StageMachine);
+  await db.knex.transaction(async (trx) => {
+    const run = await trx(TABLES.pipelineRuns).where({ pipeline_name: pipeline, counter }).first('id');
+    const attempt = await trx(TABLES.stageRuns).where({ run_id: run.id, stage_name: stage }).orderBy('counter', 'desc').first('id');
+    await trx(TABLES.jobRuns).where({ stage_run_id: attempt.id }).update({ state, completed_at: trx.fn.now(), result: `${state} in a test` });
+    await machine.jobFinished(trx, attempt.id);
+  });
+  baton.server.dependencies.resolve(Signals).eventsWritten();
+}
