@@ -30,6 +30,9 @@ export class StaleVersion extends Error {}
 /** An update came without `If-Match`. */
 export class VersionRequired extends Error {}
 
+/** The actor is known but may not do this (beyond role checks: an approval restricted to users). */
+export class Forbidden extends Error {}
+
 /** A plugin failed (a bug, or an error that will not go away by waiting) while serving the request. */
 export class PluginFailed extends Error {}
 

@@ -59,7 +59,9 @@ function routeHandler(route: RouteDefinition, options: AppOptions, parsers: { js
     const actor = route.access === 'public' ? null : await authenticate(options.tokens, token, route.access);
     res.locals['actor'] = actor?.name;
     for (const [name, schema] of Object.entries(route.params ?? {})) {
-      if (schema['format'] === 'uuid' && !UUID_PATTERN.test(String(req.params[name]))) {
+      const value = String(req.params[name]);
+      const pattern = typeof schema['pattern'] === 'string' ? new RegExp(schema['pattern']) : null;
+      if ((schema['format'] === 'uuid' && !UUID_PATTERN.test(value)) || (pattern && !pattern.test(value))) {
         throw new HttpProblem(404, `There is nothing at ${req.method} ${req.path}`);
       }
     }

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { Conflict, PluginFailed, InvalidInput, NotFound, StaleVersion, Unavailable, VersionRequired, type FieldErrors } from '../domain-errors';
+import { Conflict, Forbidden, PluginFailed, InvalidInput, NotFound, StaleVersion, Unavailable, VersionRequired, type FieldErrors } from '../domain-errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -67,6 +67,7 @@ function mapError(error: unknown): MappedError {
   if (error instanceof Conflict) return { status: 409, detail: error.message };
   if (error instanceof StaleVersion) return { status: 412, detail: error.message };
   if (error instanceof VersionRequired) return { status: 428, detail: error.message };
+  if (error instanceof Forbidden) return { status: 403, detail: error.message };
   if (error instanceof PluginFailed) return { status: 502, detail: error.message };
   if (error instanceof Unavailable) {
     return { status: 503, detail: error.message, headers: error.retryAfterSeconds ? { 'Retry-After': String(error.retryAfterSeconds) } : {} };
