@@ -35,7 +35,7 @@ describe.each(DATABASE_KINDS)('import checks every line [%s]', (kind) => {
 
   it.each([
     ['a table out of export order', [pkg(REPOSITORY_ID), repository()], /^line 3: rows of package_repositories must come before those of packages/],
-    ['a table no export holds', [repository(), JSON.stringify({ table: 'pipelines', row: {} })], /^line 3: an export holds no table pipelines$/],
+    ['a table no export holds', [repository(), JSON.stringify({ table: 'build_agents', row: {} })], /^line 3: an export holds no table build_agents$/],
     ['a column the table does not have', [repository({ colour: 'red' })], /^line 2: the table package_repositories has no column colour$/],
     ['a value of the wrong type', [repository({ id: 'not-a-uuid' })], /^line 2 \(package_repositories\): .*invalid input syntax for type uuid/],
     ['a row whose parent is missing', [repository(), pkg(randomUUID())], /^line 3 \(packages\): .*foreign key/],

@@ -15,9 +15,10 @@ export class BatonProcess {
     readonly url: string,
   ) {}
 
-  static async start(env: Record<string, string>, logFile: string): Promise<BatonProcess> {
+  /** `nodeArgs` go to Node before the server's main (`--cpu-prof`, for one). */
+  static async start(env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Promise<BatonProcess> {
     const log = fs.openSync(logFile, 'a');
-    const child = spawn(process.execPath, [MAIN], {
+    const child = spawn(process.execPath, [...nodeArgs, MAIN], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env['PATH'] ?? '', BATON_PORT: '0', ...env },
       stdio: ['ignore', 'pipe', log],

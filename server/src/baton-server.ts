@@ -8,6 +8,10 @@ import { serverVersion, type Settings } from './config/settings';
 import { buildContainer } from './container';
 import { openDatabase, type Database } from './db/database';
 import { DatabaseMaintenance } from './db/maintenance';
+import { wireSignals } from './container-runs';
+import { PipelineTimers } from './pipelines/pipeline-timers';
+import { ConfigFiles } from './pipelines/config-files/config-files';
+import { PipelineTriggers } from './pipelines/pipeline-triggers';
 import { Migrator } from './db/migrator';
 import { EventStream } from './events/event-stream';
 import { WebhookDispatcher } from './events/webhooks/webhook-dispatcher';
@@ -43,6 +47,7 @@ export class BatonServer {
   static async start(settings: Settings, logger: Logger): Promise<BatonServer> {
     const db = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
     let plugins: PluginHost | null = null;
+    let configFiles: ConfigFiles | null = null;
     try {
       const applied = await new Migrator(db, settings.migrationsDir).latest();
       logger.info({ applied, database: db.kind }, applied.length > 0 ? 'migrations applied' : 'database schema is current');
@@ -52,16 +57,22 @@ export class BatonServer {
       await announceAdminToken(container.resolve(TokenService), settings, logger);
       plugins = container.resolve<PluginHost>(TOKENS.pluginHost);
       await plugins.start();
+      configFiles = container.resolve(ConfigFiles);
+      await configFiles.start();
       const baton = new BatonServer(settings, logger, db, container, http.createServer());
       baton.server.on('request', baton.app());
       await listen(baton.server, settings.port, settings.bindAddress);
       logger.info({ address: baton.url }, 'Baton is listening');
       baton.reviewing = container.resolve(ConfigurationReview).reviewAll().catch((error: unknown) => logger.error({ err: error }, 'configurations could not be validated again'));
+      wireSignals(container);
       container.resolve(PollScheduler).start();
       container.resolve(WebhookDispatcher).start();
+      await container.resolve(PipelineTriggers).start();
+      await container.resolve(PipelineTimers).start();
       container.resolve(DatabaseMaintenance).start();
       return baton;
     } catch (error) {
+      await configFiles?.stop().catch(() => undefined);
       await plugins?.stop().catch(() => undefined);
       await db.close().catch(() => undefined);
       throw error;
@@ -102,10 +113,12 @@ export class BatonServer {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     const grace = setTimeout(() => this.server.closeAllConnections(), this.settings.shutdownGraceMs);
     const scheduler = this.container.resolve(PollScheduler).stop(this.settings.shutdownGraceMs);
+    const pipelines = Promise.all([this.container.resolve(PipelineTriggers).stop(), this.container.resolve(PipelineTimers).stop()]);
     const webhooks = this.container.resolve(WebhookDispatcher).stop();
     await closed;
     clearTimeout(grace);
-    await Promise.all([scheduler, webhooks]);
+    await Promise.all([scheduler, webhooks, pipelines]);
+    await this.container.resolve(ConfigFiles).stop();
     this.container.resolve(EventStream).stop();
     await this.reviewing;
     await this.container.resolve(DatabaseMaintenance).stop();

@@ -20,6 +20,7 @@ import { RevisionStore } from './materials/polling/revision-store';
 import { RepositoryStore } from './materials/repository-store';
 import type { PluginHost } from './plugins/plugin-host';
 import { Metrics } from './metrics/metrics';
+import { Signals } from './events/signals';
 import { AuditLog } from './security/audit-log';
 import type { SecretBox } from './security/secret-box';
 import { EventRetention } from './events/webhooks/event-retention';
@@ -71,7 +72,6 @@ export function registerPolling(c: DependencyContainer): void {
   });
   single(PollScheduler, (r) => {
     const { poll } = settings(r);
-    const stream = r.resolve(EventStream);
     return new PollScheduler(
       r.resolve(PollClaims),
       r.resolve(RepositoryPoller),
@@ -81,10 +81,7 @@ export function registerPolling(c: DependencyContainer): void {
         concurrency: poll.concurrency,
         hostConcurrency: poll.hostConcurrency,
       },
-      pollObserver(r.resolve(Metrics), () => {
-        stream.wake();
-        r.resolve(WebhookDispatcher).wake();
-      }),
+      pollObserver(r.resolve(Metrics), () => r.resolve(Signals).eventsWritten()),
       logger(r).child({ area: 'polling' }),
     );
   });

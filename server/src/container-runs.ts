@@ -17,6 +17,17 @@ import { RunReads } from './pipelines/run-reads';
 import { RunService } from './pipelines/run-service';
 import { StageMachine } from './pipelines/stage-machine';
 import { AuditLog } from './security/audit-log';
+import type { SecretBox } from './security/secret-box';
+import type { Settings } from './config/settings';
+import { PackageStore } from './materials/package-store';
+import { RepositoryStore } from './materials/repository-store';
+import { ConfigFileSync } from './pipelines/config-files/config-file-sync';
+import { ConfigFiles } from './pipelines/config-files/config-files';
+import { PipelineLookups } from './pipelines/pipeline-lookups';
+import type { MaterialDirectory } from './pipelines/pipeline-material-directory';
+import { PipelineMaterialUsage } from './pipelines/pipeline-material-usage';
+import { PipelineService } from './pipelines/pipeline-service';
+import { PipelineStore } from './pipelines/pipeline-store';
 
 /** Runs, their triggers and the promotion record: part of the composition root. */
 export function registerRuns(c: DependencyContainer): void {
@@ -42,6 +53,24 @@ export function registerRuns(c: DependencyContainer): void {
     return new PipelineTriggers(db(r), r.resolve(EventLog), r.resolve(MaterialResolver), r.resolve(RunCreator), owner, runCreated(r), logger(r));
   });
   single(PipelineTimers, (r) => new PipelineTimers(db(r), r.resolve(MaterialResolver), r.resolve(RunCreator), runCreated(r), logger(r)));
+}
+
+/** Pipeline definitions from the API and from YAML files, and their use of packages. */
+export function registerPipelineDefinitions(c: DependencyContainer): void {
+  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) =>
+    c.register(token, { useFactory: instanceCachingFactory(make) });
+  const db = (r: DependencyContainer) => r.resolve<Database>(TOKENS.database);
+  const box = (r: DependencyContainer) => r.resolve<SecretBox>(TOKENS.secretBox);
+  const materials = (r: DependencyContainer): MaterialDirectory => ({ repositories: r.resolve(RepositoryStore), packages: r.resolve(PackageStore) });
+  single(PipelineStore, (r) => new PipelineStore(db(r)));
+  single(PipelineLookups, (r) => new PipelineLookups(r.resolve(PipelineStore), materials(r), box(r)));
+  single(PipelineService, (r) => new PipelineService(db(r), r.resolve(PipelineStore), r.resolve(PipelineLookups), r.resolve(AuditLog), box(r)));
+  single(PipelineMaterialUsage, (r) => new PipelineMaterialUsage(r.resolve(PipelineStore), materials(r)));
+  single(ConfigFileSync, (r) => new ConfigFileSync(db(r), r.resolve(PipelineStore), r.resolve(PipelineLookups), r.resolve(AuditLog)));
+  single(ConfigFiles, (r) => {
+    const log = r.resolve<Logger>(TOKENS.logger).child({ area: 'config-files' });
+    return new ConfigFiles({ dir: r.resolve<Settings>(TOKENS.settings).configDir }, r.resolve(ConfigFileSync), log);
+  });
 }
 
 /** Who looks at once when events were written in this process. */

@@ -16,6 +16,12 @@ import { AuditLog } from './security/audit-log';
 import type { SecretBox } from './security/secret-box';
 import { TokenService } from './security/token-service';
 import { registerPolling } from './container-polling';
+import { registerPipelineDefinitions, registerRuns } from './container-runs';
+import { ConfigFiles } from './pipelines/config-files/config-files';
+import { PipelineService } from './pipelines/pipeline-service';
+import { PipelineMaterialUsage } from './pipelines/pipeline-material-usage';
+import { PromotionQueries } from './pipelines/promotion-queries';
+import { RunService } from './pipelines/run-service';
 import { EventLog } from './events/event-log';
 import { EventStream } from './events/event-stream';
 import type { ApiServices } from './http/routes';
@@ -63,6 +69,7 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
   });
   single(TOKENS.pluginHost, (r) => {
     const settings = r.resolve<Settings>(TOKENS.settings);
+    const metrics = r.resolve(Metrics);
     return new PluginHost(
       {
         bundledDir: settings.bundledPluginsDir,
@@ -71,6 +78,8 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
         callTimeoutMs: settings.pluginCallTimeoutMs,
         maxHeapMb: settings.pluginMaxHeapMb,
         http: { ...settings.http, userAgent: settings.userAgent, fileRoots: settings.fileRepoRoots },
+        memorySampleMs: settings.pluginMemorySampleMs,
+        observer: { memorySampled: (pluginId, memory) => metrics.pluginMemory(pluginId, memory) },
       },
       new RepositoryPluginState(db(r)),
       r.resolve<Logger>(TOKENS.logger).child({ area: 'plugins' }),
@@ -85,6 +94,7 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
       r.resolve(ConfigurationCodec),
       r.resolve(ConfigurationReview),
       r.resolve(AuditLog),
+      r.resolve(PipelineMaterialUsage),
     );
   });
   single(PackageService, (r) => {
@@ -97,9 +107,12 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
       r.resolve(ConfigurationCodec),
       r.resolve(AuditLog),
       { minPollIntervalSeconds: r.resolve<Settings>(TOKENS.settings).minPollIntervalSeconds },
+      r.resolve(PipelineMaterialUsage),
     );
   });
   registerPolling(c);
+  registerRuns(c);
+  registerPipelineDefinitions(c);
   single(Metrics, () => new Metrics());
   single(DatabaseMaintenance, (r) => new DatabaseMaintenance(db(r), r.resolve<Logger>(TOKENS.logger).child({ area: 'db' })));
   single(PluginRestarts, (r) => new PluginRestarts(r.resolve<PluginHost>(TOKENS.pluginHost), r.resolve(AuditLog)));
@@ -118,6 +131,10 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
     audit: r.resolve(AuditLog),
     metrics: r.resolve(Metrics),
     webhooks: r.resolve(WebhookService),
+    runs: r.resolve(RunService),
+    pipelines: r.resolve(PipelineService),
+    configFiles: r.resolve(ConfigFiles),
+    promotions: r.resolve(PromotionQueries),
     extra: [],
   }));
   return c;

@@ -17,6 +17,8 @@ export interface Settings {
   pluginWorkers: number;
   pluginCallTimeoutMs: number;
   pluginMaxHeapMb: number;
+  /** How often a plugin worker samples its memory while a call runs. */
+  pluginMemorySampleMs: number;
   http: {
     connectTimeoutMs: number;
     idleTimeoutMs: number;
@@ -44,6 +46,16 @@ export interface Settings {
   eventRetentionDays: number;
   /** A webhook whose deliveries have failed for this long is marked failing until re-enabled. */
   webhookMaxFailingHours: number;
+  /** YAML pipeline definitions (config as code); null: none. */
+  configDir: string | null;
+  /** Job working directories; never inside the data directory. */
+  workDir: string;
+  /** Jobs the built-in agent runs at once. */
+  agentConcurrency: number;
+  /** Whether the built-in agent runs jobs in this process. */
+  localAgent: boolean;
+  /** How long a running job's lease lasts without a heartbeat before it counts as lost. */
+  jobLeaseSeconds: number;
 }
 
 /** Thrown when a variable has a value Baton cannot use; the message names the variable. */
@@ -77,6 +89,7 @@ export function loadSettings(env: Env = process.env, projectRoot = defaultProjec
     pluginWorkers: read.integer('BATON_PLUGIN_WORKERS', 2, 1, 32),
     pluginCallTimeoutMs: read.integer('BATON_PLUGIN_CALL_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
     pluginMaxHeapMb: read.integer('BATON_PLUGIN_MAX_HEAP_MB', 512, 32, 16384),
+    pluginMemorySampleMs: read.integer('BATON_PLUGIN_MEMORY_SAMPLE_MS', 250, 10, 60000),
     http: {
       connectTimeoutMs: read.integer('BATON_HTTP_CONNECT_TIMEOUT_SECONDS', 10, 1, 600) * 1000,
       idleTimeoutMs: read.integer('BATON_HTTP_IDLE_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
@@ -94,6 +107,11 @@ export function loadSettings(env: Env = process.env, projectRoot = defaultProjec
     userAgent: `Baton/${serverVersion(projectRoot)}`,
     eventRetentionDays: read.integer('BATON_EVENT_RETENTION_DAYS', 30, 1, 36500),
     webhookMaxFailingHours: read.integer('BATON_WEBHOOK_MAX_FAILING_HOURS', 24, 1, 8760),
+    configDir: read.optionalPath('BATON_CONFIG_DIR'),
+    workDir: workDirSetting(read, dataDir),
+    agentConcurrency: read.integer('BATON_AGENT_CONCURRENCY', 2, 1, 64),
+    localAgent: read.boolean('BATON_LOCAL_AGENT', true),
+    jobLeaseSeconds: read.integer('BATON_JOB_LEASE_SECONDS', 60, 2, 86400),
   };
 }
 
@@ -111,6 +129,17 @@ function pollSettings(read: EnvReader): Settings['poll'] {
     hintBurst: read.integer('BATON_HINT_BURST', 5, 1, 1000),
     hintsPerMinute: read.integer('BATON_HINTS_PER_MINUTE', 30, 1, 60000),
   };
+}
+
+/** Jobs run untrusted commands: their folders stay out of the data directory, which holds keys and tokens. */
+function workDirSetting(read: EnvReader, dataDir: string): string {
+  const workDir = read.optionalPath('BATON_WORK_DIR') ?? path.resolve(dataDir, '..', 'baton-work');
+  const relative = path.relative(dataDir, workDir);
+  const outside = relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+  if (!outside) {
+    throw new SettingsError(`BATON_WORK_DIR (${workDir}) must not be inside BATON_DATA_DIR (${dataDir})`);
+  }
+  return workDir;
 }
 
 /** The server's version, from its package.json. */

@@ -59,6 +59,13 @@ export function presentPlugin(plugin: PluginInfo): Record<string, unknown> {
     capabilities: { batch: plugin.capabilities.batch },
     repository_configuration: plugin.repositoryProperties.map(presentProperty),
     package_configuration: plugin.packageProperties.map(presentProperty),
+    memory: plugin.memory && {
+      heap_used_bytes: plugin.memory.heapUsedBytes,
+      external_bytes: plugin.memory.externalBytes,
+      array_buffers_bytes: plugin.memory.arrayBuffersBytes,
+      peak_total_bytes: plugin.memory.peakTotalBytes,
+      sampled_at: plugin.memory.sampledAt.toISOString(),
+    },
   };
 }
 

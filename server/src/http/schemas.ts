@@ -1,11 +1,14 @@
 import type { JsonSchema } from './route';
 import { POLLING_SCHEMAS } from './polling-schemas';
+import { RUN_SCHEMAS } from './run-schemas';
+import { PIPELINE_SCHEMAS } from './pipeline-schemas';
 import { WEBHOOK_SCHEMAS } from './webhook-schemas';
 
 /** Schemas shared by several routes; the OpenAPI document holds each once, under components. */
 
 const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
 const uuid: JsonSchema = { type: 'string', format: 'uuid' };
+const bytes: JsonSchema = { type: 'integer', minimum: 0 };
 const name: JsonSchema = { type: 'string', description: 'Letters, digits, `.`, `_`, `-`; 1 to 255 characters; unique regardless of case.' };
 
 export const ref = (schema: string): JsonSchema => ({ $ref: `#/components/schemas/${schema}` });
@@ -88,7 +91,7 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   },
   Plugin: {
     type: 'object',
-    required: ['id', 'display_name', 'version', 'api_version', 'source', 'status', 'last_error', 'last_error_at', 'capabilities', 'repository_configuration', 'package_configuration'],
+    required: ['id', 'display_name', 'version', 'api_version', 'source', 'status', 'last_error', 'last_error_at', 'capabilities', 'repository_configuration', 'package_configuration', 'memory'],
     properties: {
       id: { type: 'string' },
       display_name: { type: 'string' },
@@ -101,7 +104,15 @@ export const SCHEMAS: Record<string, JsonSchema> = {
       capabilities: { type: 'object', required: ['batch'], properties: { batch: { type: 'boolean' } } },
       repository_configuration: { type: 'array', items: ref('ConfigurationProperty') },
       package_configuration: { type: 'array', items: ref('ConfigurationProperty') },
+      memory: { oneOf: [{ type: 'null' }, ref('PluginMemory')] },
     },
+    additionalProperties: false,
+  },
+  PluginMemory: {
+    type: 'object',
+    description: 'Bytes, sampled inside the workers: the latest sample of each worker, added up; `peak_total_bytes` is the most one worker has held (heap used plus external, which includes array buffers) since it started. Null until a worker has reported.',
+    required: ['heap_used_bytes', 'external_bytes', 'array_buffers_bytes', 'peak_total_bytes', 'sampled_at'],
+    properties: { heap_used_bytes: bytes, external_bytes: bytes, array_buffers_bytes: bytes, peak_total_bytes: bytes, sampled_at: dateTime },
     additionalProperties: false,
   },
   PluginRefusal: {
@@ -233,4 +244,6 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     additionalProperties: false,
   },
   ...WEBHOOK_SCHEMAS,
+  ...RUN_SCHEMAS,
+  ...PIPELINE_SCHEMAS,
 };

@@ -6,6 +6,7 @@ import { Conflict, InvalidInput, NotFound, type FieldErrors } from '../domain-er
 import type { AuditLog } from '../security/audit-log';
 import type { Actor } from '../security/roles';
 import type { ConfigurationCodec, ConfigurationEntryInput, PreparedConfiguration } from './configuration-codec';
+import { NO_MATERIAL_USAGE, type MaterialUsage } from './material-usage';
 import { packageFingerprint } from './fingerprint';
 import type { MaterialPackage, PackageRepository } from './model';
 import { DuplicateIdentity, type PackageStore } from './package-store';
@@ -42,6 +43,7 @@ export class PackageService {
     private readonly codec: ConfigurationCodec,
     private readonly audit: AuditLog,
     private readonly rules: PackageRules,
+    private readonly usage: MaterialUsage = NO_MATERIAL_USAGE,
   ) {}
 
   list(page: PageRequest, filter: { repositoryId?: string }): Promise<Page<MaterialPackage>> {
@@ -84,6 +86,7 @@ export class PackageService {
     if (input.repository_id !== current.repositoryId) {
       throwIfInvalid({ repository_id: ['repository_id cannot change: create the package in the other repository instead'] });
     }
+    if (input.name !== current.name) await this.refuseIfUsed(id, 'renamed');
     const repository = await this.repositories.find(current.repositoryId);
     const { prepared, fingerprint } = await this.validated(repository, id, input, current.configuration);
     await this.refuseDuplicateIdentity(fingerprint, id);
@@ -131,6 +134,7 @@ export class PackageService {
   }
 
   async delete(id: string, ifMatch: string | undefined, actor: Actor): Promise<void> {
+    await this.refuseIfUsed(id, 'deleted');
     await this.db.knex.transaction(async (trx) => {
       const current = await this.packages.get(id, trx, true);
       if (!current) throw new NotFound(`no package with id ${id}`);
@@ -138,6 +142,12 @@ export class PackageService {
       await this.packages.delete(trx, id);
       await this.audit.record({ actor: actor.name, action: 'package.delete', resourceType: 'package', resourceId: id, details: { name: current.name } }, trx);
     });
+  }
+
+  /** Pipelines name their packages by name: a rename or delete would break them. */
+  private async refuseIfUsed(id: string, change: 'renamed' | 'deleted'): Promise<void> {
+    const pipelines = await this.usage.pipelinesUsingPackage(id);
+    if (pipelines.length > 0) throw new Conflict(`this package cannot be ${change}: pipeline(s) ${pipelines.map((p) => `'${p}'`).join(', ')} use it`);
   }
 
   async checkConnection(id: string): Promise<ConnectionCheck> {

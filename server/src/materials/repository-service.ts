@@ -7,6 +7,7 @@ import type { AuditLog } from '../security/audit-log';
 import type { Actor } from '../security/roles';
 import type { ConfigurationCodec, ConfigurationEntryInput } from './configuration-codec';
 import type { ConfigurationReview } from './configuration-review';
+import { NO_MATERIAL_USAGE, type MaterialUsage } from './material-usage';
 import { packageFingerprint } from './fingerprint';
 import type { MaterialPackage, PackageReference, PackageRepository } from './model';
 import type { PackageStore } from './package-store';
@@ -36,6 +37,7 @@ export class RepositoryService {
     private readonly codec: ConfigurationCodec,
     private readonly review: ConfigurationReview,
     private readonly audit: AuditLog,
+    private readonly usage: MaterialUsage = NO_MATERIAL_USAGE,
   ) {}
 
   async list(page: PageRequest): Promise<Page<RepositoryView>> {
@@ -70,6 +72,7 @@ export class RepositoryService {
     checkVersion(current.configVersion, ifMatch);
     throwIfInvalid(nameErrors(input.name));
     if (input.plugin_id !== current.pluginId) throwIfInvalid({ plugin_id: [`plugin_id cannot change (this repository uses '${current.pluginId}')`] });
+    if (input.name !== current.name) await this.refuseIfUsed(id, 'renamed');
     const plugin = requirePlugin(this.plugins, current.pluginId);
     const owner = { resourceType: 'repository', resourceId: id } as const;
     const prepared = this.codec.prepare(plugin.repositoryProperties, input.configuration, owner, current.configuration);
@@ -89,6 +92,7 @@ export class RepositoryService {
   }
 
   async delete(id: string, ifMatch: string | undefined, actor: Actor): Promise<void> {
+    await this.refuseIfUsed(id, 'deleted');
     await this.db.knex.transaction(async (trx) => {
       const current = await this.repositories.get(id, trx, 'update');
       if (!current) throw new NotFound(`no repository with id ${id}`);
@@ -100,6 +104,12 @@ export class RepositoryService {
       await this.repositories.delete(trx, id);
       await this.audit.record({ actor: actor.name, action: 'repository.delete', resourceType: 'repository', resourceId: id, details: { name: current.name } }, trx);
     });
+  }
+
+  /** Pipelines name their packages by repository name: a rename or delete would break them. */
+  private async refuseIfUsed(id: string, change: 'renamed' | 'deleted'): Promise<void> {
+    const pipelines = await this.usage.pipelinesUsingRepository(id);
+    if (pipelines.length > 0) throw new Conflict(`this repository cannot be ${change}: pipeline(s) ${pipelines.map((p) => `'${p}'`).join(', ')} use it`);
   }
 
   async checkConnection(id: string): Promise<ConnectionCheck> {

@@ -85,7 +85,7 @@ describe('Metrics', () => {
     const text = await metrics.render();
 
     expect(metrics.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(sample(text, 'baton_process_cpu_user_seconds_total')).toBeGreaterThan(0);
+    expect(text).toMatch(/^baton_process_cpu_user_seconds_total \d/m);
     expect(sample(text, 'baton_nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
     expect(text).toContain('# TYPE baton_poll_duration_seconds histogram');
     expect(text).not.toMatch(/^process_cpu/m);
@@ -99,5 +99,22 @@ describe('Metrics', () => {
 
     expect(sample(await first.render(), 'baton_polls_total', { plugin: 'npm', outcome: 'no_change' })).toBe(1);
     expect(sample(await second.render(), 'baton_polls_total', { plugin: 'npm', outcome: 'no_change' })).toBeNull();
+  });
+
+  it('shows a plugin\'s worker memory by kind and its peak, and drops them when no worker reports', async () => {
+    const metrics = new Metrics();
+    const memory = { heapUsedBytes: 30e6, externalBytes: 12e6, arrayBuffersBytes: 10e6, peakTotalBytes: 90e6, sampledAt: new Date() };
+
+    metrics.pluginMemory('yum', memory);
+    const shown = await metrics.render();
+    metrics.pluginMemory('yum', null);
+    const dropped = await metrics.render();
+
+    expect(sample(shown, 'baton_plugin_worker_memory_bytes', { plugin: 'yum', kind: 'heap_used' })).toBe(30e6);
+    expect(sample(shown, 'baton_plugin_worker_memory_bytes', { plugin: 'yum', kind: 'external' })).toBe(12e6);
+    expect(sample(shown, 'baton_plugin_worker_memory_bytes', { plugin: 'yum', kind: 'array_buffers' })).toBe(10e6);
+    expect(sample(shown, 'baton_plugin_worker_memory_peak_bytes', { plugin: 'yum' })).toBe(90e6);
+    expect(sample(dropped, 'baton_plugin_worker_memory_bytes', { plugin: 'yum', kind: 'heap_used' })).toBeNull();
+    expect(sample(dropped, 'baton_plugin_worker_memory_peak_bytes', { plugin: 'yum' })).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { PluginMemory } from '../plugins/plugin-memory';
 
 export type PollOutcome = 'new_revision' | 'no_change' | 'failed';
 export type DeliveryOutcome = 'delivered' | 'failed';
@@ -53,6 +54,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly workerMemory = new Gauge({
+    name: `${PREFIX}plugin_worker_memory_bytes`,
+    help: 'A plugin’s workers’ memory as last sampled inside them, added up, by kind (external includes array_buffers).',
+    labelNames: ['plugin', 'kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly workerMemoryPeak = new Gauge({
+    name: `${PREFIX}plugin_worker_memory_peak_bytes`,
+    help: 'The most one of the plugin’s workers has held (heap used plus external) since it started.',
+    labelNames: ['plugin'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
     // Known outcomes start at zero, so that rate() sees the first failure.
@@ -84,6 +98,17 @@ export class Metrics {
 
   deliveryFinished(outcome: DeliveryOutcome): void {
     this.deliveries.labels(outcome).inc();
+  }
+
+  /** A plugin's latest memory figures; null (no worker has reported) removes its series. */
+  pluginMemory(pluginId: string, memory: PluginMemory | null): void {
+    const kinds = { heap_used: memory?.heapUsedBytes, external: memory?.externalBytes, array_buffers: memory?.arrayBuffersBytes };
+    for (const [kind, bytes] of Object.entries(kinds)) {
+      if (bytes === undefined) this.workerMemory.remove(pluginId, kind);
+      else this.workerMemory.labels(pluginId, kind).set(bytes);
+    }
+    if (memory === null) this.workerMemoryPeak.remove(pluginId);
+    else this.workerMemoryPeak.labels(pluginId).set(memory.peakTotalBytes);
   }
 
   /** Every metric in Prometheus' text format. */

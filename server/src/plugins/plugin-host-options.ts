@@ -1,3 +1,4 @@
+import type { PluginMemory } from './plugin-memory';
 import type { HttpClientSettings } from './protocol';
 
 /** When a crashing or hanging plugin is restarted, and when the host gives up on it. */
@@ -26,6 +27,15 @@ export interface PluginHostOptions {
   extraWorkerEnv?: Record<string, string>;
   /** How long a new worker may take to load its plugin. Default 30 s. */
   readyTimeoutMs?: number;
+  /** How often a worker samples its memory while a call runs (`BATON_PLUGIN_MEMORY_SAMPLE_MS`). Default 250 ms. */
+  memorySampleMs?: number;
+  observer?: PluginHostObserver;
+}
+
+/** What the host tells whoever watches it (metrics), without knowing who that is. */
+export interface PluginHostObserver {
+  /** A plugin's memory figures changed; null when none of its workers has reported. */
+  memorySampled(pluginId: string, memory: PluginMemory | null): void;
 }
 
 export const DEFAULT_RESTART_POLICY: RestartPolicy = {
@@ -36,3 +46,5 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = {
 };
 
 export const DEFAULT_READY_TIMEOUT_MS = 30000;
+
+export const DEFAULT_MEMORY_SAMPLE_MS = 250;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { checkedAnswer } from './answer-checks';
 import { PluginCallError } from './plugin-call-error';
-import { DEFAULT_READY_TIMEOUT_MS, DEFAULT_RESTART_POLICY, type PluginHostOptions } from './plugin-host-options';
+import { DEFAULT_MEMORY_SAMPLE_MS, DEFAULT_READY_TIMEOUT_MS, DEFAULT_RESTART_POLICY, type PluginHostOptions } from './plugin-host-options';
 import type { PluginInfo, PluginRefusal } from './plugin-info';
 import { PluginLoader } from './plugin-loader';
 import type { PluginRuntime } from './plugin-runtime';
@@ -37,6 +37,8 @@ export class PluginHost {
         restart: this.options.restart ?? DEFAULT_RESTART_POLICY,
         readyTimeoutMs: this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
         extraWorkerEnv: this.options.extraWorkerEnv ?? {},
+        memorySampleMs: this.options.memorySampleMs ?? DEFAULT_MEMORY_SAMPLE_MS,
+        observer: this.options.observer ?? { memorySampled: () => undefined },
       },
       this.store,
       this.logger,

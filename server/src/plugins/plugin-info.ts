@@ -1,4 +1,5 @@
 import type { Capabilities, ResolvedProperty, SettingDeclaration } from '@baton/plugin-api';
+import type { PluginMemory } from './plugin-memory';
 
 /**
  * Health of a loaded plugin: `ok`; `restarting` while a crashed or hung worker is being replaced;
@@ -25,6 +26,8 @@ export interface PluginInfo {
   repositoryProperties: ResolvedProperty[];
   packageProperties: ResolvedProperty[];
   settings: Record<string, SettingDeclaration>;
+  /** Its workers' memory as they last sampled it; null until one has. */
+  memory: PluginMemory | null;
 }
 
 /** A plugin package the host did not load, and why. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { discoverPlugins } from './plugin-discovery';
-import type { PluginHostOptions, RestartPolicy } from './plugin-host-options';
+import type { PluginHostObserver, PluginHostOptions, RestartPolicy } from './plugin-host-options';
 import type { PluginRefusal } from './plugin-info';
 import type { PluginManifest } from './plugin-manifest';
 import { PluginRuntime } from './plugin-runtime';
@@ -15,6 +15,8 @@ export interface LoaderSettings extends PluginHostOptions {
   restart: RestartPolicy;
   readyTimeoutMs: number;
   extraWorkerEnv: Record<string, string>;
+  memorySampleMs: number;
+  observer: PluginHostObserver;
 }
 
 export interface LoadedPlugins {
@@ -63,6 +65,7 @@ export class PluginLoader {
       env: workerEnv(process.env, [], this.settings.extraWorkerEnv),
       maxHeapMb: this.settings.maxHeapMb,
       http: this.settings.http,
+      memorySampleMs: this.settings.memorySampleMs,
       logger: this.logger.child({ plugin_location: manifest.location }),
     });
     // Errors after the answer (the worker is being stopped anyway) must not reach the host unhandled.
@@ -86,7 +89,7 @@ export class PluginLoader {
     this.warnAboutUnknownVariables(descriptor.id, variables);
     const env = workerEnv(process.env, variables, this.settings.extraWorkerEnv);
     const logger = this.logger.child({ plugin: descriptor.id });
-    const { maxHeapMb, http } = this.settings;
+    const { maxHeapMb, http, memorySampleMs, observer } = this.settings;
     const runtime = new PluginRuntime({
       manifest,
       descriptor,
@@ -97,8 +100,9 @@ export class PluginLoader {
       restart: this.settings.restart,
       store: this.store,
       logger,
-      launch: (maskLine) => launchPluginWorker({ entryFile: manifest.entryFile, describeOnly: false, env, maxHeapMb, http, logger, maskLine }),
+      launch: (maskLine) => launchPluginWorker({ entryFile: manifest.entryFile, describeOnly: false, env, maxHeapMb, http, memorySampleMs, logger, maskLine }),
       nextCallId: this.nextCallId,
+      memorySampled: (memory) => observer.memorySampled(descriptor.id, memory),
     });
     try {
       await runtime.start();

@@ -8,6 +8,7 @@ import type { RestartPolicy } from './plugin-host-options';
 import type { PluginInfo, PluginStatus } from './plugin-info';
 import { PluginLogForwarder } from './plugin-log-forwarder';
 import type { PluginManifest } from './plugin-manifest';
+import { combineWorkerMemory, type PluginMemory } from './plugin-memory';
 import type { PluginStateStore } from './plugin-state-store';
 import type { PluginDescriptor, RequestName, RequestPayloads } from './protocol';
 import { workerIndexForScope } from './scope-hash';
@@ -27,6 +28,8 @@ export interface RuntimeSetup {
   logger: Logger;
   launch(maskLine: (line: string) => string): Worker;
   nextCallId(): number;
+  /** The plugin's memory figures changed. */
+  memorySampled(memory: PluginMemory | null): void;
 }
 
 /**
@@ -55,6 +58,7 @@ export class PluginRuntime {
       nextCallId: setup.nextCallId,
       crashed: (slot: WorkerSlot, error: WireError) => this.crashed(slot, error),
       recovered: () => this.recovered(),
+      memoryChanged: () => setup.memorySampled(this.memory()),
     };
     this.slots = Array.from({ length: Math.max(1, setup.workers) }, () => new WorkerSlot(env));
   }
@@ -116,7 +120,12 @@ export class PluginRuntime {
       repositoryProperties: descriptor.repositoryProperties,
       packageProperties: descriptor.packageProperties,
       settings: descriptor.settings,
+      memory: this.memory(),
     };
+  }
+
+  private memory(): PluginMemory | null {
+    return combineWorkerMemory(this.slots.map((slot) => slot.memory));
   }
 
   /** A repository's calls always go to the same worker; calls about no repository to the least busy. */

@@ -3,10 +3,11 @@
  * requests one message at a time. The host starts it from the built file.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { toWireError, type PluginDefinition } from '@baton/plugin-api';
+import { toWireError, type PluginDefinition, type WireError } from '@baton/plugin-api';
 import { resolveSettings } from './plugin-settings';
-import { PROTOCOL_VERSION, type HostMessage, type WorkerStartData } from './protocol';
+import { PROTOCOL_VERSION, type HostMessage, type RequestName, type ResponsePayloads, type WorkerStartData } from './protocol';
 import { WorkerBridge } from './worker-bridge';
+import { WorkerMemorySampler } from './worker-memory-sampler';
 import { runOperation } from './worker-operations';
 import { describePlugin, loadPluginDefinition } from './worker-plugin-loader';
 
@@ -26,25 +27,45 @@ async function main(port: MessagePort, data: WorkerStartData): Promise<void> {
   }
   bridge.post({ v: 1, type: 'ready', descriptor: describePlugin(plugin) });
   if (data.describeOnly) return;
+  const sampler = new WorkerMemorySampler(data.memorySampleMs, (sample) => bridge.post({ v: 1, type: 'memory', ...sample }));
+  sampler.sample();
   const calls = new Map<number, AbortController>();
   port.on('message', (message: HostMessage) => {
-    if (message.type === 'request') void serve(plugin, bridge, calls, message);
+    if (message.type === 'request') void serve(plugin, bridge, calls, message, sampler);
     else if (message.type === 'cancel') calls.get(message.id)?.abort();
     else if (message.type === 'store-reply') bridge.storeReplied(message);
   });
 }
 
-async function serve(plugin: PluginDefinition, bridge: WorkerBridge, calls: Map<number, AbortController>, request: RequestMessage): Promise<void> {
+async function serve(
+  plugin: PluginDefinition,
+  bridge: WorkerBridge,
+  calls: Map<number, AbortController>,
+  request: RequestMessage,
+  sampler: WorkerMemorySampler,
+): Promise<void> {
   const controller = new AbortController();
   calls.set(request.id, controller);
+  sampler.callStarted();
+  const outcome = await runRequest(plugin, bridge, request, controller.signal);
+  calls.delete(request.id);
+  // Sampled before the answer is posted, so the host knows the call's memory once it has the answer.
+  sampler.callEnded();
   try {
-    const ctx = bridge.context(request.id, request.scope, controller.signal);
-    const result = await runOperation(plugin, request.name, request.payload, ctx);
-    bridge.post({ v: 1, type: 'response', id: request.id, ok: true, result });
+    bridge.post({ v: 1, type: 'response', id: request.id, ...outcome });
   } catch (error) {
     bridge.post({ v: 1, type: 'response', id: request.id, ok: false, error: toWireError(error) });
-  } finally {
-    calls.delete(request.id);
+  }
+}
+
+type Outcome = { ok: true; result: ResponsePayloads[RequestName] } | { ok: false; error: WireError };
+
+async function runRequest(plugin: PluginDefinition, bridge: WorkerBridge, request: RequestMessage, signal: AbortSignal): Promise<Outcome> {
+  try {
+    const ctx = bridge.context(request.id, request.scope, signal);
+    return { ok: true, result: await runOperation(plugin, request.name, request.payload, ctx) };
+  } catch (error) {
+    return { ok: false, error: toWireError(error) };
   }
 }
 

@@ -98,7 +98,20 @@ export type WorkerMessage =
   | { v: 1; type: 'response'; id: number; ok: false; error: WireError }
   // `request_id` names the call the access belongs to; the host uses that call's scope, whatever `scope` says.
   | { v: 1; type: 'store'; id: number; request_id: number; scope: string; op: 'get' | 'set' | 'delete'; key: string; value?: string }
-  | { v: 1; type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown>; request_id?: number };
+  | { v: 1; type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown>; request_id?: number }
+  | ({ v: 1; type: 'memory' } & WorkerMemorySample);
+
+/**
+ * The worker's own isolate, sampled inside it, in bytes. `external` includes `array_buffers`, so
+ * a worker holds `heap_used + external`; `peak_total` is the most it held since it started.
+ */
+export interface WorkerMemorySample {
+  heap_used: number;
+  external: number;
+  array_buffers: number;
+  peak_total: number;
+  sampled_at: string;
+}
 
 /** What the host hands a new worker. */
 export interface WorkerStartData {
@@ -108,6 +121,8 @@ export interface WorkerStartData {
   /** Load the plugin, post its descriptor and serve nothing: how the host learns a plugin's id before giving it its settings. */
   describeOnly: boolean;
   http: HttpClientSettings;
+  /** How often the worker samples its memory while a call runs. */
+  memorySampleMs: number;
 }
 
 /** Settings of the HTTP client each worker builds for its plugin. */

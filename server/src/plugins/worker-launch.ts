@@ -16,6 +16,7 @@ export interface WorkerLaunch {
   env: Record<string, string>;
   maxHeapMb: number;
   http: HttpClientSettings;
+  memorySampleMs: number;
   /** Receives what plugin code prints; bound to the plugin. */
   logger: Logger;
   /** Hides secure values in a printed line. */
@@ -29,6 +30,7 @@ export function launchPluginWorker(launch: WorkerLaunch): Worker {
     entryFile: launch.entryFile,
     describeOnly: launch.describeOnly,
     http: launch.http,
+    memorySampleMs: launch.memorySampleMs,
   };
   const worker = new Worker(WORKER_FILE, {
     workerData,

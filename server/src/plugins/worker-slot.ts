@@ -4,6 +4,7 @@ import { checkedWireError } from './answer-checks';
 import { formatDuration } from './format-duration';
 import { PluginCallError } from './plugin-call-error';
 import type { PluginLogForwarder } from './plugin-log-forwarder';
+import { memoryFromWire, type PluginMemory } from './plugin-memory';
 import type { PluginStateStore } from './plugin-state-store';
 import { answerStoreRequest, refusedStoreRequest } from './plugin-store-access';
 import type { HostMessage, RequestName, RequestPayloads, WorkerMessage } from './protocol';
@@ -26,6 +27,8 @@ export interface SlotEnvironment {
   crashed(slot: WorkerSlot, error: WireError): void;
   /** A replacement worker is serving. */
   recovered(slot: WorkerSlot): void;
+  /** The worker reported its memory, or a worker (and its figures) is gone. */
+  memoryChanged(): void;
 }
 
 interface SlotCall {
@@ -53,6 +56,7 @@ export class WorkerSlot {
   /** Timed out and cancelled, but the worker has not let go of them yet. */
   private readonly cancelled = new Map<number, SlotCall>();
   private restartTimer: NodeJS.Timeout | null = null;
+  private workerMemory: PluginMemory | null = null;
 
   constructor(private readonly env: SlotEnvironment) {}
 
@@ -69,6 +73,11 @@ export class WorkerSlot {
     return this.phase === 'serving' && this.cancelled.size === 0;
   }
 
+  /** The current worker's latest memory sample and peak; a new worker starts afresh. */
+  get memory(): PluginMemory | null {
+    return this.workerMemory;
+  }
+
   /** Calls this slot holds, waiting or running: how busy it is. */
   get load(): number {
     return this.waiting.length + this.sent.size + this.cancelled.size;
@@ -79,6 +88,7 @@ export class WorkerSlot {
     const worker = this.env.launch();
     this.worker = worker;
     this.phase = 'starting';
+    this.setMemory(null);
     worker.on('message', (message: WorkerMessage) => this.received(worker, message));
     worker.on('error', (error: Error) => this.died(worker, error));
     worker.on('exit', (code: number) => this.died(worker, code));
@@ -126,6 +136,7 @@ export class WorkerSlot {
     this.restartTimer = null;
     for (const call of this.waiting.splice(0)) settle(call, () => call.reject(error));
     this.failHeld(error);
+    this.setMemory(null);
     if (worker) await worker.terminate();
   }
 
@@ -158,7 +169,10 @@ export class WorkerSlot {
   }
 
   private received(worker: Worker, message: WorkerMessage): void {
-    if (worker !== this.worker || this.phase !== 'serving') return;
+    if (worker !== this.worker) return;
+    // The first sample follows `ready` closely and may arrive before the slot counts as serving.
+    if (message.type === 'memory') this.setMemory(memoryFromWire(message) ?? this.workerMemory);
+    if (this.phase !== 'serving') return;
     if (message.type === 'response') this.answered(message);
     else if (message.type === 'store') this.storeRequested(worker, message);
     else if (message.type === 'log') this.env.log.forward(message, this.heldCall(message.request_id));
@@ -206,6 +220,7 @@ export class WorkerSlot {
     this.worker = null;
     this.phase = 'down';
     if (worker) void worker.terminate();
+    this.setMemory(null);
     const wire: WireError = { kind: 'transient', code, message, retry_after_seconds: null };
     this.failHeld(new PluginCallError(this.env.pluginId, wire));
     this.env.crashed(this, wire);
@@ -223,6 +238,12 @@ export class WorkerSlot {
     for (const call of this.cancelled.values()) clearTimeout(call.grace);
     this.sent.clear();
     this.cancelled.clear();
+  }
+
+  private setMemory(memory: PluginMemory | null): void {
+    if (memory === this.workerMemory) return;
+    this.workerMemory = memory;
+    this.env.memoryChanged();
   }
 
   private heldCall(requestId: number | undefined): SlotCall | undefined {

@@ -21,6 +21,13 @@ import { repositoryRoutes } from './repositories';
 import { tokenRoutes } from './tokens';
 import { metricsRoutes } from './metrics';
 import { webhookRoutes } from './webhooks';
+import { runRoutes } from './runs';
+import { configRoutes } from './config';
+import { pipelineRoutes } from './pipelines';
+import type { ConfigFiles } from '../../pipelines/config-files/config-files';
+import type { PipelineService } from '../../pipelines/pipeline-service';
+import type { RunService } from '../../pipelines/run-service';
+import type { PromotionQueries } from '../../pipelines/promotion-queries';
 import type { WebhookService } from '../../events/webhooks/webhook-service';
 import type { Metrics } from '../../metrics/metrics';
 
@@ -40,6 +47,10 @@ export interface ApiServices {
   audit: AuditLog;
   metrics: Metrics;
   webhooks: WebhookService;
+  runs: RunService;
+  promotions: PromotionQueries;
+  pipelines: PipelineService;
+  configFiles: ConfigFiles;
   extra: RouteDefinition[];
 }
 
@@ -55,6 +66,9 @@ export function apiRoutes(services: ApiServices, readiness: Readiness, document:
     ...tokenRoutes(services.tokens),
     ...auditRoutes(services.audit),
     ...webhookRoutes(services.webhooks),
+    ...pipelineRoutes(services.pipelines),
+    ...configRoutes(services.configFiles, services.pipelines),
+    ...runRoutes(services.runs, services.promotions),
     ...metricsRoutes(services.metrics),
     ...services.extra,
   ];

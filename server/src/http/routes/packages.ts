@@ -81,7 +81,7 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
       body: ref('PackageInput'),
       responses: {
         200: { description: 'Updated.', schema: ref('Package'), headers: ETAG_HEADER },
-        409: { description: 'Name or identity taken, or the identity of a package with history would change.', schema: ref('Problem') },
+        409: { description: 'Name or identity taken, the identity of a package with history would change, or pipelines use the package and the name would change.', schema: ref('Problem') },
       },
       async handler({ params, body, header, actor: a }) {
         return single(200, await service.update(params['id']!, body as PackageInput, header('if-match'), actor(a)));
@@ -95,7 +95,11 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
       tag: 'packages',
       access: 'admin',
       params: ID_PARAM,
-      responses: { 204: { description: 'Deleted.' }, 412: { description: 'If-Match was given and is stale.', schema: ref('Problem') } },
+      responses: {
+        204: { description: 'Deleted.' },
+        409: { description: 'Pipelines use the package (named in the detail).', schema: ref('Problem') },
+        412: { description: 'If-Match was given and is stale.', schema: ref('Problem') },
+      },
       async handler({ params, header, actor: a }) {
         await service.delete(params['id']!, header('if-match'), actor(a));
         return { status: 204 };

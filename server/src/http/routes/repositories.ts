@@ -81,7 +81,7 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       body: ref('RepositoryInput'),
       responses: {
         200: { description: 'Updated.', schema: ref('Repository'), headers: ETAG_HEADER },
-        409: { description: 'Name taken, or the identity of a package with history would change.', schema: ref('Problem') },
+        409: { description: 'Name taken, the identity of a package with history would change, or pipelines use the repository and the name would change.', schema: ref('Problem') },
       },
       async handler({ params, body, header, actor: a }) {
         return single(200, await service.update(params['id']!, body as RepositoryInput, header('if-match'), actor(a)));
@@ -97,7 +97,7 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       params: ID_PARAM,
       responses: {
         204: { description: 'Deleted.' },
-        409: { description: 'The repository still has packages.', schema: ref('Problem') },
+        409: { description: 'The repository still has packages, or pipelines use it.', schema: ref('Problem') },
         412: { description: 'If-Match was given and is stale.', schema: ref('Problem') },
       },
       async handler({ params, header, actor: a }) {

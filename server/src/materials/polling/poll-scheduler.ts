@@ -113,16 +113,21 @@ export class PollScheduler {
     this.observer.claimed?.(claim);
     this.perHost.set(claim.host, (this.perHost.get(claim.host) ?? 0) + 1);
     const started = process.hrtime.bigint();
+    let report = null as RepositoryPollReport | null;
     const done = this.poller
       .poll(claim, this.abandon.signal)
-      .then((report) => {
-        this.observer.polled?.(claim, report, Number(process.hrtime.bigint() - started) / 1e9);
-        this.finished.emit('polled', report.packageIds);
+      .then((answer) => {
+        report = answer;
+        this.observer.polled?.(claim, answer, Number(process.hrtime.bigint() - started) / 1e9);
       })
       .catch((error: unknown) => this.logger.error({ err: error, repository: claim.repositoryId }, 'poll failed'))
       // Once a stop has given every lease back, an abandoned poll leaves the database alone.
       .then(() => (this.abandon.signal.aborted ? undefined : this.claims.release(this.options.owner, claim)))
       .catch((error: unknown) => this.logger.error({ err: error, repository: claim.repositoryId }, 'could not give the lease back'))
+      // Waiters learn of the poll once the release has marked the requests it served.
+      .then(() => {
+        this.finished.emit('polled', report?.packageIds ?? []);
+      })
       .finally(() => {
         this.inFlight.delete(claim.repositoryId);
         const left = (this.perHost.get(claim.host) ?? 1) - 1;

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { FieldErrors } from '../../domain-errors';
+
+/** One file as read: its pipelines' documents (not validated yet), or why it could not be read. */
+export interface ConfigFileContent {
+  file: string;
+  /** Of the bytes, to tell when a file changed. */
+  hash: string;
+  documents: unknown[];
+  /** Reading or YAML errors; the documents are empty then. */
+  errors: FieldErrors | null;
+}
+
+const MAX_FILE_BYTES = 1024 * 1024;
+const PIPELINE_FILE = /^[^.].*\.ya?ml$/i;
+
+/**
+ * Reads the `*.yaml` and `*.yml` files at the top of the folder (hidden files, such as editors'
+ * temporary ones, are skipped), sorted by name. Null when the folder does not exist.
+ */
+export async function readConfigFolder(dir: string): Promise<ConfigFileContent[] | null> {
+  let entries: Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  const names = entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && PIPELINE_FILE.test(e.name)).map((e) => e.name).sort();
+  const files = await Promise.all(names.map((name) => readConfigFile(dir, name)));
+  return files.filter((f): f is ConfigFileContent => f !== null);
+}
+
+/** Null when the file vanished between listing and reading. */
+async function readConfigFile(dir: string, file: string): Promise<ConfigFileContent | null> {
+  let bytes: Buffer;
+  try {
+    const stat = await fs.stat(path.join(dir, file));
+    if (!stat.isFile()) return null;
+    if (stat.size > MAX_FILE_BYTES) return failed(file, '', `the file is larger than ${MAX_FILE_BYTES} bytes`);
+    bytes = await fs.readFile(path.join(dir, file));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return failed(file, '', `the file cannot be read: ${(error as Error).message}`);
+  }
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  return parsePipelineYaml(file, hash, bytes.toString('utf8'));
+}
+
+/** A file holds one pipeline, or several as a YAML stream (documents separated by `---`). */
+export function parsePipelineYaml(file: string, hash: string, text: string): ConfigFileContent {
+  const documents = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
+  const errors = documents.flatMap((d) => d.errors.map((e) => e.message));
+  if (errors.length > 0) return { file, hash, documents: [], errors: { yaml: errors } };
+  const values = documents.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown).filter((v) => v !== null && v !== undefined);
+  if (values.length === 0) return failed(file, hash, 'the file holds no pipeline');
+  return { file, hash, documents: values, errors: null };
+}
+
+function failed(file: string, hash: string, message: string): ConfigFileContent {
+  return { file, hash, documents: [], errors: { file: [message] } };
+}
