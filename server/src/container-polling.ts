@@ -80,6 +80,8 @@ export function registerPolling(c: DependencyContainer): void {
         leaseSeconds: poll.leaseSeconds,
         concurrency: poll.concurrency,
         hostConcurrency: poll.hostConcurrency,
+        // Only PostgreSQL can be shared by several processes; one process needs no turn-taking.
+        tickJitterMs: r.resolve<Database>(TOKENS.database).kind === 'postgres' ? 250 : 0,
       },
       pollObserver(r.resolve(Metrics), () => r.resolve(Signals).eventsWritten()),
       logger(r).child({ area: 'polling' }),

@@ -14,6 +14,11 @@ export interface PollSchedulerOptions {
   hostConcurrency: number;
   /** node-cron expression of the claim tick (every second by default). */
   tick?: string;
+  /**
+   * Each tick claims after a random delay of up to this many milliseconds. Processes sharing one
+   * database tick on the same second; without it the quickest one would win every due slot.
+   */
+  tickJitterMs?: number;
 }
 
 /** Told about each finished poll: metrics, events, waiters. */
@@ -54,11 +59,17 @@ export class PollScheduler {
   start(): void {
     this.stopped = false;
     this.abandon = new AbortController();
-    this.task = cron.schedule(this.options.tick ?? '* * * * * *', () => this.wake(), { noOverlap: true });
+    this.task = cron.schedule(this.options.tick ?? '* * * * * *', () => this.tick(), { noOverlap: true });
     const renewEveryMs = Math.max(1000, (this.options.leaseSeconds * 1000) / 3);
     this.renewTimer = setInterval(() => void this.renewLeases(), renewEveryMs);
     this.renewTimer.unref();
     this.wake();
+  }
+
+  private tick(): void {
+    const jitter = this.options.tickJitterMs ?? 0;
+    if (jitter <= 0) return this.wake();
+    setTimeout(() => this.wake(), Math.random() * jitter).unref();
   }
 
   /** Looks for work now rather than at the next tick (after a request, a hint, or a poll). */
