@@ -10,7 +10,7 @@ import { RunCreator } from '../server/src/pipelines/run-creator';
 import { RunReads } from '../server/src/pipelines/run-reads';
 import { StageMachine } from '../server/src/pipelines/stage-machine';
 import { spawnBaton } from './support/baton-process';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/databases';
+import { createTestDatabase, DATABASE_KINDS, removeDataDir, type TestDatabase } from './support/databases';
 import { eventually } from './support/eventually';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
 import { pluginsFolder } from './support/test-server';
@@ -62,12 +62,13 @@ if (DATABASE_KINDS.includes('postgres')) {
       const secretKey = randomBytes(32).toString('base64');
       const admin = `test-admin-${randomBytes(12).toString('hex')}`;
       const plugins = pluginsFolder('json-file');
-      const processes = [0, 1].map(() =>
+      const dataDirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'baton-proc-')));
+      const processes = dataDirs.map((dataDir) =>
         spawnBaton({
           DATABASE_URL: database.databaseUrl!,
           BATON_SECRET_KEY: secretKey,
           BATON_ADMIN_TOKEN: admin,
-          BATON_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'baton-proc-')),
+          BATON_DATA_DIR: dataDir,
           BATON_PLUGINS_DIR: plugins,
           BATON_LOCAL_AGENT: 'false',
           BATON_MIN_POLL_INTERVAL_SECONDS: '1',
@@ -97,6 +98,7 @@ if (DATABASE_KINDS.includes('postgres')) {
         await db.close();
         for (const p of processes) p.child.kill('SIGTERM');
         await Promise.all(processes.map((p) => p.exited));
+        for (const dir of dataDirs) removeDataDir(dir);
       }
     });
   });

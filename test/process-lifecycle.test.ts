@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Client } from 'pg';
 import { spawnBaton } from './support/baton-process';
-import { createPostgresDatabase, createTestDatabase } from './support/databases';
+import { createPostgresDatabase, createTestDatabase, removeDataDir } from './support/databases';
 
 describe('Baton as an operating-system process', () => {
   it('refuses a second process on the same data directory, and stops cleanly on SIGTERM', async () => {
@@ -72,6 +72,7 @@ if (process.env['TEST_DATABASE_URL']) describe('several processes starting toget
     const exits = await Promise.all(processes.map((p) => p.exited));
     const tokenFiles = dirs.filter((dir) => fs.existsSync(path.join(dir, 'admin-token')));
     await drop();
+    for (const dir of dirs) removeDataDir(dir);
 
     expect(ready).toEqual([200, 200, 200]);
     expect(admins.rows[0].n).toBe(1);

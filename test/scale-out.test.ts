@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ApiClient } from './support/api-client';
 import { spawnBaton, type BatonProcess } from './support/baton-process';
-import { createTestDatabase, type TestDatabase } from './support/databases';
+import { createTestDatabase, removeDataDir, type TestDatabase } from './support/databases';
 import { eventually } from './support/eventually';
 import { listOf, type PackageList } from './support/json-repository';
 import { startJsonRepositorySet, type JsonRepositorySet } from './support/json-repository-set';
@@ -119,7 +119,7 @@ if (process.env['TEST_DATABASE_URL']) describe('three Baton processes sharing 20
     await Promise.all(processes.map((p) => p.exited));
     await repositories?.close();
     await database?.drop();
-    for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of dataDirs) removeDataDir(dir);
   });
 
   it('never polls one repository from two processes at once [postgres]', () => {

@@ -9,6 +9,7 @@ import { buildContainer } from './container';
 import { openDatabase, type Database } from './db/database';
 import { DatabaseMaintenance } from './db/maintenance';
 import { wireSignals } from './container-runs';
+import { startJobs, stopJobs } from './container-agents';
 import { PipelineTimers } from './pipelines/pipeline-timers';
 import { ConfigFiles } from './pipelines/config-files/config-files';
 import { PipelineTriggers } from './pipelines/pipeline-triggers';
@@ -69,6 +70,7 @@ export class BatonServer {
       container.resolve(WebhookDispatcher).start();
       await container.resolve(PipelineTriggers).start();
       await container.resolve(PipelineTimers).start();
+      startJobs(container);
       container.resolve(DatabaseMaintenance).start();
       return baton;
     } catch (error) {
@@ -115,9 +117,10 @@ export class BatonServer {
     const scheduler = this.container.resolve(PollScheduler).stop(this.settings.shutdownGraceMs);
     const pipelines = Promise.all([this.container.resolve(PipelineTriggers).stop(), this.container.resolve(PipelineTimers).stop()]);
     const webhooks = this.container.resolve(WebhookDispatcher).stop();
+    const jobs = stopJobs(this.container);
     await closed;
     clearTimeout(grace);
-    await Promise.all([scheduler, webhooks, pipelines]);
+    await Promise.all([scheduler, webhooks, pipelines, jobs]);
     await this.container.resolve(ConfigFiles).stop();
     this.container.resolve(EventStream).stop();
     await this.reviewing;

@@ -17,6 +17,8 @@ import type { SecretBox } from './security/secret-box';
 import { TokenService } from './security/token-service';
 import { registerPolling } from './container-polling';
 import { registerPipelineDefinitions, registerRuns } from './container-runs';
+import { registerAgents } from './container-agents';
+import { JobConsole } from './pipelines/job-console';
 import { ConfigFiles } from './pipelines/config-files/config-files';
 import { PipelineService } from './pipelines/pipeline-service';
 import { PipelineMaterialUsage } from './pipelines/pipeline-material-usage';
@@ -113,6 +115,7 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
   registerPolling(c);
   registerRuns(c);
   registerPipelineDefinitions(c);
+  registerAgents(c);
   single(Metrics, () => new Metrics());
   single(DatabaseMaintenance, (r) => new DatabaseMaintenance(db(r), r.resolve<Logger>(TOKENS.logger).child({ area: 'db' })));
   single(PluginRestarts, (r) => new PluginRestarts(r.resolve<PluginHost>(TOKENS.pluginHost), r.resolve(AuditLog)));
@@ -135,6 +138,7 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
     pipelines: r.resolve(PipelineService),
     configFiles: r.resolve(ConfigFiles),
     promotions: r.resolve(PromotionQueries),
+    jobConsole: r.resolve(JobConsole),
     extra: [],
   }));
   return c;

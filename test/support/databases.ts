@@ -35,6 +35,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** The data folder and the job folders beside it (the default `BATON_WORK_DIR`). */
+export function removeDataDir(dataDir: string): void {
+  for (const folder of [dataDir, `${dataDir}-work`]) fs.rmSync(folder, { recursive: true, force: true });
+}
+
 /** Copies the migrated template (embedded) or creates and migrates a new database (postgres). */
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-test-'));
@@ -45,7 +50,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
       dataDir,
       databaseUrl: null,
       open: () => openDatabase({ databaseUrl: null, dataDir }),
-      drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+      drop: async () => removeDataDir(dataDir),
     };
   }
   const { url, drop } = await createPostgresDatabase();
@@ -59,7 +64,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
     open: () => openDatabase({ databaseUrl: url, dataDir }),
     drop: async () => {
       await drop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      removeDataDir(dataDir);
     },
   };
 }

@@ -131,15 +131,22 @@ function pollSettings(read: EnvReader): Settings['poll'] {
   };
 }
 
-/** Jobs run untrusted commands: their folders stay out of the data directory, which holds keys and tokens. */
+/**
+ * Jobs run untrusted commands: their folders stay apart from the data directory, which holds keys
+ * and tokens — neither inside it nor holding it. The default, `<data dir>-work`, is beside it and
+ * as unique as the data directory itself, so two installations never share job folders.
+ */
 function workDirSetting(read: EnvReader, dataDir: string): string {
-  const workDir = read.optionalPath('BATON_WORK_DIR') ?? path.resolve(dataDir, '..', 'baton-work');
-  const relative = path.relative(dataDir, workDir);
-  const outside = relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
-  if (!outside) {
-    throw new SettingsError(`BATON_WORK_DIR (${workDir}) must not be inside BATON_DATA_DIR (${dataDir})`);
+  const workDir = read.optionalPath('BATON_WORK_DIR') ?? `${path.resolve(dataDir)}-work`;
+  if (contains(dataDir, workDir) || contains(workDir, dataDir)) {
+    throw new SettingsError(`BATON_WORK_DIR (${workDir}) and BATON_DATA_DIR (${dataDir}) must not contain one another`);
   }
   return workDir;
+}
+
+function contains(outer: string, inner: string): boolean {
+  const relative = path.relative(path.resolve(outer), path.resolve(inner));
+  return relative === '' || !(relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative));
 }
 
 /** The server's version, from its package.json. */

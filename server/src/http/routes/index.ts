@@ -22,6 +22,8 @@ import { tokenRoutes } from './tokens';
 import { metricsRoutes } from './metrics';
 import { webhookRoutes } from './webhooks';
 import { runRoutes } from './runs';
+import { consoleRoutes } from './console';
+import type { JobConsole } from '../../pipelines/job-console';
 import { configRoutes } from './config';
 import { pipelineRoutes } from './pipelines';
 import type { ConfigFiles } from '../../pipelines/config-files/config-files';
@@ -51,6 +53,7 @@ export interface ApiServices {
   promotions: PromotionQueries;
   pipelines: PipelineService;
   configFiles: ConfigFiles;
+  jobConsole: JobConsole;
   extra: RouteDefinition[];
 }
 
@@ -69,6 +72,7 @@ export function apiRoutes(services: ApiServices, readiness: Readiness, document:
     ...pipelineRoutes(services.pipelines),
     ...configRoutes(services.configFiles, services.pipelines),
     ...runRoutes(services.runs, services.promotions),
+    ...consoleRoutes(services.jobConsole),
     ...metricsRoutes(services.metrics),
     ...services.extra,
   ];

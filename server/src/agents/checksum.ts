@@ -1,0 +1,24 @@
+import { TaskRefused } from './task-context';
+
+/** A revision's `CHECKSUM`: the algorithm as node:crypto names it, and the expected digest in lower-case hex. */
+export interface Checksum {
+  algorithm: 'sha1' | 'sha256' | 'sha512' | 'md5';
+  hex: string;
+}
+
+// `sha` is how older yum metadata names SHA-1.
+const ALGORITHMS: Record<string, Checksum['algorithm']> = { sha: 'sha1', sha1: 'sha1', sha256: 'sha256', sha512: 'sha512', md5: 'md5' };
+const HEX_LENGTH: Record<Checksum['algorithm'], number> = { sha1: 40, sha256: 64, sha512: 128, md5: 32 };
+
+/** Reads `<algorithm>:<hex>`; null when there is none; TaskRefused when it cannot be checked. */
+export function parseChecksum(text: string | null): Checksum | null {
+  if (text === null || text.trim() === '') return null;
+  const match = /^([A-Za-z0-9-]+):([0-9A-Fa-f]+)$/.exec(text.trim());
+  const algorithm = match ? ALGORITHMS[match[1]!.toLowerCase().replace('-', '')] : undefined;
+  if (!match || !algorithm) {
+    throw new TaskRefused(`the revision's CHECKSUM '${text}' is not <algorithm>:<hex> with one of sha1, sha256, sha512, md5`);
+  }
+  const hex = match[2]!.toLowerCase();
+  if (hex.length !== HEX_LENGTH[algorithm]) throw new TaskRefused(`the revision's CHECKSUM '${text}' does not have the length of a ${algorithm} digest`);
+  return { algorithm, hex };
+}

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseChecksum } from './checksum';
+import type { FetchPackageStep } from './job-assignment';
+import { insideJobFolder } from './job-folder';
+import { openPackageLocation } from './package-download';
+import { failed, PASSED, type TaskContext, type TaskOutcome } from './task-context';
+
+/** A download that receives nothing for this long is given up. */
+const IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * Downloads the material's revision (its `LOCATION`) into `destination`, streaming to disk, and
+ * verifies the revision's `CHECKSUM` when it has one: a file that does not match is removed.
+ */
+export async function runFetchPackageTask(step: FetchPackageStep['fetch_package'], context: TaskContext): Promise<TaskOutcome> {
+  const material = context.assignment.packages.find((p) => p.material === step.material);
+  if (!material) return failed(`the pipeline has no package material named '${step.material}'`);
+  if (!material.location) return failed(`revision ${material.revision} of '${step.material}' has no LOCATION to fetch`);
+  const checksum = parseChecksum(material.checksum);
+  const folder = insideJobFolder(context.folder, step.destination, 'destination');
+  const target = path.join(folder, fileNameOf(material.location));
+  context.console.line(`fetch_package ${step.material} ${material.revision}: ${material.location} into ${path.relative(context.folder, target)}`);
+  await fs.promises.mkdir(folder, { recursive: true });
+  const idle = new IdleWatch(IDLE_TIMEOUT_MS);
+  try {
+    const signal = AbortSignal.any([context.signal, idle.signal]);
+    const source = await openPackageLocation(material.location, { credentials: material.credentials, fileRoots: context.settings.fileRoots, userAgent: context.settings.userAgent, signal });
+    const { digest, bytes } = await save(source, target, checksum?.algorithm ?? 'sha256', idle, signal);
+    if (checksum && digest !== checksum.hex) {
+      await fs.promises.rm(target, { force: true });
+      return failed(`the download of ${material.location} does not match its CHECKSUM: expected ${checksum.algorithm}:${checksum.hex}, got ${checksum.algorithm}:${digest}`);
+    }
+    context.console.line(`fetched ${bytes} bytes${checksum ? `, ${checksum.algorithm} checksum verified` : ''}`);
+    return PASSED;
+  } catch (error) {
+    await fs.promises.rm(target, { force: true });
+    if (context.signal.aborted) return failed(String(context.signal.reason));
+    if (idle.signal.aborted) return failed(`the download of ${material.location} stalled: nothing arrived for ${IDLE_TIMEOUT_MS / 1000} s`);
+    throw error;
+  } finally {
+    idle.stop();
+  }
+}
+
+async function save(source: Readable, target: string, algorithm: string, idle: IdleWatch, signal: AbortSignal): Promise<{ digest: string; bytes: number }> {
+  const hash = createHash(algorithm);
+  let bytes = 0;
+  await pipeline(
+    source,
+    async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        idle.touch();
+        hash.update(chunk);
+        bytes += chunk.length;
+        yield chunk;
+      }
+    },
+    fs.createWriteStream(target),
+    { signal },
+  );
+  return { digest: hash.digest('hex'), bytes };
+}
+
+/** The file name the location ends with; `package` when it names none. */
+function fileNameOf(location: string): string {
+  let name = '';
+  try {
+    name = path.posix.basename(decodeURIComponent(new URL(location).pathname));
+  } catch {
+    name = '';
+  }
+  const safe = name.replace(/[\u0000/\\]/g, '_');
+  return safe === '' || safe === '.' || safe === '..' ? 'package' : safe;
+}
+
+/** Aborts when no data has arrived for a while. */
+class IdleWatch {
+  private readonly controller = new AbortController();
+  private last = Date.now();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly idleMs: number) {
+    this.timer = setInterval(() => {
+      if (Date.now() - this.last > this.idleMs) this.controller.abort(new Error('idle'));
+    }, Math.min(1000, idleMs));
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  touch(): void {
+    this.last = Date.now();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

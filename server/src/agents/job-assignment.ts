@@ -1,0 +1,56 @@
+/**
+ * Everything an agent needs to run one job, and nothing more: a remote agent would receive the
+ * same object over the API, so it holds values, never database ids to look things up with.
+ */
+
+export interface ExecStep {
+  exec: { command: string; arguments?: string[]; working_directory?: string; timeout_seconds?: number };
+}
+
+export interface FetchPackageStep {
+  fetch_package: { material: string; destination?: string };
+}
+
+export interface HttpStep {
+  http: { method?: string; url: string; headers?: Record<string, string>; body?: string; timeout_seconds?: number };
+}
+
+/** A task as the pipeline definition declares it. */
+export type AssignedTask = ExecStep | FetchPackageStep | HttpStep;
+
+/** Repository credentials, and the only origin they may be sent to. */
+export interface PackageCredentials {
+  origin: string;
+  username: string | null;
+  password: string | null;
+}
+
+/** A package material's revision as the job carries it. */
+export interface AssignedPackage {
+  /** The material's name in the pipeline. */
+  material: string;
+  revision: string;
+  /** The revision's `LOCATION` data, if the plugin reported one. */
+  location: string | null;
+  /** The revision's `CHECKSUM` data: `<algorithm>:<hex>`. */
+  checksum: string | null;
+  credentials: PackageCredentials | null;
+}
+
+export interface JobAssignment {
+  jobId: string;
+  stageRunId: string;
+  runId: string;
+  pipeline: string;
+  counter: number;
+  label: string;
+  stage: string;
+  stageCounter: number;
+  job: string;
+  tasks: AssignedTask[];
+  /** The job environment, without `PATH` and `HOME`, which the agent adds. */
+  environment: Record<string, string>;
+  /** Values to mask wherever the job's output is shown. */
+  secrets: string[];
+  packages: AssignedPackage[];
+}

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import type { Logger } from 'pino';
+import { ConsoleWriter, type ConsoleLimits } from './console-writer';
+import { runExecTask } from './exec-task';
+import { runFetchPackageTask } from './fetch-package-task';
+import { runHttpTask } from './http-task';
+import type { AssignedTask, JobAssignment } from './job-assignment';
+import { jobFolder } from './job-folder';
+import type { JobSource } from './job-source';
+import { failed, type TaskContext, type TaskOutcome, type TaskSettings } from './task-context';
+
+const FALLBACK_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export interface JobRunnerOptions {
+  /** Identifies the agent in the console. */
+  owner: string;
+  workDir: string;
+  tasks: TaskSettings;
+  console: ConsoleLimits;
+}
+
+export interface JobResult {
+  passed: boolean;
+  result: string;
+}
+
+/**
+ * Runs one job: a fresh folder of its own, its tasks in order until the first failure, its
+ * output into the console. The job's processes see the job environment plus `PATH` and `HOME`
+ * (the job's folder), and nothing of the server's own environment.
+ */
+export class JobRunner {
+  constructor(
+    private readonly source: JobSource,
+    private readonly options: JobRunnerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  async run(assignment: JobAssignment, signal: AbortSignal): Promise<JobResult> {
+    const log = this.logger.child({ job: assignment.jobId });
+    const writer = new ConsoleWriter((text) => this.source.appendConsole(assignment.jobId, text), assignment.secrets, this.options.console, (error) => {
+      log.warn({ err: error }, 'console output could not be stored');
+    });
+    try {
+      const result = await this.runTasks(assignment, writer, signal);
+      writer.line(result.passed ? 'job passed' : `job failed: ${result.result}`);
+      return result;
+    } finally {
+      await writer.close();
+    }
+  }
+
+  private async runTasks(assignment: JobAssignment, writer: ConsoleWriter, signal: AbortSignal): Promise<JobResult> {
+    const folder = jobFolder(this.options.workDir, assignment);
+    const name = `${assignment.pipeline}/${assignment.counter}/${assignment.stage}/${assignment.stageCounter}/${assignment.job}`;
+    writer.line(`job ${name} (label ${assignment.label}) on ${this.options.owner}, in ${folder}`);
+    try {
+      // A folder left by an earlier attempt of the same job must not leak into this one.
+      await fs.promises.rm(folder, { recursive: true, force: true });
+      await fs.promises.mkdir(folder, { recursive: true });
+    } catch (error) {
+      return { passed: false, result: `the job's folder could not be prepared: ${describe(error)}` };
+    }
+    const environment = { PATH: process.env['PATH'] ?? FALLBACK_PATH, HOME: folder, ...assignment.environment };
+    const context: TaskContext = { assignment, folder, environment, console: writer, signal, settings: this.options.tasks };
+    const count = assignment.tasks.length;
+    for (const [index, task] of assignment.tasks.entries()) {
+      if (signal.aborted) return { passed: false, result: String(signal.reason) };
+      writer.line(`task ${index + 1}/${count}: ${kindOf(task)}`);
+      const outcome = await runTask(task, context).catch((error: unknown) => failed(describe(error)));
+      if (!outcome.passed) return { passed: false, result: `task ${index + 1} (${kindOf(task)}) failed: ${outcome.reason}` };
+    }
+    return { passed: true, result: `${count} ${count === 1 ? 'task' : 'tasks'} passed` };
+  }
+}
+
+function runTask(task: AssignedTask, context: TaskContext): Promise<TaskOutcome> {
+  if ('exec' in task) return runExecTask(task.exec, context);
+  if ('fetch_package' in task) return runFetchPackageTask(task.fetch_package, context);
+  return runHttpTask(task.http, context);
+}
+
+function kindOf(task: AssignedTask): string {
+  return Object.keys(task)[0] ?? 'task';
+}
+
+/** An error's message, with its cause's (fetch reports network failures there). */
+function describe(error: unknown): string {
+  const e = error as { message?: unknown; cause?: { message?: unknown } } | null;
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  return typeof e?.cause?.message === 'string' ? `${message}: ${e.cause.message}` : message;
+}

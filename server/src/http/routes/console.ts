@@ -1,0 +1,92 @@
+import type { Response } from 'express';
+import { InvalidInput, NotFound } from '../../domain-errors';
+import type { JobAddress, JobConsole } from '../../pipelines/job-console';
+import type { RouteDefinition, RouteContext, RouteResult } from '../route';
+
+const PAGE_PIECES = 200;
+const FOLLOW_POLL_MS = 500;
+const NAME = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,255}$' };
+const COUNTER = { type: 'string', pattern: '^[0-9]{1,9}$' };
+
+function counterParam(name: string, value: string | undefined): number {
+  if (value === undefined || !/^[0-9]{1,9}$/.test(value)) throw new NotFound(`${name} must be a whole number`);
+  return Number(value);
+}
+
+function followParam(value: string | undefined): boolean {
+  if (value === undefined || value === 'true') return true;
+  if (value === 'false') return false;
+  throw InvalidInput.field('follow', 'follow must be true or false');
+}
+
+/** A job's console log as plain text; while the job runs, the answer follows the log until the job is final. */
+export function consoleRoutes(jobConsole: JobConsole): RouteDefinition[] {
+  const route = (path: string, operationId: string, summary: string, withCounter: boolean): RouteDefinition => ({
+    method: 'get',
+    path,
+    operationId,
+    summary,
+    tag: 'runs',
+    access: 'viewer',
+    params: { name: NAME, counter: COUNTER, stage: NAME, ...(withCounter ? { stage_counter: COUNTER } : {}), job: NAME },
+    query: { follow: { description: 'false: answer the log as it is now, without following it (default true).', schema: { enum: ['true', 'false'] } } },
+    responses: { 200: { description: 'The log, masked; chunked while it is followed.', contentType: 'text/plain', schema: { type: 'string' } } },
+    handler: (context) => serveConsole(jobConsole, context, withCounter),
+  });
+  return [
+    route('/api/pipelines/:name/runs/:counter/stages/:stage/jobs/:job/console', 'getJobConsole', 'A job’s console log (the latest attempt of its stage), followed live while it runs', false),
+    route('/api/pipelines/:name/runs/:counter/stages/:stage/:stage_counter/jobs/:job/console', 'getJobAttemptConsole', 'A job’s console log in one attempt of its stage, followed live while it runs', true),
+  ];
+}
+
+async function serveConsole(jobConsole: JobConsole, { params, query, response }: RouteContext, withCounter: boolean): Promise<RouteResult> {
+  const follow = followParam(query['follow']);
+  const address: JobAddress = {
+    pipeline: params['name']!,
+    counter: counterParam('counter', params['counter']),
+    stage: params['stage']!,
+    stageCounter: withCounter ? counterParam('stage_counter', params['stage_counter']) : null,
+    job: params['job']!,
+  };
+  const jobId = await jobConsole.locate(address);
+  response.status(200);
+  response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  response.setHeader('Cache-Control', 'no-cache, no-transform');
+  response.setHeader('X-Accel-Buffering', 'no');
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.flushHeaders();
+  // Once the answer has begun, a failure can only cut it short.
+  streamLog(jobConsole, jobId, follow, response).then(
+    () => response.end(),
+    (error: unknown) => response.destroy(error as Error),
+  );
+  return { status: 200, handled: true };
+}
+
+async function streamLog(jobConsole: JobConsole, jobId: string, follow: boolean, response: Response): Promise<void> {
+  let closed = false;
+  response.once('close', () => (closed = true));
+  let seq = 0;
+  while (!closed) {
+    const page = await jobConsole.read(jobId, seq, PAGE_PIECES);
+    for (const piece of page.pieces) {
+      seq = piece.seq;
+      if (!response.write(piece.content)) await drained(response);
+    }
+    if (page.pieces.length === PAGE_PIECES) continue;
+    if (page.final || !follow) return;
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+  }
+}
+
+function drained(response: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.once('drain', done);
+    response.once('close', done);
+  });
+}

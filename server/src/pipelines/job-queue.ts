@@ -1,0 +1,174 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { JobAssignment } from '../agents/job-assignment';
+import type { JobSource } from '../agents/job-source';
+import { affectedRows } from '../db/affected-rows';
+import type { Database } from '../db/database';
+import { TABLES, type DbJobRunRow, type DbPipelineRunRow, type DbStageRunRow } from '../db/tables';
+import type { JobAssignments, ClaimedJob } from './job-assignments';
+import type { JobConsole } from './job-console';
+import type { StageMachine } from './stage-machine';
+
+export interface JobQueueOptions {
+  /** How long a running job's lease lasts without a heartbeat. */
+  leaseSeconds: number;
+}
+
+/** Told after a commit that moved a stage or a run on (its events are written): wake streams and webhooks. */
+export interface JobQueueObserver {
+  jobsChanged(): void;
+}
+
+export const AGENT_LOST = 'agent lost';
+const REAP_BATCH = 100;
+const RESULT_MAX_LENGTH = 1000;
+
+/**
+ * Scheduled jobs handed to agents over the database. A claim takes the oldest scheduled jobs,
+ * skipping rows another claimer holds, and marks them running under a lease (owner and expiry by
+ * the database clock) that heartbeats renew. A job's final state and the stage machine's move
+ * are one transaction; a job whose lease ran out (its process died) is failed as "agent lost" by
+ * the reaper, so nothing stays running forever. Stage rows are locked before job rows, as
+ * cancelling does, so the two never wait on each other in a circle.
+ */
+export class JobQueue implements JobSource {
+  constructor(
+    private readonly db: Database,
+    private readonly stages: StageMachine,
+    private readonly assignments: JobAssignments,
+    private readonly jobConsole: JobConsole,
+    private readonly options: JobQueueOptions,
+    private readonly observer: JobQueueObserver,
+    private readonly logger: Logger,
+  ) {}
+
+  async claim(owner: string, max: number): Promise<JobAssignment[]> {
+    if (max <= 0) return [];
+    const claimed = await this.db.knex.transaction((trx) => this.claimRows(trx, owner, max));
+    const assigned: JobAssignment[] = [];
+    // Assignments read the materials outside the claim: the embedded database has one connection.
+    for (const job of claimed) {
+      try {
+        assigned.push(await this.assignments.build(job));
+      } catch (error) {
+        await this.refuse(owner, job, error as Error);
+      }
+    }
+    return assigned;
+  }
+
+  async heartbeat(owner: string, jobIds: readonly string[]): Promise<string[]> {
+    if (jobIds.length === 0) return [];
+    const renewed = (await this.db.knex(TABLES.jobRuns)
+      .whereIn('id', [...jobIds])
+      .andWhere({ lease_owner: owner, state: 'running' })
+      .update({ lease_expires_at: this.leaseExpiry(this.db.knex) })
+      .returning('id')) as { id: string }[];
+    const kept = new Set(renewed.map((r) => r.id));
+    return jobIds.filter((id) => !kept.has(id));
+  }
+
+  appendConsole(jobId: string, text: string): Promise<void> {
+    return this.jobConsole.append(jobId, text);
+  }
+
+  async complete(owner: string, jobId: string, passed: boolean, result: string): Promise<boolean> {
+    const completed = await this.finish(jobId, { state: passed ? 'passed' : 'failed', result }, (q) => q.andWhere({ lease_owner: owner }));
+    if (completed) this.observer.jobsChanged();
+    return completed;
+  }
+
+  /** Fails running jobs whose lease expired; answers how many. */
+  async reapExpired(): Promise<number> {
+    const expired = (await this.db.knex(TABLES.jobRuns)
+      .where({ state: 'running' })
+      .andWhere((q) => q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', this.db.knex.fn.now()))
+      .orderBy('lease_expires_at')
+      .limit(REAP_BATCH)
+      .select('id', 'lease_owner')) as Pick<DbJobRunRow, 'id' | 'lease_owner'>[];
+    let reaped = 0;
+    for (const job of expired) {
+      const note = `[baton] ${AGENT_LOST}: the lease of ${job.lease_owner ?? 'its agent'} expired without a heartbeat; the job is failed and its stage can be run again\n`;
+      const expiredNow = (q: Knex.QueryBuilder) => q.andWhere((w) => w.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', this.db.knex.fn.now()));
+      if (await this.finish(job.id, { state: 'failed', result: AGENT_LOST, note }, expiredNow)) reaped += 1;
+    }
+    if (reaped > 0) {
+      this.logger.warn({ jobs: reaped }, 'jobs whose agent was lost are failed');
+      this.observer.jobsChanged();
+    }
+    return reaped;
+  }
+
+  private async claimRows(trx: Knex.Transaction, owner: string, max: number): Promise<ClaimedJob[]> {
+    const { rows } = (await trx.raw(CLAIM_SQL, [max])) as { rows: { id: string }[] };
+    if (rows.length === 0) return [];
+    const jobs = (await trx(TABLES.jobRuns)
+      .whereIn('id', rows.map((r) => r.id))
+      .update({ state: 'running', lease_owner: owner, lease_expires_at: this.leaseExpiry(trx), started_at: trx.fn.now() })
+      .returning('*')) as DbJobRunRow[];
+    const stageIds = [...new Set(jobs.map((j) => j.stage_run_id))];
+    for (const stageId of stageIds) await this.stages.jobStarted(trx, stageId);
+    const stages = new Map(((await trx(TABLES.stageRuns).whereIn('id', stageIds)) as DbStageRunRow[]).map((s) => [s.id, s]));
+    const runIds = [...new Set([...stages.values()].map((s) => s.run_id))];
+    const runs = new Map(((await trx(TABLES.pipelineRuns).whereIn('id', runIds)) as DbPipelineRunRow[]).map((r) => [r.id, r]));
+    const order = new Map(rows.map((r, index) => [r.id, index]));
+    return jobs
+      .sort((a, b) => order.get(a.id)! - order.get(b.id)!)
+      .map((job) => {
+        const stage = stages.get(job.stage_run_id)!;
+        return { job, stage, run: runs.get(stage.run_id)! };
+      });
+  }
+
+  /** A claimed job that cannot be assigned fails at once, with the reason in its console. */
+  private async refuse(owner: string, claimed: ClaimedJob, error: Error): Promise<void> {
+    this.logger.warn({ err: error, job: claimed.job.id, pipeline: claimed.run.pipeline_name }, 'a job cannot run');
+    const note = `[baton] the job cannot run: ${error.message}\n`;
+    if (await this.finish(claimed.job.id, { state: 'failed', result: error.message, note }, (q) => q.andWhere({ lease_owner: owner }))) {
+      this.observer.jobsChanged();
+    }
+  }
+
+  /**
+   * Makes a running job final, if `condition` still holds, and moves its stage on in the same
+   * transaction. The stage row is locked first, in the order cancelling locks them.
+   */
+  private async finish(
+    jobId: string,
+    outcome: { state: 'passed' | 'failed'; result: string; note?: string },
+    condition: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
+  ): Promise<boolean> {
+    return this.db.knex.transaction(async (trx) => {
+      const job = (await trx(TABLES.jobRuns).where({ id: jobId }).first('stage_run_id')) as Pick<DbJobRunRow, 'stage_run_id'> | undefined;
+      if (!job) return false;
+      await trx(TABLES.stageRuns).where({ id: job.stage_run_id }).forUpdate().first('id');
+      const changed = affectedRows(
+        await condition(trx(TABLES.jobRuns).where({ id: jobId, state: 'running' })).update({
+          state: outcome.state,
+          result: outcome.result.slice(0, RESULT_MAX_LENGTH),
+          lease_expires_at: null,
+          completed_at: trx.fn.now(),
+        }),
+      );
+      if (changed === 0) return false;
+      if (outcome.note) await this.jobConsole.append(jobId, outcome.note, trx);
+      await this.stages.jobFinished(trx, job.stage_run_id);
+      return true;
+    });
+  }
+
+  private leaseExpiry(knex: Knex | Knex.Transaction): Knex.Raw {
+    return knex.raw('now() + make_interval(secs => ?)', [this.options.leaseSeconds]);
+  }
+}
+
+// The oldest scheduled jobs of stages still in progress. Both the job and its stage row are
+// taken without waiting (SKIP LOCKED): a stage being cancelled or moved on is left for later.
+const CLAIM_SQL = `
+  SELECT j.id
+    FROM job_runs j
+    JOIN stage_runs s ON s.id = j.stage_run_id
+   WHERE j.state = 'scheduled' AND s.state IN ('scheduled', 'running')
+   ORDER BY j.scheduled_at, j.id
+   LIMIT ?
+   FOR UPDATE OF j, s SKIP LOCKED`;

@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type http from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import type { DbPipelineRunRow } from '../server/src/db/tables';
+import type { PipelineDefinition } from '../server/src/pipelines/definition';
+import { AgentHarness, oneJobPipeline, packageRevision } from './support/agent-harness';
+import { DATABASE_KINDS } from './support/databases';
+import { LoopbackServers } from './support/loopback-servers';
+
+const PACKAGE_BYTES = randomBytes(200_000);
+const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
+const BASIC = `Basic ${Buffer.from(`reader:${PASSWORD}`).toString('base64')}`;
+const digest = (algorithm: string) => createHash(algorithm).update(PACKAGE_BYTES).digest('hex');
+
+interface Seen {
+  path: string;
+  method: string;
+  authorization: string | undefined;
+  body: string;
+  header: string | undefined;
+}
+
+describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
+  const servers = new LoopbackServers();
+  const fileRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-file-repo-'));
+  let harness: AgentHarness;
+  let repository: string;
+  let mirror: string;
+  let ids: { repositoryId: string; packageId: string };
+  const seen: Seen[] = [];
+
+  const serve = (routes: (req: http.IncomingMessage, res: http.ServerResponse) => void) =>
+    servers.serve((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        seen.push({ path: req.url ?? '', method: req.method ?? '', authorization: req.headers.authorization, body, header: req.headers['x-release'] as string | undefined });
+        routes(req, res);
+      });
+    });
+  const fetchRun = (name: string, data: Record<string, string>): Promise<DbPipelineRunRow> =>
+    harness.startRun(oneJobPipeline(name, [{ fetch_package: { material: 'app', destination: 'pkg' } }]), [packageRevision('app', ids, '1.0.0', data)]);
+  const fetched = (run: DbPipelineRunRow, file: string) => path.join(harness.workDir, run.pipeline_name, String(run.counter), 'qa-1', 'smoke', 'pkg', file);
+  const seenAt = (prefix: string) => seen.filter((s) => s.path.startsWith(prefix));
+
+  beforeAll(async () => {
+    mirror = await serve((_req, res) => res.end(PACKAGE_BYTES));
+    repository = await serve((req, res) => {
+      if (req.headers.authorization !== BASIC) return res.writeHead(401).end();
+      if (req.url === '/el9/moved.rpm') return res.writeHead(302, { location: `${mirror}/mirror/app.rpm` }).end();
+      res.end(PACKAGE_BYTES);
+    });
+    fs.writeFileSync(path.join(fileRoot, 'local.rpm'), PACKAGE_BYTES);
+    harness = await AgentHarness.open(kind);
+    const repositoryId = await harness.addRepository('epel', { plain: { REPO_URL: `${repository}/el9`, USERNAME: 'reader' }, secure: { PASSWORD } });
+    ids = { repositoryId, packageId: await harness.addPackage(repositoryId, 'app', {}) };
+    harness.agent(await harness.queue(), { tasks: { fileRoots: [fileRoot], killGraceMs: 1000, userAgent: 'baton-test' } });
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    await servers.closeAll();
+    fs.rmSync(fileRoot, { recursive: true, force: true });
+  });
+
+  it('downloads the revision’s LOCATION with the repository’s credentials and verifies its CHECKSUM', async () => {
+    const run = await fetchRun('fetch-good', { LOCATION: `${repository}/el9/app-1.0.0.rpm`, CHECKSUM: `sha256:${digest('sha256')}` });
+
+    const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+    expect(job.state).toBe('passed');
+    expect(fs.readFileSync(fetched(run, 'app-1.0.0.rpm')).equals(PACKAGE_BYTES)).toBe(true);
+    expect(seenAt('/el9/app-1.0.0.rpm').map((s) => s.authorization)).toEqual([BASIC]);
+    expect(await harness.jobConsole.text(job.id)).toContain('sha256 checksum verified');
+  });
+
+  it.each(['sha1', 'sha512', 'md5'])('verifies a %s CHECKSUM', async (algorithm) => {
+    const run = await fetchRun(`fetch-${algorithm}`, { LOCATION: `${repository}/el9/app.rpm`, CHECKSUM: `${algorithm}:${digest(algorithm)}` });
+
+    expect((await harness.waitForJob(run.id, 'qa', 'smoke')).state).toBe('passed');
+  });
+
+  it('fails on a CHECKSUM that does not match, and keeps no file', async () => {
+    const run = await fetchRun('fetch-bad', { LOCATION: `${repository}/el9/app-1.0.0.rpm`, CHECKSUM: `sha256:${'0'.repeat(64)}` });
+
+    const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+    expect(job.state).toBe('failed');
+    expect(job.result).toContain('does not match its CHECKSUM');
+    expect(fs.existsSync(fetched(run, 'app-1.0.0.rpm'))).toBe(false);
+  });
+
+  it('sends the credentials to the repository’s origin only, not along a redirect to another origin', async () => {
+    const run = await fetchRun('fetch-redirected', { LOCATION: `${repository}/el9/moved.rpm` });
+
+    const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+    expect(job.state).toBe('passed');
+    expect(seenAt('/el9/moved.rpm').map((s) => s.authorization)).toEqual([BASIC]);
+    expect(seenAt('/mirror/app.rpm').map((s) => s.authorization)).toEqual([undefined]);
+    expect(fs.readFileSync(fetched(run, 'moved.rpm')).equals(PACKAGE_BYTES)).toBe(true);
+  });
+
+  it('sends no credentials to a LOCATION on another origin', async () => {
+    const run = await fetchRun('fetch-elsewhere', { LOCATION: `${mirror}/elsewhere/app.rpm` });
+
+    expect((await harness.waitForJob(run.id, 'qa', 'smoke')).state).toBe('passed');
+    expect(seenAt('/elsewhere/app.rpm').map((s) => s.authorization)).toEqual([undefined]);
+  });
+
+  it('reads a file: LOCATION under BATON_FILE_REPO_ROOTS and refuses one elsewhere', async () => {
+    const outside = path.join(harness.workDir, 'outside.rpm');
+    fs.writeFileSync(outside, PACKAGE_BYTES);
+    const inside = await fetchRun('file-inside', { LOCATION: pathToFileURL(path.join(fileRoot, 'local.rpm')).href, CHECKSUM: `md5:${digest('md5')}` });
+    const elsewhere = await fetchRun('file-outside', { LOCATION: pathToFileURL(outside).href });
+
+    const [allowed, refused] = [await harness.waitForJob(inside.id, 'qa', 'smoke'), await harness.waitForJob(elsewhere.id, 'qa', 'smoke')];
+
+    expect(allowed.state).toBe('passed');
+    expect(fs.readFileSync(fetched(inside, 'local.rpm')).equals(PACKAGE_BYTES)).toBe(true);
+    expect(refused.state).toBe('failed');
+    expect(refused.result).toContain('BATON_FILE_REPO_ROOTS');
+  });
+
+  it('passes an http task answered 2xx and shows the status and the body in the console', async () => {
+    const hook = await serve((_req, res) => res.writeHead(202, { 'content-type': 'text/plain' }).end('promotion accepted'));
+    const task = { http: { method: 'POST', url: `${hook}/promote`, headers: { 'x-release': '1.0.0' }, body: '{"level":"qa"}' } };
+    const run = await harness.startRun(oneJobPipeline('http-ok', [task]), [packageRevision('app', ids, '1.0.0', {})]);
+
+    const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+    expect(job.state).toBe('passed');
+    expect(seenAt('/promote')).toEqual([{ path: '/promote', method: 'POST', authorization: undefined, body: '{"level":"qa"}', header: '1.0.0' }]);
+    const text = await harness.jobConsole.text(job.id);
+    expect(text).toContain('answered 202 Accepted');
+    expect(text).toContain('promotion accepted');
+  });
+
+  it('fails an http task answered 500', async () => {
+    const hook = await serve((_req, res) => res.writeHead(500).end('down for maintenance'));
+    const definition: PipelineDefinition = oneJobPipeline('http-500', [{ http: { url: `${hook}/status` } }, { exec: { command: 'sh', arguments: ['-c', 'echo after'] } }]);
+    const run = await harness.startRun(definition, [packageRevision('app', ids, '1.0.0', {})]);
+
+    const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+    expect(job.state).toBe('failed');
+    expect(job.result).toContain('answered 500');
+    const text = await harness.jobConsole.text(job.id);
+    expect(text).toContain('down for maintenance');
+    expect(text).not.toContain('\nafter\n');
+  });
+});
