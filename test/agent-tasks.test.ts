@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { DbPipelineRunRow } from '../server/src/db/tables';
 import type { PipelineDefinition } from '../server/src/pipelines/definition';
+import { encryptVariable } from '../server/src/pipelines/secure-environment';
 import { AgentHarness, oneJobPipeline, packageRevision } from './support/agent-harness';
 import { DATABASE_KINDS } from './support/databases';
 import { LoopbackServers } from './support/loopback-servers';
@@ -137,6 +138,34 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
     const text = await harness.jobConsole.text(job.id);
     expect(text).toContain('answered 202 Accepted');
     expect(text).toContain('promotion accepted');
+  });
+
+  it('puts the job’s variables into an http task’s url, headers and body, secure ones masked in the console', async () => {
+    const token = `hook-${randomBytes(6).toString('hex')}`;
+    const hook = await serve((_req, res) => res.writeHead(200).end('ok'));
+    const task = { http: { method: 'PUT', url: `${hook}/levels/\${GO_STAGE_NAME}`, headers: { authorization: 'Bearer ${HOOK_TOKEN}' }, body: '{"revision":"${GO_PACKAGE_APP_LABEL}"}' } };
+    const definition: PipelineDefinition = {
+      ...oneJobPipeline('http-variables', [task]),
+      secure_environment: { HOOK_TOKEN: { encrypted_value: encryptVariable(harness.box, token, 'http-variables', 'HOOK_TOKEN') } },
+    };
+    const run = await harness.startRun(definition, [packageRevision('app', ids, '2.0.0', {})]);
+
+    const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+    expect(job.state).toBe('passed');
+    expect(seenAt('/levels/')).toEqual([{ path: '/levels/qa', method: 'PUT', authorization: `Bearer ${token}`, body: '{"revision":"2.0.0"}', header: undefined }]);
+    expect(await harness.jobConsole.text(job.id)).not.toContain(token);
+  });
+
+  it('fails an http task that names a variable the job does not have, without sending it', async () => {
+    const hook = await serve((_req, res) => res.writeHead(200).end('ok'));
+    const run = await harness.startRun(oneJobPipeline('http-unknown', [{ http: { url: `${hook}/unknown/\${NO_SUCH_VARIABLE}` } }]), [packageRevision('app', ids, '1.0.0', {})]);
+
+    const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+    expect(job.state).toBe('failed');
+    expect(job.result).toContain('url: the job has no variable NO_SUCH_VARIABLE');
+    expect(seenAt('/unknown')).toEqual([]);
   });
 
   it('fails an http task answered 500', async () => {

@@ -7,10 +7,15 @@ const EXCERPT_CHARACTERS = 1000;
 /**
  * One HTTP request, to hand a promotion to another system: a 2xx answer passes. Redirects are not
  * followed (headers may carry credentials meant for the named host), so a 3xx fails and says where it points.
+ * `${NAME}` in the url, the headers and the body is replaced by the job's variable of that name
+ * (a secure one stays masked in the console); `$${` writes a literal `${`.
  */
 export async function runHttpTask(step: HttpStep['http'], context: TaskContext): Promise<TaskOutcome> {
+  const expand = (text: string, field: string) => expandVariables(text, context.environment, field);
   const method = (step.method ?? 'GET').toUpperCase();
-  const url = httpUrl(step.url);
+  const url = httpUrl(expand(step.url, 'url'));
+  const headers = Object.fromEntries(Object.entries(step.headers ?? {}).map(([name, value]) => [name, expand(value, `header ${name}`)]));
+  const body = step.body === undefined ? undefined : expand(step.body, 'body');
   const timeoutSeconds = step.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS;
   context.console.line(`http ${method} ${url.href}`);
   const timeout = AbortSignal.timeout(timeoutSeconds * 1000);
@@ -18,8 +23,8 @@ export async function runHttpTask(step: HttpStep['http'], context: TaskContext):
   try {
     response = await fetch(url, {
       method,
-      headers: { 'user-agent': context.settings.userAgent, ...(step.headers ?? {}) },
-      ...(step.body !== undefined ? { body: step.body } : {}),
+      headers: { 'user-agent': context.settings.userAgent, ...headers },
+      ...(body !== undefined ? { body } : {}),
       redirect: 'manual',
       signal: AbortSignal.any([context.signal, timeout]),
     });
@@ -34,6 +39,19 @@ export async function runHttpTask(step: HttpStep['http'], context: TaskContext):
   if (response.status >= 200 && response.status < 300) return PASSED;
   const location = response.headers.get('location');
   return failed(`${method} ${url.href} answered ${response.status}${location ? ` (redirect to ${location}, not followed)` : ''}`);
+}
+
+const VARIABLE = /\$(\$?)\{([^}]*)\}/g;
+
+/** `${NAME}` replaced by the variable's value; an unknown or malformed name refuses the task. */
+export function expandVariables(text: string, environment: Readonly<Record<string, string>>, field: string): string {
+  return text.replace(VARIABLE, (whole, escaped: string, name: string) => {
+    if (escaped) return whole.slice(1);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new TaskRefused(`${field}: '\${${name}}' is not a variable name`);
+    const value = environment[name];
+    if (value === undefined) throw new TaskRefused(`${field}: the job has no variable ${name}`);
+    return value;
+  });
 }
 
 function httpUrl(text: string): URL {
