@@ -94,6 +94,16 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
     expect(fs.existsSync(fetched(run, 'app-1.0.0.rpm'))).toBe(false);
   });
 
+  it('masks secure values in a failed job’s result, as in its console', async () => {
+    const run = await fetchRun('fetch-quoting', { LOCATION: `${repository.replace('://', `://reader:${PASSWORD}@`)}/el9/app-1.0.0.rpm` });
+
+    const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+    expect(job.state).toBe('failed');
+    expect(job.result).toContain('reader:***@');
+    expect(await harness.jobConsole.text(job.id)).not.toContain(PASSWORD);
+  });
+
   it('sends the credentials to the repository’s origin only, not along a redirect to another origin', async () => {
     const run = await fetchRun('fetch-redirected', { LOCATION: `${repository}/el9/moved.rpm` });
 

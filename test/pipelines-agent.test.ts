@@ -192,12 +192,12 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
     await createPipeline({
       name: 'slow',
       materials: [{ name: 'scrt', package: { repository: 'scrt-yum', package: 'scrt' }, auto_trigger: false }],
-      stages: [{ name: 'run', jobs: [{ name: 'hang', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'sleep 60 & echo $! > child.pid; wait'], timeout_seconds: 1 } }] }] }],
+      stages: [{ name: 'run', jobs: [{ name: 'hang', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'sleep 60 & echo "child $!"; wait'], timeout_seconds: 1 } }] }] }],
     });
     const counter = await trigger('slow');
 
     const stage = await stageReaches('slow', counter, 'run', ['passed', 'failed']);
-    const child = Number(fs.readFileSync(path.join(workDir, 'slow', String(counter), 'run-1', 'hang', 'child.pid'), 'utf8'));
+    const child = childPid((await consoleOf(`slow/runs/${counter}/stages/run/jobs/hang`)).text);
 
     expect(stage.state).toBe('failed');
     expect(stage.jobs[0].result).toContain('timed out after 1 s');
@@ -208,11 +208,13 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
     await createPipeline({
       name: 'cancellable',
       materials: [{ name: 'scrt', package: { repository: 'scrt-yum', package: 'scrt' }, auto_trigger: false }],
-      stages: [{ name: 'run', jobs: [{ name: 'wait', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'sleep 60 & echo $! > child.pid; wait'] } }] }] }],
+      stages: [{ name: 'run', jobs: [{ name: 'wait', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'sleep 60 & echo "child $!"; wait'] } }] }] }],
     });
     const counter = await trigger('cancellable');
-    const pidFile = path.join(workDir, 'cancellable', String(counter), 'run-1', 'wait', 'child.pid');
-    const child = await eventually(async () => (fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined));
+    const child = await eventually(async () => {
+      const { text } = await consoleOf(`cancellable/runs/${counter}/stages/run/jobs/wait`);
+      return /^child \d+$/m.test(text) ? childPid(text) : undefined;
+    });
 
     const cancelled = await baton.api.post(`/api/pipelines/cancellable/runs/${counter}/stages/run/cancel`);
 
@@ -220,4 +222,24 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
     expect(await stageOf('cancellable', counter, 'run')).toMatchObject({ state: 'cancelled', jobs: [{ state: 'cancelled' }] });
     await eventually(async () => (isAlive(child) ? undefined : true), 10_000, `process ${child} to be killed`);
   });
+
+  it('removes each job’s folder when the job has ended, and the folders it leaves empty', async () => {
+    const jobs = ['scrt-release/runs/1/stages/build/jobs/fetch', 'scrt-release/runs/1/stages/qa/jobs/smoke', 'slow/runs/1/stages/run/jobs/hang'];
+    const folders = await Promise.all(jobs.map(async (job) => /^\[baton\] job .* in (\/.+)$/m.exec((await consoleOf(job)).text)?.[1]));
+
+    expect(folders.map((folder) => folder && path.relative(workDir, folder))).toEqual([
+      path.join('scrt-release', '1', 'build-1', 'fetch'),
+      path.join('scrt-release', '1', 'qa-1', 'smoke'),
+      path.join('slow', '1', 'run-1', 'hang'),
+    ]);
+    expect(folders.filter((folder) => fs.existsSync(folder!))).toEqual([]);
+    // The cancelled job's folder goes once its processes are gone.
+    await eventually(async () => (fs.readdirSync(workDir).length === 0 ? true : undefined), 10_000, `${workDir} to be empty`);
+  });
 });
+
+function childPid(console: string): number {
+  const found = /^child (\d+)$/m.exec(console);
+  if (!found) throw new Error(`no child pid in the console:\n${console}`);
+  return Number(found[1]);
+}

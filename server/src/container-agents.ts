@@ -58,6 +58,7 @@ export function registerAgents(c: DependencyContainer): void {
         workDir: s.workDir,
         leaseSeconds: s.jobLeaseSeconds,
         shutdownGraceMs: s.shutdownGraceMs,
+        keepFolders: s.keepJobFolders,
         tasks: { fileRoots: s.fileRepoRoots, killGraceMs: KILL_GRACE_MS, userAgent: s.userAgent },
       },
       logger(r, 'agent'),

@@ -79,6 +79,8 @@ export class AgentHarness {
         leaseSeconds: 30,
         shutdownGraceMs: 2000,
         claimIntervalMs: 200,
+        // The tests look into job folders after their jobs end.
+        keepFolders: true,
         tasks: { fileRoots: [], killGraceMs: 1000, userAgent: 'baton-test' },
         ...options,
       },

@@ -57,6 +57,26 @@ describe('ConsoleWriter', () => {
     expect(text).not.toContain('never kept');
   });
 
+  it('masks what is kept of a secret the limit cuts in two', async () => {
+    const { writer, sent } = writerWith(['hunter2'], { ...LIMITS, maxBytes: 9 });
+
+    writer.write('key: hunter2 and more');
+    await writer.close();
+
+    const text = sent.join('');
+    expect(text.startsWith('key: ***\n[baton] the console log reached its limit')).toBe(true);
+    expect(text).not.toMatch(/hun/);
+  });
+
+  it('masks the start of a secret the output ends with', async () => {
+    const { writer, sent } = writerWith(['hunter2']);
+
+    writer.write('password: hunt');
+    await writer.close();
+
+    expect(sent.join('')).toBe('password: ***');
+  });
+
   it('replaces NUL characters, which the database cannot store', async () => {
     const { writer, sent } = writerWith([]);
 

@@ -1,4 +1,4 @@
-import { maskSecrets } from '../materials/secret-mask';
+import { MASK, maskSecrets } from '../materials/secret-mask';
 
 export interface ConsoleLimits {
   /** Output waits at most this long before it is sent. */
@@ -46,7 +46,9 @@ export class ConsoleWriter {
       this.truncated = true;
       const kept = Buffer.from(clean).subarray(0, room).toString('utf8');
       const limitMiB = Math.round((this.limits.maxBytes / 1024 / 1024) * 100) / 100;
-      this.append(`${kept}\n[baton] the console log reached its limit of ${limitMiB} MiB; further output is not kept\n`);
+      // The cut may fall inside a secret: what is kept of it is masked too.
+      this.buffer = this.maskCutSecret(this.buffer + kept);
+      this.append(`\n[baton] the console log reached its limit of ${limitMiB} MiB; further output is not kept\n`);
       return;
     }
     this.acceptedBytes += bytes;
@@ -73,6 +75,8 @@ export class ConsoleWriter {
   private flush(final: boolean): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    // At the end, a held-back start of a secret is all of it there will be: it is masked.
+    if (final) this.buffer = this.maskCutSecret(this.buffer);
     const held = final ? 0 : secretPrefixAtEnd(this.buffer, this.secrets);
     const text = this.buffer.slice(0, this.buffer.length - held);
     this.buffer = this.buffer.slice(this.buffer.length - held);
@@ -81,6 +85,12 @@ export class ConsoleWriter {
     const masked = maskSecrets(text, this.secrets);
     this.sending = this.sending.then(() => this.sink(masked)).catch(this.onError);
     return this.sending;
+  }
+
+  /** `text` with an end that is the start of a secret replaced by the mask. */
+  private maskCutSecret(text: string): string {
+    const cut = secretPrefixAtEnd(text, this.secrets);
+    return cut > 0 ? `${text.slice(0, text.length - cut)}${MASK}` : text;
   }
 }
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConsoleWriter, type ConsoleLimits } from './console-writer';
 import { runExecTask } from './exec-task';
@@ -17,6 +18,8 @@ export interface JobRunnerOptions {
   workDir: string;
   tasks: TaskSettings;
   console: ConsoleLimits;
+  /** Leave each job's folder in place when it ends (to look into), instead of removing it. */
+  keepFolders: boolean;
 }
 
 export interface JobResult {
@@ -47,6 +50,25 @@ export class JobRunner {
       return result;
     } finally {
       await writer.close();
+      // Every attempt has a folder of its own: kept, they would fill the disk.
+      if (!this.options.keepFolders) {
+        await this.removeFolder(jobFolder(this.options.workDir, assignment)).catch((error: unknown) => {
+          log.warn({ err: error }, 'the job’s folder could not be removed');
+        });
+      }
+    }
+  }
+
+  /** Removes a job's folder, and the parents (stage attempt, run, pipeline) that it leaves empty. */
+  private async removeFolder(folder: string): Promise<void> {
+    await fs.promises.rm(folder, { recursive: true, force: true });
+    const root = path.resolve(this.options.workDir);
+    for (let parent = path.dirname(folder); parent.startsWith(`${root}${path.sep}`); parent = path.dirname(parent)) {
+      try {
+        await fs.promises.rmdir(parent);
+      } catch {
+        return; // not empty (another job's), or gone already
+      }
     }
   }
 
@@ -57,7 +79,7 @@ export class JobRunner {
     try {
       // A folder left by an earlier attempt of the same job must not leak into this one.
       await fs.promises.rm(folder, { recursive: true, force: true });
-      await fs.promises.mkdir(folder, { recursive: true });
+      await makeFolder(folder);
     } catch (error) {
       return { passed: false, result: `the job's folder could not be prepared: ${describe(error)}` };
     }
@@ -71,6 +93,21 @@ export class JobRunner {
       if (!outcome.passed) return { passed: false, result: `task ${index + 1} (${kindOf(task)}) failed: ${outcome.reason}` };
     }
     return { passed: true, result: `${count} ${count === 1 ? 'task' : 'tasks'} passed` };
+  }
+}
+
+/**
+ * Creates the folder and its parents. Another job's end may remove a parent that has just become
+ * empty between two steps of this: then the creation is tried again.
+ */
+async function makeFolder(folder: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await fs.promises.mkdir(folder, { recursive: true });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
+import { maskSecrets } from '../materials/secret-mask';
 import { DEFAULT_CONSOLE_LIMITS, type ConsoleLimits } from './console-writer';
 import type { JobAssignment } from './job-assignment';
 import { JobRunner, type JobResult } from './job-runner';
@@ -19,6 +20,8 @@ export interface LocalAgentOptions {
   /** How often to look for jobs without being woken (other processes schedule jobs too). */
   claimIntervalMs?: number;
   console?: ConsoleLimits;
+  /** Leave job folders in place when jobs end (default: removed). */
+  keepFolders?: boolean;
 }
 
 const CANCELLED = 'the job was cancelled (or its lease was lost)';
@@ -61,7 +64,8 @@ export class LocalAgent {
     private readonly logger: Logger,
   ) {
     const consoleLimits = options.console ?? DEFAULT_CONSOLE_LIMITS;
-    this.runner = new JobRunner(source, { owner: options.owner, workDir: options.workDir, tasks: options.tasks, console: consoleLimits }, logger);
+    const runnerOptions = { owner: options.owner, workDir: options.workDir, tasks: options.tasks, console: consoleLimits, keepFolders: options.keepFolders ?? false };
+    this.runner = new JobRunner(source, runnerOptions, logger);
   }
 
   start(): void {
@@ -154,7 +158,8 @@ export class LocalAgent {
   private async report(assignment: JobAssignment, signal: AbortSignal, result: JobResult): Promise<void> {
     if (signal.aborted && signal.reason === CANCELLED) return;
     const passed = result.passed && !signal.aborted;
-    const text = signal.aborted ? `stopped: ${String(signal.reason)}` : result.result;
+    // A reason may quote what a task was given (a URL with a password): it is shown and logged masked.
+    const text = maskSecrets(signal.aborted ? `stopped: ${String(signal.reason)}` : result.result, assignment.secrets);
     const recorded = await this.complete(assignment.jobId, passed, text);
     this.logger.info({ job: assignment.jobId, passed, result: text, recorded }, recorded ? 'job finished' : 'job finished, but it was no longer this agent’s');
   }

@@ -1,12 +1,15 @@
 const CHECK_EVERY_MS = 50;
 
-/** Sends a signal to every process of a group; false when none is left (or none may be signalled). */
+/**
+ * Sends a signal to every process of a group; false when none is left. A group with a process
+ * this one may not signal (a setuid program) still counts as there, so that SIGKILL follows.
+ */
 function signalGroup(groupId: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-groupId, signal);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 

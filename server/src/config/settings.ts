@@ -56,6 +56,7 @@ export interface Settings {
   localAgent: boolean;
   /** How long a running job's lease lasts without a heartbeat before it counts as lost. */
   jobLeaseSeconds: number;
+  keepJobFolders: boolean;
 }
 
 /** Thrown when a variable has a value Baton cannot use; the message names the variable. */
@@ -112,6 +113,7 @@ export function loadSettings(env: Env = process.env, projectRoot = defaultProjec
     agentConcurrency: read.integer('BATON_AGENT_CONCURRENCY', 2, 1, 64),
     localAgent: read.boolean('BATON_LOCAL_AGENT', true),
     jobLeaseSeconds: read.integer('BATON_JOB_LEASE_SECONDS', 60, 2, 86400),
+    keepJobFolders: read.boolean('BATON_KEEP_JOB_FOLDERS', false),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { ResolvedProperty } from '@baton/plugin-api';
 
-const MASK = '***';
+export const MASK = '***';
 
 /** The values of the secure properties among plain configuration values. */
 export function secureValues(properties: readonly ResolvedProperty[], plain: Readonly<Record<string, string>>): string[] {

@@ -1,6 +1,7 @@
 import type { JsonSchema } from '../http/route';
 
-const NAME = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,255}$' };
+// Names become path segments (URLs, job folders): never only dots.
+const NAME = { type: 'string', pattern: '^(?!\\.+$)[A-Za-z0-9._-]{1,255}$' };
 const VARIABLE = '^[A-Za-z_][A-Za-z0-9_]{0,254}$';
 const ENVIRONMENT = { type: 'object', propertyNames: { pattern: VARIABLE }, additionalProperties: { type: 'string', maxLength: 65536 } };
 

@@ -65,7 +65,10 @@ describe('repositoryOrigin', () => {
   it.each([
     [{ REPO_URL: 'http://a.example.org/x', URL: 'http://b.example.org/' }, 'http://a.example.org'],
     [{ URL: 'https://b.example.org/repo' }, 'https://b.example.org'],
-    [{ METADATA_URL: 'ftp://c.example.org/', MIRROR_URL: 'http://d.example.org:81/' }, 'http://d.example.org:81'],
+    [{ URL: 'http://d.example.org:81/list.json' }, 'http://d.example.org:81'],
+    [{ METADATA_URL: 'http://c.example.org/', PROXY_URL: 'http://proxy.example.org:3128/' }, null],
+    [{ REPO_URL: 'file:///srv/repo', URL: 'http://b.example.org/' }, null],
+    [{ REPO_URL: 'not a url' }, null],
     [{ REPO_URL: 'file:///srv/repo' }, null],
     [{ HOMEPAGE: 'http://e.example.org/' }, null],
   ])('%j → %s', (values, expected) => {

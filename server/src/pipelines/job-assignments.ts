@@ -94,7 +94,7 @@ function assignedPackages(buildCause: BuildCause, configurations: ReadonlyMap<st
   return assigned;
 }
 
-/** USERNAME/PASSWORD of the repository, bound to the origin of its URL property; none without one. */
+/** USERNAME/PASSWORD of the repository, bound to the origin of its repository URL; none without one. */
 function credentialsOf(configuration: PackageMaterialConfiguration | null): PackageCredentials | null {
   if (!configuration) return null;
   const { values } = configuration.repository;
@@ -105,18 +105,18 @@ function credentialsOf(configuration: PackageMaterialConfiguration | null): Pack
   return origin ? { origin, username, password } : null;
 }
 
-/** The origin of `REPO_URL`, or else of the first other `…URL` property holding an http(s) URL. */
+/**
+ * The origin of `REPO_URL` (or, for plugins that name it so, `URL`) when it is an http(s) URL.
+ * No other property is guessed at: a proxy's or a callback's URL must never receive the
+ * repository's credentials.
+ */
 export function repositoryOrigin(values: Readonly<Record<string, string>>): string | null {
-  const keys = ['REPO_URL', ...Object.keys(values).filter((k) => k !== 'REPO_URL' && k.endsWith('URL')).sort()];
-  for (const key of keys) {
-    const value = values[key];
-    if (value === undefined) continue;
-    try {
-      const url = new URL(value);
-      if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
-    } catch {
-      // not a URL: try the next key
-    }
+  const value = values['REPO_URL'] ?? values['URL'];
+  if (value === undefined) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
+  } catch {
+    return null;
   }
-  return null;
 }

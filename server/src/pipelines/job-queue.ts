@@ -51,7 +51,10 @@ export class JobQueue implements JobSource {
       try {
         assigned.push(await this.assignments.build(job));
       } catch (error) {
-        await this.refuse(owner, job, error as Error);
+        // A job that cannot be failed now is left to its lease; the others still run.
+        await this.refuse(owner, job, error as Error).catch((refusal: unknown) => {
+          this.logger.error({ err: refusal, job: job.job.id }, 'a job that cannot run could not be failed; its lease will expire');
+        });
       }
     }
     return assigned;

@@ -64,10 +64,11 @@ async function serveConsole(jobConsole: JobConsole, { params, query, response }:
 }
 
 async function streamLog(jobConsole: JobConsole, jobId: string, follow: boolean, response: Response): Promise<void> {
-  let closed = false;
+  // The client may have gone already (before this listener existed): `destroyed` says so too.
+  let closed = response.destroyed;
   response.once('close', () => (closed = true));
   let seq = 0;
-  while (!closed) {
+  while (!closed && !response.destroyed) {
     const page = await jobConsole.read(jobId, seq, PAGE_PIECES);
     for (const piece of page.pieces) {
       seq = piece.seq;
@@ -80,6 +81,7 @@ async function streamLog(jobConsole: JobConsole, jobId: string, follow: boolean,
 }
 
 function drained(response: Response): Promise<void> {
+  if (response.destroyed || response.writableEnded) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       response.off('drain', done);
