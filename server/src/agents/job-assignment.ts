@@ -3,20 +3,13 @@
  * same object over the API, so it holds values, never database ids to look things up with.
  */
 
-export interface ExecStep {
-  exec: { command: string; arguments?: string[]; working_directory?: string; timeout_seconds?: number };
-}
+import type { ExecTask, FetchPackageTask, HttpTask, TaskDefinition } from '../pipelines/definition';
 
-export interface FetchPackageStep {
-  fetch_package: { material: string; destination?: string };
-}
-
-export interface HttpStep {
-  http: { method?: string; url: string; headers?: Record<string, string>; body?: string; timeout_seconds?: number };
-}
-
-/** A task as the pipeline definition declares it. */
-export type AssignedTask = ExecStep | FetchPackageStep | HttpStep;
+/** Tasks as the pipeline definition declares them: the agent runs them as written. */
+export type ExecStep = ExecTask;
+export type FetchPackageStep = FetchPackageTask;
+export type HttpStep = HttpTask;
+export type AssignedTask = TaskDefinition;
 
 /** Repository credentials, and the only origin they may be sent to. */
 export interface PackageCredentials {

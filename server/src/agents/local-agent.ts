@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { maskSecrets } from '../materials/secret-mask';
+import { SerialWork } from '../serial-work';
 import { DEFAULT_CONSOLE_LIMITS, type ConsoleLimits } from './console-writer';
 import type { JobAssignment } from './job-assignment';
 import { JobRunner, type JobResult } from './job-runner';
@@ -50,9 +51,7 @@ export class LocalAgent {
   private readonly running = new Map<string, RunningJob>();
   private readonly runner: JobRunner;
   private stopped = true;
-  private ticking = false;
-  private tickAgain = false;
-  private claiming: Promise<void> = Promise.resolve();
+  private readonly claiming = new SerialWork(() => this.claimAndRun());
   private stopping: Promise<void> | null = null;
   private claimTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
@@ -88,18 +87,7 @@ export class LocalAgent {
   wake(): void {
     if (this.stopped) return;
     if (this.running.size > 0 && Date.now() - this.lastHeartbeat >= EAGER_HEARTBEAT_MS) void this.heartbeat();
-    if (this.ticking) {
-      this.tickAgain = true;
-      return;
-    }
-    this.ticking = true;
-    this.claiming = this.claimAndRun().finally(() => {
-      this.ticking = false;
-      if (this.tickAgain) {
-        this.tickAgain = false;
-        this.wake();
-      }
-    });
+    this.claiming.request();
   }
 
   /** Stops claiming; jobs under way get the shutdown grace, then are killed and recorded as failed. */
@@ -116,7 +104,7 @@ export class LocalAgent {
   private async shutdown(): Promise<void> {
     this.stopped = true;
     if (this.claimTimer) clearInterval(this.claimTimer);
-    await this.claiming;
+    await this.claiming.settled();
     const jobs = [...this.running.values()];
     let graceTimer: NodeJS.Timeout | undefined;
     const grace = new Promise((resolve) => (graceTimer = setTimeout(resolve, this.options.shutdownGraceMs)));

@@ -8,6 +8,7 @@ import type { MaterialResolver, TriggerRequest } from './material-resolver';
 import { loadPipelineGraph } from './pipeline-definitions';
 import type { RunCreator } from './run-creator';
 import type { TriggerCause } from './run-model';
+import { SerialWork } from '../serial-work';
 
 const CONSUMER = 'pipeline-triggers';
 const LEASE_SECONDS = 30;
@@ -22,8 +23,9 @@ const TRIGGER_EVENTS = ['package.revision.detected', 'stage.run.completed'];
  */
 export class PipelineTriggers {
   private task: ScheduledTask | null = null;
-  private busy: Promise<void> | null = null;
-  private again = false;
+  private readonly consuming = new SerialWork(() =>
+    this.consume().catch((error: unknown) => this.logger.error({ err: error }, 'pipeline triggers failed; retrying')),
+  );
   private stopped = true;
 
   constructor(
@@ -46,26 +48,13 @@ export class PipelineTriggers {
   }
 
   wake(): void {
-    if (this.stopped) return;
-    if (this.busy) {
-      this.again = true;
-      return;
-    }
-    this.busy = this.consume()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'pipeline triggers failed; retrying'))
-      .finally(() => {
-        this.busy = null;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    if (!this.stopped) this.consuming.request();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     await this.task?.stop();
-    await this.busy;
+    await this.consuming.settled();
     await this.db.knex(TABLES.eventConsumers).where({ name: CONSUMER, lease_owner: this.owner }).update({ lease_owner: null, lease_expires_at: null });
   }
 

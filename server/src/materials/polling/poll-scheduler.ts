@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ClaimedRepository } from './poll-model';
 import type { PollClaims } from './poll-claims';
 import type { RepositoryPollReport, RepositoryPoller } from './repository-poller';
+import { SerialWork } from '../../serial-work';
 
 export interface PollSchedulerOptions {
   /** Identifies this process's leases. */
@@ -35,14 +36,12 @@ export interface PollObserver {
  */
 export class PollScheduler {
   private task: ScheduledTask | null = null;
-  private ticking = false;
-  private tickAgain = false;
   private stopped = true;
   private readonly inFlight = new Map<string, { claim: ClaimedRepository; done: Promise<void> }>();
   private readonly perHost = new Map<string, number>();
   private renewTimer: NodeJS.Timeout | null = null;
   private abandon = new AbortController();
-  private claiming: Promise<void> = Promise.resolve();
+  private readonly claiming = new SerialWork(() => this.claimAndRun());
   /** Emits 'polled' with the package ids of every poll this process finished. */
   readonly finished = new EventEmitter();
 
@@ -74,19 +73,7 @@ export class PollScheduler {
 
   /** Looks for work now rather than at the next tick (after a request, a hint, or a poll). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.ticking) {
-      this.tickAgain = true;
-      return;
-    }
-    this.ticking = true;
-    this.claiming = this.claimAndRun().finally(() => {
-      this.ticking = false;
-      if (this.tickAgain) {
-        this.tickAgain = false;
-        this.wake();
-      }
-    });
+    if (!this.stopped) this.claiming.request();
   }
 
   /** Stops claiming, lets polls under way finish (up to `deadlineMs`), gives every lease back. */
@@ -97,7 +84,7 @@ export class PollScheduler {
     if (this.renewTimer) clearInterval(this.renewTimer);
     // A claim under way still starts its polls: they are waited for like the others, not left
     // running against a closed database.
-    await this.claiming;
+    await this.claiming.settled();
     const running = [...this.inFlight.values()].map((f) => f.done);
     await Promise.race([Promise.allSettled(running), new Promise((resolve) => setTimeout(resolve, deadlineMs).unref())]);
     // Polls still running are about to have their plugin calls cut by the shutdown: that is no
