@@ -8,6 +8,7 @@ import type { WebhookLeases } from './webhook-leases';
 import { WebhookSender } from './webhook-sender';
 import { WebhookSession, type DeliveryObserver } from './webhook-session';
 import type { Webhook } from './webhook';
+import { SerialWork } from '../../serial-work';
 
 export interface WebhookDispatcherParts {
   leases: WebhookLeases;
@@ -62,8 +63,7 @@ export class WebhookDispatcher {
   private readonly halt = new AbortController();
   private readonly cut = new AbortController();
   private timer: NodeJS.Timeout | null = null;
-  private claiming: Promise<void> | null = null;
-  private claimAgain = false;
+  private readonly claiming = new SerialWork(() => this.tick());
   private pruning: Promise<void> | null = null;
   private lastPruneAt = 0;
 
@@ -91,18 +91,7 @@ export class WebhookDispatcher {
 
   /** Looks for work now, e.g. right after events were committed. */
   wake(): void {
-    if (!this.timer || this.halt.signal.aborted) return;
-    if (this.claiming) {
-      this.claimAgain = true;
-      return;
-    }
-    this.claiming = this.tick().finally(() => {
-      this.claiming = null;
-      if (this.claimAgain) {
-        this.claimAgain = false;
-        this.wake();
-      }
-    });
+    if (this.timer && !this.halt.signal.aborted) this.claiming.request();
   }
 
   /** Starts no new delivery, waits for those in flight up to the deadline, then cuts them. */
@@ -110,7 +99,7 @@ export class WebhookDispatcher {
     if (this.halt.signal.aborted) return;
     this.halt.abort();
     if (this.timer) clearInterval(this.timer);
-    await this.claiming;
+    await this.claiming.settled();
     const settled = Promise.allSettled([...this.sessions.values(), this.pruning]).then(() => 'settled');
     let deadline: NodeJS.Timeout | undefined;
     const late = new Promise((resolve) => (deadline = setTimeout(resolve, this.settings.stopDeadlineMs, 'late')));
