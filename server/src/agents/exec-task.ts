@@ -23,6 +23,7 @@ export async function runExecTask(step: ExecStep['exec'], context: TaskContext):
   const where = path.relative(context.folder, cwd) || '.';
   context.console.line(`exec ${[step.command, ...args].map(quoted).join(' ')} (in ${where})`);
   const child = spawn(step.command, args, { cwd, env: context.environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) context.settings.processes?.record(child.pid);
   for (const stream of [child.stdout!, child.stderr!]) stream.setEncoding('utf8').on('data', (text: string) => context.console.write(text));
   return watch(child, step, context);
 }
@@ -53,7 +54,10 @@ function watch(child: ChildProcess, step: ExecStep['exec'], context: TaskContext
     };
     child.once('error', (error) => settle(failed(`${step.command} could not be started: ${error.message}`)));
     child.once('exit', (code, signal) => {
-      void afterExit(child, closed, grace).then(() => settle(outcomeOf(step.command, code, signal, stoppedBecause)));
+      void afterExit(child, closed, grace).then(() => {
+        if (child.pid !== undefined) context.settings.processes?.forget(child.pid);
+        settle(outcomeOf(step.command, code, signal, stoppedBecause));
+      });
     });
   });
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { maskSecrets } from '../materials/secret-mask';
 import { SerialWork } from '../serial-work';
+import { ProcessRegistry } from './process-registry';
 import { DEFAULT_CONSOLE_LIMITS, type ConsoleLimits } from './console-writer';
 import type { JobAssignment } from './job-assignment';
 import { JobRunner, type JobResult } from './job-runner';
@@ -50,6 +51,7 @@ interface RunningJob {
 export class LocalAgent {
   private readonly running = new Map<string, RunningJob>();
   private readonly runner: JobRunner;
+  private readonly processes: ProcessRegistry;
   private stopped = true;
   private readonly claiming = new SerialWork(() => this.claimAndRun());
   private stopping: Promise<void> | null = null;
@@ -63,13 +65,17 @@ export class LocalAgent {
     private readonly logger: Logger,
   ) {
     const consoleLimits = options.console ?? DEFAULT_CONSOLE_LIMITS;
-    const runnerOptions = { owner: options.owner, workDir: options.workDir, tasks: options.tasks, console: consoleLimits, keepFolders: options.keepFolders ?? false };
+    this.processes = new ProcessRegistry(options.workDir);
+    const tasks = { ...options.tasks, processes: this.processes };
+    const runnerOptions = { owner: options.owner, workDir: options.workDir, tasks, console: consoleLimits, keepFolders: options.keepFolders ?? false };
     this.runner = new JobRunner(source, runnerOptions, logger);
   }
 
   start(): void {
     if (!this.stopped || this.stopping) return;
     fs.mkdirSync(this.options.workDir, { recursive: true });
+    // Jobs of a server that died here are failed by their leases; their processes are stopped now.
+    this.processes.killOrphans(this.logger);
     this.stopped = false;
     this.claimTimer = setInterval(() => this.wake(), this.options.claimIntervalMs ?? 2000);
     this.claimTimer.unref();

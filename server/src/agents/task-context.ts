@@ -1,5 +1,6 @@
 import type { ConsoleWriter } from './console-writer';
 import type { JobAssignment } from './job-assignment';
+import type { ProcessRegistry } from './process-registry';
 
 /** How the agent runs tasks, the same for every job. */
 export interface TaskSettings {
@@ -8,6 +9,8 @@ export interface TaskSettings {
   /** Between SIGTERM and SIGKILL of a process group. */
   killGraceMs: number;
   userAgent: string;
+  /** Where tasks' process groups are noted while they run. */
+  processes?: ProcessRegistry;
 }
 
 /** What one task of a job works with. */
