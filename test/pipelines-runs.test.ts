@@ -94,8 +94,10 @@ describe.each(DATABASE_KINDS)('package-triggered pipelines [%s]', (kind) => {
     const refused = await baton.api.withToken(operator).post('/api/pipelines/app-release/runs/1/stages/production/approve');
     const approved = await baton.api.withToken(manager).post('/api/pipelines/app-release/runs/1/stages/production/approve');
     const again = await baton.api.withToken(manager).post('/api/pipelines/app-release/runs/1/stages/production/approve');
+    const refusedAgain = await baton.api.withToken(operator).post('/api/pipelines/app-release/runs/1/stages/production/approve');
 
     expect(refused.status).toBe(403);
+    expect(refusedAgain.status).toBe(403);
     expect(approved.status).toBe(200);
     expect(approved.body.stages[2]).toMatchObject({ name: 'production', state: 'scheduled', approved_by: 'release-manager' });
     expect(again.status).toBe(409);
@@ -137,9 +139,13 @@ describe.each(DATABASE_KINDS)('package-triggered pipelines [%s]', (kind) => {
     const concurrent = await Promise.all([1, 2, 3, 4].map(() => baton.api.post('/api/pipelines/app-release/runs', {})));
     const counters = (await baton.api.get('/api/pipelines/app-release/runs?limit=100')).body.runs.map((r: { counter: number }) => r.counter);
 
+    const retriedWithOtherRevisions = await baton.api.post('/api/pipelines/app-release/runs', { revisions: { app: 'no-such-revision' } }, { headers: { 'idempotency-key': 'deploy-42' } });
+
     expect(first.status).toBe(201);
     expect(repeat.status).toBe(200);
     expect(repeat.body.counter).toBe(first.body.counter);
+    expect(retriedWithOtherRevisions.status).toBe(200);
+    expect(retriedWithOtherRevisions.body.counter).toBe(first.body.counter);
     expect(concurrent.map((r) => r.status)).toEqual([201, 201, 201, 201]);
     expect([...counters].sort((a: number, b: number) => a - b)).toEqual(Array.from({ length: counters.length }, (_, i) => i + 1));
   });
@@ -169,6 +175,38 @@ describe.each(DATABASE_KINDS)('package-triggered pipelines [%s]', (kind) => {
     expect(cancelled.body.stages[0]).toMatchObject({ state: 'cancelled', cancelled_by: 'admin' });
     expect(cancelled.body.stages[0].jobs[0].state).toBe('cancelled');
     expect(again.status).toBe(409);
+  });
+
+  it('runs a locked pipeline one run at a time: a run waits for the one before, and a rerun for the one under way', async () => {
+    await storePipeline(baton, {
+      name: 'one-at-a-time',
+      lock: true,
+      materials: [{ name: 'app', package: { repository: 'upstream', package: 'app' }, auto_trigger: false }],
+      stages: [{ name: 'deploy', jobs: [{ name: 'apply', tasks: [{ exec: { command: 'true' } }] }] }],
+    });
+    const first = (await baton.api.post('/api/pipelines/one-at-a-time/runs', {})).body;
+    const second = (await baton.api.post('/api/pipelines/one-at-a-time/runs', {})).body;
+
+    await finishStage(baton, 'one-at-a-time', first.counter, 'deploy', 'passed');
+    const secondStarted = await run('one-at-a-time', second.counter);
+    const rerunRefused = await baton.api.post(`/api/pipelines/one-at-a-time/runs/${first.counter}/stages/deploy/rerun`);
+    await finishStage(baton, 'one-at-a-time', second.counter, 'deploy', 'passed');
+    const rerunTaken = await baton.api.post(`/api/pipelines/one-at-a-time/runs/${first.counter}/stages/deploy/rerun`);
+
+    expect(first.status).toBe('active');
+    expect(second).toMatchObject({ status: 'waiting', stages: [{ name: 'deploy', state: 'not_run' }] });
+    expect(secondStarted).toMatchObject({ status: 'active', stages: [{ name: 'deploy', state: 'scheduled' }] });
+    expect(rerunRefused.status).toBe(409);
+    expect(rerunRefused.body.detail).toContain(`run ${second.counter} has not finished`);
+    expect(rerunTaken.status).toBe(200);
+  });
+
+  it('answers 404 for a stage the pipeline does not have and for a counter no run can have', async () => {
+    const approve = await baton.api.post('/api/pipelines/app-release/runs/1/stages/no-such-stage/approve');
+    const cancel = await baton.api.post('/api/pipelines/app-release/runs/1/stages/no-such-stage/cancel');
+    const huge = await baton.api.get('/api/pipelines/app-release/runs/9999999999');
+
+    expect([approve.status, cancel.status, huge.status]).toEqual([404, 404, 404]);
   });
 
   it('keeps a trigger, an approval, a cancel and a rerun in the audit log', async () => {

@@ -61,4 +61,18 @@ describe('timer-triggered runs', () => {
     expect(created.filter(Boolean)).toHaveLength(1);
     expect((await runs()).length).toBe(before + 1);
   });
+
+  it('with only_on_changes, runs for a revision no run has had, not for one an older run had', async () => {
+    const timers = baton.server.dependencies.resolve(PipelineTimers);
+    const promoted = await baton.api.post('/api/pipelines/nightly/runs', { revisions: { app: '1.0.0' } });
+
+    const afterOlderRun = await timers.fire('nightly', new Date(Date.UTC(2030, 0, 2, 22, 0, 0)));
+    upstream.publish(listOf('app', '1.0.0', '1.1.0', '1.2.0', '1.3.0'));
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    const afterNewRevision = await timers.fire('nightly', new Date(Date.UTC(2030, 0, 3, 22, 0, 0)));
+
+    expect(promoted.status).toBe(201);
+    expect(afterOlderRun).toBe(false);
+    expect(afterNewRevision).toBe(true);
+  });
 });

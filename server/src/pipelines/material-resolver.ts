@@ -54,7 +54,9 @@ export class MaterialResolver {
     for (const material of pipeline.materials.filter((m): m is PipelineMaterialDefinition => !isPackageMaterial(m))) {
       const name = materialName(material);
       const pinned = this.pinnedCounter(material, name, trigger, manual);
-      const run = await this.reads.passedStage(material.pipeline, material.stage, pinned);
+      // The attempt of the stage whose pass triggered this run, not a later rerun's.
+      const attempt = trigger.kind === 'upstream' && trigger.pipeline === material.pipeline && trigger.stage === material.stage ? trigger.stageCounter : null;
+      const run = await this.reads.passedStage(material.pipeline, material.stage, pinned, attempt);
       if (!run) {
         if (pinned !== null && trigger.kind === 'manual') throw InvalidInput.field(`revisions.${name}`, `run ${pinned} of '${material.pipeline}' has not passed stage '${material.stage}'`);
         return { ok: false as const, reason: `no run of '${material.pipeline}' has passed stage '${material.stage}' yet` };
@@ -75,7 +77,7 @@ export class MaterialResolver {
     if (trigger.kind === 'upstream' && trigger.pipeline === material.pipeline && trigger.stage === material.stage) return trigger.counter;
     const asked = manual[name];
     if (asked === undefined) return null;
-    if (!/^\d+$/.test(asked)) throw InvalidInput.field(`revisions.${name}`, `an upstream material takes the counter of one of its runs, not '${asked}'`);
+    if (!/^[1-9]\d{0,8}$/.test(asked)) throw InvalidInput.field(`revisions.${name}`, `an upstream material takes the counter of one of its runs, not '${asked}'`);
     return Number(asked);
   }
 
@@ -121,6 +123,12 @@ export class MaterialResolver {
         changed: true,
       },
     };
+  }
+
+  /** Whether some material has a revision no run of the pipeline has had (a timer's only_on_changes). */
+  async hasNewRevision(pipeline: string, materials: readonly MaterialRevision[]): Promise<boolean> {
+    for (const material of materials) if (!(await this.reads.hasRunWith(pipeline, material))) return true;
+    return false;
   }
 
   private async previousCause(pipeline: string): Promise<BuildCause | null> {

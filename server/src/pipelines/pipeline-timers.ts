@@ -68,7 +68,9 @@ export class PipelineTimers {
     try {
       const resolution = await this.resolver.resolve(definition, { kind: 'timer' });
       if (!resolution.ok) return this.skipped(name, resolution.reason);
-      if (definition.timer.only_on_changes && !resolution.materials.some((m) => m.changed)) return this.skipped(name, 'no material has changed since the last run');
+      if (definition.timer.only_on_changes && !(await this.resolver.hasNewRevision(name, resolution.materials))) {
+        return this.skipped(name, 'every material is at a revision the pipeline has run with');
+      }
       const { created } = await this.creator.create({
         pipeline: name,
         resolution,

@@ -49,10 +49,13 @@ export class PromotionQueries {
     if (index < 0) throw new NotFound(`pipeline '${pipeline}' has no stage '${stage}'`);
     const rows = (await this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).orderBy('counter', 'desc').limit(500)) as DbPipelineRunRow[];
     const views = await runViews(this.db.knex, rows);
+    // Each run is judged by its own stages (its definition as it ran), which may differ from today's.
     return views.filter((run) => {
       const stages = run.stages;
-      const own = stages.find((s) => s.name === stage);
-      return stages.slice(0, index).every((s) => s.state === 'passed') && own?.state !== 'passed' && own?.state !== 'running' && own?.state !== 'scheduled';
+      const at = stages.findIndex((s) => s.name === stage);
+      if (at < 0) return false;
+      const own = stages[at]!;
+      return stages.slice(0, at).every((s) => s.state === 'passed') && !['passed', 'running', 'scheduled'].includes(own.state);
     });
   }
 

@@ -19,6 +19,8 @@ export interface NewRun {
   /** A manual trigger repeated with the same key answers the first run. */
   idempotencyKey: string | null;
   environmentOverrides: Record<string, string>;
+  /** Written with the run, in its transaction (an audit entry). */
+  alsoWrite?: (trx: Knex.Transaction, run: DbPipelineRunRow) => Promise<void>;
 }
 
 /**
@@ -50,8 +52,14 @@ export class RunCreator {
         materials: input.resolution.materials.map((m) => ({ name: m.name, revision: m.type === 'package' ? m.revision : m.label })),
       });
       if (run.status === 'active') await this.stages.startRun(trx, run);
+      await input.alsoWrite?.(trx, run);
       return { run, created: true };
     });
+  }
+
+  /** The run a manual trigger with this idempotency key created, if any. */
+  async byIdempotencyKey(pipeline: string, key: string): Promise<DbPipelineRunRow | undefined> {
+    return (await this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline, idempotency_key: key }).first()) as DbPipelineRunRow | undefined;
   }
 
   private async existing(trx: Knex.Transaction, input: NewRun): Promise<DbPipelineRunRow | undefined> {

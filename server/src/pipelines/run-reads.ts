@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import { TABLES, type DbPackageRevisionRow, type DbPipelineRunRow } from '../db/tables';
+import type { MaterialRevision } from './run-model';
 
 type Queryable = Knex | Knex.Transaction;
 
@@ -15,8 +16,11 @@ export interface PackageRef {
 export class RunReads {
   constructor(private readonly db: Database) {}
 
-  /** The newest run of `pipeline` whose `stage` passed, with that stage's attempt; or one run by counter. */
-  async passedStage(pipeline: string, stage: string, counter: number | null = null, q: Queryable = this.db.knex) {
+  /**
+   * The newest run of `pipeline` whose `stage` passed, with that stage's attempt; or one run by
+   * counter, and one attempt of the stage by its counter.
+   */
+  async passedStage(pipeline: string, stage: string, counter: number | null = null, stageCounter: number | null = null, q: Queryable = this.db.knex) {
     const query = q(`${TABLES.stageRuns} as s`)
       .join(`${TABLES.pipelineRuns} as r`, 'r.id', 's.run_id')
       .where({ 'r.pipeline_name': pipeline, 's.stage_name': stage, 's.state': 'passed' })
@@ -24,7 +28,23 @@ export class RunReads {
       .orderBy([{ column: 'r.counter', order: 'desc' }, { column: 's.counter', order: 'desc' }])
       .first();
     if (counter !== null) query.andWhere('r.counter', counter);
+    if (stageCounter !== null) query.andWhere('s.counter', stageCounter);
     return ((await query) as (DbPipelineRunRow & { stage_counter: number }) | undefined) ?? null;
+  }
+
+  /**
+   * Whether some run of the pipeline had this material at this revision (a package revision, or
+   * an upstream run's attempt of its stage).
+   */
+  async hasRunWith(pipeline: string, material: MaterialRevision, q: Queryable = this.db.knex): Promise<boolean> {
+    const match = material.type === 'package'
+      ? { name: material.name, revision_id: material.revision_id }
+      : { name: material.name, counter: material.counter, stage_counter: material.stage_counter };
+    const row = await q(TABLES.pipelineRuns)
+      .where({ pipeline_name: pipeline })
+      .whereRaw("build_cause->'materials' @> ?::jsonb", [JSON.stringify([match])])
+      .first('id');
+    return row !== undefined;
   }
 
   /** Package id → revision id of every package a run carries. */

@@ -33,6 +33,9 @@ export class RunService {
     const pipeline = await this.pipeline(pipelineName);
     const bad = Object.keys(input.environment ?? {}).filter((name) => !VARIABLE.test(name));
     if (bad.length > 0) throw new InvalidInput(Object.fromEntries(bad.map((n) => [`environment.${n}`, ['variable names are letters, digits and _, not starting with a digit']])));
+    // A repeated request answers the first run, whatever the materials say now.
+    const repeated = idempotencyKey === null ? undefined : await this.creator.byIdempotencyKey(pipeline.name, idempotencyKey);
+    if (repeated) return { run: repeated, created: false };
     const resolution = await this.resolver.resolve(pipeline.definition as unknown as PipelineDefinition, { kind: 'manual', revisions: input.revisions ?? {} });
     if (!resolution.ok) throw new Conflict(`'${pipelineName}' cannot run now: ${resolution.reason}`);
     const result = await this.creator.create({
@@ -42,15 +45,19 @@ export class RunService {
       causeKey: null,
       idempotencyKey,
       environmentOverrides: input.environment ?? {},
+      alsoWrite: (trx, run) =>
+        this.audit.record(
+          {
+            actor: actor.name,
+            action: 'pipeline.trigger',
+            resourceType: 'pipeline',
+            resourceId: pipeline.name,
+            details: { counter: run.counter, revisions: input.revisions ?? {}, environment: Object.keys(input.environment ?? {}) },
+          },
+          trx,
+        ),
     });
     if (result.created) {
-      await this.audit.record({
-        actor: actor.name,
-        action: 'pipeline.trigger',
-        resourceType: 'pipeline',
-        resourceId: pipeline.name,
-        details: { counter: result.run.counter, revisions: input.revisions ?? {}, environment: Object.keys(input.environment ?? {}) },
-      });
       this.signals.jobsScheduled();
       this.signals.eventsWritten();
     }
@@ -59,8 +66,9 @@ export class RunService {
 
   async approve(pipeline: string, counter: number, stageName: string, actor: Actor): Promise<DbStageRunRow> {
     return this.onStage(pipeline, counter, stageName, actor, 'stage.approve', async (trx, run, stage) => {
-      if (stage.state !== 'awaiting_approval') throw new Conflict(`stage '${stageName}' of ${pipeline}/${counter} is ${stage.state}, not awaiting approval`);
+      // Who may not approve learns nothing of the stage's state.
       this.mayApprove(run, stage.stage_index, actor);
+      if (stage.state !== 'awaiting_approval') throw new Conflict(`stage '${stageName}' of ${pipeline}/${counter} is ${stage.state}, not awaiting approval`);
       await this.stages.approve(trx, stage, actor.name);
     });
   }
@@ -79,7 +87,15 @@ export class RunService {
     if (index < 0) throw new NotFound(`${pipeline}/${counter} has no stage '${stageName}'`);
     if (approvalOf(definition.stages[index]!).type === 'manual') this.mayApprove(run, index, actor);
     const stage = await this.db.knex.transaction(async (trx) => {
+      // Locked in the order run creation and completion take them: the pipeline, then the run.
+      await trx(TABLES.pipelines).where({ name: pipeline }).forUpdate().first('name');
       await trx(TABLES.pipelineRuns).where({ id: run.id }).forUpdate();
+      if (definition.lock) {
+        const other = (await trx(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).whereNot({ id: run.id }).whereIn('status', ['active', 'waiting']).orderBy('counter').first('counter')) as
+          | { counter: number }
+          | undefined;
+        if (other) throw new Conflict(`'${pipeline}' is locked (one run at a time) and run ${other.counter} has not finished; rerun when it has`);
+      }
       const latest = await this.latestAttempts(trx, run.id);
       if ([...latest.values()].some((s) => IN_PROGRESS.includes(s.state))) throw new Conflict(`${pipeline}/${counter} has a stage in progress; wait for it or cancel it first`);
       for (const earlier of definition.stages.slice(0, index)) {
@@ -103,6 +119,7 @@ export class RunService {
     change: (trx: Knex.Transaction, run: DbPipelineRunRow, stage: DbStageRunRow) => Promise<void>,
   ): Promise<DbStageRunRow> {
     const run = await this.run(pipeline, counter);
+    if (!(run.definition as unknown as PipelineDefinition).stages.some((s) => s.name === stageName)) throw new NotFound(`${pipeline}/${counter} has no stage '${stageName}'`);
     const updated = await this.db.knex.transaction(async (trx) => {
       const stage = (await trx(TABLES.stageRuns).where({ run_id: run.id, stage_name: stageName }).orderBy('counter', 'desc').forUpdate().first()) as DbStageRunRow | undefined;
       if (!stage) throw new Conflict(`stage '${stageName}' of ${pipeline}/${counter} has not been reached`);

@@ -124,6 +124,9 @@ export class StageMachine {
 
   /** A run is complete; a locked pipeline starts its next waiting run. */
   private async completeRun(trx: Knex.Transaction, run: DbPipelineRunRow): Promise<void> {
+    // The pipeline's row, as run creation takes it: a run created meanwhile either sees this one
+    // completed (and starts at once) or is seen here waiting (and is started now).
+    await trx(TABLES.pipelines).where({ name: run.pipeline_name }).forUpdate().first('name');
     await trx(TABLES.pipelineRuns).where({ id: run.id }).update({ status: 'completed', completed_at: trx.fn.now() });
     const next = (await trx(TABLES.pipelineRuns)
       .where({ pipeline_name: run.pipeline_name, status: 'waiting' })

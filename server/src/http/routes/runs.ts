@@ -7,7 +7,8 @@ import { InvalidInput } from '../../domain-errors';
 import { collection, ID_PARAM, PAGE_QUERY, ref, UUID_PATTERN } from '../schemas';
 
 const NAME = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,255}$' };
-const COUNTER = { type: 'string', pattern: '^[1-9][0-9]{0,9}$' };
+// Counters are PostgreSQL integers: nine digits at most, so that every one asked for can exist.
+const COUNTER = { type: 'string', pattern: '^[1-9][0-9]{0,8}$' };
 const RUN_PARAMS = { name: NAME, counter: COUNTER };
 const STAGE_PARAMS = { ...RUN_PARAMS, stage: NAME };
 
