@@ -77,4 +77,33 @@ describe.each(DATABASE_KINDS)('fan-in [%s]', (kind) => {
     expect(whileDisagreeing).toHaveLength(1);
     expect(promotions.map((r: { pipeline: string; counter: number }) => `${r.pipeline}/${r.counter}`).sort()).toEqual(['join/2', 'left/2', 'right/2']);
   });
+
+  it('runs with an older upstream run that agrees when the newest does not', async () => {
+    upstream.publish(listOf('app', '1.0.0', '1.1.0', '1.2.0'));
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await waitForRuns('left', 3);
+    await waitForRuns('right', 3);
+    upstream.publish(listOf('app', '1.0.0', '1.1.0', '1.2.0', '1.3.0'));
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await waitForRuns('left', 4);
+    await waitForRuns('right', 4);
+
+    await finishStage(baton, 'left', 3, 'verify', 'passed');
+    await finishStage(baton, 'left', 4, 'verify', 'passed');
+    await settle();
+    const beforeRight = await runsOf('join');
+    await finishStage(baton, 'right', 3, 'verify', 'passed');
+    await waitForRuns('join', 3);
+    const joined = (await baton.api.get('/api/pipelines/join/runs/3')).body;
+
+    expect(beforeRight).toHaveLength(2);
+    expect(joined.build_cause.materials).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'left', counter: 3 }),
+        expect.objectContaining({ name: 'right', counter: 3 }),
+      ]),
+    );
+    const promotions = (await baton.api.get(`/api/packages/${packageId}/revisions/1.2.0/promotions`)).body.runs;
+    expect(promotions.map((r: { pipeline: string; counter: number }) => `${r.pipeline}/${r.counter}`).sort()).toEqual(['join/3', 'left/3', 'right/3']);
+  });
 });

@@ -4,6 +4,9 @@ import { isPackageMaterial, materialName, type PackageMaterialDefinition, type P
 import type { BuildCause, MaterialRevision, PackageMaterialRevision, PipelineMaterialRevision } from './run-model';
 import type { RunReads } from './run-reads';
 
+/** How many recent passed runs of an upstream stage are searched for one that agrees with the others. */
+const AGREEING_RUNS_SEARCHED = 50;
+
 export type TriggerRequest =
   | { kind: 'revision'; packageId: string; revisionId: number }
   | { kind: 'upstream'; pipeline: string; stage: string; counter: number; stageCounter: number }
@@ -16,10 +19,11 @@ export type Resolution =
   | { ok: false; reason: string };
 
 /**
- * Decides what a new run carries. Upstream materials take the upstream run that triggered, was
- * asked for, or last passed the stage. A package that reaches the pipeline through an upstream
- * run takes the revision that run carried — the same bits move on — and when two upstream runs
- * carry different revisions of one package, the pipeline waits until they agree. Other package
+ * Decides what a new run carries. Upstream materials take the upstream run that triggered or was
+ * asked for, or else the newest run that passed the stage and agrees with those. A package that
+ * reaches the pipeline through an upstream run takes the revision that run carried — the same
+ * bits move on — and when no runs of two upstreams carry the same revision of a package they
+ * share, the pipeline waits until they agree. Other package
  * materials take the revision that triggered, was asked for, or the latest.
  */
 export class MaterialResolver {
@@ -51,24 +55,38 @@ export class MaterialResolver {
   private async upstreamRuns(pipeline: PipelineDefinition, trigger: TriggerRequest, manual: Record<string, string>) {
     const runs = new Map<string, PipelineMaterialRevision>();
     const carried = new Map<string, number>();
-    for (const material of pipeline.materials.filter((m): m is PipelineMaterialDefinition => !isPackageMaterial(m))) {
-      const name = materialName(material);
-      const pinned = this.pinnedCounter(material, name, trigger, manual);
+    const upstreams = pipeline.materials
+      .filter((m): m is PipelineMaterialDefinition => !isPackageMaterial(m))
+      .map((material) => ({ material, name: materialName(material), pinned: this.pinnedCounter(material, materialName(material), trigger, manual) }));
+    // Pinned runs first: the others are then matched against what those carried.
+    upstreams.sort((a, b) => Number(b.pinned !== null) - Number(a.pinned !== null));
+    for (const { material, name, pinned } of upstreams) {
       // The attempt of the stage whose pass triggered this run, not a later rerun's.
       const attempt = trigger.kind === 'upstream' && trigger.pipeline === material.pipeline && trigger.stage === material.stage ? trigger.stageCounter : null;
-      const run = await this.reads.passedStage(material.pipeline, material.stage, pinned, attempt);
-      if (!run) {
+      const candidates =
+        pinned !== null
+          ? [await this.reads.passedStage(material.pipeline, material.stage, pinned, attempt)].filter((run) => run !== null)
+          : await this.reads.passedStages(material.pipeline, material.stage, AGREEING_RUNS_SEARCHED);
+      if (candidates.length === 0) {
         if (pinned !== null && trigger.kind === 'manual') throw InvalidInput.field(`revisions.${name}`, `run ${pinned} of '${material.pipeline}' has not passed stage '${material.stage}'`);
         return { ok: false as const, reason: `no run of '${material.pipeline}' has passed stage '${material.stage}' yet` };
       }
-      runs.set(name, { type: 'pipeline', name, pipeline: material.pipeline, stage: material.stage, counter: run.counter, stage_counter: Number(run.stage_counter), label: run.label, changed: true });
-      for (const [packageId, revisionId] of await this.reads.carried(run.id)) {
-        const other = carried.get(packageId);
-        if (other !== undefined && other !== revisionId) {
-          return { ok: false as const, reason: `upstream runs carry different revisions of one package (${other} and ${revisionId}); waiting until they agree` };
+      // The newest run that carries what the runs taken so far carry, where they share packages.
+      let chosen: { run: (typeof candidates)[number]; carries: Map<string, number> } | null = null;
+      let disagreement = '';
+      for (const run of candidates) {
+        const carries = await this.reads.carried(run.id);
+        const clash = [...carries].find(([packageId, revisionId]) => carried.has(packageId) && carried.get(packageId) !== revisionId);
+        if (!clash) {
+          chosen = { run, carries };
+          break;
         }
-        carried.set(packageId, revisionId);
+        disagreement ||= `${material.pipeline}/${run.counter} carries revision ${clash[1]} where another upstream run carries ${carried.get(clash[0])}`;
       }
+      if (!chosen) return { ok: false as const, reason: `upstream runs carry different revisions of one package (${disagreement}); waiting until they agree` };
+      const { run } = chosen;
+      runs.set(name, { type: 'pipeline', name, pipeline: material.pipeline, stage: material.stage, counter: run.counter, stage_counter: Number(run.stage_counter), label: run.label, changed: true });
+      for (const [packageId, revisionId] of chosen.carries) carried.set(packageId, revisionId);
     }
     return { ok: true as const, runs, carried };
   }

@@ -32,6 +32,17 @@ export class RunReads {
     return ((await query) as (DbPipelineRunRow & { stage_counter: number }) | undefined) ?? null;
   }
 
+  /** The newest runs of `pipeline` whose `stage` passed (each with its newest passed attempt), newest first. */
+  async passedStages(pipeline: string, stage: string, limit: number, q: Queryable = this.db.knex) {
+    return (await q(`${TABLES.stageRuns} as s`)
+      .join(`${TABLES.pipelineRuns} as r`, 'r.id', 's.run_id')
+      .where({ 'r.pipeline_name': pipeline, 's.stage_name': stage, 's.state': 'passed' })
+      .distinctOn('r.counter')
+      .select('r.*', 's.counter as stage_counter')
+      .orderBy([{ column: 'r.counter', order: 'desc' }, { column: 's.counter', order: 'desc' }])
+      .limit(limit)) as (DbPipelineRunRow & { stage_counter: number })[];
+  }
+
   /**
    * Whether some run of the pipeline had this material at this revision (a package revision, or
    * an upstream run's attempt of its stage).
