@@ -1,3 +1,5 @@
+import type { Database } from '../server/src/db/database';
+import { TOKENS } from '../server/src/injection-tokens';
 import type { PipelineDefinition } from '../server/src/pipelines/definition';
 import { DATABASE_KINDS } from './support/databases';
 import { eventually } from './support/eventually';
@@ -199,6 +201,22 @@ describe.each(DATABASE_KINDS)('package-triggered pipelines [%s]', (kind) => {
     expect(rerunRefused.status).toBe(409);
     expect(rerunRefused.body.detail).toContain(`run ${second.counter} has not finished`);
     expect(rerunTaken.status).toBe(200);
+  });
+
+  it('judges each run by its own stages when naming candidates, after the pipeline gained a stage', async () => {
+    const deploy = { name: 'deploy', approval: { type: 'manual' as const }, jobs: [{ name: 'apply', tasks: [{ exec: { command: 'true' } }] }] };
+    const qa = { name: 'qa', jobs: [{ name: 'smoke', tasks: [{ exec: { command: 'true' } }] }] };
+    const material = { name: 'app', package: { repository: 'upstream', package: 'app' }, auto_trigger: false };
+    await storePipeline(baton, { name: 'evolving', materials: [material], stages: [qa, deploy] });
+    const counter = (await baton.api.post('/api/pipelines/evolving/runs', {})).body.counter as number;
+    await finishStage(baton, 'evolving', counter, 'qa', 'passed');
+    const db = baton.server.dependencies.resolve<Database>(TOKENS.database);
+    const grown = { name: 'evolving', materials: [material], stages: [{ ...qa, name: 'build' }, qa, deploy] };
+    await db.knex('pipelines').where({ name: 'evolving' }).update({ definition: JSON.stringify(grown) });
+
+    const candidates = (await baton.api.get('/api/pipelines/evolving/stages/deploy/candidates')).body.runs;
+
+    expect(candidates.map((r: { counter: number }) => r.counter)).toEqual([counter]);
   });
 
   it('answers 404 for a stage the pipeline does not have and for a counter no run can have', async () => {
