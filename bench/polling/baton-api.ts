@@ -27,8 +27,11 @@ export class BatonApi {
     return JSON.parse(text) as T;
   }
 
-  /** Registers the repositories, then the packages, `concurrency` at a time; answers repository ids by index. */
-  async register(layout: Layout, intervalSeconds: number, urlOf: (r: number) => string, concurrency: number): Promise<string[]> {
+  /**
+   * Registers the repositories, then the packages, `concurrency` at a time; answers repository ids
+   * by index. `packageFields` go into every package's body (`auto_update`, for one).
+   */
+  async register(layout: Layout, intervalSeconds: number, urlOf: (r: number) => string, concurrency: number, packageFields: Record<string, unknown> = {}): Promise<string[]> {
     const ids: string[] = [];
     for (let r = 0; r < layout.repositories; r += 1) {
       const body = { name: repositoryName(r), plugin_id: 'json-file', configuration: [{ key: 'URL', value: urlOf(r) }] };
@@ -42,6 +45,7 @@ export class BatonApi {
           repository_id: ids[repositoryOf(layout, i)],
           configuration: [{ key: 'NAME', value: packageName(i) }],
           poll_interval_seconds: intervalSeconds,
+          ...packageFields,
         };
         await this.json('POST', '/api/packages', body, 201);
       }

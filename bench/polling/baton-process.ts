@@ -70,3 +70,11 @@ export function cpuSecondsOf(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
+
+/** A folder under `work` holding just the json-file test plugin, for BATON_PLUGINS_DIR. */
+export function jsonFilePluginsDir(work: string): string {
+  const dir = path.join(work, 'plugins');
+  fs.mkdirSync(dir);
+  fs.symlinkSync(path.join(PROJECT_ROOT, 'test', 'plugins', 'json-file'), path.join(dir, 'json-file'), 'dir');
+  return dir;
+}

@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BatonApi, type ListedPackage } from './baton-api';
-import { BatonProcess, PROJECT_ROOT } from './baton-process';
+import { BatonProcess, jsonFilePluginsDir } from './baton-process';
 import { EventWatch } from './event-watch';
 import { FakeRepositoriesProcess } from './fake-repositories-process';
 import { measureLag, type PackageGrid } from './lag';
 import { packagesIn, repositoryOf, type Layout } from './layout';
 import { measureHints } from './measure-hints';
 import { measureWindow, TAIL_MS, type WindowFacts } from './measure-window';
-import { parseOptions, USAGE, type BenchOptions } from './options';
+import { parseOptions, readOptions, USAGE, type BenchOptions } from './options';
 import { histogramQuantile, quantile, shareAtOrBelow } from './prometheus';
 import { goalTable, header, seconds, type GoalLine } from './report';
 
@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `npm run bench:polling`: Baton on a fresh embedded database polling fake repositories, goal by goal. */
 async function main(): Promise<void> {
-  const options = readOptions();
+  const options = readOptions(process.argv.slice(2), parseOptions, USAGE);
   if (options === null) return;
   out(header('Baton polling benchmark: one process, embedded database'));
   out(`run:     ${options.packages} packages in ${options.repositories} repositories (json-file plugin), every ${options.intervalSeconds} s; ` +
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const baton = await BatonProcess.start({
     BATON_DATA_DIR: path.join(work, 'data'),
     BATON_ADMIN_TOKEN: token,
-    BATON_PLUGINS_DIR: pluginsDir(work),
+    BATON_PLUGINS_DIR: jsonFilePluginsDir(work),
     BATON_MIN_POLL_INTERVAL_SECONDS: String(Math.min(10, options.intervalSeconds)),
     BATON_SHUTDOWN_DELAY_SECONDS: '0',
   }, path.join(work, 'baton.log'));
@@ -53,20 +53,6 @@ async function main(): Promise<void> {
     fake.stop();
     if (failed) progress(`kept ${work} for a look`);
     else fs.rmSync(work, { recursive: true, force: true });
-  }
-}
-
-/** The options, or null when only the usage was asked for; bad options end the process. */
-function readOptions(): BenchOptions | null {
-  if (process.argv.includes('--help')) {
-    out(USAGE);
-    return null;
-  }
-  try {
-    return parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(2);
   }
 }
 
@@ -96,14 +82,6 @@ async function measure(options: BenchOptions, api: BatonApi, baton: BatonProcess
   out(describeWindow(facts, baton));
   out();
   out(goalTable(goals(options, gridsOf(listed, layout), facts, polled, hinted)));
-}
-
-/** A folder holding just the json-file test plugin, for BATON_PLUGINS_DIR. */
-function pluginsDir(work: string): string {
-  const dir = path.join(work, 'plugins');
-  fs.mkdirSync(dir);
-  fs.symlinkSync(path.join(PROJECT_ROOT, 'test', 'plugins', 'json-file'), path.join(dir, 'json-file'), 'dir');
-  return dir;
 }
 
 /** Waits until no package waits for its first poll; answers the packages as then listed. */

@@ -24,8 +24,8 @@ const REAP_BATCH = 100;
 const RESULT_MAX_LENGTH = 1000;
 
 /**
- * Scheduled jobs handed to agents over the database. A claim takes the oldest scheduled jobs,
- * skipping rows another claimer holds, and marks them running under a lease (owner and expiry by
+ * Scheduled jobs handed to agents over the database. A claim takes the scheduled jobs of the
+ * oldest runs first, skipping rows another claimer holds, and marks them running under a lease (owner and expiry by
  * the database clock) that heartbeats renew. A job's final state and the stage machine's move
  * are one transaction; a job whose lease ran out (its process died) is failed as "agent lost" by
  * the reaper, so nothing stays running forever. Stage rows are locked before job rows, as
@@ -165,13 +165,16 @@ export class JobQueue implements JobSource {
   }
 }
 
-// The oldest scheduled jobs of stages still in progress. Both the job and its stage row are
-// taken without waiting (SKIP LOCKED): a stage being cancelled or moved on is left for later.
+// Scheduled jobs of stages still in progress, those of the oldest runs first: a run already under
+// way moves on to its next stage before newer runs start, so promotions finish rather than pile up
+// half done. Both the job and its stage row are taken without waiting (SKIP LOCKED): a stage being
+// cancelled or moved on is left for later.
 const CLAIM_SQL = `
   SELECT j.id
     FROM job_runs j
     JOIN stage_runs s ON s.id = j.stage_run_id
+    JOIN pipeline_runs r ON r.id = s.run_id
    WHERE j.state = 'scheduled' AND s.state IN ('scheduled', 'running')
-   ORDER BY j.scheduled_at, j.id
+   ORDER BY r.created_at, r.id, j.scheduled_at, j.id
    LIMIT ?
    FOR UPDATE OF j, s SKIP LOCKED`;
