@@ -216,9 +216,15 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
       return /^child \d+$/m.test(text) ? childPid(text) : undefined;
     });
 
+    const following = fetch(`${baton.url}/api/pipelines/cancellable/runs/${counter}/stages/run/jobs/wait/console`, { headers: { authorization: `Bearer ${baton.adminToken}` } });
+
     const cancelled = await baton.api.post(`/api/pipelines/cancellable/runs/${counter}/stages/run/cancel`);
+    const followed = await (await following).text();
 
     expect(cancelled.status).toBe(200);
+    // The follower stays for the agent's last lines, written after the job became final.
+    expect(followed).toContain('stopping its processes');
+    expect(followed).toMatch(/\[baton\] job failed: .*the job was cancelled/);
     expect(await stageOf('cancellable', counter, 'run')).toMatchObject({ state: 'cancelled', jobs: [{ state: 'cancelled' }] });
     await eventually(async () => (isAlive(child) ? undefined : true), 10_000, `process ${child} to be killed`);
   });

@@ -18,8 +18,13 @@ export interface JobAddress {
 
 export interface ConsolePage {
   pieces: { seq: number; content: string }[];
-  /** The job was final before these pieces were read: no more will come once they are through. */
+  /** The job was final before these pieces were read: no more will come once they are through… */
   final: boolean;
+  /**
+   * …except from the agent of a job cancelled while it ran: it stops the job's processes and
+   * writes its last lines after the job became final.
+   */
+  cancelledWhileRunning: boolean;
 }
 
 /** A job's console log, stored in pieces in order, written by agents and read by any process. */
@@ -60,14 +65,18 @@ export class JobConsole {
 
   /** Pieces after `afterSeq`, at most `limit`. The state is read first, so a final job's pieces are all there. */
   async read(jobId: string, afterSeq: number, limit: number): Promise<ConsolePage> {
-    const job = (await this.db.knex(TABLES.jobRuns).where({ id: jobId }).first('state')) as { state: DbJobState } | undefined;
+    const job = (await this.db.knex(TABLES.jobRuns).where({ id: jobId }).first('state', 'started_at')) as { state: DbJobState; started_at: Date | null } | undefined;
     const rows = (await this.db.knex(TABLES.jobConsole)
       .where({ job_run_id: jobId })
       .andWhere('seq', '>', afterSeq)
       .orderBy('seq')
       .limit(limit)
       .select('seq', 'content')) as Pick<DbJobConsoleRow, 'seq' | 'content'>[];
-    return { pieces: rows.map((r) => ({ seq: Number(r.seq), content: r.content })), final: !job || FINAL_JOB_STATES.includes(job.state) };
+    return {
+      pieces: rows.map((r) => ({ seq: Number(r.seq), content: r.content })),
+      final: !job || FINAL_JOB_STATES.includes(job.state),
+      cancelledWhileRunning: job?.state === 'cancelled' && job.started_at !== null,
+    };
   }
 
   /** The whole log as one text (for tests and small logs). */

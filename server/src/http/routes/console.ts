@@ -5,6 +5,10 @@ import type { RouteDefinition, RouteContext, RouteResult } from '../route';
 
 const PAGE_PIECES = 200;
 const FOLLOW_POLL_MS = 500;
+/** How long a follower waits for the last lines of a job cancelled while it ran (its processes get a kill grace). */
+const CANCELLED_TAIL_MS = 15_000;
+/** The line the agent ends every job's log with ("job passed", "job failed: …"; never the first line's "job <pipeline>/…"). */
+const JOB_END = /\[baton\] job (passed\n|failed: )/;
 const NAME = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,255}$' };
 const COUNTER = { type: 'string', pattern: '^[0-9]{1,9}$' };
 
@@ -68,14 +72,23 @@ async function streamLog(jobConsole: JobConsole, jobId: string, follow: boolean,
   let closed = response.destroyed;
   response.once('close', () => (closed = true));
   let seq = 0;
+  let ended = false;
+  let tailUntil: number | null = null;
   while (!closed && !response.destroyed) {
     const page = await jobConsole.read(jobId, seq, PAGE_PIECES);
     for (const piece of page.pieces) {
       seq = piece.seq;
+      ended ||= JOB_END.test(piece.content);
       if (!response.write(piece.content)) await drained(response);
     }
     if (page.pieces.length === PAGE_PIECES) continue;
-    if (page.final || !follow) return;
+    if (!follow) return;
+    if (page.final) {
+      // A job cancelled while it ran is final before its agent has written how it ended.
+      if (ended || !page.cancelledWhileRunning) return;
+      tailUntil ??= Date.now() + CANCELLED_TAIL_MS;
+      if (Date.now() >= tailUntil) return;
+    }
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
   }
 }
