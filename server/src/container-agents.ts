@@ -59,6 +59,8 @@ export function registerAgents(c: DependencyContainer): void {
         leaseSeconds: s.jobLeaseSeconds,
         shutdownGraceMs: s.shutdownGraceMs,
         keepFolders: s.keepJobFolders,
+        // Other processes schedule jobs only on a shared PostgreSQL; alone, this one is woken by its own.
+        claimIntervalMs: db(r).kind === 'postgres' ? 2000 : 10_000,
         tasks: { fileRoots: s.fileRepoRoots, killGraceMs: KILL_GRACE_MS, userAgent: s.userAgent },
       },
       logger(r, 'agent'),

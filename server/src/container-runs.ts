@@ -50,7 +50,9 @@ export function registerRuns(c: DependencyContainer): void {
   single(RunService, (r) => new RunService(db(r), r.resolve(MaterialResolver), r.resolve(RunCreator), r.resolve(StageMachine), r.resolve(AuditLog), r.resolve(Signals)));
   single(PipelineTriggers, (r) => {
     const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-    return new PipelineTriggers(db(r), r.resolve(EventLog), r.resolve(MaterialResolver), r.resolve(RunCreator), owner, runCreated(r), logger(r));
+    // One process alone (the embedded database) is woken by its own writes: the tick is a safety net.
+    const tick = db(r).kind === 'postgres' ? '* * * * * *' : '*/10 * * * * *';
+    return new PipelineTriggers(db(r), r.resolve(EventLog), r.resolve(MaterialResolver), r.resolve(RunCreator), owner, runCreated(r), logger(r), tick);
   });
   single(PipelineTimers, (r) => new PipelineTimers(db(r), r.resolve(MaterialResolver), r.resolve(RunCreator), runCreated(r), logger(r)));
 }

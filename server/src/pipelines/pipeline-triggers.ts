@@ -36,6 +36,8 @@ export class PipelineTriggers {
     private readonly owner: string,
     private readonly runCreated: () => void,
     private readonly logger: Logger,
+    /** How often to look without being woken: events from other processes sharing the database. */
+    private readonly tick = '* * * * * *',
   ) {}
 
   async start(): Promise<void> {
@@ -43,7 +45,7 @@ export class PipelineTriggers {
     // A new installation starts from now: events from before there were pipelines trigger nothing.
     const latest = await this.events.latestId();
     await this.db.knex(TABLES.eventConsumers).insert({ name: CONSUMER, cursor: latest }).onConflict('name').ignore();
-    this.task = cron.schedule('* * * * * *', () => this.wake(), { noOverlap: true });
+    this.task = cron.schedule(this.tick, () => this.wake(), { noOverlap: true });
     this.wake();
   }
 
