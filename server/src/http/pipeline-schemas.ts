@@ -27,10 +27,10 @@ export const PIPELINE_SCHEMAS: Record<string, JsonSchema> = {
   },
   EncryptInput: {
     type: 'object',
-    required: ['value'],
+    required: ['value', 'pipeline', 'variable'],
     properties: {
       value: { type: 'string', maxLength: 65536, writeOnly: true },
-      pipeline: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,255}$', description: 'With `variable`: the value decrypts only for this pipeline and variable.' },
+      pipeline: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,255}$', description: 'The value decrypts only for this pipeline and `variable`.' },
       variable: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,254}$' },
     },
     additionalProperties: false,

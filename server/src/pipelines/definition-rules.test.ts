@@ -95,10 +95,11 @@ describe('definitionErrors', () => {
     expect(errors[path]!.join(' ')).toContain(message);
   });
 
-  it('accepts a secure value encrypted for no particular pipeline', () => {
-    const definition = { ...valid(), secure_environment: { TOKEN: { encrypted_value: encryptVariable(box, 'x', null, null) } } };
+  it('refuses a secure value encrypted for no particular pipeline', () => {
+    const anywhere = box.encrypt('x', { resourceType: 'pipeline', resourceId: '*', key: '*' });
+    const definition = { ...valid(), secure_environment: { TOKEN: { encrypted_value: anywhere } } };
 
-    expect(errorsOf(definition)).toEqual({});
+    expect(Object.keys(errorsOf(definition))).toEqual(['secure_environment.TOKEN']);
   });
 
   it('refuses dropping a stage another pipeline depends on', () => {

@@ -113,7 +113,7 @@ function secureErrors(definition: PipelineDefinition, lookups: DefinitionLookups
     addFieldError(
       errors,
       `secure_environment.${variable}`,
-      `this value does not decrypt for pipeline '${definition.name}' and variable '${variable}': encrypt it with POST /api/encrypt (with this pipeline and variable, or neither)`,
+      `this value does not decrypt for pipeline '${definition.name}' and variable '${variable}': encrypt it with POST /api/encrypt for this pipeline and variable`,
     );
   }
 }

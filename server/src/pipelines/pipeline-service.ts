@@ -13,8 +13,8 @@ import { encryptVariable } from './secure-environment';
 
 export interface EncryptRequest {
   value: string;
-  pipeline?: string;
-  variable?: string;
+  pipeline: string;
+  variable: string;
 }
 
 /** Declaring, changing and removing pipelines over the API; pipelines from files are read-only here. */
@@ -81,12 +81,9 @@ export class PipelineService {
     });
   }
 
-  /** A secure value for a definition, bound to one pipeline and variable when both are given. */
+  /** A secure value for a definition, bound to one pipeline and variable. */
   encrypt(request: EncryptRequest): string {
-    if ((request.pipeline === undefined) !== (request.variable === undefined)) {
-      throw InvalidInput.field(request.pipeline === undefined ? 'pipeline' : 'variable', 'give both pipeline and variable, or neither (a value that decrypts anywhere)');
-    }
-    return encryptVariable(this.box, request.value, request.pipeline ?? null, request.variable ?? null);
+    return encryptVariable(this.box, request.value, request.pipeline, request.variable);
   }
 
   private async validated(input: unknown): Promise<PipelineDefinition> {
