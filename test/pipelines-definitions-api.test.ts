@@ -32,16 +32,18 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
     await repository?.close();
   });
 
+  const etagOf = async (name: string) => (await app.api.get(`/api/pipelines/${name}`)).headers.get('etag')!;
+
   it('creates a pipeline with an ETag and a Location, and reads it back', async () => {
     const created = await app.api.post('/api/pipelines', pipeline('build-app', { label_template: '${COUNT}-${epel_scrt[:5]}' }));
 
     expect(created.status).toBe(201);
-    expect(created.headers.get('etag')).toBe('"1"');
+    expect(created.headers.get('etag')).toMatch(/^"[1-9][0-9]*"$/);
     expect(created.headers.get('location')).toBe('/api/pipelines/build-app');
     expect(created.body).toMatchObject({ ...pipeline('build-app'), source: 'api', source_file: null });
     const read = await app.api.get('/api/pipelines/build-app');
     expect(read.body).toEqual(created.body);
-    expect(read.headers.get('etag')).toBe('"1"');
+    expect(read.headers.get('etag')).toBe(created.headers.get('etag'));
   });
 
   it('addresses a pipeline whose name has dots', async () => {
@@ -69,20 +71,34 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
   });
 
   it('updates with If-Match: 428 without it, 412 when stale, a new ETag when current', async () => {
-    await app.api.post('/api/pipelines', pipeline('etagged'));
+    const etag = (await app.api.post('/api/pipelines', pipeline('etagged'))).headers.get('etag')!;
+    const version = Number(JSON.parse(etag));
     const changed = pipeline('etagged', { environment: { REGION: 'eu-west-1' } });
 
     const missing = await app.api.put('/api/pipelines/etagged', changed);
-    const stale = await app.api.put('/api/pipelines/etagged', changed, { headers: { 'if-match': '"7"' } });
-    const updated = await app.api.put('/api/pipelines/etagged', changed, { headers: { 'if-match': '"1"' } });
-    const again = await app.api.put('/api/pipelines/etagged', changed, { headers: { 'if-match': '"1"' } });
+    const stale = await app.api.put('/api/pipelines/etagged', changed, { headers: { 'if-match': `"${version + 7}"` } });
+    const updated = await app.api.put('/api/pipelines/etagged', changed, { headers: { 'if-match': etag } });
+    const again = await app.api.put('/api/pipelines/etagged', changed, { headers: { 'if-match': etag } });
 
     expect(missing.status).toBe(428);
     expect(stale.status).toBe(412);
     expect(updated.status).toBe(200);
-    expect(updated.headers.get('etag')).toBe('"2"');
+    expect(updated.headers.get('etag')).toBe(`"${version + 1}"`);
     expect(updated.body.environment).toEqual({ REGION: 'eu-west-1' });
     expect(again.status).toBe(412);
+  });
+
+  it('does not take an ETag of a deleted pipeline for the new one of the same name', async () => {
+    const etags: string[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      etags.push((await app.api.post('/api/pipelines', pipeline('reborn'))).headers.get('etag')!);
+      if (round < 2) await app.api.delete('/api/pipelines/reborn');
+    }
+
+    const withOldTag = await app.api.put('/api/pipelines/reborn', pipeline('reborn', { environment: { OLD: 'yes' } }), { headers: { 'if-match': etags[0]! } });
+
+    expect(new Set(etags).size).toBe(3);
+    expect(withOldTag.status).toBe(412);
   });
 
   it('keeps names unique regardless of case', async () => {
@@ -122,7 +138,7 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
     await app.api.post('/api/pipelines', pipeline('cycle-a'));
     await app.api.post('/api/pipelines', pipeline('cycle-b', { materials: [{ pipeline: 'cycle-a', stage: 'package' }] }));
 
-    const response = await app.api.put('/api/pipelines/cycle-a', pipeline('cycle-a', { materials: [{ pipeline: 'cycle-b', stage: 'package' }] }), { headers: { 'if-match': '"1"' } });
+    const response = await app.api.put('/api/pipelines/cycle-a', pipeline('cycle-a', { materials: [{ pipeline: 'cycle-b', stage: 'package' }] }), { headers: { 'if-match': await etagOf('cycle-a') } });
 
     expect(response.status).toBe(422);
     expect(response.body.errors['materials[0].pipeline']).toEqual(['dependency cycle: cycle-a → cycle-b → cycle-a']);
@@ -131,7 +147,7 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
   it('refuses a rename through PUT', async () => {
     await app.api.post('/api/pipelines', pipeline('fixed-name'));
 
-    const response = await app.api.put('/api/pipelines/fixed-name', pipeline('other-name'), { headers: { 'if-match': '"1"' } });
+    const response = await app.api.put('/api/pipelines/fixed-name', pipeline('other-name'), { headers: { 'if-match': await etagOf('fixed-name') } });
 
     expect(response.status).toBe(422);
     expect(Object.keys(response.body.errors)).toEqual(['name']);
@@ -143,7 +159,7 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
 
     const refused = await app.api.delete('/api/pipelines/upstream-1');
     const stale = await app.api.delete('/api/pipelines/downstream-1', { headers: { 'if-match': '"9"' } });
-    const downstream = await app.api.delete('/api/pipelines/downstream-1', { headers: { 'if-match': '"1"' } });
+    const downstream = await app.api.delete('/api/pipelines/downstream-1', { headers: { 'if-match': await etagOf('downstream-1') } });
     const upstream = await app.api.delete('/api/pipelines/upstream-1');
 
     expect(refused.status).toBe(409);
@@ -159,7 +175,7 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
     await app.api.post('/api/pipelines', pipeline('uses-staged', { materials: [{ pipeline: 'staged', stage: 'package' }] }));
     const renamedStage = pipeline('staged', { stages: [{ ...pipeline('x').stages[0], name: 'build' }] });
 
-    const response = await app.api.put('/api/pipelines/staged', renamedStage, { headers: { 'if-match': '"1"' } });
+    const response = await app.api.put('/api/pipelines/staged', renamedStage, { headers: { 'if-match': await etagOf('staged') } });
 
     expect(response.status).toBe(422);
     expect(response.body.errors['stages']).toEqual(["stage 'package' is used by pipeline 'uses-staged'"]);
@@ -169,7 +185,7 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
     const viewer = await app.api.post('/api/tokens', { name: `viewer-${kind}`, role: 'viewer' });
     const asViewer = app.api.withToken(viewer.body.token);
     await app.api.post('/api/pipelines', pipeline('audited'));
-    await app.api.put('/api/pipelines/audited', pipeline('audited', { lock: true }), { headers: { 'if-match': '"1"' } });
+    await app.api.put('/api/pipelines/audited', pipeline('audited', { lock: true }), { headers: { 'if-match': await etagOf('audited') } });
     await app.api.delete('/api/pipelines/audited');
 
     expect((await asViewer.get('/api/pipelines/build-app')).status).toBe(200);

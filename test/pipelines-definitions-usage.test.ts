@@ -48,7 +48,7 @@ describe.each(DATABASE_KINDS)('pipelines: secure variables and materials in use 
 
     const created = await app.api.post('/api/pipelines', body);
     const read = await app.api.get('/api/pipelines/secure-one');
-    const sentBack = await app.api.put('/api/pipelines/secure-one', { ...body, secure_environment: read.body.secure_environment }, { headers: { 'if-match': '"1"' } });
+    const sentBack = await app.api.put('/api/pipelines/secure-one', { ...body, secure_environment: read.body.secure_environment }, { headers: { 'if-match': read.headers.get('etag')! } });
 
     expect(encrypted.status).toBe(200);
     expect(created.status).toBe(201);

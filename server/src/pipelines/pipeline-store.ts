@@ -1,9 +1,13 @@
+import { randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import type { Page, PageRequest } from '../db/pagination';
 import { TABLES, type DbPipelineRow } from '../db/tables';
 import { InvalidInput } from '../domain-errors';
 import type { PipelineDefinition } from './definition';
+
+/** First versions are drawn below this, leaving room for a lifetime of updates in an integer column. */
+const FIRST_VERSIONS = 1_000_000_000;
 
 type Queryable = Knex | Knex.Transaction;
 
@@ -62,11 +66,20 @@ export class PipelineStore {
   /**
    * Inserts a pipeline, or answers null when one with this name (in any case) exists. The run
    * counter goes on from runs a deleted pipeline of the same name left, so counters stay unique.
+   * Pipelines are addressed by name, so the version starts at a random number: an ETag read from
+   * a deleted pipeline does not match the new one of the same name.
    */
   async insert(trx: Queryable, definition: PipelineDefinition, source: { source: 'api' | 'file'; sourceFile: string | null }): Promise<StoredPipeline | null> {
     const lastCounter = trx(TABLES.pipelineRuns).where({ pipeline_name: definition.name }).select(trx.raw('coalesce(max(counter), 0)'));
     const rows = (await trx(TABLES.pipelines)
-      .insert({ name: definition.name, definition: JSON.stringify(definition), source: source.source, source_file: source.sourceFile, last_counter: lastCounter })
+      .insert({
+        name: definition.name,
+        definition: JSON.stringify(definition),
+        source: source.source,
+        source_file: source.sourceFile,
+        last_counter: lastCounter,
+        config_version: randomInt(1, FIRST_VERSIONS),
+      })
       .onConflict()
       .ignore()
       .returning('*')) as DbPipelineRow[];
