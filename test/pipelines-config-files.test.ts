@@ -86,6 +86,18 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     expect((await app.api.get('/api/pipelines/edited')).body).toEqual(before);
   });
 
+  it('refuses a NUL character at its path, and still applies the other files', async () => {
+    write('nul.yaml', yamlPipeline('with-nul', { region: '"eu\\0west"' }));
+    write('beside-nul.yaml', yamlPipeline('beside-nul'));
+
+    const status = await eventually(async () => ((await fileStatus('nul.yaml'))?.status === 'invalid' ? fileStatus('nul.yaml') : undefined), 10_000, 'the NUL refused');
+    const beside = await pipelineWhere('beside-nul', () => true, 'beside-nul.yaml');
+
+    expect(Object.keys(status.errors)).toEqual(['environment.REGION']);
+    expect((await app.api.get('/api/pipelines/with-nul')).status).toBe(404);
+    expect(beside.status).toBe(200);
+  });
+
   it('reports a YAML syntax error and keeps the pipeline', async () => {
     write('broken.yaml', yamlPipeline('broken'));
     await pipelineWhere('broken', () => true, 'broken.yaml');

@@ -125,6 +125,7 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
     ['an unknown field', pipeline('bad-12', { colour: 'red' }), 'colour'],
     ['a stage named only with dots', pipeline('bad-14', { stages: [{ name: '..', jobs: pipeline('x').stages[0]!.jobs }] }), 'stages[0].name'],
     ['a job named only with dots', pipeline('bad-15', { stages: [{ name: 's', jobs: [{ ...pipeline('x').stages[0]!.jobs[0]!, name: '.' }] }] }), 'stages[0].jobs[0].name'],
+    ['a NUL character, which cannot be stored', pipeline('bad-16', { environment: { REGION: 'eu\u0000west' } }), 'environment.REGION'],
     ['a task of no known kind', pipeline('bad-13', { stages: [{ name: 's', jobs: [{ name: 'j', tasks: [{ shell: 'ls' }] }] }] }), 'stages[0].jobs[0].tasks[0].shell'],
   ])('refuses %s with 422 at the field path', async (_case, body, path) => {
     const response = await app.api.post('/api/pipelines', body);

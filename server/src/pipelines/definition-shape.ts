@@ -6,11 +6,12 @@ let compiled: ValidateFunction | null = null;
 
 /**
  * Checks a definition against the pipeline JSON Schema, for input that did not come through
- * the API (YAML files), with the same field paths the API answers (`stages[0].jobs`).
+ * the API (YAML files), with the same field paths the API answers (`stages[0].jobs`); and for
+ * strings the database cannot store.
  */
 export function shapeErrors(value: unknown): FieldErrors {
   compiled ??= new Ajv2020({ strict: false, allErrors: true }).compile(PIPELINE_SCHEMA);
-  if (compiled(value)) return {};
+  if (compiled(value)) return unstorableStrings(value);
   const errors: FieldErrors = {};
   for (const error of compiled.errors ?? []) {
     if (error.keyword === 'oneOf' || error.keyword === 'anyOf') continue;
@@ -41,4 +42,20 @@ function describe(error: ErrorObject): { path: string; message: string } {
     return { path, message: `must be one of ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}` };
   }
   return { path, message: error.message ?? 'is not valid' };
+}
+
+/** Strings (and keys) holding NUL characters, which the database's JSON cannot store, by path. */
+function unstorableStrings(value: unknown): FieldErrors {
+  const errors: FieldErrors = {};
+  const visit = (item: unknown, at: string) => {
+    if (typeof item === 'string') {
+      if (item.includes('\u0000')) (errors[at || 'body'] ??= []).push('must not contain NUL characters');
+    } else if (Array.isArray(item)) {
+      item.forEach((element, index) => visit(element, `${at}[${index}]`));
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, element] of Object.entries(item)) visit(key.includes('\u0000') ? '\u0000' : element, at ? `${at}.${key}` : key);
+    }
+  };
+  visit(value, '');
+  return errors;
 }

@@ -26,7 +26,8 @@ export class ConfigFileSync {
     const plan = planConfig(files, await this.store.all(), await this.lookups.factory());
     const refusals = new Map<string, string[]>();
     for (const { file, definition } of plan.upserts) {
-      const refusal = await this.upsert(file, definition);
+      // One pipeline the database refuses is that file's error; the other files still apply.
+      const refusal = await this.upsert(file, definition).catch((error: unknown) => `pipeline '${definition.name}' could not be stored: ${(error as Error).message}`);
       if (refusal) refusals.set(file, [...(refusals.get(file) ?? []), refusal]);
     }
     await this.removeAll(plan.removals);
