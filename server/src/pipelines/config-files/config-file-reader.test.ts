@@ -39,6 +39,17 @@ describe('readConfigFolder', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('counts a file that is gone when it is read as unreadable, not as removed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-config-gone-'));
+    // Listed, but nothing there when read: what a file being replaced looks like for a moment.
+    fs.symlinkSync(path.join(dir, 'missing-target.yaml.tmp'), path.join(dir, 'app.yaml'));
+
+    const files = await readConfigFolder(dir);
+
+    expect(files).toEqual([{ file: 'app.yaml', hash: '', documents: [], errors: { file: [expect.stringContaining('is gone')] } }]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('tells a folder that does not exist from an empty one', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-config-empty-'));
 

@@ -35,7 +35,11 @@ export async function readConfigFolder(dir: string): Promise<ConfigFileContent[]
   return files.filter((f): f is ConfigFileContent => f !== null);
 }
 
-/** Null when the file vanished between listing and reading. */
+/**
+ * Null when the entry is not a file. A file that vanishes between listing and reading is being
+ * replaced (an editor's save, a checkout): it counts as unreadable for this scan, so that its
+ * pipelines keep their last good version rather than being removed and created again.
+ */
 async function readConfigFile(dir: string, file: string): Promise<ConfigFileContent | null> {
   let bytes: Buffer;
   try {
@@ -44,7 +48,7 @@ async function readConfigFile(dir: string, file: string): Promise<ConfigFileCont
     if (stat.size > MAX_FILE_BYTES) return failed(file, '', `the file is larger than ${MAX_FILE_BYTES} bytes`);
     bytes = await fs.readFile(path.join(dir, file));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return failed(file, '', 'the file is gone (it vanished while it was read, or it links to nothing); its pipelines keep their last good version until it is back or removed');
     return failed(file, '', `the file cannot be read: ${(error as Error).message}`);
   }
   const hash = createHash('sha256').update(bytes).digest('hex');
