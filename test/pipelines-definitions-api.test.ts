@@ -145,6 +145,19 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
     expect(response.body.errors['materials[0].pipeline']).toEqual(['dependency cycle: cycle-a → cycle-b → cycle-a']);
   });
 
+  it('lets only one of two concurrent changes through when together they would make a cycle', async () => {
+    const pairs = Array.from({ length: 8 }, (_, i) => [`race-${i}-a`, `race-${i}-b`] as const);
+    for (const [a, b] of pairs) for (const name of [a, b]) await app.api.post('/api/pipelines', pipeline(name));
+    const etags = new Map<string, string>();
+    for (const [a, b] of pairs) for (const name of [a, b]) etags.set(name, await etagOf(name));
+    const dependOn = (name: string, upstream: string) =>
+      app.api.put(`/api/pipelines/${name}`, pipeline(name, { materials: [{ pipeline: upstream, stage: 'package' }] }), { headers: { 'if-match': etags.get(name)! } });
+
+    const answers = await Promise.all(pairs.map(([a, b]) => Promise.all([dependOn(a, b), dependOn(b, a)])));
+
+    expect(answers.map((pair) => pair.map((answer) => answer.status).sort())).toEqual(pairs.map(() => [200, 422]));
+  });
+
   it('refuses a rename through PUT', async () => {
     await app.api.post('/api/pipelines', pipeline('fixed-name'));
 

@@ -5,6 +5,8 @@ import type { Database } from './database';
 export const ADVISORY_LOCKS = {
   migrations: 1,
   bootstrap: 2,
+  /** Changes to pipeline definitions: each is validated against the others under this lock. */
+  pipelineConfig: 3,
 } as const;
 
 const NAMESPACE = 0x42a70;

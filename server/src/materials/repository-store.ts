@@ -20,8 +20,8 @@ export class RepositoryStore {
     return { items: result.items.map(toRepository), nextCursor: result.nextCursor };
   }
 
-  async all(): Promise<PackageRepository[]> {
-    const rows = (await this.db.knex(TABLES.repositories).select('*').orderBy('id')) as DbPackageRepositoryRow[];
+  async all(trx: Queryable = this.db.knex): Promise<PackageRepository[]> {
+    const rows = (await trx(TABLES.repositories).select('*').orderBy('id')) as DbPackageRepositoryRow[];
     return rows.map(toRepository);
   }
 

@@ -1,4 +1,8 @@
 /** A repository or package as pipelines see it: an id and the name definitions use. */
+import type { Knex } from 'knex';
+
+type Queryable = Knex | Knex.Transaction;
+
 export interface NamedMaterial {
   id: string;
   name: string;
@@ -10,10 +14,10 @@ export interface NamedMaterial {
  */
 export interface MaterialDirectory {
   repositories: {
-    all(): Promise<NamedMaterial[]>;
+    all(trx?: Queryable): Promise<NamedMaterial[]>;
     get(id: string): Promise<NamedMaterial | null>;
     /** The packages of each repository. */
-    packagesOf(repositoryIds: string[]): Promise<Map<string, NamedMaterial[]>>;
+    packagesOf(repositoryIds: string[], trx?: Queryable): Promise<Map<string, NamedMaterial[]>>;
   };
   packages: {
     get(id: string): Promise<(NamedMaterial & { repositoryId: string }) | null>;

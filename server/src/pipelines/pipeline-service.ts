@@ -1,3 +1,5 @@
+import type { Knex } from 'knex';
+import { ADVISORY_LOCKS, lockInTransaction } from '../db/advisory-lock';
 import type { Database } from '../db/database';
 import type { Page, PageRequest } from '../db/pagination';
 import { Conflict, InvalidInput, NotFound } from '../domain-errors';
@@ -41,8 +43,8 @@ export class PipelineService {
     const name = (input as { name?: unknown } | null)?.name;
     const existing = typeof name === 'string' ? await this.store.getIgnoringCase(name) : null;
     if (existing) throw nameTaken(String(name), existing);
-    const definition = await this.validated(input);
     return this.db.knex.transaction(async (trx) => {
+      const definition = await this.validatedAlone(trx, input);
       const created = await this.store.insert(trx, definition, { source: 'api', sourceFile: null });
       if (!created) throw nameTaken(definition.name, (await this.store.getIgnoringCase(definition.name, trx))!);
       await this.audit.record({ actor: actor.name, action: 'pipeline.create', resourceType: 'pipeline', resourceId: created.name, details: { source: 'api' } }, trx);
@@ -55,8 +57,8 @@ export class PipelineService {
     checkVersion(current.configVersion, ifMatch);
     const given = (input as { name?: unknown } | null)?.name;
     if (given !== current.name) throw InvalidInput.field('name', `the name cannot change (this pipeline is '${current.name}'): create a new pipeline instead`);
-    const definition = await this.validated(input);
     return this.db.knex.transaction(async (trx) => {
+      const definition = await this.validatedAlone(trx, input);
       const locked = await this.store.get(name, trx, true);
       if (!locked) throw new NotFound(`no pipeline named '${name}'`);
       checkVersion(writable(locked).configVersion, ifMatch);
@@ -68,6 +70,7 @@ export class PipelineService {
 
   async delete(name: string, ifMatch: string | undefined, actor: Actor): Promise<void> {
     await this.db.knex.transaction(async (trx) => {
+      await lockInTransaction(trx, ADVISORY_LOCKS.pipelineConfig);
       const current = await this.store.get(name, trx, true);
       if (!current) throw new NotFound(`no pipeline named '${name}'`);
       writable(current);
@@ -86,8 +89,13 @@ export class PipelineService {
     return encryptVariable(this.box, request.value, request.pipeline, request.variable);
   }
 
-  private async validated(input: unknown): Promise<PipelineDefinition> {
-    const check = checkDefinition(input, await this.lookups.load());
+  /**
+   * Validates against the other pipelines as they are while no other definition change can run:
+   * two changes that are each fine (A comes to depend on B, B on A) cannot both pass.
+   */
+  private async validatedAlone(trx: Knex.Transaction, input: unknown): Promise<PipelineDefinition> {
+    await lockInTransaction(trx, ADVISORY_LOCKS.pipelineConfig);
+    const check = checkDefinition(input, await this.lookups.load(undefined, trx));
     if (!check.ok) throw new InvalidInput(check.errors, 'The pipeline definition is not valid');
     return check.definition;
   }
