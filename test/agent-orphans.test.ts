@@ -6,6 +6,7 @@ import { eventually } from './support/eventually';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
 import { isAlive } from './support/processes';
 import { pluginsFolder } from './support/test-server';
+import { registerUpstreamApp } from './support/pipeline-runs';
 
 const SCRIPT = 'sleep 300 & echo "child $!"; sleep 300 & echo "child $!"; wait';
 
@@ -44,9 +45,8 @@ describe('the processes of jobs whose server died', () => {
     const first = spawnBaton(env);
     processes.push(first);
     const api = await ApiClient.connect(await first.listening, admin);
-    const repository = await api.post('/api/repositories', { name: 'upstream', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
-    const pkg = await api.post('/api/packages', { name: 'app', repository_id: repository.body.id, configuration: [{ key: 'NAME', value: 'app' }], auto_update: false });
-    await api.post(`/api/packages/${pkg.body.id}/poll?wait=20`);
+    const packageId = await registerUpstreamApp(api, upstream.url);
+    await api.post(`/api/packages/${packageId}/poll?wait=20`);
     await api.post('/api/pipelines', {
       name: 'long',
       materials: [{ name: 'app', package: { repository: 'upstream', package: 'app' }, auto_trigger: false }],

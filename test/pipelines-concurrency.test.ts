@@ -15,6 +15,7 @@ import { eventually } from './support/eventually';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
 import { pluginsFolder } from './support/test-server';
 import { ApiClient } from './support/api-client';
+import { registerUpstreamApp } from './support/pipeline-runs';
 
 const PIPELINE: PipelineDefinition = {
   name: 'deliver',
@@ -80,8 +81,7 @@ if (DATABASE_KINDS.includes('postgres')) {
         const api = await ApiClient.connect(urls[0]!, admin);
         // The pipeline exists before its package, so that every detected revision has a consumer.
         await db.knex('pipelines').insert({ name: 'deliver', definition: JSON.stringify(PIPELINE), source: 'api' });
-        const repository = await api.post('/api/repositories', { name: 'upstream', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
-        await api.post('/api/packages', { name: 'app', repository_id: repository.body.id, configuration: [{ key: 'NAME', value: 'app' }], poll_interval_seconds: 1 });
+        await registerUpstreamApp(api, upstream.url, { poll_interval_seconds: 1 });
         await eventually(async () => ((await db.knex('package_revisions').where({ revision: '1.0.0' })).length > 0 ? true : undefined), 15_000);
         const versions = ['1.1.0', '1.2.0', '1.3.0'];
         for (const [i, version] of versions.entries()) {

@@ -2,7 +2,7 @@ import type { PipelineDefinition } from '../server/src/pipelines/definition';
 import { DATABASE_KINDS } from './support/databases';
 import { eventually } from './support/eventually';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
-import { finishStage, storePipeline } from './support/pipeline-runs';
+import { finishStage, registerUpstreamApp, storePipeline } from './support/pipeline-runs';
 import { startTestServer, type TestServer } from './support/test-server';
 
 const branch = (name: string): PipelineDefinition => ({
@@ -29,8 +29,7 @@ describe.each(DATABASE_KINDS)('fan-in [%s]', (kind) => {
   beforeAll(async () => {
     upstream = await startJsonRepository(listOf('app', '1.0.0'));
     baton = await startTestServer(kind, { env: { BATON_LOCAL_AGENT: 'false' } });
-    const repository = await baton.api.post('/api/repositories', { name: 'upstream', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
-    packageId = (await baton.api.post('/api/packages', { name: 'app', repository_id: repository.body.id, configuration: [{ key: 'NAME', value: 'app' }], auto_update: false })).body.id;
+    packageId = await registerUpstreamApp(baton.api, upstream.url);
     for (const definition of [branch('left'), branch('right'), JOIN]) await storePipeline(baton, definition);
   });
 

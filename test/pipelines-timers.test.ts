@@ -2,6 +2,7 @@ import { PipelineTimers } from '../server/src/pipelines/pipeline-timers';
 import { eventually } from './support/eventually';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
 import { startTestServer, type TestServer } from './support/test-server';
+import { registerUpstreamApp } from './support/pipeline-runs';
 
 /** A timer runs the pipeline on schedule; with only_on_changes, only when a material has moved. */
 describe('timer-triggered runs', () => {
@@ -12,8 +13,7 @@ describe('timer-triggered runs', () => {
   beforeAll(async () => {
     upstream = await startJsonRepository(listOf('app', '1.0.0'));
     baton = await startTestServer('embedded', { env: { BATON_LOCAL_AGENT: 'false' } });
-    const repository = await baton.api.post('/api/repositories', { name: 'upstream', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
-    packageId = (await baton.api.post('/api/packages', { name: 'app', repository_id: repository.body.id, configuration: [{ key: 'NAME', value: 'app' }], auto_update: false })).body.id;
+    packageId = await registerUpstreamApp(baton.api, upstream.url);
     await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
   });
 

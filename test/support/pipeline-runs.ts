@@ -4,6 +4,7 @@ import { TOKENS } from '../../server/src/injection-tokens';
 import type { PipelineDefinition } from '../../server/src/pipelines/definition';
 import { StageMachine } from '../../server/src/pipelines/stage-machine';
 import { Signals } from '../../server/src/events/signals';
+import type { ApiClient } from './api-client';
 import type { TestServer } from './test-server';
 
 /** Stores a pipeline as the definitions API would, for tests that exercise runs. */
@@ -26,4 +27,15 @@ export async function finishStage(baton: TestServer, pipeline: string, counter: 
     await machine.jobFinished(trx, attempt.id);
   });
   baton.server.dependencies.resolve(Signals).eventsWritten();
+}
+
+/**
+ * Registers the json-file repository `upstream` at `url` and its package `app`, as the pipeline
+ * tests' definitions name them; polled on request only unless `extra` says otherwise. Answers the package id.
+ */
+export async function registerUpstreamApp(api: ApiClient, url: string, extra: Record<string, unknown> = { auto_update: false }): Promise<string> {
+  const repository = await api.post('/api/repositories', { name: 'upstream', plugin_id: 'json-file', configuration: [{ key: 'URL', value: url }] });
+  const pkg = await api.post('/api/packages', { name: 'app', repository_id: repository.body.id, configuration: [{ key: 'NAME', value: 'app' }], ...extra });
+  if (pkg.status !== 201) throw new Error(`could not register the package: ${JSON.stringify(pkg.body)}`);
+  return pkg.body.id as string;
 }

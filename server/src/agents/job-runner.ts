@@ -10,6 +10,10 @@ import { jobFolder } from './job-folder';
 import type { JobSource } from './job-source';
 import { failed, type TaskContext, type TaskOutcome, type TaskSettings } from './task-context';
 
+/** The agent's last line in every job's log: `job passed`, or `job failed: <reason>`. */
+export const JOB_PASSED_LINE = 'job passed';
+export const JOB_FAILED_LINE = 'job failed: ';
+
 const FALLBACK_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface JobRunnerOptions {
@@ -46,7 +50,7 @@ export class JobRunner {
     });
     try {
       const result = await this.runTasks(assignment, writer, signal);
-      writer.line(result.passed ? 'job passed' : `job failed: ${result.result}`);
+      writer.line(result.passed ? JOB_PASSED_LINE : `${JOB_FAILED_LINE}${result.result}`);
       return result;
     } finally {
       await writer.close();

@@ -21,26 +21,15 @@ export class RunReads {
    * counter, and one attempt of the stage by its counter.
    */
   async passedStage(pipeline: string, stage: string, counter: number | null = null, stageCounter: number | null = null, q: Queryable = this.db.knex) {
-    const query = q(`${TABLES.stageRuns} as s`)
-      .join(`${TABLES.pipelineRuns} as r`, 'r.id', 's.run_id')
-      .where({ 'r.pipeline_name': pipeline, 's.stage_name': stage, 's.state': 'passed' })
-      .select('r.*', 's.counter as stage_counter')
-      .orderBy([{ column: 'r.counter', order: 'desc' }, { column: 's.counter', order: 'desc' }])
-      .first();
+    const query = passedAttempts(q, pipeline, stage).first();
     if (counter !== null) query.andWhere('r.counter', counter);
     if (stageCounter !== null) query.andWhere('s.counter', stageCounter);
-    return ((await query) as (DbPipelineRunRow & { stage_counter: number }) | undefined) ?? null;
+    return ((await query) as PassedRun | undefined) ?? null;
   }
 
   /** The newest runs of `pipeline` whose `stage` passed (each with its newest passed attempt), newest first. */
   async passedStages(pipeline: string, stage: string, limit: number, q: Queryable = this.db.knex) {
-    return (await q(`${TABLES.stageRuns} as s`)
-      .join(`${TABLES.pipelineRuns} as r`, 'r.id', 's.run_id')
-      .where({ 'r.pipeline_name': pipeline, 's.stage_name': stage, 's.state': 'passed' })
-      .distinctOn('r.counter')
-      .select('r.*', 's.counter as stage_counter')
-      .orderBy([{ column: 'r.counter', order: 'desc' }, { column: 's.counter', order: 'desc' }])
-      .limit(limit)) as (DbPipelineRunRow & { stage_counter: number })[];
+    return (await passedAttempts(q, pipeline, stage).distinctOn('r.counter').limit(limit)) as PassedRun[];
   }
 
   /**
@@ -100,4 +89,15 @@ export class RunReads {
   async latestRun(pipeline: string, q: Queryable = this.db.knex): Promise<DbPipelineRunRow | null> {
     return ((await q(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).orderBy('counter', 'desc').first()) as DbPipelineRunRow | undefined) ?? null;
   }
+}
+
+type PassedRun = DbPipelineRunRow & { stage_counter: number };
+
+/** Passed attempts of a stage with their runs, newest run and attempt first. */
+function passedAttempts(q: Queryable, pipeline: string, stage: string) {
+  return q(`${TABLES.stageRuns} as s`)
+    .join(`${TABLES.pipelineRuns} as r`, 'r.id', 's.run_id')
+    .where({ 'r.pipeline_name': pipeline, 's.stage_name': stage, 's.state': 'passed' })
+    .select('r.*', 's.counter as stage_counter')
+    .orderBy([{ column: 'r.counter', order: 'desc' }, { column: 's.counter', order: 'desc' }]);
 }

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { JOB_FAILED_LINE, JOB_PASSED_LINE } from '../../agents/job-runner';
 import { InvalidInput, NotFound } from '../../domain-errors';
 import type { JobAddress, JobConsole } from '../../pipelines/job-console';
 import type { RouteDefinition, RouteContext, RouteResult } from '../route';
@@ -7,8 +8,8 @@ const PAGE_PIECES = 200;
 const FOLLOW_POLL_MS = 500;
 /** How long a follower waits for the last lines of a job cancelled while it ran (its processes get a kill grace). */
 const CANCELLED_TAIL_MS = 15_000;
-/** The line the agent ends every job's log with ("job passed", "job failed: …"; never the first line's "job <pipeline>/…"). */
-const JOB_END = /\[baton\] job (passed\n|failed: )/;
+/** The line the agent ends every job's log with (never the first line's "job <pipeline>/…"). */
+const JOB_END = [`[baton] ${JOB_PASSED_LINE}\n`, `[baton] ${JOB_FAILED_LINE}`];
 const NAME = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,255}$' };
 const COUNTER = { type: 'string', pattern: '^[0-9]{1,9}$' };
 
@@ -78,7 +79,7 @@ async function streamLog(jobConsole: JobConsole, jobId: string, follow: boolean,
     const page = await jobConsole.read(jobId, seq, PAGE_PIECES);
     for (const piece of page.pieces) {
       seq = piece.seq;
-      ended ||= JOB_END.test(piece.content);
+      ended ||= JOB_END.some((line) => piece.content.includes(line));
       if (!response.write(piece.content)) await drained(response);
     }
     if (page.pieces.length === PAGE_PIECES) continue;
