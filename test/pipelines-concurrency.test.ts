@@ -10,7 +10,7 @@ import { RunCreator } from '../server/src/pipelines/run-creator';
 import { RunReads } from '../server/src/pipelines/run-reads';
 import { StageMachine } from '../server/src/pipelines/stage-machine';
 import { spawnBaton } from './support/baton-process';
-import { createTestDatabase, DATABASE_KINDS, removeDataDir, type TestDatabase } from './support/databases';
+import { createTestDatabase, DATABASE_KINDS, describeOnPostgres, removeDataDir, type TestDatabase } from './support/databases';
 import { eventually } from './support/eventually';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
 import { pluginsFolder } from './support/test-server';
@@ -23,86 +23,84 @@ const PIPELINE: PipelineDefinition = {
   stages: [{ name: 'only', jobs: [{ name: 'noop', tasks: [{ exec: { command: 'true' } }] }] }],
 };
 
-if (DATABASE_KINDS.includes('postgres')) {
-  describe('one run per cause, whatever races [postgres]', () => {
-    let database: TestDatabase;
-    let upstream: JsonRepository;
+describeOnPostgres('one run per cause, whatever races [postgres]', () => {
+  let database: TestDatabase;
+  let upstream: JsonRepository;
 
-    beforeAll(async () => {
-      database = await createTestDatabase('postgres');
-      upstream = await startJsonRepository(listOf('app', '1.0.0'));
-    });
-
-    afterAll(async () => {
-      await upstream?.close();
-      await database?.drop();
-    });
-
-    it('creates one run when many creators race on one cause from separate connections', async () => {
-      const setup = await database.open();
-      await setup.knex('pipelines').insert({ name: 'racing', definition: JSON.stringify({ ...PIPELINE, name: 'racing', materials: [] }), source: 'api' });
-      await setup.close();
-      const connections: Database[] = await Promise.all([database.open(), database.open(), database.open()]);
-      const creators = connections.map((db) => new RunCreator(db, new StageMachine(new EventLog(db)), new EventLog(db)));
-      const resolution = { ok: true as const, materials: [], carried: new Map() };
-
-      const results = await Promise.all(
-        Array.from({ length: 12 }, (_, i) =>
-          creators[i % 3]!.create({ pipeline: 'racing', resolution, cause: { kind: 'timer', by: 'system', message: 'race' }, causeKey: 'timer:2026-11-27T00:00:00.000Z', idempotencyKey: null, environmentOverrides: {} }),
-        ),
-      );
-      const runs = await connections[0]!.knex('pipeline_runs').where({ pipeline_name: 'racing' });
-      await Promise.all(connections.map((db) => db.close()));
-
-      expect(results.filter((r) => r.created)).toHaveLength(1);
-      expect(new Set(results.map((r) => r.run.id)).size).toBe(1);
-      expect(runs).toHaveLength(1);
-    });
-
-    it('two Baton processes on one database trigger one run per detected revision', async () => {
-      const secretKey = randomBytes(32).toString('base64');
-      const admin = `test-admin-${randomBytes(12).toString('hex')}`;
-      const plugins = pluginsFolder('json-file');
-      const dataDirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'baton-proc-')));
-      const processes = dataDirs.map((dataDir) =>
-        spawnBaton({
-          DATABASE_URL: database.databaseUrl!,
-          BATON_SECRET_KEY: secretKey,
-          BATON_ADMIN_TOKEN: admin,
-          BATON_DATA_DIR: dataDir,
-          BATON_PLUGINS_DIR: plugins,
-          BATON_LOCAL_AGENT: 'false',
-          BATON_MIN_POLL_INTERVAL_SECONDS: '1',
-        }),
-      );
-      const db = await database.open();
-      try {
-        const urls = await Promise.all(processes.map((p) => p.listening));
-        const api = await ApiClient.connect(urls[0]!, admin);
-        // The pipeline exists before its package, so that every detected revision has a consumer.
-        await db.knex('pipelines').insert({ name: 'deliver', definition: JSON.stringify(PIPELINE), source: 'api' });
-        await registerUpstreamApp(api, upstream.url, { poll_interval_seconds: 1 });
-        await eventually(async () => ((await db.knex('package_revisions').where({ revision: '1.0.0' })).length > 0 ? true : undefined), 15_000);
-        const versions = ['1.1.0', '1.2.0', '1.3.0'];
-        for (const [i, version] of versions.entries()) {
-          upstream.publish(listOf('app', '1.0.0', ...versions.slice(0, i + 1)));
-          await eventually(async () => ((await db.knex('package_revisions').where({ revision: version })).length > 0 ? true : undefined), 15_000);
-        }
-        await eventually(async () => ((await db.knex('pipeline_runs').where({ pipeline_name: 'deliver' })).length >= 4 ? true : undefined), 15_000);
-        await new Promise((resolve) => setTimeout(resolve, 2500));
-        const settled = await db.knex('pipeline_runs').where({ pipeline_name: 'deliver' }).orderBy('counter');
-
-        expect(settled.map((r: { counter: number }) => r.counter)).toEqual([1, 2, 3, 4]);
-        expect(new Set(settled.map((r: { cause_key: string }) => r.cause_key)).size).toBe(4);
-      } finally {
-        await db.close();
-        for (const p of processes) p.child.kill('SIGTERM');
-        await Promise.all(processes.map((p) => p.exited));
-        for (const dir of dataDirs) removeDataDir(dir);
-      }
-    });
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    upstream = await startJsonRepository(listOf('app', '1.0.0'));
   });
-}
+
+  afterAll(async () => {
+    await upstream?.close();
+    await database?.drop();
+  });
+
+  it('creates one run when many creators race on one cause from separate connections', async () => {
+    const setup = await database.open();
+    await setup.knex('pipelines').insert({ name: 'racing', definition: JSON.stringify({ ...PIPELINE, name: 'racing', materials: [] }), source: 'api' });
+    await setup.close();
+    const connections: Database[] = await Promise.all([database.open(), database.open(), database.open()]);
+    const creators = connections.map((db) => new RunCreator(db, new StageMachine(new EventLog(db)), new EventLog(db)));
+    const resolution = { ok: true as const, materials: [], carried: new Map() };
+
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        creators[i % 3]!.create({ pipeline: 'racing', resolution, cause: { kind: 'timer', by: 'system', message: 'race' }, causeKey: 'timer:2026-11-27T00:00:00.000Z', idempotencyKey: null, environmentOverrides: {} }),
+      ),
+    );
+    const runs = await connections[0]!.knex('pipeline_runs').where({ pipeline_name: 'racing' });
+    await Promise.all(connections.map((db) => db.close()));
+
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.run.id)).size).toBe(1);
+    expect(runs).toHaveLength(1);
+  });
+
+  it('two Baton processes on one database trigger one run per detected revision', async () => {
+    const secretKey = randomBytes(32).toString('base64');
+    const admin = `test-admin-${randomBytes(12).toString('hex')}`;
+    const plugins = pluginsFolder('json-file');
+    const dataDirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'baton-proc-')));
+    const processes = dataDirs.map((dataDir) =>
+      spawnBaton({
+        DATABASE_URL: database.databaseUrl!,
+        BATON_SECRET_KEY: secretKey,
+        BATON_ADMIN_TOKEN: admin,
+        BATON_DATA_DIR: dataDir,
+        BATON_PLUGINS_DIR: plugins,
+        BATON_LOCAL_AGENT: 'false',
+        BATON_MIN_POLL_INTERVAL_SECONDS: '1',
+      }),
+    );
+    const db = await database.open();
+    try {
+      const urls = await Promise.all(processes.map((p) => p.listening));
+      const api = await ApiClient.connect(urls[0]!, admin);
+      // The pipeline exists before its package, so that every detected revision has a consumer.
+      await db.knex('pipelines').insert({ name: 'deliver', definition: JSON.stringify(PIPELINE), source: 'api' });
+      await registerUpstreamApp(api, upstream.url, { poll_interval_seconds: 1 });
+      await eventually(async () => ((await db.knex('package_revisions').where({ revision: '1.0.0' })).length > 0 ? true : undefined), 15_000);
+      const versions = ['1.1.0', '1.2.0', '1.3.0'];
+      for (const [i, version] of versions.entries()) {
+        upstream.publish(listOf('app', '1.0.0', ...versions.slice(0, i + 1)));
+        await eventually(async () => ((await db.knex('package_revisions').where({ revision: version })).length > 0 ? true : undefined), 15_000);
+      }
+      await eventually(async () => ((await db.knex('pipeline_runs').where({ pipeline_name: 'deliver' })).length >= 4 ? true : undefined), 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const settled = await db.knex('pipeline_runs').where({ pipeline_name: 'deliver' }).orderBy('counter');
+
+      expect(settled.map((r: { counter: number }) => r.counter)).toEqual([1, 2, 3, 4]);
+      expect(new Set(settled.map((r: { cause_key: string }) => r.cause_key)).size).toBe(4);
+    } finally {
+      await db.close();
+      for (const p of processes) p.child.kill('SIGTERM');
+      await Promise.all(processes.map((p) => p.exited));
+      for (const dir of dataDirs) removeDataDir(dir);
+    }
+  });
+});
 
 describe.each(DATABASE_KINDS)('material resolution [%s]', (kind) => {
   it('waits when a material has no revision yet', async () => {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Client } from 'pg';
 import { spawnBaton } from './support/baton-process';
-import { createPostgresDatabase, createTestDatabase, removeDataDir } from './support/databases';
+import { createPostgresDatabase, createTestDatabase, describeOnPostgres, removeDataDir } from './support/databases';
 
 describe('Baton as an operating-system process', () => {
   it('refuses a second process on the same data directory, and stops cleanly on SIGTERM', async () => {
@@ -54,7 +54,7 @@ describe('Baton as an operating-system process', () => {
 });
 
 // Several processes need a server they can share: PostgreSQL, when the run has one.
-if (process.env['TEST_DATABASE_URL']) describe('several processes starting together on one PostgreSQL', () => {
+describeOnPostgres('several processes starting together on one PostgreSQL', () => {
   it('migrate once and create one admin token [postgres]', async () => {
     const { url, drop } = await createPostgresDatabase();
     const secretKey = randomBytes(32).toString('base64');

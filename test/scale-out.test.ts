@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ApiClient } from './support/api-client';
 import { spawnBaton, type BatonProcess } from './support/baton-process';
-import { createTestDatabase, removeDataDir, type TestDatabase } from './support/databases';
+import { createTestDatabase, describeOnPostgres, removeDataDir, type TestDatabase } from './support/databases';
 import { eventually } from './support/eventually';
 import { listOf, type PackageList } from './support/json-repository';
 import { startJsonRepositorySet, type JsonRepositorySet } from './support/json-repository-set';
@@ -32,7 +32,7 @@ interface Orphan {
 }
 
 // Several processes need a server they can share: PostgreSQL, when the run has one.
-if (process.env['TEST_DATABASE_URL']) describe('three Baton processes sharing 200 packages on one PostgreSQL', () => {
+describeOnPostgres('three Baton processes sharing 200 packages on one PostgreSQL', () => {
   let repositories: JsonRepositorySet;
   let database: TestDatabase;
   let processes: BatonProcess[] = [];

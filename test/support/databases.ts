@@ -11,6 +11,15 @@ export type DatabaseKind = 'embedded' | 'postgres';
 /** The embedded database always; PostgreSQL too when TEST_DATABASE_URL names one. */
 export const DATABASE_KINDS: DatabaseKind[] = process.env['TEST_DATABASE_URL'] ? ['embedded', 'postgres'] : ['embedded'];
 
+/**
+ * A suite that needs a PostgreSQL server several processes can share. Without TEST_DATABASE_URL
+ * it is reported as skipped, with the reason in its name, so the run still passes and counts it.
+ */
+export const describeOnPostgres = (name: string, suite: () => void): void => {
+  if (process.env['TEST_DATABASE_URL']) describe(name, suite);
+  else describe.skip(`${name} (skipped: needs PostgreSQL; set TEST_DATABASE_URL)`, suite);
+};
+
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations', 'dist');
 /** The variable through which the global setup tells test files where its template is. */
