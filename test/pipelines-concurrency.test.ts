@@ -8,6 +8,13 @@ import type { PipelineDefinition } from '../server/src/pipelines/definition';
 import { MaterialResolver } from '../server/src/pipelines/material-resolver';
 import { RunCreator } from '../server/src/pipelines/run-creator';
 import { RunReads } from '../server/src/pipelines/run-reads';
+import { PipelineLookups } from '../server/src/pipelines/pipeline-lookups';
+import { PipelineService } from '../server/src/pipelines/pipeline-service';
+import { PipelineStore } from '../server/src/pipelines/pipeline-store';
+import { PackageStore } from '../server/src/materials/package-store';
+import { RepositoryStore } from '../server/src/materials/repository-store';
+import { AuditLog } from '../server/src/security/audit-log';
+import { SecretBox } from '../server/src/security/secret-box';
 import { StageMachine } from '../server/src/pipelines/stage-machine';
 import { spawnBaton } from './support/baton-process';
 import { createTestDatabase, DATABASE_KINDS, describeOnPostgres, removeDataDir, type TestDatabase } from './support/databases';
@@ -56,6 +63,45 @@ describeOnPostgres('one run per cause, whatever races [postgres]', () => {
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.run.id)).size).toBe(1);
     expect(runs).toHaveLength(1);
+  });
+
+  it('pipeline changes racing run creation neither deadlock nor lose an event', async () => {
+    const setup = await database.open();
+    const source = { ...PIPELINE, name: 'source', materials: [] };
+    const definition = { ...PIPELINE, name: 'changing', materials: [{ name: 'source', pipeline: 'source', stage: 'only' }] };
+    await setup.knex('pipelines').insert({ name: 'source', definition: JSON.stringify(source), source: 'api' });
+    await setup.knex('pipelines').insert({ name: 'changing', definition: JSON.stringify(definition), source: 'api' });
+    await setup.close();
+    const db = await database.open();
+    const store = new PipelineStore(db);
+    const directory = { repositories: new RepositoryStore(db), packages: new PackageStore(db) };
+    const box = new SecretBox(randomBytes(32));
+    const service = new PipelineService(db, store, new PipelineLookups(store, directory, box), new AuditLog(db), box);
+    const events = new EventLog(db);
+    const creator = new RunCreator(db, new StageMachine(events), events);
+    const actor = { tokenId: 'test', name: 'racer', role: 'admin' as const };
+    const resolution = { ok: true as const, materials: [], carried: new Map() };
+    const ROUNDS = 30;
+
+    const changes = async () => {
+      for (let i = 0; i < ROUNDS; i++) {
+        const current = await service.get('changing');
+        await service.update('changing', { ...definition, environment: { ROUND: String(i) } }, `"${current.configVersion}"`, actor);
+      }
+    };
+    const triggers = async (lane: number) => {
+      for (let i = 0; i < ROUNDS; i++) {
+        await creator.create({ pipeline: 'changing', resolution, cause: { kind: 'timer', by: 'system', message: 'race' }, causeKey: `race:${lane}:${i}`, idempotencyKey: null, environmentOverrides: {} });
+      }
+    };
+    const outcomes = await Promise.allSettled([changes(), triggers(0), triggers(1)]);
+    const runs = await db.knex('pipeline_runs').where({ pipeline_name: 'changing' });
+    const created = await db.knex('events').where({ type: 'pipeline.run.created' }).whereRaw("data->>'pipeline' = ?", ['changing']);
+    await db.close();
+
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
+    expect(runs).toHaveLength(2 * ROUNDS);
+    expect(created).toHaveLength(2 * ROUNDS);
   });
 
   it('two Baton processes on one database trigger one run per detected revision', async () => {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import { TABLES, type DbEventRow } from '../db/tables';
 import { affectedRows } from '../db/affected-rows';
+import { ADVISORY_LOCKS, lockInTransaction } from '../db/advisory-lock';
 
 /** A domain event as stored and as clients see it. */
 export interface BatonEvent {
@@ -11,9 +12,6 @@ export interface BatonEvent {
   data: Record<string, unknown>;
 }
 
-const NAMESPACE = 0x42a70;
-const EVENT_ORDER_LOCK = 3;
-
 /**
  * The outbox: events are appended in the transaction of the change they describe, and read in
  * id order by streams and webhooks.
@@ -22,13 +20,14 @@ const EVENT_ORDER_LOCK = 3;
  * can commit after one holding id 8, and a reader that saw 8 would skip 7 for good. So every
  * writer takes one transaction-scoped advisory lock just before inserting: ids are assigned and
  * committed one transaction at a time, in order. Appending is therefore the last thing a
- * transaction does, to hold the lock briefly.
+ * transaction does, to hold the lock briefly and to keep it after every other lock (see
+ * `ADVISORY_LOCKS`).
  */
 export class EventLog {
   constructor(private readonly db: Database) {}
 
   async append(trx: Knex.Transaction, type: string, data: Record<string, unknown>): Promise<number> {
-    await trx.raw('SELECT pg_advisory_xact_lock(?, ?)', [NAMESPACE, EVENT_ORDER_LOCK]);
+    await lockInTransaction(trx, ADVISORY_LOCKS.eventOrder);
     const [row] = (await trx(TABLES.events).insert({ type, data: JSON.stringify(data) }).returning('id')) as { id: number }[];
     return Number(row!.id);
   }
