@@ -48,7 +48,7 @@ if (DATABASE_KINDS.includes('postgres')) {
 
       const results = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          creators[i % 3]!.create({ pipeline: 'racing', resolution, cause: { kind: 'timer', by: 'system', message: 'race' }, causeKey: 'timer:2026-11-27T00:00:00.000Z', idempotencyKey: null, environmentOverrides: {} }),
+          creators[i % 3]!.create({ pipeline: 'racing', resolution, cause: { kind: 'timer', by: 'system', message: 'race' }, causeKey: 'timer:2026-11-27T00:00:00.000Z', idempotency: null, environmentOverrides: {} }),
         ),
       );
       const runs = await connections[0]!.knex('pipeline_runs').where({ pipeline_name: 'racing' });
