@@ -84,6 +84,7 @@ describe.each(DATABASE_KINDS)('the built-in agent runs jobs [%s]', (kind) => {
       secure_environment: { DEPLOY_TOKEN: { encrypted_value: encryptVariable(harness.box, VARIABLE_SECRET, 'env-check', 'DEPLOY_TOKEN') } },
     };
     definition.stages[0]!.jobs[0]!.environment = { TIER: 'job', ZONE: 'a' };
+    definition.stages[0]!.jobs[0]!.overridable = ['ZONE'];
     const upstream: MaterialRevision = { type: 'pipeline', name: 'build-app', pipeline: 'build-app', stage: 'package', counter: 12, stage_counter: 2, label: '12-abc', changed: true };
     const run = await harness.startRun(definition, [app, upstream], { overrides: { ZONE: 'b' }, by: 'carol' });
 
@@ -136,6 +137,7 @@ describe.each(DATABASE_KINDS)('the built-in agent runs jobs [%s]', (kind) => {
     const definition: PipelineDefinition = {
       ...oneJobPipeline('masking', [{ exec: { command: 'sh', arguments: ['-c', script] } }]),
       secure_environment: { DEPLOY_TOKEN: { encrypted_value: encryptVariable(harness.box, VARIABLE_SECRET, 'masking', 'DEPLOY_TOKEN') } },
+      overridable: ['FIRST_HALF', 'SECOND_HALF'],
     };
     const halves = { FIRST_HALF: VARIABLE_SECRET.slice(0, half), SECOND_HALF: VARIABLE_SECRET.slice(half) };
     const run = await harness.startRun(definition, [app], { overrides: halves });
@@ -150,6 +152,43 @@ describe.each(DATABASE_KINDS)('the built-in agent runs jobs [%s]', (kind) => {
     expect(text).not.toContain(VARIABLE_SECRET);
     expect(text).not.toContain(halves.FIRST_HALF);
     expect(text.match(/\*\*\*/g)).toHaveLength(3);
+  });
+
+  it('never lets a run’s overrides replace a protected variable, even when its stored definition lists them', async () => {
+    const marker = path.join(harness.workDir, 'bash-env-ran');
+    const script = path.join(harness.workDir, 'bash-env.sh');
+    fs.writeFileSync(script, `touch '${marker}'\n`);
+    const protectedOverrides = { BASH_ENV: script, PATH: '/nowhere', LD_PRELOAD: '/nowhere/evil.so', GO_TRIGGER_USER: 'release-manager', GO_PACKAGE_APP_LABEL: 'evil-9.9' };
+    const definition = oneJobPipeline('protected', [{ exec: { command: 'bash', arguments: ['-c', 'env > "$HOME/env.txt"'] } }], { overridable: Object.keys(protectedOverrides) });
+    const run = await harness.startRun(definition, [app], { overrides: protectedOverrides, by: 'carol' });
+
+    const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+    expect(job.state).toBe('passed');
+    const env = readEnvFile(path.join(harness.workDir, 'protected', String(run.counter), 'qa-1', 'smoke', 'env.txt'));
+    expect(env).toMatchObject({ PATH: process.env['PATH'], GO_TRIGGER_USER: 'carol', GO_PACKAGE_APP_LABEL: 'scrt-0.3.4-1.x86_64' });
+    expect(env['BASH_ENV']).toBeUndefined();
+    expect(env['LD_PRELOAD']).toBeUndefined();
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  it('gives an override of a secure variable to the jobs that list it, masked like the variable', async () => {
+    const replacement = `override-${randomBytes(8).toString('hex')}`;
+    const definition: PipelineDefinition = {
+      ...oneJobPipeline('secure-override', [{ exec: { command: 'sh', arguments: ['-c', 'echo "token: $DEPLOY_TOKEN"; echo "$DEPLOY_TOKEN" > "$HOME/token.txt"'] } }]),
+      secure_environment: { DEPLOY_TOKEN: { encrypted_value: encryptVariable(harness.box, VARIABLE_SECRET, 'secure-override', 'DEPLOY_TOKEN') } },
+    };
+    definition.stages[0]!.jobs[0]!.overridable = ['DEPLOY_TOKEN'];
+    const overrides = { DEPLOY_TOKEN: { encrypted_value: encryptVariable(harness.box, replacement, 'secure-override', 'DEPLOY_TOKEN') } };
+    const run = await harness.startRun(definition, [app], { overrides });
+
+    const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+    expect(job.state).toBe('passed');
+    const text = await harness.jobConsole.text(job.id);
+    expect(text).toContain('token: ***');
+    expect(text).not.toContain(replacement);
+    expect(fs.readFileSync(path.join(harness.workDir, 'secure-override', String(run.counter), 'qa-1', 'smoke', 'token.txt'), 'utf8').trim()).toBe(replacement);
   });
 
   it('refuses a working directory outside the job’s folder', async () => {

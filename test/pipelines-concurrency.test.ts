@@ -54,7 +54,7 @@ describeOnPostgres('one run per cause, whatever races [postgres]', () => {
 
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        creators[i % 3]!.create({ pipeline: 'racing', resolution, cause: { kind: 'timer', by: 'system', message: 'race' }, causeKey: 'timer:2026-11-27T00:00:00.000Z', idempotencyKey: null, environmentOverrides: {} }),
+        creators[i % 3]!.create({ pipeline: 'racing', resolution, cause: { kind: 'timer', by: 'system', message: 'race' }, causeKey: 'timer:2026-11-27T00:00:00.000Z', idempotency: null, environmentOverrides: {} }),
       ),
     );
     const runs = await connections[0]!.knex('pipeline_runs').where({ pipeline_name: 'racing' });
@@ -91,7 +91,7 @@ describeOnPostgres('one run per cause, whatever races [postgres]', () => {
     };
     const triggers = async (lane: number) => {
       for (let i = 0; i < ROUNDS; i++) {
-        await creator.create({ pipeline: 'changing', resolution, cause: { kind: 'timer', by: 'system', message: 'race' }, causeKey: `race:${lane}:${i}`, idempotencyKey: null, environmentOverrides: {} });
+        await creator.create({ pipeline: 'changing', resolution, cause: { kind: 'timer', by: 'system', message: 'race' }, causeKey: `race:${lane}:${i}`, idempotency: null, environmentOverrides: {} });
       }
     };
     const outcomes = await Promise.allSettled([changes(), triggers(0), triggers(1)]);

@@ -149,6 +149,24 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     expect(Object.keys(status.errors)).toEqual(['secure_environment.TOKEN']);
   });
 
+  it('takes the names a trigger may override, and refuses a file that lists a protected one', async () => {
+    const jobLevel = yamlPipeline('job-path').replace('      - name: smoke\n', '      - name: smoke\n        overridable: [DRY_RUN, PATH]\n');
+
+    write('overridable.yaml', `${yamlPipeline('overridable')}overridable: [REGION]\n`);
+    write('bash-env.yaml', `${yamlPipeline('bash-env')}overridable: [REGION, BASH_ENV]\n`);
+    write('job-path.yaml', jobLevel);
+    const loaded = await pipelineWhere('overridable', () => true, 'overridable.yaml');
+    const pipelineLevel = await eventually(async () => fileStatus('bash-env.yaml'), 10_000, 'bash-env.yaml');
+    const job = await eventually(async () => fileStatus('job-path.yaml'), 10_000, 'job-path.yaml');
+
+    expect(loaded.body.overridable).toEqual(['REGION']);
+    expect(pipelineLevel.status).toBe('invalid');
+    expect(pipelineLevel.errors['overridable[1]'][0]).toContain('BASH_ENV can never be overridden');
+    expect(job.status).toBe('invalid');
+    expect(Object.keys(job.errors)).toEqual(['stages[0].jobs[0].overridable[1]']);
+    expect((await app.api.get('/api/pipelines/bash-env')).status).toBe(404);
+  });
+
   it('refuses a file pipeline whose name an API pipeline has', async () => {
     await app.api.post('/api/pipelines', { name: 'api-owned', materials: [{ package: { repository: 'epel', package: 'scrt' } }], stages: ONE_STAGE });
 

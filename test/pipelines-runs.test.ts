@@ -10,6 +10,7 @@ import { startTestServer, type TestServer } from './support/test-server';
 const RELEASE: PipelineDefinition = {
   name: 'app-release',
   label_template: '${COUNT}-${app}',
+  overridable: ['REASON'],
   materials: [{ name: 'app', package: { repository: 'upstream', package: 'app' } }],
   stages: [
     { name: 'build', jobs: [{ name: 'compile', tasks: [{ exec: { command: 'true' } }] }] },
@@ -123,11 +124,14 @@ describe.each(DATABASE_KINDS)('package-triggered pipelines [%s]', (kind) => {
     await eventually(async () => ((await baton.api.get('/api/pipelines/app-release/runs')).body.runs.length >= 2 ? true : undefined));
 
     const older = await baton.api.post('/api/pipelines/app-release/runs', { revisions: { app: '1.0.0' }, environment: { REASON: 'rollback' } });
+    const unlisted = await baton.api.post('/api/pipelines/app-release/runs', { revisions: { app: '1.0.0' }, environment: { TARGET: 'prod' } });
     const contradicting = await baton.api.post('/api/pipelines/app-docs/runs', { revisions: { 'app-release': '1', app: '1.1.0' } });
     const unknown = await baton.api.post('/api/pipelines/app-release/runs', { revisions: { nope: '1' } });
 
     expect(older.status).toBe(201);
     expect(older.body).toMatchObject({ counter: 3, label: '3-1.0.0', build_cause: { trigger: { kind: 'manual', by: 'admin' } } });
+    expect(unlisted.status).toBe(422);
+    expect(Object.keys(unlisted.body.errors)).toEqual(['environment.TARGET']);
     expect(contradicting.status).toBe(422);
     expect(Object.keys(contradicting.body.errors)).toEqual(['revisions.app']);
     expect(unknown.status).toBe(422);
@@ -139,15 +143,33 @@ describe.each(DATABASE_KINDS)('package-triggered pipelines [%s]', (kind) => {
     const concurrent = await Promise.all([1, 2, 3, 4].map(() => baton.api.post('/api/pipelines/app-release/runs', {})));
     const counters = (await baton.api.get('/api/pipelines/app-release/runs?limit=100')).body.runs.map((r: { counter: number }) => r.counter);
 
-    const retriedWithOtherRevisions = await baton.api.post('/api/pipelines/app-release/runs', { revisions: { app: 'no-such-revision' } }, { headers: { 'idempotency-key': 'deploy-42' } });
-
     expect(first.status).toBe(201);
     expect(repeat.status).toBe(200);
     expect(repeat.body.counter).toBe(first.body.counter);
-    expect(retriedWithOtherRevisions.status).toBe(200);
-    expect(retriedWithOtherRevisions.body.counter).toBe(first.body.counter);
     expect(concurrent.map((r) => r.status)).toEqual([201, 201, 201, 201]);
     expect([...counters].sort((a: number, b: number) => a - b)).toEqual(Array.from({ length: counters.length }, (_, i) => i + 1));
+  });
+
+  it('answers a repeated Idempotency-Key only to the same caller with the same body', async () => {
+    const body = { revisions: { app: '1.0.0' }, environment: {} };
+    const headers = { headers: { 'idempotency-key': 'promote-7' } };
+    const other = (await baton.api.post('/api/tokens', { name: 'another-operator', role: 'operator' })).body.token;
+    const before = (await baton.api.get('/api/pipelines/app-release/runs?limit=100')).body.runs.length;
+
+    const first = await baton.api.post('/api/pipelines/app-release/runs', body, headers);
+    const reordered = await baton.api.post('/api/pipelines/app-release/runs', { environment: {}, revisions: { app: '1.0.0' } }, headers);
+    const otherBody = await baton.api.post('/api/pipelines/app-release/runs', { revisions: { app: '1.1.0' } }, headers);
+    const otherCaller = await baton.api.withToken(other).post('/api/pipelines/app-release/runs', body, headers);
+    const after = (await baton.api.get('/api/pipelines/app-release/runs?limit=100')).body.runs.length;
+
+    expect(first.status).toBe(201);
+    expect(reordered.status).toBe(200);
+    expect(reordered.body.counter).toBe(first.body.counter);
+    expect(otherBody.status).toBe(422);
+    expect(otherBody.body.errors['Idempotency-Key'][0]).toContain('already used for another request');
+    expect(otherCaller.status).toBe(422);
+    expect(Object.keys(otherCaller.body.errors)).toEqual(['Idempotency-Key']);
+    expect(after).toBe(before + 1);
   });
 
   it('reruns a failed stage as a new attempt, and the next automatic stage follows when it passes', async () => {

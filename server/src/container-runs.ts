@@ -47,7 +47,7 @@ export function registerRuns(c: DependencyContainer): void {
   single(MaterialResolver, (r) => new MaterialResolver(r.resolve(RunReads)));
   single(RunCreator, (r) => new RunCreator(db(r), r.resolve(StageMachine), r.resolve(EventLog)));
   single(PromotionQueries, (r) => new PromotionQueries(db(r)));
-  single(RunService, (r) => new RunService(db(r), r.resolve(MaterialResolver), r.resolve(RunCreator), r.resolve(StageMachine), r.resolve(AuditLog), r.resolve(Signals)));
+  single(RunService, (r) => new RunService(db(r), r.resolve(MaterialResolver), r.resolve(RunCreator), r.resolve(StageMachine), r.resolve(AuditLog), r.resolve(Signals), r.resolve<SecretBox>(TOKENS.secretBox)));
   single(PipelineTriggers, (r) => {
     const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     // One process alone (the embedded database) is woken by its own writes: the tick is a safety net.

@@ -15,7 +15,7 @@ import type { PipelineDefinition } from '../../server/src/pipelines/definition';
 import { JobAssignments } from '../../server/src/pipelines/job-assignments';
 import { JobConsole } from '../../server/src/pipelines/job-console';
 import { JobQueue } from '../../server/src/pipelines/job-queue';
-import type { MaterialRevision } from '../../server/src/pipelines/run-model';
+import type { EnvironmentOverride, MaterialRevision } from '../../server/src/pipelines/run-model';
 import { StageMachine } from '../../server/src/pipelines/stage-machine';
 import { SecretBox } from '../../server/src/security/secret-box';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases';
@@ -112,7 +112,7 @@ export class AgentHarness {
   }
 
   /** Inserts the pipeline (once) and a run of it carrying these materials, and opens its first stage. */
-  async startRun(definition: PipelineDefinition, materials: MaterialRevision[], options: { overrides?: Record<string, string>; by?: string } = {}): Promise<DbPipelineRunRow> {
+  async startRun(definition: PipelineDefinition, materials: MaterialRevision[], options: { overrides?: Record<string, EnvironmentOverride>; by?: string } = {}): Promise<DbPipelineRunRow> {
     return this.db.knex.transaction(async (trx) => {
       const existing = (await trx('pipelines').where({ name: definition.name }).forUpdate().first()) as { last_counter: number } | undefined;
       const counter = Number(existing?.last_counter ?? 0) + 1;

@@ -205,9 +205,13 @@ export interface DbPipelineRunRow {
   label: string;
   definition: Record<string, unknown>;
   build_cause: Record<string, unknown>;
-  environment_overrides: Record<string, string>;
+  /** A manual trigger's overrides; the value of a secure variable only as `{ encrypted_value }`. */
+  environment_overrides: Record<string, string | { encrypted_value: string }>;
   cause_key: string | null;
   idempotency_key: string | null;
+  /** The token that sent the idempotency key, and the SHA-256 of its request's canonical JSON body. */
+  idempotency_token_id: string | null;
+  idempotency_body_sha256: string | null;
   trigger_kind: DbTriggerKind;
   triggered_by: string;
   status: DbRunStatus;

@@ -10,7 +10,12 @@ export const RUN_SCHEMAS: Record<string, JsonSchema> = {
     type: 'object',
     properties: {
       revisions: { type: 'object', additionalProperties: { type: 'string', minLength: 1 }, description: 'Material name → revision (a package revision label, or an upstream run counter).' },
-      environment: { type: 'object', additionalProperties: { type: 'string' } },
+      environment: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description:
+          'Variable → value, for names the pipeline or a job lists under `overridable` (in the jobs that list them; the pipeline’s list means every job). Other names: 422. A secure variable: only a caller who may edit the pipeline (403 otherwise), and the value is masked like a secret.',
+      },
     },
     additionalProperties: false,
   },

@@ -28,6 +28,7 @@ function valid(): PipelineDefinition {
     environment: { REGION: 'eu-west-1' },
     secure_environment: { TOKEN: { encrypted_value: encryptVariable(box, 's3cret', 'app-release', 'TOKEN') } },
     timer: { spec: '0 0 22 * * 1-5', timezone: 'Europe/Paris', only_on_changes: true },
+    overridable: ['REGION', 'TOKEN'],
     stages: [
       { name: 'qa', jobs: [{ name: 'smoke', tasks: [{ fetch_package: { material: 'app', destination: 'pkg' } }, { exec: { command: 'sh' } }] }] },
       { name: 'production', approval: { type: 'manual', roles: ['operator'] }, jobs: [{ name: 'deploy', tasks: [{ exec: { command: 'true' } }] }] },
@@ -84,6 +85,8 @@ describe('definitionErrors', () => {
     ['an unknown time zone', (d) => (d.timer = { spec: '0 0 22 * * *', timezone: 'Mars/Olympus' }), 'timer.timezone', 'not a known time zone'],
     ['a secure value of another pipeline', (d) => (d.secure_environment = { TOKEN: { encrypted_value: encryptVariable(box, 'x', 'build-app', 'TOKEN') } }), 'secure_environment.TOKEN', 'does not decrypt'],
     ['a secure value of another variable', (d) => (d.secure_environment = { TOKEN: { encrypted_value: encryptVariable(box, 'x', 'app-release', 'OTHER') } }), 'secure_environment.TOKEN', 'does not decrypt'],
+    ['a protected name the pipeline lets triggers override', (d) => (d.overridable = ['REGION', 'BASH_ENV']), 'overridable[1]', 'BASH_ENV can never be overridden'],
+    ['a protected name a job lets triggers override', (d) => (d.stages[1]!.jobs[0]!.overridable = ['go_trigger_user']), 'stages[1].jobs[0].overridable[0]', 'go_trigger_user can never be overridden'],
     ['a secure value that is not one', (d) => (d.secure_environment = { TOKEN: { encrypted_value: 'plain text' } }), 'secure_environment.TOKEN', 'POST /api/encrypt'],
   ])('refuses %s', (_case, change, path, message) => {
     const definition = valid();

@@ -4,6 +4,7 @@ import { DEFAULT_LABEL_TEMPLATE, environmentName, isPackageMaterial, materialNam
 import type { DefinitionLookups } from './definition-lookups';
 import { referenceErrors } from './definition-references';
 import { labelTokens } from './label-template';
+import { isProtectedVariable, PROTECTED_VARIABLES } from './protected-variables';
 
 /**
  * The rules a JSON Schema cannot express: references to repositories, packages and other
@@ -19,6 +20,7 @@ export function definitionErrors(definition: PipelineDefinition, lookups: Defini
   fetchPackageErrors(definition, errors);
   timerErrors(definition, errors);
   secureErrors(definition, lookups, errors);
+  overridableErrors(definition, errors);
   return errors;
 }
 
@@ -116,4 +118,14 @@ function secureErrors(definition: PipelineDefinition, lookups: DefinitionLookups
       `this value does not decrypt for pipeline '${definition.name}' and variable '${variable}': encrypt it with POST /api/encrypt for this pipeline and variable`,
     );
   }
+}
+
+/** Refused when saved, so a definition never promises an override the trigger would refuse. */
+function overridableErrors(definition: PipelineDefinition, errors: FieldErrors): void {
+  const check = (names: string[] | undefined, at: string) =>
+    (names ?? []).forEach((name, index) => {
+      if (isProtectedVariable(name)) addFieldError(errors, `${at}[${index}]`, `${name} can never be overridden by a trigger (${PROTECTED_VARIABLES} are protected)`);
+    });
+  check(definition.overridable, 'overridable');
+  definition.stages.forEach((stage, s) => stage.jobs.forEach((job, j) => check(job.overridable, `stages[${s}].jobs[${j}].overridable`)));
 }

@@ -3,6 +3,7 @@ import type { JsonSchema } from '../http/route';
 // Names become path segments (URLs, job folders): never only dots.
 const NAME = { type: 'string', pattern: '^(?!\\.+$)[A-Za-z0-9._-]{1,255}$' };
 const VARIABLE = '^[A-Za-z_][A-Za-z0-9_]{0,254}$';
+const OVERRIDABLE = { type: 'array', uniqueItems: true, items: { type: 'string', pattern: VARIABLE } };
 const ENVIRONMENT = { type: 'object', propertyNames: { pattern: VARIABLE }, additionalProperties: { type: 'string', maxLength: 65536 } };
 
 const MATERIAL = {
@@ -114,7 +115,7 @@ const STAGE = {
         type: 'object',
         required: ['name', 'tasks'],
         additionalProperties: false,
-        properties: { name: NAME, environment: ENVIRONMENT, tasks: { type: 'array', minItems: 1, items: TASK } },
+        properties: { name: NAME, environment: ENVIRONMENT, overridable: OVERRIDABLE, tasks: { type: 'array', minItems: 1, items: TASK } },
       },
     },
   },
@@ -136,6 +137,7 @@ export const PIPELINE_SCHEMA: JsonSchema = {
       propertyNames: { pattern: VARIABLE },
       additionalProperties: { type: 'object', required: ['encrypted_value'], properties: { encrypted_value: { type: 'string' } }, additionalProperties: false },
     },
+    overridable: OVERRIDABLE,
     timer: {
       type: 'object',
       required: ['spec'],

@@ -39,6 +39,8 @@ export type TaskDefinition = ExecTask | FetchPackageTask | HttpTask;
 export interface JobDefinition {
   name: string;
   environment?: Record<string, string>;
+  /** Variables a manual trigger may override for this job (besides the pipeline's `overridable`). */
+  overridable?: string[];
   tasks: TaskDefinition[];
 }
 
@@ -68,6 +70,8 @@ export interface PipelineDefinition {
   materials: MaterialDefinition[];
   environment?: Record<string, string>;
   secure_environment?: Record<string, { encrypted_value: string }>;
+  /** Variables a manual trigger may override in every job; none by default. */
+  overridable?: string[];
   timer?: TimerDefinition;
   stages: StageDefinition[];
 }

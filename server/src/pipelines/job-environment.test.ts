@@ -38,6 +38,7 @@ function input(overrides: Partial<JobEnvironmentInput> = {}): JobEnvironmentInpu
     materials: [],
     environment: { A: 'pipeline', B: 'pipeline', C: 'pipeline' },
     secure_environment: { S: { encrypted_value: encryptVariable(box, 'var-secret', 'rel', 'S') } },
+    overridable: ['C'],
     stages: [],
   };
   return {
@@ -87,6 +88,40 @@ describe('jobEnvironment', () => {
     expect(environment['GO_PACKAGE_EPEL_SCRT_TOOLS_X_LABEL']).toBe('scrt-1.0-1');
     expect(environment['GO_REPO_EPEL_SCRT_TOOLS_X_REPO_URL']).toBeUndefined();
     expect(secrets).toEqual(['var-secret']);
+  });
+
+  it('applies an override only where the pipeline or the job lists it', () => {
+    const definition = { ...input().definition, overridable: ['A'] };
+    const job = { name: 'smoke', environment: { B: 'job' }, overridable: ['B'], tasks: [] };
+    const overrides = { A: 'override-a', B: 'override-b', C: 'override-c' };
+
+    const listing = jobEnvironment(input({ definition, job, environmentOverrides: overrides }), box).environment;
+    const other = jobEnvironment(input({ definition, job: { ...job, overridable: [] }, environmentOverrides: overrides }), box).environment;
+
+    expect([listing['A'], listing['B'], listing['C']]).toEqual(['override-a', 'override-b', 'pipeline']);
+    expect([other['A'], other['B'], other['C']]).toEqual(['override-a', 'job', 'pipeline']);
+  });
+
+  it.each(['GO_TRIGGER_USER', 'GO_PACKAGE_EPEL_SCRT_TOOLS_X_LABEL', 'PATH', 'HOME', 'BASH_ENV', 'LD_PRELOAD', 'ld_preload', 'NODE_OPTIONS', 'PYTHONPATH', 'PERL5OPT', 'RUBYOPT', 'ENV', 'IFS'])(
+    'never lets an override replace %s, even when the stored definition lists it',
+    (name) => {
+      const definition = { ...input().definition, environment: {}, overridable: [name] };
+      const job = { name: 'smoke', overridable: [name], tasks: [] };
+
+      const { environment } = jobEnvironment(input({ definition, job, environmentOverrides: { [name]: 'forged' } }), box);
+
+      expect(environment[name]).not.toBe('forged');
+    },
+  );
+
+  it('masks an override of a secure variable, whether stored encrypted or not', () => {
+    const definition = { ...input().definition, overridable: ['S', 'T'] };
+    const overrides = { S: 'plain-replacement', T: { encrypted_value: encryptVariable(box, 'encrypted-replacement', 'rel', 'T') } };
+
+    const { environment, secrets } = jobEnvironment(input({ definition, environmentOverrides: overrides }), box);
+
+    expect([environment['S'], environment['T']]).toEqual(['plain-replacement', 'encrypted-replacement']);
+    expect(secrets).toEqual(expect.arrayContaining(['plain-replacement', 'encrypted-replacement']));
   });
 
   it('refuses a secure variable encrypted for another pipeline', () => {

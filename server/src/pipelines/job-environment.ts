@@ -1,7 +1,8 @@
 import type { PackageMaterialConfiguration, PlainConfiguration } from '../materials/material-reader';
 import type { SecretBox } from '../security/secret-box';
 import { environmentName, type JobDefinition, type PipelineDefinition } from './definition';
-import type { BuildCause, PackageMaterialRevision, PipelineMaterialRevision } from './run-model';
+import { overridableIn } from './environment-overrides';
+import type { BuildCause, EnvironmentOverride, PackageMaterialRevision, PipelineMaterialRevision } from './run-model';
 import { decryptVariable } from './secure-environment';
 
 export interface JobEnvironmentInput {
@@ -11,7 +12,7 @@ export interface JobEnvironmentInput {
   triggeredBy: string;
   definition: PipelineDefinition;
   buildCause: BuildCause;
-  environmentOverrides: Record<string, string>;
+  environmentOverrides: Record<string, EnvironmentOverride>;
   stage: { name: string; counter: number };
   job: JobDefinition;
   /** The current configuration of each package material, by package id; null when the package is gone. */
@@ -30,7 +31,9 @@ export class UnreadableVariable extends Error {}
 /**
  * The job environment as GoCD defines it, in order — materials, the run's own variables, then
  * the pipeline's `environment`, its decrypted `secure_environment`, the job's `environment` and
- * the run's overrides (later ones win). Nothing comes from the server's own environment.
+ * the run's overrides (later ones win). Nothing comes from the server's own environment. An
+ * override applies only to a job whose pipeline or own `overridable` lists it, and never to a
+ * protected name; one that replaces a secure variable is masked like it.
  */
 export function jobEnvironment(input: JobEnvironmentInput, box: SecretBox): JobEnvironment {
   const environment: Record<string, string> = {};
@@ -54,8 +57,20 @@ export function jobEnvironment(input: JobEnvironmentInput, box: SecretBox): JobE
     environment[key] = plain;
     secrets.push(plain);
   }
-  Object.assign(environment, input.job.environment ?? {}, input.environmentOverrides);
+  Object.assign(environment, input.job.environment ?? {});
+  addOverrides(environment, secrets, input, box);
   return { environment, secrets: [...new Set(secrets.filter((s) => s !== ''))] };
+}
+
+function addOverrides(environment: Record<string, string>, secrets: string[], input: JobEnvironmentInput, box: SecretBox): void {
+  const accepted = overridableIn(input.definition, input.job);
+  const secure = input.definition.secure_environment ?? {};
+  for (const [key, value] of Object.entries(input.environmentOverrides)) {
+    if (!accepted.has(key)) continue;
+    const plain = typeof value === 'string' ? value : decryptSecure(box, value.encrypted_value, input.pipeline, key);
+    environment[key] = plain;
+    if (typeof value !== 'string' || Object.hasOwn(secure, key)) secrets.push(plain);
+  }
 }
 
 function addPackage(

@@ -76,7 +76,7 @@ export class PipelineTimers {
         resolution,
         cause: { kind: 'timer', by: 'system', message: `timer ${definition.timer.spec}`, fired_at: firedAt },
         causeKey: `timer:${firedAt}`,
-        idempotencyKey: null,
+        idempotency: null,
         environmentOverrides: {},
       });
       if (created) this.runCreated();

@@ -106,7 +106,7 @@ export class PipelineTriggers {
       this.logger.info({ pipeline: pipeline.name, cause: causeKey }, `not triggered: ${resolution.reason}`);
       return;
     }
-    const { run, created } = await this.creator.create({ pipeline: pipeline.name, resolution, cause, causeKey, idempotencyKey: null, environmentOverrides: {} });
+    const { run, created } = await this.creator.create({ pipeline: pipeline.name, resolution, cause, causeKey, idempotency: null, environmentOverrides: {} });
     if (created) {
       this.logger.info({ pipeline: pipeline.name, counter: run.counter, cause: causeKey }, 'run created');
       this.runCreated();

@@ -5,9 +5,10 @@ import { TABLES, type DbPipelineRow, type DbPipelineRunRow } from '../db/tables'
 import { NotFound } from '../domain-errors';
 import type { EventLog } from '../events/event-log';
 import { DEFAULT_LABEL_TEMPLATE, type PipelineDefinition } from './definition';
+import { assertRepeatOf, type IdempotentTrigger } from './idempotent-trigger';
 import { renderLabel } from './label-template';
 import type { Resolution } from './material-resolver';
-import type { BuildCause, TriggerCause } from './run-model';
+import type { BuildCause, EnvironmentOverride, TriggerCause } from './run-model';
 import type { StageMachine } from './stage-machine';
 
 export interface NewRun {
@@ -16,9 +17,9 @@ export interface NewRun {
   cause: TriggerCause;
   /** One run per cause: the revision-detected event, the upstream stage run, the timer's fire time. */
   causeKey: string | null;
-  /** A manual trigger repeated with the same key answers the first run. */
-  idempotencyKey: string | null;
-  environmentOverrides: Record<string, string>;
+  /** A manual trigger repeated with the same key, token and body answers the first run. */
+  idempotency: IdempotentTrigger | null;
+  environmentOverrides: Record<string, EnvironmentOverride>;
   /** Written with the run, in its transaction (an audit entry). */
   alsoWrite?: (trx: Knex.Transaction, run: DbPipelineRunRow) => Promise<void>;
 }
@@ -57,9 +58,9 @@ export class RunCreator {
     });
   }
 
-  /** The run a manual trigger with this idempotency key created, if any. */
-  async byIdempotencyKey(pipeline: string, key: string): Promise<DbPipelineRunRow | undefined> {
-    return (await this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline, idempotency_key: key }).first()) as DbPipelineRunRow | undefined;
+  /** The run an earlier manual trigger with this idempotency key created, if any; InvalidInput when that was another request. */
+  async repeatOf(pipeline: string, trigger: IdempotentTrigger): Promise<DbPipelineRunRow | undefined> {
+    return this.byIdempotencyKey(this.db.knex, pipeline, trigger);
   }
 
   private async existing(trx: Knex.Transaction, input: NewRun): Promise<DbPipelineRunRow | undefined> {
@@ -67,10 +68,14 @@ export class RunCreator {
       const byCause = await trx(TABLES.pipelineRuns).where({ pipeline_name: input.pipeline, cause_key: input.causeKey }).first();
       if (byCause) return byCause as DbPipelineRunRow;
     }
-    if (input.idempotencyKey !== null) {
-      return (await trx(TABLES.pipelineRuns).where({ pipeline_name: input.pipeline, idempotency_key: input.idempotencyKey }).first()) as DbPipelineRunRow | undefined;
-    }
+    if (input.idempotency !== null) return this.byIdempotencyKey(trx, input.pipeline, input.idempotency);
     return undefined;
+  }
+
+  private async byIdempotencyKey(knex: Knex, pipeline: string, trigger: IdempotentTrigger): Promise<DbPipelineRunRow | undefined> {
+    const run = (await knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline, idempotency_key: trigger.key }).first()) as DbPipelineRunRow | undefined;
+    if (run) assertRepeatOf(run, trigger);
+    return run;
   }
 
   private async insert(trx: Knex.Transaction, pipeline: DbPipelineRow, input: NewRun): Promise<DbPipelineRunRow> {
@@ -91,7 +96,9 @@ export class RunCreator {
         build_cause: JSON.stringify(buildCause),
         environment_overrides: JSON.stringify(input.environmentOverrides),
         cause_key: input.causeKey,
-        idempotency_key: input.idempotencyKey,
+        idempotency_key: input.idempotency?.key ?? null,
+        idempotency_token_id: input.idempotency?.tokenId ?? null,
+        idempotency_body_sha256: input.idempotency?.bodySha256 ?? null,
         trigger_kind: input.cause.kind,
         triggered_by: input.cause.by,
         status: busy ? 'waiting' : 'active',

@@ -53,3 +53,6 @@ export interface BuildCause {
   trigger: TriggerCause;
   materials: MaterialRevision[];
 }
+
+/** A manual trigger's override as stored with the run: the value of a secure variable only encrypted. */
+export type EnvironmentOverride = string | { encrypted_value: string };

@@ -1,11 +1,14 @@
 import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import { TABLES, type DbPipelineRow, type DbPipelineRunRow, type DbStageRunRow } from '../db/tables';
-import { Conflict, Forbidden, InvalidInput, NotFound } from '../domain-errors';
+import { Conflict, Forbidden, NotFound } from '../domain-errors';
 import type { Signals } from '../events/signals';
 import type { AuditLog } from '../security/audit-log';
 import { roleAtLeast, type Actor } from '../security/roles';
+import type { SecretBox } from '../security/secret-box';
 import { approvalOf, type PipelineDefinition } from './definition';
+import { auditedOverrides, storedOverrides } from './environment-overrides';
+import { idempotentTrigger } from './idempotent-trigger';
 import type { MaterialResolver } from './material-resolver';
 import type { RunCreator } from './run-creator';
 import type { StageMachine } from './stage-machine';
@@ -16,7 +19,6 @@ export interface TriggerInput {
 }
 
 const IN_PROGRESS = ['scheduled', 'running', 'awaiting_approval'];
-const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 
 /** What people do to runs: trigger with options, approve, cancel and rerun stages — each audited. */
 export class RunService {
@@ -27,24 +29,26 @@ export class RunService {
     private readonly stages: StageMachine,
     private readonly audit: AuditLog,
     private readonly signals: Signals,
+    private readonly box: SecretBox,
   ) {}
 
   async trigger(pipelineName: string, input: TriggerInput, idempotencyKey: string | null, actor: Actor): Promise<{ run: DbPipelineRunRow; created: boolean }> {
     const pipeline = await this.pipeline(pipelineName);
-    const bad = Object.keys(input.environment ?? {}).filter((name) => !VARIABLE.test(name));
-    if (bad.length > 0) throw new InvalidInput(Object.fromEntries(bad.map((n) => [`environment.${n}`, ['variable names are letters, digits and _, not starting with a digit']])));
-    // A repeated request answers the first run, whatever the materials say now.
-    const repeated = idempotencyKey === null ? undefined : await this.creator.byIdempotencyKey(pipeline.name, idempotencyKey);
+    const definition = pipeline.definition as unknown as PipelineDefinition;
+    const idempotency = idempotencyKey === null ? null : idempotentTrigger(idempotencyKey, actor.tokenId, input);
+    // A repeated request answers the first run, whatever the materials and the definition say now.
+    const repeated = idempotency === null ? undefined : await this.creator.repeatOf(pipeline.name, idempotency);
     if (repeated) return { run: repeated, created: false };
-    const resolution = await this.resolver.resolve(pipeline.definition as unknown as PipelineDefinition, { kind: 'manual', revisions: input.revisions ?? {} });
+    const overrides = storedOverrides(definition, input.environment ?? {}, actor, this.box);
+    const resolution = await this.resolver.resolve(definition, { kind: 'manual', revisions: input.revisions ?? {} });
     if (!resolution.ok) throw new Conflict(`'${pipelineName}' cannot run now: ${resolution.reason}`);
     const result = await this.creator.create({
       pipeline: pipeline.name,
       resolution,
       cause: { kind: 'manual', by: actor.name, message: `triggered by ${actor.name}` },
       causeKey: null,
-      idempotencyKey,
-      environmentOverrides: input.environment ?? {},
+      idempotency,
+      environmentOverrides: overrides,
       alsoWrite: (trx, run) =>
         this.audit.record(
           {
@@ -52,7 +56,7 @@ export class RunService {
             action: 'pipeline.trigger',
             resourceType: 'pipeline',
             resourceId: pipeline.name,
-            details: { counter: run.counter, revisions: input.revisions ?? {}, environment: Object.keys(input.environment ?? {}) },
+            details: { counter: run.counter, revisions: input.revisions ?? {}, environment: auditedOverrides(overrides) },
           },
           trx,
         ),

@@ -60,7 +60,7 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
       body: ref('TriggerInput'),
       responses: {
         201: { description: 'The new run.', schema: ref('Run') },
-        200: { description: 'The run an earlier request with the same Idempotency-Key created.', schema: ref('Run') },
+        200: { description: 'The run an earlier request with the same Idempotency-Key, token and body created (the key with another token or body: 422).', schema: ref('Run') },
         409: { description: 'The pipeline cannot run now (a material has no revision yet, upstream runs disagree).', schema: ref('Problem') },
       },
       async handler({ params, body, header, actor }) {
