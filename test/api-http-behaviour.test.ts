@@ -101,6 +101,64 @@ describe('HTTP behaviour', () => {
     expect(response.status).toBe(415);
   });
 
+  it('answers JSON in another charset with 415, naming utf-8', async () => {
+    const body = Buffer.from(JSON.stringify({ name: 'x', plugin_id: 'json-file', configuration: [] }), 'utf16le');
+
+    const utf16 = await baton.api.post('/api/repositories', undefined, { rawBody: body, headers: { 'content-type': 'application/json; charset=utf-16' } });
+    const quoted = await baton.api.post('/api/repositories', undefined, { rawBody: body, headers: { 'content-type': 'application/json;charset="UTF-16LE"' } });
+    const latin1 = await baton.api.post('/api/repositories', undefined, { rawBody: '{}', headers: { 'content-type': 'application/json; charset=iso-8859-1' } });
+    const utf8 = await baton.api.post('/api/repositories', undefined, { rawBody: '{}', headers: { 'content-type': 'application/json; charset=UTF-8' } });
+
+    expect([utf16.status, quoted.status, latin1.status, utf8.status]).toEqual([415, 415, 415, 422]);
+    expect(utf16.headers.get('content-type')).toContain('application/problem+json');
+    expect(utf16.body.detail).toContain('charset=utf-8');
+    expect(quoted.body.detail).toContain("'utf-16le'");
+  });
+
+  it('never fails on body keys named like built-in object members, on any route that takes a body', async () => {
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods as Record<string, { requestBody?: unknown }>)
+        .filter(([method, operation]) => (method === 'post' || method === 'put') && operation.requestBody !== undefined)
+        .map(([method]) => ({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000') })),
+    );
+    // JSON text: parsed, `__proto__` is an own key like the others (a JavaScript literal would set a prototype).
+    const rawBody = '{"constructor": 1, "toString": "x", "__proto__": {"admin": true}, "valueOf": [], "hasOwnProperty": null}';
+
+    const answers = await Promise.all(
+      operations.map((o) => baton.api.request(o.method, o.path, { rawBody, headers: { 'content-type': 'application/json', 'if-match': '"1"' } })),
+    );
+
+    expect(operations.length).toBeGreaterThan(8);
+    expect(answers.map((a, i) => `${operations[i]!.method} ${operations[i]!.path}: ${a.status}`).filter((_, i) => answers[i]!.status >= 500)).toEqual([]);
+    expect(answers.filter((a) => a.status === 422).length).toBeGreaterThan(8);
+  });
+
+  it('names body keys like built-in object members as unknown fields', async () => {
+    const created = await baton.api.post('/api/repositories', undefined, { rawBody: '{"name": "odd", "plugin_id": "json-file", "configuration": [], "constructor": 1, "__proto__": {}}', headers: { 'content-type': 'application/json' } });
+    expect(created.status).toBe(422);
+    expect(Object.keys(created.body.errors).sort()).toEqual(['__proto__', 'constructor']);
+    expect(created.body.errors['__proto__']).toEqual(['__proto__ is not a known field']);
+  });
+
+  it('refuses configuration keys named like built-in object members, naming each entry', async () => {
+    const configuration = [{ key: 'URL', value: 'http://127.0.0.1:9/' }, ...['__proto__', 'constructor', 'toString', 'valueOf'].map((key) => ({ key, value: 'x' }))];
+
+    const repository = await baton.api.post('/api/repositories', { name: 'members', plugin_id: 'json-file', configuration });
+    const checked = await baton.api.post('/api/repositories/check-connection', { plugin_id: 'json-file', configuration });
+
+    expect([repository.status, checked.status]).toEqual([422, 422]);
+    expect(Object.keys(repository.body.errors)).toEqual(['configuration[1].key', 'configuration[2].key', 'configuration[3].key', 'configuration[4].key']);
+    expect(Object.keys(checked.body.errors)).toEqual(Object.keys(repository.body.errors));
+  });
+
+  it('ignores query parameters named like built-in object members', async () => {
+    const lists = ['/api/repositories', '/api/packages', '/api/pipelines', '/api/audit', '/api/tokens', '/api/events/history'];
+
+    const answers = await Promise.all(lists.map((path) => baton.api.get(`${path}?constructor=1&__proto__=x&toString=y&hasOwnProperty=z`)));
+
+    expect(answers.map((a) => a.status)).toEqual(lists.map(() => 200));
+  });
+
   it('answers a body over the limit with 413, without reading it all', async () => {
     const huge = JSON.stringify({ name: 'x', plugin_id: 'json-file', configuration: [{ key: 'URL', value: 'x'.repeat(2 * 1024 * 1024) }] });
 

@@ -98,6 +98,29 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     expect(beside.status).toBe(200);
   });
 
+  it('applies the valid files beside an alias bomb and files with top-level __proto__ or constructor keys', async () => {
+    // Each alias level repeats the one before ten times: nine levels are 10^9 strings if expanded.
+    const levels = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 9 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`)];
+    write('bomb.yaml', `${yamlPipeline('bomb')}${levels.join('\n')}\n`);
+    write('proto.yaml', `__proto__: { name: hidden }\n${yamlPipeline('proto')}`);
+    write('constructor.yaml', `constructor: 1\n${yamlPipeline('with-constructor')}`);
+    write('beside-bad-keys.yaml', yamlPipeline('beside-bad-keys'));
+
+    const beside = await pipelineWhere('beside-bad-keys', () => true, 'beside-bad-keys.yaml');
+    const statuses = await eventually(async () => {
+      const all = await Promise.all(['bomb.yaml', 'proto.yaml', 'constructor.yaml'].map(fileStatus));
+      return all.every((s) => s?.status === 'invalid') ? all : undefined;
+    }, 10_000, 'the three bad files reported');
+
+    expect(beside.body.source_file).toBe('beside-bad-keys.yaml');
+    expect(statuses.map((s) => s.errors)).toEqual([
+      { yaml: [expect.stringContaining('aliases may expand at most')] },
+      { ['__proto__']: ['__proto__ is not a known field'] },
+      { constructor: ['constructor is not a known field'] },
+    ] as unknown[]);
+    for (const name of ['bomb', 'proto', 'with-constructor']) expect((await app.api.get(`/api/pipelines/${name}`)).status).toBe(404);
+  });
+
   it('reports a YAML syntax error and keeps the pipeline', async () => {
     write('broken.yaml', yamlPipeline('broken'));
     await pipelineWhere('broken', () => true, 'broken.yaml');

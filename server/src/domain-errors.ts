@@ -46,7 +46,12 @@ export class Unavailable extends Error {
   }
 }
 
-/** Adds one message to a field of an error map. */
+/**
+ * Adds one message to a field of an error map. Paths carry what clients and files name
+ * (`constructor`, `environment.__proto__`): only own entries count, and a new one is defined,
+ * not assigned, so that no key reads or changes the object's prototype.
+ */
 export function addFieldError(errors: FieldErrors, path: string, message: string): void {
-  (errors[path] ??= []).push(message);
+  if (Object.hasOwn(errors, path)) errors[path]!.push(message);
+  else Object.defineProperty(errors, path, { value: [message], enumerable: true, writable: true, configurable: true });
 }

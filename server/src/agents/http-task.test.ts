@@ -19,6 +19,8 @@ describe('expandVariables', () => {
     ['an unknown variable', '${NOPE}', 'body: the job has no variable NOPE'],
     ['a malformed name', '${1ABC}', "body: '${1ABC}' is not a variable name"],
     ['an empty name', 'x${}y', "body: '${}' is not a variable name"],
+    ['a name every object has a member for', '${constructor}', 'body: the job has no variable constructor'],
+    ['__proto__, which the job does not have', '${__proto__}', 'body: the job has no variable __proto__'],
   ])('refuses %s, naming the field', (_case, text, message) => {
     expect(() => expandVariables(text, environment, 'body')).toThrow(TaskRefused);
     expect(() => expandVariables(text, environment, 'body')).toThrow(message);

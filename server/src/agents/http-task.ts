@@ -48,7 +48,7 @@ export function expandVariables(text: string, environment: Readonly<Record<strin
   return text.replace(VARIABLE, (whole, escaped: string, name: string) => {
     if (escaped) return whole.slice(1);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new TaskRefused(`${field}: '\${${name}}' is not a variable name`);
-    const value = environment[name];
+    const value = Object.hasOwn(environment, name) ? environment[name] : undefined;
     if (value === undefined) throw new TaskRefused(`${field}: the job has no variable ${name}`);
     return value;
   });

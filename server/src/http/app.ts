@@ -20,6 +20,7 @@ export interface AppOptions {
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
 
 /** The express app: one handler per route of the table, then 405s, 404s and problem documents. */
 export function buildApp(options: AppOptions): Express {
@@ -67,6 +68,7 @@ function routeHandler(route: RouteDefinition, options: AppOptions, parsers: { js
     }
     // The body is read only after authentication: nobody without a token makes the server read one.
     if (route.body || route.rawBody) {
+      if (!route.rawBody) refuseForeignCharset(req);
       const parser = route.rawBody ? parsers.raw : parsers.json;
       await new Promise<void>((resolve, reject) => parser(req, res, (error) => (error ? reject(error) : resolve())));
       if (route.body) checkBody(route, req, options.validator);
@@ -93,6 +95,16 @@ function checkBody(route: RouteDefinition, req: Request, validator: OpenApiValid
   if (!req.is(JSON_TYPES)) throw new HttpProblem(415, 'Send the body as application/json');
   const errors = validator.requestBodyErrors(route.method, route.path, req.body);
   if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
+}
+
+/**
+ * JSON bodies are UTF-8. The JSON parser would decode any `utf-*` charset and then fail on what
+ * it decoded as if the client had sent malformed JSON; the charset is what is wrong, so say so.
+ */
+function refuseForeignCharset(req: Request): void {
+  const charset = CHARSET.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8' || !req.is(JSON_TYPES)) return;
+  throw new HttpProblem(415, `The body's charset '${charset}' is not accepted: send JSON as charset=utf-8`);
 }
 
 function methodsByPath(routes: readonly RouteDefinition[]): Map<string, { methods: Set<string>; isPublic: boolean }> {

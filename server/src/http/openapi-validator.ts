@@ -1,6 +1,7 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { FieldErrors } from '../domain-errors';
+import { schemaFieldErrors } from '../schema-field-errors';
 import { openApiPath, type OpenApiDocument } from './openapi';
 
 const DOCUMENT_ID = 'urn:baton:openapi';
@@ -23,7 +24,7 @@ export class OpenApiValidator {
   requestBodyErrors(method: string, expressPath: string, body: unknown): FieldErrors {
     const pointer = ['paths', openApiPath(expressPath), method, 'requestBody', 'content', 'application/json', 'schema'];
     const validate = this.compile(pointer);
-    return validate(body) ? {} : fieldErrors(validate.errors ?? []);
+    return validate(body) ? {} : schemaFieldErrors(validate.errors ?? []);
   }
 
   /** Problems with a response body (by OpenAPI path and status), or null when none; throws if the status is undocumented. */
@@ -53,32 +54,4 @@ export class OpenApiValidator {
 
 function escapePointer(segment: string): string {
   return encodeURIComponent(segment.replace(/~/g, '~0').replace(/\//g, '~1')).replace(/%24/g, '$');
-}
-
-/** Ajv's errors as field paths: `/configuration/0/key` → `configuration[0].key`. */
-function fieldErrors(errors: ErrorObject[]): FieldErrors {
-  const result: FieldErrors = {};
-  for (const error of errors) {
-    if (error.keyword === 'oneOf' || error.keyword === 'anyOf') continue;
-    let path = error.instancePath
-      .split('/')
-      .slice(1)
-      .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
-      .join('')
-      .replace(/^\./, '');
-    let message = error.message ?? 'is not valid';
-    if (error.keyword === 'required') {
-      const missing = (error.params as { missingProperty: string }).missingProperty;
-      path = path ? `${path}.${missing}` : missing;
-      message = `${missing} is required`;
-    } else if (error.keyword === 'additionalProperties') {
-      const extra = (error.params as { additionalProperty: string }).additionalProperty;
-      path = path ? `${path}.${extra}` : extra;
-      message = `${extra} is not a known field`;
-    } else if (error.keyword === 'enum') {
-      message = `must be one of ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}`;
-    }
-    (result[path || 'body'] ??= []).push(message);
-  }
-  return result;
 }

@@ -36,7 +36,8 @@ export class UnreadableVariable extends Error {}
  * protected name; one that replaces a secure variable is masked like it.
  */
 export function jobEnvironment(input: JobEnvironmentInput, box: SecretBox): JobEnvironment {
-  const environment: Record<string, string> = {};
+  // Variable names are data: `__proto__` or `constructor` is a variable like any other.
+  const environment: Record<string, string> = Object.create(null) as Record<string, string>;
   const secrets: string[] = [];
   for (const material of input.buildCause.materials) {
     if (material.type === 'package') addPackage(environment, secrets, material, input.packages.get(material.package_id) ?? null);

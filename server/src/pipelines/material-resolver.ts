@@ -93,7 +93,7 @@ export class MaterialResolver {
 
   private pinnedCounter(material: PipelineMaterialDefinition, name: string, trigger: TriggerRequest, manual: Record<string, string>): number | null {
     if (trigger.kind === 'upstream' && trigger.pipeline === material.pipeline && trigger.stage === material.stage) return trigger.counter;
-    const asked = manual[name];
+    const asked = askedRevision(manual, name);
     if (asked === undefined) return null;
     if (!/^[1-9]\d{0,8}$/.test(asked)) throw InvalidInput.field(`revisions.${name}`, `an upstream material takes the counter of one of its runs, not '${asked}'`);
     return Number(asked);
@@ -109,7 +109,7 @@ export class MaterialResolver {
     const ref = await this.reads.packageByNames(material.package.repository, material.package.package);
     if (!ref) return { ok: false, reason: `package '${material.package.package}' of repository '${material.package.repository}' does not exist` };
     const carriedId = throughUpstream.get(ref.packageId);
-    const asked = manual[name];
+    const asked = askedRevision(manual, name);
     let row: DbPackageRevisionRow | null;
     if (carriedId !== undefined) {
       row = await this.reads.revisionById(carriedId);
@@ -164,4 +164,9 @@ function withChanged<T extends MaterialRevision>(revision: T, previous: BuildCau
       ? before.type !== 'package' || before.revision_id !== revision.revision_id
       : before.type !== 'pipeline' || before.counter !== revision.counter || before.stage_counter !== revision.stage_counter;
   return { ...revision, changed };
+}
+
+/** The revision a manual trigger asks of a material; material names are data, never the object's own members. */
+function askedRevision(manual: Readonly<Record<string, string>>, name: string): string | undefined {
+  return Object.hasOwn(manual, name) ? manual[name] : undefined;
 }

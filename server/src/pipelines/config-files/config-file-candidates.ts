@@ -18,6 +18,18 @@ export function documentPath(count: number, index: number, path: string): string
 }
 
 /**
+ * A check's errors; a check that throws on one document's content is an error of that document,
+ * so that nothing in one file can stop the other files from applying.
+ */
+export function documentCheck(check: () => FieldErrors): FieldErrors {
+  try {
+    return check();
+  } catch (error) {
+    return { body: [`this document could not be checked: ${(error as Error).message}`] };
+  }
+}
+
+/**
  * Checks each file's documents against the schema and settles who owns each name: a name taken
  * over the API cannot be defined in a file, and of two files defining one name the file that
  * already holds it keeps it (else the first by file name).
@@ -57,7 +69,7 @@ function checkShapes(file: ConfigFileContent, shaped: Map<string, PipelineDefini
   const names = new Map<string, number>();
   file.documents.forEach((document, index) => {
     const at = (path: string) => documentPath(file.documents.length, index, path);
-    for (const [path, messages] of Object.entries(shapeErrors(document))) for (const message of messages) addFieldError(fileErrors, at(path), message);
+    for (const [path, messages] of Object.entries(documentCheck(() => shapeErrors(document)))) for (const message of messages) addFieldError(fileErrors, at(path), message);
     const name = (document as { name?: unknown } | null)?.name;
     if (typeof name !== 'string') return;
     const first = names.get(name.toLowerCase());

@@ -101,6 +101,47 @@ describe('planConfig', () => {
     expect(result.reports[failing]!.errors![path]!.join(' ')).toContain(message);
   });
 
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])('refuses a document with a top-level %s key on its file, and applies the others', (key) => {
+    // As YAML and JSON parsers give it: an own property, whatever its name.
+    const odd = Object.defineProperty({ ...definition('odd') }, key, { value: { name: 'x' }, enumerable: true });
+
+    const result = plan([file('a.yaml', odd), file('b.yaml', definition('fine'))]);
+
+    expect(result.upserts).toEqual(['b.yaml:fine']);
+    expect(Object.entries(result.reports['a.yaml']!.errors!)).toEqual([[key, [`${key} is not a known field`]]]);
+  });
+
+  it.each(['constructor', 'toString', '__proto__'])('checks pipelines, stages, jobs, materials and variables named %s like any other', (name) => {
+    const named: PipelineDefinition = {
+      name,
+      label_template: `\${COUNT}-\${${name}}`,
+      materials: [{ name, package: { repository: 'epel', package: 'scrt' } }],
+      environment: Object.defineProperty({}, name, { value: 'v', enumerable: true }),
+      stages: [{ name, jobs: [{ name, tasks: [{ fetch_package: { material: name, destination: 'pkg' } }] }] }],
+    };
+
+    const result = plan([file('a.yaml', named), file('b.yaml', definition('down', name))]);
+
+    expect(result.upserts).toEqual([`a.yaml:${name}`]);
+    expect(Object.keys(result.reports['b.yaml']!.errors!)).toEqual(['materials[0].stage']);
+  });
+
+  it('makes a check that throws on one file that file\'s error, and applies the others', () => {
+    const lookups = (definitions: readonly PipelineDefinition[]) => ({
+      ...lookupsFor(definitions),
+      repository: (name: string) => {
+        if (name === 'broken') throw new Error('the lookup failed');
+        return lookupsFor(definitions).repository(name);
+      },
+    });
+    const broken = { ...definition('odd'), materials: [{ package: { repository: 'broken', package: 'x' } }] };
+
+    const result = planConfig([file('a.yaml', broken), file('b.yaml', definition('fine'))], [], lookups);
+
+    expect(result.upserts.map((u) => u.definition.name)).toEqual(['fine']);
+    expect(result.reports.find((r) => r.file === 'a.yaml')!.errors).toEqual({ body: ['this document could not be checked: the lookup failed'] });
+  });
+
   it('passes on reading errors, and keeps the last good version', () => {
     const unreadable: ConfigFileContent = { file: 'a.yaml', hash: '', documents: [], errors: { yaml: ['bad indentation'] } };
 

@@ -3,7 +3,7 @@ import { isPackageMaterial, type PipelineDefinition } from '../definition';
 import type { DefinitionLookups } from '../definition-lookups';
 import { definitionErrors } from '../definition-rules';
 import type { StoredPipeline } from '../pipeline-store';
-import { documentPath, fileCandidates } from './config-file-candidates';
+import { documentCheck, documentPath, fileCandidates } from './config-file-candidates';
 import type { ConfigFileContent } from './config-file-reader';
 
 /** What the folder asks of the pipelines table, and what to report about each file. */
@@ -83,7 +83,7 @@ function refuseByRules(accepted: ReadonlyMap<string, PipelineDefinition[]>, look
   for (const [file, definitions] of accepted) {
     const fileErrors: FieldErrors = {};
     definitions.forEach((definition, index) => {
-      for (const [path, messages] of Object.entries(definitionErrors(definition, lookups))) {
+      for (const [path, messages] of Object.entries(documentCheck(() => definitionErrors(definition, lookups)))) {
         for (const message of messages) addFieldError(fileErrors, documentPath(definitions.length, index, path), message);
       }
     });

@@ -24,6 +24,31 @@ describe('parsePipelineYaml', () => {
     expect(content.documents).toEqual([]);
     expect(Object.keys(content.errors ?? {})).toEqual([key]);
   });
+
+  it('refuses aliases that would expand without bound, as the file\'s error', () => {
+    // Nine levels, each repeating the one before ten times: 10^9 strings if expanded.
+    const levels = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 9 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`)];
+
+    const content = parsePipelineYaml('f.yaml', 'h', `name: a\n${levels.join('\n')}\n`);
+
+    expect(content.documents).toEqual([]);
+    expect(content.errors).toEqual({ yaml: [expect.stringContaining('aliases may expand at most 100 times')] });
+  });
+
+  it('reads a few aliases', () => {
+    const content = parsePipelineYaml('f.yaml', 'h', 'name: a\nbase: &env { REGION: eu }\nenvironment: *env\n');
+
+    expect(content.documents).toEqual([{ name: 'a', base: { REGION: 'eu' }, environment: { REGION: 'eu' } }]);
+  });
+
+  it.each(['__proto__', 'constructor', 'toString'])('reads a %s key as data, without touching a prototype', (key) => {
+    const content = parsePipelineYaml('f.yaml', 'h', `name: a\n${key}: { polluted: yes }\n`);
+    const document = content.documents[0] as Record<string, unknown>;
+
+    expect(Object.keys(document)).toEqual(['name', key]);
+    expect(Object.getPrototypeOf(document)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
 });
 
 describe('readConfigFolder', () => {

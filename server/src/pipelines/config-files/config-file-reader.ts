@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, type Document } from 'yaml';
 import type { FieldErrors } from '../../domain-errors';
 
 /** One file as read: its pipelines' documents (not validated yet), or why it could not be read. */
@@ -17,6 +17,7 @@ export interface ConfigFileContent {
 
 const MAX_FILE_BYTES = 1024 * 1024;
 const PIPELINE_FILE = /^[^.].*\.ya?ml$/i;
+const MAX_ALIAS_COUNT = 100;
 
 /**
  * Reads the `*.yaml` and `*.yml` files at the top of the folder (hidden files, such as editors'
@@ -60,9 +61,28 @@ export function parsePipelineYaml(file: string, hash: string, text: string): Con
   const documents = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
   const errors = documents.flatMap((d) => d.errors.map((e) => e.message));
   if (errors.length > 0) return { file, hash, documents: [], errors: { yaml: errors } };
-  const values = documents.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown).filter((v) => v !== null && v !== undefined);
+  const values: unknown[] = [];
+  for (const document of documents) {
+    const read = documentValue(document);
+    if ('refused' in read) return { file, hash, documents: [], errors: { yaml: [read.refused] } };
+    if (read.value !== null && read.value !== undefined) values.push(read.value);
+  }
   if (values.length === 0) return failed(file, hash, 'the file holds no pipeline');
   return { file, hash, documents: values, errors: null };
+}
+
+/**
+ * A document's value, or why it has none. Aliases may repeat a node, and nested ones multiply:
+ * a few hundred bytes could expand to gigabytes ("billion laughs"). The library refuses, by
+ * throwing, once expansion passes MAX_ALIAS_COUNT; like any failure to build the value from this
+ * text, that is this file's error alone, and the other files still apply.
+ */
+function documentValue(document: Document.Parsed): { value: unknown } | { refused: string } {
+  try {
+    return { value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
+  } catch (error) {
+    return { refused: `${(error as Error).message} (aliases may expand at most ${MAX_ALIAS_COUNT} times, nested ones counted)` };
+  }
 }
 
 function failed(file: string, hash: string, message: string): ConfigFileContent {

@@ -1,0 +1,40 @@
+import type { ErrorObject } from 'ajv';
+import { addFieldError, type FieldErrors } from './domain-errors';
+
+/**
+ * Ajv's errors as the field paths the API answers: `/configuration/0/key` → `configuration[0].key`,
+ * with the missing or unknown field named. Alternatives (`oneOf`, `anyOf`) are left out: their
+ * branches' own errors say what is wrong.
+ */
+export function schemaFieldErrors(errors: readonly ErrorObject[]): FieldErrors {
+  const result: FieldErrors = {};
+  for (const error of errors) {
+    if (error.keyword === 'oneOf' || error.keyword === 'anyOf') continue;
+    const { path, message } = describe(error);
+    addFieldError(result, path || 'body', message);
+  }
+  return result;
+}
+
+function describe(error: ErrorObject): { path: string; message: string } {
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
+    .join('')
+    .replace(/^\./, '');
+  const join = (field: string) => (path ? `${path}.${field}` : field);
+  if (error.keyword === 'required') {
+    const missing = (error.params as { missingProperty: string }).missingProperty;
+    return { path: join(missing), message: `${missing} is required` };
+  }
+  if (error.keyword === 'additionalProperties') {
+    const extra = (error.params as { additionalProperty: string }).additionalProperty;
+    return { path: join(extra), message: `${extra} is not a known field` };
+  }
+  if (error.keyword === 'enum') {
+    return { path, message: `must be one of ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}` };
+  }
+  return { path, message: error.message ?? 'is not valid' };
+}
