@@ -8,6 +8,7 @@ import { ApiClient } from './support/api-client';
 import { spawnBaton, type BatonProcess } from './support/baton-process';
 import { createTestDatabase, type TestDatabase } from './support/databases';
 import { eventually } from './support/eventually';
+import { isAlive } from './support/processes';
 
 const JOB_USER = 'baton-job';
 const HREF = 'main/scrt_0.3.3_linux_x86_64.rpm';
@@ -67,7 +68,7 @@ describeAsRoot(`jobs run as BATON_JOB_USER [embedded]${reason}`, () => {
     baton = spawnBaton({ BATON_DATA_DIR: database.dataDir, BATON_JOB_USER: JOB_USER, BATON_SHUTDOWN_DELAY_SECONDS: '0', SERVER_MARKER });
     const url = await baton.listening;
     api = await ApiClient.connect(url, fs.readFileSync(path.join(database.dataDir, 'admin-token'), 'utf8').trim());
-  });
+  }, 90_000);
 
   afterAll(async () => {
     if (baton) {
@@ -113,5 +114,28 @@ describeAsRoot(`jobs run as BATON_JOB_USER [embedded]${reason}`, () => {
     expect(console).toContain('WROTE own-file');
     expect(console).toContain(`${createHash('sha256').update(PAYLOAD).digest('hex')}  pkg/scrt_0.3.3_linux_x86_64.rpm`);
     expect(console).toMatch(new RegExp(`^-\\S+ +1 +${jobUid} .* scrt_0\\.3\\.3_linux_x86_64\\.rpm$`, 'm'));
-  });
+  }, 90_000);
+
+  it('is still stopped, with everything it started, when it times out', async () => {
+    const created = await api.post('/api/pipelines', {
+      name: 'hang',
+      materials: [{ name: 'scrt', package: { repository: 'scrt-yum', package: 'scrt' }, auto_trigger: false }],
+      stages: [{ name: 'run', jobs: [{ name: 'hang', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'sleep 600 & echo "child $!"; wait'], timeout_seconds: 1 } }] }] }],
+    });
+
+    const triggered = await api.post('/api/pipelines/hang/runs', {});
+    const stage = await eventually(async () => {
+      const run = await api.get('/api/pipelines/hang/runs/1');
+      const found = run.status === 200 ? run.body.stages?.find((s: { name: string }) => s.name === 'run') : undefined;
+      return ['passed', 'failed'].includes(found?.state) ? found : undefined;
+    }, 60_000, 'the hanging job to be stopped');
+    const console = (await api.get('/api/pipelines/hang/runs/1/stages/run/jobs/hang/console?follow=false')).body as string;
+    const child = Number(/^child (\d+)$/m.exec(console)?.[1]);
+
+    expect([created.status, triggered.status]).toEqual([201, 201]);
+    expect(stage.state).toBe('failed');
+    expect(stage.jobs[0].result).toContain('timed out after 1 s');
+    expect(child).toBeGreaterThan(1);
+    expect(isAlive(child)).toBe(false);
+  }, 90_000);
 });
