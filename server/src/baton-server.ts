@@ -7,6 +7,8 @@ import type { DependencyContainer } from 'tsyringe';
 import { serverVersion, type Settings } from './config/settings';
 import { buildContainer } from './container';
 import { openDatabase, type Database } from './db/database';
+import { secureDataDir } from './db/data-dir-modes';
+import type { LockHolder } from './db/data-dir-lock';
 import { DatabaseMaintenance } from './db/maintenance';
 import { wireSignals } from './container-runs';
 import { startJobs, stopJobs } from './container-agents';
@@ -46,7 +48,10 @@ export class BatonServer {
 
   /** Opens the database, migrates, prepares secrets and the admin token, loads plugins, listens, polls. */
   static async start(settings: Settings, logger: Logger): Promise<BatonServer> {
-    const db = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+    // The secret key, the admin token and the embedded database: no other local user's to read.
+    secureDataDir(settings.dataDir);
+    const onStaleLock = (holder: LockHolder) => logger.warn({ holder }, 'the data directory’s lock was stale (its process is gone, or the pid is now another process’s): taken over');
+    const db = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, onStaleLock });
     let plugins: PluginHost | null = null;
     let configFiles: ConfigFiles | null = null;
     try {

@@ -61,7 +61,7 @@ export function registerAgents(c: DependencyContainer): void {
         keepFolders: s.keepJobFolders,
         // Other processes schedule jobs only on a shared PostgreSQL; alone, this one is woken by its own.
         claimIntervalMs: db(r).kind === 'postgres' ? 2000 : 10_000,
-        tasks: { fileRoots: s.fileRepoRoots, killGraceMs: KILL_GRACE_MS, userAgent: s.userAgent },
+        tasks: { fileRoots: s.fileRepoRoots, killGraceMs: KILL_GRACE_MS, userAgent: s.userAgent, jobUser: s.jobUser },
       },
       logger(r, 'agent'),
     );

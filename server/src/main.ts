@@ -4,6 +4,9 @@ import { createLogger } from './logger';
 
 /** `npm start`: run Baton until SIGTERM or SIGINT. */
 async function main(): Promise<void> {
+  // Everything Baton creates is its own (PGlite creates its files 0666 less the umask); jobs'
+  // processes are started with umask 022 (job-process.ts).
+  process.umask(0o077);
   let settings;
   try {
     settings = loadSettings();

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ExecStep } from './job-assignment';
 import { insideJobFolder } from './job-folder';
+import { spawnJobProcess } from './job-process';
 import { stopProcessGroup } from './process-group';
 import { failed, PASSED, type TaskContext, type TaskOutcome } from './task-context';
 
@@ -11,8 +12,8 @@ const DEFAULT_TIMEOUT_SECONDS = 3600;
 const DRAIN_MS = 2000;
 
 /**
- * Runs a command in its own process group (spawned detached), so that a timeout, a cancel or the
- * end of the task reaches everything it started: processes it leaves behind are stopped with it.
+ * Runs a command in its own process group, so that a timeout, a cancel or the end of the task
+ * reaches everything it started: processes it leaves behind are stopped with it.
  */
 export async function runExecTask(step: ExecStep['exec'], context: TaskContext): Promise<TaskOutcome> {
   const cwd = insideJobFolder(context.folder, step.working_directory, 'working_directory');
@@ -22,7 +23,7 @@ export async function runExecTask(step: ExecStep['exec'], context: TaskContext):
   const args = step.arguments ?? [];
   const where = path.relative(context.folder, cwd) || '.';
   context.console.line(`exec ${[step.command, ...args].map(quoted).join(' ')} (in ${where})`);
-  const child = spawn(step.command, args, { cwd, env: context.environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnJobProcess(step.command, args, { cwd, env: context.environment, user: context.settings.jobUser, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) context.settings.processes?.record(child.pid);
   for (const stream of [child.stdout!, child.stderr!]) stream.setEncoding('utf8').on('data', (text: string) => context.console.write(text));
   return watch(child, step, context);

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -7,6 +6,7 @@ import { parseChecksum } from './checksum';
 import type { FetchPackageStep } from './job-assignment';
 import { insideJobFolder } from './job-folder';
 import { openPackageLocation } from './package-download';
+import { openPackageFile, removePackageFile, type PackageFileWriter } from './package-file-writer';
 import { failed, PASSED, type TaskContext, type TaskOutcome } from './task-context';
 
 /** A download that receives nothing for this long is given up. */
@@ -24,20 +24,20 @@ export async function runFetchPackageTask(step: FetchPackageStep['fetch_package'
   const folder = insideJobFolder(context.folder, step.destination, 'destination');
   const target = path.join(folder, fileNameOf(material.location));
   context.console.line(`fetch_package ${step.material} ${material.revision}: ${material.location} into ${path.relative(context.folder, target)}`);
-  await fs.promises.mkdir(folder, { recursive: true });
+  const user = context.settings.jobUser;
   const idle = new IdleWatch(IDLE_TIMEOUT_MS);
   try {
     const signal = AbortSignal.any([context.signal, idle.signal]);
     const source = await openPackageLocation(material.location, { credentials: material.credentials, fileRoots: context.settings.fileRoots, userAgent: context.settings.userAgent, signal });
-    const { digest, bytes } = await save(source, target, checksum?.algorithm ?? 'sha256', idle, signal);
+    const { digest, bytes } = await save(source, await openPackageFile(target, user), checksum?.algorithm ?? 'sha256', idle, signal);
     if (checksum && digest !== checksum.hex) {
-      await fs.promises.rm(target, { force: true });
+      await removePackageFile(target, user);
       return failed(`the download of ${material.location} does not match its CHECKSUM: expected ${checksum.algorithm}:${checksum.hex}, got ${checksum.algorithm}:${digest}`);
     }
     context.console.line(`fetched ${bytes} bytes${checksum ? `, ${checksum.algorithm} checksum verified` : ''}`);
     return PASSED;
   } catch (error) {
-    await fs.promises.rm(target, { force: true });
+    await removePackageFile(target, user);
     if (context.signal.aborted) return failed(String(context.signal.reason));
     if (idle.signal.aborted) return failed(`the download of ${material.location} stalled: nothing arrived for ${IDLE_TIMEOUT_MS / 1000} s`);
     throw error;
@@ -46,10 +46,10 @@ export async function runFetchPackageTask(step: FetchPackageStep['fetch_package'
   }
 }
 
-async function save(source: Readable, target: string, algorithm: string, idle: IdleWatch, signal: AbortSignal): Promise<{ digest: string; bytes: number }> {
+async function save(source: Readable, file: PackageFileWriter, algorithm: string, idle: IdleWatch, signal: AbortSignal): Promise<{ digest: string; bytes: number }> {
   const hash = createHash(algorithm);
   let bytes = 0;
-  await pipeline(
+  const writing = pipeline(
     source,
     async function* (chunks: AsyncIterable<Buffer>) {
       for await (const chunk of chunks) {
@@ -59,9 +59,15 @@ async function save(source: Readable, target: string, algorithm: string, idle: I
         yield chunk;
       }
     },
-    fs.createWriteStream(target),
+    file.stream,
     { signal },
   );
+  // When the writer fails (it cannot create the file), its reason says more than the broken pipe.
+  await writing.catch(async (error: unknown) => {
+    await file.done();
+    throw error;
+  });
+  await file.done();
   return { digest: hash.digest('hex'), bytes };
 }
 

@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { JobAssignment } from './job-assignment';
+import type { JobUser } from './job-user';
 import { TaskRefused } from './task-context';
 
 /** A name as one safe path segment: never `.` or `..`, never a separator. */
@@ -21,4 +23,18 @@ export function insideJobFolder(folder: string, relative: string | undefined, fi
     throw new TaskRefused(`${field} '${relative}' is outside the job's folder; give a path inside it`);
   }
   return target;
+}
+
+/**
+ * Gives a new job folder to the job user: the folders above it, from the work folder down, may
+ * be passed through but not listed (0711; Baton's umask would leave them 0700), and the folder
+ * itself becomes the user's. Nothing else of Baton's is reachable through them.
+ */
+export async function handOverJobFolder(workDir: string, folder: string, user: JobUser): Promise<void> {
+  const root = path.resolve(workDir);
+  for (let parent = path.dirname(folder); parent.startsWith(`${root}${path.sep}`); parent = path.dirname(parent)) {
+    await fs.promises.chmod(parent, 0o711);
+  }
+  await fs.promises.chmod(root, 0o711);
+  await fs.promises.chown(folder, user.uid, user.gid);
 }

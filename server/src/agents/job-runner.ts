@@ -6,7 +6,7 @@ import { runExecTask } from './exec-task';
 import { runFetchPackageTask } from './fetch-package-task';
 import { runHttpTask } from './http-task';
 import type { AssignedTask, JobAssignment } from './job-assignment';
-import { jobFolder } from './job-folder';
+import { handOverJobFolder, jobFolder } from './job-folder';
 import type { JobSource } from './job-source';
 import { failed, type TaskContext, type TaskOutcome, type TaskSettings } from './task-context';
 
@@ -34,7 +34,8 @@ export interface JobResult {
 /**
  * Runs one job: a fresh folder of its own, its tasks in order until the first failure, its
  * output into the console. The job's processes see the job environment plus `PATH` and `HOME`
- * (the job's folder), and nothing of the server's own environment.
+ * (the job's folder, which is the job user's when there is one), and nothing of the server's own
+ * environment.
  */
 export class JobRunner {
   constructor(
@@ -84,6 +85,7 @@ export class JobRunner {
       // A folder left by an earlier attempt of the same job must not leak into this one.
       await fs.promises.rm(folder, { recursive: true, force: true });
       await makeFolder(folder);
+      if (this.options.tasks.jobUser) await handOverJobFolder(this.options.workDir, folder, this.options.tasks.jobUser);
     } catch (error) {
       return { passed: false, result: `the job's folder could not be prepared: ${describe(error)}` };
     }

@@ -1,5 +1,6 @@
 import type { ConsoleWriter } from './console-writer';
 import type { JobAssignment } from './job-assignment';
+import type { JobUser } from './job-user';
 import type { ProcessRegistry } from './process-registry';
 
 /** How the agent runs tasks, the same for every job. */
@@ -11,6 +12,8 @@ export interface TaskSettings {
   userAgent: string;
   /** Where tasks' process groups are noted while they run. */
   processes?: ProcessRegistry;
+  /** Whom tasks' processes run as, and who owns the job's folder; absent: Baton's own user. */
+  jobUser?: JobUser | null;
 }
 
 /** What one task of a job works with. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { loadSettings, SettingsError } from './settings';
 
@@ -61,5 +62,52 @@ describe('loadSettings', () => {
   ])('refuses %j with a message naming %s', (env, variable) => {
     expect(() => loadSettings(env)).toThrow(SettingsError);
     expect(() => loadSettings(env)).toThrow(variable);
+  });
+});
+
+describe('BATON_JOB_USER', () => {
+  const nobody = { uid: Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' })) };
+  const ALL_FOUR = (1n << 0n) | (1n << 5n) | (1n << 6n) | (1n << 7n);
+  const asRoot = () => ({ uid: 0, capabilities: 0n });
+
+  it('is the user and its own group, or the group BATON_JOB_GROUP names, by name or number', () => {
+    const byName = loadSettings({ BATON_JOB_USER: 'nobody' }, '/opt/baton', asRoot).jobUser;
+    const byNumbers = loadSettings({ BATON_JOB_USER: String(nobody.uid), BATON_JOB_GROUP: '4242' }, '/opt/baton', asRoot).jobUser;
+
+    expect(byName).toEqual({ name: 'nobody', ...nobody });
+    expect(byNumbers).toEqual({ name: String(nobody.uid), uid: nobody.uid, gid: 4242 });
+    expect(loadSettings({}, '/opt/baton', asRoot).jobUser).toBeNull();
+  });
+
+  it('is accepted without root when the process holds the capabilities to switch users', () => {
+    const settings = loadSettings({ BATON_JOB_USER: 'nobody' }, '/opt/baton', () => ({ uid: 1000, capabilities: ALL_FOUR }));
+
+    expect(settings.jobUser?.uid).toBe(nobody.uid);
+  });
+
+  it.each([
+    ['no capabilities', 0n],
+    ['CAP_SETUID and CAP_SETGID but not CAP_CHOWN nor CAP_KILL', (1n << 6n) | (1n << 7n)],
+  ])('refuses to start, naming the variable, when Baton cannot switch users: not root, %s', (_what, capabilities) => {
+    const load = () => loadSettings({ BATON_JOB_USER: 'nobody' }, '/opt/baton', () => ({ uid: 1000, capabilities }));
+
+    expect(load).toThrow(SettingsError);
+    expect(load).toThrow(/BATON_JOB_USER \(nobody\) cannot be used: .*without the capabilities to switch users/);
+  });
+
+  it.each([
+    [{ BATON_JOB_USER: 'no-such-user-for-baton' }, "BATON_JOB_USER names 'no-such-user-for-baton', which is no user"],
+    [{ BATON_JOB_USER: 'nobody', BATON_JOB_GROUP: 'no-such-group-for-baton' }, "BATON_JOB_GROUP names 'no-such-group-for-baton', which is no group"],
+    [{ BATON_JOB_GROUP: 'nogroup' }, 'BATON_JOB_GROUP is set without BATON_JOB_USER'],
+    [{ BATON_JOB_USER: 'root' }, 'BATON_JOB_USER (root) cannot be used'],
+  ])('refuses %j, naming the variable', (env, message) => {
+    expect(() => loadSettings(env, '/opt/baton', asRoot)).toThrow(SettingsError);
+    expect(() => loadSettings(env, '/opt/baton', asRoot)).toThrow(message);
+  });
+
+  it('refuses Baton’s own user', () => {
+    const load = () => loadSettings({ BATON_JOB_USER: 'nobody' }, '/opt/baton', () => ({ uid: nobody.uid, capabilities: ALL_FOUR }));
+
+    expect(load).toThrow("BATON_JOB_USER (nobody) cannot be used: it is Baton's own user");
   });
 });

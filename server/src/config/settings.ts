@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { currentPrivileges, lookUpJobUser, whyCannotSwitch, type JobUser, type Privileges } from '../agents/job-user';
 
 /** Everything Baton reads from its environment, validated once at start. */
 export interface Settings {
@@ -57,6 +58,8 @@ export interface Settings {
   /** How long a running job's lease lasts without a heartbeat before it counts as lost. */
   jobLeaseSeconds: number;
   keepJobFolders: boolean;
+  /** Whom jobs' processes run as; null: Baton's own user. */
+  jobUser: JobUser | null;
 }
 
 /** Thrown when a variable has a value Baton cannot use; the message names the variable. */
@@ -65,7 +68,7 @@ export class SettingsError extends Error {}
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads and checks every setting; the first bad variable stops the start with its name. */
-export function loadSettings(env: Env = process.env, projectRoot = defaultProjectRoot()): Settings {
+export function loadSettings(env: Env = process.env, projectRoot = defaultProjectRoot(), privileges: () => Privileges = currentPrivileges): Settings {
   const read = new EnvReader(env);
   const dataDir = path.resolve(read.string('BATON_DATA_DIR', './data'));
   const databaseUrl = read.optional('DATABASE_URL');
@@ -114,7 +117,27 @@ export function loadSettings(env: Env = process.env, projectRoot = defaultProjec
     localAgent: read.boolean('BATON_LOCAL_AGENT', true),
     jobLeaseSeconds: read.integer('BATON_JOB_LEASE_SECONDS', 60, 2, 86400),
     keepJobFolders: read.boolean('BATON_KEEP_JOB_FOLDERS', false),
+    jobUser: jobUserSetting(read, privileges),
   };
+}
+
+/** BATON_JOB_USER and BATON_JOB_GROUP: a user Baton can switch to, or none; never a silent fallback to its own. */
+function jobUserSetting(read: EnvReader, privileges: () => Privileges): JobUser | null {
+  const user = read.optional('BATON_JOB_USER');
+  const group = read.optional('BATON_JOB_GROUP');
+  if (user === null) {
+    if (group !== null) throw new SettingsError('BATON_JOB_GROUP is set without BATON_JOB_USER: set both, or neither');
+    return null;
+  }
+  let jobUser: JobUser;
+  try {
+    jobUser = lookUpJobUser(user, group);
+  } catch (error) {
+    throw new SettingsError((error as Error).message);
+  }
+  const why = whyCannotSwitch(jobUser, privileges());
+  if (why !== null) throw new SettingsError(`BATON_JOB_USER (${user}) cannot be used: ${why}`);
+  return jobUser;
 }
 
 function pollSettings(read: EnvReader): Settings['poll'] {

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import ClientPGLite from 'knex-pglite';
-import { DataDirLock } from './data-dir-lock';
+import { DataDirLock, type LockHolder } from './data-dir-lock';
+import { OwnerOnlyNodeFS } from './owner-only-node-fs';
 
 /** The knex instance Baton works with, and what is behind it. */
 export interface Database {
@@ -16,6 +17,8 @@ export interface DatabaseOptions {
   databaseUrl: string | null;
   dataDir: string;
   poolMax?: number;
+  /** Told when the embedded database's lock was left by a process that no longer holds it. */
+  onStaleLock?: (holder: LockHolder) => void;
 }
 
 // count(*) and bigint columns arrive as numbers on both clients; values beyond 2^53 do not
@@ -25,13 +28,13 @@ const parseInt8 = (value: string): number => Number(value);
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded database in `<dataDir>/pgdata`. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl === null ? openEmbedded(options.dataDir) : openPostgres(options.databaseUrl, options.poolMax ?? 10);
+  return options.databaseUrl === null ? openEmbedded(options.dataDir, options.onStaleLock) : openPostgres(options.databaseUrl, options.poolMax ?? 10);
 }
 
-async function openEmbedded(dataDir: string): Promise<Database> {
-  const lock = DataDirLock.acquire(dataDir);
+async function openEmbedded(dataDir: string, onStaleLock?: (holder: LockHolder) => void): Promise<Database> {
+  const lock = DataDirLock.acquire(dataDir, onStaleLock);
   try {
-    const pglite = new PGlite(path.join(dataDir, 'pgdata'), { parsers: { [pgliteTypes.INT8]: parseInt8 } });
+    const pglite = new PGlite({ fs: new OwnerOnlyNodeFS(path.join(dataDir, 'pgdata')), parsers: { [pgliteTypes.INT8]: parseInt8 } });
     await pglite.waitReady;
     const knex = knexFactory({ client: ClientPGLite as unknown as typeof knexFactory.Client, connection: { pglite } as never });
     return {
