@@ -82,6 +82,40 @@ describe('the data directory’s lock [embedded]', () => {
     expect(baton.lines.join('\n')).toContain('lock was stale');
   }, 90_000);
 
+  it('is taken over when an older lock names only a pid that a process started after the lock was written now has', async () => {
+    const database = await createTestDatabase('embedded');
+    const file = path.join(database.dataDir, 'baton.lock');
+    const unrelated = spawn('sleep', ['600'], { stdio: 'ignore' });
+    fs.writeFileSync(file, `${unrelated.pid}\n`);
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(file, anHourAgo, anHourAgo);
+    const baton = spawnBaton(envOf(database));
+
+    const url = await baton.listening.catch((error: Error) => error.message);
+    const lock = fs.readFileSync(file, 'utf8');
+    await stop(baton);
+    unrelated.kill();
+    await database.drop();
+
+    expect(url).toMatch(/^http/);
+    expect(lock.split(' ')[0]).toBe(String(baton.child.pid));
+  }, 90_000);
+
+  it('still honours an older lock that names only the pid of a process running since before it was written', async () => {
+    const database = await createTestDatabase('embedded');
+    const holder = spawn('sleep', ['600'], { stdio: 'ignore' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    fs.writeFileSync(path.join(database.dataDir, 'baton.lock'), `${holder.pid}\n`);
+    const baton = spawnBaton(envOf(database));
+
+    const exit = await baton.exited;
+    holder.kill();
+    await database.drop();
+
+    expect(exit.code).toBe(1);
+    expect(baton.lines.join('\n')).toContain(`in use by another Baton process (pid ${holder.pid})`);
+  }, 90_000);
+
   it('still refuses a second Baton while the first one holds it', async () => {
     const database = await createTestDatabase('embedded');
     const first = spawnBaton(envOf(database));

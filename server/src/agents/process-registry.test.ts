@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../logger';
-import { ProcessRegistry, startTimeOf } from './process-registry';
+import { startTimeOf } from '../system/proc-stat';
+import { ProcessRegistry } from './process-registry';
 
 const logger = createLogger('silent');
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { startTimeOf, statFields } from '../system/proc-stat';
 
 /** What is written for each process group a task starts. */
 interface GroupRecord {
@@ -82,22 +83,6 @@ function membersOf(groupId: number, groupStart: string): number[] {
     if (BigInt(stat[19]!) >= BigInt(groupStart)) members.push(Number(entry));
   }
   return members;
-}
-
-/** A process's start time (clock ticks after boot), or null when it is gone or there is no `/proc`. */
-export function startTimeOf(pid: number): string | null {
-  const stat = statFields(pid);
-  return stat === null || stat[0] === 'Z' ? null : (stat[19] ?? null);
-}
-
-/** `/proc/<pid>/stat` after the command name (which may hold spaces and parentheses). */
-function statFields(pid: number): string[] | null {
-  try {
-    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).trim().split(' ');
-  } catch {
-    return null;
-  }
 }
 
 function signalGroup(groupId: number): void {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startTimeOf } from '../agents/process-registry';
+import { startedAtMs, startTimeOf } from '../system/proc-stat';
 
 /** Who holds a lock: a pid, and that process's start time where `/proc` tells it. */
 export interface LockHolder {
@@ -33,7 +33,7 @@ export class DataDirLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const judged = readLock(file);
         const holder = judged === null ? null : parseHolder(judged);
-        if (holder !== null && holder.pid !== process.pid && isRunning(holder)) {
+        if (holder !== null && holder.pid !== process.pid && isRunning(holder, writtenAtMs(file))) {
           throw new Error(
             `the data directory ${dataDir} is in use by another Baton process (pid ${holder.pid}); ` +
               'stop it, or give this one its own BATON_DATA_DIR (several processes share one database through DATABASE_URL)',
@@ -96,14 +96,28 @@ function parseHolder(content: string): LockHolder | null {
 
 /**
  * Whether the holder still runs: its pid is alive and, where `/proc` gives start times, started
- * when the lock says. A lock without a start time (an older Baton's) is judged by the pid alone.
+ * when the lock says. A lock without a start time (an older Baton's) was written by a process that
+ * was already running: a process with that pid that started after the file was written is another
+ * one. A second of slack covers the coarse clocks of both times.
  */
-function isRunning(holder: LockHolder): boolean {
+function isRunning(holder: LockHolder, writtenAt: number | null): boolean {
   try {
     process.kill(holder.pid, 0);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  const start = startTimeOf(holder.pid);
-  return start === null || holder.start === null || start === holder.start;
+  if (holder.start !== null) {
+    const start = startTimeOf(holder.pid);
+    return start === null || start === holder.start;
+  }
+  const startedAt = startedAtMs(holder.pid);
+  return startedAt === null || writtenAt === null || startedAt <= writtenAt + 1000;
+}
+
+function writtenAtMs(file: string): number | null {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return null;
+  }
 }
