@@ -3,6 +3,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fileURLToPath } from 'node:url';
+import { outboundDispatcher } from '../security/outbound-dispatcher';
+import { outboundRefusalIn, type OutboundPolicy } from '../security/outbound-policy';
 import type { PackageCredentials } from './job-assignment';
 import { TaskRefused } from './task-context';
 
@@ -13,13 +15,16 @@ export interface DownloadOptions {
   credentials: PackageCredentials | null;
   fileRoots: readonly string[];
   userAgent: string;
+  /** The addresses a download may not connect to; the default deny list when not given. */
+  outbound?: OutboundPolicy | undefined;
   signal: AbortSignal;
 }
 
 /**
  * Opens a package's `LOCATION` as a stream. Over HTTP, redirects are followed one by one so that
  * the repository's credentials go with a request only when it is for the repository's own
- * origin; a `file:` location is read only under the allowed roots.
+ * origin, and every hop connects only to an address the outbound policy allows; a `file:`
+ * location is read only under the allowed roots.
  */
 export async function openPackageLocation(location: string, options: DownloadOptions): Promise<Readable> {
   let url: URL;
@@ -39,7 +44,7 @@ async function openHttp(start: URL, options: DownloadOptions): Promise<Readable>
     const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: '*/*' };
     const authorization = authorizationFor(url, options.credentials);
     if (authorization) headers['authorization'] = authorization;
-    const response = await fetch(url, { headers, redirect: 'manual', signal: options.signal });
+    const response = await request(url, headers, options);
     const next = response.headers.get('location');
     if (REDIRECTS.has(response.status) && next) {
       await response.body?.cancel();
@@ -53,6 +58,17 @@ async function openHttp(start: URL, options: DownloadOptions): Promise<Readable>
     return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
   }
   throw new TaskRefused(`GET ${start.href} was redirected more than ${MAX_REDIRECTS} times`);
+}
+
+async function request(url: URL, headers: Record<string, string>, options: DownloadOptions): Promise<Response> {
+  const dispatcher = outboundDispatcher(options.outbound);
+  try {
+    return await fetch(url, { headers, redirect: 'manual', dispatcher, signal: options.signal });
+  } catch (error) {
+    const refusal = outboundRefusalIn(error);
+    if (refusal) throw new TaskRefused(`GET ${url.href}: ${refusal.message}`);
+    throw error;
+  }
 }
 
 /** Basic credentials, only for the origin they belong to. */

@@ -1,5 +1,6 @@
 import type { ConsoleWriter } from './console-writer';
 import type { JobAssignment } from './job-assignment';
+import type { OutboundPolicy } from '../security/outbound-policy';
 import type { ProcessRegistry } from './process-registry';
 
 /** How the agent runs tasks, the same for every job. */
@@ -9,6 +10,8 @@ export interface TaskSettings {
   /** Between SIGTERM and SIGKILL of a process group. */
   killGraceMs: number;
   userAgent: string;
+  /** The addresses http tasks and downloads may not connect to; the default deny list when not given. */
+  outbound?: OutboundPolicy;
   /** Where tasks' process groups are noted while they run. */
   processes?: ProcessRegistry;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../../security/secret-box';
+import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy } from '../../security/outbound-policy';
 import type { EventLog } from '../event-log';
 import type { EventRetention } from './event-retention';
 import type { WebhookLeases } from './webhook-leases';
@@ -36,6 +37,8 @@ export interface WebhookDispatcherOptions {
   pruneIntervalMs?: number;
   /** How long `stop` waits for deliveries in flight before cutting them. */
   stopDeadlineMs?: number;
+  /** The addresses a receiver may not be at; the default deny list when not given. */
+  outbound?: OutboundPolicy;
 }
 
 const DEFAULTS = {
@@ -48,6 +51,7 @@ const DEFAULTS = {
   batchSize: 100,
   pruneIntervalMs: 300_000,
   stopDeadlineMs: 5_000,
+  outbound: DEFAULT_OUTBOUND_POLICY,
 };
 
 /**
@@ -74,7 +78,7 @@ export class WebhookDispatcher {
   ) {
     const owner = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.settings = { ...DEFAULTS, owner, ...definedOnly(options) } as Required<WebhookDispatcherOptions>;
-    const sender = new WebhookSender({ userAgent: this.settings.userAgent, timeoutMs: this.settings.timeoutMs });
+    const sender = new WebhookSender({ userAgent: this.settings.userAgent, timeoutMs: this.settings.timeoutMs, outbound: this.settings.outbound });
     this.session = new WebhookSession({ ...parts, sender, ...(observer ? { observer } : {}) }, this.settings);
   }
 
