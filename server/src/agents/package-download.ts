@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fileURLToPath } from 'node:url';
 import { outboundDispatcher } from '../security/outbound-dispatcher';
-import { outboundRefusalIn, type OutboundPolicy } from '../security/outbound-policy';
+import type { OutboundPolicy } from '../security/outbound-policy';
 import type { PackageCredentials } from './job-assignment';
 import { TaskRefused } from './task-context';
 
@@ -44,7 +44,8 @@ async function openHttp(start: URL, options: DownloadOptions): Promise<Readable>
     const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: '*/*' };
     const authorization = authorizationFor(url, options.credentials);
     if (authorization) headers['authorization'] = authorization;
-    const response = await request(url, headers, options);
+    // A refused address fails the fetch with the policy's message as its cause.
+    const response = await fetch(url, { headers, redirect: 'manual', dispatcher: outboundDispatcher(options.outbound), signal: options.signal });
     const next = response.headers.get('location');
     if (REDIRECTS.has(response.status) && next) {
       await response.body?.cancel();
@@ -58,17 +59,6 @@ async function openHttp(start: URL, options: DownloadOptions): Promise<Readable>
     return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
   }
   throw new TaskRefused(`GET ${start.href} was redirected more than ${MAX_REDIRECTS} times`);
-}
-
-async function request(url: URL, headers: Record<string, string>, options: DownloadOptions): Promise<Response> {
-  const dispatcher = outboundDispatcher(options.outbound);
-  try {
-    return await fetch(url, { headers, redirect: 'manual', dispatcher, signal: options.signal });
-  } catch (error) {
-    const refusal = outboundRefusalIn(error);
-    if (refusal) throw new TaskRefused(`GET ${url.href}: ${refusal.message}`);
-    throw error;
-  }
 }
 
 /** Basic credentials, only for the origin they belong to. */
