@@ -1,5 +1,5 @@
 import { Agent, buildConnector, type Dispatcher } from 'undici';
-import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy } from './outbound-policy';
+import { defaultOutboundPolicy, type OutboundPolicy } from './outbound-policy';
 
 const dispatchers = new WeakMap<OutboundPolicy, Dispatcher>();
 
@@ -13,7 +13,7 @@ const dispatchers = new WeakMap<OutboundPolicy, Dispatcher>();
  * await fetch(url, { dispatcher: outboundDispatcher(policy), redirect: 'manual' });
  * ```
  */
-export function outboundDispatcher(policy: OutboundPolicy = DEFAULT_OUTBOUND_POLICY): Dispatcher {
+export function outboundDispatcher(policy: OutboundPolicy = defaultOutboundPolicy()): Dispatcher {
   let dispatcher = dispatchers.get(policy);
   if (dispatcher === undefined) {
     dispatcher = createDispatcher(policy);

@@ -1,5 +1,5 @@
 import type { LookupAddress } from 'node:dns';
-import { DEFAULT_OUTBOUND_DENY, DEFAULT_OUTBOUND_POLICY, OutboundPolicy, OutboundRefused, outboundRefusalIn, parseCidr } from './outbound-policy';
+import { DEFAULT_OUTBOUND_DENY, defaultOutboundPolicy, OutboundPolicy, OutboundRefused, outboundRefusalIn, parseCidr } from './outbound-policy';
 
 /** The addresses the policy's lookup finds for `hostname`, or the error it fails with. */
 function lookUp(policy: OutboundPolicy, hostname: string, all: boolean): Promise<string | LookupAddress[]> {
@@ -35,13 +35,13 @@ describe('OutboundPolicy', () => {
     ['::ffff:127.0.0.1', false],
     ['10.1.2.3', false],
   ])('by default, refuses %s: %s', (address, refused) => {
-    const refusal = DEFAULT_OUTBOUND_POLICY.refusal(address);
+    const refusal = defaultOutboundPolicy().refusal(address);
 
     expect(refusal !== null).toBe(refused);
   });
 
   it('names both settings and the address in a refusal, the IPv4 form of a mapped one', () => {
-    const refusal = DEFAULT_OUTBOUND_POLICY.refusal('::ffff:169.254.169.254', 'metadata.example.org');
+    const refusal = defaultOutboundPolicy().refusal('::ffff:169.254.169.254', 'metadata.example.org');
 
     expect(refusal).toBeInstanceOf(OutboundRefused);
     expect(refusal?.message).toBe('connecting to 169.254.169.254 (metadata.example.org) is refused: the address is in BATON_OUTBOUND_DENY and not in BATON_OUTBOUND_ALLOW');
@@ -60,7 +60,7 @@ describe('OutboundPolicy', () => {
   });
 
   it('judges literal hosts as URLs write them, brackets included, and leaves names to the lookup', () => {
-    const check = (url: string) => () => DEFAULT_OUTBOUND_POLICY.checkHost(new URL(url).hostname);
+    const check = (url: string) => () => defaultOutboundPolicy().checkHost(new URL(url).hostname);
 
     expect(check('http://169.254.169.254/latest/meta-data/')).toThrow(/169\.254\.169\.254.*BATON_OUTBOUND_DENY/);
     expect(check('http://[::ffff:169.254.169.254]/')).toThrow(/169\.254\.169\.254.*BATON_OUTBOUND_DENY/);

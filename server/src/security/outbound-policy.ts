@@ -108,8 +108,13 @@ export class OutboundPolicy {
   };
 }
 
-/** The policy of a Baton whose operator set neither variable. */
-export const DEFAULT_OUTBOUND_POLICY = new OutboundPolicy({ deny: DEFAULT_OUTBOUND_DENY, allow: [] });
+let defaultPolicy: OutboundPolicy | undefined;
+
+/** The policy of a Baton whose operator set neither variable; made on first use, as parsing IPv6 first costs a moment. */
+export function defaultOutboundPolicy(): OutboundPolicy {
+  defaultPolicy ??= new OutboundPolicy({ deny: DEFAULT_OUTBOUND_DENY, allow: [] });
+  return defaultPolicy;
+}
 
 function addAll(list: BlockList, cidrs: readonly string[], setting: string): void {
   for (const text of cidrs) {

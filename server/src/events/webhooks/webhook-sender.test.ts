@@ -1,13 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BatonEvent } from '../event-log';
-import { DEFAULT_OUTBOUND_POLICY, OutboundPolicy } from '../../security/outbound-policy';
+import { defaultOutboundPolicy, OutboundPolicy } from '../../security/outbound-policy';
 import { WebhookSender } from './webhook-sender';
 
 const EVENT: BatonEvent = { id: 1, type: 'package.revision.detected', occurred_at: '2026-01-01T00:00:00.000Z', data: {} };
 
 describe('WebhookSender and the outbound policy', () => {
-  const sender = new WebhookSender({ userAgent: 'Baton/test', timeoutMs: 60_000, outbound: DEFAULT_OUTBOUND_POLICY });
+  const sender = new WebhookSender({ userAgent: 'Baton/test', timeoutMs: 60_000, outbound: defaultOutboundPolicy() });
 
   it.each(['http://169.254.169.254/hooks', 'http://[::ffff:169.254.169.254]/hooks', 'https://[fd00:ec2::254]/hooks', 'http://100.100.100.200/hooks'])(
     'fails a delivery to %s with the default deny list before any connection',
