@@ -11,7 +11,11 @@
  * ```
  */
 export interface HttpRequest {
-  /** An `http:`, `https:` or (under the host's allowed roots) `file:` URL. */
+  /**
+   * An `http:`, `https:` or `file:` URL. A `file:` URL is read only under the host's allowed roots,
+   * and only in a call whose repository configuration itself names a `file:` URL: an http
+   * repository's metadata cannot send the host to local files.
+   */
   url: string;
   /** Extra request headers (lower-case names). */
   headers?: Readonly<Record<string, string>>;
@@ -51,9 +55,10 @@ export interface HttpResponse {
 /**
  * The HTTP client a plugin gets, built inside its worker from the host's settings: connect and
  * idle timeouts, caps on downloaded and decompressed bytes, a redirect limit, a user agent, and
- * a proxy from `HTTPS_PROXY` / `NO_PROXY`. Network failures and timeouts, HTTP 429 and 5xx are
- * thrown as `TransientError`; a body over a cap or a redirect loop as `PermanentError`; every
- * other status is returned for the plugin to judge.
+ * a proxy from `HTTPS_PROXY` / `NO_PROXY`, and the addresses the host's operator denies. Network
+ * failures and timeouts, HTTP 429 and 5xx are thrown as `TransientError`; a body over a cap, a
+ * redirect loop or a denied address (`outbound_denied`) as `PermanentError`; every other status
+ * is returned for the plugin to judge.
  *
  * @example
  * ```ts

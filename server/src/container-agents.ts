@@ -17,6 +17,7 @@ import { JobQueue } from './pipelines/job-queue';
 import { JobReaper } from './pipelines/job-reaper';
 import { StageMachine } from './pipelines/stage-machine';
 import type { PluginHost } from './plugins/plugin-host';
+import { OutboundPolicy } from './security/outbound-policy';
 
 const KILL_GRACE_MS = 5000;
 
@@ -61,7 +62,7 @@ export function registerAgents(c: DependencyContainer): void {
         keepFolders: s.keepJobFolders,
         // Other processes schedule jobs only on a shared PostgreSQL; alone, this one is woken by its own.
         claimIntervalMs: db(r).kind === 'postgres' ? 2000 : 10_000,
-        tasks: { fileRoots: s.fileRepoRoots, killGraceMs: KILL_GRACE_MS, userAgent: s.userAgent, jobUser: s.jobUser },
+        tasks: { fileRoots: s.fileRepoRoots, killGraceMs: KILL_GRACE_MS, userAgent: s.userAgent, outbound: new OutboundPolicy(s.outbound), jobUser: s.jobUser },
       },
       logger(r, 'agent'),
     );

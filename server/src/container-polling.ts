@@ -23,6 +23,7 @@ import { Metrics } from './metrics/metrics';
 import { Signals } from './events/signals';
 import { AuditLog } from './security/audit-log';
 import type { SecretBox } from './security/secret-box';
+import { OutboundPolicy } from './security/outbound-policy';
 import { EventRetention } from './events/webhooks/event-retention';
 import { WebhookDeliveryLog } from './events/webhooks/webhook-delivery-log';
 import { WebhookDispatcher } from './events/webhooks/webhook-dispatcher';
@@ -104,7 +105,7 @@ export function registerPolling(c: DependencyContainer): void {
         retention: new EventRetention(events, deliveries, s.eventRetentionDays),
         logger: logger(r).child({ area: 'webhooks' }),
       },
-      { userAgent: s.userAgent, maxFailingMs: s.webhookMaxFailingHours * 3_600_000, stopDeadlineMs: s.shutdownGraceMs },
+      { userAgent: s.userAgent, maxFailingMs: s.webhookMaxFailingHours * 3_600_000, stopDeadlineMs: s.shutdownGraceMs, outbound: new OutboundPolicy(s.outbound) },
       { deliveryFinished: (outcome) => metrics.deliveryFinished(outcome) },
     );
   });

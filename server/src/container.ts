@@ -79,7 +79,7 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
         workersPerPlugin: settings.pluginWorkers,
         callTimeoutMs: settings.pluginCallTimeoutMs,
         maxHeapMb: settings.pluginMaxHeapMb,
-        http: { ...settings.http, userAgent: settings.userAgent, fileRoots: settings.fileRepoRoots },
+        http: { ...settings.http, userAgent: settings.userAgent, fileRoots: settings.fileRepoRoots, outbound: settings.outbound },
         memorySampleMs: settings.pluginMemorySampleMs,
         observer: { memorySampled: (pluginId, memory) => metrics.pluginMemory(pluginId, memory) },
       },

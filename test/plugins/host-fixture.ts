@@ -8,6 +8,7 @@ import type { PluginCallError } from '../../server/src/plugins/plugin-call-error
 import type { PluginHostOptions } from '../../server/src/plugins/plugin-host-options';
 import type { PluginStateStore } from '../../server/src/plugins/plugin-state-store';
 import { workerIndexForScope } from '../../server/src/plugins/scope-hash';
+import { DEFAULT_OUTBOUND_DENY } from '../../server/src/security/outbound-policy';
 
 /** Scratch folders of plugin packages: links to the built test plugins, or packages written on the spot. */
 export class PluginFolders {
@@ -57,6 +58,7 @@ export function hostOptions(overrides: Partial<PluginHostOptions> & Pick<PluginH
       maxRedirects: 3,
       userAgent: 'baton-test',
       fileRoots: [],
+      outbound: { deny: DEFAULT_OUTBOUND_DENY, allow: [] },
     },
     restart: { maxCrashes: 5, windowMs: 60_000, initialBackoffMs: 20, maxBackoffMs: 100 },
     readyTimeoutMs: 10_000,

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { HttpClientSettings } from '../../server/src/plugins/protocol';
+import { DEFAULT_OUTBOUND_DENY } from '../../server/src/security/outbound-policy';
 
 /** HTTP client settings for tests: generous limits unless a test narrows one. */
 export function testHttpSettings(overrides: Partial<HttpClientSettings> = {}): HttpClientSettings {
@@ -13,6 +14,7 @@ export function testHttpSettings(overrides: Partial<HttpClientSettings> = {}): H
     maxRedirects: 3,
     userAgent: 'baton-test/1.0',
     fileRoots: [],
+    outbound: { deny: DEFAULT_OUTBOUND_DENY, allow: [] },
     ...overrides,
   };
 }

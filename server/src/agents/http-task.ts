@@ -1,3 +1,4 @@
+import { outboundDispatcher } from '../security/outbound-dispatcher';
 import type { HttpStep } from './job-assignment';
 import { failed, PASSED, TaskRefused, type TaskContext, type TaskOutcome } from './task-context';
 
@@ -26,6 +27,7 @@ export async function runHttpTask(step: HttpStep['http'], context: TaskContext):
       headers: { 'user-agent': context.settings.userAgent, ...headers },
       ...(body !== undefined ? { body } : {}),
       redirect: 'manual',
+      dispatcher: outboundDispatcher(context.settings.outbound),
       signal: AbortSignal.any([context.signal, timeout]),
     });
   } catch (error) {

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fileURLToPath } from 'node:url';
+import { outboundDispatcher } from '../security/outbound-dispatcher';
+import type { OutboundPolicy } from '../security/outbound-policy';
 import type { PackageCredentials } from './job-assignment';
 import { TaskRefused } from './task-context';
 
@@ -13,13 +15,16 @@ export interface DownloadOptions {
   credentials: PackageCredentials | null;
   fileRoots: readonly string[];
   userAgent: string;
+  /** The addresses a download may not connect to; the default deny list when not given. */
+  outbound?: OutboundPolicy | undefined;
   signal: AbortSignal;
 }
 
 /**
  * Opens a package's `LOCATION` as a stream. Over HTTP, redirects are followed one by one so that
  * the repository's credentials go with a request only when it is for the repository's own
- * origin; a `file:` location is read only under the allowed roots.
+ * origin, and every hop connects only to an address the outbound policy allows; a `file:`
+ * location is read only under the allowed roots.
  */
 export async function openPackageLocation(location: string, options: DownloadOptions): Promise<Readable> {
   let url: URL;
@@ -39,7 +44,8 @@ async function openHttp(start: URL, options: DownloadOptions): Promise<Readable>
     const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: '*/*' };
     const authorization = authorizationFor(url, options.credentials);
     if (authorization) headers['authorization'] = authorization;
-    const response = await fetch(url, { headers, redirect: 'manual', signal: options.signal });
+    // A refused address fails the fetch with the policy's message as its cause.
+    const response = await fetch(url, { headers, redirect: 'manual', dispatcher: outboundDispatcher(options.outbound), signal: options.signal });
     const next = response.headers.get('location');
     if (REDIRECTS.has(response.status) && next) {
       await response.body?.cancel();

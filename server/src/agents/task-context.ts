@@ -1,6 +1,7 @@
 import type { ConsoleWriter } from './console-writer';
 import type { JobAssignment } from './job-assignment';
 import type { JobUser } from './job-user';
+import type { OutboundPolicy } from '../security/outbound-policy';
 import type { ProcessRegistry } from './process-registry';
 
 /** How the agent runs tasks, the same for every job. */
@@ -10,6 +11,8 @@ export interface TaskSettings {
   /** Between SIGTERM and SIGKILL of a process group. */
   killGraceMs: number;
   userAgent: string;
+  /** The addresses http tasks and downloads may not connect to; the default deny list when not given. */
+  outbound?: OutboundPolicy;
   /** Where tasks' process groups are noted while they run. */
   processes?: ProcessRegistry;
   /** Whom tasks' processes run as, and who owns the job's folder; absent: Baton's own user. */

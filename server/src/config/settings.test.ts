@@ -63,6 +63,32 @@ describe('loadSettings', () => {
     expect(() => loadSettings(env)).toThrow(SettingsError);
     expect(() => loadSettings(env)).toThrow(variable);
   });
+
+  it('denies outbound connections to link-local and cloud metadata addresses by default', () => {
+    const settings = loadSettings({}, '/opt/baton');
+
+    expect(settings.outbound).toEqual({
+      deny: ['169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128', '100.100.100.200/32', '192.0.0.192/32'],
+      allow: [],
+    });
+  });
+
+  it('reads the outbound deny and allow lists, IPv4 and IPv6', () => {
+    const settings = loadSettings({ BATON_OUTBOUND_DENY: ' 10.0.0.0/8, fd00::/8 ,', BATON_OUTBOUND_ALLOW: '10.1.2.3,fd00::1/128' });
+
+    expect(settings.outbound).toEqual({ deny: ['10.0.0.0/8', 'fd00::/8'], allow: ['10.1.2.3', 'fd00::1/128'] });
+  });
+
+  it.each([
+    [{ BATON_OUTBOUND_DENY: '169.254.0.0/33' }, 'BATON_OUTBOUND_DENY'],
+    [{ BATON_OUTBOUND_DENY: 'metadata.example.org' }, 'BATON_OUTBOUND_DENY'],
+    [{ BATON_OUTBOUND_DENY: '10.0.0.0/8/8' }, 'BATON_OUTBOUND_DENY'],
+    [{ BATON_OUTBOUND_ALLOW: 'fe80::/129' }, 'BATON_OUTBOUND_ALLOW'],
+    [{ BATON_OUTBOUND_ALLOW: '127.0.0.1/-1' }, 'BATON_OUTBOUND_ALLOW'],
+  ])('refuses the outbound list %j naming %s', (env, variable) => {
+    expect(() => loadSettings(env)).toThrow(SettingsError);
+    expect(() => loadSettings(env)).toThrow(variable);
+  });
 });
 
 describe('BATON_JOB_USER', () => {

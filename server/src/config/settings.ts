@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { currentPrivileges, lookUpJobUser, whyCannotSwitch, type JobUser, type Privileges } from '../agents/job-user';
+import { DEFAULT_OUTBOUND_DENY, parseCidr, type OutboundRules } from '../security/outbound-policy';
 
 /** Everything Baton reads from its environment, validated once at start. */
 export interface Settings {
@@ -28,6 +29,8 @@ export interface Settings {
     maxRedirects: number;
   };
   fileRepoRoots: string[];
+  /** Addresses that outbound requests (repositories, webhooks, http tasks, downloads) may not connect to. */
+  outbound: OutboundRules;
   minPollIntervalSeconds: number;
   poll: {
     concurrency: number;
@@ -102,6 +105,7 @@ export function loadSettings(env: Env = process.env, projectRoot = defaultProjec
       maxRedirects: read.integer('BATON_HTTP_MAX_REDIRECTS', 5, 0, 20),
     },
     fileRepoRoots: read.pathList('BATON_FILE_REPO_ROOTS'),
+    outbound: { deny: read.cidrList('BATON_OUTBOUND_DENY', DEFAULT_OUTBOUND_DENY), allow: read.cidrList('BATON_OUTBOUND_ALLOW', []) },
     minPollIntervalSeconds: read.integer('BATON_MIN_POLL_INTERVAL_SECONDS', 10, 1, 86400),
     poll: pollSettings(read),
     bodyLimitBytes: read.integer('BATON_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
@@ -217,6 +221,16 @@ class EnvReader {
     const value = this.optional(name);
     if (value === null) return [];
     return value.split(path.delimiter).filter((p) => p.trim() !== '').map((p) => path.resolve(p.trim()));
+  }
+
+  /** Comma-separated CIDR ranges (or single addresses), IPv4 or IPv6. */
+  cidrList(name: string, fallback: readonly string[]): string[] {
+    const value = this.optional(name);
+    if (value === null) return [...fallback];
+    const cidrs = value.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    const bad = cidrs.find((c) => parseCidr(c) === null);
+    if (bad !== undefined) throw new SettingsError(`${name} must list CIDR ranges separated by commas (169.254.0.0/16, fe80::/10), not '${bad}'`);
+    return cidrs;
   }
 
   integer(name: string, fallback: number, min: number, max: number): number {

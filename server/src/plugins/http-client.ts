@@ -1,4 +1,5 @@
-import { PermanentError, type HttpClient, type HttpRequest, type HttpResponse } from '@baton/plugin-api';
+import { PermanentError, type Configuration, type HttpClient, type HttpRequest, type HttpResponse } from '@baton/plugin-api';
+import { OutboundPolicy } from '../security/outbound-policy';
 import type { HttpClientSettings } from './protocol';
 import type { BodyLimits } from './http/body-stream';
 import { fetchFile } from './http/file-fetch';
@@ -7,32 +8,50 @@ import { fetchHttp } from './http/http-fetch';
 import { createHttpResponse, type RawResponse } from './http/http-response';
 import { redactText, redactUrl } from './http/redact-url';
 
+interface CallRules {
+  settings: HttpClientSettings;
+  policy: OutboundPolicy;
+  /** The call's repository is itself configured with a `file:` URL. */
+  fileRepository: boolean;
+}
+
 /**
  * The HTTP client a plugin worker builds for one call from the host's settings: connect and idle
  * timeouts (no total timeout, so a large download on a slow link completes), caps on downloaded
  * and decoded bytes, a redirect limit, the host's User-Agent, the proxy the environment names
- * (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`), and `file:` URLs under `settings.fileRoots`.
- * `signal` aborting cancels the request and any body being read.
+ * (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`), the addresses `settings.outbound` denies, and
+ * `file:` URLs under `settings.fileRoots` — only when a value of the call's `repository`
+ * configuration is itself a `file:` URL, so that an http repository's metadata cannot make the
+ * host read local files. `signal` aborting cancels the request and any body being read.
  *
  * @example
  * ```ts
- * const http = createHttpClient(settings, controller.signal);
+ * const http = createHttpClient(settings, controller.signal, { REPO_URL: 'https://repo.example.org/el9/' });
  * const response = await http.get({ url: 'https://repo.example.org/el9/repodata/repomd.xml' });
  * const xml = await response.text();
  * ```
  */
-export function createHttpClient(settings: HttpClientSettings, signal: AbortSignal): HttpClient {
-  return { get: (request) => get(request, settings, signal) };
+export function createHttpClient(settings: HttpClientSettings, signal: AbortSignal, repository: Configuration | null = null): HttpClient {
+  const rules = { settings, policy: new OutboundPolicy(settings.outbound), fileRepository: repository !== null && namesFileUrl(repository) };
+  return { get: (request) => get(request, rules, signal) };
 }
 
-async function get(request: HttpRequest, settings: HttpClientSettings, signal: AbortSignal): Promise<HttpResponse> {
+async function get(request: HttpRequest, { settings, policy, fileRepository }: CallRules, signal: AbortSignal): Promise<HttpResponse> {
   const url = parseUrl(request.url);
   const limits = bodyLimits(request, settings);
   if (signal.aborted) throw abortedError(redactUrl(url));
+  if (url.protocol === 'file:' && !fileRepository) {
+    throw new PermanentError('file_not_allowed', `${url.href}: only a repository whose own URL is a file: URL may read file: URLs`);
+  }
   const raw = url.protocol === 'file:'
     ? await fetchFile(url, request, settings.fileRoots)
-    : await fetchHttp(url, request, settings, signal);
+    : await fetchHttp(url, request, settings, policy, signal);
   return respond(raw, limits, signal);
+}
+
+// Plugins name their URL keys as they like (REPO_URL, REGISTRY_URL…): any value counts.
+function namesFileUrl(repository: Configuration): boolean {
+  return Object.values(repository).some((value) => /^\s*file:/i.test(value));
 }
 
 // The signal may abort between the headers arriving and the response reaching the plugin.

@@ -3,7 +3,7 @@
  * requests one message at a time. The host starts it from the built file.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { toWireError, type PluginDefinition, type WireError } from '@baton/plugin-api';
+import { toWireError, type Configuration, type PluginDefinition, type WireError } from '@baton/plugin-api';
 import { resolveSettings } from './plugin-settings';
 import { PROTOCOL_VERSION, type HostMessage, type RequestName, type ResponsePayloads, type WorkerStartData } from './protocol';
 import { WorkerBridge } from './worker-bridge';
@@ -62,11 +62,15 @@ type Outcome = { ok: true; result: ResponsePayloads[RequestName] } | { ok: false
 
 async function runRequest(plugin: PluginDefinition, bridge: WorkerBridge, request: RequestMessage, signal: AbortSignal): Promise<Outcome> {
   try {
-    const ctx = bridge.context(request.id, request.scope, signal);
+    const ctx = bridge.context(request.id, request.scope, signal, repositoryOf(request.payload));
     return { ok: true, result: await runOperation(plugin, request.name, request.payload, ctx) };
   } catch (error) {
     return { ok: false, error: toWireError(error) };
   }
+}
+
+function repositoryOf(payload: RequestMessage['payload']): Configuration | null {
+  return 'repository_configuration' in payload ? payload.repository_configuration : null;
 }
 
 function describeError(error: unknown): string {

@@ -4,6 +4,7 @@
  * follow GoCD's package-material extension.
  */
 import type { ResolvedProperty, SettingDeclaration, ValidationError, WireError } from '@baton/plugin-api';
+import type { OutboundRules } from '../security/outbound-policy';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -135,4 +136,6 @@ export interface HttpClientSettings {
   userAgent: string;
   /** Folders under which `file:` URLs may be read; empty refuses every `file:` URL. */
   fileRoots: string[];
+  /** The addresses requests may not connect to (`BATON_OUTBOUND_DENY`, `BATON_OUTBOUND_ALLOW`). */
+  outbound: OutboundRules;
 }

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { TransientError } from '@baton/plugin-api';
-import type { KeyValueStore, PluginContext, PluginLogger, SettingValue } from '@baton/plugin-api';
+import type { Configuration, KeyValueStore, PluginContext, PluginLogger, SettingValue } from '@baton/plugin-api';
 import { createHttpClient } from './http-client';
 import type { HostMessage, HttpClientSettings, WorkerMessage } from './protocol';
 
@@ -23,10 +23,11 @@ export class WorkerBridge {
     private readonly settings: Readonly<Record<string, SettingValue>>,
   ) {}
 
-  context(requestId: number, scope: string | null, signal: AbortSignal): PluginContext {
+  /** `repository` is the configuration the call is about, when it is about one. */
+  context(requestId: number, scope: string | null, signal: AbortSignal, repository: Configuration | null): PluginContext {
     return {
       signal,
-      http: createHttpClient(this.http, signal),
+      http: createHttpClient(this.http, signal, repository),
       store: scope === null ? EMPTY_STORE : this.store(requestId, scope),
       log: this.logger(requestId),
       settings: this.settings,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../../security/secret-box';
+import { defaultOutboundPolicy, type OutboundPolicy } from '../../security/outbound-policy';
 import type { EventLog } from '../event-log';
 import type { EventRetention } from './event-retention';
 import type { WebhookLeases } from './webhook-leases';
@@ -36,6 +37,8 @@ export interface WebhookDispatcherOptions {
   pruneIntervalMs?: number;
   /** How long `stop` waits for deliveries in flight before cutting them. */
   stopDeadlineMs?: number;
+  /** The addresses a receiver may not be at; the default deny list when not given. */
+  outbound?: OutboundPolicy;
 }
 
 const DEFAULTS = {
@@ -57,7 +60,7 @@ const DEFAULTS = {
  * same loop prunes old events and deliveries now and then.
  */
 export class WebhookDispatcher {
-  private readonly settings: Required<WebhookDispatcherOptions>;
+  private readonly settings: Required<Omit<WebhookDispatcherOptions, 'outbound'>>;
   private readonly session: WebhookSession;
   private readonly sessions = new Map<string, Promise<void>>();
   private readonly halt = new AbortController();
@@ -73,8 +76,8 @@ export class WebhookDispatcher {
     observer?: DeliveryObserver,
   ) {
     const owner = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.settings = { ...DEFAULTS, owner, ...definedOnly(options) } as Required<WebhookDispatcherOptions>;
-    const sender = new WebhookSender({ userAgent: this.settings.userAgent, timeoutMs: this.settings.timeoutMs });
+    this.settings = { ...DEFAULTS, owner, ...definedOnly(options) } as Required<Omit<WebhookDispatcherOptions, 'outbound'>>;
+    const sender = new WebhookSender({ userAgent: this.settings.userAgent, timeoutMs: this.settings.timeoutMs, outbound: options.outbound ?? defaultOutboundPolicy() });
     this.session = new WebhookSession({ ...parts, sender, ...(observer ? { observer } : {}) }, this.settings);
   }
 

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import type { OutboundPolicy } from '../../security/outbound-policy';
 import type { BatonEvent } from '../event-log';
 
 /** How one POST of one event went. */
@@ -18,6 +19,8 @@ export interface SendOutcome {
 export interface WebhookSenderOptions {
   userAgent: string;
   timeoutMs: number;
+  /** The addresses a receiver may not be at. */
+  outbound: OutboundPolicy;
 }
 
 /**
@@ -25,6 +28,7 @@ export interface WebhookSenderOptions {
  * "<timestamp>.<body>">` with the webhook's secret, the timestamp in `X-Baton-Timestamp` (unix
  * seconds) so that receivers can refuse replays. Redirects are not followed: a receiver that
  * moved is told so by failed deliveries, and a signed body never goes where nobody configured.
+ * A receiver at an address the outbound policy denies is a failed delivery that names the policy.
  */
 export class WebhookSender {
   constructor(private readonly options: WebhookSenderOptions) {}
@@ -48,9 +52,15 @@ export class WebhookSender {
     const started = performance.now();
     const finish = (outcome: Omit<SendOutcome, 'durationMs'>): SendOutcome => ({ ...outcome, durationMs: performance.now() - started });
     return new Promise((resolve) => {
+      try {
+        this.options.outbound.checkHost(target.hostname);
+      } catch (error) {
+        resolve(finish({ delivered: false, responseStatus: null, error: (error as Error).message, interrupted: false }));
+        return;
+      }
       const client = target.protocol === 'https:' ? https : http;
       // A fresh connection each time: no stale keep-alive socket turns into a spurious failure.
-      const request = client.request(target, { method: 'POST', headers, agent: false, signal: stop });
+      const request = client.request(target, { method: 'POST', headers, agent: false, lookup: this.options.outbound.lookup, signal: stop });
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;

@@ -9,9 +9,11 @@ let sandbox: string;
 let root: string;
 
 const settings = (fileRoots: string[]) => testHttpSettings({ fileRoots });
+// The call is about a repository read from file: URLs, the only kind that may read them.
+const fileRepository = () => ({ REPO_URL: pathToFileURL(path.join(root, 'el9')).href });
 
 function get(file: string, fileRoots = [root], extra: { maxBytes?: number; auth?: { username: string; password: string } } = {}) {
-  const client = createHttpClient(settings(fileRoots), new AbortController().signal);
+  const client = createHttpClient(settings(fileRoots), new AbortController().signal, fileRepository());
   return client.get({ url: pathToFileURL(file).href, ...extra });
 }
 
@@ -92,7 +94,7 @@ describe('file: URLs', () => {
 
   it('fails a file body that was not read yet when the signal aborted', async () => {
     const controller = new AbortController();
-    const client = createHttpClient(settings([root]), controller.signal);
+    const client = createHttpClient(settings([root]), controller.signal, fileRepository());
     const response = await client.get({ url: pathToFileURL(path.join(root, 'el9', 'repomd.xml')).href });
 
     controller.abort();

@@ -1,5 +1,6 @@
 import axios from 'axios';
-import { PluginError, TransientError } from '@baton/plugin-api';
+import { PermanentError, PluginError, TransientError } from '@baton/plugin-api';
+import { outboundRefusalIn } from '../../security/outbound-policy';
 import { redactText } from './redact-url';
 
 /** The call's signal aborted: the host gave up on this call. */
@@ -16,11 +17,14 @@ export function timeoutError(url: string, waitingFor: string, ms: number): Trans
 const BUG_CODES = /^(ERR_BAD_OPTION|ERR_INVALID|ERR_NOT_SUPPORT|ERR_HTTP_INVALID)/;
 
 /**
- * Classifies a failure of the transport: our own errors pass through, refused, reset, DNS, TLS
- * and the like become `TransientError('network')`, anything else stays as thrown (a bug).
+ * Classifies a failure of the transport: our own errors pass through, an address the outbound
+ * policy refuses is a `PermanentError` (retrying cannot help), refused, reset, DNS, TLS and the
+ * like become `TransientError('network')`, anything else stays as thrown (a bug).
  */
 export function transportFailure(error: unknown, url: string): unknown {
   if (error instanceof PluginError) return error;
+  const refusal = outboundRefusalIn(error);
+  if (refusal) return new PermanentError('outbound_denied', `${url}: ${refusal.message}`);
   if (!axios.isAxiosError(error) && !isSystemError(error)) return error;
   const { code, message } = error as { code?: string; message: string };
   if (code !== undefined && BUG_CODES.test(code)) return error;

@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import axios, { type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { PermanentError, TransientError, type HttpRequest } from '@baton/plugin-api';
+import type { OutboundPolicy } from '../../security/outbound-policy';
 import type { HttpClientSettings } from '../protocol';
 import { ExchangeTimer } from './exchange-timer';
 import { abortedError, timeoutError, transportFailure } from './http-failures';
@@ -23,13 +24,14 @@ const ACCEPT_ENCODING = 'gzip, deflate, br';
 
 /**
  * GETs an http or https URL, following redirects itself so that it can refuse loops, keep
- * credentials on the first origin, and pick the proxy for every hop. 429 and 5xx are thrown as
- * `TransientError`; every other status is returned with its body unread.
+ * credentials on the first origin, and pick the proxy and check the address for every hop. 429
+ * and 5xx are thrown as `TransientError`; every other status is returned with its body unread.
  */
 export async function fetchHttp(
   url: URL,
   request: HttpRequest,
   settings: HttpClientSettings,
+  policy: OutboundPolicy,
   signal: AbortSignal,
 ): Promise<RawResponse> {
   const credentials = request.auth ?? credentialsIn(url);
@@ -39,7 +41,7 @@ export async function fetchHttp(
     visited.add(current.href);
     const sameOrigin = current.origin === first.origin;
     const outgoing = { headers: requestHeaders(request, settings, sameOrigin), auth: sameOrigin ? credentials : undefined };
-    const response = await exchange(current, outgoing, settings, signal);
+    const response = await exchange(current, outgoing, { settings, policy }, signal);
     const next = redirectTarget(response, current);
     if (next === undefined) return settle(response, current.href);
     response.data.destroy();
@@ -53,13 +55,13 @@ export async function fetchHttp(
   }
 }
 
+interface Rules {
+  settings: HttpClientSettings;
+  policy: OutboundPolicy;
+}
+
 /** One request and its response headers, within the connect and idle timeouts. */
-async function exchange(
-  url: URL,
-  outgoing: Outgoing,
-  settings: HttpClientSettings,
-  signal: AbortSignal,
-): Promise<AxiosResponse<Readable>> {
+async function exchange(url: URL, outgoing: Outgoing, { settings, policy }: Rules, signal: AbortSignal): Promise<AxiosResponse<Readable>> {
   if (signal.aborted) throw abortedError(url.href);
   const controller = new AbortController();
   let failure: TransientError | undefined;
@@ -73,9 +75,11 @@ async function exchange(
   const onAbort = () => fail(abortedError(url.href));
   signal.addEventListener('abort', onAbort, { once: true });
   try {
+    // Through a proxy, the proxy resolves names: only a literal address can be judged here.
+    policy.checkHost(url.hostname);
     const agent = await agentFor(url);
     timer.start();
-    return await axios.request<Readable>(requestConfig(url, outgoing, agent, timer, controller.signal));
+    return await axios.request<Readable>(requestConfig(url, outgoing, { agent, timer, policy }, controller.signal));
   } catch (error) {
     throw failure ?? transportFailure(error, url.href);
   } finally {
@@ -84,13 +88,13 @@ async function exchange(
   }
 }
 
-function requestConfig(
-  url: URL,
-  outgoing: Outgoing,
-  agent: http.Agent,
-  timer: ExchangeTimer,
-  signal: AbortSignal,
-): AxiosRequestConfig {
+interface Connection {
+  agent: http.Agent;
+  timer: ExchangeTimer;
+  policy: OutboundPolicy;
+}
+
+function requestConfig(url: URL, outgoing: Outgoing, { agent, timer, policy }: Connection, signal: AbortSignal): AxiosRequestConfig {
   return {
     url: url.href,
     method: 'GET',
@@ -105,17 +109,19 @@ function requestConfig(
     proxy: false,
     httpAgent: agent,
     httpsAgent: agent,
-    transport: timedTransport(timer),
+    transport: connectingTransport(timer, policy),
     signal,
   };
 }
 
-// Node's own transport, wrapped so that the timer sees the socket connect and the headers arrive.
-function timedTransport(timer: ExchangeTimer) {
+// Node's own transport, wrapped so that the timer sees the socket connect and the headers arrive,
+// and a direct connection is opened only to an address the policy allows (a proxy's agent opens
+// its own connection to the proxy, without this lookup).
+function connectingTransport(timer: ExchangeTimer, policy: OutboundPolicy) {
   return {
     request(options: https.RequestOptions, onResponse: (response: http.IncomingMessage) => void): http.ClientRequest {
       const transport = options.protocol === 'https:' ? https : http;
-      const request = transport.request(options, (response) => {
+      const request = transport.request({ ...options, lookup: policy.lookup }, (response) => {
         timer.stop();
         onResponse(response);
       });
