@@ -58,6 +58,7 @@ describe('bad input is a permanent error that names the file and what was wrong'
     ['an unknown checksum type', () => folders.repository(compress(XML, 'gzip'), { checksumType: 'crc99', checksum: 'ab' }), 'bad_metadata', /unusable checksum \(crc99\)/],
     ['a DOCTYPE in repomd.xml', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('<repomd', '<!DOCTYPE repomd>\n<repomd') }), 'malformed_metadata', /repomd\.xml: it has a <!DOCTYPE>/],
     ['malformed repomd.xml', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('</data>', '') }), 'malformed_metadata', /repomd\.xml: .*line/],
+    ['a deeply nested repomd.xml', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('</repomd>', `${'<x>'.repeat(500)}${'</x>'.repeat(500)}</repomd>`) }), 'malformed_metadata', /repomd\.xml: .*nested/],
     ['repomd.xml without primary', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('type="primary"', 'type="other"') }), 'no_primary', /repomd\.xml lists no primary metadata/],
     ['a missing primary file', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('primary.xml.gz', 'gone.xml.gz') }), 'not_found', /the primary metadata named by repomd\.xml not found at .*gone\.xml\.gz \(404\)/],
   ])('%s', async (_case, makeRepository, code, message) => {
