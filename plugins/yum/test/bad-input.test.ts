@@ -81,6 +81,22 @@ describe('bad input is a permanent error that names the file and what was wrong'
     });
   });
 
+  it.each([
+    ['a <package> entry', (xml: string) => xml.replace('</name>', `${'n'.repeat(300_000)}</name>`)],
+    ['a comment between entries', (xml: string) => xml.replace('<package ', `<!-- ${'c'.repeat(300_000)} -->\n<package `)],
+    ['an element that never closes', (xml: string) => xml.replace('</name>', 'n'.repeat(300_000))],
+  ])('%s larger than MAX_ENTRY_BYTES once decompressed', async (_case, grow) => {
+    const dir = folders.repositoryOf(grow(XML.toString('utf8')), 'gzip');
+
+    const error = await thrown(latestIn(dir, { MAX_ENTRY_BYTES: 200_000 }));
+
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error).toMatchObject({
+      code: 'entry_too_large',
+      message: expect.stringMatching(/^repodata\/primary\.xml\.gz: an entry starting at byte \d+ is larger than 200000 bytes once decompressed; raise BATON_PLUGIN_YUM_MAX_ENTRY_BYTES to read it$/),
+    });
+  });
+
   it('a folder that is not a repository', async () => {
     const dir = folders.copy('edge-cases');
 
