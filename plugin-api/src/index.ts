@@ -24,3 +24,4 @@ export {
 } from './define-plugin';
 export { PermanentError, PluginError, TransientError, toWireError, type ErrorKind, type WireError } from './errors';
 export { revisionProblems, type PackageRevision, type RevisionResult } from './revision';
+export { REVISION_LIMITS, cutText, fitRevision, utf8Bytes } from './revision-limits';

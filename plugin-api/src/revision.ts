@@ -50,7 +50,7 @@ export interface RevisionResult {
 
 /**
  * Problems with a revision's shape, empty when it is well-formed. The host refuses revisions
- * with problems; the conformance kit reports them.
+ * with problems; the conformance kit reports them. Sizes are `fitRevision`'s concern.
  *
  * @example
  * ```ts
@@ -63,7 +63,6 @@ export function revisionProblems(revision: unknown): string[] {
   const r = revision as Record<string, unknown>;
   const problems: string[] = [];
   if (typeof r['revision'] !== 'string' || r['revision'].trim() === '') problems.push('revision must be a non-empty string');
-  else if (r['revision'].length > 1024) problems.push('revision must be at most 1024 characters');
   if (!isValidDate(r['timestamp'])) problems.push('timestamp must be a valid Date');
   for (const field of ['user', 'comment', 'trackbackUrl']) {
     if (r[field] !== undefined && r[field] !== null && typeof r[field] !== 'string') problems.push(`${field} must be a string`);

@@ -81,6 +81,7 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
         maxHeapMb: settings.pluginMaxHeapMb,
         http: { ...settings.http, userAgent: settings.userAgent, fileRoots: settings.fileRepoRoots, outbound: settings.outbound },
         memorySampleMs: settings.pluginMemorySampleMs,
+        maxExternalMb: settings.pluginMaxExternalMb,
         observer: { memorySampled: (pluginId, memory) => metrics.pluginMemory(pluginId, memory) },
       },
       new RepositoryPluginState(db(r)),

@@ -35,12 +35,22 @@ export const packageProperties: ConfigurationProperty[] = [
 export const MAX_METADATA_BYTES = 'MAX_METADATA_BYTES';
 export const MAX_METADATA_VARIABLE = 'BATON_PLUGIN_YUM_MAX_METADATA_BYTES';
 
+/** The setting's key; the host reads it from BATON_PLUGIN_YUM_MAX_ENTRY_BYTES. */
+export const MAX_ENTRY_BYTES = 'MAX_ENTRY_BYTES';
+export const MAX_ENTRY_VARIABLE = 'BATON_PLUGIN_YUM_MAX_ENTRY_BYTES';
+
 export const settings: Record<string, SettingDeclaration> = {
   [MAX_METADATA_BYTES]: {
     type: 'integer',
     default: 1024 * 1024 * 1024,
     min: 1024,
     description: 'largest primary metadata accepted, in bytes once decompressed (and as downloaded)',
+  },
+  [MAX_ENTRY_BYTES]: {
+    type: 'integer',
+    default: 16 * 1024 * 1024,
+    min: 1024,
+    description: 'largest single <package> entry (or other item) of primary metadata, in bytes once decompressed',
   },
 };
 

@@ -13,6 +13,22 @@ export interface PrimaryScanOptions {
   onPackage(pkg: PackageRecord): void;
   /** An entry that cannot be used (its name, when it has one, and why): skipped. */
   onSkipped(name: string, reason: string): void;
+  /** The largest single item (a `<package>` entry, a comment) held while it is incomplete. */
+  maxEntryBytes: number;
+}
+
+/**
+ * An item larger than the scan allows: far beyond any real package's entry, so a document
+ * built to make the reader hold gigabytes fails at once instead.
+ */
+export class EntryTooLargeError extends Error {
+  constructor(
+    readonly atByte: number,
+    readonly maxBytes: number,
+  ) {
+    super(`an entry starting at byte ${atByte} is larger than ${maxBytes} bytes`);
+    this.name = 'EntryTooLargeError';
+  }
 }
 
 /** What a finished scan saw. */
@@ -30,6 +46,9 @@ const METADATA_CLOSE = Buffer.from('</metadata');
 const NAME_OPEN = Buffer.from('<name>');
 const NAME_CLOSE = Buffer.from('</name>');
 const MAX_PROLOG_BYTES = 1024 * 1024;
+const MIN_PENDING_BYTES = 64 * 1024;
+/** Room for the chunk that takes an item past the limit (decompressors hand out 128 KiB or less). */
+const CHUNK_ALLOWANCE = 1024 * 1024;
 const LT = 0x3c;
 
 /**
@@ -39,7 +58,7 @@ const LT = 0x3c;
  *
  * @example
  * ```ts
- * const scanner = new PrimaryScanner({ baseUrl, wanted: (n) => n === 'scrt', onPackage: (p) => kept.push(p), onSkipped: () => {} });
+ * const scanner = new PrimaryScanner({ baseUrl, wanted: (n) => n === 'scrt', onPackage: (p) => kept.push(p), onSkipped: () => {}, maxEntryBytes: 16 << 20 });
  * for await (const chunk of xmlChunks) scanner.push(chunk);
  * scanner.finish();
  * ```
@@ -70,16 +89,34 @@ export class PrimaryScanner {
     else this.dropPending(stop);
     this.searched = this.pendingLength;
     if (this.state === 'prolog' && this.pendingLength > MAX_PROLOG_BYTES) throw new MalformedXmlError('no <metadata> root element in the first 1 MiB');
+    if (this.pendingLength > this.options.maxEntryBytes) throw new EntryTooLargeError(this.consumed, this.options.maxEntryBytes);
+  }
+
+  /** Lets go of the held tail at once: a failed scan must not keep its buffer until the next collection. */
+  release(): void {
+    this.pending = Buffer.alloc(0);
+    this.pendingLength = 0;
+    this.state = 'done';
   }
 
   private append(input: Buffer, from: number): void {
     const needed = this.pendingLength + input.length - from;
     if (needed > this.pending.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, this.pending.length * 2, 64 * 1024));
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.nextCapacity()));
       this.pending.copy(grown, 0, 0, this.pendingLength);
       this.pending = grown;
     }
     this.pendingLength += input.copy(this.pending, this.pendingLength, from);
+  }
+
+  /**
+   * Growth by four, so that the buffers left behind add up to a third of the last; the last is
+   * the largest item allowed and a chunk's worth more, never more: past it the scan fails anyway.
+   */
+  private nextCapacity(): number {
+    const { maxEntryBytes } = this.options;
+    const grown = Math.max(this.pending.length * 4, MIN_PENDING_BYTES);
+    return grown >= maxEntryBytes ? maxEntryBytes + CHUNK_ALLOWANCE : grown;
   }
 
   private dropPending(count: number): void {

@@ -23,6 +23,9 @@ export interface Repomd {
 
 type XmlNode = string | { [key: string]: XmlNode | XmlNode[] | undefined };
 
+/** repomd.xml is three levels deep; anything far deeper is not repomd.xml. */
+const MAX_DEPTH = 32;
+
 // Entities stay as written (never expanded by the parser) and are decoded afterwards, strictly.
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -32,7 +35,20 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
+  maxNestedTags: MAX_DEPTH,
 });
+
+/**
+ * The parser's own refusals (nesting beyond its limit, and whatever else it finds in a document
+ * the validator let through) are about the document, not about this plugin.
+ */
+function parseDocument(xml: string): Record<string, XmlNode | XmlNode[]> {
+  try {
+    return parser.parse(xml) as Record<string, XmlNode | XmlNode[]>;
+  } catch (error) {
+    throw new MalformedXmlError(`it cannot be read as repomd.xml: ${(error as Error).message}`);
+  }
+}
 
 function first(value: XmlNode | XmlNode[] | undefined): XmlNode | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -90,7 +106,7 @@ export function parseRepomd(bytes: Uint8Array): Repomd {
   if (/<!DOCTYPE/i.test(xml)) throw new MalformedXmlError('it has a <!DOCTYPE>, which is refused (no DTD is ever read)');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new MalformedXmlError(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
-  const root = first((parser.parse(xml) as Record<string, XmlNode | XmlNode[]>)['repomd']);
+  const root = first(parseDocument(xml)['repomd']);
   if (root === undefined) throw new MalformedXmlError('the root element is not <repomd>');
   if (typeof root === 'string') return { revision: '', records: [] };
   const records = all(root['data'])

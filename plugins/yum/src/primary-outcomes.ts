@@ -1,9 +1,9 @@
 import { PermanentError, type Configuration, type PluginContext } from '@baton/plugin-api';
 import { openPrimary, type PrimaryDownload } from './client';
-import { MAX_METADATA_BYTES, MAX_METADATA_VARIABLE } from './config';
+import { MAX_ENTRY_BYTES, MAX_ENTRY_VARIABLE, MAX_METADATA_BYTES, MAX_METADATA_VARIABLE } from './config';
 import { decompress } from './decompress';
 import { loadOutcomes, saveOutcomes, storeIdentity } from './metadata-store';
-import { PrimaryScanner } from './parse-primary';
+import { EntryTooLargeError, PrimaryScanner } from './parse-primary';
 import { MalformedXmlError } from './parse-xml-text';
 import { readRepomd, type RepomdState } from './repository-metadata';
 import { nameFilter, parsePackageSpec } from './spec';
@@ -28,6 +28,9 @@ function remembered(asked: readonly string[], earlier: readonly string[]): strin
 const LOOKS_DAMAGED = new Set(['corrupt_metadata', 'unknown_compression']);
 
 async function scanFailure(error: unknown, download: PrimaryDownload): Promise<unknown> {
+  if (error instanceof EntryTooLargeError) {
+    return new PermanentError('entry_too_large', `${download.file}: ${error.message} once decompressed; raise ${MAX_ENTRY_VARIABLE} to read it`);
+  }
   const malformed = error instanceof MalformedXmlError;
   if (!malformed && !(error instanceof PermanentError && LOOKS_DAMAGED.has(error.code))) return error;
   // Say "checksum mismatch" rather than "corrupt data" when the bytes are not the ones published.
@@ -46,6 +49,7 @@ async function scanPrimary(repomd: RepomdState, specs: readonly string[], ctx: P
     wanted: nameFilter(parsed),
     onPackage: (pkg) => resolvers.forEach((resolver) => resolver.offer(pkg)),
     onSkipped: (name, reason) => resolvers.forEach((resolver) => resolver.offerSkipped(name, reason)),
+    maxEntryBytes: Number(ctx.settings[MAX_ENTRY_BYTES]),
   });
   const download = await openPrimary(repomd.access, repomd.primary, ctx, maxBytes);
   try {
@@ -60,6 +64,7 @@ async function scanPrimary(repomd: RepomdState, specs: readonly string[], ctx: P
   } catch (error) {
     throw await scanFailure(error, download);
   } finally {
+    scanner.release();
     await download.close();
   }
   return new Map(resolvers.map((resolver) => [resolver.spec.text, resolver.outcome()]));

@@ -58,6 +58,7 @@ describe('bad input is a permanent error that names the file and what was wrong'
     ['an unknown checksum type', () => folders.repository(compress(XML, 'gzip'), { checksumType: 'crc99', checksum: 'ab' }), 'bad_metadata', /unusable checksum \(crc99\)/],
     ['a DOCTYPE in repomd.xml', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('<repomd', '<!DOCTYPE repomd>\n<repomd') }), 'malformed_metadata', /repomd\.xml: it has a <!DOCTYPE>/],
     ['malformed repomd.xml', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('</data>', '') }), 'malformed_metadata', /repomd\.xml: .*line/],
+    ['a deeply nested repomd.xml', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('</repomd>', `${'<x>'.repeat(500)}${'</x>'.repeat(500)}</repomd>`) }), 'malformed_metadata', /repomd\.xml: .*nested/],
     ['repomd.xml without primary', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('type="primary"', 'type="other"') }), 'no_primary', /repomd\.xml lists no primary metadata/],
     ['a missing primary file', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('primary.xml.gz', 'gone.xml.gz') }), 'not_found', /the primary metadata named by repomd\.xml not found at .*gone\.xml\.gz \(404\)/],
   ])('%s', async (_case, makeRepository, code, message) => {
@@ -77,6 +78,22 @@ describe('bad input is a permanent error that names the file and what was wrong'
     expect(error).toMatchObject({
       code: 'metadata_too_large',
       message: 'repodata/primary.xml.gz is larger than 10000 bytes once decompressed; raise BATON_PLUGIN_YUM_MAX_METADATA_BYTES to read it',
+    });
+  });
+
+  it.each([
+    ['a <package> entry', (xml: string) => xml.replace('</name>', `${'n'.repeat(300_000)}</name>`)],
+    ['a comment between entries', (xml: string) => xml.replace('<package ', `<!-- ${'c'.repeat(300_000)} -->\n<package `)],
+    ['an element that never closes', (xml: string) => xml.replace('</name>', 'n'.repeat(300_000))],
+  ])('%s larger than MAX_ENTRY_BYTES once decompressed', async (_case, grow) => {
+    const dir = folders.repositoryOf(grow(XML.toString('utf8')), 'gzip');
+
+    const error = await thrown(latestIn(dir, { MAX_ENTRY_BYTES: 200_000 }));
+
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error).toMatchObject({
+      code: 'entry_too_large',
+      message: expect.stringMatching(/^repodata\/primary\.xml\.gz: an entry starting at byte \d+ is larger than 200000 bytes once decompressed; raise BATON_PLUGIN_YUM_MAX_ENTRY_BYTES to read it$/),
     });
   });
 

@@ -67,7 +67,7 @@ interface ScanResult {
 function scan(chunks: Iterable<Uint8Array>, wanted: (name: string) => boolean = () => true): ScanResult {
   const records: PackageRecord[] = [];
   const skipped: string[] = [];
-  const scanner = new PrimaryScanner({ baseUrl: BASE, wanted, onPackage: (p) => records.push(p), onSkipped: (_n, reason) => skipped.push(reason) });
+  const scanner = new PrimaryScanner({ baseUrl: BASE, wanted, onPackage: (p) => records.push(p), onSkipped: (_n, reason) => skipped.push(reason), maxEntryBytes: 16 << 20 });
   for (const chunk of chunks) scanner.push(chunk);
   return { records, skipped, ...scanner.finish() };
 }

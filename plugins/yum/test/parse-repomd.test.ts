@@ -46,6 +46,7 @@ describe('parseRepomd', () => {
     ['unbalanced tags', '<repomd><data type="primary"></repomd>', /line 1/],
     ['another root element', '<metadata/>', /root element is not <repomd>/],
     ['an unknown entity', '<repomd><revision>&bogus;</revision></repomd>', /unknown entity &bogus;/],
+    ['elements nested far deeper than repomd.xml goes', `<repomd>${'<a>'.repeat(200)}${'</a>'.repeat(200)}</repomd>`, /nested/],
   ])('refuses %s', (_case, xml, message) => {
     const attempt = () => parseRepomd(Buffer.from(xml));
 

@@ -82,7 +82,7 @@ describe('nameFilter', () => {
 
 function recordsOf(xml: Buffer): PackageRecord[] {
   const records: PackageRecord[] = [];
-  const scanner = new PrimaryScanner({ baseUrl: 'https://repo.example.org/', wanted: () => true, onPackage: (p) => records.push(p), onSkipped: () => undefined });
+  const scanner = new PrimaryScanner({ baseUrl: 'https://repo.example.org/', wanted: () => true, onPackage: (p) => records.push(p), onSkipped: () => undefined, maxEntryBytes: 16 << 20 });
   scanner.push(xml);
   scanner.finish();
   return records;

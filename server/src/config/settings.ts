@@ -21,6 +21,8 @@ export interface Settings {
   pluginMaxHeapMb: number;
   /** How often a plugin worker samples its memory while a call runs. */
   pluginMemorySampleMs: number;
+  /** A worker holding more than this outside its JavaScript heap after a call is restarted. */
+  pluginMaxExternalMb: number;
   http: {
     connectTimeoutMs: number;
     idleTimeoutMs: number;
@@ -97,6 +99,7 @@ export function loadSettings(env: Env = process.env, projectRoot = defaultProjec
     pluginCallTimeoutMs: read.integer('BATON_PLUGIN_CALL_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
     pluginMaxHeapMb: read.integer('BATON_PLUGIN_MAX_HEAP_MB', 512, 32, 16384),
     pluginMemorySampleMs: read.integer('BATON_PLUGIN_MEMORY_SAMPLE_MS', 250, 10, 60000),
+    pluginMaxExternalMb: read.integer('BATON_PLUGIN_MAX_EXTERNAL_MB', 512, 32, 65536),
     http: {
       connectTimeoutMs: read.integer('BATON_HTTP_CONNECT_TIMEOUT_SECONDS', 10, 1, 600) * 1000,
       idleTimeoutMs: read.integer('BATON_HTTP_IDLE_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,

@@ -26,6 +26,10 @@ export interface DatabaseOptions {
 const INT8_OID = 20;
 const parseInt8 = (value: string): number => Number(value);
 
+// knex puts a failed query into its error's message; with this, the SQL only, never the values
+// bound to it (a revision, a secret), which would otherwise reach logs and API answers.
+const ERRORS_WITHOUT_VALUES = { compileSqlOnError: false } as const;
+
 /** Opens PostgreSQL when a URL is given, otherwise the embedded database in `<dataDir>/pgdata`. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl === null ? openEmbedded(options.dataDir, options.onStaleLock) : openPostgres(options.databaseUrl, options.poolMax ?? 10);
@@ -36,7 +40,7 @@ async function openEmbedded(dataDir: string, onStaleLock?: (holder: LockHolder) 
   try {
     const pglite = new PGlite({ fs: new OwnerOnlyNodeFS(path.join(dataDir, 'pgdata')), parsers: { [pgliteTypes.INT8]: parseInt8 } });
     await pglite.waitReady;
-    const knex = knexFactory({ client: ClientPGLite as unknown as typeof knexFactory.Client, connection: { pglite } as never });
+    const knex = knexFactory({ client: ClientPGLite as unknown as typeof knexFactory.Client, connection: { pglite } as never, ...ERRORS_WITHOUT_VALUES });
     return {
       knex,
       kind: 'embedded',
@@ -54,6 +58,7 @@ async function openEmbedded(dataDir: string, onStaleLock?: (holder: LockHolder) 
 async function openPostgres(databaseUrl: string, poolMax: number): Promise<Database> {
   const knex = knexFactory({
     client: 'pg',
+    ...ERRORS_WITHOUT_VALUES,
     connection: {
       connectionString: databaseUrl,
       types: {

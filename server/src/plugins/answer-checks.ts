@@ -1,9 +1,13 @@
-import { revisionProblems, type ValidationError, type WireError } from '@baton/plugin-api';
+import { PluginError, cutText, fitRevision, revisionProblems, type PackageRevision, type ValidationError, type WireError } from '@baton/plugin-api';
 import { PluginCallError } from './plugin-call-error';
 import type { RequestName, RequestPayloads, ResponsePayloads, RevisionAnswer, WireRevision } from './protocol';
 import { revisionFromWire } from './wire-revision';
 
 type Obj = Record<string, unknown>;
+
+const MAX_MESSAGE_BYTES = 4 * 1024;
+const MAX_WARNINGS = 20;
+const MAX_WARNING_BYTES = 1024;
 type BatchResult = ResponsePayloads['latest-revisions-since']['results'][number];
 type Checker<N extends RequestName> = (pluginId: string, answer: Obj, request: RequestPayloads[N]) => ResponsePayloads[N];
 
@@ -40,14 +44,28 @@ function checkedRevision(pluginId: string, value: unknown): WireRevision {
   if (problems.length > 0) {
     throw PluginCallError.of(pluginId, 'bug', 'malformed_revision', `plugin '${pluginId}' returned a malformed revision: ${problems.join('; ')}`);
   }
+  const fitted = fittedRevision(pluginId, revision);
   return {
-    revision: revision.revision,
-    timestamp: revision.timestamp.toISOString(),
-    user: revision.user ?? null,
-    comment: revision.comment ?? null,
-    trackback_url: revision.trackbackUrl ?? null,
-    data: { ...(revision.data ?? {}) },
+    revision: fitted.revision,
+    timestamp: fitted.timestamp.toISOString(),
+    user: fitted.user ?? null,
+    comment: fitted.comment ?? null,
+    trackback_url: fitted.trackbackUrl ?? null,
+    data: { ...(fitted.data ?? {}) },
   };
+}
+
+/**
+ * The worker has fitted the revision already; the host does it again because plugin code shares
+ * the worker's thread and could post an answer of its own.
+ */
+function fittedRevision(pluginId: string, revision: PackageRevision): PackageRevision {
+  try {
+    return fitRevision(revision);
+  } catch (error) {
+    if (error instanceof PluginError) throw PluginCallError.of(pluginId, 'permanent', error.code, error.message);
+    throw error;
+  }
 }
 
 /** An error as the worker sent it; anything not quite a wire error is reported as a bug. */
@@ -58,7 +76,8 @@ export function checkedWireError(value: unknown): WireError {
   return {
     kind,
     code: typeof e['code'] === 'string' && e['code'] !== '' ? e['code'] : 'plugin_bug',
-    message: typeof e['message'] === 'string' ? e['message'] : 'the plugin failed without a message',
+    // Kept as the package's last error and sent out in events, so bounded.
+    message: typeof e['message'] === 'string' ? cutText(e['message'], MAX_MESSAGE_BYTES) : 'the plugin failed without a message',
     retry_after_seconds: kind === 'transient' && typeof retry === 'number' && retry >= 0 ? retry : null,
   };
 }
@@ -66,7 +85,14 @@ export function checkedWireError(value: unknown): WireError {
 function revisionAnswer(pluginId: string, answer: Obj): RevisionAnswer {
   const revision = answer['revision'] === null || answer['revision'] === undefined ? null : checkedRevision(pluginId, answer['revision']);
   const warnings = answer['warnings'] === undefined ? [] : strings(pluginId, answer['warnings'], 'warnings');
-  return { revision, warnings };
+  return { revision, warnings: boundedWarnings(warnings) };
+}
+
+/** Warnings are stored with the package's poll state: a few, each of a few lines. */
+function boundedWarnings(warnings: string[]): string[] {
+  const kept = warnings.slice(0, MAX_WARNINGS).map((warning) => cutText(warning, MAX_WARNING_BYTES));
+  const left = warnings.length - kept.length;
+  return left > 0 ? [...kept, `… and ${left} more warnings`] : kept;
 }
 
 /** Exactly one result per key asked about, in the order asked; the first answer for a key wins. */

@@ -29,6 +29,11 @@ export interface PluginHostOptions {
   readyTimeoutMs?: number;
   /** How often a worker samples its memory while a call runs (`BATON_PLUGIN_MEMORY_SAMPLE_MS`). Default 250 ms. */
   memorySampleMs?: number;
+  /**
+   * Memory outside the JavaScript heap (buffers, native objects) a worker may keep after a call
+   * (`BATON_PLUGIN_MAX_EXTERNAL_MB`); the heap limit does not bound it. Default 512.
+   */
+  maxExternalMb?: number;
   observer?: PluginHostObserver;
 }
 
@@ -48,3 +53,5 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = {
 export const DEFAULT_READY_TIMEOUT_MS = 30000;
 
 export const DEFAULT_MEMORY_SAMPLE_MS = 250;
+
+export const DEFAULT_MAX_EXTERNAL_MB = 512;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { checkedAnswer } from './answer-checks';
 import { PluginCallError } from './plugin-call-error';
-import { DEFAULT_MEMORY_SAMPLE_MS, DEFAULT_READY_TIMEOUT_MS, DEFAULT_RESTART_POLICY, type PluginHostOptions } from './plugin-host-options';
+import { DEFAULT_MAX_EXTERNAL_MB, DEFAULT_MEMORY_SAMPLE_MS, DEFAULT_READY_TIMEOUT_MS, DEFAULT_RESTART_POLICY, type PluginHostOptions } from './plugin-host-options';
 import type { PluginInfo, PluginRefusal } from './plugin-info';
 import { PluginLoader } from './plugin-loader';
 import type { PluginRuntime } from './plugin-runtime';
@@ -38,6 +38,7 @@ export class PluginHost {
         readyTimeoutMs: this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
         extraWorkerEnv: this.options.extraWorkerEnv ?? {},
         memorySampleMs: this.options.memorySampleMs ?? DEFAULT_MEMORY_SAMPLE_MS,
+        maxExternalMb: this.options.maxExternalMb ?? DEFAULT_MAX_EXTERNAL_MB,
         observer: this.options.observer ?? { memorySampled: () => undefined },
       },
       this.store,

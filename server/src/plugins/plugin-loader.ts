@@ -16,6 +16,7 @@ export interface LoaderSettings extends PluginHostOptions {
   readyTimeoutMs: number;
   extraWorkerEnv: Record<string, string>;
   memorySampleMs: number;
+  maxExternalMb: number;
   observer: PluginHostObserver;
 }
 
@@ -97,6 +98,7 @@ export class PluginLoader {
       callTimeoutMs: this.settings.callTimeoutMs,
       readyTimeoutMs: this.settings.readyTimeoutMs,
       maxHeapMb,
+      maxExternalMb: this.settings.maxExternalMb,
       restart: this.settings.restart,
       store: this.store,
       logger,

@@ -22,6 +22,7 @@ export interface RuntimeSetup {
   callTimeoutMs: number;
   readyTimeoutMs: number;
   maxHeapMb: number;
+  maxExternalMb: number;
   restart: RestartPolicy;
   store: PluginStateStore;
   /** Bound to the plugin. */
@@ -52,12 +53,14 @@ export class PluginRuntime {
       callTimeoutMs: setup.callTimeoutMs,
       readyTimeoutMs: setup.readyTimeoutMs,
       maxHeapMb: setup.maxHeapMb,
+      maxExternalMb: setup.maxExternalMb,
       store: setup.store,
       log,
       launch: () => setup.launch((line) => log.maskOutput(line)),
       nextCallId: setup.nextCallId,
       crashed: (slot: WorkerSlot, error: WireError) => this.crashed(slot, error),
       recovered: () => this.recovered(),
+      recycled: (message: string) => this.recycled(message),
       memoryChanged: () => setup.memorySampled(this.memory()),
     };
     this.slots = Array.from({ length: Math.max(1, setup.workers) }, () => new WorkerSlot(env));
@@ -149,6 +152,12 @@ export class PluginRuntime {
     this.status = 'restarting';
     this.setup.logger.warn({ crashes: count, restart_in_ms: delay }, error.message);
     slot.restartAfter(delay);
+  }
+
+  /** Not a crash: the worker was idle, and holding memory is no fault of a call. */
+  private recycled(message: string): void {
+    this.recordError(message);
+    this.setup.logger.warn(message);
   }
 
   private recovered(): void {

@@ -1,6 +1,6 @@
-import type { BatchAnswer, PluginContext, PluginDefinition, RevisionResult, WireError } from '@baton/plugin-api';
-import { toWireError } from '@baton/plugin-api';
-import type { RequestName, RequestPayloads, ResponsePayloads, RevisionAnswer } from './protocol';
+import type { BatchAnswer, PackageRevision, PluginContext, PluginDefinition, RevisionResult, WireError } from '@baton/plugin-api';
+import { fitRevision, toWireError } from '@baton/plugin-api';
+import type { RequestName, RequestPayloads, ResponsePayloads, RevisionAnswer, WireRevision } from './protocol';
 import { revisionFromWire, revisionToWire } from './wire-revision';
 
 type Answer = ResponsePayloads[RequestName];
@@ -33,7 +33,7 @@ export async function runOperation(
     case 'check-package-connection': {
       const p = payload as RequestPayloads[typeof name];
       const result = await plugin.checkPackageConnection(p.repository_configuration, p.package_configuration, ctx);
-      return { ok: result.ok, messages: result.messages, revision: result.revision ? revisionToWire(result.revision) : null };
+      return { ok: result.ok, messages: result.messages, revision: result.revision ? fittedToWire(result.revision) : null };
     }
     case 'latest-revision': {
       const p = payload as RequestPayloads[typeof name];
@@ -50,7 +50,12 @@ export async function runOperation(
 }
 
 function revisionAnswer(result: RevisionResult): RevisionAnswer {
-  return { revision: result.revision ? revisionToWire(result.revision) : null, warnings: result.warnings ?? [] };
+  return { revision: result.revision ? fittedToWire(result.revision) : null, warnings: result.warnings ?? [] };
+}
+
+/** Sizes are enforced here, where the plugin answered, so nothing oversized is posted to the host. */
+function fittedToWire(revision: PackageRevision): WireRevision {
+  return revisionToWire(fitRevision(revision));
 }
 
 async function batchAnswer(
@@ -68,9 +73,14 @@ async function batchAnswer(
   return { results: answers.map(batchResult) };
 }
 
+/** A revision too large for one package fails that package only. */
 function batchResult(answer: BatchAnswer): ResponsePayloads['latest-revisions-since']['results'][number] {
-  if (answer.error === undefined) return { key: answer.key, result: revisionAnswer(answer.result) };
-  return { key: answer.key, error: answerError(answer.error) };
+  if (answer.error !== undefined) return { key: answer.key, error: answerError(answer.error) };
+  try {
+    return { key: answer.key, result: revisionAnswer(answer.result) };
+  } catch (error) {
+    return { key: answer.key, error: toWireError(error) };
+  }
 }
 
 /** A per-package error may already be in wire form, a bug included; keep it as the plugin said. */

@@ -12,6 +12,9 @@ import { awaitReady, describeWorkerError } from './worker-ready';
 
 /** Longest wait, after a timed-out call was cancelled, before its worker counts as hung. */
 const MAX_CANCEL_GRACE_MS = 2000;
+/** Samples in a row above the external limit, the last one idle, after which a worker is replaced. */
+const HIGH_EXTERNAL_SAMPLES = 2;
+const MIB = 1024 * 1024;
 
 /** What a slot needs from its plugin's runtime. */
 export interface SlotEnvironment {
@@ -19,6 +22,8 @@ export interface SlotEnvironment {
   callTimeoutMs: number;
   readyTimeoutMs: number;
   maxHeapMb: number;
+  /** Memory outside the JavaScript heap the worker may keep once its calls are done. */
+  maxExternalMb: number;
   store: PluginStateStore;
   log: PluginLogForwarder;
   launch(): Worker;
@@ -27,6 +32,8 @@ export interface SlotEnvironment {
   crashed(slot: WorkerSlot, error: WireError): void;
   /** A replacement worker is serving. */
   recovered(slot: WorkerSlot): void;
+  /** An idle worker was replaced because it held too much memory outside its heap. */
+  recycled(message: string): void;
   /** The worker reported its memory, or a worker (and its figures) is gone. */
   memoryChanged(): void;
 }
@@ -57,6 +64,7 @@ export class WorkerSlot {
   private readonly cancelled = new Map<number, SlotCall>();
   private restartTimer: NodeJS.Timeout | null = null;
   private workerMemory: PluginMemory | null = null;
+  private highExternalSamples = 0;
 
   constructor(private readonly env: SlotEnvironment) {}
 
@@ -88,6 +96,7 @@ export class WorkerSlot {
     const worker = this.env.launch();
     this.worker = worker;
     this.phase = 'starting';
+    this.highExternalSamples = 0;
     this.setMemory(null);
     worker.on('message', (message: WorkerMessage) => this.received(worker, message));
     worker.on('error', (error: Error) => this.died(worker, error));
@@ -173,6 +182,7 @@ export class WorkerSlot {
     // The first sample follows `ready` closely and may arrive before the slot counts as serving.
     if (message.type === 'memory') this.setMemory(memoryFromWire(message) ?? this.workerMemory);
     if (this.phase !== 'serving') return;
+    if (message.type === 'memory') this.checkExternalMemory();
     if (message.type === 'response') this.answered(message);
     else if (message.type === 'store') this.storeRequested(worker, message);
     else if (message.type === 'log') this.env.log.forward(message, this.heldCall(message.request_id));
@@ -213,6 +223,32 @@ export class WorkerSlot {
     }
     const what = typeof cause === 'number' ? `it exited with code ${cause}` : describeWorkerError(cause);
     this.crash('worker_crashed', `plugin '${pluginId}' worker crashed: ${what}`);
+  }
+
+  /**
+   * Buffers and native memory are outside the heap limit: a worker that still holds more than
+   * allowed in consecutive samples, the last taken after its calls ended, is replaced while idle.
+   */
+  private checkExternalMemory(): void {
+    const external = this.workerMemory?.externalBytes ?? 0;
+    const limit = this.env.maxExternalMb * MIB;
+    this.highExternalSamples = external > limit ? this.highExternalSamples + 1 : 0;
+    if (this.highExternalSamples < HIGH_EXTERNAL_SAMPLES || this.load > 0) return;
+    const held = Math.round(external / MIB);
+    this.env.recycled(`plugin '${this.env.pluginId}' worker held ${held} MB outside its heap after its calls (limit ${this.env.maxExternalMb} MB, BATON_PLUGIN_MAX_EXTERNAL_MB) and was replaced`);
+    this.replaceIdle();
+  }
+
+  private replaceIdle(): void {
+    const worker = this.worker;
+    this.worker = null;
+    this.phase = 'down';
+    if (worker) void worker.terminate();
+    this.setMemory(null);
+    this.start().then(
+      (serving) => serving && this.env.recovered(this),
+      (error: Error) => this.failedToRestart(error),
+    );
   }
 
   private crash(code: string, message: string): void {

@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import type { WireError } from '@baton/plugin-api';
+import { databaseRefusal } from '../../db/database-refusal';
 import { PluginCallError } from '../../plugins/plugin-call-error';
 import type { PluginHost } from '../../plugins/plugin-host';
 import type { ConfigurationCodec } from '../configuration-codec';
 import { maskSecrets, secureValues } from '../secret-mask';
 import type { RepositoryStore } from '../repository-store';
 import type { ClaimedRepository, PackagePollResult } from './poll-model';
-import type { RecordedPoll, PollRecorder } from './poll-recorder';
+import type { RecordedPoll, PollRecorder, RepositoryFacts } from './poll-recorder';
 import type { PackageWork, PollWork } from './poll-work';
 
 export type PollPlugins = Pick<PluginHost, 'plugin' | 'latestRevision' | 'latestRevisionSince' | 'latestRevisionsSince'>;
@@ -41,8 +42,40 @@ export class RepositoryPoller {
     if (packages.length === 0) return empty;
     const results = await this.ask(repository.id, repository.pluginId, repository.configuration, packages);
     if (abandoned?.aborted) return empty;
-    const recorded = await this.recorder.record(claim, { id: repository.id, name: repository.name, pluginId: repository.pluginId }, packages, results);
+    const recorded = await this.recordSafely(claim, { id: repository.id, name: repository.name, pluginId: repository.pluginId }, packages, results);
     return { ...recorded, pluginId: repository.pluginId, packageIds: packages.map((p) => p.packageId) };
+  }
+
+  /**
+   * Records the poll; when the database refuses it (a value it cannot store, no memory left),
+   * package by package, so that one package's answer does not keep the others from being
+   * recorded, and a package whose answer is refused is recorded as failing, with backoff —
+   * rather than staying due and being polled again at once, forever.
+   */
+  private async recordSafely(claim: ClaimedRepository, repository: RepositoryFacts, packages: PackageWork[], results: PackagePollResult[]): Promise<RecordedPoll> {
+    try {
+      return await this.recorder.record(claim, repository, packages, results);
+    } catch (error) {
+      this.logger.warn({ err: error, repository: repository.id }, 'the poll could not be recorded as a whole; recording package by package');
+    }
+    const recorded: RecordedPoll = { outcomes: new Map(), eventIds: [] };
+    for (const result of results) {
+      const one = await this.recordOne(claim, repository, packages, result);
+      for (const [id, outcome] of one.outcomes) recorded.outcomes.set(id, outcome);
+      recorded.eventIds.push(...one.eventIds);
+    }
+    return recorded;
+  }
+
+  private async recordOne(claim: ClaimedRepository, repository: RepositoryFacts, packages: PackageWork[], result: PackagePollResult): Promise<RecordedPoll> {
+    try {
+      return await this.recorder.record(claim, repository, packages, [result]);
+    } catch (error) {
+      if (result.kind === 'error') throw error;
+      this.logger.error({ err: error, repository: repository.id, package: result.packageId }, 'a package\'s poll answer could not be recorded');
+      const message = `the poll's answer could not be recorded: ${databaseRefusal(error)}`;
+      return this.recorder.record(claim, repository, packages, [{ packageId: result.packageId, kind: 'error', error: { kind: 'transient', code: 'recording_failed', message, retry_after_seconds: null } }]);
+    }
   }
 
   private async ask(repositoryId: string, pluginId: string, stored: Parameters<ConfigurationCodec['plain']>[1], packages: PackageWork[]): Promise<PackagePollResult[]> {
