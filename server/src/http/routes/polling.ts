@@ -134,22 +134,25 @@ function hookRoutes(deps: PollingDependencies): RouteDefinition[] {
       method: 'post',
       path: '/api/hooks/repositories/:id',
       operationId: 'hintRepository',
-      summary: 'A refresh hint: poll this repository’s packages soon. Signed with X-Baton-Signature: sha256=<hex HMAC-SHA256 of the raw body>',
+      summary:
+        'A refresh hint: poll this repository’s packages soon. Sent with X-Baton-Timestamp (unix seconds, within five minutes of now) and X-Baton-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">; each signature is accepted once',
       tag: 'hooks',
       access: 'public',
       params: ID_PARAM,
       rawBody: true,
       responses: {
         202: { description: 'Accepted: the repository will be polled soon.', schema: { type: 'object', required: ['status'], properties: { status: { const: 'accepted' } } } },
-        401: { description: 'The signature is missing or wrong; nothing happens.', schema: ref('Problem') },
+        401: { description: 'The timestamp or the signature is missing or wrong, or the timestamp is too old; nothing happens.', schema: ref('Problem') },
+        409: { description: 'This hint (its signature) was received before: a replay; nothing happens.', schema: ref('Problem') },
         429: { description: 'Too many hints for this repository.', schema: ref('Problem') },
       },
       async handler({ params, body, header }) {
         try {
-          await deps.hints.verify(params['id']!, body as Buffer, header('x-baton-signature'));
+          await deps.hints.verify(params['id']!, body as Buffer, header('x-baton-signature'), header('x-baton-timestamp'));
         } catch (error) {
           if (!(error instanceof HintRefused)) throw error;
           if (error.reason === 'rate') throw new HttpProblem(429, error.message, { 'Retry-After': String(error.retryAfterSeconds ?? 1) });
+          if (error.reason === 'replay') throw new HttpProblem(409, error.message);
           throw new HttpProblem(401, error.message);
         }
         await deps.requests.requestRepository(params['id']!);
