@@ -22,6 +22,12 @@ function waitSeconds(query: Record<string, string | undefined>): number {
   return value;
 }
 
+/** When the request arrived (noted by the app before any work on it), on `performance.now()`'s clock. */
+function arrivedAt(locals: Record<string, unknown>): number {
+  const received = locals['receivedAt'];
+  return typeof received === 'number' ? received : performance.now();
+}
+
 interface PollingDependencies {
   packages: PackageService;
   repositories: RepositoryService;
@@ -62,10 +68,10 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
         200: { description: 'The outcome of the poll.', schema: ref('PollOutcome') },
         202: { description: 'The poll did not finish within `wait`; it goes on.', schema: ref('PollOutcome') },
       },
-      async handler({ params, query }) {
+      async handler({ params, query, response }) {
         const wait = waitSeconds(query);
         await deps.packages.get(params['id']!);
-        const answer = await deps.requests.pollPackage(params['id']!, wait);
+        const answer = await deps.requests.pollPackage(params['id']!, wait, arrivedAt(response.locals));
         const { package_id: _id, ...body } = answer;
         return { status: answer.outcome === 'pending' ? 202 : 200, body: { ...body, ...(answer.revision ? { revision: presentRevision(answer.revision) } : {}) } };
       },
@@ -86,10 +92,10 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
         },
         202: { description: 'The poll did not finish within `wait`; it goes on.', schema: ref('PollOutcome') },
       },
-      async handler({ params, query }) {
+      async handler({ params, query, response }) {
         const wait = waitSeconds(query);
         await deps.repositories.find(params['id']!);
-        const result = await deps.requests.pollRepository(params['id']!, wait);
+        const result = await deps.requests.pollRepository(params['id']!, wait, arrivedAt(response.locals));
         if (!result.done) return { status: 202, body: { outcome: 'pending' } };
         const packages = result.packages.map((a) => ({ ...a, ...(a.revision ? { revision: presentRevision(a.revision) } : {}) }));
         return { status: 200, body: { packages } };
