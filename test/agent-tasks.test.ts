@@ -167,6 +167,60 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
     expect(await harness.jobConsole.text(job.id)).not.toContain(token);
   });
 
+  it('masks a secure value in every form an http task writes it: URL-encoded in the url, in base64, JSON-escaped in an answer', async () => {
+    const secret = `a b&c/d"e-${randomBytes(6).toString('hex')}`;
+    const hook = await serve((req, res) => {
+      const query = decodeURIComponent(new URL(req.url ?? '/', 'http://hook.invalid').search);
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url, query, authorization: req.headers.authorization }));
+    });
+    const task = { http: { url: `${hook}/notify?token=\${HOOK_TOKEN}`, headers: { authorization: `Basic \${BASIC_AUTH}` } } };
+    const definition: PipelineDefinition = {
+      ...oneJobPipeline('http-encoded', [task]),
+      secure_environment: {
+        HOOK_TOKEN: { encrypted_value: encryptVariable(harness.box, secret, 'http-encoded', 'HOOK_TOKEN') },
+        BASIC_AUTH: { encrypted_value: encryptVariable(harness.box, Buffer.from(`hook:${secret}`).toString('base64'), 'http-encoded', 'BASIC_AUTH') },
+      },
+    };
+    const run = await harness.startRun(definition, [packageRevision('app', ids, '1.0.0', {})]);
+
+    const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+    const text = await harness.jobConsole.text(job.id);
+    const secretPart = secret.slice(secret.indexOf('-'));
+    expect(seenAt('/notify').map((s) => s.path.includes(secretPart))).toEqual([true]);
+    expect(job.state).toBe('failed');
+    expect(job.result).toContain('/notify?token=***');
+    expect(text).toContain('/notify?token=***');
+    for (const form of [secret, encodeURIComponent(secret), new URL(`${hook}/?t=${secret}`).search, JSON.stringify(secret).slice(1, -1)]) {
+      expect(text).not.toContain(form);
+      expect(job.result).not.toContain(form);
+    }
+    expect(text).not.toContain(secretPart);
+    expect(text).not.toContain(Buffer.from(`hook:${secret}`).toString('base64').slice(8, 24));
+  });
+
+  it('masks a multi-line secure value echoed by an exec task, and one that its output splits across lines', async () => {
+    const lines = [`first-${randomBytes(6).toString('hex')}`, `second-${randomBytes(6).toString('hex')}`];
+    const wrapped = `wrap-${randomBytes(12).toString('hex')}`;
+    // The two halves of WRAPPED come in two writes, far enough apart to be sent in two batches.
+    const script = 'printf "%s\\n" "$MULTI"; printf "%s\\n" "$WRAPPED" | cut -c1-11; sleep 0.6; printf "%s\\n" "$WRAPPED" | cut -c12-';
+    const definition: PipelineDefinition = {
+      ...oneJobPipeline('exec-multi-line', [{ exec: { command: 'sh', arguments: ['-c', script] } }]),
+      secure_environment: {
+        MULTI: { encrypted_value: encryptVariable(harness.box, lines.join('\n'), 'exec-multi-line', 'MULTI') },
+        WRAPPED: { encrypted_value: encryptVariable(harness.box, wrapped, 'exec-multi-line', 'WRAPPED') },
+      },
+    };
+    const run = await harness.startRun(definition, [packageRevision('app', ids, '1.0.0', {})]);
+
+    const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+    const text = await harness.jobConsole.text(job.id);
+    expect(job.state).toBe('passed');
+    for (const part of [...lines, wrapped.slice(0, 11), wrapped.slice(11)]) expect(text).not.toContain(part);
+    expect(text).toContain('***\n***\n');
+  });
+
   it('fails an http task that names a variable the job does not have, without sending it', async () => {
     const hook = await serve((_req, res) => res.writeHead(200).end('ok'));
     const run = await harness.startRun(oneJobPipeline('http-unknown', [{ http: { url: `${hook}/unknown/\${NO_SUCH_VARIABLE}` } }]), [packageRevision('app', ids, '1.0.0', {})]);

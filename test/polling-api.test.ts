@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { DATABASE_KINDS } from './support/databases';
 import { eventually } from './support/eventually';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
@@ -25,6 +25,11 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
   const NAMES = ['scrt', 'on-request', 'flaky', 'manual', 'impatient', 'hinted', 'streamed', 'scheduled', 'hinted-during'];
   const createPackage = async (name: string, extra: Record<string, unknown> = {}) =>
     (await baton.api.post('/api/packages', { name, repository_id: repositoryId, configuration: [{ key: 'NAME', value: name }], ...extra })).body;
+  /** A hint's headers, signed over "<timestamp>.<body>" as a repository signs them. */
+  const signed = (secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)) => ({
+    'x-baton-timestamp': String(timestamp),
+    'x-baton-signature': `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`,
+  });
   /** Every package of the fake repository at these versions. */
   const publish = (...versions: string[]) =>
     upstream.publish({ packages: Object.fromEntries(NAMES.map((name) => [name, listOf(name, ...versions).packages[name]!])) });
@@ -110,7 +115,7 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
     const first = baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
     await eventually(async () => (upstream.requests.length > before ? true : undefined));
     const body = 'published';
-    const hint = await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers: { 'x-baton-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` } });
+    const hint = await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers: signed(secret, body) });
     await first;
     await eventually(async () => (upstream.requests.length >= before + 2 ? true : undefined));
     upstream.slowDown(0);
@@ -149,13 +154,13 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
   });
 
   describe('refresh hints', () => {
-    const sign = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+    const hint = (body: string, headers: Record<string, string>) => baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers });
 
     it('refuse a missing or wrong signature with 401, and do nothing', async () => {
       const body = '{"anything": true}';
 
       const missing = await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body });
-      const wrong = await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers: { 'x-baton-signature': sign('not-the-secret', body) } });
+      const wrong = await hint(body, signed('not-the-secret', body));
 
       expect(missing.status).toBe(401);
       expect(wrong.status).toBe(401);
@@ -170,7 +175,7 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
       const accepted = await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, {
         token: null,
         rawBody: body,
-        headers: { 'content-type': 'text/plain', 'x-baton-signature': sign(secret, body) },
+        headers: { 'content-type': 'text/plain', ...signed(secret, body) },
       });
       const latest = await eventually(async () => (await baton.api.get(`/api/packages/${pkg.id}`)).body.latest_revision ?? undefined);
 
@@ -183,12 +188,51 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
       const rotated = await baton.api.post(`/api/repositories/${repositoryId}/hook-secret/rotate`);
       const body = 'ping';
 
-      const withOld = await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers: { 'x-baton-signature': sign(old, body) } });
-      const withNew = await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers: { 'x-baton-signature': sign(rotated.body.secret, body) } });
+      const withOld = await hint(body, signed(old, body));
+      const withNew = await hint(body, signed(rotated.body.secret, body));
 
       expect(rotated.body.secret).not.toBe(old);
       expect(withOld.status).toBe(401);
       expect(withNew.status).toBe(202);
+    });
+
+    it('accept a fresh hint once, and refuse its replay with 409', async () => {
+      const { secret } = (await baton.api.get(`/api/repositories/${repositoryId}/hook-secret`)).body;
+      const body = `published ${randomBytes(4).toString('hex')}`;
+      const headers = signed(secret, body);
+
+      const first = await hint(body, headers);
+      const replayed = await hint(body, headers);
+
+      expect(first.status).toBe(202);
+      expect(replayed.status).toBe(409);
+      expect(replayed.body.detail).toContain('received before');
+    });
+
+    it('refuse a hint whose timestamp is more than five minutes old or ahead, or missing, with 401', async () => {
+      const { secret } = (await baton.api.get(`/api/repositories/${repositoryId}/hook-secret`)).body;
+      const body = `late ${randomBytes(4).toString('hex')}`;
+      const now = Math.floor(Date.now() / 1000);
+      const { 'x-baton-signature': signature } = signed(secret, body);
+
+      const old = await hint(body, signed(secret, body, now - 301));
+      const ahead = await hint(body, signed(secret, body, now + 301));
+      const missing = await hint(body, { 'x-baton-signature': signature });
+      const fresh = await hint(body, signed(secret, body, now));
+
+      expect([old.status, ahead.status, missing.status, fresh.status]).toEqual([401, 401, 401, 202]);
+      expect(old.body.detail).toContain('X-Baton-Timestamp');
+      expect(missing.body.detail).toContain('X-Baton-Timestamp');
+    });
+
+    it('refuse a signature over the body alone with 401', async () => {
+      const { secret } = (await baton.api.get(`/api/repositories/${repositoryId}/hook-secret`)).body;
+      const body = `body only ${randomBytes(4).toString('hex')}`;
+      const bodyOnly = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+      const response = await hint(body, { 'x-baton-timestamp': String(Math.floor(Date.now() / 1000)), 'x-baton-signature': bodyOnly });
+
+      expect(response.status).toBe(401);
     });
 
     it('are rate-limited per repository with 429', async () => {
@@ -197,7 +241,7 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
 
       for (let i = 0; i < 12; i += 1) {
         const body = `hint ${i}`;
-        statuses.push((await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers: { 'x-baton-signature': sign(secret, body) } })).status);
+        statuses.push((await hint(body, signed(secret, body))).status);
       }
 
       expect(statuses).toContain(202);
@@ -220,5 +264,38 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
     expect(text).toMatch(/id: \d+\nevent: package\.revision\.detected\ndata: \{/);
     const data = JSON.parse(/data: (.*)/.exec(text.slice(text.lastIndexOf('id:')))![1]!);
     expect(data.data).toMatchObject({ package_id: pkg.id, revision: { revision: expect.any(String) } });
+  });
+});
+
+describe.each(DATABASE_KINDS.filter((kind) => kind === 'postgres'))('refresh hints across processes [%s]', (kind) => {
+  let first: TestServer;
+  let second: TestServer;
+  let upstream: JsonRepository;
+
+  beforeAll(async () => {
+    upstream = await startJsonRepository(listOf('scrt', '1.0.0'));
+    first = await startTestServer(kind);
+    second = await startTestServer(kind, { database: first.database });
+  });
+
+  afterAll(async () => {
+    await second?.stop();
+    await first?.destroy();
+    await upstream?.close();
+  });
+
+  it('refuse a hint replayed to another process on the same database with 409', async () => {
+    const repository = await first.api.post('/api/repositories', { name: 'shared', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
+    const { secret } = (await first.api.get(`/api/repositories/${repository.body.id}/hook-secret`)).body;
+    const body = 'published';
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const headers = { 'x-baton-timestamp': timestamp, 'x-baton-signature': `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}` };
+    const send = (server: TestServer) => server.api.post(`/api/hooks/repositories/${repository.body.id}`, undefined, { token: null, rawBody: body, headers });
+
+    const accepted = await send(first);
+    const replayed = await send(second);
+
+    expect(accepted.status).toBe(202);
+    expect(replayed.status).toBe(409);
   });
 });

@@ -80,10 +80,11 @@ export class BatonApi {
   /** Sends a refresh hint signed as a repository would sign it. */
   async hint(repositoryId: string, secret: string): Promise<void> {
     const body = JSON.stringify({ reason: 'published' });
-    const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
     const response = await fetch(`${this.url}/api/hooks/repositories/${repositoryId}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-baton-signature': signature },
+      headers: { 'content-type': 'application/json', 'x-baton-timestamp': timestamp, 'x-baton-signature': signature },
       body,
     });
     if (response.status !== 202) throw new Error(`the hint answered ${response.status}: ${await response.text()}`);

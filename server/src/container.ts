@@ -26,6 +26,7 @@ import { PromotionQueries } from './pipelines/promotion-queries';
 import { RunService } from './pipelines/run-service';
 import { EventLog } from './events/event-log';
 import { EventStream } from './events/event-stream';
+import { STREAM_TOKEN_RECHECK_MS, StreamSessions } from './events/stream-sessions';
 import type { ApiServices } from './http/routes';
 import { PluginRestarts } from './materials/plugin-restarts';
 import { Metrics } from './metrics/metrics';
@@ -61,6 +62,10 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
 
   single(AuditLog, (r) => new AuditLog(db(r)));
   single(TokenService, (r) => new TokenService(db(r), r.resolve(AuditLog)));
+  single(StreamSessions, (r) => {
+    const maxAgeMs = r.resolve<Settings>(TOKENS.settings).eventStreamMaxAgeSeconds * 1000;
+    return new StreamSessions(r.resolve(TokenService), { maxAgeMs, recheckMs: STREAM_TOKEN_RECHECK_MS }, r.resolve<Logger>(TOKENS.logger).child({ area: 'events' }));
+  });
   single(RepositoryStore, (r) => new RepositoryStore(db(r)));
   single(PackageStore, (r) => new PackageStore(db(r)));
   single(ConfigurationCodec, (r) => new ConfigurationCodec(r.resolve(TOKENS.secretBox)));
@@ -131,6 +136,7 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
     revisions: r.resolve(RevisionStore),
     events: r.resolve(EventLog),
     stream: r.resolve(EventStream),
+    streamSessions: r.resolve(StreamSessions),
     tokens: r.resolve(TokenService),
     audit: r.resolve(AuditLog),
     metrics: r.resolve(Metrics),

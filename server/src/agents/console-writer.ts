@@ -1,4 +1,4 @@
-import { MASK, maskSecrets } from '../materials/secret-mask';
+import { SecretMask } from '../materials/secret-mask';
 
 export interface ConsoleLimits {
   /** Output waits at most this long before it is sent. */
@@ -13,9 +13,9 @@ export const DEFAULT_CONSOLE_LIMITS: ConsoleLimits = { flushMs: 250, flushBytes:
 
 /**
  * A job's console as its agent writes it: output gathered into batches, every secret masked
- * before it leaves, and the whole log capped. A batch holds back a tail that could be the start
- * of a secret until more output comes (or the job ends), so that a secret split between two
- * writes is still masked.
+ * before it leaves (in each form it may take, see `SecretMask`), and the whole log capped. A
+ * batch holds back a tail that could be the start of a secret until more output comes (or the
+ * job ends), so that a secret split between two writes, or across two lines, is still masked.
  */
 export class ConsoleWriter {
   private buffer = '';
@@ -24,7 +24,7 @@ export class ConsoleWriter {
   private truncated = false;
   private timer: NodeJS.Timeout | null = null;
   private sending: Promise<void> = Promise.resolve();
-  private readonly secrets: string[];
+  private readonly mask: SecretMask;
 
   constructor(
     private readonly sink: (text: string) => Promise<void>,
@@ -32,7 +32,7 @@ export class ConsoleWriter {
     private readonly limits: ConsoleLimits,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.secrets = secrets.filter((s) => s.length > 0);
+    this.mask = new SecretMask(secrets);
   }
 
   /** Output of the job's processes, as it comes. */
@@ -47,7 +47,7 @@ export class ConsoleWriter {
       const kept = Buffer.from(clean).subarray(0, room).toString('utf8');
       const limitMiB = Math.round((this.limits.maxBytes / 1024 / 1024) * 100) / 100;
       // The cut may fall inside a secret: what is kept of it is masked too.
-      this.buffer = this.maskCutSecret(this.buffer + kept);
+      this.buffer = this.mask.split(this.buffer + kept, 'final').masked;
       this.append(`\n[baton] the console log reached its limit of ${limitMiB} MiB; further output is not kept\n`);
       return;
     }
@@ -76,34 +76,11 @@ export class ConsoleWriter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     // At the end, a held-back start of a secret is all of it there will be: it is masked.
-    if (final) this.buffer = this.maskCutSecret(this.buffer);
-    const held = final ? 0 : secretPrefixAtEnd(this.buffer, this.secrets);
-    const text = this.buffer.slice(0, this.buffer.length - held);
-    this.buffer = this.buffer.slice(this.buffer.length - held);
-    this.bufferedBytes = Buffer.byteLength(this.buffer);
-    if (text === '') return this.sending;
-    const masked = maskSecrets(text, this.secrets);
+    const { masked, held } = this.mask.split(this.buffer, final ? 'final' : 'hold');
+    this.buffer = held;
+    this.bufferedBytes = Buffer.byteLength(held);
+    if (masked === '') return this.sending;
     this.sending = this.sending.then(() => this.sink(masked)).catch(this.onError);
     return this.sending;
   }
-
-  /** `text` with an end that is the start of a secret replaced by the mask. */
-  private maskCutSecret(text: string): string {
-    const cut = secretPrefixAtEnd(text, this.secrets);
-    return cut > 0 ? `${text.slice(0, text.length - cut)}${MASK}` : text;
-  }
-}
-
-/** The length of the longest end of `text` that is the start (not the whole) of a secret. */
-export function secretPrefixAtEnd(text: string, secrets: readonly string[]): number {
-  let longest = 0;
-  for (const secret of secrets) {
-    for (let length = Math.min(secret.length - 1, text.length); length > longest; length -= 1) {
-      if (text.endsWith(secret.slice(0, length))) {
-        longest = length;
-        break;
-      }
-    }
-  }
-  return longest;
 }

@@ -91,6 +91,14 @@ describe('loadSettings', () => {
     expect(() => loadSettings(env)).toThrow(SettingsError);
     expect(() => loadSettings(env)).toThrow(variable);
   });
+
+  it('ends event streams after an hour unless BATON_EVENT_STREAM_MAX_AGE_SECONDS says otherwise, from 1 s to a day', () => {
+    expect(loadSettings({}).eventStreamMaxAgeSeconds).toBe(3600);
+    expect(loadSettings({ BATON_EVENT_STREAM_MAX_AGE_SECONDS: '2' }).eventStreamMaxAgeSeconds).toBe(2);
+    for (const value of ['0', '86401', 'soon']) {
+      expect(() => loadSettings({ BATON_EVENT_STREAM_MAX_AGE_SECONDS: value })).toThrow('BATON_EVENT_STREAM_MAX_AGE_SECONDS');
+    }
+  });
 });
 
 describe('BATON_JOB_USER', () => {

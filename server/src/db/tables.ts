@@ -105,6 +105,13 @@ export interface DbRepositoryPollStateRow {
   hook_secret: string | null;
 }
 
+/** A refresh hint's signature, kept until the hint would be too old to accept. */
+export interface DbHintSignatureRow {
+  repository_id: string;
+  signature: string;
+  expires_at: Date;
+}
+
 export interface DbEventRow {
   id: number;
   type: string;
@@ -123,6 +130,7 @@ export const TABLES = {
   pluginState: 'plugin_state',
   packagePollState: 'package_poll_state',
   repositoryPollState: 'repository_poll_state',
+  hintSignatures: 'hint_signatures',
   events: 'events',
   pipelines: 'pipelines',
   pipelineRuns: 'pipeline_runs',

@@ -123,6 +123,8 @@ function methodsByPath(routes: readonly RouteDefinition[]): Map<string, { method
 function requestLog(options: AppOptions) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
+    // When the request arrived, before any work on it: a poll request is served by a poll that started later.
+    res.locals['receivedAt'] = performance.now();
     if (options.isShuttingDown()) res.setHeader('Connection', 'close');
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;

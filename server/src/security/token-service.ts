@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -20,6 +21,8 @@ export type BootstrapOutcome = { created: false } | { created: true; source: 'en
 
 /** API tokens: stored as SHA-256 hashes, shown once, checked on every request. */
 export class TokenService {
+  private readonly changes = new EventEmitter();
+
   constructor(
     private readonly db: Database,
     private readonly audit: AuditLog,
@@ -34,6 +37,18 @@ export class TokenService {
       await this.db.knex(TABLES.tokens).where({ id: row.id }).update({ last_used_at: new Date(now) });
     }
     return { tokenId: row.id, name: row.name, role: row.role };
+  }
+
+  /** The roles of these tokens as they are now; a deleted token is missing. */
+  async roles(tokenIds: readonly string[]): Promise<Map<string, Role>> {
+    if (tokenIds.length === 0) return new Map();
+    const rows = (await this.db.knex(TABLES.tokens).whereIn('id', tokenIds).select('id', 'role')) as Pick<DbApiTokenRow, 'id' | 'role'>[];
+    return new Map(rows.map((row) => [row.id, row.role]));
+  }
+
+  /** Calls `listener` with a token's id once it has been deleted in this process. */
+  onDeleted(listener: (tokenId: string) => void): void {
+    this.changes.on('deleted', listener);
   }
 
   async create(input: { name: unknown; role: unknown }, actor: Actor): Promise<ApiToken & { token: string }> {
@@ -69,6 +84,7 @@ export class TokenService {
       await trx(TABLES.tokens).where({ id }).delete();
       await this.audit.record({ actor: actor.name, action: 'token.delete', resourceType: 'token', resourceId: id, details: { name: row.name, role: row.role } }, trx);
     });
+    this.changes.emit('deleted', id);
   }
 
   /**

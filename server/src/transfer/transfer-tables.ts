@@ -10,6 +10,7 @@ export const TRANSFER_TABLES: readonly string[] = [
   TABLES.meta,
   TABLES.repositories,
   TABLES.repositoryPollState,
+  TABLES.hintSignatures,
   TABLES.pluginState,
   TABLES.packages,
   TABLES.packagePollState,

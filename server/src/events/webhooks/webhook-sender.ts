@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { OutboundPolicy } from '../../security/outbound-policy';
+import { timestampedSignature } from '../../security/timestamped-signature';
 import type { BatonEvent } from '../event-log';
 
 /** How one POST of one event went. */
@@ -43,7 +43,7 @@ export class WebhookSender {
       'X-Baton-Event-Id': String(event.id),
       'X-Baton-Event-Type': event.type,
       'X-Baton-Timestamp': timestamp,
-      'X-Baton-Signature': `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`,
+      'X-Baton-Signature': timestampedSignature(secret, timestamp, body),
     };
     return this.post(new URL(url), headers, body, stop);
   }

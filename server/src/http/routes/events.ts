@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import { InvalidInput } from '../../domain-errors';
 import type { EventLog, BatonEvent } from '../../events/event-log';
 import type { EventStream } from '../../events/event-stream';
+import type { StreamSessions } from '../../events/stream-sessions';
 import type { RouteDefinition } from '../route';
 import { ref } from '../schemas';
 
@@ -18,13 +19,14 @@ function typesParam(value: string | undefined): string[] | null {
 }
 
 /** The event stream (Server-Sent Events) and the event history. */
-export function eventRoutes(log: EventLog, stream: EventStream): RouteDefinition[] {
+export function eventRoutes(log: EventLog, stream: EventStream, sessions: StreamSessions): RouteDefinition[] {
   return [
     {
       method: 'get',
       path: '/api/events',
       operationId: 'streamEvents',
-      summary: 'Events as Server-Sent Events; resume with Last-Event-ID (or ?last_event_id=); the token may come as ?access_token=',
+      summary:
+        'Events as Server-Sent Events; resume with Last-Event-ID (or ?last_event_id=); the token may come as ?access_token=. The stream ends when its token is deleted or changes role, and after BATON_EVENT_STREAM_MAX_AGE_SECONDS',
       tag: 'events',
       access: 'viewer',
       queryToken: true,
@@ -34,14 +36,22 @@ export function eventRoutes(log: EventLog, stream: EventStream): RouteDefinition
         access_token: { description: 'The API token, for clients that cannot send headers.', schema: { type: 'string' } },
       },
       responses: { 200: { description: 'The stream: `id:`, `event:` and `data:` (JSON) per event.', contentType: 'text/event-stream', schema: { type: 'string' } } },
-      async handler({ query, header, response, request }) {
+      async handler({ query, header, response, request, actor }) {
         const after = numberParam('last_event_id', header('last-event-id') ?? query['last_event_id'], null);
         openStream(response);
         const subscription = await stream.subscribe(after, typesParam(query['types']), (event) => writeEvent(response, event));
         const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
-        request.on('close', () => {
+        const closed = () => {
           clearInterval(heartbeat);
           subscription.close();
+        };
+        const forget = sessions.open(actor!, () => {
+          closed();
+          response.end();
+        });
+        request.on('close', () => {
+          closed();
+          forget();
         });
         return { status: 200, handled: true };
       },

@@ -1,5 +1,6 @@
 import type { EventLog } from '../../events/event-log';
 import type { EventStream } from '../../events/event-stream';
+import type { StreamSessions } from '../../events/stream-sessions';
 import type { PackageService } from '../../materials/package-service';
 import type { PluginRestarts } from '../../materials/plugin-restarts';
 import type { PollRequests } from '../../materials/polling/poll-requests';
@@ -45,6 +46,7 @@ export interface ApiServices {
   revisions: RevisionStore;
   events: EventLog;
   stream: EventStream;
+  streamSessions: StreamSessions;
   tokens: TokenService;
   audit: AuditLog;
   metrics: Metrics;
@@ -65,7 +67,7 @@ export function apiRoutes(services: ApiServices, readiness: Readiness, document:
     ...repositoryRoutes(services.repositories),
     ...packageRoutes(services.packages, services.polls),
     ...pollingRoutes(services),
-    ...eventRoutes(services.events, services.stream),
+    ...eventRoutes(services.events, services.stream, services.streamSessions),
     ...tokenRoutes(services.tokens),
     ...auditRoutes(services.audit),
     ...webhookRoutes(services.webhooks),

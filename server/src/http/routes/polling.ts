@@ -22,6 +22,12 @@ function waitSeconds(query: Record<string, string | undefined>): number {
   return value;
 }
 
+/** When the request arrived (noted by the app before any work on it), on `performance.now()`'s clock. */
+function arrivedAt(locals: Record<string, unknown>): number {
+  const received = locals['receivedAt'];
+  return typeof received === 'number' ? received : performance.now();
+}
+
 interface PollingDependencies {
   packages: PackageService;
   repositories: RepositoryService;
@@ -62,10 +68,10 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
         200: { description: 'The outcome of the poll.', schema: ref('PollOutcome') },
         202: { description: 'The poll did not finish within `wait`; it goes on.', schema: ref('PollOutcome') },
       },
-      async handler({ params, query }) {
+      async handler({ params, query, response }) {
         const wait = waitSeconds(query);
         await deps.packages.get(params['id']!);
-        const answer = await deps.requests.pollPackage(params['id']!, wait);
+        const answer = await deps.requests.pollPackage(params['id']!, wait, arrivedAt(response.locals));
         const { package_id: _id, ...body } = answer;
         return { status: answer.outcome === 'pending' ? 202 : 200, body: { ...body, ...(answer.revision ? { revision: presentRevision(answer.revision) } : {}) } };
       },
@@ -86,10 +92,10 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
         },
         202: { description: 'The poll did not finish within `wait`; it goes on.', schema: ref('PollOutcome') },
       },
-      async handler({ params, query }) {
+      async handler({ params, query, response }) {
         const wait = waitSeconds(query);
         await deps.repositories.find(params['id']!);
-        const result = await deps.requests.pollRepository(params['id']!, wait);
+        const result = await deps.requests.pollRepository(params['id']!, wait, arrivedAt(response.locals));
         if (!result.done) return { status: 202, body: { outcome: 'pending' } };
         const packages = result.packages.map((a) => ({ ...a, ...(a.revision ? { revision: presentRevision(a.revision) } : {}) }));
         return { status: 200, body: { packages } };
@@ -134,22 +140,25 @@ function hookRoutes(deps: PollingDependencies): RouteDefinition[] {
       method: 'post',
       path: '/api/hooks/repositories/:id',
       operationId: 'hintRepository',
-      summary: 'A refresh hint: poll this repository’s packages soon. Signed with X-Baton-Signature: sha256=<hex HMAC-SHA256 of the raw body>',
+      summary:
+        'A refresh hint: poll this repository’s packages soon. Sent with X-Baton-Timestamp (unix seconds, within five minutes of now) and X-Baton-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">; each signature is accepted once',
       tag: 'hooks',
       access: 'public',
       params: ID_PARAM,
       rawBody: true,
       responses: {
         202: { description: 'Accepted: the repository will be polled soon.', schema: { type: 'object', required: ['status'], properties: { status: { const: 'accepted' } } } },
-        401: { description: 'The signature is missing or wrong; nothing happens.', schema: ref('Problem') },
+        401: { description: 'The timestamp or the signature is missing or wrong, or the timestamp is too old; nothing happens.', schema: ref('Problem') },
+        409: { description: 'This hint (its signature) was received before: a replay; nothing happens.', schema: ref('Problem') },
         429: { description: 'Too many hints for this repository.', schema: ref('Problem') },
       },
       async handler({ params, body, header }) {
         try {
-          await deps.hints.verify(params['id']!, body as Buffer, header('x-baton-signature'));
+          await deps.hints.verify(params['id']!, body as Buffer, header('x-baton-signature'), header('x-baton-timestamp'));
         } catch (error) {
           if (!(error instanceof HintRefused)) throw error;
           if (error.reason === 'rate') throw new HttpProblem(429, error.message, { 'Retry-After': String(error.retryAfterSeconds ?? 1) });
+          if (error.reason === 'replay') throw new HttpProblem(409, error.message);
           throw new HttpProblem(401, error.message);
         }
         await deps.requests.requestRepository(params['id']!);

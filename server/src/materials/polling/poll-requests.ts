@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Database } from '../../db/database';
 import { TABLES, type DbPackagePollStateRow } from '../../db/tables';
 import { NotFound } from '../../domain-errors';
+import { RequestSharing } from './request-sharing';
 import type { RecordedRevision, RevisionStore } from './revision-store';
 
 /** The answer to "poll now": what the poll found, or that it is still under way. */
@@ -27,27 +28,35 @@ const REQUESTED_NOW = "date_trunc('milliseconds', now())";
 /**
  * Polls on request: marks the package (or the whole repository) as asked for, wakes the
  * scheduler, and waits for the poll that started after the request — in this process or any
- * other. A request does not move the package's schedule.
+ * other. Requests that arrive while another waits share one follow-up poll (`RequestSharing`).
+ * A request does not move the package's schedule.
  */
 export class PollRequests {
+  private readonly sharing = new RequestSharing();
+
   constructor(
     private readonly db: Database,
     private readonly trigger: PollTrigger,
     private readonly revisions: RevisionStore,
   ) {}
 
-  async pollPackage(packageId: string, waitSeconds: number): Promise<PollAnswer> {
+  /** `arrivedAt`: when the request arrived, on `performance.now()`'s clock. */
+  async pollPackage(packageId: string, waitSeconds: number, arrivedAt = performance.now()): Promise<PollAnswer> {
+    const served = await this.shared(`package:${packageId}`, arrivedAt, () => this.requestPackage(packageId), waitSeconds, async (requestedAt) => {
+      const state = (await this.db.knex(TABLES.packagePollState).where({ package_id: packageId }).first()) as DbPackagePollStateRow | undefined;
+      return state && servedSince(state, requestedAt) ? state : null;
+    });
+    return served ? this.answer(served) : { package_id: packageId, outcome: 'pending' };
+  }
+
+  private async requestPackage(packageId: string): Promise<Date> {
     const [row] = (await this.db.knex(TABLES.packagePollState)
       .where({ package_id: packageId })
       .update({ poll_requested_at: this.db.knex.raw(REQUESTED_NOW) })
       .returning('poll_requested_at')) as { poll_requested_at: Date }[];
     if (!row) throw new NotFound(`no package with id ${packageId}`);
     this.trigger.wake();
-    const served = await this.waitFor(waitSeconds, async () => {
-      const state = (await this.db.knex(TABLES.packagePollState).where({ package_id: packageId }).first()) as DbPackagePollStateRow | undefined;
-      return state && servedSince(state, row.poll_requested_at) ? state : null;
-    });
-    return served ? this.answer(served) : { package_id: packageId, outcome: 'pending' };
+    return row.poll_requested_at;
   }
 
   /** Asks for a poll of every package of the repository (auto_update off too), as a hint does. */
@@ -61,9 +70,8 @@ export class PollRequests {
     return row.poll_requested_at;
   }
 
-  async pollRepository(repositoryId: string, waitSeconds: number): Promise<{ done: boolean; packages: PollAnswer[] }> {
-    const requestedAt = await this.requestRepository(repositoryId);
-    const done = await this.waitFor(waitSeconds, async () => {
+  async pollRepository(repositoryId: string, waitSeconds: number, arrivedAt = performance.now()): Promise<{ done: boolean; packages: PollAnswer[] }> {
+    const done = await this.shared(`repository:${repositoryId}`, arrivedAt, () => this.requestRepository(repositoryId), waitSeconds, async (requestedAt) => {
       const state = (await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first()) as
         | { poll_requested_at: Date | null; last_polled_at: Date | null }
         | undefined;
@@ -89,8 +97,28 @@ export class PollRequests {
     return { package_id: state.package_id, outcome: state.last_outcome ?? 'pending' };
   }
 
+  /** A request shared with the others for the same thing, answered by `check` or null when the wait runs out. */
+  private async shared<T>(
+    key: string,
+    arrivedAt: number,
+    mark: () => Promise<Date>,
+    waitSeconds: number,
+    check: (requestedAt: Date) => Promise<T | null>,
+  ): Promise<T | null> {
+    const deadline = Date.now() + waitSeconds * 1000;
+    const request = this.sharing.join(key, arrivedAt, mark);
+    let result: T | null = null;
+    try {
+      const requestedAt = await beforeDeadline(request.marked, deadline);
+      if (requestedAt !== null) result = await this.waitFor(deadline, () => check(requestedAt));
+      return result;
+    } finally {
+      request.leave(result !== null);
+    }
+  }
+
   /** Checks after every local poll and every half second (another process may be the one polling). */
-  private waitFor<T>(waitSeconds: number, check: () => Promise<T | null>): Promise<T | null> {
+  private waitFor<T>(deadlineMs: number, check: () => Promise<T | null>): Promise<T | null> {
     return new Promise((resolve) => {
       let settled = false;
       let checking = false;
@@ -108,11 +136,22 @@ export class PollRequests {
         check().then((v) => (v !== null ? finish(v) : undefined), () => undefined).finally(() => (checking = false));
       };
       const onPolled = () => run();
-      const deadline = setTimeout(() => finish(null), waitSeconds * 1000);
+      const deadline = setTimeout(() => finish(null), Math.max(0, deadlineMs - Date.now()));
       const recheck = setInterval(run, RECHECK_MS);
       this.trigger.finished.on('polled', onPolled);
       run();
     });
+  }
+}
+
+/** The promise's value, or null when the deadline comes first. */
+async function beforeDeadline<T>(promise: Promise<T>, deadlineMs: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), Math.max(0, deadlineMs - Date.now()))));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

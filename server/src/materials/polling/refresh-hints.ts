@@ -1,14 +1,15 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { affectedRows } from '../../db/affected-rows';
 import type { Database } from '../../db/database';
 import { TABLES } from '../../db/tables';
 import { NotFound } from '../../domain-errors';
 import type { SecretBox } from '../../security/secret-box';
+import { timestampedSignatureMatches } from '../../security/timestamped-signature';
 
-/** Why a hint was not accepted. */
+/** Why a hint was not accepted: no valid signature (or too old), a replay, or too many. */
 export class HintRefused extends Error {
   constructor(
-    readonly reason: 'signature' | 'rate',
+    readonly reason: 'signature' | 'replay' | 'rate',
     message: string,
     readonly retryAfterSeconds: number | null = null,
   ) {
@@ -23,14 +24,20 @@ export interface HintLimits {
 }
 
 const SECRET_KEY = 'HOOK_SECRET';
+/** How far a hint's timestamp may be from now, either way (clocks differ a little). */
+export const HINT_MAX_SKEW_SECONDS = 300;
+const PRUNE_EVERY_MS = 60_000;
 
 /**
  * Refresh hints: a repository (or whatever publishes into it) tells Baton "something changed"
- * with a request signed by the repository's hook secret. A hint only makes Baton poll sooner;
- * its payload is never trusted for versions. Hints are rate-limited per repository.
+ * with a request signed by the repository's hook secret over a timestamp and the body. A hint
+ * only makes Baton poll sooner; its payload is never trusted for versions. Hints are
+ * rate-limited per repository, and each signature is accepted once: it is kept in the database
+ * until its timestamp is too old anyway, so a replay to another process is refused too.
  */
 export class RefreshHints {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private lastPruned = 0;
 
   constructor(
     private readonly db: Database,
@@ -60,16 +67,46 @@ export class RefreshHints {
     return this.decrypt(repositoryId, encrypted);
   }
 
-  /** Checks a hint's signature and rate; throws `HintRefused` when it is not accepted. */
-  async verify(repositoryId: string, body: Buffer, signature: string | undefined): Promise<void> {
+  /** Checks a hint's timestamp, signature, novelty and rate; throws `HintRefused` when it is not accepted. */
+  async verify(repositoryId: string, body: Buffer, signature: string | undefined, timestamp: string | undefined): Promise<void> {
+    const seconds = hintTimestamp(timestamp);
     const row = (await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first('hook_secret')) as
       | { hook_secret: string | null }
       | undefined;
     const secret = row?.hook_secret ? this.decrypt(repositoryId, row.hook_secret) : null;
-    if (secret === null || !signatureMatches(secret, body, signature)) {
-      throw new HintRefused('signature', 'X-Baton-Signature is missing or does not match: sign the raw body with HMAC-SHA256 and the repository\'s hook secret');
+    if (secret === null || !timestampedSignatureMatches(secret, timestamp!, body, signature)) {
+      throw new HintRefused(
+        'signature',
+        'X-Baton-Signature is missing or does not match: sign "<X-Baton-Timestamp>.<raw body>" with HMAC-SHA256 and the repository\'s hook secret',
+      );
     }
-    this.spend(repositoryId);
+    await this.remember(repositoryId, signature!.trim(), seconds);
+    try {
+      this.spend(repositoryId);
+    } catch (error) {
+      // A hint refused for its rate may be sent again as it is.
+      await this.db.knex(TABLES.hintSignatures).where({ repository_id: repositoryId, signature: signature!.trim() }).delete();
+      throw error;
+    }
+  }
+
+  /** Records an accepted signature; one seen before is a replay. */
+  private async remember(repositoryId: string, signature: string, timestampSeconds: number): Promise<void> {
+    await this.prune();
+    // Kept past the end of the window its timestamp is accepted in, with room for clocks that differ.
+    const expiresAt = new Date((timestampSeconds + 2 * HINT_MAX_SKEW_SECONDS) * 1000);
+    const inserted = (await this.db.knex(TABLES.hintSignatures)
+      .insert({ repository_id: repositoryId, signature, expires_at: expiresAt })
+      .onConflict(['repository_id', 'signature'])
+      .ignore()
+      .returning('signature')) as { signature: string }[];
+    if (inserted.length === 0) throw new HintRefused('replay', 'this hint was received before: send each hint with a fresh X-Baton-Timestamp and signature');
+  }
+
+  private async prune(): Promise<void> {
+    if (Date.now() - this.lastPruned < PRUNE_EVERY_MS) return;
+    this.lastPruned = Date.now();
+    await this.db.knex(TABLES.hintSignatures).where('expires_at', '<', this.db.knex.fn.now()).delete();
   }
 
   private spend(repositoryId: string): void {
@@ -91,10 +128,15 @@ export class RefreshHints {
   }
 }
 
-/** `sha256=<lowercase hex HMAC-SHA256 of the raw body>`, compared in constant time. */
-export function signatureMatches(secret: string, body: Buffer, header: string | undefined): boolean {
-  const match = header ? /^sha256=([0-9a-f]{64})$/.exec(header.trim()) : null;
-  if (!match) return false;
-  const expected = createHmac('sha256', secret).update(body).digest();
-  return timingSafeEqual(expected, Buffer.from(match[1]!, 'hex'));
+/** The hint's timestamp in unix seconds, refused when missing, malformed, or more than five minutes from now. */
+function hintTimestamp(header: string | undefined): number {
+  const text = header?.trim() ?? '';
+  if (!/^\d{1,12}$/.test(text)) {
+    throw new HintRefused('signature', 'X-Baton-Timestamp is missing or not unix seconds: a hint carries its time, and its signature covers it');
+  }
+  const seconds = Number(text);
+  if (Math.abs(Date.now() / 1000 - seconds) > HINT_MAX_SKEW_SECONDS) {
+    throw new HintRefused('signature', `X-Baton-Timestamp is more than ${HINT_MAX_SKEW_SECONDS / 60} minutes from now: send each hint with the current time`);
+  }
+  return seconds;
 }
