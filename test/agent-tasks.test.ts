@@ -31,6 +31,7 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
   let repository: string;
   let mirror: string;
   let ids: { repositoryId: string; packageId: string };
+  let localIds: { repositoryId: string; packageId: string };
   const seen: Seen[] = [];
 
   const serve = (routes: (req: http.IncomingMessage, res: http.ServerResponse) => void) =>
@@ -42,8 +43,8 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
         routes(req, res);
       });
     });
-  const fetchRun = (name: string, data: Record<string, string>): Promise<DbPipelineRunRow> =>
-    harness.startRun(oneJobPipeline(name, [{ fetch_package: { material: 'app', destination: 'pkg' } }]), [packageRevision('app', ids, '1.0.0', data)]);
+  const fetchRun = (name: string, data: Record<string, string>, from = ids): Promise<DbPipelineRunRow> =>
+    harness.startRun(oneJobPipeline(name, [{ fetch_package: { material: 'app', destination: 'pkg' } }]), [packageRevision('app', from, '1.0.0', data)]);
   const fetched = (run: DbPipelineRunRow, file: string) => path.join(harness.workDir, run.pipeline_name, String(run.counter), 'qa-1', 'smoke', 'pkg', file);
   const seenAt = (prefix: string) => seen.filter((s) => s.path.startsWith(prefix));
 
@@ -58,6 +59,8 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
     harness = await AgentHarness.open(kind);
     const repositoryId = await harness.addRepository('epel', { plain: { REPO_URL: `${repository}/el9`, USERNAME: 'reader' }, secure: { PASSWORD } });
     ids = { repositoryId, packageId: await harness.addPackage(repositoryId, 'app', {}) };
+    const localId = await harness.addRepository('local', { plain: { URL: pathToFileURL(fileRoot).href } });
+    localIds = { repositoryId: localId, packageId: await harness.addPackage(localId, 'app', {}) };
     harness.agent(await harness.queue(), { tasks: { fileRoots: [fileRoot], killGraceMs: 1000, userAgent: 'baton-test' } });
   });
 
@@ -122,11 +125,11 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
     expect(seenAt('/elsewhere/app.rpm').map((s) => s.authorization)).toEqual([undefined]);
   });
 
-  it('reads a file: LOCATION under BATON_FILE_REPO_ROOTS and refuses one elsewhere', async () => {
+  it('reads a file: repository\'s file: LOCATION under BATON_FILE_REPO_ROOTS and refuses one elsewhere', async () => {
     const outside = path.join(harness.workDir, 'outside.rpm');
     fs.writeFileSync(outside, PACKAGE_BYTES);
-    const inside = await fetchRun('file-inside', { LOCATION: pathToFileURL(path.join(fileRoot, 'local.rpm')).href, CHECKSUM: `md5:${digest('md5')}` });
-    const elsewhere = await fetchRun('file-outside', { LOCATION: pathToFileURL(outside).href });
+    const inside = await fetchRun('file-inside', { LOCATION: pathToFileURL(path.join(fileRoot, 'local.rpm')).href, CHECKSUM: `md5:${digest('md5')}` }, localIds);
+    const elsewhere = await fetchRun('file-outside', { LOCATION: pathToFileURL(outside).href }, localIds);
 
     const [allowed, refused] = [await harness.waitForJob(inside.id, 'qa', 'smoke'), await harness.waitForJob(elsewhere.id, 'qa', 'smoke')];
 
@@ -134,6 +137,16 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
     expect(fs.readFileSync(fetched(inside, 'local.rpm')).equals(PACKAGE_BYTES)).toBe(true);
     expect(refused.state).toBe('failed');
     expect(refused.result).toContain('BATON_FILE_REPO_ROOTS');
+  });
+
+  it('refuses a file: LOCATION reported for an http repository, even under BATON_FILE_REPO_ROOTS', async () => {
+    const run = await fetchRun('file-from-http', { LOCATION: pathToFileURL(path.join(fileRoot, 'local.rpm')).href });
+
+    const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+    expect(job.state).toBe('failed');
+    expect(job.result).toContain('its repository is not a folder');
+    expect(fs.existsSync(fetched(run, 'local.rpm'))).toBe(false);
   });
 
   it('passes an http task answered 2xx and shows the status and the body in the console', async () => {

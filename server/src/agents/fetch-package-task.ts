@@ -28,7 +28,7 @@ export async function runFetchPackageTask(step: FetchPackageStep['fetch_package'
   const idle = new IdleWatch(IDLE_TIMEOUT_MS);
   try {
     const signal = AbortSignal.any([context.signal, idle.signal]);
-    const source = await openPackageLocation(material.location, { credentials: material.credentials, fileRoots: context.settings.fileRoots, userAgent: context.settings.userAgent, outbound: context.settings.outbound, signal });
+    const source = await openPackageLocation(material.location, { credentials: material.credentials, fileRoots: context.settings.fileRoots, localRepository: material.localRepository === true, userAgent: context.settings.userAgent, outbound: context.settings.outbound, signal });
     const { digest, bytes } = await save(source, await openPackageFile(target, user), checksum?.algorithm ?? 'sha256', idle, signal);
     if (checksum && digest !== checksum.hex) {
       await removePackageFile(target, user);

@@ -28,6 +28,8 @@ export interface AssignedPackage {
   /** The revision's `CHECKSUM` data: `<algorithm>:<hex>`. */
   checksum: string | null;
   credentials: PackageCredentials | null;
+  /** The repository is itself a folder (a `file:` URL): only then may its `LOCATION` be a local file. */
+  localRepository?: boolean;
 }
 
 export interface JobAssignment {

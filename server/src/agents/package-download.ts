@@ -14,6 +14,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 export interface DownloadOptions {
   credentials: PackageCredentials | null;
   fileRoots: readonly string[];
+  /** Whether a `file:` location may be read at all: only for a repository that is itself a folder. */
+  localRepository: boolean;
   userAgent: string;
   /** The addresses a download may not connect to; the default deny list when not given. */
   outbound?: OutboundPolicy | undefined;
@@ -24,7 +26,8 @@ export interface DownloadOptions {
  * Opens a package's `LOCATION` as a stream. Over HTTP, redirects are followed one by one so that
  * the repository's credentials go with a request only when it is for the repository's own
  * origin, and every hop connects only to an address the outbound policy allows; a `file:`
- * location is read only under the allowed roots.
+ * location is read only for a repository that is itself a folder, and only under the allowed
+ * roots: a remote repository's metadata cannot make a job read the server's files.
  */
 export async function openPackageLocation(location: string, options: DownloadOptions): Promise<Readable> {
   let url: URL;
@@ -33,7 +36,12 @@ export async function openPackageLocation(location: string, options: DownloadOpt
   } catch {
     throw new TaskRefused(`the revision's LOCATION '${location}' is not a URL`);
   }
-  if (url.protocol === 'file:') return openFile(url, options.fileRoots);
+  if (url.protocol === 'file:') {
+    if (!options.localRepository) {
+      throw new TaskRefused(`the revision's LOCATION ${url.href} is a local file, but its repository is not a folder (its URL is not a file: URL); only a file: repository's packages are read from disk`);
+    }
+    return openFile(url, options.fileRoots);
+  }
   if (url.protocol === 'http:' || url.protocol === 'https:') return openHttp(url, options);
   throw new TaskRefused(`the revision's LOCATION uses ${url.protocol}, which cannot be fetched (http, https and file only)`);
 }

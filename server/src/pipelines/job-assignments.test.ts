@@ -43,7 +43,7 @@ describe('JobAssignments', () => {
 
     expect(assignment.tasks).toEqual([{ exec: { command: 'true' } }]);
     expect(assignment.packages).toEqual([
-      { material: 'app', revision: '1.0', location: 'http://repo.example.org/el9/a.rpm', checksum: 'md5:00', credentials: { origin: 'https://repo.example.org:8443', username: 'u', password: 'p' } },
+      { material: 'app', revision: '1.0', location: 'http://repo.example.org/el9/a.rpm', checksum: 'md5:00', credentials: { origin: 'https://repo.example.org:8443', username: 'u', password: 'p' }, localRepository: false },
     ]);
     expect(assignment.secrets).toEqual(['p']);
   });
@@ -52,6 +52,17 @@ describe('JobAssignments', () => {
     const assignments = new JobAssignments(reader({ PATH: '/srv/repo', PASSWORD: 'p' }), box);
 
     expect((await assignments.build({ job: job('smoke'), stage, run })).packages[0]!.credentials).toBeNull();
+  });
+
+  it.each([
+    [{ REPO_URL: 'file:///srv/repo' }, true],
+    [{ URL: 'FILE:///srv/list.json' }, true],
+    [{ REPO_URL: 'https://repo.example.org/el9', MIRROR: 'file:///srv/mirror' }, false],
+    [{ PATH: 'file:///srv/repo' }, false],
+  ])('lets a job read local files only for a repository whose URL is a folder: %j → %s', async (repository, local) => {
+    const assignments = new JobAssignments(reader(repository), box);
+
+    expect((await assignments.build({ job: job('smoke'), stage, run })).packages[0]!.localRepository).toBe(local);
   });
 
   it('refuses a job its run’s definition does not have', async () => {

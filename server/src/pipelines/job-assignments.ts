@@ -89,6 +89,7 @@ function assignedPackages(buildCause: BuildCause, configurations: ReadonlyMap<st
       location: material.data['LOCATION'] ?? null,
       checksum: material.data['CHECKSUM'] ?? null,
       credentials: credentialsOf(configurations.get(material.package_id) ?? null),
+      localRepository: isLocalRepository(configurations.get(material.package_id) ?? null),
     });
   }
   return assigned;
@@ -103,6 +104,12 @@ function credentialsOf(configuration: PackageMaterialConfiguration | null): Pack
   if (username === null && password === null) return null;
   const origin = repositoryOrigin(values);
   return origin ? { origin, username, password } : null;
+}
+
+/** Whether the repository's URL (`REPO_URL` or `URL`) is a `file:` URL. */
+function isLocalRepository(configuration: PackageMaterialConfiguration | null): boolean {
+  const value = configuration?.repository.values['REPO_URL'] ?? configuration?.repository.values['URL'];
+  return value !== undefined && value.trim().toLowerCase().startsWith('file:');
 }
 
 /**
