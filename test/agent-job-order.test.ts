@@ -27,13 +27,17 @@ describe.each(DATABASE_KINDS)('the order of the job queue [%s]', (kind) => {
     const repositoryId = await harness.addRepository('repo', { plain: { REPO_URL: 'http://repo.example.org/' } });
     const material = packageRevision('app', { repositoryId, packageId: await harness.addPackage(repositoryId, 'pkg', {}) }, '1.0.0', {});
     const queue = await harness.queue();
-    const runs = [await harness.startRun(TWO_STAGES, [material]), await harness.startRun(TWO_STAGES, [material]), await harness.startRun(TWO_STAGES, [material])];
+    const runs = [
+      await harness.startRun(TWO_STAGES, [material]),
+      await harness.startRun(TWO_STAGES, [material]),
+      await harness.startRun(TWO_STAGES, [material]),
+    ];
 
     const [firstBuild] = await queue.claim('owner-o', 1);
-    await queue.complete('owner-o', firstBuild!.jobId, true, 'passed');
+    await queue.complete('owner-o', firstBuild.jobId, true, 'passed');
     const next = await queue.claim('owner-o', 3);
 
-    expect(firstBuild).toMatchObject({ counter: runs[0]!.counter, stage: 'build' });
-    expect(next.map((a) => `${a.counter}/${a.stage}`)).toEqual([`${runs[0]!.counter}/qa`, `${runs[1]!.counter}/build`, `${runs[2]!.counter}/build`]);
+    expect(firstBuild).toMatchObject({ counter: runs[0].counter, stage: 'build' });
+    expect(next.map((a) => `${a.counter}/${a.stage}`)).toEqual([`${runs[0].counter}/qa`, `${runs[1].counter}/build`, `${runs[2].counter}/build`]);
   });
 });

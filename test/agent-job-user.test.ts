@@ -88,19 +88,38 @@ describeAsRoot(`jobs run as BATON_JOB_USER [embedded]${reason}`, () => {
       `/proc/${baton.child.pid}/environ`,
     ];
     const repo = await api.post('/api/repositories', { name: 'scrt-yum', plugin_id: 'yum', configuration: [{ key: 'REPO_URL', value: repository.url }] });
-    const pkg = await api.post('/api/packages', { name: 'scrt', repository_id: repo.body.id, configuration: [{ key: 'PACKAGE_SPEC', value: 'scrt.x86_64' }], auto_update: false });
+    const pkg = await api.post('/api/packages', {
+      name: 'scrt',
+      repository_id: repo.body.id,
+      configuration: [{ key: 'PACKAGE_SPEC', value: 'scrt.x86_64' }],
+      auto_update: false,
+    });
     await api.post('/api/pipelines', {
       name: 'probe',
       materials: [{ name: 'scrt', package: { repository: 'scrt-yum', package: 'scrt' } }],
-      stages: [{ name: 'build', jobs: [{ name: 'probe', tasks: [{ fetch_package: { material: 'scrt', destination: 'pkg' } }, { exec: { command: 'sh', arguments: ['-c', PROBE, 'probe', ...secrets] } }] }] }],
+      stages: [
+        {
+          name: 'build',
+          jobs: [
+            {
+              name: 'probe',
+              tasks: [{ fetch_package: { material: 'scrt', destination: 'pkg' } }, { exec: { command: 'sh', arguments: ['-c', PROBE, 'probe', ...secrets] } }],
+            },
+          ],
+        },
+      ],
     });
 
     await api.post(`/api/packages/${pkg.body.id}/poll?wait=20`);
-    const stage = await eventually(async () => {
-      const run = await api.get('/api/pipelines/probe/runs/1');
-      const build = run.status === 200 ? run.body.stages?.find((s: { name: string }) => s.name === 'build') : undefined;
-      return ['passed', 'failed'].includes(build?.state) ? build : undefined;
-    }, 60_000, 'the probe job to end');
+    const stage = await eventually(
+      async () => {
+        const run = await api.get('/api/pipelines/probe/runs/1');
+        const build = run.status === 200 ? run.body.stages?.find((s: { name: string }) => s.name === 'build') : undefined;
+        return ['passed', 'failed'].includes(build?.state) ? build : undefined;
+      },
+      60_000,
+      'the probe job to end',
+    );
     const console = (await api.get('/api/pipelines/probe/runs/1/stages/build/jobs/probe/console?follow=false')).body as string;
     const environ = fs.readFileSync(`/proc/${baton.child.pid}/environ`, 'utf8');
 
@@ -120,15 +139,24 @@ describeAsRoot(`jobs run as BATON_JOB_USER [embedded]${reason}`, () => {
     const created = await api.post('/api/pipelines', {
       name: 'hang',
       materials: [{ name: 'scrt', package: { repository: 'scrt-yum', package: 'scrt' }, auto_trigger: false }],
-      stages: [{ name: 'run', jobs: [{ name: 'hang', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'sleep 600 & echo "child $!"; wait'], timeout_seconds: 1 } }] }] }],
+      stages: [
+        {
+          name: 'run',
+          jobs: [{ name: 'hang', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'sleep 600 & echo "child $!"; wait'], timeout_seconds: 1 } }] }],
+        },
+      ],
     });
 
     const triggered = await api.post('/api/pipelines/hang/runs', {});
-    const stage = await eventually(async () => {
-      const run = await api.get('/api/pipelines/hang/runs/1');
-      const found = run.status === 200 ? run.body.stages?.find((s: { name: string }) => s.name === 'run') : undefined;
-      return ['passed', 'failed'].includes(found?.state) ? found : undefined;
-    }, 60_000, 'the hanging job to be stopped');
+    const stage = await eventually(
+      async () => {
+        const run = await api.get('/api/pipelines/hang/runs/1');
+        const found = run.status === 200 ? run.body.stages?.find((s: { name: string }) => s.name === 'run') : undefined;
+        return ['passed', 'failed'].includes(found?.state) ? found : undefined;
+      },
+      60_000,
+      'the hanging job to be stopped',
+    );
     const console = (await api.get('/api/pipelines/hang/runs/1/stages/run/jobs/hang/console?follow=false')).body as string;
     const child = Number(/^child (\d+)$/m.exec(console)?.[1]);
 

@@ -63,10 +63,7 @@ describe.each(DATABASE_KINDS)('the built-in agent runs jobs [%s]', (kind) => {
   });
 
   it('fails a job at its first failing task, and its stage with it', async () => {
-    const tasks = [
-      { exec: { command: 'sh', arguments: ['-c', 'exit 3'] } },
-      { exec: { command: 'sh', arguments: ['-c', 'echo never printed'] } },
-    ];
+    const tasks = [{ exec: { command: 'sh', arguments: ['-c', 'exit 3'] } }, { exec: { command: 'sh', arguments: ['-c', 'echo never printed'] } }];
     const run = await harness.startRun(oneJobPipeline('failing', tasks), [app]);
 
     const job = await harness.waitForJob(run.id, 'qa', 'smoke');
@@ -83,9 +80,18 @@ describe.each(DATABASE_KINDS)('the built-in agent runs jobs [%s]', (kind) => {
       environment: { REGION: 'eu-west-1', TIER: 'pipeline' },
       secure_environment: { DEPLOY_TOKEN: { encrypted_value: encryptVariable(harness.box, VARIABLE_SECRET, 'env-check', 'DEPLOY_TOKEN') } },
     };
-    definition.stages[0]!.jobs[0]!.environment = { TIER: 'job', ZONE: 'a' };
-    definition.stages[0]!.jobs[0]!.overridable = ['ZONE'];
-    const upstream: MaterialRevision = { type: 'pipeline', name: 'build-app', pipeline: 'build-app', stage: 'package', counter: 12, stage_counter: 2, label: '12-abc', changed: true };
+    definition.stages[0].jobs[0].environment = { TIER: 'job', ZONE: 'a' };
+    definition.stages[0].jobs[0].overridable = ['ZONE'];
+    const upstream: MaterialRevision = {
+      type: 'pipeline',
+      name: 'build-app',
+      pipeline: 'build-app',
+      stage: 'package',
+      counter: 12,
+      stage_counter: 2,
+      label: '12-abc',
+      changed: true,
+    };
     const run = await harness.startRun(definition, [app, upstream], { overrides: { ZONE: 'b' }, by: 'carol' });
 
     const job = await harness.waitForJob(run.id, 'qa', 'smoke');
@@ -158,8 +164,16 @@ describe.each(DATABASE_KINDS)('the built-in agent runs jobs [%s]', (kind) => {
     const marker = path.join(harness.workDir, 'bash-env-ran');
     const script = path.join(harness.workDir, 'bash-env.sh');
     fs.writeFileSync(script, `touch '${marker}'\n`);
-    const protectedOverrides = { BASH_ENV: script, PATH: '/nowhere', LD_PRELOAD: '/nowhere/evil.so', GO_TRIGGER_USER: 'release-manager', GO_PACKAGE_APP_LABEL: 'evil-9.9' };
-    const definition = oneJobPipeline('protected', [{ exec: { command: 'bash', arguments: ['-c', 'env > "$HOME/env.txt"'] } }], { overridable: Object.keys(protectedOverrides) });
+    const protectedOverrides = {
+      BASH_ENV: script,
+      PATH: '/nowhere',
+      LD_PRELOAD: '/nowhere/evil.so',
+      GO_TRIGGER_USER: 'release-manager',
+      GO_PACKAGE_APP_LABEL: 'evil-9.9',
+    };
+    const definition = oneJobPipeline('protected', [{ exec: { command: 'bash', arguments: ['-c', 'env > "$HOME/env.txt"'] } }], {
+      overridable: Object.keys(protectedOverrides),
+    });
     const run = await harness.startRun(definition, [app], { overrides: protectedOverrides, by: 'carol' });
 
     const job = await harness.waitForJob(run.id, 'qa', 'smoke');
@@ -175,10 +189,12 @@ describe.each(DATABASE_KINDS)('the built-in agent runs jobs [%s]', (kind) => {
   it('gives an override of a secure variable to the jobs that list it, masked like the variable', async () => {
     const replacement = `override-${randomBytes(8).toString('hex')}`;
     const definition: PipelineDefinition = {
-      ...oneJobPipeline('secure-override', [{ exec: { command: 'sh', arguments: ['-c', 'echo "token: $DEPLOY_TOKEN"; echo "$DEPLOY_TOKEN" > "$HOME/token.txt"'] } }]),
+      ...oneJobPipeline('secure-override', [
+        { exec: { command: 'sh', arguments: ['-c', 'echo "token: $DEPLOY_TOKEN"; echo "$DEPLOY_TOKEN" > "$HOME/token.txt"'] } },
+      ]),
       secure_environment: { DEPLOY_TOKEN: { encrypted_value: encryptVariable(harness.box, VARIABLE_SECRET, 'secure-override', 'DEPLOY_TOKEN') } },
     };
-    definition.stages[0]!.jobs[0]!.overridable = ['DEPLOY_TOKEN'];
+    definition.stages[0].jobs[0].overridable = ['DEPLOY_TOKEN'];
     const overrides = { DEPLOY_TOKEN: { encrypted_value: encryptVariable(harness.box, replacement, 'secure-override', 'DEPLOY_TOKEN') } };
     const run = await harness.startRun(definition, [app], { overrides });
 
@@ -192,7 +208,10 @@ describe.each(DATABASE_KINDS)('the built-in agent runs jobs [%s]', (kind) => {
   });
 
   it('refuses a working directory outside the job’s folder', async () => {
-    const run = await harness.startRun(oneJobPipeline('escape', [{ exec: { command: 'sh', arguments: ['-c', 'touch escaped'], working_directory: '../..' } }]), [app]);
+    const run = await harness.startRun(
+      oneJobPipeline('escape', [{ exec: { command: 'sh', arguments: ['-c', 'touch escaped'], working_directory: '../..' } }]),
+      [app],
+    );
 
     const job = await harness.waitForJob(run.id, 'qa', 'smoke');
 

@@ -54,11 +54,14 @@ describe.each(DATABASE_KINDS)('job leases [%s]', (kind) => {
     });
     const before = (await harness.job(kept.id, 'qa', 'smoke')).lease_expires_at!;
 
-    const stop = await queue.heartbeat('owner-h', claimed.map((a) => a.jobId));
+    const stop = await queue.heartbeat(
+      'owner-h',
+      claimed.map((a) => a.jobId),
+    );
 
     expect(stop).toEqual([(await harness.job(dropped.id, 'qa', 'smoke')).id]);
     expect((await harness.job(kept.id, 'qa', 'smoke')).lease_expires_at!.getTime()).toBeGreaterThanOrEqual(before.getTime());
-    expect(await queue.heartbeat('someone-else', [claimed[0]!.jobId])).toEqual([claimed[0]!.jobId]);
+    expect(await queue.heartbeat('someone-else', [claimed[0].jobId])).toEqual([claimed[0].jobId]);
   });
 
   it('fails a job whose lease expired as "agent lost"; its stage fails and can run again', async () => {
@@ -72,7 +75,7 @@ describe.each(DATABASE_KINDS)('job leases [%s]', (kind) => {
 
     expect(reaped).toBeGreaterThanOrEqual(1);
     const job = await harness.job(run.id, 'qa', 'smoke');
-    expect(job).toMatchObject({ id: assignment!.jobId, state: 'failed', result: 'agent lost' });
+    expect(job).toMatchObject({ id: assignment.jobId, state: 'failed', result: 'agent lost' });
     expect((await harness.stage(run.id, 'qa')).state).toBe('failed');
     expect(await harness.jobConsole.text(job.id)).toContain('agent lost: the lease of dead-agent expired');
     expect(await queue.complete('dead-agent', job.id, true, 'late')).toBe(false);
@@ -90,14 +93,20 @@ describe.each(DATABASE_KINDS)('job leases [%s]', (kind) => {
   it('runs every job exactly once with two agents on two queues', async () => {
     const markers = fs.mkdtempSync(path.join(harness.workDir, 'markers-'));
     // noclobber: a second run of a job cannot write its marker again, and fails.
-    const run = await harness.startRun(manyJobs('shared', 12, 'set -C; echo "$GO_JOB_NAME" > "$MARKERS/$GO_JOB_NAME"; sleep 0.2', { MARKERS: markers }), [material]);
+    const run = await harness.startRun(manyJobs('shared', 12, 'set -C; echo "$GO_JOB_NAME" > "$MARKERS/$GO_JOB_NAME"; sleep 0.2', { MARKERS: markers }), [
+      material,
+    ]);
     const a = harness.agent(await harness.queue({ ownConnection: true }), { concurrency: 3, owner: 'agent-a' });
     const b = harness.agent(await harness.queue({ ownConnection: true }), { concurrency: 3, owner: 'agent-b' });
 
-    const stage = await eventually(async () => {
-      const row = await harness.stage(run.id, 'qa');
-      return ['passed', 'failed'].includes(row.state) ? row : undefined;
-    }, 30_000, 'the stage to end');
+    const stage = await eventually(
+      async () => {
+        const row = await harness.stage(run.id, 'qa');
+        return ['passed', 'failed'].includes(row.state) ? row : undefined;
+      },
+      30_000,
+      'the stage to end',
+    );
     await Promise.all([a.stop(), b.stop()]);
 
     const jobs = await jobsOf(run.id);

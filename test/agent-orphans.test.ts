@@ -53,7 +53,10 @@ describe('the processes of jobs whose server died', () => {
       stages: [{ name: 'run', jobs: [{ name: 'wait', tasks: [{ exec: { command: 'sh', arguments: ['-c', SCRIPT] } }] }] }],
     });
     await api.post('/api/pipelines/long/runs', {});
-    const console = () => fetch(`${api.baseUrl}/api/pipelines/long/runs/1/stages/run/jobs/wait/console?follow=false`, { headers: { authorization: `Bearer ${admin}` } }).then((r) => r.text());
+    const console = () =>
+      fetch(`${api.baseUrl}/api/pipelines/long/runs/1/stages/run/jobs/wait/console?follow=false`, { headers: { authorization: `Bearer ${admin}` } }).then((r) =>
+        r.text(),
+      );
     const started = await eventually(async () => {
       const pids = [...(await console()).matchAll(/^child (\d+)$/gm)].map((m) => Number(m[1]));
       return pids.length === 2 ? pids : undefined;
@@ -67,10 +70,14 @@ describe('the processes of jobs whose server died', () => {
     processes.push(second);
     const again = await ApiClient.connect(await second.listening, admin);
     await eventually(async () => (started.some(isAlive) ? undefined : true), 10_000, 'the orphaned processes to be killed');
-    const job = await eventually(async () => {
-      const stage = (await again.get('/api/pipelines/long/runs/1')).body.stages[0];
-      return stage.state === 'failed' ? stage.jobs[0] : undefined;
-    }, 15_000, 'the job to be failed');
+    const job = await eventually(
+      async () => {
+        const stage = (await again.get('/api/pipelines/long/runs/1')).body.stages[0];
+        return stage.state === 'failed' ? stage.jobs[0] : undefined;
+      },
+      15_000,
+      'the job to be failed',
+    );
     second.child.kill('SIGTERM');
     const exit = await second.exited;
 

@@ -15,13 +15,17 @@ describe.each(DATABASE_KINDS)('the processes of jobs [%s]', (kind) => {
 
   const folderOf = (run: DbPipelineRunRow) => path.join(harness.workDir, run.pipeline_name, String(run.counter), 'qa-1', 'smoke');
   const pidsIn = (run: DbPipelineRunRow, ...files: string[]) =>
-    eventually(async () => {
-      const paths = files.map((f) => path.join(folderOf(run), f));
-      if (!paths.every((p) => fs.existsSync(p) && fs.readFileSync(p, 'utf8').trim() !== '')) return undefined;
-      const pids = paths.map((p) => Number(fs.readFileSync(p, 'utf8').trim()));
-      started.push(...pids);
-      return pids;
-    }, 10_000, `pid files ${files.join(', ')}`);
+    eventually(
+      async () => {
+        const paths = files.map((f) => path.join(folderOf(run), f));
+        if (!paths.every((p) => fs.existsSync(p) && fs.readFileSync(p, 'utf8').trim() !== '')) return undefined;
+        const pids = paths.map((p) => Number(fs.readFileSync(p, 'utf8').trim()));
+        started.push(...pids);
+        return pids;
+      },
+      10_000,
+      `pid files ${files.join(', ')}`,
+    );
 
   beforeAll(async () => {
     harness = await AgentHarness.open(kind);
@@ -57,7 +61,7 @@ describe.each(DATABASE_KINDS)('the processes of jobs [%s]', (kind) => {
 
     expect(job.state).toBe('passed');
     const [pid] = await pidsIn(run, 'leftover.pid');
-    expect(isAlive(pid!)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
   });
 
   it('kills the processes of a job that is cancelled while it runs', async () => {
@@ -74,7 +78,11 @@ describe.each(DATABASE_KINDS)('the processes of jobs [%s]', (kind) => {
     const job = await harness.job(run.id, 'qa', 'smoke');
     expect(job.state).toBe('cancelled');
     expect((await harness.stage(run.id, 'qa')).state).toBe('cancelled');
-    await eventually(async () => ((await harness.jobConsole.text(job.id)).includes('the job was cancelled') ? true : undefined), 5000, 'the cancel in the console');
+    await eventually(
+      async () => ((await harness.jobConsole.text(job.id)).includes('the job was cancelled') ? true : undefined),
+      5000,
+      'the cancel in the console',
+    );
   });
 
   it('at a stop, kills the jobs still running after the grace and records why', async () => {

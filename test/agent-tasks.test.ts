@@ -39,7 +39,13 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       req.on('end', () => {
-        seen.push({ path: req.url ?? '', method: req.method ?? '', authorization: req.headers.authorization, body, header: req.headers['x-release'] as string | undefined });
+        seen.push({
+          path: req.url ?? '',
+          method: req.method ?? '',
+          authorization: req.headers.authorization,
+          body,
+          header: req.headers['x-release'] as string | undefined,
+        });
         routes(req, res);
       });
     });
@@ -125,10 +131,14 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
     expect(seenAt('/elsewhere/app.rpm').map((s) => s.authorization)).toEqual([undefined]);
   });
 
-  it('reads a file: repository\'s file: LOCATION under BATON_FILE_REPO_ROOTS and refuses one elsewhere', async () => {
+  it("reads a file: repository's file: LOCATION under BATON_FILE_REPO_ROOTS and refuses one elsewhere", async () => {
     const outside = path.join(harness.workDir, 'outside.rpm');
     fs.writeFileSync(outside, PACKAGE_BYTES);
-    const inside = await fetchRun('file-inside', { LOCATION: pathToFileURL(path.join(fileRoot, 'local.rpm')).href, CHECKSUM: `md5:${digest('md5')}` }, localIds);
+    const inside = await fetchRun(
+      'file-inside',
+      { LOCATION: pathToFileURL(path.join(fileRoot, 'local.rpm')).href, CHECKSUM: `md5:${digest('md5')}` },
+      localIds,
+    );
     const elsewhere = await fetchRun('file-outside', { LOCATION: pathToFileURL(outside).href }, localIds);
 
     const [allowed, refused] = [await harness.waitForJob(inside.id, 'qa', 'smoke'), await harness.waitForJob(elsewhere.id, 'qa', 'smoke')];
@@ -166,7 +176,14 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
   it('puts the job’s variables into an http task’s url, headers and body, secure ones masked in the console', async () => {
     const token = `hook-${randomBytes(6).toString('hex')}`;
     const hook = await serve((_req, res) => res.writeHead(200).end('ok'));
-    const task = { http: { method: 'PUT', url: `${hook}/levels/\${GO_STAGE_NAME}`, headers: { authorization: 'Bearer ${HOOK_TOKEN}' }, body: '{"revision":"${GO_PACKAGE_APP_LABEL}"}' } };
+    const task = {
+      http: {
+        method: 'PUT',
+        url: `${hook}/levels/\${GO_STAGE_NAME}`,
+        headers: { authorization: 'Bearer ${HOOK_TOKEN}' },
+        body: '{"revision":"${GO_PACKAGE_APP_LABEL}"}',
+      },
+    };
     const definition: PipelineDefinition = {
       ...oneJobPipeline('http-variables', [task]),
       secure_environment: { HOOK_TOKEN: { encrypted_value: encryptVariable(harness.box, token, 'http-variables', 'HOOK_TOKEN') } },
@@ -176,7 +193,9 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
     const job = await harness.waitForJob(run.id, 'qa', 'smoke');
 
     expect(job.state).toBe('passed');
-    expect(seenAt('/levels/')).toEqual([{ path: '/levels/qa', method: 'PUT', authorization: `Bearer ${token}`, body: '{"revision":"2.0.0"}', header: undefined }]);
+    expect(seenAt('/levels/')).toEqual([
+      { path: '/levels/qa', method: 'PUT', authorization: `Bearer ${token}`, body: '{"revision":"2.0.0"}', header: undefined },
+    ]);
     expect(await harness.jobConsole.text(job.id)).not.toContain(token);
   });
 
@@ -236,7 +255,9 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
 
   it('fails an http task that names a variable the job does not have, without sending it', async () => {
     const hook = await serve((_req, res) => res.writeHead(200).end('ok'));
-    const run = await harness.startRun(oneJobPipeline('http-unknown', [{ http: { url: `${hook}/unknown/\${NO_SUCH_VARIABLE}` } }]), [packageRevision('app', ids, '1.0.0', {})]);
+    const run = await harness.startRun(oneJobPipeline('http-unknown', [{ http: { url: `${hook}/unknown/\${NO_SUCH_VARIABLE}` } }]), [
+      packageRevision('app', ids, '1.0.0', {}),
+    ]);
 
     const job = await harness.waitForJob(run.id, 'qa', 'smoke');
 
@@ -247,7 +268,10 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
 
   it('fails an http task answered 500', async () => {
     const hook = await serve((_req, res) => res.writeHead(500).end('down for maintenance'));
-    const definition: PipelineDefinition = oneJobPipeline('http-500', [{ http: { url: `${hook}/status` } }, { exec: { command: 'sh', arguments: ['-c', 'echo after'] } }]);
+    const definition: PipelineDefinition = oneJobPipeline('http-500', [
+      { http: { url: `${hook}/status` } },
+      { exec: { command: 'sh', arguments: ['-c', 'echo after'] } },
+    ]);
     const run = await harness.startRun(definition, [packageRevision('app', ids, '1.0.0', {})]);
 
     const job = await harness.waitForJob(run.id, 'qa', 'smoke');

@@ -48,7 +48,7 @@ describe('HTTP behaviour', () => {
     expect(secured.length).toBeGreaterThan(15);
     expect(withoutToken.map((r) => r.status)).toEqual(secured.map(() => 401));
     expect(withWrongToken.map((r) => r.status)).toEqual(secured.map(() => 401));
-    expect(withoutToken[0]!.headers.get('www-authenticate')).toContain('Bearer');
+    expect(withoutToken[0].headers.get('www-authenticate')).toContain('Bearer');
   });
 
   it('answers 401 without a token before saying a path or method does not exist', async () => {
@@ -96,7 +96,10 @@ describe('HTTP behaviour', () => {
   });
 
   it('answers a body that is not JSON with 415', async () => {
-    const response = await baton.api.post('/api/repositories', undefined, { rawBody: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const response = await baton.api.post('/api/repositories', undefined, {
+      rawBody: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
 
     expect(response.status).toBe(415);
   });
@@ -129,19 +132,25 @@ describe('HTTP behaviour', () => {
     );
 
     expect(operations.length).toBeGreaterThan(8);
-    expect(answers.map((a, i) => `${operations[i]!.method} ${operations[i]!.path}: ${a.status}`).filter((_, i) => answers[i]!.status >= 500)).toEqual([]);
+    expect(answers.map((a, i) => `${operations[i].method} ${operations[i].path}: ${a.status}`).filter((_, i) => answers[i].status >= 500)).toEqual([]);
     expect(answers.filter((a) => a.status === 422).length).toBeGreaterThan(8);
   });
 
   it('names body keys like built-in object members as unknown fields', async () => {
-    const created = await baton.api.post('/api/repositories', undefined, { rawBody: '{"name": "odd", "plugin_id": "json-file", "configuration": [], "constructor": 1, "__proto__": {}}', headers: { 'content-type': 'application/json' } });
+    const created = await baton.api.post('/api/repositories', undefined, {
+      rawBody: '{"name": "odd", "plugin_id": "json-file", "configuration": [], "constructor": 1, "__proto__": {}}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(created.status).toBe(422);
     expect(Object.keys(created.body.errors).sort()).toEqual(['__proto__', 'constructor']);
     expect(created.body.errors['__proto__']).toEqual(['__proto__ is not a known field']);
   });
 
   it('refuses configuration keys named like built-in object members, naming each entry', async () => {
-    const configuration = [{ key: 'URL', value: 'http://127.0.0.1:9/' }, ...['__proto__', 'constructor', 'toString', 'valueOf'].map((key) => ({ key, value: 'x' }))];
+    const configuration = [
+      { key: 'URL', value: 'http://127.0.0.1:9/' },
+      ...['__proto__', 'constructor', 'toString', 'valueOf'].map((key) => ({ key, value: 'x' })),
+    ];
 
     const repository = await baton.api.post('/api/repositories', { name: 'members', plugin_id: 'json-file', configuration });
     const checked = await baton.api.post('/api/repositories/check-connection', { plugin_id: 'json-file', configuration });

@@ -14,7 +14,11 @@ describe.each(DATABASE_KINDS)('packages API [%s]', (kind) => {
     upstream = await startJsonRepository({ packages: { ...listOf('scrt', '0.3.2', '0.3.3').packages, ...listOf('moosync', '11.0.2').packages } });
     other = await startJsonRepository(listOf('scrt', '2.0.0'));
     baton = await startTestServer(kind);
-    const repository = await baton.api.post('/api/repositories', { name: 'upstream', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
+    const repository = await baton.api.post('/api/repositories', {
+      name: 'upstream',
+      plugin_id: 'json-file',
+      configuration: [{ key: 'URL', value: upstream.url }],
+    });
     repositoryId = repository.body.id;
   });
 
@@ -37,7 +41,13 @@ describe.each(DATABASE_KINDS)('packages API [%s]', (kind) => {
     const repository = await baton.api.get(`/api/repositories/${repositoryId}`);
 
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'scrt-stable', repository_id: repositoryId, auto_update: true, poll_interval_seconds: 60, poll: { status: 'pending' } });
+    expect(created.body).toMatchObject({
+      name: 'scrt-stable',
+      repository_id: repositoryId,
+      auto_update: true,
+      poll_interval_seconds: 60,
+      poll: { status: 'pending' },
+    });
     expect(created.headers.get('etag')).toBe('"1"');
     expect(repository.body.packages).toContainEqual({ id: created.body.id, name: 'scrt-stable' });
   });
@@ -64,7 +74,12 @@ describe.each(DATABASE_KINDS)('packages API [%s]', (kind) => {
   it('refuses a second package with the same identity, naming the first', async () => {
     const first = await createPackage('ident-one', 'ident');
 
-    const second = await createPackage('ident-two', 'ident', { configuration: [{ key: 'NAME', value: 'ident' }, { key: 'NOTE', value: 'differs, but is not identity' }] });
+    const second = await createPackage('ident-two', 'ident', {
+      configuration: [
+        { key: 'NAME', value: 'ident' },
+        { key: 'NOTE', value: 'differs, but is not identity' },
+      ],
+    });
 
     expect(first.status).toBe(201);
     expect(second.status).toBe(409);
@@ -73,7 +88,11 @@ describe.each(DATABASE_KINDS)('packages API [%s]', (kind) => {
   });
 
   it('allows the same package name in a repository with another identity', async () => {
-    const repository = await baton.api.post('/api/repositories', { name: 'other-upstream', plugin_id: 'json-file', configuration: [{ key: 'URL', value: other.url }] });
+    const repository = await baton.api.post('/api/repositories', {
+      name: 'other-upstream',
+      plugin_id: 'json-file',
+      configuration: [{ key: 'URL', value: other.url }],
+    });
 
     const created = await createPackage('scrt-stable', 'scrt', {}, repository.body.id);
 
@@ -97,7 +116,12 @@ describe.each(DATABASE_KINDS)('packages API [%s]', (kind) => {
     ['a missing required key', { configuration: [] }, 'configuration.NAME'],
     ['a plugin rule', { configuration: [{ key: 'NAME', value: ' padded ' }] }, 'configuration.NAME'],
   ])('refuses %s with 422', async (_case, override, field) => {
-    const response = await baton.api.post('/api/packages', { name: 'refused', repository_id: repositoryId, configuration: [{ key: 'NAME', value: 'refused' }], ...override });
+    const response = await baton.api.post('/api/packages', {
+      name: 'refused',
+      repository_id: repositoryId,
+      configuration: [{ key: 'NAME', value: 'refused' }],
+      ...override,
+    });
 
     expect(response.status).toBe(422);
     expect(Object.keys(response.body.errors)).toContain(field);
@@ -135,7 +159,16 @@ describe.each(DATABASE_KINDS)('packages API [%s]', (kind) => {
 
     const updated = await baton.api.put(
       `/api/packages/${created.body.id}`,
-      { name: 'with-history', repository_id: repositoryId, configuration: [{ key: 'NAME', value: 'history-a' }, { key: 'NOTE', value: 'pinned' }], poll_interval_seconds: 120, auto_update: false },
+      {
+        name: 'with-history',
+        repository_id: repositoryId,
+        configuration: [
+          { key: 'NAME', value: 'history-a' },
+          { key: 'NOTE', value: 'pinned' },
+        ],
+        poll_interval_seconds: 120,
+        auto_update: false,
+      },
       { headers: { 'if-match': created.headers.get('etag')! } },
     );
 
@@ -158,7 +191,11 @@ describe.each(DATABASE_KINDS)('packages API [%s]', (kind) => {
   });
 
   it("refuses a repository change that would alter a package's identity with history", async () => {
-    const repository = await baton.api.post('/api/repositories', { name: 'history-repo', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
+    const repository = await baton.api.post('/api/repositories', {
+      name: 'history-repo',
+      plugin_id: 'json-file',
+      configuration: [{ key: 'URL', value: upstream.url }],
+    });
     const pkg = await createPackage('pinned', 'pinned', {}, repository.body.id);
     await giveHistory(pkg.body.id);
 
@@ -173,7 +210,11 @@ describe.each(DATABASE_KINDS)('packages API [%s]', (kind) => {
   });
 
   it('moves the fingerprints of packages without history when their repository moves', async () => {
-    const repository = await baton.api.post('/api/repositories', { name: 'movable', plugin_id: 'json-file', configuration: [{ key: 'URL', value: `${upstream.origin}/a/packages.json` }] });
+    const repository = await baton.api.post('/api/repositories', {
+      name: 'movable',
+      plugin_id: 'json-file',
+      configuration: [{ key: 'URL', value: `${upstream.origin}/a/packages.json` }],
+    });
     const pkg = await createPackage('fresh', 'fresh', {}, repository.body.id);
 
     const moved = await baton.api.put(
@@ -181,7 +222,11 @@ describe.each(DATABASE_KINDS)('packages API [%s]', (kind) => {
       { name: 'movable', plugin_id: 'json-file', configuration: [{ key: 'URL', value: `${upstream.origin}/b/packages.json` }] },
       { headers: { 'if-match': repository.headers.get('etag')! } },
     );
-    const duplicate = await baton.api.post('/api/repositories', { name: 'movable-twin', plugin_id: 'json-file', configuration: [{ key: 'URL', value: `${upstream.origin}/a/packages.json` }] });
+    const duplicate = await baton.api.post('/api/repositories', {
+      name: 'movable-twin',
+      plugin_id: 'json-file',
+      configuration: [{ key: 'URL', value: `${upstream.origin}/a/packages.json` }],
+    });
     const sameIdentityAsBefore = await createPackage('fresh', 'fresh', {}, duplicate.body.id);
     const pkgAfter = await baton.api.get(`/api/packages/${pkg.body.id}`);
 

@@ -91,9 +91,42 @@ describe.each(DATABASE_KINDS)('repositories API [%s]', (kind) => {
     ['an empty name', { name: '', plugin_id: 'json-file', configuration: [] }, 'name'],
     ['an unknown plugin', { name: 'p1', plugin_id: 'nope', configuration: [] }, 'plugin_id'],
     ['a missing required key', { name: 'p2', plugin_id: 'json-file', configuration: [] }, 'configuration.URL'],
-    ['an unknown key', { name: 'p3', plugin_id: 'json-file', configuration: [{ key: 'URL', value: 'https://repo.example.org/x.json' }, { key: 'COLOUR', value: 'red' }] }, 'configuration.COLOUR'],
-    ['a plugin rule (user without password)', { name: 'p4', plugin_id: 'json-file', configuration: [{ key: 'URL', value: 'https://repo.example.org/x.json' }, { key: 'USERNAME', value: 'u' }] }, 'configuration.PASSWORD'],
-    ['a key given twice', { name: 'p5', plugin_id: 'json-file', configuration: [{ key: 'URL', value: 'https://repo.example.org/a.json' }, { key: 'URL', value: 'https://repo.example.org/b.json' }] }, 'configuration.URL'],
+    [
+      'an unknown key',
+      {
+        name: 'p3',
+        plugin_id: 'json-file',
+        configuration: [
+          { key: 'URL', value: 'https://repo.example.org/x.json' },
+          { key: 'COLOUR', value: 'red' },
+        ],
+      },
+      'configuration.COLOUR',
+    ],
+    [
+      'a plugin rule (user without password)',
+      {
+        name: 'p4',
+        plugin_id: 'json-file',
+        configuration: [
+          { key: 'URL', value: 'https://repo.example.org/x.json' },
+          { key: 'USERNAME', value: 'u' },
+        ],
+      },
+      'configuration.PASSWORD',
+    ],
+    [
+      'a key given twice',
+      {
+        name: 'p5',
+        plugin_id: 'json-file',
+        configuration: [
+          { key: 'URL', value: 'https://repo.example.org/a.json' },
+          { key: 'URL', value: 'https://repo.example.org/b.json' },
+        ],
+      },
+      'configuration.URL',
+    ],
     ['a field of the wrong type', { name: 'p6', plugin_id: 'json-file', configuration: 'URL=x' }, 'configuration'],
     ['an unknown field', { name: 'p7', plugin_id: 'json-file', configuration: [], colour: 'red' }, 'colour'],
   ])('refuses %s with 422 and the field named', async (_case, body, field) => {
@@ -209,7 +242,11 @@ describe.each(DATABASE_KINDS)('repositories API [%s]', (kind) => {
         {
           name: 'moving',
           plugin_id: 'json-file',
-          configuration: [{ key: 'URL', value: elsewhere.url }, { key: 'USERNAME', value: 'reader' }, { key: 'PASSWORD', value: 'new-password' }],
+          configuration: [
+            { key: 'URL', value: elsewhere.url },
+            { key: 'USERNAME', value: 'reader' },
+            { key: 'PASSWORD', value: 'new-password' },
+          ],
         },
         { headers: { 'if-match': created.headers.get('etag')! } },
       );

@@ -51,7 +51,7 @@ describe.each(DATABASE_KINDS)('tokens and audit log [%s]', (kind) => {
     const tokens = (await baton.api.get('/api/tokens?limit=500')).body.tokens as { id: string; name: string; role: string }[];
     const admins = tokens.filter((t) => t.role === 'admin');
 
-    const refused = await baton.api.delete(`/api/tokens/${admins[0]!.id}`);
+    const refused = await baton.api.delete(`/api/tokens/${admins[0].id}`);
 
     expect(admins).toHaveLength(1);
     expect(refused.status).toBe(409);
@@ -76,7 +76,11 @@ describe.each(DATABASE_KINDS)('tokens and audit log [%s]', (kind) => {
     const repository = await baton.api.post('/api/repositories', {
       name: 'audited',
       plugin_id: 'json-file',
-      configuration: [{ key: 'URL', value: upstream.url }, { key: 'USERNAME', value: 'u' }, { key: 'PASSWORD', value: 'audit-secret-value' }],
+      configuration: [
+        { key: 'URL', value: upstream.url },
+        { key: 'USERNAME', value: 'u' },
+        { key: 'PASSWORD', value: 'audit-secret-value' },
+      ],
     });
     await baton.api.post('/api/tokens', { name: operatorName, role: 'viewer' });
     await baton.api.delete(`/api/repositories/${repository.body.id}`);

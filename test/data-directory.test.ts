@@ -38,7 +38,9 @@ async function stop(baton: BatonProcess): Promise<void> {
 }
 
 function envOf(database: TestDatabase): Record<string, string> {
-  const postgres: Record<string, string> = database.databaseUrl ? { DATABASE_URL: database.databaseUrl, BATON_SECRET_KEY: randomBytes(32).toString('base64') } : {};
+  const postgres: Record<string, string> = database.databaseUrl
+    ? { DATABASE_URL: database.databaseUrl, BATON_SECRET_KEY: randomBytes(32).toString('base64') }
+    : {};
   return { BATON_DATA_DIR: database.dataDir, BATON_SHUTDOWN_DELAY_SECONDS: '0', ...postgres };
 }
 

@@ -45,10 +45,10 @@ if (DATABASE_KINDS.includes('postgres')) {
     it('with the outbox, the second writer waits: its id is assigned and visible only after the first commits', async () => {
       const events = [new EventLog(writerA), new EventLog(writerB)];
       const trxA = await writerA.knex.transaction();
-      const first = await events[0]!.append(trxA, 'ordered.first', {});
+      const first = await events[0].append(trxA, 'ordered.first', {});
       const trxB = await writerB.knex.transaction();
       let secondId: number | null = null;
-      const second = events[1]!.append(trxB, 'ordered.second', {}).then(async (id) => {
+      const second = events[1].append(trxB, 'ordered.second', {}).then(async (id) => {
         secondId = id;
         await trxB.commit();
         return id;
@@ -91,7 +91,7 @@ describe.each(DATABASE_KINDS)('event log [%s]', (kind) => {
     }
 
     const all = await log.after(0, 10);
-    const fromSecond = await log.after(ids[0]!, 10);
+    const fromSecond = await log.after(ids[0], 10);
     const polls = await log.after(0, 10, ['package.poll.*']);
     const exact = await log.after(0, 10, ['pipeline.run.started', 'package.revision.detected']);
 

@@ -75,7 +75,7 @@ describe.each(DATABASE_KINDS)('event streams and their tokens [%s]', (kind) => {
     const streams = [await openStream(baton, removed.token), await openStream(baton, promoted.token), await openStream(baton, kept.token)];
     await Promise.all(streams.map((s) => s.received('retry:')));
     let keptEnded = false;
-    void streams[2]!.ended.then(
+    void streams[2].ended.then(
       () => (keptEnded = true),
       () => undefined,
     );
@@ -83,10 +83,10 @@ describe.each(DATABASE_KINDS)('event streams and their tokens [%s]', (kind) => {
     // Written to the database directly, as another Baton process sharing it would.
     await db.knex(TABLES.tokens).where({ id: removed.id }).delete();
     await db.knex(TABLES.tokens).where({ id: promoted.id }).update({ role: 'operator' });
-    await Promise.all([streams[0]!.ended, streams[1]!.ended]);
+    await Promise.all([streams[0].ended, streams[1].ended]);
 
     expect(keptEnded).toBe(false);
-    streams[2]!.close();
+    streams[2].close();
   });
 });
 
@@ -115,7 +115,7 @@ describe.each(DATABASE_KINDS)('an event stream past its maximum age [%s]', (kind
 
     const text = await stream.ended;
     await publish('while-away');
-    const lastId = [...text.matchAll(/^id: (\d+)$/gm)].at(-1)![1]!;
+    const lastId = [...text.matchAll(/^id: (\d+)$/gm)].at(-1)![1];
     const resumed = await openStream(baton, viewer.token, { 'last-event-id': lastId });
     await resumed.received('while-away');
     resumed.close();

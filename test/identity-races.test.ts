@@ -34,24 +34,34 @@ describe.each(DATABASE_KINDS)('package identity under concurrent changes [%s]', 
         { name: 'moving', plugin_id: 'json-file', configuration: [{ key: 'URL', value: urls[(round + 1) % 2] }] },
         { headers: { 'if-match': current.headers.get('etag')! } },
       );
-      const create = baton.api.post('/api/packages', { name: `p${round}`, repository_id: id, configuration: [{ key: 'NAME', value: `p${round}` }], auto_update: false });
+      const create = baton.api.post('/api/packages', {
+        name: `p${round}`,
+        repository_id: id,
+        configuration: [{ key: 'NAME', value: `p${round}` }],
+        auto_update: false,
+      });
       statuses.push(...(await Promise.all([move, create])).map((r) => r.status));
       // A refused creation is sent again, as the answer asks; it must then land with a true identity.
       if (statuses.at(-1) === 409) {
-        const retried = await baton.api.post('/api/packages', { name: `p${round}`, repository_id: id, configuration: [{ key: 'NAME', value: `p${round}` }], auto_update: false });
+        const retried = await baton.api.post('/api/packages', {
+          name: `p${round}`,
+          repository_id: id,
+          configuration: [{ key: 'NAME', value: `p${round}` }],
+          auto_update: false,
+        });
         statuses.push(retried.status);
       }
     }
 
     const db = baton.server.dependencies.resolve<Database>(TOKENS.database);
     const plugin = baton.server.dependencies.resolve<PluginHost>(TOKENS.pluginHost).plugin('json-file')!;
-    const finalUrl = ((await baton.api.get(`/api/repositories/${id}`)).body.configuration as { key: string; value: string }[])[0]!.value;
+    const finalUrl = ((await baton.api.get(`/api/repositories/${id}`)).body.configuration as { key: string; value: string }[])[0].value;
     const rows = (await db.knex('packages').where({ repository_id: id })) as { fingerprint: string; configuration: { key: string; value: string }[] }[];
     const expected = rows.map((row) =>
       packageFingerprint(
         'json-file',
         { properties: plugin.repositoryProperties, values: { URL: finalUrl } },
-        { properties: plugin.packageProperties, values: { NAME: row.configuration[0]!.value } },
+        { properties: plugin.packageProperties, values: { NAME: row.configuration[0].value } },
       ),
     );
 

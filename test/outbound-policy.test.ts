@@ -51,7 +51,10 @@ describe.each(DATABASE_KINDS)('outbound policy for repositories [%s]', (kind) =>
     // An http repository whose repomd.xml points its primary at the same files on local disk.
     const remote = folders.copy('scrt-yum');
     const repomd = path.join(remote, 'repodata', 'repomd.xml');
-    fs.writeFileSync(repomd, fs.readFileSync(repomd, 'utf8').replace(/<location href="(repodata\/[0-9a-f]+-primary\.xml\.gz)"/, `<location xml:base="${fileUrl(local)}" href="$1"`));
+    fs.writeFileSync(
+      repomd,
+      fs.readFileSync(repomd, 'utf8').replace(/<location href="(repodata\/[0-9a-f]+-primary\.xml\.gz)"/, `<location xml:base="${fileUrl(local)}" href="$1"`),
+    );
     served = await startFixtureServer(remote);
     baton = await startTestServer(kind, { plugins: [], env: { BATON_OUTBOUND_DENY: DENY, BATON_FILE_REPO_ROOTS: local } });
   });
@@ -64,7 +67,8 @@ describe.each(DATABASE_KINDS)('outbound policy for repositories [%s]', (kind) =>
     folders.remove();
   });
 
-  const checkRepository = (url: string) => baton.api.post('/api/repositories/check-connection', { plugin_id: 'yum', configuration: [{ key: 'REPO_URL', value: url }] });
+  const checkRepository = (url: string) =>
+    baton.api.post('/api/repositories/check-connection', { plugin_id: 'yum', configuration: [{ key: 'REPO_URL', value: url }] });
 
   it('refuses a repository URL at a denied address, naming BATON_OUTBOUND_DENY, and sends it nothing', async () => {
     const checked = await checkRepository(`${denied.origin}/el9/`);
@@ -85,8 +89,17 @@ describe.each(DATABASE_KINDS)('outbound policy for repositories [%s]', (kind) =>
   });
 
   it('fails the poll of an http repository whose metadata points to a file: URL, even under the allowed roots', async () => {
-    const repo = await baton.api.post('/api/repositories', { name: 'points-to-files', plugin_id: 'yum', configuration: [{ key: 'REPO_URL', value: served.url }] });
-    const pkg = await baton.api.post('/api/packages', { name: 'scrt', repository_id: repo.body.id, configuration: [{ key: 'PACKAGE_SPEC', value: 'scrt.x86_64' }], auto_update: false });
+    const repo = await baton.api.post('/api/repositories', {
+      name: 'points-to-files',
+      plugin_id: 'yum',
+      configuration: [{ key: 'REPO_URL', value: served.url }],
+    });
+    const pkg = await baton.api.post('/api/packages', {
+      name: 'scrt',
+      repository_id: repo.body.id,
+      configuration: [{ key: 'PACKAGE_SPEC', value: 'scrt.x86_64' }],
+      auto_update: false,
+    });
 
     const polled = await baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=20`);
 
@@ -156,7 +169,10 @@ describe.each(DATABASE_KINDS)('outbound policy for webhooks [%s]', (kind) => {
   });
 
   it('fails a delivery to a denied address with a message naming BATON_OUTBOUND_DENY, sending nothing', async () => {
-    const webhook = await harness.service.create({ url: `${denied.origin}/hooks`, event_types: [], secret: 'delivery-secret-0123456789', enabled: true }, TEST_ADMIN);
+    const webhook = await harness.service.create(
+      { url: `${denied.origin}/hooks`, event_types: [], secret: 'delivery-secret-0123456789', enabled: true },
+      TEST_ADMIN,
+    );
 
     await harness.emit('package.revision.detected', { package_id: 'p-1', revision: '2.4.1' });
     await harness.waitForAttempts(webhook.id, (attempts) => attempts.length > 0, 'a delivery attempt');

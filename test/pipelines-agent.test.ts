@@ -41,16 +41,23 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
   let previous: string | undefined;
 
   const consoleOf = async (address: string, follow = false) => {
-    const response = await fetch(`${baton.url}/api/pipelines/${address}/console?follow=${follow}`, { headers: { authorization: `Bearer ${baton.adminToken}` } });
+    const response = await fetch(`${baton.url}/api/pipelines/${address}/console?follow=${follow}`, {
+      headers: { authorization: `Bearer ${baton.adminToken}` },
+    });
     return { status: response.status, text: await response.text() };
   };
   const run = async (pipeline: string, counter: number) => (await baton.api.get(`/api/pipelines/${pipeline}/runs/${counter}`)).body;
-  const stageOf = async (pipeline: string, counter: number, stage: string) => (await run(pipeline, counter)).stages?.find((s: { name: string }) => s.name === stage);
+  const stageOf = async (pipeline: string, counter: number, stage: string) =>
+    (await run(pipeline, counter)).stages?.find((s: { name: string }) => s.name === stage);
   const stageReaches = (pipeline: string, counter: number, stage: string, states: string[], timeoutMs = 30_000) =>
-    eventually(async () => {
-      const found = await stageOf(pipeline, counter, stage);
-      return states.includes(found?.state) ? found : undefined;
-    }, timeoutMs, `${pipeline}/${counter}/${stage} to be ${states.join(' or ')}`);
+    eventually(
+      async () => {
+        const found = await stageOf(pipeline, counter, stage);
+        return states.includes(found?.state) ? found : undefined;
+      },
+      timeoutMs,
+      `${pipeline}/${counter}/${stage} to be ${states.join(' or ')}`,
+    );
   const createPipeline = async (definition: object) => {
     const created = await baton.api.post('/api/pipelines', definition);
     if (created.status !== 201) throw new Error(`could not create the pipeline: ${JSON.stringify(created.body)}`);
@@ -75,7 +82,12 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
         { key: 'PASSWORD', value: REPOSITORY_PASSWORD },
       ],
     });
-    const pkg = await baton.api.post('/api/packages', { name: 'scrt', repository_id: repo.body.id, configuration: [{ key: 'PACKAGE_SPEC', value: 'scrt.x86_64' }], auto_update: false });
+    const pkg = await baton.api.post('/api/packages', {
+      name: 'scrt',
+      repository_id: repo.body.id,
+      configuration: [{ key: 'PACKAGE_SPEC', value: 'scrt.x86_64' }],
+      auto_update: false,
+    });
     packageId = pkg.body.id;
     const token = await baton.api.post('/api/encrypt', { value: DEPLOY_TOKEN, pipeline: 'scrt-release', variable: 'DEPLOY_TOKEN' });
     await createPipeline({
@@ -97,8 +109,20 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
             },
           ],
         },
-        { name: 'qa', jobs: [{ name: 'smoke', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'for i in 1 2 3 4 5 6; do echo "check $i with $DEPLOY_TOKEN"; sleep 0.4; done'] } }] }] },
-        { name: 'production', approval: { type: 'manual', roles: [], users: ['release-manager'] }, jobs: [{ name: 'deploy', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'echo "deploying $GO_PIPELINE_LABEL"'] } }] }] },
+        {
+          name: 'qa',
+          jobs: [
+            {
+              name: 'smoke',
+              tasks: [{ exec: { command: 'sh', arguments: ['-c', 'for i in 1 2 3 4 5 6; do echo "check $i with $DEPLOY_TOKEN"; sleep 0.4; done'] } }],
+            },
+          ],
+        },
+        {
+          name: 'production',
+          approval: { type: 'manual', roles: [], users: ['release-manager'] },
+          jobs: [{ name: 'deploy', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'echo "deploying $GO_PIPELINE_LABEL"'] } }] }],
+        },
       ],
     });
   });
@@ -121,7 +145,7 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
         .split('\n')
         .map((line) => /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line))
         .filter((m): m is RegExpExecArray => m !== null)
-        .map((m) => [m[1]!, m[2]!]),
+        .map((m) => [m[1], m[2]]),
     );
 
     expect(build.state).toBe('passed');
@@ -149,7 +173,9 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
   it('runs qa by itself after build, and its console can be followed live until the job ends', async () => {
     await stageReaches('scrt-release', 1, 'qa', ['running']);
 
-    const response = await fetch(`${baton.url}/api/pipelines/scrt-release/runs/1/stages/qa/jobs/smoke/console`, { headers: { authorization: `Bearer ${baton.adminToken}` } });
+    const response = await fetch(`${baton.url}/api/pipelines/scrt-release/runs/1/stages/qa/jobs/smoke/console`, {
+      headers: { authorization: `Bearer ${baton.adminToken}` },
+    });
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
     let text = '';
@@ -192,7 +218,12 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
     await createPipeline({
       name: 'slow',
       materials: [{ name: 'scrt', package: { repository: 'scrt-yum', package: 'scrt' }, auto_trigger: false }],
-      stages: [{ name: 'run', jobs: [{ name: 'hang', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'sleep 60 & echo "child $!"; wait'], timeout_seconds: 1 } }] }] }],
+      stages: [
+        {
+          name: 'run',
+          jobs: [{ name: 'hang', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'sleep 60 & echo "child $!"; wait'], timeout_seconds: 1 } }] }],
+        },
+      ],
     });
     const counter = await trigger('slow');
 
@@ -216,7 +247,9 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
       return /^child \d+$/m.test(text) ? childPid(text) : undefined;
     });
 
-    const following = fetch(`${baton.url}/api/pipelines/cancellable/runs/${counter}/stages/run/jobs/wait/console`, { headers: { authorization: `Bearer ${baton.adminToken}` } });
+    const following = fetch(`${baton.url}/api/pipelines/cancellable/runs/${counter}/stages/run/jobs/wait/console`, {
+      headers: { authorization: `Bearer ${baton.adminToken}` },
+    });
 
     const cancelled = await baton.api.post(`/api/pipelines/cancellable/runs/${counter}/stages/run/cancel`);
     const followed = await (await following).text();

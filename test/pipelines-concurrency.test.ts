@@ -54,10 +54,17 @@ describeOnPostgres('one run per cause, whatever races [postgres]', () => {
 
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        creators[i % 3]!.create({ pipeline: 'racing', resolution, cause: { kind: 'timer', by: 'system', message: 'race' }, causeKey: 'timer:2026-11-27T00:00:00.000Z', idempotency: null, environmentOverrides: {} }),
+        creators[i % 3].create({
+          pipeline: 'racing',
+          resolution,
+          cause: { kind: 'timer', by: 'system', message: 'race' },
+          causeKey: 'timer:2026-11-27T00:00:00.000Z',
+          idempotency: null,
+          environmentOverrides: {},
+        }),
       ),
     );
-    const runs = await connections[0]!.knex('pipeline_runs').where({ pipeline_name: 'racing' });
+    const runs = await connections[0].knex('pipeline_runs').where({ pipeline_name: 'racing' });
     await Promise.all(connections.map((db) => db.close()));
 
     expect(results.filter((r) => r.created)).toHaveLength(1);
@@ -91,7 +98,14 @@ describeOnPostgres('one run per cause, whatever races [postgres]', () => {
     };
     const triggers = async (lane: number) => {
       for (let i = 0; i < ROUNDS; i++) {
-        await creator.create({ pipeline: 'changing', resolution, cause: { kind: 'timer', by: 'system', message: 'race' }, causeKey: `race:${lane}:${i}`, idempotency: null, environmentOverrides: {} });
+        await creator.create({
+          pipeline: 'changing',
+          resolution,
+          cause: { kind: 'timer', by: 'system', message: 'race' },
+          causeKey: `race:${lane}:${i}`,
+          idempotency: null,
+          environmentOverrides: {},
+        });
       }
     };
     const outcomes = await Promise.allSettled([changes(), triggers(0), triggers(1)]);
@@ -99,7 +113,7 @@ describeOnPostgres('one run per cause, whatever races [postgres]', () => {
     const created = await db.knex('events').where({ type: 'pipeline.run.created' }).whereRaw("data->>'pipeline' = ?", ['changing']);
     await db.close();
 
-    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o).reason))).toEqual([]);
     expect(runs).toHaveLength(2 * ROUNDS);
     expect(created).toHaveLength(2 * ROUNDS);
   });
@@ -123,7 +137,7 @@ describeOnPostgres('one run per cause, whatever races [postgres]', () => {
     const db = await database.open();
     try {
       const urls = await Promise.all(processes.map((p) => p.listening));
-      const api = await ApiClient.connect(urls[0]!, admin);
+      const api = await ApiClient.connect(urls[0], admin);
       // The pipeline exists before its package, so that every detected revision has a consumer.
       await db.knex('pipelines').insert({ name: 'deliver', definition: JSON.stringify(PIPELINE), source: 'api' });
       await registerUpstreamApp(api, upstream.url, { poll_interval_seconds: 1 });

@@ -41,10 +41,14 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
   };
   const fileStatus = async (file: string) => ((await app.api.get('/api/config-files')).body.files as { file: string }[]).find((f) => f.file === file) as any;
   const pipelineWhere = (name: string, check: (body: any) => boolean, what: string) =>
-    eventually(async () => {
-      const response = await app.api.get(`/api/pipelines/${name}`);
-      return response.status === 200 && check(response.body) ? response : undefined;
-    }, 10_000, what);
+    eventually(
+      async () => {
+        const response = await app.api.get(`/api/pipelines/${name}`);
+        return response.status === 200 && check(response.body) ? response : undefined;
+      },
+      10_000,
+      what,
+    );
 
   beforeAll(async () => {
     repository = await startJsonRepository(listOf('scrt', '0.3.3'));
@@ -79,7 +83,11 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     const before = (await pipelineWhere('edited', () => true, 'edited.yaml')).body;
 
     write('edited.yaml', yamlPipeline('edited', { region: 'ap-south-1', pkg: 'nope' }));
-    const status = await eventually(async () => ((await fileStatus('edited.yaml'))?.status === 'invalid' ? fileStatus('edited.yaml') : undefined), 10_000, 'the invalid status');
+    const status = await eventually(
+      async () => ((await fileStatus('edited.yaml'))?.status === 'invalid' ? fileStatus('edited.yaml') : undefined),
+      10_000,
+      'the invalid status',
+    );
 
     expect(Object.keys(status.errors)).toEqual(['materials[0].package']);
     expect(status.pipelines).toEqual(['edited']);
@@ -90,7 +98,11 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     write('nul.yaml', yamlPipeline('with-nul', { region: '"eu\\0west"' }));
     write('beside-nul.yaml', yamlPipeline('beside-nul'));
 
-    const status = await eventually(async () => ((await fileStatus('nul.yaml'))?.status === 'invalid' ? fileStatus('nul.yaml') : undefined), 10_000, 'the NUL refused');
+    const status = await eventually(
+      async () => ((await fileStatus('nul.yaml'))?.status === 'invalid' ? fileStatus('nul.yaml') : undefined),
+      10_000,
+      'the NUL refused',
+    );
     const beside = await pipelineWhere('beside-nul', () => true, 'beside-nul.yaml');
 
     expect(Object.keys(status.errors)).toEqual(['environment.REGION']);
@@ -100,17 +112,24 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
 
   it('applies the valid files beside an alias bomb and files with top-level __proto__ or constructor keys', async () => {
     // Each alias level repeats the one before ten times: nine levels are 10^9 strings if expanded.
-    const levels = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 9 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`)];
+    const levels = [
+      'l0: &l0 [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from({ length: 9 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`),
+    ];
     write('bomb.yaml', `${yamlPipeline('bomb')}${levels.join('\n')}\n`);
     write('proto.yaml', `__proto__: { name: hidden }\n${yamlPipeline('proto')}`);
     write('constructor.yaml', `constructor: 1\n${yamlPipeline('with-constructor')}`);
     write('beside-bad-keys.yaml', yamlPipeline('beside-bad-keys'));
 
     const beside = await pipelineWhere('beside-bad-keys', () => true, 'beside-bad-keys.yaml');
-    const statuses = await eventually(async () => {
-      const all = await Promise.all(['bomb.yaml', 'proto.yaml', 'constructor.yaml'].map(fileStatus));
-      return all.every((s) => s?.status === 'invalid') ? all : undefined;
-    }, 10_000, 'the three bad files reported');
+    const statuses = await eventually(
+      async () => {
+        const all = await Promise.all(['bomb.yaml', 'proto.yaml', 'constructor.yaml'].map(fileStatus));
+        return all.every((s) => s?.status === 'invalid') ? all : undefined;
+      },
+      10_000,
+      'the three bad files reported',
+    );
 
     expect(beside.body.source_file).toBe('beside-bad-keys.yaml');
     expect(statuses.map((s) => s.errors)).toEqual([
@@ -126,7 +145,11 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     await pipelineWhere('broken', () => true, 'broken.yaml');
 
     write('broken.yaml', 'name: broken\nmaterials: [\n');
-    const status = await eventually(async () => ((await fileStatus('broken.yaml'))?.errors?.yaml ? fileStatus('broken.yaml') : undefined), 10_000, 'the YAML error');
+    const status = await eventually(
+      async () => ((await fileStatus('broken.yaml'))?.errors?.yaml ? fileStatus('broken.yaml') : undefined),
+      10_000,
+      'the YAML error',
+    );
 
     expect(status).toMatchObject({ status: 'invalid', pipelines: ['broken'] });
     expect((await app.api.get('/api/pipelines/broken')).status).toBe(200);
@@ -152,7 +175,11 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     await pipelineWhere('stream-down', () => true, 'the stream');
 
     write('stream.yml', `${yamlPipeline('stream-up')}---\n${yamlPipeline('stream-down', { upstream: 'stream-nowhere' })}`);
-    const status = await eventually(async () => ((await fileStatus('stream.yml'))?.status === 'invalid' ? fileStatus('stream.yml') : undefined), 10_000, 'the stream error');
+    const status = await eventually(
+      async () => ((await fileStatus('stream.yml'))?.status === 'invalid' ? fileStatus('stream.yml') : undefined),
+      10_000,
+      'the stream error',
+    );
 
     expect(status.errors).toEqual({ 'documents[1].materials[0].pipeline': ["no pipeline named 'stream-nowhere'"] });
     expect(status.pipelines).toEqual(['stream-down', 'stream-up']);
@@ -233,6 +260,8 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     const after = await app.api.get('/api/pipelines/shared');
     const audit = await app.api.get('/api/audit?resource_type=pipeline&resource_id=shared');
     expect(after.headers.get('etag')).toBe(first.headers.get('etag'));
-    expect(audit.body.entries.map((e: { action: string; actor: string }) => `${e.action} by ${e.actor}`)).toEqual(['pipeline.create by config-file:shared.yaml']);
+    expect(audit.body.entries.map((e: { action: string; actor: string }) => `${e.action} by ${e.actor}`)).toEqual([
+      'pipeline.create by config-file:shared.yaml',
+    ]);
   });
 });

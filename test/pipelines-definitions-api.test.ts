@@ -61,7 +61,9 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
     const names: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { pipelines: { name: string }[]; next_cursor: string | null } } = await app.api.get(`/api/pipelines?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: { pipelines: { name: string }[]; next_cursor: string | null } } = await app.api.get(
+        `/api/pipelines?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       names.push(...page.body.pipelines.map((p) => p.name));
       cursor = page.body.next_cursor;
     } while (cursor);
@@ -95,7 +97,7 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
       if (round < 2) await app.api.delete('/api/pipelines/reborn');
     }
 
-    const withOldTag = await app.api.put('/api/pipelines/reborn', pipeline('reborn', { environment: { OLD: 'yes' } }), { headers: { 'if-match': etags[0]! } });
+    const withOldTag = await app.api.put('/api/pipelines/reborn', pipeline('reborn', { environment: { OLD: 'yes' } }), { headers: { 'if-match': etags[0] } });
 
     expect(new Set(etags).size).toBe(3);
     expect(withOldTag.status).toBe(412);
@@ -113,20 +115,45 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
   it.each<[string, Record<string, unknown>, string]>([
     ['an unknown package', pipeline('bad-1', { materials: [{ package: { repository: 'epel', package: 'nope' } }] }), 'materials[0].package'],
     ['an unknown repository', pipeline('bad-2', { materials: [{ package: { repository: 'nope', package: 'scrt' } }] }), 'materials[0].package'],
-    ['an unknown upstream pipeline', pipeline('bad-3', { materials: [{ package: { repository: 'epel', package: 'scrt' } }, { pipeline: 'nope', stage: 'x' }] }), 'materials[1].pipeline'],
+    [
+      'an unknown upstream pipeline',
+      pipeline('bad-3', { materials: [{ package: { repository: 'epel', package: 'scrt' } }, { pipeline: 'nope', stage: 'x' }] }),
+      'materials[1].pipeline',
+    ],
     ['an unknown upstream stage', pipeline('bad-4', { materials: [{ pipeline: 'build-app', stage: 'nope' }] }), 'materials[0].stage'],
     ['a dependency on itself', pipeline('bad-5', { materials: [{ pipeline: 'bad-5', stage: 'package' }] }), 'materials[0].pipeline'],
     ['a duplicate stage name', pipeline('bad-6', { stages: [pipeline('x').stages[0], pipeline('x').stages[0]] }), 'stages[1].name'],
-    ['a duplicate job name', pipeline('bad-7', { stages: [{ name: 's', jobs: [pipeline('x').stages[0]!.jobs[0], pipeline('x').stages[0]!.jobs[0]] }] }), 'stages[0].jobs[1].name'],
+    [
+      'a duplicate job name',
+      pipeline('bad-7', { stages: [{ name: 's', jobs: [pipeline('x').stages[0].jobs[0], pipeline('x').stages[0].jobs[0]] }] }),
+      'stages[0].jobs[1].name',
+    ],
     ['an unknown label token', pipeline('bad-8', { label_template: '${COUNT}-${nope}' }), 'label_template'],
-    ['material names with one environment prefix', pipeline('bad-9', { materials: [{ name: 'a-b', package: { repository: 'epel', package: 'scrt' } }, { name: 'a_b', pipeline: 'build-app', stage: 'package' }] }), 'materials[1].name'],
+    [
+      'material names with one environment prefix',
+      pipeline('bad-9', {
+        materials: [
+          { name: 'a-b', package: { repository: 'epel', package: 'scrt' } },
+          { name: 'a_b', pipeline: 'build-app', stage: 'package' },
+        ],
+      }),
+      'materials[1].name',
+    ],
     ['an invalid timer', pipeline('bad-10', { timer: { spec: '61 * * * * *' } }), 'timer.spec'],
     ['a missing field', { name: 'bad-11', materials: pipeline('x').materials }, 'stages'],
     ['an unknown field', pipeline('bad-12', { colour: 'red' }), 'colour'],
-    ['a stage named only with dots', pipeline('bad-14', { stages: [{ name: '..', jobs: pipeline('x').stages[0]!.jobs }] }), 'stages[0].name'],
-    ['a job named only with dots', pipeline('bad-15', { stages: [{ name: 's', jobs: [{ ...pipeline('x').stages[0]!.jobs[0]!, name: '.' }] }] }), 'stages[0].jobs[0].name'],
+    ['a stage named only with dots', pipeline('bad-14', { stages: [{ name: '..', jobs: pipeline('x').stages[0].jobs }] }), 'stages[0].name'],
+    [
+      'a job named only with dots',
+      pipeline('bad-15', { stages: [{ name: 's', jobs: [{ ...pipeline('x').stages[0].jobs[0], name: '.' }] }] }),
+      'stages[0].jobs[0].name',
+    ],
     ['a NUL character, which cannot be stored', pipeline('bad-16', { environment: { REGION: 'eu\u0000west' } }), 'environment.REGION'],
-    ['a task of no known kind', pipeline('bad-13', { stages: [{ name: 's', jobs: [{ name: 'j', tasks: [{ shell: 'ls' }] }] }] }), 'stages[0].jobs[0].tasks[0].shell'],
+    [
+      'a task of no known kind',
+      pipeline('bad-13', { stages: [{ name: 's', jobs: [{ name: 'j', tasks: [{ shell: 'ls' }] }] }] }),
+      'stages[0].jobs[0].tasks[0].shell',
+    ],
   ])('refuses %s with 422 at the field path', async (_case, body, path) => {
     const response = await app.api.post('/api/pipelines', body);
 
@@ -139,7 +166,9 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
     await app.api.post('/api/pipelines', pipeline('cycle-a'));
     await app.api.post('/api/pipelines', pipeline('cycle-b', { materials: [{ pipeline: 'cycle-a', stage: 'package' }] }));
 
-    const response = await app.api.put('/api/pipelines/cycle-a', pipeline('cycle-a', { materials: [{ pipeline: 'cycle-b', stage: 'package' }] }), { headers: { 'if-match': await etagOf('cycle-a') } });
+    const response = await app.api.put('/api/pipelines/cycle-a', pipeline('cycle-a', { materials: [{ pipeline: 'cycle-b', stage: 'package' }] }), {
+      headers: { 'if-match': await etagOf('cycle-a') },
+    });
 
     expect(response.status).toBe(422);
     expect(response.body.errors['materials[0].pipeline']).toEqual(['dependency cycle: cycle-a → cycle-b → cycle-a']);
@@ -151,7 +180,9 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
     const etags = new Map<string, string>();
     for (const [a, b] of pairs) for (const name of [a, b]) etags.set(name, await etagOf(name));
     const dependOn = (name: string, upstream: string) =>
-      app.api.put(`/api/pipelines/${name}`, pipeline(name, { materials: [{ pipeline: upstream, stage: 'package' }] }), { headers: { 'if-match': etags.get(name)! } });
+      app.api.put(`/api/pipelines/${name}`, pipeline(name, { materials: [{ pipeline: upstream, stage: 'package' }] }), {
+        headers: { 'if-match': etags.get(name)! },
+      });
 
     const answers = await Promise.all(pairs.map(([a, b]) => Promise.all([dependOn(a, b), dependOn(b, a)])));
 

@@ -36,8 +36,16 @@ describe.each(DATABASE_KINDS)('pipelines: secure variables and materials in use 
   });
 
   async function material(repositoryName: string, packageName: string) {
-    const repository = await app.api.post('/api/repositories', { name: repositoryName, plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
-    const pkg = await app.api.post('/api/packages', { name: packageName, repository_id: repository.body.id, configuration: [{ key: 'NAME', value: `${packageName}-${repositoryName}` }] });
+    const repository = await app.api.post('/api/repositories', {
+      name: repositoryName,
+      plugin_id: 'json-file',
+      configuration: [{ key: 'URL', value: upstream.url }],
+    });
+    const pkg = await app.api.post('/api/packages', {
+      name: packageName,
+      repository_id: repository.body.id,
+      configuration: [{ key: 'NAME', value: `${packageName}-${repositoryName}` }],
+    });
     return { repository: repository.body, pkg: pkg.body };
   }
 
@@ -48,7 +56,11 @@ describe.each(DATABASE_KINDS)('pipelines: secure variables and materials in use 
 
     const created = await app.api.post('/api/pipelines', body);
     const read = await app.api.get('/api/pipelines/secure-one');
-    const sentBack = await app.api.put('/api/pipelines/secure-one', { ...body, secure_environment: read.body.secure_environment }, { headers: { 'if-match': read.headers.get('etag')! } });
+    const sentBack = await app.api.put(
+      '/api/pipelines/secure-one',
+      { ...body, secure_environment: read.body.secure_environment },
+      { headers: { 'if-match': read.headers.get('etag')! } },
+    );
 
     expect(encrypted.status).toBe(200);
     expect(created.status).toBe(201);
@@ -63,7 +75,10 @@ describe.each(DATABASE_KINDS)('pipelines: secure variables and materials in use 
     const forOtherVariable = await app.api.post('/api/encrypt', { value: 'v', pipeline: 'secure-two', variable: 'OTHER' });
 
     const refused = await app.api.post('/api/pipelines', pipeline('secure-two', 'secure-repo', 'scrt', { secure_environment: { TOKEN: forOther.body } }));
-    const refusedToo = await app.api.post('/api/pipelines', pipeline('secure-two', 'secure-repo', 'scrt', { secure_environment: { TOKEN: forOtherVariable.body } }));
+    const refusedToo = await app.api.post(
+      '/api/pipelines',
+      pipeline('secure-two', 'secure-repo', 'scrt', { secure_environment: { TOKEN: forOtherVariable.body } }),
+    );
 
     expect([refused.status, refusedToo.status]).toEqual([422, 422]);
     expect(Object.keys(refused.body.errors)).toEqual(['secure_environment.TOKEN']);

@@ -38,7 +38,11 @@ describe.each(DATABASE_KINDS)('fan-in [%s]', (kind) => {
     await upstream?.close();
   });
 
-  const runsOf = async (pipeline: string) => (await baton.api.get(`/api/pipelines/${pipeline}/runs`)).body.runs as { counter: number; build_cause: { materials: { name: string; revision?: string; type: string }[] } }[];
+  const runsOf = async (pipeline: string) =>
+    (await baton.api.get(`/api/pipelines/${pipeline}/runs`)).body.runs as {
+      counter: number;
+      build_cause: { materials: { name: string; revision?: string; type: string }[] };
+    }[];
   const waitForRuns = (pipeline: string, count: number) => eventually(async () => ((await runsOf(pipeline)).length >= count ? true : undefined));
   const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
 
@@ -52,7 +56,7 @@ describe.each(DATABASE_KINDS)('fan-in [%s]', (kind) => {
     const afterOne = await runsOf('join');
     await finishStage(baton, 'right', 1, 'verify', 'passed');
     await waitForRuns('join', 1);
-    const joined = (await runsOf('join'))[0]!;
+    const joined = (await runsOf('join'))[0];
 
     expect(afterOne).toEqual([]);
     expect(joined.build_cause.materials.map((m) => m.name).sort()).toEqual(['left', 'right']);
@@ -97,10 +101,7 @@ describe.each(DATABASE_KINDS)('fan-in [%s]', (kind) => {
 
     expect(beforeRight).toHaveLength(2);
     expect(joined.build_cause.materials).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ name: 'left', counter: 3 }),
-        expect.objectContaining({ name: 'right', counter: 3 }),
-      ]),
+      expect.arrayContaining([expect.objectContaining({ name: 'left', counter: 3 }), expect.objectContaining({ name: 'right', counter: 3 })]),
     );
     const promotions = (await baton.api.get(`/api/packages/${packageId}/revisions/1.2.0/promotions`)).body.runs;
     expect(promotions.map((r: { pipeline: string; counter: number }) => `${r.pipeline}/${r.counter}`).sort()).toEqual(['join/3', 'left/3', 'right/3']);

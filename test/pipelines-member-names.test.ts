@@ -67,11 +67,15 @@ describe.each(DATABASE_KINDS)('pipelines named like built-in object members [%s]
   it('runs it: the material resolves, the label fills in, and the job sees every variable', async () => {
     const triggered = await baton.api.post('/api/pipelines/constructor/runs', {});
     const counter = triggered.body.counter as number;
-    const stage = await eventually(async () => {
-      const run = (await baton.api.get(`/api/pipelines/constructor/runs/${counter}`)).body;
-      const found = run.stages?.[0];
-      return ['passed', 'failed'].includes(found?.state) ? { run, found } : undefined;
-    }, 30_000, 'the valueOf stage to finish');
+    const stage = await eventually(
+      async () => {
+        const run = (await baton.api.get(`/api/pipelines/constructor/runs/${counter}`)).body;
+        const found = run.stages?.[0];
+        return ['passed', 'failed'].includes(found?.state) ? { run, found } : undefined;
+      },
+      30_000,
+      'the valueOf stage to finish',
+    );
     const console = await baton.api.get(`/api/pipelines/constructor/runs/${counter}/stages/valueOf/jobs/hasOwnProperty/console`);
 
     expect(triggered.status).toBe(201);

@@ -27,7 +27,24 @@ function pipeline(name: string, extra: Record<string, unknown> = {}, jobOverrida
   };
 }
 
-const PROTECTED = ['GO_TRIGGER_USER', 'GO_PACKAGE_APP_LABEL', 'PATH', 'HOME', 'LD_PRELOAD', 'LD_LIBRARY_PATH', 'BASH_ENV', 'ENV', 'IFS', 'NODE_OPTIONS', 'PYTHONPATH', 'PYTHONSTARTUP', 'PERL5LIB', 'PERL5OPT', 'RUBYOPT', 'ld_preload'];
+const PROTECTED = [
+  'GO_TRIGGER_USER',
+  'GO_PACKAGE_APP_LABEL',
+  'PATH',
+  'HOME',
+  'LD_PRELOAD',
+  'LD_LIBRARY_PATH',
+  'BASH_ENV',
+  'ENV',
+  'IFS',
+  'NODE_OPTIONS',
+  'PYTHONPATH',
+  'PYTHONSTARTUP',
+  'PERL5LIB',
+  'PERL5OPT',
+  'RUBYOPT',
+  'ld_preload',
+];
 
 describe.each(DATABASE_KINDS)('manual trigger overrides [%s]', (kind) => {
   let baton: TestServer;
@@ -43,7 +60,9 @@ describe.each(DATABASE_KINDS)('manual trigger overrides [%s]', (kind) => {
     const encrypted = (await baton.api.post('/api/encrypt', { value: SECRET, pipeline: 'release', variable: 'DEPLOY_TOKEN' })).body;
     const created = await baton.api.post(
       '/api/pipelines',
-      pipeline('release', { environment: { REGION: 'eu-west-1' }, secure_environment: { DEPLOY_TOKEN: encrypted }, overridable: ['REGION', 'DEPLOY_TOKEN'] }, ['DRY_RUN']),
+      pipeline('release', { environment: { REGION: 'eu-west-1' }, secure_environment: { DEPLOY_TOKEN: encrypted }, overridable: ['REGION', 'DEPLOY_TOKEN'] }, [
+        'DRY_RUN',
+      ]),
     );
     if (created.status !== 201) throw new Error(`could not create the pipeline: ${JSON.stringify(created.body)}`);
   });
@@ -59,7 +78,11 @@ describe.each(DATABASE_KINDS)('manual trigger overrides [%s]', (kind) => {
     return (await db.knex(TABLES.pipelineRuns).where({ pipeline_name: 'release', counter }).first()) as DbPipelineRunRow;
   };
   const triggerAudit = async (counter: number) => {
-    const entries = (await baton.api.get('/api/audit?resource_type=pipeline&resource_id=release&limit=100')).body.entries as { action: string; actor: string; details: { counter: number } }[];
+    const entries = (await baton.api.get('/api/audit?resource_type=pipeline&resource_id=release&limit=100')).body.entries as {
+      action: string;
+      actor: string;
+      details: { counter: number };
+    }[];
     return entries.find((entry) => entry.action === 'pipeline.trigger' && entry.details.counter === counter);
   };
 

@@ -15,7 +15,11 @@ const RELEASE: PipelineDefinition = {
   stages: [
     { name: 'build', jobs: [{ name: 'compile', tasks: [{ exec: { command: 'true' } }] }] },
     { name: 'qa', jobs: [{ name: 'smoke', tasks: [{ exec: { command: 'true' } }] }] },
-    { name: 'production', approval: { type: 'manual', roles: ['admin'], users: ['release-manager'] }, jobs: [{ name: 'deploy', tasks: [{ exec: { command: 'true' } }] }] },
+    {
+      name: 'production',
+      approval: { type: 'manual', roles: ['admin'], users: ['release-manager'] },
+      jobs: [{ name: 'deploy', tasks: [{ exec: { command: 'true' } }] }],
+    },
   ],
 };
 
@@ -47,7 +51,8 @@ describe.each(DATABASE_KINDS)('package-triggered pipelines [%s]', (kind) => {
   });
 
   const run = async (pipeline: string, counter: number) => (await baton.api.get(`/api/pipelines/${pipeline}/runs/${counter}`)).body;
-  const stageState = async (pipeline: string, counter: number, stage: string) => (await run(pipeline, counter)).stages.find((s: { name: string }) => s.name === stage)?.state;
+  const stageState = async (pipeline: string, counter: number, stage: string) =>
+    (await run(pipeline, counter)).stages.find((s: { name: string }) => s.name === stage)?.state;
 
   it('runs a pipeline when its package gets a new revision, with the revision in its build cause and label', async () => {
     await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
@@ -111,7 +116,11 @@ describe.each(DATABASE_KINDS)('package-triggered pipelines [%s]', (kind) => {
     const stream = (await baton.api.get(`/api/value-stream?package_id=${packageId}`)).body;
 
     expect(promotions.runs.map((r: { pipeline: string; counter: number }) => `${r.pipeline}/${r.counter}`).sort()).toEqual(['app-docs/1', 'app-release/1']);
-    expect(promotions.runs.find((r: { pipeline: string }) => r.pipeline === 'app-release').stages.map((s: { state: string }) => s.state)).toEqual(['passed', 'passed', 'passed']);
+    expect(promotions.runs.find((r: { pipeline: string }) => r.pipeline === 'app-release').stages.map((s: { state: string }) => s.state)).toEqual([
+      'passed',
+      'passed',
+      'passed',
+    ]);
     expect(stream.package).toMatchObject({ name: 'app', repository: 'upstream', latest_revision: '1.0.0' });
     const release = stream.pipelines.find((p: { name: string }) => p.name === 'app-release');
     expect(release.stages.map((s: { latest_passed: { revision: string } | null }) => s.latest_passed?.revision)).toEqual(['1.0.0', '1.0.0', '1.0.0']);
@@ -232,7 +241,10 @@ describe.each(DATABASE_KINDS)('package-triggered pipelines [%s]', (kind) => {
     await finishStage(baton, 'evolving', counter, 'qa', 'passed');
     const db = baton.server.dependencies.resolve<Database>(TOKENS.database);
     const grown = { name: 'evolving', materials: [material], stages: [{ ...qa, name: 'build' }, qa, deploy] };
-    await db.knex('pipelines').where({ name: 'evolving' }).update({ definition: JSON.stringify(grown) });
+    await db
+      .knex('pipelines')
+      .where({ name: 'evolving' })
+      .update({ definition: JSON.stringify(grown) });
 
     const candidates = (await baton.api.get('/api/pipelines/evolving/stages/deploy/candidates')).body.runs;
 

@@ -22,7 +22,8 @@ describe('timer-triggered runs', () => {
     await upstream?.close();
   });
 
-  const runs = async () => (await baton.api.get('/api/pipelines/nightly/runs')).body.runs as { counter: number; build_cause: { trigger: { kind: string; fired_at?: string } } }[];
+  const runs = async () =>
+    (await baton.api.get('/api/pipelines/nightly/runs')).body.runs as { counter: number; build_cause: { trigger: { kind: string; fired_at?: string } } }[];
 
   it('runs on schedule, once per fire, and not again until a material changes', async () => {
     const created = await baton.api.post('/api/pipelines', {
@@ -44,7 +45,7 @@ describe('timer-triggered runs', () => {
     expect(first.build_cause.trigger.kind).toBe('timer');
     expect(first.build_cause.trigger.fired_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
     expect(unchanged).toHaveLength(1);
-    expect(afterChange[0]!.build_cause.trigger.kind).toBe('timer');
+    expect(afterChange[0].build_cause.trigger.kind).toBe('timer');
   });
 
   it('creates one run for one fire time, however often it fires', async () => {

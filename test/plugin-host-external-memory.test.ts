@@ -21,7 +21,11 @@ describe('plugin host: memory a worker keeps outside its heap', () => {
 
   beforeAll(async () => {
     const bundledDir = folders.folder('bundled', ['buffer-keeper']);
-    host = new PluginHost(hostOptions({ bundledDir, workersPerPlugin: 1, memorySampleMs: 20, maxExternalMb: 64 }), new MemoryPluginStateStore(), captureLogger().logger);
+    host = new PluginHost(
+      hostOptions({ bundledDir, workersPerPlugin: 1, memorySampleMs: 20, maxExternalMb: 64 }),
+      new MemoryPluginStateStore(),
+      captureLogger().logger,
+    );
     await host.start();
   });
 
@@ -54,7 +58,9 @@ describe('plugin host: memory a worker keeps outside its heap', () => {
 async function unclosedNameGz(expanded: number): Promise<Buffer> {
   const chunk = Buffer.alloc(MIB, 'a');
   async function* xml(): AsyncGenerator<Buffer> {
-    yield Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<metadata xmlns="http://linux.duke.edu/metadata/common" packages="1">\n<package type="rpm"><name>');
+    yield Buffer.from(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<metadata xmlns="http://linux.duke.edu/metadata/common" packages="1">\n<package type="rpm"><name>',
+    );
     for (let written = 0; written < expanded; written += chunk.length) yield chunk;
   }
   return buffer(Readable.from(xml()).pipe(createGzip({ level: 9 })));
@@ -91,7 +97,9 @@ describe('plugin host: a yum primary with one huge unclosed element', () => {
     const after = memory() as PluginMemory;
 
     expect(error.wire).toMatchObject({ kind: 'permanent', code: 'entry_too_large' });
-    expect(error.wire.message).toMatch(/^repodata\/primary\.xml\.gz: an entry starting at byte \d+ is larger than 16777216 bytes once decompressed; raise BATON_PLUGIN_YUM_MAX_ENTRY_BYTES to read it$/);
+    expect(error.wire.message).toMatch(
+      /^repodata\/primary\.xml\.gz: an entry starting at byte \d+ is larger than 16777216 bytes once decompressed; raise BATON_PLUGIN_YUM_MAX_ENTRY_BYTES to read it$/,
+    );
     expect(total(after) - idle).toBeLessThanOrEqual(64 * MIB);
   });
 });

@@ -24,7 +24,10 @@ describe('plugin host: hangs, crashes and heap exhaustion', () => {
   it('times out a spinning call while other workers and other plugins keep answering', async () => {
     const settled: string[] = [];
     const track = <T>(label: string, promise: Promise<T>): Promise<T> => {
-      void promise.then(() => settled.push(label), () => settled.push(label));
+      void promise.then(
+        () => settled.push(label),
+        () => settled.push(label),
+      );
       return promise;
     };
 
@@ -118,7 +121,11 @@ describe('plugin host: hangs, crashes and heap exhaustion', () => {
   it('treats an error thrown outside any call as a crash', async () => {
     const crashed = await failure(host.latestRevision('crashing', first, {}, { MODE: 'throw-later' }));
 
-    expect(crashed.wire).toMatchObject({ kind: 'transient', code: 'worker_crashed', message: "plugin 'crashing' worker crashed: Error: thrown outside the call" });
+    expect(crashed.wire).toMatchObject({
+      kind: 'transient',
+      code: 'worker_crashed',
+      message: "plugin 'crashing' worker crashed: Error: thrown outside the call",
+    });
     expect(host.plugin('crashing')?.lastError).toBe(crashed.message);
   });
 

@@ -151,7 +151,7 @@ describe('json-file plugin in the plugin host', () => {
     expect(served.full - fullBefore).toBe(1);
   });
 
-  it('keeps the ETag in the repository\'s own store and reads an unchanged document with 304', async () => {
+  it("keeps the ETag in the repository's own store and reads an unchanged document with 304", async () => {
     const first = await host.latestRevision('json-file', 'repo-a', repo(), { NAME: 'scrt' });
     const second = await host.latestRevision('json-file', 'repo-a', repo(), { NAME: 'scrt' });
     const elsewhere = await host.latestRevision('json-file', 'repo-b', repo(), { NAME: 'scrt' });

@@ -61,7 +61,10 @@ describe('plugin host: loading', () => {
   });
 
   it('loads the good plugins, CommonJS and ESM, with the bundled one winning an id clash', () => {
-    const loaded = host.plugins().map((p) => `${p.id}:${p.source}:${p.status}`).sort();
+    const loaded = host
+      .plugins()
+      .map((p) => `${p.id}:${p.source}:${p.status}`)
+      .sort();
 
     expect(loaded).toEqual(['hanging:bundled:ok', 'inspector:bundled:ok', 'json-file:bundled:ok', 'malformed:bundled:ok']);
     expect(host.plugin('json-file')?.displayName).toBe('JSON package list');
@@ -84,7 +87,9 @@ describe('plugin host: loading', () => {
       'external/slow-load',
       'external/throws-on-load',
     ]);
-    expect(refused['bundled/bad-definition']).toMatch(/^the plugin is not well defined: id must match .*; displayName must be a non-empty string; checkRepositoryConnection must be a function/);
+    expect(refused['bundled/bad-definition']).toMatch(
+      /^the plugin is not well defined: id must match .*; displayName must be a non-empty string; checkRepositoryConnection must be a function/,
+    );
     expect(refused['bundled/future-api']).toBe('it was built for plugin API v99; this server speaks v1');
     expect(refused['external/duplicate-id']).toBe(`plugin id 'json-file' is already taken by the bundled plugin at ${folders.root}/bundled/json-file`);
     expect(refused['external/no-manifest']).toBe('it has no package.json');
@@ -115,10 +120,10 @@ describe('plugin host: loading', () => {
     expect(names.filter((name) => !allowed.has(name))).toEqual([]);
   });
 
-  it('resolves the plugin\'s declared settings from its variables', async () => {
+  it("resolves the plugin's declared settings from its variables", async () => {
     const { messages } = await host.checkPackageConnection('inspector', null, {}, { ACTION: 'settings' });
 
-    expect(JSON.parse(messages[0] as string)).toEqual({ LIMIT: 7, GREETING: 'hi', VERBOSE: true });
+    expect(JSON.parse(messages[0])).toEqual({ LIMIT: 7, GREETING: 'hi', VERBOSE: true });
     expect(host.plugin('inspector')?.settings['LIMIT']).toMatchObject({ type: 'integer', default: 5 });
   });
 
@@ -132,7 +137,14 @@ describe('plugin host: loading', () => {
     await host.checkRepositoryConnection('inspector', 'repository-9', { TOKEN: 'tok-SECRET-123' });
 
     const line = lines.filter((l) => l['plugin'] === 'inspector' && String(l['msg']).startsWith('connecting with token')).pop();
-    expect(line).toMatchObject({ level: 40, plugin: 'inspector', request: 'check-repository-connection', msg: 'connecting with token ***', token: '***', nested: { again: '***' } });
+    expect(line).toMatchObject({
+      level: 40,
+      plugin: 'inspector',
+      request: 'check-repository-connection',
+      msg: 'connecting with token ***',
+      token: '***',
+      nested: { again: '***' },
+    });
     expect(JSON.stringify(lines)).not.toContain('tok-SECRET-123');
   });
 
@@ -147,7 +159,7 @@ describe('plugin host: loading', () => {
     expect(JSON.stringify(lines)).not.toContain('tok-PRINTED-456');
   });
 
-  it('scopes the store to the call\'s repository, and gives calls about no repository an empty store', async () => {
+  it("scopes the store to the call's repository, and gives calls about no repository an empty store", async () => {
     const ask = (scope: string | null, action: string) => host.checkPackageConnection('inspector', scope, {}, { ACTION: action });
 
     await ask('repository-1', 'count');
@@ -186,7 +198,11 @@ describe('plugin host: loading', () => {
       "data value of 'SIZE' must be a string",
     ]);
     expect(inCheck.wire.kind).toBe('bug');
-    expect(good.revision).toMatchObject({ revision: '1.0.0', timestamp: '2024-05-01T10:00:00.000Z', data: { LOCATION: 'https://repo.example.org/a-1.0.0.tgz' } });
+    expect(good.revision).toMatchObject({
+      revision: '1.0.0',
+      timestamp: '2024-05-01T10:00:00.000Z',
+      data: { LOCATION: 'https://repo.example.org/a-1.0.0.tgz' },
+    });
   });
 
   it('turns an answer that breaks the protocol into a bug error', async () => {
@@ -230,7 +246,11 @@ describe('plugin host: settings and stopping', () => {
 
   it('refuses a plugin whose setting has a bad value, naming the variable', async () => {
     const restoreEnv = setEnv({ BATON_PLUGIN_INSPECTOR_LIMIT: 'many' });
-    const host = new PluginHost(hostOptions({ bundledDir: folders.folder('bad-setting', ['inspector', 'hanging']) }), new MemoryPluginStateStore(), captureLogger().logger);
+    const host = new PluginHost(
+      hostOptions({ bundledDir: folders.folder('bad-setting', ['inspector', 'hanging']) }),
+      new MemoryPluginStateStore(),
+      captureLogger().logger,
+    );
 
     await host.start();
     restoreEnv();
@@ -238,7 +258,10 @@ describe('plugin host: settings and stopping', () => {
 
     expect(host.plugins().map((p) => p.id)).toEqual(['hanging']);
     expect(host.refused()).toEqual([
-      { location: `${folders.root}/bad-setting/inspector`, message: "plugin 'inspector' did not start: BATON_PLUGIN_INSPECTOR_LIMIT must be an integer between 1 and 100, not 'many'" },
+      {
+        location: `${folders.root}/bad-setting/inspector`,
+        message: "plugin 'inspector' did not start: BATON_PLUGIN_INSPECTOR_LIMIT must be an integer between 1 and 100, not 'many'",
+      },
     ]);
   });
 

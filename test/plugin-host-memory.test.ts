@@ -27,7 +27,7 @@ describe('plugin host: worker memory sampled inside the worker', () => {
     folders.cleanup();
   });
 
-  it('knows a started worker\'s memory before any call, with external counting array buffers', () => {
+  it("knows a started worker's memory before any call, with external counting array buffers", () => {
     const started = memory() as PluginMemory;
 
     expect(started.heapUsedBytes).toBeGreaterThan(0);

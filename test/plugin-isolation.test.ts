@@ -14,7 +14,11 @@ describe('plugin isolation through the server', () => {
       plugins: ['json-file', 'hanging', 'crashing', 'heap-hog'],
       env: { BATON_PLUGIN_CALL_TIMEOUT_SECONDS: '3', BATON_PLUGIN_MAX_HEAP_MB: '64' },
     });
-    for (const [plugin, mode] of [['hanging', 'spin'], ['crashing', 'exit'], ['heap-hog', 'hog']] as const) {
+    for (const [plugin, mode] of [
+      ['hanging', 'spin'],
+      ['crashing', 'exit'],
+      ['heap-hog', 'hog'],
+    ] as const) {
       const repository = await baton.api.post('/api/repositories', { name: `${plugin}-repo`, plugin_id: plugin, configuration: [] });
       // Not polled by the scheduler: each test decides when the plugin misbehaves.
       const manual = { repository_id: repository.body.id, auto_update: false };

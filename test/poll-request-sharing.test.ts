@@ -33,8 +33,12 @@ describe.each(DATABASE_KINDS)('poll requests that arrive together [%s]', (kind) 
   beforeAll(async () => {
     upstream = await countingRepository();
     baton = await startTestServer(kind);
-    repositoryId = (await baton.api.post('/api/repositories', { name: 'counted', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] })).body.id;
-    const pkg = (await baton.api.post('/api/packages', { name: 'app', repository_id: repositoryId, auto_update: false, configuration: [{ key: 'NAME', value: 'app' }] })).body;
+    repositoryId = (
+      await baton.api.post('/api/repositories', { name: 'counted', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] })
+    ).body.id;
+    const pkg = (
+      await baton.api.post('/api/packages', { name: 'app', repository_id: repositoryId, auto_update: false, configuration: [{ key: 'NAME', value: 'app' }] })
+    ).body;
     await baton.api.post(`/api/packages/${pkg.id}/poll?wait=60`);
   });
 

@@ -13,7 +13,11 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
     upstream = await startJsonRepository({ packages: {} });
     publish('0.3.2', '0.3.3');
     baton = await startTestServer(kind);
-    const repository = await baton.api.post('/api/repositories', { name: 'upstream', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
+    const repository = await baton.api.post('/api/repositories', {
+      name: 'upstream',
+      plugin_id: 'json-file',
+      configuration: [{ key: 'URL', value: upstream.url }],
+    });
     repositoryId = repository.body.id;
   });
 
@@ -32,7 +36,7 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
   });
   /** Every package of the fake repository at these versions. */
   const publish = (...versions: string[]) =>
-    upstream.publish({ packages: Object.fromEntries(NAMES.map((name) => [name, listOf(name, ...versions).packages[name]!])) });
+    upstream.publish({ packages: Object.fromEntries(NAMES.map((name) => [name, listOf(name, ...versions).packages[name]])) });
 
   it('polls a new package at once and records its latest revision', async () => {
     const pkg = await baton.api.post('/api/packages', { name: 'first', repository_id: repositoryId, configuration: [{ key: 'NAME', value: 'scrt' }] });
@@ -154,7 +158,8 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
   });
 
   describe('refresh hints', () => {
-    const hint = (body: string, headers: Record<string, string>) => baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers });
+    const hint = (body: string, headers: Record<string, string>) =>
+      baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers });
 
     it('refuse a missing or wrong signature with 401, and do nothing', async () => {
       const body = '{"anything": true}';
@@ -262,7 +267,7 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
 
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     expect(text).toMatch(/id: \d+\nevent: package\.revision\.detected\ndata: \{/);
-    const data = JSON.parse(/data: (.*)/.exec(text.slice(text.lastIndexOf('id:')))![1]!);
+    const data = JSON.parse(/data: (.*)/.exec(text.slice(text.lastIndexOf('id:')))![1]);
     expect(data.data).toMatchObject({ package_id: pkg.id, revision: { revision: expect.any(String) } });
   });
 });
@@ -285,11 +290,18 @@ describe.each(DATABASE_KINDS.filter((kind) => kind === 'postgres'))('refresh hin
   });
 
   it('refuse a hint replayed to another process on the same database with 409', async () => {
-    const repository = await first.api.post('/api/repositories', { name: 'shared', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
+    const repository = await first.api.post('/api/repositories', {
+      name: 'shared',
+      plugin_id: 'json-file',
+      configuration: [{ key: 'URL', value: upstream.url }],
+    });
     const { secret } = (await first.api.get(`/api/repositories/${repository.body.id}/hook-secret`)).body;
     const body = 'published';
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const headers = { 'x-baton-timestamp': timestamp, 'x-baton-signature': `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}` };
+    const headers = {
+      'x-baton-timestamp': timestamp,
+      'x-baton-signature': `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`,
+    };
     const send = (server: TestServer) => server.api.post(`/api/hooks/repositories/${repository.body.id}`, undefined, { token: null, rawBody: body, headers });
 
     const accepted = await send(first);

@@ -12,7 +12,14 @@ const OVERSIZE_BYTES = 64 * 1024;
 
 interface PackageView {
   latest_revision: { revision: string } | null;
-  poll: { status: string; last_polled_at: string | null; next_poll_at: string | null; last_error: string | null; error_kind: string | null; consecutive_failures: number };
+  poll: {
+    status: string;
+    last_polled_at: string | null;
+    next_poll_at: string | null;
+    last_error: string | null;
+    error_kind: string | null;
+    consecutive_failures: number;
+  };
 }
 
 interface PollAnswer {
@@ -30,7 +37,13 @@ interface StoredEvent {
 /** Faults a retry may cure: name, fault, error code, the message (given the URL), backoff after the first and second failure (s). */
 const TRANSIENT: [string, RepositoryFault, string, (url: string) => string, [number, number]][] = [
   ['answers 500', { status: 500 }, 'http_500', (url) => `${url} answered 500 Internal Server Error`, [30, 60]],
-  ['answers 429 with Retry-After: 120', { status: 429, headers: { 'retry-after': '120' } }, 'http_429', (url) => `${url} answered 429 Too Many Requests`, [120, 120]],
+  [
+    'answers 429 with Retry-After: 120',
+    { status: 429, headers: { 'retry-after': '120' } },
+    'http_429',
+    (url) => `${url} answered 429 Too Many Requests`,
+    [120, 120],
+  ],
   ['hangs without answering', 'hang', 'timeout', (url) => `${url}: no response headers within ${IDLE_TIMEOUT_SECONDS * 1000} ms`, [30, 60]],
   ['stalls in the middle of the body', 'stall', 'timeout', (url) => `${url}: no data within ${IDLE_TIMEOUT_SECONDS * 1000} ms`, [30, 60]],
   // Never idle, so only the plugin call's own timeout ends it.
@@ -42,7 +55,12 @@ const TRANSIENT: [string, RepositoryFault, string, (url: string) => string, [num
 const PERMANENT: [string, RepositoryFault, string, (url: string) => string][] = [
   ['sends a page that is not JSON', 'invalid-json', 'unparsable_document', (url) => `${url} is not valid JSON`],
   ['sends a truncated document', 'truncated-json', 'unparsable_document', (url) => `${url} is not valid JSON`],
-  ['declares a body over the size limit', 'oversized', 'body_too_large', (url) => `${url}: its Content-Length of ${OVERSIZE_BYTES} bytes is larger than the limit of ${MAX_BYTES} bytes`],
+  [
+    'declares a body over the size limit',
+    'oversized',
+    'body_too_large',
+    (url) => `${url}: its Content-Length of ${OVERSIZE_BYTES} bytes is larger than the limit of ${MAX_BYTES} bytes`,
+  ],
   ['streams a body over the size limit', 'oversized-chunked', 'body_too_large', (url) => `${url}: the body is larger than the limit of ${MAX_BYTES} bytes`],
   ['redirects in a loop', 'redirect-loop', 'too_many_redirects', (url) => `${url}: redirect loop back to ${url}`],
 ];
@@ -90,7 +108,11 @@ class FaultCase {
     const upstream = await startFaultyRepository(listOf('scrt', '1.0.0'), { oversizeBytes: OVERSIZE_BYTES });
     upstreams.push(upstream);
     upstream.breakWith(fault);
-    const repository = await baton.api.post('/api/repositories', { name: `faulty-${upstreams.length}`, plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
+    const repository = await baton.api.post('/api/repositories', {
+      name: `faulty-${upstreams.length}`,
+      plugin_id: 'json-file',
+      configuration: [{ key: 'URL', value: upstream.url }],
+    });
     const pkg = await baton.api.post('/api/packages', {
       name: 'scrt',
       repository_id: repository.body.id,
@@ -109,10 +131,14 @@ class FaultCase {
   async viewOnce(what: string, accept: (v: PackageView) => boolean): Promise<PackageView> {
     let last: PackageView | undefined;
     try {
-      return await eventually(async () => {
-        last = await this.view();
-        return accept(last) ? last : undefined;
-      }, 20_000, what);
+      return await eventually(
+        async () => {
+          last = await this.view();
+          return accept(last) ? last : undefined;
+        },
+        20_000,
+        what,
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}; the package last showed ${JSON.stringify(last?.poll)}`);
     }
@@ -147,37 +173,40 @@ class FaultCase {
 
 describe.each(DATABASE_KINDS)('polling a faulty repository [%s]', (kind) => {
   describe.each(TRANSIENT)('a repository that %s', (_name, fault, code, message, [firstBackoff, secondBackoff]) => {
-    it.concurrent(`makes the package fail transiently, backs off ${firstBackoff} s then ${secondBackoff} s, and recovers on the next poll once healed`, async () => {
-      const fc = await FaultCase.start(kind, fault);
-      const says = message(fc.upstream.url);
+    it.concurrent(
+      `makes the package fail transiently, backs off ${firstBackoff} s then ${secondBackoff} s, and recovers on the next poll once healed`,
+      async () => {
+        const fc = await FaultCase.start(kind, fault);
+        const says = message(fc.upstream.url);
 
-      const first = await fc.viewOnce('the first failure', (v) => v.poll.status === 'failing');
-      const second = await fc.pollWhileProbing();
-      const afterSecond = await fc.view();
-      fc.upstream.heal();
-      const healed = await fc.pollNow();
-      const recovered = await fc.view();
-      const history = await fc.revisions();
-      const events = await fc.events();
+        const first = await fc.viewOnce('the first failure', (v) => v.poll.status === 'failing');
+        const second = await fc.pollWhileProbing();
+        const afterSecond = await fc.view();
+        fc.upstream.heal();
+        const healed = await fc.pollNow();
+        const recovered = await fc.view();
+        const history = await fc.revisions();
+        const events = await fc.events();
 
-      expect(first.poll).toMatchObject({ status: 'failing', error_kind: 'transient', consecutive_failures: 1 });
-      expect(first.poll.last_error).toContain(says);
-      expect(first.latest_revision).toBeNull();
-      expect(millisBetween(first.poll.last_polled_at, first.poll.next_poll_at) / 1000).toBeCloseTo(firstBackoff, 0);
-      expect(second.ready).toBe(200);
-      expect(second.answer).toMatchObject({ outcome: 'failed', error: { kind: 'transient', code } });
-      expect(second.answer.error?.message).toContain(says);
-      expect(afterSecond.poll).toMatchObject({ status: 'failing', error_kind: 'transient', consecutive_failures: 2 });
-      expect(afterSecond.latest_revision).toBeNull();
-      expect(millisBetween(afterSecond.poll.last_polled_at, afterSecond.poll.next_poll_at) / 1000).toBeCloseTo(secondBackoff, 0);
-      expect(healed).toMatchObject({ outcome: 'new_revision', revision: { revision: '1.0.0' } });
-      expect(recovered.poll).toMatchObject({ status: 'ok', last_error: null, error_kind: null, consecutive_failures: 0 });
-      // Back on its one-second grid: the backoff is gone.
-      expect(millisBetween(recovered.poll.last_polled_at, recovered.poll.next_poll_at)).toBeLessThanOrEqual(INTERVAL_SECONDS * 1000);
-      expect(history).toEqual(['1.0.0']);
-      expect(events.map((e) => e.type).sort()).toEqual(['package.poll.failed', 'package.poll.recovered', 'package.revision.detected']);
-      expect(events.find((e) => e.type === 'package.poll.failed')!.data).toMatchObject({ error_kind: 'transient', error_code: code });
-    });
+        expect(first.poll).toMatchObject({ status: 'failing', error_kind: 'transient', consecutive_failures: 1 });
+        expect(first.poll.last_error).toContain(says);
+        expect(first.latest_revision).toBeNull();
+        expect(millisBetween(first.poll.last_polled_at, first.poll.next_poll_at) / 1000).toBeCloseTo(firstBackoff, 0);
+        expect(second.ready).toBe(200);
+        expect(second.answer).toMatchObject({ outcome: 'failed', error: { kind: 'transient', code } });
+        expect(second.answer.error?.message).toContain(says);
+        expect(afterSecond.poll).toMatchObject({ status: 'failing', error_kind: 'transient', consecutive_failures: 2 });
+        expect(afterSecond.latest_revision).toBeNull();
+        expect(millisBetween(afterSecond.poll.last_polled_at, afterSecond.poll.next_poll_at) / 1000).toBeCloseTo(secondBackoff, 0);
+        expect(healed).toMatchObject({ outcome: 'new_revision', revision: { revision: '1.0.0' } });
+        expect(recovered.poll).toMatchObject({ status: 'ok', last_error: null, error_kind: null, consecutive_failures: 0 });
+        // Back on its one-second grid: the backoff is gone.
+        expect(millisBetween(recovered.poll.last_polled_at, recovered.poll.next_poll_at)).toBeLessThanOrEqual(INTERVAL_SECONDS * 1000);
+        expect(history).toEqual(['1.0.0']);
+        expect(events.map((e) => e.type).sort()).toEqual(['package.poll.failed', 'package.poll.recovered', 'package.revision.detected']);
+        expect(events.find((e) => e.type === 'package.poll.failed')!.data).toMatchObject({ error_kind: 'transient', error_code: code });
+      },
+    );
   });
 
   describe.each(PERMANENT)('a repository that %s', (_name, fault, code, message) => {

@@ -9,10 +9,19 @@ const FILLER = 'oversized-summary ';
 
 interface PackageView {
   latest_revision: { revision: string; comment: string | null } | null;
-  poll: { status: string; last_polled_at: string | null; next_poll_at: string | null; last_error: string | null; error_kind: string | null; consecutive_failures: number };
+  poll: {
+    status: string;
+    last_polled_at: string | null;
+    next_poll_at: string | null;
+    last_error: string | null;
+    error_kind: string | null;
+    consecutive_failures: number;
+  };
 }
 
-const version = (extra: Partial<ListedVersion>): ListedVersion[] => [{ version: '1.0.0', published: '2026-01-01T00:00:00Z', url: 'https://repo.example.org/a-1.0.0.tgz', ...extra }];
+const version = (extra: Partial<ListedVersion>): ListedVersion[] => [
+  { version: '1.0.0', published: '2026-01-01T00:00:00Z', url: 'https://repo.example.org/a-1.0.0.tgz', ...extra },
+];
 
 /** A revision too large for the contract, and one the database refuses, through the real server. */
 describe.each(DATABASE_KINDS)('revisions with oversized fields [%s]', (kind) => {
@@ -31,7 +40,11 @@ describe.each(DATABASE_KINDS)('revisions with oversized fields [%s]', (kind) => 
       },
     });
     baton = await startTestServer(kind, { logs, env: { BATON_HTTP_MAX_BYTES: String(4 * 1024 * KIB) } });
-    const repository = await baton.api.post('/api/repositories', { name: 'upstream', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
+    const repository = await baton.api.post('/api/repositories', {
+      name: 'upstream',
+      plugin_id: 'json-file',
+      configuration: [{ key: 'URL', value: upstream.url }],
+    });
     repositoryId = repository.body.id;
   });
 
@@ -43,23 +56,29 @@ describe.each(DATABASE_KINDS)('revisions with oversized fields [%s]', (kind) => 
   const createPackage = async (name: string): Promise<string> =>
     (await baton.api.post('/api/packages', { name, repository_id: repositoryId, configuration: [{ key: 'NAME', value: name }] })).body.id;
   const polledView = (id: string): Promise<PackageView> =>
-    eventually(async () => {
-      const view = (await baton.api.get(`/api/packages/${id}`)).body as PackageView;
-      return view.poll.status === 'pending' ? undefined : view;
-    }, 20_000, 'the first poll to be recorded');
+    eventually(
+      async () => {
+        const view = (await baton.api.get(`/api/packages/${id}`)).body as PackageView;
+        return view.poll.status === 'pending' ? undefined : view;
+      },
+      20_000,
+      'the first poll to be recorded',
+    );
 
   it('stores a 150 KB comment cut to 16 KiB with a marker, and sends it cut in its event', async () => {
     const id = await createPackage('long-comment');
 
     const view = await polledView(id);
     const [revision] = (await baton.api.get(`/api/packages/${id}/revisions`)).body.revisions as { comment: string }[];
-    const events = (await baton.api.get('/api/events/history?after=0&limit=500&types=package.revision.detected')).body.events as { data: { package_id: string; revision: { comment: string } } }[];
+    const events = (await baton.api.get('/api/events/history?after=0&limit=500&types=package.revision.detected')).body.events as {
+      data: { package_id: string; revision: { comment: string } };
+    }[];
     const event = events.find((e) => e.data.package_id === id);
 
     expect(view.poll.status).toBe('ok');
-    expect(Buffer.byteLength(revision!.comment)).toBeLessThanOrEqual(16 * KIB);
-    expect(revision!.comment).toMatch(/^oversized-summary .*… \[cut: \d+ bytes\]$/s);
-    expect(event?.data.revision.comment).toBe(revision!.comment);
+    expect(Buffer.byteLength(revision.comment)).toBeLessThanOrEqual(16 * KIB);
+    expect(revision.comment).toMatch(/^oversized-summary .*… \[cut: \d+ bytes\]$/s);
+    expect(event?.data.revision.comment).toBe(revision.comment);
   });
 
   it('fails a package whose LOCATION is 20 KB with a permanent error naming LOCATION, and records no revision', async () => {

@@ -65,7 +65,7 @@ class RestartSite {
     const process = spawnBaton(this.env);
     this.processes.push(process);
     const url = await process.listening;
-    return { process, api: await ApiClient.connect(url, this.env['BATON_ADMIN_TOKEN']!) };
+    return { process, api: await ApiClient.connect(url, this.env['BATON_ADMIN_TOKEN']) };
   }
 
   /** Stops a process with the signal and waits until it has exited. */
@@ -77,9 +77,18 @@ class RestartSite {
   /** Registers every repository and its packages, each polled every second. */
   async watchAll(api: ApiClient): Promise<void> {
     for (const [r, upstream] of this.repositories.entries()) {
-      const repository = await api.post('/api/repositories', { name: `upstream-${r}`, plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
+      const repository = await api.post('/api/repositories', {
+        name: `upstream-${r}`,
+        plugin_id: 'json-file',
+        configuration: [{ key: 'URL', value: upstream.url }],
+      });
       for (const name of this.packageNames()) {
-        const pkg = await api.post('/api/packages', { name, repository_id: repository.body.id, configuration: [{ key: 'NAME', value: name }], poll_interval_seconds: 1 });
+        const pkg = await api.post('/api/packages', {
+          name,
+          repository_id: repository.body.id,
+          configuration: [{ key: 'NAME', value: name }],
+          poll_interval_seconds: 1,
+        });
         this.packageIds.push(pkg.body.id);
       }
     }
@@ -88,7 +97,7 @@ class RestartSite {
   /** Every package of every repository now lists versions 1.0.1 … 1.0.<round>; answers each repository's request count before. */
   publish(round: number): number[] {
     const versions = Array.from({ length: round }, (_, i) => `1.0.${i + 1}`);
-    const list: PackageList = { packages: Object.fromEntries(this.packageNames().map((name) => [name, listOf(name, ...versions).packages[name]!])) };
+    const list: PackageList = { packages: Object.fromEntries(this.packageNames().map((name) => [name, listOf(name, ...versions).packages[name]])) };
     return this.repositories.map((upstream) => {
       const before = upstream.arrivals();
       upstream.publish(list);
@@ -99,7 +108,7 @@ class RestartSite {
   /** Waits until some repository is answering a request that arrived after `marks` were taken. */
   async pollInFlightSince(marks: number[]): Promise<void> {
     await eventually(
-      async () => (this.repositories.some((upstream, i) => upstream.inFlight().some((seq) => seq > marks[i]!)) ? true : undefined),
+      async () => (this.repositories.some((upstream, i) => upstream.inFlight().some((seq) => seq > marks[i])) ? true : undefined),
       10_000,
       'a poll in flight',
     );
@@ -142,10 +151,16 @@ class RestartSite {
 }
 
 /** What the database holds after the processes stopped: revisions and detection events, with how often each appears. */
-async function recorded(database: TestDatabase): Promise<{ revisions: Map<string, number>; detections: Map<string, number>; failures: number; mismatched: number }> {
+async function recorded(
+  database: TestDatabase,
+): Promise<{ revisions: Map<string, number>; detections: Map<string, number>; failures: number; mismatched: number }> {
   const db = await database.open();
   try {
-    const revisions = (await db.knex('package_revisions').select('package_id', 'revision').count({ n: '*' }).groupBy('package_id', 'revision')) as { package_id: string; revision: string; n: string | number }[];
+    const revisions = (await db.knex('package_revisions').select('package_id', 'revision').count({ n: '*' }).groupBy('package_id', 'revision')) as {
+      package_id: string;
+      revision: string;
+      n: string | number;
+    }[];
     const { rows: detections } = (await db.knex.raw(
       `SELECT data->>'package_id' AS package_id, data->'revision'->>'revision' AS revision, count(*) AS n
          FROM events WHERE type = 'package.revision.detected' GROUP BY 1, 2`,
@@ -157,7 +172,8 @@ async function recorded(database: TestDatabase): Promise<{ revisions: Map<string
         WHERE e.type = 'package.revision.detected'
           AND (r.id IS NULL OR r.package_id::text <> e.data->>'package_id' OR r.revision <> e.data->'revision'->>'revision')`,
     )) as { rows: unknown[] };
-    const counted = (rows: { package_id: string; revision: string; n: string | number }[]) => new Map(rows.map((r) => [`${r.package_id} ${r.revision}`, Number(r.n)]));
+    const counted = (rows: { package_id: string; revision: string; n: string | number }[]) =>
+      new Map(rows.map((r) => [`${r.package_id} ${r.revision}`, Number(r.n)]));
     return { revisions: counted(revisions), detections: counted(detections), failures: Number(failures.n), mismatched: mismatched.length };
   } finally {
     await db.close();
@@ -203,44 +219,51 @@ describe.each(DATABASE_KINDS)('restarting Baton while it polls [%s]', (kind) => 
     60_000,
   );
 
-  it.concurrent('delivers every event once, in order, to a webhook receiver that was down across a restart', async () => {
-    const site = await RestartSite.create(kind, 2, 2);
-    const receiver = await WebhookReceiver.start(WEBHOOK_SECRET);
-    try {
-      const first = await site.start();
-      const webhook = (await first.api.post('/api/webhooks', { url: receiver.url, secret: WEBHOOK_SECRET })).body;
-      await site.watchAll(first.api);
-      site.publish(1);
-      await site.waitRecorded(first.api, 1);
-      await receiver.waitUntil(() => receiver.distinctAcceptedIds().length >= site.packageIds.length, 'the first revisions');
+  it.concurrent(
+    'delivers every event once, in order, to a webhook receiver that was down across a restart',
+    async () => {
+      const site = await RestartSite.create(kind, 2, 2);
+      const receiver = await WebhookReceiver.start(WEBHOOK_SECRET);
+      try {
+        const first = await site.start();
+        const webhook = (await first.api.post('/api/webhooks', { url: receiver.url, secret: WEBHOOK_SECRET })).body;
+        await site.watchAll(first.api);
+        site.publish(1);
+        await site.waitRecorded(first.api, 1);
+        await receiver.waitUntil(() => receiver.distinctAcceptedIds().length >= site.packageIds.length, 'the first revisions');
 
-      await receiver.goDown();
-      site.publish(2);
-      await site.waitRecorded(first.api, 2);
-      await eventually(
-        async () => ((await first.api.get(`/api/webhooks/${webhook.id}/deliveries`)).body.deliveries.some((d: { status: string }) => d.status === 'failed') ? true : undefined),
-        10_000,
-        'a failed delivery',
-      );
-      await site.stop(first, 'SIGTERM');
-      const second = await site.start();
-      site.publish(3);
-      await site.waitRecorded(second.api, 3);
-      await receiver.comeBack();
-      const { events } = (await second.api.get<{ events: { id: number }[] }>('/api/events/history?after=0&limit=500')).body;
-      const lastId = events.at(-1)!.id;
-      await receiver.waitUntil(() => receiver.distinctAcceptedIds().includes(lastId), 'the last event', 45_000);
-      await site.stop(second, 'SIGTERM');
+        await receiver.goDown();
+        site.publish(2);
+        await site.waitRecorded(first.api, 2);
+        await eventually(
+          async () =>
+            (await first.api.get(`/api/webhooks/${webhook.id}/deliveries`)).body.deliveries.some((d: { status: string }) => d.status === 'failed')
+              ? true
+              : undefined,
+          10_000,
+          'a failed delivery',
+        );
+        await site.stop(first, 'SIGTERM');
+        const second = await site.start();
+        site.publish(3);
+        await site.waitRecorded(second.api, 3);
+        await receiver.comeBack();
+        const { events } = (await second.api.get<{ events: { id: number }[] }>('/api/events/history?after=0&limit=500')).body;
+        const lastId = events.at(-1)!.id;
+        await receiver.waitUntil(() => receiver.distinctAcceptedIds().includes(lastId), 'the last event', 45_000);
+        await site.stop(second, 'SIGTERM');
 
-      const ids = events.map((e) => e.id);
-      const distinct = receiver.distinctAcceptedIds();
-      expect(ids).toHaveLength(site.packageIds.length * 3);
-      // Deduplicated by event id, in the order they first arrived: every event once, oldest first.
-      expect(distinct).toEqual(ids);
-      expect(receiver.received.every((d) => d.signatureValid && d.body.id === d.eventId)).toBe(true);
-    } finally {
-      await receiver.close();
-      await site.close();
-    }
-  }, 90_000);
+        const ids = events.map((e) => e.id);
+        const distinct = receiver.distinctAcceptedIds();
+        expect(ids).toHaveLength(site.packageIds.length * 3);
+        // Deduplicated by event id, in the order they first arrived: every event once, oldest first.
+        expect(distinct).toEqual(ids);
+        expect(receiver.received.every((d) => d.signatureValid && d.body.id === d.eventId)).toBe(true);
+      } finally {
+        await receiver.close();
+        await site.close();
+      }
+    },
+    90_000,
+  );
 });

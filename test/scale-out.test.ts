@@ -22,7 +22,7 @@ const TAKEOVER_MARGIN_MS = 2_000;
 
 const packageNames = (repository: string) => Array.from({ length: PACKAGES_PER_REPOSITORY }, (_, i) => `${repository}-pkg-${i}`);
 const listing = (repository: string, versions: string[]): PackageList => ({
-  packages: Object.fromEntries(packageNames(repository).map((name) => [name, listOf(name, ...versions).packages[name]!])),
+  packages: Object.fromEntries(packageNames(repository).map((name) => [name, listOf(name, ...versions).packages[name]])),
 });
 
 interface Orphan {
@@ -67,23 +67,29 @@ describeOnPostgres('three Baton processes sharing 200 packages on one PostgreSQL
     const clients = await Promise.all(processes.map(async (p) => ApiClient.connect(await p.listening, adminToken)));
     const repositoryIds = new Map<string, string>();
     for (const [r, name] of REPOSITORIES.entries()) {
-      const created = await clients[r % 3]!.post('/api/repositories', { name, plugin_id: 'json-file', configuration: [{ key: 'URL', value: repositories.urlOf(name) }] });
+      const created = await clients[r % 3].post('/api/repositories', {
+        name,
+        plugin_id: 'json-file',
+        configuration: [{ key: 'URL', value: repositories.urlOf(name) }],
+      });
       if (created.status !== 201) throw new Error(`could not register ${name}: ${JSON.stringify(created.body)}`);
       repositoryIds.set(created.body.id, name);
-      await Promise.all(packageNames(name).map(async (pkg, i) => {
-        const body = { name: pkg, repository_id: created.body.id, configuration: [{ key: 'NAME', value: pkg }], poll_interval_seconds: 2 + (i % 4) };
-        const made = await clients[i % 3]!.post('/api/packages', body);
-        if (made.status !== 201) throw new Error(`could not register ${pkg}: ${JSON.stringify(made.body)}`);
-        intervals.set(made.body.id, made.body.poll_interval_seconds);
-      }));
+      await Promise.all(
+        packageNames(name).map(async (pkg, i) => {
+          const body = { name: pkg, repository_id: created.body.id, configuration: [{ key: 'NAME', value: pkg }], poll_interval_seconds: 2 + (i % 4) };
+          const made = await clients[i % 3].post('/api/packages', body);
+          if (made.status !== 201) throw new Error(`could not register ${pkg}: ${JSON.stringify(made.body)}`);
+          intervals.set(made.body.id, made.body.poll_interval_seconds);
+        }),
+      );
     }
-    await everyPackageHas(url, VERSIONS[0]!);
+    await everyPackageHas(url, VERSIONS[0]);
 
     // Each version is published only once every package has the previous one, so each must be recorded.
     for (const version of VERSIONS.slice(1, 4)) await publishAndWait(url, version);
     pollsPerProcess = await Promise.all(clients.map((c) => pollsCounted(c)));
 
-    const victim = processes[2]!;
+    const victim = processes[2];
     const owner = `%:${victim.child.pid}:%`;
     await eventually(() => leasesHeld(url, owner).then((n) => (n >= 2 ? true : undefined)), 15_000, 'the victim to hold leases');
     victim.child.kill('SIGKILL');
@@ -95,18 +101,27 @@ describeOnPostgres('three Baton processes sharing 200 packages on one PostgreSQL
         [owner],
       ),
     );
-    orphans = await Promise.all(leases.rows.map(async (lease) => {
-      const repository = repositoryIds.get(lease.repository_id)!;
-      const repolledAt = await eventually(async () => repositories.traffic(repository).requests.find((r) => r.startedAt > killedAt)?.startedAt, (LEASE_SECONDS + 10) * 1000, `a new poll of ${repository}`);
-      return { repository, leaseExpiresAt: lease.expires * 1000, repolledAt };
-    }));
-    await publishAndWait(url, VERSIONS[4]!);
+    orphans = await Promise.all(
+      leases.rows.map(async (lease) => {
+        const repository = repositoryIds.get(lease.repository_id)!;
+        const repolledAt = await eventually(
+          async () => repositories.traffic(repository).requests.find((r) => r.startedAt > killedAt)?.startedAt,
+          (LEASE_SECONDS + 10) * 1000,
+          `a new poll of ${repository}`,
+        );
+        return { repository, leaseExpiresAt: lease.expires * 1000, repolledAt };
+      }),
+    );
+    await publishAndWait(url, VERSIONS[4]);
 
     for (const survivor of processes.slice(0, 2)) survivor.child.kill('SIGTERM');
     await Promise.all(processes.map((p) => p.exited));
     polls = await readPollLog(url);
     revisionKeys = await keysOf(url, 'SELECT package_id::text AS package_id, revision FROM package_revisions');
-    eventKeys = await keysOf(url, "SELECT data->>'package_id' AS package_id, data->'revision'->>'revision' AS revision FROM events WHERE type = 'package.revision.detected'");
+    eventKeys = await keysOf(
+      url,
+      "SELECT data->>'package_id' AS package_id, data->'revision'->>'revision' AS revision FROM events WHERE type = 'package.revision.detected'",
+    );
 
     async function publishAndWait(databaseUrl: string, version: string): Promise<void> {
       for (const r of REPOSITORIES) repositories.publish(r, listing(r, VERSIONS.slice(0, VERSIONS.indexOf(version) + 1)));
@@ -136,7 +151,7 @@ describeOnPostgres('three Baton processes sharing 200 packages on one PostgreSQL
       early.push(...logged.filter((p) => p.polledAt < p.dueAt));
       // The first slot is the package's creation; the second gets a random phase within the interval.
       for (let k = 2; k < logged.length; k += 1) {
-        const gap = logged[k]!.dueAt - logged[k - 1]!.dueAt;
+        const gap = logged[k].dueAt - logged[k - 1].dueAt;
         if (gap < intervals.get(packageId)! - 0.001) crowded.push({ packageId, interval: intervals.get(packageId)!, gap });
       }
     }
@@ -173,17 +188,23 @@ describeOnPostgres('three Baton processes sharing 200 packages on one PostgreSQL
 
 async function everyPackageHas(databaseUrl: string, version: string): Promise<void> {
   const total = REPOSITORIES.length * PACKAGES_PER_REPOSITORY;
-  await eventually(async () => {
-    const { rows } = await withClient(databaseUrl, (c) => c.query<{ n: number }>('SELECT count(DISTINCT package_id)::int AS n FROM package_revisions WHERE revision = $1', [version]));
-    return rows[0]!.n === total ? true : undefined;
-  }, 30_000, `every package to record ${version}`);
+  await eventually(
+    async () => {
+      const { rows } = await withClient(databaseUrl, (c) =>
+        c.query<{ n: number }>('SELECT count(DISTINCT package_id)::int AS n FROM package_revisions WHERE revision = $1', [version]),
+      );
+      return rows[0].n === total ? true : undefined;
+    },
+    30_000,
+    `every package to record ${version}`,
+  );
 }
 
 async function leasesHeld(databaseUrl: string, owner: string): Promise<number> {
   const { rows } = await withClient(databaseUrl, (c) =>
     c.query<{ n: number }>('SELECT count(*)::int AS n FROM repository_poll_state WHERE lease_owner LIKE $1 AND lease_expires_at > now()', [owner]),
   );
-  return rows[0]!.n;
+  return rows[0].n;
 }
 
 /** Package polls a process has counted in its metrics, every plugin and outcome together. */

@@ -37,7 +37,11 @@ describe.each(DATABASE_KINDS)('secrets and restarts [%s]', (kind) => {
     const repository = await baton.api.post('/api/repositories', {
       name: 'guarded',
       plugin_id: 'json-file',
-      configuration: [{ key: 'URL', value: upstream.url }, { key: 'USERNAME', value: 'reader' }, { key: 'PASSWORD', value: SECRET }],
+      configuration: [
+        { key: 'URL', value: upstream.url },
+        { key: 'USERNAME', value: 'reader' },
+        { key: 'PASSWORD', value: SECRET },
+      ],
     });
     repositoryId = repository.body.id;
     const pkg = await baton.api.post('/api/packages', { name: 'scrt', repository_id: repositoryId, configuration: [{ key: 'NAME', value: 'scrt' }] });

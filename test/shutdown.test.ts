@@ -16,8 +16,17 @@ describe('stopping the server (SIGTERM)', () => {
   });
 
   it('turns readiness to 503 at once, drains requests in flight, and cuts streams after the grace period', async () => {
-    const repository = await baton.api.post('/api/repositories', { name: 'slow', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] });
-    const pkg = await baton.api.post('/api/packages', { name: 'scrt', repository_id: repository.body.id, configuration: [{ key: 'NAME', value: 'scrt' }], auto_update: false });
+    const repository = await baton.api.post('/api/repositories', {
+      name: 'slow',
+      plugin_id: 'json-file',
+      configuration: [{ key: 'URL', value: upstream.url }],
+    });
+    const pkg = await baton.api.post('/api/packages', {
+      name: 'scrt',
+      repository_id: repository.body.id,
+      configuration: [{ key: 'NAME', value: 'scrt' }],
+      auto_update: false,
+    });
     const stream = await fetch(`${baton.url}/api/events?access_token=${baton.adminToken}`);
     const streamEnded = (async () => {
       const reader = stream.body!.getReader();

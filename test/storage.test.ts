@@ -35,9 +35,7 @@ describe.each(DATABASE_KINDS)('storage [%s]', (kind) => {
   });
 
   it('returns counts and bigints as numbers, timestamps as Dates and jsonb as objects', async () => {
-    const result = await db.knex.raw(
-      "SELECT count(*) AS c, 9007199254740::bigint AS b, now() AS t, '{\"a\":[1]}'::jsonb AS j",
-    );
+    const result = await db.knex.raw('SELECT count(*) AS c, 9007199254740::bigint AS b, now() AS t, \'{"a":[1]}\'::jsonb AS j');
     const row = result.rows[0];
 
     expect(typeof row.c).toBe('number');

@@ -16,7 +16,11 @@ export interface CliRun {
 export function runBatonCli(command: 'export' | 'import', env: Record<string, string>, io: { stdin?: string; stdout?: string }): Promise<CliRun> {
   const stdin = io.stdin ? fs.openSync(io.stdin, 'r') : 'ignore';
   const stdout = io.stdout ? fs.openSync(io.stdout, 'w') : 'ignore';
-  const child = spawn(process.execPath, [CLI, command], { cwd: PROJECT_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: [stdin, stdout, 'pipe'] });
+  const child = spawn(process.execPath, [CLI, command], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: [stdin, stdout, 'pipe'],
+  });
   for (const fd of [stdin, stdout]) if (typeof fd === 'number') fs.closeSync(fd);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -43,7 +47,11 @@ export interface ExportFile {
 }
 
 export function readExport(file: string): ExportFile {
-  const [header, ...lines] = fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+  const [header, ...lines] = fs
+    .readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   return { header, lines };
 }
 

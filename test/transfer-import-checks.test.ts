@@ -6,9 +6,13 @@ import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support
 import { rowCounts } from './transfer-cli';
 
 const REPOSITORY_ID = randomUUID();
-const repository = (row: Record<string, unknown> = {}) => JSON.stringify({ table: 'package_repositories', row: { id: REPOSITORY_ID, name: 'r', plugin_id: 'json-file', ...row } });
+const repository = (row: Record<string, unknown> = {}) =>
+  JSON.stringify({ table: 'package_repositories', row: { id: REPOSITORY_ID, name: 'r', plugin_id: 'json-file', ...row } });
 const pkg = (repositoryId: string) =>
-  JSON.stringify({ table: 'packages', row: { id: randomUUID(), repository_id: repositoryId, name: 'p', fingerprint: randomUUID(), configuration: [{ key: 'NAME', value: 'p' }] } });
+  JSON.stringify({
+    table: 'packages',
+    row: { id: randomUUID(), repository_id: repositoryId, name: 'p', fingerprint: randomUUID(), configuration: [{ key: 'NAME', value: 'p' }] },
+  });
 
 describe.each(DATABASE_KINDS)('import checks every line [%s]', (kind) => {
   let database: TestDatabase;
@@ -22,7 +26,11 @@ describe.each(DATABASE_KINDS)('import checks every line [%s]', (kind) => {
     schema = ((await db.knex('baton_migrations').orderBy('id').select('name')) as { name: string }[]).map((r) => r.name);
     await db.close();
     header = JSON.stringify({ format: 'baton-export', version: 1, schema, exported_at: new Date().toISOString() });
-    settings = loadSettings({ BATON_DATA_DIR: database.dataDir, BATON_SECRET_KEY: randomBytes(32).toString('base64'), ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}) });
+    settings = loadSettings({
+      BATON_DATA_DIR: database.dataDir,
+      BATON_SECRET_KEY: randomBytes(32).toString('base64'),
+      ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    });
   });
 
   afterAll(async () => {
@@ -51,7 +59,11 @@ describe.each(DATABASE_KINDS)('import checks every line [%s]', (kind) => {
     const older = JSON.stringify({ ...JSON.parse(header), schema: schema.slice(0, -1) });
     const reports: string[] = [];
 
-    await importLines([repository({ configuration: [{ key: 'URL', value: 'http://x' }], created_at: '2026-01-02T03:04:05.123456+00:00' }), pkg(REPOSITORY_ID)], reports, older);
+    await importLines(
+      [repository({ configuration: [{ key: 'URL', value: 'http://x' }], created_at: '2026-01-02T03:04:05.123456+00:00' }), pkg(REPOSITORY_ID)],
+      reports,
+      older,
+    );
 
     const db = await database.open();
     const row = await db.knex.raw("SELECT configuration, to_char(created_at AT TIME ZONE 'UTC', 'SS.US') AS micros FROM package_repositories");

@@ -28,7 +28,11 @@ describe('import refusals [embedded]', () => {
     await baton.api.post('/api/repositories', {
       name: 'guarded',
       plugin_id: 'json-file',
-      configuration: [{ key: 'URL', value: 'http://127.0.0.1:9/packages.json' }, { key: 'USERNAME', value: 'u' }, { key: 'PASSWORD', value: 'p' }],
+      configuration: [
+        { key: 'URL', value: 'http://127.0.0.1:9/packages.json' },
+        { key: 'USERNAME', value: 'u' },
+        { key: 'PASSWORD', value: 'p' },
+      ],
     });
     await baton.stop();
     source = baton.database;
@@ -86,7 +90,7 @@ describe('import refusals [embedded]', () => {
     expect(total(await rowCounts(target))).toBe(0);
   });
 
-  it('refuses a secret key other than the source database\'s, and keeps nothing', async () => {
+  it("refuses a secret key other than the source database's, and keeps nothing", async () => {
     const target = await freshTarget();
 
     const run = await runBatonCli('import', envFor(target, randomBytes(32).toString('base64')), { stdin: exportFile });
@@ -107,7 +111,7 @@ describe('import refusals [embedded]', () => {
     expect(fs.existsSync(path.join(target.dataDir, 'secret.key'))).toBe(false);
   });
 
-  it('reads what `npm run baton -- export > file` writes, npm\'s banner included', async () => {
+  it("reads what `npm run baton -- export > file` writes, npm's banner included", async () => {
     const target = await freshTarget();
     const file = scratchFile('npm.jsonl');
     const out = fs.openSync(file, 'w');

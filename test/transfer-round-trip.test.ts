@@ -20,18 +20,46 @@ async function hasTable(db: Database, table: string): Promise<boolean> {
 /** Rows no API writes yet: revisions with microsecond times, many events and plugin state, a (disabled) webhook with a delivery. */
 async function insertHistory(db: Database, packageId: string): Promise<void> {
   await db.knex('package_revisions').insert([
-    { package_id: packageId, revision: 'imported-1', timestamp: '2026-01-02T03:04:05.123456Z', data: JSON.stringify({ LOCATION: 'https://repo.example.org/a' }) },
+    {
+      package_id: packageId,
+      revision: 'imported-1',
+      timestamp: '2026-01-02T03:04:05.123456Z',
+      data: JSON.stringify({ LOCATION: 'https://repo.example.org/a' }),
+    },
     { package_id: packageId, revision: 'imported-2', timestamp: '2026-01-03T03:04:05.654321Z', user: 'ci', comment: 'second' },
   ]);
   // More rows than one page or batch holds, under a one-column and a two-column key.
   await db.knex.raw("INSERT INTO events (type, data) SELECT 'test.bulk', jsonb_build_object('n', g) FROM generate_series(1, 1234) AS g");
-  await db.knex.raw("INSERT INTO plugin_state (repository_id, key, value) SELECT repository_id, 'k' || g, 'v' || g FROM packages, generate_series(1, 777) AS g WHERE packages.id = ?", [packageId]);
-  const [event] = await db.knex('events').insert({ type: 'package.revision.detected', data: JSON.stringify({ package_id: packageId, revision: 'imported-2' }) }).returning('id');
-  if (!(await hasTable(db, 'webhooks'))) return;
-  const [hook] = await db.knex('webhooks')
-    .insert({ id: '0d2a7c3e-5b1f-4e8a-9c6d-2f4b8a1e7c30', url: 'http://127.0.0.1:9/hook', event_types: JSON.stringify(['package.revision.detected']), secret: 'v1.kept-as-is', enabled: false })
+  await db.knex.raw(
+    "INSERT INTO plugin_state (repository_id, key, value) SELECT repository_id, 'k' || g, 'v' || g FROM packages, generate_series(1, 777) AS g WHERE packages.id = ?",
+    [packageId],
+  );
+  const [event] = await db
+    .knex('events')
+    .insert({ type: 'package.revision.detected', data: JSON.stringify({ package_id: packageId, revision: 'imported-2' }) })
     .returning('id');
-  await db.knex('webhook_deliveries').insert({ webhook_id: hook.id, event_id: event.id, event_type: 'package.revision.detected', attempt: 1, status: 'delivered', response_status: 204, duration_ms: 7 });
+  if (!(await hasTable(db, 'webhooks'))) return;
+  const [hook] = await db
+    .knex('webhooks')
+    .insert({
+      id: '0d2a7c3e-5b1f-4e8a-9c6d-2f4b8a1e7c30',
+      url: 'http://127.0.0.1:9/hook',
+      event_types: JSON.stringify(['package.revision.detected']),
+      secret: 'v1.kept-as-is',
+      enabled: false,
+    })
+    .returning('id');
+  await db
+    .knex('webhook_deliveries')
+    .insert({
+      webhook_id: hook.id,
+      event_id: event.id,
+      event_type: 'package.revision.detected',
+      attempt: 1,
+      status: 'delivered',
+      response_status: 204,
+      duration_ms: 7,
+    });
 }
 
 function maxId(file: ExportFile, table: string): number {
@@ -60,10 +88,15 @@ describe(`export and import round trip: ${ROUTE} [${HOPS.includes('postgres') ? 
     const repository = await source.api.post('/api/repositories', {
       name: 'guarded',
       plugin_id: 'json-file',
-      configuration: [{ key: 'URL', value: upstream.url }, { key: 'USERNAME', value: 'reader' }, { key: 'PASSWORD', value: PASSWORD }],
+      configuration: [
+        { key: 'URL', value: upstream.url },
+        { key: 'USERNAME', value: 'reader' },
+        { key: 'PASSWORD', value: PASSWORD },
+      ],
     });
     repositoryId = repository.body.id;
-    packageId = (await source.api.post('/api/packages', { name: 'scrt', repository_id: repositoryId, configuration: [{ key: 'NAME', value: 'scrt' }] })).body.id;
+    packageId = (await source.api.post('/api/packages', { name: 'scrt', repository_id: repositoryId, configuration: [{ key: 'NAME', value: 'scrt' }] })).body
+      .id;
     viewerToken = (await source.api.post('/api/tokens', { name: 'reader-bot', role: 'viewer' })).body.token;
     await insertHistory(source.server.dependencies.resolve<Database>(TOKENS.database), packageId);
     await source.stop();
@@ -77,7 +110,7 @@ describe(`export and import round trip: ${ROUTE} [${HOPS.includes('postgres') ? 
       expect(imported).toMatchObject({ code: 0 });
       file = await exportFrom(next);
     }
-    target = await startTestServer('embedded', { database: databases[databases.length - 1]!, env: { BATON_SECRET_KEY: sourceKey } });
+    target = await startTestServer('embedded', { database: databases[databases.length - 1], env: { BATON_SECRET_KEY: sourceKey } });
     admin = await ApiClient.connect(target.url, adminToken);
   }, 180_000);
 
@@ -97,11 +130,13 @@ describe(`export and import round trip: ${ROUTE} [${HOPS.includes('postgres') ? 
 
   it('exports every table with rows, in order, and no secret in clear', () => {
     const [first] = exports;
-    const tables = first!.lines.map((line) => line.table);
+    const tables = first.lines.map((line) => line.table);
 
-    expect(first!.header).toMatchObject({ format: 'baton-export', version: 1 });
-    expect(first!.header.schema.length).toBeGreaterThanOrEqual(10);
-    expect([...new Set(tables)]).toEqual(expect.arrayContaining(['server_meta', 'package_repositories', 'packages', 'package_revisions', 'api_tokens', 'audit_log', 'events']));
+    expect(first.header).toMatchObject({ format: 'baton-export', version: 1 });
+    expect(first.header.schema.length).toBeGreaterThanOrEqual(10);
+    expect([...new Set(tables)]).toEqual(
+      expect.arrayContaining(['server_meta', 'package_repositories', 'packages', 'package_revisions', 'api_tokens', 'audit_log', 'events']),
+    );
     expect(tables.filter((t) => t === 'api_tokens')).toHaveLength(2);
     expect(tables.filter((t) => t === 'events').length).toBeGreaterThan(1234);
     expect(tables.filter((t) => t === 'plugin_state').length).toBeGreaterThanOrEqual(777);
@@ -116,10 +151,10 @@ describe(`export and import round trip: ${ROUTE} [${HOPS.includes('postgres') ? 
 
     expect(later).toHaveLength(HOPS.length);
     for (const file of later) {
-      expect(file.header.schema).toEqual(first!.header.schema);
-      expect(file.lines).toEqual(first!.lines);
+      expect(file.header.schema).toEqual(first.header.schema);
+      expect(file.lines).toEqual(first.lines);
     }
-    expect(first!.lines.find((l) => l.row['revision'] === 'imported-1')!.row['timestamp']).toBe('2026-01-02T03:04:05.123456+00:00');
+    expect(first.lines.find((l) => l.row['revision'] === 'imported-1')!.row['timestamp']).toBe('2026-01-02T03:04:05.123456+00:00');
   });
 
   it('lets the source admin token in, and not the token the target was started with', async () => {
@@ -160,8 +195,8 @@ describe(`export and import round trip: ${ROUTE} [${HOPS.includes('postgres') ? 
     const [event] = await db.knex('events').insert({ type: 'test.after', data: '{}' }).returning('id');
 
     expect(audit.action).toBe('token.create');
-    expect(Number(audit.id)).toBeGreaterThan(maxId(exports[0]!, 'audit_log'));
-    expect(Number(revision.id)).toBeGreaterThan(maxId(exports[0]!, 'package_revisions'));
-    expect(Number(event.id)).toBeGreaterThan(maxId(exports[0]!, 'events'));
+    expect(Number(audit.id)).toBeGreaterThan(maxId(exports[0], 'audit_log'));
+    expect(Number(revision.id)).toBeGreaterThan(maxId(exports[0], 'package_revisions'));
+    expect(Number(event.id)).toBeGreaterThan(maxId(exports[0], 'events'));
   });
 });

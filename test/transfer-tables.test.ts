@@ -16,8 +16,10 @@ describe.each(DATABASE_KINDS)('the tables an export holds [%s]', (kind) => {
     await database?.drop();
   });
 
-  it('include every table of the schema but the migrator\'s own', async () => {
-    const result = await db.knex.raw<{ rows: { name: string }[] }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE 'baton_migrations%'");
+  it("include every table of the schema but the migrator's own", async () => {
+    const result = await db.knex.raw<{ rows: { name: string }[] }>(
+      "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE 'baton_migrations%'",
+    );
 
     const missing = result.rows.map((row) => row.name).filter((name) => !TRANSFER_TABLES.includes(name));
 

@@ -29,7 +29,14 @@ describe.each(DATABASE_KINDS)('webhooks API [%s]', (kind) => {
 
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/api/webhooks/${created.body.id}`);
-    expect(created.body).toMatchObject({ url: 'https://hooks.example.org/baton?token=abc', event_types: ['package.*'], enabled: true, status: 'ok', cursor: before, failing_since: null });
+    expect(created.body).toMatchObject({
+      url: 'https://hooks.example.org/baton?token=abc',
+      event_types: ['package.*'],
+      enabled: true,
+      status: 'ok',
+      cursor: before,
+      failing_since: null,
+    });
     expect(read.headers.get('etag')).toBe(created.headers.get('etag'));
     expect(listed.body.webhooks.map((w: { id: string }) => w.id)).toContain(created.body.id);
     for (const answer of [created, read, listed]) expect(JSON.stringify(answer.body)).not.toContain(SECRET);
@@ -79,7 +86,11 @@ describe.each(DATABASE_KINDS)('webhooks API [%s]', (kind) => {
     const etag = created.headers.get('etag')!;
 
     const refused = await api.put(path, { url: 'https://elsewhere.example.org/a', event_types: [], enabled: true }, { headers: { 'if-match': etag } });
-    const accepted = await api.put(path, { url: 'https://elsewhere.example.org/a', event_types: [], enabled: true, secret: `${SECRET}-2` }, { headers: { 'if-match': etag } });
+    const accepted = await api.put(
+      path,
+      { url: 'https://elsewhere.example.org/a', event_types: [], enabled: true, secret: `${SECRET}-2` },
+      { headers: { 'if-match': etag } },
+    );
 
     expect(refused.status).toBe(422);
     expect(Object.keys(refused.body.errors)).toEqual(['secret']);
@@ -103,7 +114,11 @@ describe.each(DATABASE_KINDS)('webhooks API [%s]', (kind) => {
   it('audits every change without the secret or the query string', async () => {
     const created = await api.post('/api/webhooks', { url: 'https://hooks.example.org/audited?token=receiver-token', secret: SECRET });
     const path = `/api/webhooks/${created.body.id}`;
-    await api.put(path, { url: 'https://hooks.example.org/audited', event_types: [], enabled: false, secret: `${SECRET}-new` }, { headers: { 'if-match': created.headers.get('etag')! } });
+    await api.put(
+      path,
+      { url: 'https://hooks.example.org/audited', event_types: [], enabled: false, secret: `${SECRET}-new` },
+      { headers: { 'if-match': created.headers.get('etag')! } },
+    );
     await api.post(`${path}/enable`);
     await api.delete(path);
 
@@ -129,7 +144,16 @@ describe.each(DATABASE_KINDS)('webhooks API [%s]', (kind) => {
     const webhook = await harness.service.create({ url: 'https://hooks.example.org/paged', event_types: [], secret: SECRET, enabled: true }, TEST_ADMIN);
     await harness.db.knex.transaction(async (trx) => {
       for (let eventId = 1; eventId <= 3; eventId += 1) {
-        await harness.deliveries.record(trx, { webhookId: webhook.id, eventId, eventType: 'x.y', attempt: 1, status: 'delivered', responseStatus: 204, error: null, durationMs: 5 });
+        await harness.deliveries.record(trx, {
+          webhookId: webhook.id,
+          eventId,
+          eventType: 'x.y',
+          attempt: 1,
+          status: 'delivered',
+          responseStatus: 204,
+          error: null,
+          durationMs: 5,
+        });
       }
     });
 

@@ -14,7 +14,8 @@ describe.each(DATABASE_KINDS)('webhook delivery [%s]', (kind) => {
     receivers.push(started);
     return started;
   };
-  const subscribe = (url: string, eventTypes: string[] = []) => harness.service.create({ url, event_types: eventTypes, secret: SECRET, enabled: true }, TEST_ADMIN);
+  const subscribe = (url: string, eventTypes: string[] = []) =>
+    harness.service.create({ url, event_types: eventTypes, secret: SECRET, enabled: true }, TEST_ADMIN);
 
   beforeAll(async () => {
     harness = await WebhookHarness.start(kind);
@@ -35,13 +36,20 @@ describe.each(DATABASE_KINDS)('webhook delivery [%s]', (kind) => {
     await harness.waitForCursor(webhook.id, id);
 
     const [delivery] = target.received;
-    const stored = (await harness.events.after(id - 1, 1))[0]!;
-    expect(delivery!.signatureValid).toBe(true);
-    expect(delivery!.body).toEqual({ id, type: 'package.revision.detected', occurred_at: stored.occurred_at, data: { package_id: 'p-1', revision: '2.4.1' } });
-    expect(delivery!.headers).toMatchObject({ 'content-type': 'application/json', 'user-agent': 'Baton/test', 'x-baton-event-id': String(id), 'x-baton-event-type': 'package.revision.detected' });
-    expect(Math.abs(Number(delivery!.headers['x-baton-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+    const stored = (await harness.events.after(id - 1, 1))[0];
+    expect(delivery.signatureValid).toBe(true);
+    expect(delivery.body).toEqual({ id, type: 'package.revision.detected', occurred_at: stored.occurred_at, data: { package_id: 'p-1', revision: '2.4.1' } });
+    expect(delivery.headers).toMatchObject({
+      'content-type': 'application/json',
+      'user-agent': 'Baton/test',
+      'x-baton-event-id': String(id),
+      'x-baton-event-type': 'package.revision.detected',
+    });
+    expect(Math.abs(Number(delivery.headers['x-baton-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
     const attempts = await harness.service.deliveriesOf(webhook.id, { limit: 10, cursor: null });
-    expect(attempts.items).toMatchObject([{ event_id: id, event_type: 'package.revision.detected', attempt: 1, status: 'delivered', response_status: 200, error: null }]);
+    expect(attempts.items).toMatchObject([
+      { event_id: id, event_type: 'package.revision.detected', attempt: 1, status: 'delivered', response_status: 200, error: null },
+    ]);
     expect((await harness.service.get(webhook.id)).cursor).toBe(id);
   });
 
@@ -69,7 +77,7 @@ describe.each(DATABASE_KINDS)('webhook delivery [%s]', (kind) => {
     expect(firstEventAttempts.map((a) => a.attempt)).toEqual(firstEventAttempts.map((_, i) => i + 1));
     expect(firstEventAttempts.some((a) => a.status === 'failed' && a.response_status === 500)).toBe(true);
     expect(outcomes.filter((o) => o === 'failed').length).toBeGreaterThan(failedBefore);
-    await harness.waitForCursor(webhook.id, emitted[emitted.length - 1]!);
+    await harness.waitForCursor(webhook.id, emitted[emitted.length - 1]);
     expect(await harness.service.get(webhook.id)).toMatchObject({ deliveryStatus: 'ok', failingSince: null, lastError: null, attempts: 0 });
   });
 
@@ -83,7 +91,7 @@ describe.each(DATABASE_KINDS)('webhook delivery [%s]', (kind) => {
     const ids: number[] = [];
     for (const type of types) ids.push(await harness.emit(type));
     await everything.waitUntil(() => everything.received.length === types.length, 'every event');
-    await harness.waitForCursor(webhook.id, ids[4]!);
+    await harness.waitForCursor(webhook.id, ids[4]);
 
     expect(filtered.received.map((d) => d.eventType)).toEqual(['package.poll.failed', 'repository.deleted']);
     expect(filtered.received.map((d) => d.eventId)).toEqual([ids[1], ids[3]]);
@@ -101,7 +109,7 @@ describe.each(DATABASE_KINDS)('webhook delivery [%s]', (kind) => {
 
     const [attempt] = (await harness.service.deliveriesOf(webhook.id, { limit: 1, cursor: null })).items;
     expect(attempt).toMatchObject({ event_id: id, status: 'failed', response_status: 307 });
-    expect(attempt!.error).toContain('redirects are not followed');
+    expect(attempt.error).toContain('redirects are not followed');
     expect(elsewhere.received).toHaveLength(0);
     expect((await harness.service.get(webhook.id)).cursor).toBeLessThan(id);
     await harness.service.delete(webhook.id, undefined, TEST_ADMIN);

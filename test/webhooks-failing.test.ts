@@ -77,7 +77,11 @@ describe.each(DATABASE_KINDS)('failing webhooks [%s]', (kind) => {
     broken.answerWith(204);
     const current = await api.get(`/api/webhooks/${id}`);
 
-    const updated = await api.put(`/api/webhooks/${id}`, { url: broken.url, event_types: [], enabled: true }, { headers: { 'if-match': current.headers.get('etag')! } });
+    const updated = await api.put(
+      `/api/webhooks/${id}`,
+      { url: broken.url, event_types: [], enabled: true },
+      { headers: { 'if-match': current.headers.get('etag')! } },
+    );
     await broken.waitUntil(() => broken.acceptedIds().length === 1, 'the event after enabling');
 
     expect(current.body.status).toBe('failing');

@@ -41,7 +41,7 @@ describe.each(DATABASE_KINDS)('webhooks across processes [%s]', (kind) => {
 
     const emitted: number[] = [];
     for (let i = 0; i < 20; i += 1) emitted.push(await harness.emit('package.revision.detected', { n: i }));
-    for (const id of webhookIds) await harness.waitForCursor(id, emitted[emitted.length - 1]!);
+    for (const id of webhookIds) await harness.waitForCursor(id, emitted[emitted.length - 1]);
 
     for (const target of targets) {
       expect(target.acceptedIds()).toEqual(emitted);
@@ -63,8 +63,8 @@ describe.each(DATABASE_KINDS)('webhooks across processes [%s]', (kind) => {
     await harness.waitForCursor(webhook.id, id);
 
     const [attempt] = (await harness.service.deliveriesOf(webhook.id, { limit: 1, cursor: null })).items;
-    expect(claimed!.id).toBe(webhook.id);
-    expect(attempt!.attempted_at.getTime()).toBeGreaterThanOrEqual(new Date(lease.lease_expires_at).getTime());
+    expect(claimed.id).toBe(webhook.id);
+    expect(attempt.attempted_at.getTime()).toBeGreaterThanOrEqual(new Date(lease.lease_expires_at).getTime());
     expect(target.acceptedIds()).toEqual([id]);
   });
 
@@ -105,7 +105,9 @@ describe.each(DATABASE_KINDS)('webhooks across processes [%s]', (kind) => {
 
     expect(attempts.items).toEqual([]);
     expect(afterStop).toMatchObject({ cursor: cut - 1, attempts: 0, lastError: null });
-    expect((await harness.service.deliveriesOf(webhook.id, { limit: 10, cursor: null })).items).toMatchObject([{ event_id: cut, attempt: 1, status: 'delivered' }]);
+    expect((await harness.service.deliveriesOf(webhook.id, { limit: 10, cursor: null })).items).toMatchObject([
+      { event_id: cut, attempt: 1, status: 'delivered' },
+    ]);
   });
 
   it('loses nothing when the process restarts while the receiver is down', async () => {
@@ -120,7 +122,7 @@ describe.each(DATABASE_KINDS)('webhooks across processes [%s]', (kind) => {
     emitted.push(await harness.emit('package.poll.recovered'));
     await target.comeBack();
     await harness.dispatcher({ owner: 'after-restart' });
-    await harness.waitForCursor(webhook.id, emitted[2]!);
+    await harness.waitForCursor(webhook.id, emitted[2]);
 
     expect(target.distinctAcceptedIds()).toEqual(emitted);
   });

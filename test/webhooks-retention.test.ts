@@ -17,7 +17,10 @@ describe.each(DATABASE_KINDS)('event retention [%s]', (kind) => {
   });
 
   const ageEvent = (id: number, days: number) =>
-    harness.db.knex(TABLES.events).where({ id }).update({ occurred_at: new Date(Date.now() - days * DAY_MS) });
+    harness.db
+      .knex(TABLES.events)
+      .where({ id })
+      .update({ occurred_at: new Date(Date.now() - days * DAY_MS) });
 
   /** A revision detected long ago, to show that history is not retention's business. */
   async function oldRevision(): Promise<number> {
@@ -33,16 +36,35 @@ describe.each(DATABASE_KINDS)('event retention [%s]', (kind) => {
   }
 
   it('prunes events and deliveries older than the retention period, and nothing else', async () => {
-    const webhook = await harness.service.create({ url: 'https://hooks.example.org/kept', event_types: [], secret: 'retention-secret-0123', enabled: true }, TEST_ADMIN);
-    const [old, borderline, recent] = [await harness.emit('package.revision.detected'), await harness.emit('package.poll.failed'), await harness.emit('package.poll.recovered')];
+    const webhook = await harness.service.create(
+      { url: 'https://hooks.example.org/kept', event_types: [], secret: 'retention-secret-0123', enabled: true },
+      TEST_ADMIN,
+    );
+    const [old, borderline, recent] = [
+      await harness.emit('package.revision.detected'),
+      await harness.emit('package.poll.failed'),
+      await harness.emit('package.poll.recovered'),
+    ];
     await ageEvent(old, 31);
     await ageEvent(borderline, 29);
     await harness.db.knex.transaction(async (trx) => {
       for (const eventId of [old, recent]) {
-        await harness.deliveries.record(trx, { webhookId: webhook.id, eventId, eventType: 'x', attempt: 1, status: 'delivered', responseStatus: 200, error: null, durationMs: 1 });
+        await harness.deliveries.record(trx, {
+          webhookId: webhook.id,
+          eventId,
+          eventType: 'x',
+          attempt: 1,
+          status: 'delivered',
+          responseStatus: 200,
+          error: null,
+          durationMs: 1,
+        });
       }
     });
-    await harness.db.knex(WEBHOOK_TABLES.deliveries).where({ event_id: old }).update({ attempted_at: new Date(Date.now() - 31 * DAY_MS) });
+    await harness.db
+      .knex(WEBHOOK_TABLES.deliveries)
+      .where({ event_id: old })
+      .update({ attempted_at: new Date(Date.now() - 31 * DAY_MS) });
     const revision = await oldRevision();
 
     const pruned = await harness.retention.pruneOld();

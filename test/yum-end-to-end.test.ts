@@ -48,7 +48,10 @@ describe.each(DATABASE_KINDS)('yum repositories end to end [%s]', (kind) => {
     const second = await baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=20`);
     const history = await baton.api.get(`/api/packages/${pkg.body.id}/revisions`);
 
-    expect(checked.body).toEqual({ ok: true, messages: [`Successfully accessed repository metadata at ${repository.url}repodata/repomd.xml (revision 1654609942)`] });
+    expect(checked.body).toEqual({
+      ok: true,
+      messages: [`Successfully accessed repository metadata at ${repository.url}repodata/repomd.xml (revision 1654609942)`],
+    });
     expect(packageCheck.body.messages).toEqual(["Found package 'scrt-0.3.3-1.x86_64'."]);
     expect(first.body).toMatchObject({ outcome: 'new_revision', revision: { revision: 'scrt-0.3.3-1.x86_64', data: { VERSION: '0.3.3', ARCH: 'x86_64' } } });
     expect(first.body.revision.data.LOCATION).toMatch(new RegExp(`^${repository.url}main/.+\\.rpm$`));
@@ -58,8 +61,17 @@ describe.each(DATABASE_KINDS)('yum repositories end to end [%s]', (kind) => {
   });
 
   it('reads a repository from a file: URL under the allowed roots, and refuses one outside them', async () => {
-    const allowed = await baton.api.post('/api/repositories', { name: 'moosync-local', plugin_id: 'yum', configuration: [{ key: 'REPO_URL', value: fileUrl(fileDir) }] });
-    const pkg = await baton.api.post('/api/packages', { name: 'moosync', repository_id: allowed.body.id, configuration: [{ key: 'PACKAGE_SPEC', value: 'moosync' }], auto_update: false });
+    const allowed = await baton.api.post('/api/repositories', {
+      name: 'moosync-local',
+      plugin_id: 'yum',
+      configuration: [{ key: 'REPO_URL', value: fileUrl(fileDir) }],
+    });
+    const pkg = await baton.api.post('/api/packages', {
+      name: 'moosync',
+      repository_id: allowed.body.id,
+      configuration: [{ key: 'PACKAGE_SPEC', value: 'moosync' }],
+      auto_update: false,
+    });
     const outside = await baton.api.post('/api/repositories/check-connection', { plugin_id: 'yum', configuration: [{ key: 'REPO_URL', value: fileUrl(dir) }] });
 
     const polled = await baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=20`);

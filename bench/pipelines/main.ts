@@ -58,8 +58,10 @@ async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2), parseOptions, USAGE);
   if (options === null) return;
   out(header('Baton pipelines benchmark: one process, embedded database, the built-in agent'));
-  out(`run:     ${options.packages} pipelines${options.quick ? ' (quick)' : ''}, each on a package of its own in one repository (json-file plugin, polled on request); ` +
-    `stages ${STAGES.join(' -> ')}, one job running \`true\` each; the agent runs ${AGENT_CONCURRENCY} jobs at once`);
+  out(
+    `run:     ${options.packages} pipelines${options.quick ? ' (quick)' : ''}, each on a package of its own in one repository (json-file plugin, polled on request); ` +
+      `stages ${STAGES.join(' -> ')}, one job running \`true\` each; the agent runs ${AGENT_CONCURRENCY} jobs at once`,
+  );
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-pipelines-'));
   const names = Array.from({ length: options.packages }, (_, i) => packageName(i));
   const token = `bench-admin-${randomBytes(16).toString('hex')}`;
@@ -88,14 +90,17 @@ async function main(): Promise<void> {
 async function startBaton(work: string, token: string): Promise<BatonProcess> {
   const log = path.join(work, 'baton.log');
   const startedAt = Date.now();
-  const baton = await BatonProcess.start({
-    BATON_DATA_DIR: path.join(work, 'data'),
-    BATON_ADMIN_TOKEN: token,
-    BATON_PLUGINS_DIR: jsonFilePluginsDir(work),
-    BATON_MIN_POLL_INTERVAL_SECONDS: String(POLL_INTERVAL_SECONDS),
-    BATON_AGENT_CONCURRENCY: String(AGENT_CONCURRENCY),
-    BATON_SHUTDOWN_DELAY_SECONDS: '0',
-  }, log);
+  const baton = await BatonProcess.start(
+    {
+      BATON_DATA_DIR: path.join(work, 'data'),
+      BATON_ADMIN_TOKEN: token,
+      BATON_PLUGINS_DIR: jsonFilePluginsDir(work),
+      BATON_MIN_POLL_INTERVAL_SECONDS: String(POLL_INTERVAL_SECONDS),
+      BATON_AGENT_CONCURRENCY: String(AGENT_CONCURRENCY),
+      BATON_SHUTDOWN_DELAY_SECONDS: '0',
+    },
+    log,
+  );
   progress(`Baton ${baton.pid} listens at ${baton.url} after ${seconds((Date.now() - startedAt) / 1000, 1)}; its log: ${log}`);
   return baton;
 }
@@ -109,7 +114,10 @@ function stopOnSignals(work: string, baton: () => Promise<BatonProcess> | null):
   const stop = (signal: NodeJS.Signals) => {
     progress(`${signal}: stopping Baton; kept ${work} for a look`);
     void Promise.resolve(baton())
-      .then((started) => started?.stop(), () => undefined)
+      .then(
+        (started) => started?.stop(),
+        () => undefined,
+      )
       .finally(() => process.exit(130));
   };
   process.once('SIGINT', stop);
@@ -142,17 +150,17 @@ async function register(options: BenchOptions, api: BatonApi, repository: FakeRe
   const pipelines = new PipelinesApi(api);
   for (let i = 0; i < options.packages; i += 1) await pipelines.createPipeline(pipelineName(i), repositoryName(0), packageName(i));
   const packageIds = Array.from({ length: options.packages }, (_, i) => ids.get(packageName(i))!);
-  return { pipelines, completions: new RunCompletions(pipelines), repository, repositoryId: repositoryId!, packageIds };
+  return { pipelines, completions: new RunCompletions(pipelines), repository, repositoryId: repositoryId, packageIds };
 }
 
 /** The first package alone: its pipeline's run is the only work there is, so nothing queues before its job. */
 async function warmUpRound(setup: Setup): Promise<RunTimes> {
-  const packageId = setup.packageIds[0]!;
+  const packageId = setup.packageIds[0];
   expectNew([await setup.pipelines.pollPackage(packageId)], [packageId], FIRST_VERSION);
   const runs = [{ pipeline: pipelineName(0), counter: 1 }];
   await setup.completions.waitFor(runs, timeoutFor(runs.length));
   const [times] = await readTimes(setup, runs);
-  return times!;
+  return times;
 }
 
 /** The other packages' first revisions, found by one poll: their runs warm the server up and are not measured. */
@@ -170,7 +178,10 @@ async function firstRevisionsRound(setup: Setup): Promise<{ runs: number; second
 async function measuredRound(setup: Setup, baton: BatonProcess): Promise<Pick<Measured, 'round' | 'roundPollSeconds' | 'roundSeconds' | 'roundCpuSeconds'>> {
   const started = Date.now();
   const cpuBefore = baton.cpuSeconds();
-  setup.repository.publish(setup.packageIds.map((_, i) => packageName(i)), NEXT_VERSION);
+  setup.repository.publish(
+    setup.packageIds.map((_, i) => packageName(i)),
+    NEXT_VERSION,
+  );
   expectNew(await setup.pipelines.pollRepository(setup.repositoryId), setup.packageIds, NEXT_VERSION);
   const roundPollSeconds = (Date.now() - started) / 1000;
   const runs = setup.packageIds.map((_, i) => ({ pipeline: pipelineName(i), counter: 2 }));
@@ -223,7 +234,7 @@ function describe(m: Measured): string {
     `queue:   run created -> build job started ${spreadText(spreadOf(m.round.map(pickupSeconds)))} (p50 / p99 / max): ${AGENT_CONCURRENCY} jobs at a time, ` +
       `and runs under way go first, so a run's qa comes before newer runs' builds`,
     `cpu:     Baton ${seconds(m.roundCpuSeconds, 1)} in the round's ${seconds(m.roundSeconds, 1)} (${((100 * m.roundCpuSeconds) / m.roundSeconds).toFixed(1)}% of one core of ${os.cpus().length}), ` +
-      `all its threads (not the jobs' own processes); RSS ${m.residentMiB.toFixed(0)} MiB at the end; load at the end ${os.loadavg()[0]!.toFixed(2)}`,
+      `all its threads (not the jobs' own processes); RSS ${m.residentMiB.toFixed(0)} MiB at the end; load at the end ${os.loadavg()[0].toFixed(2)}`,
     `times:   from the API (the database's clock), over the measured round's runs unless said otherwise`,
   ].join('\n');
 }

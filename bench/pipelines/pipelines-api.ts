@@ -90,7 +90,8 @@ export class PipelinesApi {
 
   /** Stage completions after event `after`, oldest first, a page at a time. */
   async stageCompletions(after: number): Promise<StageCompleted[]> {
-    return (await this.api.json<{ events: StageCompleted[] }>('GET', `/api/events/history?after=${after}&limit=${EVENTS_PAGE}&types=stage.run.completed`)).events;
+    return (await this.api.json<{ events: StageCompleted[] }>('GET', `/api/events/history?after=${after}&limit=${EVENTS_PAGE}&types=stage.run.completed`))
+      .events;
   }
 }
 
@@ -111,7 +112,8 @@ export class RunCompletions {
       await this.read();
       const pending = runs.filter((r) => !this.done.has(keyOf(r)));
       if (pending.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`${pending.length} of ${runs.length} runs not done after ${timeoutMs / 1000} s, ${keyOf(pending[0]!)} among them`);
+      if (Date.now() > deadline)
+        throw new Error(`${pending.length} of ${runs.length} runs not done after ${timeoutMs / 1000} s, ${keyOf(pending[0])} among them`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -122,7 +124,7 @@ export class RunCompletions {
       for (const { data } of events) {
         if (data.state !== 'passed' || data.stage === STAGES[STAGES.length - 1]) this.done.add(keyOf(data));
       }
-      if (events.length > 0) this.cursor = events[events.length - 1]!.id;
+      if (events.length > 0) this.cursor = events[events.length - 1].id;
       if (events.length < EVENTS_PAGE) return;
     }
   }

@@ -21,7 +21,9 @@ export function timesOf(run: RunView, detected: number): RunTimes {
   const [build, qa] = STAGES.map((name) => run.stages.find((s) => s.name === name));
   const name = `${run.pipeline}/${run.counter}`;
   if (!build || !qa || build.state !== 'passed' || qa.state !== 'passed') {
-    throw new Error(`run ${name} did not pass: ${run.stages.map((s) => `${s.name} ${s.state} (${s.jobs.map((j) => j.result ?? j.state).join(', ')})`).join('; ')}`);
+    throw new Error(
+      `run ${name} did not pass: ${run.stages.map((s) => `${s.name} ${s.state} (${s.jobs.map((j) => j.result ?? j.state).join(', ')})`).join('; ')}`,
+    );
   }
   const jobs = [...build.jobs, ...qa.jobs];
   return {

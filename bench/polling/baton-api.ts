@@ -31,7 +31,13 @@ export class BatonApi {
    * Registers the repositories, then the packages, `concurrency` at a time; answers repository ids
    * by index. `packageFields` go into every package's body (`auto_update`, for one).
    */
-  async register(layout: Layout, intervalSeconds: number, urlOf: (r: number) => string, concurrency: number, packageFields: Record<string, unknown> = {}): Promise<string[]> {
+  async register(
+    layout: Layout,
+    intervalSeconds: number,
+    urlOf: (r: number) => string,
+    concurrency: number,
+    packageFields: Record<string, unknown> = {},
+  ): Promise<string[]> {
     const ids: string[] = [];
     for (let r = 0; r < layout.repositories; r += 1) {
       const body = { name: repositoryName(r), plugin_id: 'json-file', configuration: [{ key: 'URL', value: urlOf(r) }] };

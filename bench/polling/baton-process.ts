@@ -33,7 +33,7 @@ export class BatonProcess {
         pending = lines.pop()!;
         for (const line of lines) {
           const address = /"address":"([^"]+)"/.exec(line);
-          if (address && line.includes('listening')) resolve(address[1]!);
+          if (address && line.includes('listening')) resolve(address[1]);
         }
       });
     });

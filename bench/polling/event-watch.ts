@@ -17,22 +17,26 @@ export class EventWatch {
   static async open(url: string, token: string): Promise<EventWatch> {
     const watch = new EventWatch();
     await new Promise<void>((resolve, reject) => {
-      const request = http.get(`${url}/api/events?types=package.revision.detected`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } }, (response) => {
-        if (response.statusCode !== 200) {
-          reject(new Error(`the event stream answered ${response.statusCode}`));
-          return;
-        }
-        response.setEncoding('utf8');
-        let pending = '';
-        response.on('data', (chunk: string) => {
-          const at = Date.now();
-          pending += chunk;
-          const messages = pending.split('\n\n');
-          pending = messages.pop()!;
-          for (const message of messages) watch.take(message, at);
-        });
-        resolve();
-      });
+      const request = http.get(
+        `${url}/api/events?types=package.revision.detected`,
+        { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } },
+        (response) => {
+          if (response.statusCode !== 200) {
+            reject(new Error(`the event stream answered ${response.statusCode}`));
+            return;
+          }
+          response.setEncoding('utf8');
+          let pending = '';
+          response.on('data', (chunk: string) => {
+            const at = Date.now();
+            pending += chunk;
+            const messages = pending.split('\n\n');
+            pending = messages.pop()!;
+            for (const message of messages) watch.take(message, at);
+          });
+          resolve();
+        },
+      );
       request.on('error', (error) => (watch.request ? undefined : reject(error)));
       watch.request = request;
     });

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { FakeRepositoriesCommand, FakeRepositoriesReply } from './fake-repositories';
+import type { FakeRepositoriesReply } from './fake-repositories';
 import { repositoryName, type Layout } from './layout';
 
 type Report = Extract<FakeRepositoriesReply, { type: 'report' }>;
@@ -60,7 +60,7 @@ export class FakeRepositoriesProcess {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
-      this.child.send({ ...command, id } as FakeRepositoriesCommand);
+      this.child.send({ ...command, id });
     });
   }
 }

@@ -4,9 +4,7 @@ import { createHash } from 'node:crypto';
 import { INITIAL_VERSIONS, packageName, packagesIn, repositoryName, type Layout } from './layout';
 
 /** Messages from the runner. */
-export type FakeRepositoriesCommand =
-  | { type: 'publish'; id: number; repository: number; package: number; version: string }
-  | { type: 'report'; id: number };
+export type FakeRepositoriesCommand = { type: 'publish'; id: number; repository: number; package: number; version: string } | { type: 'report'; id: number };
 
 /** Messages to the runner. */
 export type FakeRepositoriesReply =
@@ -37,7 +35,9 @@ function main(): void {
   const repositories = new Map<string, Repository>();
   const indexOf = new Map<string, number>();
   for (let r = 0; r < layout.repositories; r += 1) {
-    const packages = new Map(packagesIn(layout, r).map((i) => [packageName(i), INITIAL_VERSIONS.map((v, k) => version(packageName(i), v, Date.UTC(2026, 0, 1 + k)))]));
+    const packages = new Map(
+      packagesIn(layout, r).map((i) => [packageName(i), INITIAL_VERSIONS.map((v, k) => version(packageName(i), v, Date.UTC(2026, 0, 1 + k)))]),
+    );
     repositories.set(repositoryName(r), render(packages));
     indexOf.set(repositoryName(r), r);
   }

@@ -48,7 +48,7 @@ function firstAtOrAfter(sorted: number[], at: number): number {
   let high = sorted.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (sorted[middle]! < at) low = middle + 1;
+    if (sorted[middle] < at) low = middle + 1;
     else high = middle;
   }
   return low;

@@ -27,19 +27,24 @@ async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2), parseOptions, USAGE);
   if (options === null) return;
   out(header('Baton polling benchmark: one process, embedded database'));
-  out(`run:     ${options.packages} packages in ${options.repositories} repositories (json-file plugin), every ${options.intervalSeconds} s; ` +
-    `window ${options.durationSeconds} s${options.quick ? ' (quick)' : ''}; ${options.publications} versions found by polling, ${options.hints} by refresh hints`);
+  out(
+    `run:     ${options.packages} packages in ${options.repositories} repositories (json-file plugin), every ${options.intervalSeconds} s; ` +
+      `window ${options.durationSeconds} s${options.quick ? ' (quick)' : ''}; ${options.publications} versions found by polling, ${options.hints} by refresh hints`,
+  );
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-'));
   const fake = await FakeRepositoriesProcess.start({ packages: options.packages, repositories: options.repositories });
   const token = `bench-admin-${randomBytes(16).toString('hex')}`;
   const startedAt = Date.now();
-  const baton = await BatonProcess.start({
-    BATON_DATA_DIR: path.join(work, 'data'),
-    BATON_ADMIN_TOKEN: token,
-    BATON_PLUGINS_DIR: jsonFilePluginsDir(work),
-    BATON_MIN_POLL_INTERVAL_SECONDS: String(Math.min(10, options.intervalSeconds)),
-    BATON_SHUTDOWN_DELAY_SECONDS: '0',
-  }, path.join(work, 'baton.log'));
+  const baton = await BatonProcess.start(
+    {
+      BATON_DATA_DIR: path.join(work, 'data'),
+      BATON_ADMIN_TOKEN: token,
+      BATON_PLUGINS_DIR: jsonFilePluginsDir(work),
+      BATON_MIN_POLL_INTERVAL_SECONDS: String(Math.min(10, options.intervalSeconds)),
+      BATON_SHUTDOWN_DELAY_SECONDS: '0',
+    },
+    path.join(work, 'baton.log'),
+  );
   progress(`Baton ${baton.pid} listens at ${baton.url} after ${seconds((Date.now() - startedAt) / 1000, 1)}; its log: ${path.join(work, 'baton.log')}`);
   let watch: EventWatch | null = null;
   let failed = true;
@@ -64,20 +69,27 @@ async function measure(options: BenchOptions, api: BatonApi, baton: BatonProcess
   const registeredIn = (Date.now() - registering) / 1000;
   progress(`registered ${options.packages} packages in ${seconds(registeredIn, 1)}`);
   const listed = await firstPolls(api, options.packages, (options.intervalSeconds + 300) * 1000);
-  out(`setup:   registered through the API in ${seconds(registeredIn, 1)} (${(options.packages / registeredIn).toFixed(1)} packages/s, ` +
-    `${options.registrationConcurrency} at a time); every package polled once ${seconds((Date.now() - registering) / 1000 - registeredIn, 1)} later`);
+  out(
+    `setup:   registered through the API in ${seconds(registeredIn, 1)} (${(options.packages / registeredIn).toFixed(1)} packages/s, ` +
+      `${options.registrationConcurrency} at a time); every package polled once ${seconds((Date.now() - registering) / 1000 - registeredIn, 1)} later`,
+  );
   const ids = new Map(listed.map((p) => [indexOf(p), p.id]));
   // Publications and hints go to different repositories, spread over all of them.
   const target = (k: number, count: number, pick: (indexes: number[]) => number) => {
     const repository = Math.floor((k * options.repositories) / count);
     const packageIndex = pick(packagesIn(layout, repository));
-    return { repository, packageIndex, packageId: ids.get(packageIndex)!, repositoryId: repositoryIds[repository]! };
+    return { repository, packageIndex, packageId: ids.get(packageIndex)!, repositoryId: repositoryIds[repository] };
   };
   progress(`measuring for ${options.durationSeconds} s (+${TAIL_MS / 1000} s for the last slots' polls)`);
-  const publications = Array.from({ length: options.publications }, (_, k) => target(k, options.publications, (p) => p[0]!));
+  const publications = Array.from({ length: options.publications }, (_, k) => target(k, options.publications, (p) => p[0]));
   const facts = await measureWindow({ api, baton, fake, watch }, options.durationSeconds, options.intervalSeconds, publications);
   progress(`sending ${options.hints} refresh hints`);
-  const hinted = await measureHints(api, fake, watch, Array.from({ length: options.hints }, (_, h) => target(h, options.hints, (p) => p[p.length - 1]!)));
+  const hinted = await measureHints(
+    api,
+    fake,
+    watch,
+    Array.from({ length: options.hints }, (_, h) => target(h, options.hints, (p) => p[p.length - 1])),
+  );
   const polled = await facts.publicationLatencies;
   out(describeWindow(facts, baton));
   out();
@@ -112,7 +124,7 @@ function describeWindow(facts: WindowFacts, baton: BatonProcess): string {
     `window:  ${seconds(windowSeconds, 1)} from ${new Date(facts.fromMs).toISOString()}: ${facts.polls} package polls (${facts.failedPolls} failed) ` +
       `in ${facts.requestsInWindow} repository requests (${(facts.polls / Math.max(1, facts.requestsInWindow)).toFixed(1)} packages per request)`,
     `cpu:     Baton ${seconds(facts.cpuSeconds, 1)} in the window (${((100 * facts.cpuSeconds) / windowSeconds).toFixed(1)}% of one core of ${os.cpus().length}), ` +
-      `RSS ${baton.residentMiB().toFixed(0)} MiB at the end; fake repositories ${seconds(facts.fakeCpuSeconds, 1)}; load at the end ${os.loadavg()[0]!.toFixed(2)}`,
+      `RSS ${baton.residentMiB().toFixed(0)} MiB at the end; fake repositories ${seconds(facts.fakeCpuSeconds, 1)}; load at the end ${os.loadavg()[0].toFixed(2)}`,
   ].join('\n');
 }
 
@@ -139,7 +151,8 @@ function goals(options: BenchOptions, grids: PackageGrid[], facts: WindowFacts, 
     },
     {
       goal: `scheduling lag p99 < ${LAG_GOAL_SECONDS} s, server histogram per claim (p50 / p99 est.)`,
-      measured: `${(100 * shareAtOrBelow(server, LAG_GOAL_SECONDS)).toFixed(2)}% of ${server.count} claims <= ${LAG_GOAL_SECONDS} s; ` +
+      measured:
+        `${(100 * shareAtOrBelow(server, LAG_GOAL_SECONDS)).toFixed(2)}% of ${server.count} claims <= ${LAG_GOAL_SECONDS} s; ` +
         `~${seconds(histogramQuantile(server, 0.5))} / ~${seconds(histogramQuantile(server, 0.99))}`,
       met: server.count === 0 ? null : shareAtOrBelow(server, LAG_GOAL_SECONDS) >= 0.99,
     },
@@ -148,7 +161,11 @@ function goals(options: BenchOptions, grids: PackageGrid[], facts: WindowFacts, 
       measured: seconds(cpuPer1000),
       met: facts.polls === 0 ? null : cpuPer1000 < CPU_GOAL_SECONDS_PER_1000,
     },
-    latencyGoal(`published -> recorded + event, by polling <= ${options.intervalSeconds + LAG_GOAL_SECONDS} s (interval + lag goal)`, polled, (max) => max <= options.intervalSeconds + LAG_GOAL_SECONDS),
+    latencyGoal(
+      `published -> recorded + event, by polling <= ${options.intervalSeconds + LAG_GOAL_SECONDS} s (interval + lag goal)`,
+      polled,
+      (max) => max <= options.intervalSeconds + LAG_GOAL_SECONDS,
+    ),
     latencyGoal(`published -> recorded + event, by refresh hint < ${HINT_GOAL_SECONDS} s (each)`, hinted, (max) => max < HINT_GOAL_SECONDS),
   ];
 }

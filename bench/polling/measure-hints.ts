@@ -22,7 +22,7 @@ export async function measureHints(api: BatonApi, fake: FakeRepositoriesProcess,
   for (const [h, target] of targets.entries()) {
     const version = `3.0.${h}`;
     const publishedAt = await fake.publish(target.repository, target.packageIndex, version);
-    await api.hint(target.repositoryId, secrets[h]!);
+    await api.hint(target.repositoryId, secrets[h]);
     const arrived = await watch.arrival(target.packageId, version, HINT_TIMEOUT_MS);
     latencies.push(arrived === null ? null : (arrived - publishedAt) / 1000);
     await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));

@@ -63,7 +63,8 @@ export async function measureWindow(parts: WindowParts, durationSeconds: number,
   const inWindow = await fake.report();
   await sleep(TAIL_MS);
   const tail = await fake.report();
-  const failed = (s: typeof before) => [...s].filter(([k]) => k.startsWith('baton_polls_total{') && k.includes('outcome="failed"')).reduce((a, [, v]) => a + v, 0);
+  const failed = (s: typeof before) =>
+    [...s].filter(([k]) => k.startsWith('baton_polls_total{') && k.includes('outcome="failed"')).reduce((a, [, v]) => a + v, 0);
   return {
     fromMs,
     untilMs,

@@ -55,8 +55,13 @@ export type Flags<T extends { quick: boolean }> = Record<string, keyof T>;
 
 /** The usage's two lines on defaults: every flag's default, and what `--quick` changes. */
 export function describeFlags<T extends { quick: boolean }>(flags: Flags<T>, defaults: T, quick: Partial<T>): string {
-  return `defaults: ${Object.entries(flags).map(([flag, key]) => `${flag} ${String(defaults[key])}`).join(', ')}
---quick: ${Object.entries(flags).filter(([, key]) => key in quick).map(([flag, key]) => `${flag} ${String(quick[key])}`).join(', ')} (other flags still apply)`;
+  return `defaults: ${Object.entries(flags)
+    .map(([flag, key]) => `${flag} ${String(defaults[key])}`)
+    .join(', ')}
+--quick: ${Object.entries(flags)
+    .filter(([, key]) => key in quick)
+    .map(([flag, key]) => `${flag} ${String(quick[key])}`)
+    .join(', ')} (other flags still apply)`;
 }
 
 /**
@@ -66,7 +71,7 @@ export function describeFlags<T extends { quick: boolean }>(flags: Flags<T>, def
 export function parseFlags<T extends { quick: boolean }>(argv: readonly string[], defaults: T, quick: Partial<T>, flags: Flags<T>, usage: string): T {
   const options: T = { ...defaults, ...(argv.includes('--quick') ? { ...quick, quick: true } : {}) };
   for (let i = 0; i < argv.length; i += 1) {
-    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    const [flag, inline] = argv[i].split('=', 2) as [string, string | undefined];
     if (flag === '--quick') continue;
     const key = flags[flag];
     if (!key) throw new Error(`unknown option ${argv[i]}\n${usage}`);

@@ -11,7 +11,10 @@ export interface GoalLine {
 
 export function header(title: string): string {
   const cpus = os.cpus();
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   return [
     title,
     `date:    ${new Date().toISOString()}`,

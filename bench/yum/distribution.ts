@@ -10,10 +10,35 @@ export interface WatchedPackage {
 
 /** Packages with known names and versions, spread through the file; the last one sits near its end. */
 const ANCHORS: { name: string; epoch: string; arches: string[]; builds: [string, string][] }[] = [
-  { name: 'bash', epoch: '0', arches: ['x86_64'], builds: [['5.2.26', '1.fc40'], ['5.2.26', '3.fc40']] },
-  { name: 'kernel-core', epoch: '0', arches: ['x86_64'], builds: [['6.8.5', '301.fc40'], ['6.10.3', '200.fc40'], ['6.9.12', '200.fc40']] },
+  {
+    name: 'bash',
+    epoch: '0',
+    arches: ['x86_64'],
+    builds: [
+      ['5.2.26', '1.fc40'],
+      ['5.2.26', '3.fc40'],
+    ],
+  },
+  {
+    name: 'kernel-core',
+    epoch: '0',
+    arches: ['x86_64'],
+    builds: [
+      ['6.8.5', '301.fc40'],
+      ['6.10.3', '200.fc40'],
+      ['6.9.12', '200.fc40'],
+    ],
+  },
   { name: 'glibc', epoch: '0', arches: ['x86_64', 'i686'], builds: [['2.39', '17.fc40']] },
-  { name: 'openssl-libs', epoch: '1', arches: ['x86_64', 'i686'], builds: [['3.2.2', '3.fc40'], ['3.2.1', '2.fc40']] },
+  {
+    name: 'openssl-libs',
+    epoch: '1',
+    arches: ['x86_64', 'i686'],
+    builds: [
+      ['3.2.2', '3.fc40'],
+      ['3.2.1', '2.fc40'],
+    ],
+  },
   { name: 'python3-requests', epoch: '0', arches: ['noarch'], builds: [['2.31.0', '3.fc40']] },
 ];
 
@@ -28,7 +53,15 @@ export const WATCHED: WatchedPackage[] = [
 
 /** Shares of source packages by family, roughly those of a large distribution. */
 const FAMILIES: [Family, number][] = [
-  ['plain', 0.4], ['lib', 0.08], ['python', 0.12], ['perl', 0.09], ['golang', 0.07], ['rust', 0.09], ['texlive', 0.08], ['ghc', 0.04], ['nodejs', 0.03],
+  ['plain', 0.4],
+  ['lib', 0.08],
+  ['python', 0.12],
+  ['perl', 0.09],
+  ['golang', 0.07],
+  ['rust', 0.09],
+  ['texlive', 0.08],
+  ['ghc', 0.04],
+  ['nodejs', 0.03],
 ];
 const NOARCH: ReadonlySet<Family> = new Set(['python', 'perl', 'golang', 'rust', 'texlive', 'nodejs']);
 const SEED = 20260401;
@@ -41,7 +74,7 @@ const BUILD_TIME = 1_712_000_000;
  */
 export function* distribution(count: number): Generator<RpmEntry> {
   const random = new Random(SEED);
-  const taken = new Set<string>(ANCHORS.map((anchor) => anchor.name.split('-')[0] as string));
+  const taken = new Set<string>(ANCHORS.map((anchor) => anchor.name.split('-')[0]));
   let emitted = 0;
   let anchor = 0;
   while (emitted < count) {
@@ -60,12 +93,12 @@ export function* distribution(count: number): Generator<RpmEntry> {
 }
 
 function anchorSize(index: number): number {
-  const anchor = ANCHORS[index]!;
+  const anchor = ANCHORS[index];
   return anchor.arches.length * anchor.builds.length;
 }
 
 function* anchorEntries(random: Random, index: number): Generator<RpmEntry> {
-  const anchor = ANCHORS[index]!;
+  const anchor = ANCHORS[index];
   for (const [version, release] of anchor.builds) {
     const build: Build = { family: 'plain', source: anchor.name, stem: anchor.name, epoch: anchor.epoch, version, release, buildTime: BUILD_TIME };
     for (const arch of anchor.arches) yield rpmEntry(random, build, { name: anchor.name, arch, kind: 'main' });

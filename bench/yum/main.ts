@@ -53,12 +53,16 @@ async function main(): Promise<void> {
   const server = await RepositoryServerProcess.start(repository.dir);
   const token = `bench-admin-${randomBytes(16).toString('hex')}`;
   const nodeArgs = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(work, 'profiles')}`] : [];
-  const baton = await BatonProcess.start({
-    BATON_DATA_DIR: path.join(work, 'data'),
-    BATON_ADMIN_TOKEN: token,
-    BATON_PLUGIN_MEMORY_SAMPLE_MS: String(MEMORY_SAMPLE_MS),
-    BATON_SHUTDOWN_DELAY_SECONDS: '0',
-  }, path.join(work, 'baton.log'), nodeArgs);
+  const baton = await BatonProcess.start(
+    {
+      BATON_DATA_DIR: path.join(work, 'data'),
+      BATON_ADMIN_TOKEN: token,
+      BATON_PLUGIN_MEMORY_SAMPLE_MS: String(MEMORY_SAMPLE_MS),
+      BATON_SHUTDOWN_DELAY_SECONDS: '0',
+    },
+    path.join(work, 'baton.log'),
+    nodeArgs,
+  );
   progress(`Baton ${baton.pid} listens at ${baton.url}; its log: ${path.join(work, 'baton.log')}`);
   let failed = true;
   try {
@@ -125,7 +129,12 @@ async function measure(options: BenchOptions, parts: Parts): Promise<Measured> {
 }
 
 /** Polls of the unchanged repository, one at a time, each also timed by the server. */
-async function unchangedPolls(options: BenchOptions, yum: YumApi, api: BatonApi, first: Scrape): Promise<{ unchanged: TimedPoll[]; unchangedSeconds: number[] }> {
+async function unchangedPolls(
+  options: BenchOptions,
+  yum: YumApi,
+  api: BatonApi,
+  first: Scrape,
+): Promise<{ unchanged: TimedPoll[]; unchangedSeconds: number[] }> {
   const unchanged: TimedPoll[] = [];
   const unchangedSeconds: number[] = [];
   let previous = first;
@@ -186,7 +195,10 @@ function describe(m: Measured, options: BenchOptions): string {
 
 function goals(m: Measured, options: BenchOptions): GoalLine[] {
   const floor = quantile(m.zcat, 0.5);
-  const unchanged = quantile(m.unchanged.map((p) => p.seconds * 1000), 0.5);
+  const unchanged = quantile(
+    m.unchanged.map((p) => p.seconds * 1000),
+    0.5,
+  );
   const p99 = quantile(m.load.latencies, 0.99);
   return [
     {

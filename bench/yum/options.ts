@@ -25,7 +25,7 @@ defaults: --packages ${DEFAULTS.packages}; ${DEFAULTS.unchangedPolls} unchanged 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = { ...DEFAULTS, ...(argv.includes('--quick') ? { ...QUICK, quick: true } : {}) };
   for (let i = 0; i < argv.length; i += 1) {
-    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    const [flag, inline] = argv[i].split('=', 2) as [string, string | undefined];
     if (flag === '--quick') continue;
     if (flag === '--profile') {
       options.profile = true;

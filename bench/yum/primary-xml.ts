@@ -1,7 +1,7 @@
 import type { Dependency, RpmEntry } from './rpm-entry';
 
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-const escape = (text: string): string => text.replace(/[&<>"]/g, (c) => TEXT_ESCAPES[c] as string);
+const escape = (text: string): string => text.replace(/[&<>"]/g, (c) => TEXT_ESCAPES[c]);
 
 /** The start of primary.xml, up to the first package. */
 export function primaryHead(count: number): string {

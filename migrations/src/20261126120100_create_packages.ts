@@ -3,12 +3,7 @@ import type { Knex } from 'knex';
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('packages', (t) => {
     t.uuid('id').primary({ constraintName: 'packages_pkey' });
-    t.uuid('repository_id')
-      .notNullable()
-      .references('id')
-      .inTable('package_repositories')
-      .onDelete('RESTRICT')
-      .withKeyName('packages_repository_id_fkey');
+    t.uuid('repository_id').notNullable().references('id').inTable('package_repositories').onDelete('RESTRICT').withKeyName('packages_repository_id_fkey');
     t.text('name').notNullable();
     t.jsonb('configuration').notNullable().defaultTo('[]');
     t.text('fingerprint').notNullable().unique({ indexName: 'packages_fingerprint_unique' });

@@ -4,12 +4,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('package_revisions', (t) => {
     t.bigIncrements('id', { primaryKey: false });
     t.primary(['id'], { constraintName: 'package_revisions_pkey' });
-    t.uuid('package_id')
-      .notNullable()
-      .references('id')
-      .inTable('packages')
-      .onDelete('CASCADE')
-      .withKeyName('package_revisions_package_id_fkey');
+    t.uuid('package_id').notNullable().references('id').inTable('packages').onDelete('CASCADE').withKeyName('package_revisions_package_id_fkey');
     t.text('revision').notNullable();
     t.timestamp('timestamp', { useTz: true }).notNullable();
     t.text('user');

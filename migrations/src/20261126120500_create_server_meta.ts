@@ -6,9 +6,7 @@ export async function up(knex: Knex): Promise<void> {
     t.text('value').notNullable();
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
-  await knex.raw(
-    "COMMENT ON TABLE server_meta IS 'Facts about the installation itself, such as the value that proves a process holds the right secret key.'",
-  );
+  await knex.raw("COMMENT ON TABLE server_meta IS 'Facts about the installation itself, such as the value that proves a process holds the right secret key.'");
 }
 
 export async function down(knex: Knex): Promise<void> {

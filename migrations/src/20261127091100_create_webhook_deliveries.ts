@@ -4,12 +4,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('webhook_deliveries', (t) => {
     t.bigIncrements('id', { primaryKey: false });
     t.primary(['id'], { constraintName: 'webhook_deliveries_pkey' });
-    t.uuid('webhook_id')
-      .notNullable()
-      .references('id')
-      .inTable('webhooks')
-      .onDelete('CASCADE')
-      .withKeyName('webhook_deliveries_webhook_id_fkey');
+    t.uuid('webhook_id').notNullable().references('id').inTable('webhooks').onDelete('CASCADE').withKeyName('webhook_deliveries_webhook_id_fkey');
     // No foreign key to events: both are pruned by age, and an attempt stays readable on its own.
     t.bigInteger('event_id').notNullable();
     t.text('event_type').notNullable();

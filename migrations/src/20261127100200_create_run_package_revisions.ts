@@ -2,12 +2,7 @@ import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('run_package_revisions', (t) => {
-    t.uuid('run_id')
-      .notNullable()
-      .references('id')
-      .inTable('pipeline_runs')
-      .onDelete('CASCADE')
-      .withKeyName('run_package_revisions_run_id_fkey');
+    t.uuid('run_id').notNullable().references('id').inTable('pipeline_runs').onDelete('CASCADE').withKeyName('run_package_revisions_run_id_fkey');
     t.uuid('package_id').notNullable();
     t.bigInteger('revision_id').notNullable();
     t.text('material_name');

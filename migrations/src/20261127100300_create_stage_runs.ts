@@ -17,11 +17,7 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('completed_at', { useTz: true });
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.unique(['run_id', 'stage_name', 'counter'], { indexName: 'stage_runs_counter_unique' });
-    t.check(
-      "state IN ('not_run', 'scheduled', 'running', 'awaiting_approval', 'passed', 'failed', 'cancelled')",
-      [],
-      'stage_runs_state_check',
-    );
+    t.check("state IN ('not_run', 'scheduled', 'running', 'awaiting_approval', 'passed', 'failed', 'cancelled')", [], 'stage_runs_state_check');
     t.check("approval_type IN ('success', 'manual')", [], 'stage_runs_approval_type_check');
   });
   await knex.raw("COMMENT ON TABLE stage_runs IS 'A stage of a run — a promotion level — and each of its attempts (counter).'");

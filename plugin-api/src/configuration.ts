@@ -111,10 +111,7 @@ export const KEY_PATTERN = /^[A-Z][A-Z0-9_]*$/;
  * // [{ key: 'REPO_URL', message: 'Repository URL (REPO_URL) is required' }]
  * ```
  */
-export function validateAgainstProperties(
-  properties: readonly (ConfigurationProperty | ResolvedProperty)[],
-  configuration: Configuration,
-): ValidationError[] {
+export function validateAgainstProperties(properties: readonly (ConfigurationProperty | ResolvedProperty)[], configuration: Configuration): ValidationError[] {
   const errors: ValidationError[] = [];
   const declared = new Map(properties.map((p) => [p.key, resolveProperty(p)]));
   for (const key of Object.keys(configuration)) {

@@ -92,9 +92,7 @@ export interface BatchItem {
  * ];
  * ```
  */
-export type BatchAnswer =
-  | { key: string; result: RevisionResult; error?: undefined }
-  | { key: string; error: Error | WireError; result?: undefined };
+export type BatchAnswer = { key: string; result: RevisionResult; error?: undefined } | { key: string; error: Error | WireError; result?: undefined };
 
 /**
  * The operations a plugin implements. All are async; none schedules anything.
@@ -111,12 +109,7 @@ export interface PluginOperations {
   /** The latest revision of a package, or `null` when none matches yet. */
   latestRevision(repository: Configuration, pkg: Configuration, ctx: PluginContext): Promise<RevisionResult>;
   /** A revision newer than `previous`, or `null` when there is nothing new. The plugin decides what "newer" means. */
-  latestRevisionSince(
-    repository: Configuration,
-    pkg: Configuration,
-    previous: PackageRevision,
-    ctx: PluginContext,
-  ): Promise<RevisionResult>;
+  latestRevisionSince(repository: Configuration, pkg: Configuration, previous: PackageRevision, ctx: PluginContext): Promise<RevisionResult>;
   /** Required when `capabilities.batch` is true: one answer per item, from one metadata download. */
   latestRevisionsSince?(repository: Configuration, items: BatchItem[], ctx: PluginContext): Promise<BatchAnswer[]>;
 }

@@ -20,10 +20,19 @@ describe('validateAgainstProperties', () => {
 
 describe('resolveProperty', () => {
   it.each([
-    [{ key: 'URL', displayName: 'URL' }, { required: true, secure: false, partOfIdentity: true, displayOrder: 0, defaultValue: null, description: '' }],
-    [{ key: 'PASSWORD', displayName: 'Password', required: false, secure: true, partOfIdentity: false }, { required: false, secure: true, partOfIdentity: false }],
-    [{ key: 'CHANNEL', displayName: 'Channel', defaultValue: 'stable', displayOrder: 3 }, { defaultValue: 'stable', displayOrder: 3 }],
-  ])('fills in GoCD\'s defaults for %o', (property, expected) => {
+    [
+      { key: 'URL', displayName: 'URL' },
+      { required: true, secure: false, partOfIdentity: true, displayOrder: 0, defaultValue: null, description: '' },
+    ],
+    [
+      { key: 'PASSWORD', displayName: 'Password', required: false, secure: true, partOfIdentity: false },
+      { required: false, secure: true, partOfIdentity: false },
+    ],
+    [
+      { key: 'CHANNEL', displayName: 'Channel', defaultValue: 'stable', displayOrder: 3 },
+      { defaultValue: 'stable', displayOrder: 3 },
+    ],
+  ])("fills in GoCD's defaults for %o", (property, expected) => {
     expect(resolveProperty(property)).toMatchObject(expected);
   });
 });

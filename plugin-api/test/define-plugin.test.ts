@@ -24,12 +24,18 @@ function spec(): PluginSpec {
 }
 
 type Change = (s: PluginSpec) => unknown;
-const changed = (fields: Record<string, unknown>): Change => (s) => ({ ...s, ...fields });
-const repositoryProperty = (property: Record<string, unknown>): Change => (s) => ({ ...s, repository: { properties: [property] } });
-const addPackageProperty = (property: Record<string, unknown>): Change => (s) => ({
-  ...s,
-  package: { properties: [...s.package.properties, property] },
-});
+const changed =
+  (fields: Record<string, unknown>): Change =>
+  (s) => ({ ...s, ...fields });
+const repositoryProperty =
+  (property: Record<string, unknown>): Change =>
+  (s) => ({ ...s, repository: { properties: [property] } });
+const addPackageProperty =
+  (property: Record<string, unknown>): Change =>
+  (s) => ({
+    ...s,
+    package: { properties: [...s.package.properties, property] },
+  });
 
 describe('specProblems', () => {
   it('finds nothing wrong with a valid spec or with the definition made from it', () => {
@@ -51,7 +57,11 @@ describe('specProblems', () => {
     ['a key declared twice', addPackageProperty({ key: 'NAME', displayName: 'Again' }), "package.properties[2].key 'NAME' is declared twice"],
     ['a numeric default', repositoryProperty({ key: 'URL', displayName: 'URL', defaultValue: 1 }), 'defaultValue must be a string'],
     ['a flag given as a string', repositoryProperty({ key: 'URL', displayName: 'URL', required: 'false' }), 'required must be true or false'],
-    ['a secure identity property', repositoryProperty({ key: 'PASSWORD', displayName: 'Password', secure: true }), 'is secure, so it must not be part of identity'],
+    [
+      'a secure identity property',
+      repositoryProperty({ key: 'PASSWORD', displayName: 'Password', secure: true }),
+      'is secure, so it must not be part of identity',
+    ],
     ['a setting without a default', changed({ settings: { MAX_BYTES: { type: 'integer' } } }), 'settings.MAX_BYTES needs a type'],
     ['a setting that is null', changed({ settings: { MAX_BYTES: null } }), 'settings.MAX_BYTES needs a type'],
     ['a lower-case setting key', changed({ settings: { max: { type: 'boolean', default: true, description: '' } } }), "settings key 'max' must match"],
@@ -67,7 +77,7 @@ describe('definePlugin', () => {
     expect(() => definePlugin({ ...spec(), version: '' })).toThrow(/plugin 'static-list' is not well defined: version must be/);
   });
 
-  it('fills in the API version, the settings and GoCD\'s property defaults, sorted by displayOrder', () => {
+  it("fills in the API version, the settings and GoCD's property defaults, sorted by displayOrder", () => {
     const definition = definePlugin(spec());
 
     expect(definition.apiVersion).toBe(PLUGIN_API_VERSION);
@@ -76,7 +86,7 @@ describe('definePlugin', () => {
     expect(definition.repository.properties[0]).toMatchObject({ required: true, secure: false, partOfIdentity: true, defaultValue: null });
   });
 
-  it('runs the generic validation before the plugin\'s own, without duplicates', async () => {
+  it("runs the generic validation before the plugin's own, without duplicates", async () => {
     const definition = definePlugin(spec());
 
     const missing = await definition.validatePackage({ URL: 'x' }, {});

@@ -2,11 +2,23 @@ import { PermanentError, TransientError, toWireError } from '../src';
 
 describe('toWireError', () => {
   it.each([
-    ['a TransientError', new TransientError('http_503', 'busy', { retryAfterSeconds: 30 }), { kind: 'transient', code: 'http_503', message: 'busy', retry_after_seconds: 30 }],
+    [
+      'a TransientError',
+      new TransientError('http_503', 'busy', { retryAfterSeconds: 30 }),
+      { kind: 'transient', code: 'http_503', message: 'busy', retry_after_seconds: 30 },
+    ],
     ['a TransientError without Retry-After', new TransientError('network', 'reset'), { kind: 'transient', code: 'network', retry_after_seconds: null }],
-    ['a PermanentError', new PermanentError('not_found', 'no such package'), { kind: 'permanent', code: 'not_found', message: 'no such package', retry_after_seconds: null }],
+    [
+      'a PermanentError',
+      new PermanentError('not_found', 'no such package'),
+      { kind: 'permanent', code: 'not_found', message: 'no such package', retry_after_seconds: null },
+    ],
     ['a copy from another bundle', { kind: 'permanent', code: 'bad_spec', message: 'spec is empty' }, { kind: 'permanent', code: 'bad_spec' }],
-    ['a wire error handed back', { kind: 'transient', code: 'http_429', message: 'slow down', retry_after_seconds: 60 }, { kind: 'transient', retry_after_seconds: 60 }],
+    [
+      'a wire error handed back',
+      { kind: 'transient', code: 'http_429', message: 'slow down', retry_after_seconds: 60 },
+      { kind: 'transient', retry_after_seconds: 60 },
+    ],
     ['a negative retry', { kind: 'transient', code: 'x', message: 'm', retryAfterSeconds: -1 }, { retry_after_seconds: null }],
     ['a plain Error', new Error('boom'), { kind: 'bug', code: 'plugin_bug', message: 'Error: boom' }],
     ['a TypeError', new TypeError('x is undefined'), { kind: 'bug', message: 'TypeError: x is undefined' }],

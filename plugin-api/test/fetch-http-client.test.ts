@@ -10,7 +10,10 @@ let server: FixtureServer;
 beforeAll(async () => {
   server = await startFixtureServer({
     '/headers': (request, response) => {
-      response.writeHead(200, { 'X-Echo-Authorization': request.headers.authorization ?? 'none', 'X-Echo-If-None-Match': request.headers['if-none-match'] ?? 'none' });
+      response.writeHead(200, {
+        'X-Echo-Authorization': request.headers.authorization ?? 'none',
+        'X-Echo-If-None-Match': request.headers['if-none-match'] ?? 'none',
+      });
       response.end('ok');
     },
     '/gzip': (_request, response) => {
@@ -35,7 +38,11 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const client = (signal: AbortSignal = new AbortController().signal): FetchHttpClient => new FetchHttpClient(signal);
-const thrown = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => null, (error: unknown) => error);
+const thrown = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
 
 describe('FetchHttpClient over http', () => {
   it('returns the status, lower-case headers, the final URL and the body', async () => {
@@ -44,13 +51,17 @@ describe('FetchHttpClient over http', () => {
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
     expect(response.url).toBe(`${server.url}/versions.json`);
-    expect(Object.keys(await response.json() as object)).toEqual(['left-pad', 'right-pad']);
+    expect(Object.keys((await response.json()) as object)).toEqual(['left-pad', 'right-pad']);
   });
 
-  it('sends basic authentication and the plugin\'s headers', async () => {
-    const response = await client().get({ url: `${server.url}/headers`, auth: { username: 'reader', password: 's3cret' }, headers: { 'if-none-match': '"v1"' } });
+  it("sends basic authentication and the plugin's headers", async () => {
+    const response = await client().get({
+      url: `${server.url}/headers`,
+      auth: { username: 'reader', password: 's3cret' },
+      headers: { 'if-none-match': '"v1"' },
+    });
 
-    expect(Buffer.from(response.headers['x-echo-authorization']!.replace('Basic ', ''), 'base64').toString()).toBe('reader:s3cret');
+    expect(Buffer.from(response.headers['x-echo-authorization'].replace('Basic ', ''), 'base64').toString()).toBe('reader:s3cret');
     expect(response.headers['x-echo-if-none-match']).toBe('"v1"');
     response.discard();
   });

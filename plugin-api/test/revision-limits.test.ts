@@ -43,13 +43,21 @@ describe('fitRevision', () => {
   it.each([
     ['a label', { revision: 'v'.repeat(REVISION_LIMITS.label + 1) }, /^the label \(revision\) is 1025 bytes, more than the 1024 allowed$/],
     ['a label of multi-byte characters', { revision: '€'.repeat(400) }, /the label \(revision\) is 1200 bytes/],
-    ['a trackback URL', { trackbackUrl: `https://repo.example.org/${'a'.repeat(9000)}` }, /^trackbackUrl of revision '1\.3\.0' is 9025 bytes, more than the 8192 allowed$/],
+    [
+      'a trackback URL',
+      { trackbackUrl: `https://repo.example.org/${'a'.repeat(9000)}` },
+      /^trackbackUrl of revision '1\.3\.0' is 9025 bytes, more than the 8192 allowed$/,
+    ],
     ['a LOCATION', { data: { LOCATION: `https://repo.example.org/${'a'.repeat(20_000)}` } }, /^data value LOCATION of revision '1\.3\.0' is 20025 bytes/],
     ['a CHECKSUM', { data: { CHECKSUM: `sha256:${'ab'.repeat(5000)}` } }, /data value CHECKSUM of revision '1\.3\.0' is 10007 bytes/],
     ['any other data value', { data: { SUMMARY: 'x'.repeat(8193) } }, /data value SUMMARY of revision '1\.3\.0' is 8193 bytes/],
-    ['a revision too large as a whole', { data: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`K${i}`, 'x'.repeat(8000)])) }, /^revision '1\.3\.0' is 72\d{3} bytes in all .*9 data entries\), more than the 65536 allowed$/],
+    [
+      'a revision too large as a whole',
+      { data: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`K${i}`, 'x'.repeat(8000)])) },
+      /^revision '1\.3\.0' is 72\d{3} bytes in all .*9 data entries\), more than the 65536 allowed$/,
+    ],
   ])('refuses %s over its limit, naming it', (_case, fields, message) => {
-    const attempt = () => fitRevision({ ...base, ...fields } as PackageRevision);
+    const attempt = () => fitRevision({ ...base, ...fields });
 
     expect(attempt).toThrow(PermanentError);
     expect(attempt).toThrow(expect.objectContaining({ code: 'revision_too_large', message: expect.stringMatching(message) }));

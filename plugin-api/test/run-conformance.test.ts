@@ -133,7 +133,12 @@ const broken: [string, () => unknown, string[], string][] = [
     ['unreachable-repository', 'errors-classified'],
     'unclassified error (a bug): Error: could not read the list',
   ],
-  ['a hanging operation', () => ({ ...staticListPlugin(), latestRevisionSince: hang }), ['nothing-newer-than-latest', 'within-timeout'], 'did not finish within 300 ms'],
+  [
+    'a hanging operation',
+    () => ({ ...staticListPlugin(), latestRevisionSince: hang }),
+    ['nothing-newer-than-latest', 'within-timeout'],
+    'did not finish within 300 ms',
+  ],
   ['a batch answer missing a key', () => ({ ...staticListPlugin(), latestRevisionsSince: dropLastAnswer }), ['batch'], "gave no answer for key 'key-2'"],
 ];
 

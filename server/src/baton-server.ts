@@ -50,7 +50,8 @@ export class BatonServer {
   static async start(settings: Settings, logger: Logger): Promise<BatonServer> {
     // The secret key, the admin token and the embedded database: no other local user's to read.
     secureDataDir(settings.dataDir);
-    const onStaleLock = (holder: LockHolder) => logger.warn({ holder }, 'the data directory’s lock was stale (its process is gone, or the pid is now another process’s): taken over');
+    const onStaleLock = (holder: LockHolder) =>
+      logger.warn({ holder }, 'the data directory’s lock was stale (its process is gone, or the pid is now another process’s): taken over');
     const db = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, onStaleLock });
     let plugins: PluginHost | null = null;
     let configFiles: ConfigFiles | null = null;
@@ -69,7 +70,10 @@ export class BatonServer {
       baton.server.on('request', baton.app());
       await listen(baton.server, settings.port, settings.bindAddress);
       logger.info({ address: baton.url }, 'Baton is listening');
-      baton.reviewing = container.resolve(ConfigurationReview).reviewAll().catch((error: unknown) => logger.error({ err: error }, 'configurations could not be validated again'));
+      baton.reviewing = container
+        .resolve(ConfigurationReview)
+        .reviewAll()
+        .catch((error: unknown) => logger.error({ err: error }, 'configurations could not be validated again'));
       wireSignals(container);
       container.resolve(PollScheduler).start();
       container.resolve(WebhookDispatcher).start();

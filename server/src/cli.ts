@@ -36,7 +36,7 @@ async function migrate(): Promise<number> {
 cli(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`baton: ${error instanceof SettingsError ? error.message : (error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`baton: ${error instanceof SettingsError ? error.message : ((error as Error).stack ?? String(error))}\n`);
     process.exit(1);
   },
 );

@@ -23,15 +23,19 @@ const KILL_GRACE_MS = 5000;
 
 /** The job queue, its reaper, job consoles and the built-in agent: part of the composition root. */
 export function registerAgents(c: DependencyContainer): void {
-  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) =>
-    c.register(token, { useFactory: instanceCachingFactory(make) });
+  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => c.register(token, { useFactory: instanceCachingFactory(make) });
   const db = (r: DependencyContainer) => r.resolve<Database>(TOKENS.database);
   const settings = (r: DependencyContainer) => r.resolve<Settings>(TOKENS.settings);
   const logger = (r: DependencyContainer, area: string) => r.resolve<Logger>(TOKENS.logger).child({ area });
 
   single(JobConsole, (r) => new JobConsole(db(r)));
   single(StoredMaterialReader, (r) => {
-    return new StoredMaterialReader(r.resolve(RepositoryStore), r.resolve(PackageStore), r.resolve(ConfigurationCodec), r.resolve<PluginHost>(TOKENS.pluginHost));
+    return new StoredMaterialReader(
+      r.resolve(RepositoryStore),
+      r.resolve(PackageStore),
+      r.resolve(ConfigurationCodec),
+      r.resolve<PluginHost>(TOKENS.pluginHost),
+    );
   });
   single(JobAssignments, (r) => new JobAssignments(r.resolve(StoredMaterialReader), r.resolve(TOKENS.secretBox)));
   single(JobQueue, (r) => {

@@ -53,8 +53,7 @@ function pollObserver(metrics: Metrics, eventsWritten: () => void): PollObserver
 
 /** The polling engine, the events it writes and the webhooks that carry them: part of the composition root. */
 export function registerPolling(c: DependencyContainer): void {
-  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) =>
-    c.register(token, { useFactory: instanceCachingFactory(make) });
+  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => c.register(token, { useFactory: instanceCachingFactory(make) });
   const db = (r: DependencyContainer) => r.resolve<Database>(TOKENS.database);
   const settings = (r: DependencyContainer) => r.resolve<Settings>(TOKENS.settings);
   const logger = (r: DependencyContainer) => r.resolve<Logger>(TOKENS.logger);
@@ -105,7 +104,12 @@ export function registerPolling(c: DependencyContainer): void {
         retention: new EventRetention(events, deliveries, s.eventRetentionDays),
         logger: logger(r).child({ area: 'webhooks' }),
       },
-      { userAgent: s.userAgent, maxFailingMs: s.webhookMaxFailingHours * 3_600_000, stopDeadlineMs: s.shutdownGraceMs, outbound: new OutboundPolicy(s.outbound) },
+      {
+        userAgent: s.userAgent,
+        maxFailingMs: s.webhookMaxFailingHours * 3_600_000,
+        stopDeadlineMs: s.shutdownGraceMs,
+        outbound: new OutboundPolicy(s.outbound),
+      },
       { deliveryFinished: (outcome) => metrics.deliveryFinished(outcome) },
     );
   });

@@ -31,8 +31,7 @@ import { PipelineStore } from './pipelines/pipeline-store';
 
 /** Runs, their triggers and the promotion record: part of the composition root. */
 export function registerRuns(c: DependencyContainer): void {
-  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) =>
-    c.register(token, { useFactory: instanceCachingFactory(make) });
+  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => c.register(token, { useFactory: instanceCachingFactory(make) });
   const db = (r: DependencyContainer) => r.resolve<Database>(TOKENS.database);
   const logger = (r: DependencyContainer) => r.resolve<Logger>(TOKENS.logger).child({ area: 'pipelines' });
   const runCreated = (r: DependencyContainer) => () => {
@@ -47,7 +46,19 @@ export function registerRuns(c: DependencyContainer): void {
   single(MaterialResolver, (r) => new MaterialResolver(r.resolve(RunReads)));
   single(RunCreator, (r) => new RunCreator(db(r), r.resolve(StageMachine), r.resolve(EventLog)));
   single(PromotionQueries, (r) => new PromotionQueries(db(r)));
-  single(RunService, (r) => new RunService(db(r), r.resolve(MaterialResolver), r.resolve(RunCreator), r.resolve(StageMachine), r.resolve(AuditLog), r.resolve(Signals), r.resolve<SecretBox>(TOKENS.secretBox)));
+  single(
+    RunService,
+    (r) =>
+      new RunService(
+        db(r),
+        r.resolve(MaterialResolver),
+        r.resolve(RunCreator),
+        r.resolve(StageMachine),
+        r.resolve(AuditLog),
+        r.resolve(Signals),
+        r.resolve<SecretBox>(TOKENS.secretBox),
+      ),
+  );
   single(PipelineTriggers, (r) => {
     const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     // One process alone (the embedded database) is woken by its own writes: the tick is a safety net.
@@ -59,8 +70,7 @@ export function registerRuns(c: DependencyContainer): void {
 
 /** Pipeline definitions from the API and from YAML files, and their use of packages. */
 export function registerPipelineDefinitions(c: DependencyContainer): void {
-  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) =>
-    c.register(token, { useFactory: instanceCachingFactory(make) });
+  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => c.register(token, { useFactory: instanceCachingFactory(make) });
   const db = (r: DependencyContainer) => r.resolve<Database>(TOKENS.database);
   const box = (r: DependencyContainer) => r.resolve<SecretBox>(TOKENS.secretBox);
   const materials = (r: DependencyContainer): MaterialDirectory => ({ repositories: r.resolve(RepositoryStore), packages: r.resolve(PackageStore) });

@@ -56,15 +56,18 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
   c.registerInstance(TOKENS.database, roots.database);
   c.registerInstance(TOKENS.secretBox, roots.secretBox);
 
-  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) =>
-    c.register(token, { useFactory: instanceCachingFactory(make) });
+  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => c.register(token, { useFactory: instanceCachingFactory(make) });
   const db = (r: DependencyContainer) => r.resolve<Database>(TOKENS.database);
 
   single(AuditLog, (r) => new AuditLog(db(r)));
   single(TokenService, (r) => new TokenService(db(r), r.resolve(AuditLog)));
   single(StreamSessions, (r) => {
     const maxAgeMs = r.resolve<Settings>(TOKENS.settings).eventStreamMaxAgeSeconds * 1000;
-    return new StreamSessions(r.resolve(TokenService), { maxAgeMs, recheckMs: STREAM_TOKEN_RECHECK_MS }, r.resolve<Logger>(TOKENS.logger).child({ area: 'events' }));
+    return new StreamSessions(
+      r.resolve(TokenService),
+      { maxAgeMs, recheckMs: STREAM_TOKEN_RECHECK_MS },
+      r.resolve<Logger>(TOKENS.logger).child({ area: 'events' }),
+    );
   });
   single(RepositoryStore, (r) => new RepositoryStore(db(r)));
   single(PackageStore, (r) => new PackageStore(db(r)));

@@ -52,6 +52,6 @@ export class Unavailable extends Error {
  * not assigned, so that no key reads or changes the object's prototype.
  */
 export function addFieldError(errors: FieldErrors, path: string, message: string): void {
-  if (Object.hasOwn(errors, path)) errors[path]!.push(message);
+  if (Object.hasOwn(errors, path)) errors[path].push(message);
   else Object.defineProperty(errors, path, { value: [message], enumerable: true, writable: true, configurable: true });
 }

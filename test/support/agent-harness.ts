@@ -65,7 +65,15 @@ export class AgentHarness {
     }
     const reader = new StoredMaterialReader(new RepositoryStore(db), new PackageStore(db), new ConfigurationCodec(this.box), { plugin: () => null });
     const assignments = new JobAssignments(reader, this.box);
-    return new JobQueue(db, this.stages, assignments, new JobConsole(db), { leaseSeconds: options.leaseSeconds ?? 30 }, { jobsChanged: () => undefined }, logger);
+    return new JobQueue(
+      db,
+      this.stages,
+      assignments,
+      new JobConsole(db),
+      { leaseSeconds: options.leaseSeconds ?? 30 },
+      { jobsChanged: () => undefined },
+      logger,
+    );
   }
 
   /** A started agent, stopped by close(). */
@@ -112,7 +120,11 @@ export class AgentHarness {
   }
 
   /** Inserts the pipeline (once) and a run of it carrying these materials, and opens its first stage. */
-  async startRun(definition: PipelineDefinition, materials: MaterialRevision[], options: { overrides?: Record<string, EnvironmentOverride>; by?: string } = {}): Promise<DbPipelineRunRow> {
+  async startRun(
+    definition: PipelineDefinition,
+    materials: MaterialRevision[],
+    options: { overrides?: Record<string, EnvironmentOverride>; by?: string } = {},
+  ): Promise<DbPipelineRunRow> {
     return this.db.knex.transaction(async (trx) => {
       const existing = (await trx('pipelines').where({ name: definition.name }).forUpdate().first()) as { last_counter: number } | undefined;
       const counter = Number(existing?.last_counter ?? 0) + 1;
@@ -133,8 +145,8 @@ export class AgentHarness {
           status: 'active',
         })
         .returning('*')) as DbPipelineRunRow[];
-      await this.stages.startRun(trx, run!);
-      return run!;
+      await this.stages.startRun(trx, run);
+      return run;
     });
   }
 
@@ -149,10 +161,14 @@ export class AgentHarness {
 
   /** Waits until the job is in one of the states (final by default). */
   async waitForJob(runId: string, stage: string, job: string, states: DbJobState[] = FINAL, timeoutMs = 20_000): Promise<DbJobRunRow> {
-    return eventually(async () => {
-      const row = await this.job(runId, stage, job);
-      return row && states.includes(row.state) ? row : undefined;
-    }, timeoutMs, `job ${stage}/${job} to be ${states.join(' or ')}`);
+    return eventually(
+      async () => {
+        const row = await this.job(runId, stage, job);
+        return row && states.includes(row.state) ? row : undefined;
+      },
+      timeoutMs,
+      `job ${stage}/${job} to be ${states.join(' or ')}`,
+    );
   }
 
   /** Stops every agent and removes the database and the work folder. */
@@ -166,7 +182,10 @@ export class AgentHarness {
 
   private entries(resourceType: 'repository' | 'package', resourceId: string, configuration: TestConfiguration): DbConfigurationEntry[] {
     const plain = Object.entries(configuration.plain ?? {}).map(([key, value]) => ({ key, value }));
-    const secure = Object.entries(configuration.secure ?? {}).map(([key, value]) => ({ key, encrypted_value: this.box.encrypt(value, { resourceType, resourceId, key }) }));
+    const secure = Object.entries(configuration.secure ?? {}).map(([key, value]) => ({
+      key,
+      encrypted_value: this.box.encrypt(value, { resourceType, resourceId, key }),
+    }));
     return [...plain, ...secure];
   }
 }
@@ -194,7 +213,11 @@ export function packageRevision(
 }
 
 /** A one-stage pipeline with one job of these tasks. */
-export function oneJobPipeline(name: string, tasks: PipelineDefinition['stages'][number]['jobs'][number]['tasks'], extra: Partial<PipelineDefinition> = {}): PipelineDefinition {
+export function oneJobPipeline(
+  name: string,
+  tasks: PipelineDefinition['stages'][number]['jobs'][number]['tasks'],
+  extra: Partial<PipelineDefinition> = {},
+): PipelineDefinition {
   return {
     name,
     materials: [{ name: 'app', package: { repository: 'repo', package: 'pkg' } }],

@@ -31,11 +31,13 @@ export function spawnBaton(env: Record<string, string>): BatonProcess {
     for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
       lines.push(line);
       const address = /"address":"([^"]+)"/.exec(line);
-      if (address && line.includes('listening')) announce(address[1]!);
+      if (address && line.includes('listening')) announce(address[1]);
     }
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, lines, listening, exited };
 }

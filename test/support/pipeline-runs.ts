@@ -23,7 +23,9 @@ export async function finishStage(baton: TestServer, pipeline: string, counter: 
   await db.knex.transaction(async (trx) => {
     const run = await trx(TABLES.pipelineRuns).where({ pipeline_name: pipeline, counter }).first('id');
     const attempt = await trx(TABLES.stageRuns).where({ run_id: run.id, stage_name: stage }).orderBy('counter', 'desc').first('id');
-    await trx(TABLES.jobRuns).where({ stage_run_id: attempt.id }).update({ state, completed_at: trx.fn.now(), result: `${state} in a test` });
+    await trx(TABLES.jobRuns)
+      .where({ stage_run_id: attempt.id })
+      .update({ state, completed_at: trx.fn.now(), result: `${state} in a test` });
     await machine.jobFinished(trx, attempt.id);
   });
   baton.server.dependencies.resolve(Signals).eventsWritten();

@@ -56,8 +56,27 @@ export async function startPipelinesApp(baton: TestServer, options: { configDir?
   const pipelines = new PipelineService(db, store, lookups, audit, box);
   const usage = new PipelineMaterialUsage(store, directory);
   const codec = c.resolve(ConfigurationCodec);
-  const repositories = new RepositoryService(db, c.resolve(RepositoryStore), c.resolve(PackageStore), plugins, codec, c.resolve(ConfigurationReview), audit, usage);
-  const packages = new PackageService(db, c.resolve(PackageStore), repositories, c.resolve(RepositoryStore), plugins, codec, audit, { minPollIntervalSeconds: settings.minPollIntervalSeconds }, usage);
+  const repositories = new RepositoryService(
+    db,
+    c.resolve(RepositoryStore),
+    c.resolve(PackageStore),
+    plugins,
+    codec,
+    c.resolve(ConfigurationReview),
+    audit,
+    usage,
+  );
+  const packages = new PackageService(
+    db,
+    c.resolve(PackageStore),
+    repositories,
+    c.resolve(RepositoryStore),
+    plugins,
+    codec,
+    audit,
+    { minPollIntervalSeconds: settings.minPollIntervalSeconds },
+    usage,
+  );
   const configFiles = options.configDir
     ? new ConfigFiles({ dir: options.configDir, debounceMs: 100, rescanMs: options.rescanMs ?? 60_000 }, new ConfigFileSync(db, store, lookups, audit), logger)
     : null;

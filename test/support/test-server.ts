@@ -64,11 +64,11 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     : createLogger(process.env['BATON_TEST_LOG'] ?? 'silent');
   const server = await BatonServer.start(settings, logger);
   await server.reviewed();
-  const api = await ApiClient.connect(server.url, env['BATON_ADMIN_TOKEN']!);
+  const api = await ApiClient.connect(server.url, env['BATON_ADMIN_TOKEN']);
   return {
     server,
     url: server.url,
-    adminToken: env['BATON_ADMIN_TOKEN']!,
+    adminToken: env['BATON_ADMIN_TOKEN'],
     api,
     database,
     env,

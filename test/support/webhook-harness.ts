@@ -81,7 +81,13 @@ export class WebhookHarness {
     const db = separateConnection ? await this.openAnother() : this.db;
     const events = new EventLog(db);
     const deliveries = new WebhookDeliveryLog(db);
-    const parts = { leases: new WebhookLeases(db, deliveries), events, secretBox: this.secretBox, retention: new EventRetention(events, deliveries, 30), logger: this.logger };
+    const parts = {
+      leases: new WebhookLeases(db, deliveries),
+      events,
+      secretBox: this.secretBox,
+      retention: new EventRetention(events, deliveries, 30),
+      logger: this.logger,
+    };
     const dispatcher = new WebhookDispatcher(parts, { ...FAST_DELIVERY, maxFailingMs: 24 * 3_600_000, ...options }, observer);
     this.dispatchers.push(dispatcher);
     dispatcher.start();
@@ -97,7 +103,15 @@ export class WebhookHarness {
     const routes = [...healthRoutes({ check: async () => ({ ready: true, reason: '' }) }, () => document!), ...webhookRoutes(this.service)];
     const built = buildOpenApiDocument(routes, '0.0.0');
     document = { ...built, components: { ...(built['components'] as object), schemas: { ...SCHEMAS, ...WEBHOOK_SCHEMAS } } };
-    const app = buildApp({ routes, validator: new OpenApiValidator(document), tokens, logger: this.logger, bodyLimitBytes: 1024 * 1024, trustProxy: false, isShuttingDown: () => false });
+    const app = buildApp({
+      routes,
+      validator: new OpenApiValidator(document),
+      tokens,
+      logger: this.logger,
+      bodyLimitBytes: 1024 * 1024,
+      trustProxy: false,
+      isShuttingDown: () => false,
+    });
     this.server = http.createServer(app);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return ApiClient.connect(`http://127.0.0.1:${(this.server.address() as AddressInfo).port}`, adminToken);

@@ -36,10 +36,7 @@ const LAZY_BUDGET_MS = 15 * 60 * 1000;
  * }));
  * ```
  */
-export function describeConformance(
-  name: string,
-  options: ConformanceOptions | (() => ConformanceOptions | Promise<ConformanceOptions>),
-): void {
+export function describeConformance(name: string, options: ConformanceOptions | (() => ConformanceOptions | Promise<ConformanceOptions>)): void {
   const { describe, it, beforeAll } = testGlobals();
   const checks = typeof options === 'function' ? CONFORMANCE_CHECKS : applicableChecks(options);
   const budget = typeof options === 'function' ? LAZY_BUDGET_MS : runBudgetMs(options) + 5000;

@@ -9,13 +9,7 @@
  */
 export { describeConformance } from './describe-conformance';
 export { runConformance } from './run-conformance';
-export {
-  DEFAULT_TIMEOUT_MS,
-  type ConformanceCheckName,
-  type ConformanceFailure,
-  type ConformanceOptions,
-  type ConformanceReport,
-} from './conformance-options';
+export { DEFAULT_TIMEOUT_MS, type ConformanceCheckName, type ConformanceFailure, type ConformanceOptions, type ConformanceReport } from './conformance-options';
 export { createTestContext, defaultSettings, type TestContext, type TestContextOptions } from './create-test-context';
 export { CollectingLogger } from './collecting-logger';
 export { FetchHttpClient } from './fetch-http-client';

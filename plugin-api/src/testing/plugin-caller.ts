@@ -5,11 +5,7 @@ import { createTestContext, type TestContext } from './create-test-context';
 import { MemoryKeyValueStore } from './memory-key-value-store';
 
 /** How one call to the plugin ended. */
-export type CallOutcome =
-  | { status: 'returned'; value: unknown }
-  | { status: 'threw'; error: unknown }
-  | { status: 'timed-out' }
-  | { status: 'missing' };
+export type CallOutcome = { status: 'returned'; value: unknown } | { status: 'threw'; error: unknown } | { status: 'timed-out' } | { status: 'missing' };
 
 /** One call or batch answer, kept for the checks that look at every call. */
 export interface CallRecord {
@@ -20,13 +16,7 @@ export interface CallRecord {
 }
 
 /** Operations whose last argument is the context. */
-const WITH_CONTEXT = new Set([
-  'checkRepositoryConnection',
-  'checkPackageConnection',
-  'latestRevision',
-  'latestRevisionSince',
-  'latestRevisionsSince',
-]);
+const WITH_CONTEXT = new Set(['checkRepositoryConnection', 'checkPackageConnection', 'latestRevision', 'latestRevisionSince', 'latestRevisionsSince']);
 
 const TIMED_OUT = Symbol('timed out');
 

@@ -17,9 +17,7 @@ export interface Validators {
   lastModified?: string;
 }
 
-export type RepomdResponse =
-  | { status: 'unchanged'; url: string }
-  | { status: 'fetched'; url: string; bytes: Buffer; validators: Validators };
+export type RepomdResponse = { status: 'unchanged'; url: string } | { status: 'fetched'; url: string; bytes: Buffer; validators: Validators };
 
 const MAX_REPOMD_BYTES = 4 * 1024 * 1024;
 const MAX_SIGNATURE_BYTES = 1024 * 1024;
@@ -107,7 +105,12 @@ export class PrimaryDownload implements AsyncIterable<Uint8Array> {
   private done = false;
   private verified = false;
 
-  constructor(readonly url: string, readonly file: string, private readonly record: RepomdRecord, response: HttpResponse) {
+  constructor(
+    readonly url: string,
+    readonly file: string,
+    private readonly record: RepomdRecord,
+    response: HttpResponse,
+  ) {
     this.hash = createHash(record.checksumType);
     this.chunks = response.body()[Symbol.asyncIterator]();
   }

@@ -133,7 +133,12 @@ export async function validatePackage(_repository: Configuration, pkg: Configura
   const spec = pkg['PACKAGE_SPEC']?.trim();
   if (!spec) return [];
   if (!SPEC_CHARACTERS.test(spec)) {
-    return [{ key: 'PACKAGE_SPEC', message: `Package spec (PACKAGE_SPEC) '${spec}' may hold only letters, digits and . _ + ~ ^ : - * ? (for example scrt or scrt-0.3.3-1.x86_64)` }];
+    return [
+      {
+        key: 'PACKAGE_SPEC',
+        message: `Package spec (PACKAGE_SPEC) '${spec}' may hold only letters, digits and . _ + ~ ^ : - * ? (for example scrt or scrt-0.3.3-1.x86_64)`,
+      },
+    ];
   }
   if (parsePackageSpec(spec).readings.length === 0) {
     return [{ key: 'PACKAGE_SPEC', message: `Package spec (PACKAGE_SPEC) '${spec}' is not a name, name.arch or name-[epoch:]version[-release][.arch]` }];

@@ -26,7 +26,10 @@ export function detectCompression(head: Uint8Array): Compression | null {
   for (const [compression, magic] of MAGIC) {
     if (magic.every((byte, i) => head[i] === byte)) return compression;
   }
-  const text = Buffer.from(head).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
+  const text = Buffer.from(head)
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart();
   return text.startsWith('<') ? 'plain' : null;
 }
 
@@ -42,7 +45,10 @@ export interface DecompressOptions {
 class TrackedSource implements AsyncIterable<Uint8Array> {
   failure: unknown = undefined;
 
-  constructor(private readonly head: Uint8Array[], private readonly rest: AsyncIterator<Uint8Array>) {}
+  constructor(
+    private readonly head: Uint8Array[],
+    private readonly rest: AsyncIterator<Uint8Array>,
+  ) {}
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
     yield* this.head;
@@ -103,7 +109,10 @@ export async function* decompress(source: AsyncIterable<Uint8Array>, options: De
 }
 
 function tooLarge(options: DecompressOptions): PermanentError {
-  return new PermanentError('metadata_too_large', `${options.file} is larger than ${options.maxBytes} bytes once decompressed; raise ${options.setting} to read it`);
+  return new PermanentError(
+    'metadata_too_large',
+    `${options.file} is larger than ${options.maxBytes} bytes once decompressed; raise ${options.setting} to read it`,
+  );
 }
 
 type Codec = (source: AsyncIterable<Uint8Array>, options: DecompressOptions) => AsyncIterable<Uint8Array>;

@@ -37,7 +37,9 @@ const MAX_STORED_BYTES = 6 * 1024 * 1024;
  * ```
  */
 export function storeIdentity(baseUrl: string, gpgKey: string | undefined): string {
-  return createHash('sha256').update(`${baseUrl}\u0000${gpgKey?.trim() ?? ''}`).digest('hex');
+  return createHash('sha256')
+    .update(`${baseUrl}\u0000${gpgKey?.trim() ?? ''}`)
+    .digest('hex');
 }
 
 async function load<T extends { identity: string }>(store: KeyValueStore, key: string, identity: string): Promise<T | null> {

@@ -72,7 +72,7 @@ function previousEvr(previous: PackageRevision): Evr | null {
   const data = previous.data ?? {};
   if (data['VERSION']) return { epoch: data['EPOCH'] ?? '0', version: data['VERSION'], release: data['RELEASE'] ?? '' };
   const label = /^.+-(?:(\d+):)?([^-]+)-([^-]+)\.[^.]+$/.exec(previous.revision);
-  return label ? { epoch: label[1] ?? '0', version: label[2] as string, release: label[3] as string } : null;
+  return label ? { epoch: label[1] ?? '0', version: label[2], release: label[3] } : null;
 }
 
 /**

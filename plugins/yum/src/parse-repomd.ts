@@ -102,7 +102,9 @@ function readRecord(node: XmlNode): RepomdRecord | null {
  * ```
  */
 export function parseRepomd(bytes: Uint8Array): Repomd {
-  const xml = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').replace(/^\uFEFF/, '');
+  const xml = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   if (/<!DOCTYPE/i.test(xml)) throw new MalformedXmlError('it has a <!DOCTYPE>, which is refused (no DTD is ever read)');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new MalformedXmlError(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);

@@ -50,7 +50,7 @@ const ATTRIBUTE = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 export function parseAttributes(inside: string): Record<string, string> {
   const attributes: Record<string, string> = {};
   for (const match of inside.matchAll(ATTRIBUTE)) {
-    attributes[match[1] as string] = decodeXmlText(match[2] ?? match[3] ?? '');
+    attributes[match[1]] = decodeXmlText(match[2] ?? match[3] ?? '');
   }
   return attributes;
 }

@@ -90,7 +90,7 @@ export async function specOutcomes(repository: Configuration, specs: readonly st
   const reusable = stored !== null && stored.primary === primary && specs.every((spec) => Object.hasOwn(stored.outcomes, spec));
   if (reusable) {
     ctx.log.debug('primary unchanged: answering from the stored outcomes', { primary, unchanged: repomd.unchanged });
-    return { outcomes: new Map(specs.map((spec) => [spec, stored.outcomes[spec] as SpecOutcome])), baseUrl };
+    return { outcomes: new Map(specs.map((spec) => [spec, stored.outcomes[spec]])), baseUrl };
   }
   const wanted = remembered(specs, stored?.specs ?? []);
   const outcomes = await scanPrimary(repomd, wanted, ctx);

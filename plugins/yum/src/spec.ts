@@ -42,7 +42,10 @@ export interface PackageSpec {
  */
 export function compileGlob(text: string): Glob {
   if (!/[*?]/.test(text)) return { text, test: (value) => value === text };
-  const source = text.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = text
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   const pattern = new RegExp(`^${source}$`, 's');
   return { text, test: (value) => pattern.test(value) };
 }
@@ -121,7 +124,7 @@ function usable(fields: Fields | null): fields is Fields {
 export function parsePackageSpec(text: string): PackageSpec {
   const prefix = /^([0-9*?]+):(.*)$/.exec(text);
   const readings: SpecReading[] = [];
-  const candidates = prefix ? readingsOf(prefix[2] as string, prefix[1]) : readingsOf(text, undefined);
+  const candidates = prefix ? readingsOf(prefix[2], prefix[1]) : readingsOf(text, undefined);
   for (const [form, fields] of candidates) {
     if (!usable(fields)) continue;
     readings.push({

@@ -45,22 +45,82 @@ const brokenXml = Buffer.from(XML.toString('utf8').replace('</package>', ''));
 
 describe('bad input is a permanent error that names the file and what was wrong', () => {
   it.each([
-    ['truncated gzip', () => folders.repository(compress(XML, 'gzip').subarray(0, 1500)), 'corrupt_metadata', /primary\.xml\.gz: corrupt or truncated gzip data/],
-    ['corrupt zstd', () => folders.repository(damaged(compress(XML, 'zstd')), { name: 'primary.xml.zst' }), 'corrupt_metadata', /primary\.xml\.zst: corrupt or truncated zstd data/],
-    ['truncated xz', () => folders.repository(compress(XML, 'xz').subarray(0, 900), { name: 'primary.xml.xz' }), 'corrupt_metadata', /primary\.xml\.xz: corrupt or truncated xz data/],
-    ['corrupt bzip2', () => folders.repository(damaged(compress(XML, 'bzip2')), { name: 'primary.xml.bz2' }), 'corrupt_metadata', /primary\.xml\.bz2: corrupt or truncated bzip2 data/],
+    [
+      'truncated gzip',
+      () => folders.repository(compress(XML, 'gzip').subarray(0, 1500)),
+      'corrupt_metadata',
+      /primary\.xml\.gz: corrupt or truncated gzip data/,
+    ],
+    [
+      'corrupt zstd',
+      () => folders.repository(damaged(compress(XML, 'zstd')), { name: 'primary.xml.zst' }),
+      'corrupt_metadata',
+      /primary\.xml\.zst: corrupt or truncated zstd data/,
+    ],
+    [
+      'truncated xz',
+      () => folders.repository(compress(XML, 'xz').subarray(0, 900), { name: 'primary.xml.xz' }),
+      'corrupt_metadata',
+      /primary\.xml\.xz: corrupt or truncated xz data/,
+    ],
+    [
+      'corrupt bzip2',
+      () => folders.repository(damaged(compress(XML, 'bzip2')), { name: 'primary.xml.bz2' }),
+      'corrupt_metadata',
+      /primary\.xml\.bz2: corrupt or truncated bzip2 data/,
+    ],
     ['malformed XML', () => folders.repositoryOf(brokenXml, 'gzip'), 'malformed_metadata', /primary\.xml\.gz: a <package> entry is not closed/],
     ['a DOCTYPE in primary', () => folders.repositoryOf(doctype, 'gzip'), 'malformed_metadata', /primary\.xml\.gz: it has a <!DOCTYPE>, which is refused/],
     ['a file in no known format', () => folders.repository(Buffer.from('PK\u0003\u0004 zip')), 'unknown_compression', /primary\.xml\.gz is neither gzip/],
-    ['a checksum mismatch', () => folders.repository(compress(XML, 'gzip'), { checksum: 'ab'.repeat(32) }), 'checksum_mismatch', /primary\.xml\.gz: its sha256 checksum is [0-9a-f]{64}, but repomd\.xml says (ab){32}/],
-    ['a sha1 (written "sha") mismatch', () => folders.repository(compress(XML, 'gzip'), { checksumType: 'sha', checksum: 'ab'.repeat(20) }), 'checksum_mismatch', /its sha1 checksum is/],
+    [
+      'a checksum mismatch',
+      () => folders.repository(compress(XML, 'gzip'), { checksum: 'ab'.repeat(32) }),
+      'checksum_mismatch',
+      /primary\.xml\.gz: its sha256 checksum is [0-9a-f]{64}, but repomd\.xml says (ab){32}/,
+    ],
+    [
+      'a sha1 (written "sha") mismatch',
+      () => folders.repository(compress(XML, 'gzip'), { checksumType: 'sha', checksum: 'ab'.repeat(20) }),
+      'checksum_mismatch',
+      /its sha1 checksum is/,
+    ],
     ['damage found before the end, which the checksum explains', damagedEarly, 'checksum_mismatch', /primary\.xml: its sha256 checksum/],
-    ['an unknown checksum type', () => folders.repository(compress(XML, 'gzip'), { checksumType: 'crc99', checksum: 'ab' }), 'bad_metadata', /unusable checksum \(crc99\)/],
-    ['a DOCTYPE in repomd.xml', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('<repomd', '<!DOCTYPE repomd>\n<repomd') }), 'malformed_metadata', /repomd\.xml: it has a <!DOCTYPE>/],
-    ['malformed repomd.xml', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('</data>', '') }), 'malformed_metadata', /repomd\.xml: .*line/],
-    ['a deeply nested repomd.xml', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('</repomd>', `${'<x>'.repeat(500)}${'</x>'.repeat(500)}</repomd>`) }), 'malformed_metadata', /repomd\.xml: .*nested/],
-    ['repomd.xml without primary', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('type="primary"', 'type="other"') }), 'no_primary', /repomd\.xml lists no primary metadata/],
-    ['a missing primary file', () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('primary.xml.gz', 'gone.xml.gz') }), 'not_found', /the primary metadata named by repomd\.xml not found at .*gone\.xml\.gz \(404\)/],
+    [
+      'an unknown checksum type',
+      () => folders.repository(compress(XML, 'gzip'), { checksumType: 'crc99', checksum: 'ab' }),
+      'bad_metadata',
+      /unusable checksum \(crc99\)/,
+    ],
+    [
+      'a DOCTYPE in repomd.xml',
+      () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('<repomd', '<!DOCTYPE repomd>\n<repomd') }),
+      'malformed_metadata',
+      /repomd\.xml: it has a <!DOCTYPE>/,
+    ],
+    [
+      'malformed repomd.xml',
+      () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('</data>', '') }),
+      'malformed_metadata',
+      /repomd\.xml: .*line/,
+    ],
+    [
+      'a deeply nested repomd.xml',
+      () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('</repomd>', `${'<x>'.repeat(500)}${'</x>'.repeat(500)}</repomd>`) }),
+      'malformed_metadata',
+      /repomd\.xml: .*nested/,
+    ],
+    [
+      'repomd.xml without primary',
+      () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('type="primary"', 'type="other"') }),
+      'no_primary',
+      /repomd\.xml lists no primary metadata/,
+    ],
+    [
+      'a missing primary file',
+      () => folders.repository(compress(XML, 'gzip'), { repomd: (xml) => xml.replace('primary.xml.gz', 'gone.xml.gz') }),
+      'not_found',
+      /the primary metadata named by repomd\.xml not found at .*gone\.xml\.gz \(404\)/,
+    ],
   ])('%s', async (_case, makeRepository, code, message) => {
     const dir = makeRepository();
 
@@ -93,7 +153,9 @@ describe('bad input is a permanent error that names the file and what was wrong'
     expect(error).toBeInstanceOf(PermanentError);
     expect(error).toMatchObject({
       code: 'entry_too_large',
-      message: expect.stringMatching(/^repodata\/primary\.xml\.gz: an entry starting at byte \d+ is larger than 200000 bytes once decompressed; raise BATON_PLUGIN_YUM_MAX_ENTRY_BYTES to read it$/),
+      message: expect.stringMatching(
+        /^repodata\/primary\.xml\.gz: an entry starting at byte \d+ is larger than 200000 bytes once decompressed; raise BATON_PLUGIN_YUM_MAX_ENTRY_BYTES to read it$/,
+      ),
     });
   });
 
@@ -120,7 +182,11 @@ describe('over HTTP', () => {
 
     const error = await thrown(plugin.latestRevision({ REPO_URL: server.url }, { PACKAGE_SPEC: 'scrt' }, contextFor()));
 
-    expect(error).toMatchObject({ kind: 'permanent', code: 'http_410', message: `${server.url}repodata/repomd.xml answered 410 instead of repository metadata (repodata/repomd.xml)` });
+    expect(error).toMatchObject({
+      kind: 'permanent',
+      code: 'http_410',
+      message: `${server.url}repodata/repomd.xml answered 410 instead of repository metadata (repodata/repomd.xml)`,
+    });
   });
 
   it('leaves server failures transient', async () => {

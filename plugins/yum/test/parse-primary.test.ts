@@ -36,7 +36,7 @@ function referenceRecords(xml: Buffer): PackageRecord[] {
     .map((p) => {
       const base = attr(p['location'], 'xml:base');
       const type = (attr(p['checksum'], 'type') ?? '').toLowerCase();
-      const format = p['format'] as Record<string, unknown> | string | undefined;
+      const format = p['format'];
       return {
         name: text(p['name']),
         arch: text(p['arch']),
@@ -67,7 +67,13 @@ interface ScanResult {
 function scan(chunks: Iterable<Uint8Array>, wanted: (name: string) => boolean = () => true): ScanResult {
   const records: PackageRecord[] = [];
   const skipped: string[] = [];
-  const scanner = new PrimaryScanner({ baseUrl: BASE, wanted, onPackage: (p) => records.push(p), onSkipped: (_n, reason) => skipped.push(reason), maxEntryBytes: 16 << 20 });
+  const scanner = new PrimaryScanner({
+    baseUrl: BASE,
+    wanted,
+    onPackage: (p) => records.push(p),
+    onSkipped: (_n, reason) => skipped.push(reason),
+    maxEntryBytes: 16 << 20,
+  });
   for (const chunk of chunks) scanner.push(chunk);
   return { records, skipped, ...scanner.finish() };
 }
@@ -135,7 +141,12 @@ describe('PrimaryScanner', () => {
       url: 'https://example.org/foo?a=1&b=2',
       location: 'https://mirror.example.org/pub/el9/Packages/p/python3-foo-bar-1.4.0~rc1-3.el9.noarch.rpm',
     });
-    expect(second).toMatchObject({ arch: 'x86_64', summary: 'Raw <summary> & more', packager: '', location: `${BASE}sub/dir/python3-foo-bar-1.4.0-1.el9.x86_64.rpm` });
+    expect(second).toMatchObject({
+      arch: 'x86_64',
+      summary: 'Raw <summary> & more',
+      packager: '',
+      location: `${BASE}sub/dir/python3-foo-bar-1.4.0-1.el9.x86_64.rpm`,
+    });
   });
 
   it('skips an entry it cannot use, saying why', () => {

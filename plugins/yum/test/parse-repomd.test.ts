@@ -38,7 +38,14 @@ describe('parseRepomd', () => {
 
     const [record] = parseRepomd(Buffer.from(xml)).records;
 
-    expect(record).toEqual({ type: 'primary', href: 'repodata/p&q.xml.gz', xmlBase: 'https://mirror.example.org/a&b/', checksumType: 'sha1', checksum: 'abcdef', size: null });
+    expect(record).toEqual({
+      type: 'primary',
+      href: 'repodata/p&q.xml.gz',
+      xmlBase: 'https://mirror.example.org/a&b/',
+      checksumType: 'sha1',
+      checksum: 'abcdef',
+      size: null,
+    });
   });
 
   it.each([

@@ -130,7 +130,11 @@ describe('polling a repository', () => {
     const denied = await thrown(latest(url, 'scrt.x86_64'));
     const { revision } = await latest(url, 'scrt.x86_64', undefined, { USERNAME: 'ci', PASSWORD: 's3cret' });
 
-    expect(denied).toMatchObject({ kind: 'permanent', code: 'access_denied', message: `${url}repodata/repomd.xml refused access (401); check USERNAME and PASSWORD` });
+    expect(denied).toMatchObject({
+      kind: 'permanent',
+      code: 'access_denied',
+      message: `${url}repodata/repomd.xml refused access (401); check USERNAME and PASSWORD`,
+    });
     expect(revision?.data?.['LOCATION']).toBe(`${url}main/scrt_0.3.3_linux_x86_64.rpm`);
   });
 

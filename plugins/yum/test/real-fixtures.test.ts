@@ -71,7 +71,10 @@ describe.each(['http', 'file'])('the real fixture repositories over %s', (transp
       const missing = await plugin.checkPackageConnection(repository, { PACKAGE_SPEC: 'nothing' }, contextFor());
       const ambiguous = await plugin.checkPackageConnection(repository, { PACKAGE_SPEC: 'scrt' }, contextFor());
 
-      expect(repoCheck).toEqual({ ok: true, messages: [`Successfully accessed repository metadata at ${base('scrt-yum')}repodata/repomd.xml (revision 1654609942)`] });
+      expect(repoCheck).toEqual({
+        ok: true,
+        messages: [`Successfully accessed repository metadata at ${base('scrt-yum')}repodata/repomd.xml (revision 1654609942)`],
+      });
       expect(found).toMatchObject({ ok: true, messages: ["Found package 'scrt-0.3.3-1.x86_64'."] });
       expect(missing).toEqual({ ok: false, messages: [`No package in ${base('scrt-yum')} matches the spec 'nothing'.`], revision: null });
       expect(ambiguous).toMatchObject({ ok: false, messages: [expect.stringContaining("Package spec 'scrt' matches more than one package")] });
@@ -85,12 +88,21 @@ describe.each(['http', 'file'])('the real fixture repositories over %s', (transp
 
     it('fails permanently when the signature was made with another key', async () => {
       const { generateKey } = await import('openpgp');
-      const other = await generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Someone Else', email: 'else@example.org' }], format: 'armored' });
+      const other = await generateKey({
+        type: 'ecc',
+        curve: 'curve25519Legacy',
+        userIDs: [{ name: 'Someone Else', email: 'else@example.org' }],
+        format: 'armored',
+      });
 
       const error = await thrown(latest(base('scrt-yum'), 'scrt.i386', undefined, { GPG_KEY: other.publicKey }));
       const check = await plugin.checkRepositoryConnection({ REPO_URL: base('scrt-yum'), GPG_KEY: other.publicKey }, contextFor());
 
-      expect(error).toMatchObject({ kind: 'permanent', code: 'bad_signature', message: expect.stringContaining('repodata/repomd.xml does not verify against GPG_KEY') });
+      expect(error).toMatchObject({
+        kind: 'permanent',
+        code: 'bad_signature',
+        message: expect.stringContaining('repodata/repomd.xml does not verify against GPG_KEY'),
+      });
       expect(check.ok).toBe(false);
     });
   });
@@ -121,7 +133,11 @@ describe.each(['http', 'file'])('the real fixture repositories over %s', (transp
     it('fails permanently when GPG_KEY is set but there is no signature', async () => {
       const error = await thrown(latest(base('moosync'), 'moosync', undefined, { GPG_KEY: KEY }));
 
-      expect(error).toMatchObject({ kind: 'permanent', code: 'signature_missing', message: `GPG_KEY is set, but there is no signature at ${base('moosync')}repodata/repomd.xml.asc (404)` });
+      expect(error).toMatchObject({
+        kind: 'permanent',
+        code: 'signature_missing',
+        message: `GPG_KEY is set, but there is no signature at ${base('moosync')}repodata/repomd.xml.asc (404)`,
+      });
     });
   });
 });

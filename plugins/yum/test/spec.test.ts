@@ -7,7 +7,9 @@ import { fixturePath, fixturePrimaryXml } from './support/repositories';
 function readingsOf(spec: string): string[] {
   return parsePackageSpec(spec).readings.map((r) => {
     const fields = { n: r.name, e: r.epoch, v: r.version, r: r.release, a: r.arch };
-    const shown = Object.entries(fields).filter(([, glob]) => glob !== undefined).map(([k, glob]) => `${k}=${glob?.text}`);
+    const shown = Object.entries(fields)
+      .filter(([, glob]) => glob !== undefined)
+      .map(([k, glob]) => `${k}=${glob?.text}`);
     return `${r.form}(${shown.join(' ')})`;
   });
 }
@@ -20,11 +22,26 @@ describe('parsePackageSpec', () => {
     ['scrt-0.3.3-1', ['na(n=scrt-0.3 a=3-1)', 'name(n=scrt-0.3.3-1)', 'nevr(n=scrt v=0.3.3 r=1)', 'nev(n=scrt-0.3.3 v=1)']],
     [
       'scrt-0.3.3-1.x86_64',
-      ['nevra(n=scrt v=0.3.3 r=1 a=x86_64)', 'na(n=scrt-0.3.3-1 a=x86_64)', 'name(n=scrt-0.3.3-1.x86_64)', 'nevr(n=scrt v=0.3.3 r=1.x86_64)', 'nev(n=scrt-0.3.3 v=1.x86_64)'],
+      [
+        'nevra(n=scrt v=0.3.3 r=1 a=x86_64)',
+        'na(n=scrt-0.3.3-1 a=x86_64)',
+        'name(n=scrt-0.3.3-1.x86_64)',
+        'nevr(n=scrt v=0.3.3 r=1.x86_64)',
+        'nev(n=scrt-0.3.3 v=1.x86_64)',
+      ],
     ],
     ['scrt-0:0.3.3-1.x86_64', ['nevra(n=scrt e=0 v=0.3.3 r=1 a=x86_64)', 'nevr(n=scrt e=0 v=0.3.3 r=1.x86_64)']],
     ['0:scrt-0.3.3-1.x86_64', ['nevra(n=scrt e=0 v=0.3.3 r=1 a=x86_64)', 'nevr(n=scrt e=0 v=0.3.3 r=1.x86_64)', 'nev(n=scrt-0.3.3 e=0 v=1.x86_64)']],
-    ['python3-foo-bar-1.4.0-1.el9', ['nevra(n=python3-foo-bar v=1.4.0 r=1 a=el9)', 'na(n=python3-foo-bar-1.4.0-1 a=el9)', 'name(n=python3-foo-bar-1.4.0-1.el9)', 'nevr(n=python3-foo-bar v=1.4.0 r=1.el9)', 'nev(n=python3-foo-bar-1.4.0 v=1.el9)']],
+    [
+      'python3-foo-bar-1.4.0-1.el9',
+      [
+        'nevra(n=python3-foo-bar v=1.4.0 r=1 a=el9)',
+        'na(n=python3-foo-bar-1.4.0-1 a=el9)',
+        'name(n=python3-foo-bar-1.4.0-1.el9)',
+        'nevr(n=python3-foo-bar v=1.4.0 r=1.el9)',
+        'nev(n=python3-foo-bar-1.4.0 v=1.el9)',
+      ],
+    ],
     ['s?rt-*.x86_64', ['na(n=s?rt-* a=x86_64)', 'name(n=s?rt-*.x86_64)', 'nev(n=s?rt v=*.x86_64)']],
   ])('%s reads as %j', (spec, expected) => {
     const readings = readingsOf(spec);
@@ -82,7 +99,13 @@ describe('nameFilter', () => {
 
 function recordsOf(xml: Buffer): PackageRecord[] {
   const records: PackageRecord[] = [];
-  const scanner = new PrimaryScanner({ baseUrl: 'https://repo.example.org/', wanted: () => true, onPackage: (p) => records.push(p), onSkipped: () => undefined, maxEntryBytes: 16 << 20 });
+  const scanner = new PrimaryScanner({
+    baseUrl: 'https://repo.example.org/',
+    wanted: () => true,
+    onPackage: (p) => records.push(p),
+    onSkipped: () => undefined,
+    maxEntryBytes: 16 << 20,
+  });
   scanner.push(xml);
   scanner.finish();
   return records;

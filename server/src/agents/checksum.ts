@@ -14,11 +14,11 @@ const HEX_LENGTH: Record<Checksum['algorithm'], number> = { sha1: 40, sha256: 64
 export function parseChecksum(text: string | null): Checksum | null {
   if (text === null || text.trim() === '') return null;
   const match = /^([A-Za-z0-9-]+):([0-9A-Fa-f]+)$/.exec(text.trim());
-  const algorithm = match ? ALGORITHMS[match[1]!.toLowerCase().replace('-', '')] : undefined;
+  const algorithm = match ? ALGORITHMS[match[1].toLowerCase().replace('-', '')] : undefined;
   if (!match || !algorithm) {
     throw new TaskRefused(`the revision's CHECKSUM '${text}' is not <algorithm>:<hex> with one of sha1, sha256, sha512, md5`);
   }
-  const hex = match[2]!.toLowerCase();
+  const hex = match[2].toLowerCase();
   if (hex.length !== HEX_LENGTH[algorithm]) throw new TaskRefused(`the revision's CHECKSUM '${text}' does not have the length of a ${algorithm} digest`);
   return { algorithm, hex };
 }

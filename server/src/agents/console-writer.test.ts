@@ -4,9 +4,14 @@ const LIMITS: ConsoleLimits = { flushMs: 20, flushBytes: 1024, maxBytes: 4096 };
 
 function writerWith(secrets: string[], limits: ConsoleLimits = LIMITS): { writer: ConsoleWriter; sent: string[] } {
   const sent: string[] = [];
-  const writer = new ConsoleWriter(async (text) => void sent.push(text), secrets, limits, (error) => {
-    throw error;
-  });
+  const writer = new ConsoleWriter(
+    async (text) => void sent.push(text),
+    secrets,
+    limits,
+    (error) => {
+      throw error;
+    },
+  );
   return { writer, sent };
 }
 

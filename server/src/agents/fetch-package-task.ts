@@ -28,11 +28,20 @@ export async function runFetchPackageTask(step: FetchPackageStep['fetch_package'
   const idle = new IdleWatch(IDLE_TIMEOUT_MS);
   try {
     const signal = AbortSignal.any([context.signal, idle.signal]);
-    const source = await openPackageLocation(material.location, { credentials: material.credentials, fileRoots: context.settings.fileRoots, localRepository: material.localRepository === true, userAgent: context.settings.userAgent, outbound: context.settings.outbound, signal });
+    const source = await openPackageLocation(material.location, {
+      credentials: material.credentials,
+      fileRoots: context.settings.fileRoots,
+      localRepository: material.localRepository === true,
+      userAgent: context.settings.userAgent,
+      outbound: context.settings.outbound,
+      signal,
+    });
     const { digest, bytes } = await save(source, await openPackageFile(target, user), checksum?.algorithm ?? 'sha256', idle, signal);
     if (checksum && digest !== checksum.hex) {
       await removePackageFile(target, user);
-      return failed(`the download of ${material.location} does not match its CHECKSUM: expected ${checksum.algorithm}:${checksum.hex}, got ${checksum.algorithm}:${digest}`);
+      return failed(
+        `the download of ${material.location} does not match its CHECKSUM: expected ${checksum.algorithm}:${checksum.hex}, got ${checksum.algorithm}:${digest}`,
+      );
     }
     context.console.line(`fetched ${bytes} bytes${checksum ? `, ${checksum.algorithm} checksum verified` : ''}`);
     return PASSED;
@@ -46,7 +55,13 @@ export async function runFetchPackageTask(step: FetchPackageStep['fetch_package'
   }
 }
 
-async function save(source: Readable, file: PackageFileWriter, algorithm: string, idle: IdleWatch, signal: AbortSignal): Promise<{ digest: string; bytes: number }> {
+async function save(
+  source: Readable,
+  file: PackageFileWriter,
+  algorithm: string,
+  idle: IdleWatch,
+  signal: AbortSignal,
+): Promise<{ digest: string; bytes: number }> {
   const hash = createHash(algorithm);
   let bytes = 0;
   const writing = pipeline(
@@ -90,9 +105,12 @@ class IdleWatch {
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly idleMs: number) {
-    this.timer = setInterval(() => {
-      if (Date.now() - this.last > this.idleMs) this.controller.abort(new Error('idle'));
-    }, Math.min(1000, idleMs));
+    this.timer = setInterval(
+      () => {
+        if (Date.now() - this.last > this.idleMs) this.controller.abort(new Error('idle'));
+      },
+      Math.min(1000, idleMs),
+    );
   }
 
   get signal(): AbortSignal {

@@ -4,7 +4,9 @@ import { TaskRefused } from './task-context';
 
 describe('jobFolder', () => {
   it('gives each attempt of a job its own folder', () => {
-    expect(jobFolder('/work', { pipeline: 'app-release', counter: 7, stage: 'qa', stageCounter: 2, job: 'smoke' })).toBe(path.join('/work', 'app-release', '7', 'qa-2', 'smoke'));
+    expect(jobFolder('/work', { pipeline: 'app-release', counter: 7, stage: 'qa', stageCounter: 2, job: 'smoke' })).toBe(
+      path.join('/work', 'app-release', '7', 'qa-2', 'smoke'),
+    );
   });
 
   it('never climbs out of the work folder through a name', () => {
@@ -13,7 +15,12 @@ describe('jobFolder', () => {
 });
 
 describe('insideJobFolder', () => {
-  it.each([[undefined, '/job'], ['.', '/job'], ['src/app', '/job/src/app'], ['a/../b', '/job/b']])('resolves %j inside the folder', (relative, expected) => {
+  it.each([
+    [undefined, '/job'],
+    ['.', '/job'],
+    ['src/app', '/job/src/app'],
+    ['a/../b', '/job/b'],
+  ])('resolves %j inside the folder', (relative, expected) => {
     expect(insideJobFolder('/job', relative, 'working_directory')).toBe(expected);
   });
 

@@ -46,9 +46,14 @@ export class JobRunner {
 
   async run(assignment: JobAssignment, signal: AbortSignal): Promise<JobResult> {
     const log = this.logger.child({ job: assignment.jobId });
-    const writer = new ConsoleWriter((text) => this.source.appendConsole(assignment.jobId, text), assignment.secrets, this.options.console, (error) => {
-      log.warn({ err: error }, 'console output could not be stored');
-    });
+    const writer = new ConsoleWriter(
+      (text) => this.source.appendConsole(assignment.jobId, text),
+      assignment.secrets,
+      this.options.console,
+      (error) => {
+        log.warn({ err: error }, 'console output could not be stored');
+      },
+    );
     try {
       const result = await this.runTasks(assignment, writer, signal);
       writer.line(result.passed ? JOB_PASSED_LINE : `${JOB_FAILED_LINE}${result.result}`);

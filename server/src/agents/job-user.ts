@@ -66,7 +66,10 @@ export function currentPrivileges(): Privileges {
 /** An entry's fields, or null when there is none (getent exits 2 for "not found"). */
 function getent(database: 'passwd' | 'group', key: string): string[] | null {
   try {
-    return execFileSync('getent', [database, key], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n')[0]!.split(':');
+    return execFileSync('getent', [database, key], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim()
+      .split('\n')[0]
+      .split(':');
   } catch {
     return null;
   }

@@ -38,7 +38,9 @@ export async function openPackageLocation(location: string, options: DownloadOpt
   }
   if (url.protocol === 'file:') {
     if (!options.localRepository) {
-      throw new TaskRefused(`the revision's LOCATION ${url.href} is a local file, but its repository is not a folder (its URL is not a file: URL); only a file: repository's packages are read from disk`);
+      throw new TaskRefused(
+        `the revision's LOCATION ${url.href} is a local file, but its repository is not a folder (its URL is not a file: URL); only a file: repository's packages are read from disk`,
+      );
     }
     return openFile(url, options.fileRoots);
   }

@@ -48,6 +48,8 @@ function exitOf(child: ChildProcess, target: string): Promise<void> {
   child.stderr!.setEncoding('utf8').on('data', (text: string) => (errors += text));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`${target} could not be written as the job user: ${errors.trim() || `exit code ${code}`}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${target} could not be written as the job user: ${errors.trim() || `exit code ${code}`}`)),
+    );
   });
 }

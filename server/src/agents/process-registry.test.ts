@@ -26,7 +26,7 @@ describe('ProcessRegistry', () => {
   };
   /** A record as a dead agent would have left it. */
   const orphanRecord = (groupId: number, groupStart: string) => {
-    const gone = spawnSync('true').pid!;
+    const gone = spawnSync('true').pid;
     fs.mkdirSync(path.join(workDir, '+processes'), { recursive: true });
     fs.writeFileSync(path.join(workDir, '+processes', String(groupId)), JSON.stringify({ agentPid: gone, agentStart: '1', groupStart }));
   };

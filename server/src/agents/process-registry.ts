@@ -80,7 +80,7 @@ function membersOf(groupId: number, groupStart: string): number[] {
     const stat = statFields(Number(entry));
     // Fields after the command: state (0), ppid (1), pgrp (2), … starttime (19).
     if (stat === null || stat[0] === 'Z' || Number(stat[2]) !== groupId) continue;
-    if (BigInt(stat[19]!) >= BigInt(groupStart)) members.push(Number(entry));
+    if (BigInt(stat[19]) >= BigInt(groupStart)) members.push(Number(entry));
   }
   return members;
 }
@@ -96,7 +96,8 @@ function signalGroup(groupId: number): void {
 function readRecord(file: string): GroupRecord | null {
   try {
     const record = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<GroupRecord>;
-    const valid = typeof record.agentPid === 'number' && typeof record.agentStart === 'string' && typeof record.groupStart === 'string' && /^\d+$/.test(record.groupStart);
+    const valid =
+      typeof record.agentPid === 'number' && typeof record.agentStart === 'string' && typeof record.groupStart === 'string' && /^\d+$/.test(record.groupStart);
     return valid ? (record as GroupRecord) : null;
   } catch {
     return null;

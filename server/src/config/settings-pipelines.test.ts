@@ -5,7 +5,14 @@ describe('loadSettings: configuration folder and the built-in agent', () => {
   it('applies the documented defaults, with the work folder beside the data folder and named after it', () => {
     const settings = loadSettings({ BATON_DATA_DIR: '/srv/baton/data' }, '/opt/baton');
 
-    expect(settings).toMatchObject({ configDir: null, workDir: '/srv/baton/data-work', agentConcurrency: 2, localAgent: true, jobLeaseSeconds: 60, keepJobFolders: false });
+    expect(settings).toMatchObject({
+      configDir: null,
+      workDir: '/srv/baton/data-work',
+      agentConcurrency: 2,
+      localAgent: true,
+      jobLeaseSeconds: 60,
+      keepJobFolders: false,
+    });
   });
 
   it('reads the variables it is given', () => {
@@ -19,7 +26,14 @@ describe('loadSettings: configuration folder and the built-in agent', () => {
       BATON_KEEP_JOB_FOLDERS: 'true',
     });
 
-    expect(settings).toMatchObject({ configDir: path.resolve('pipelines'), workDir: '/scratch/jobs', agentConcurrency: 64, localAgent: false, jobLeaseSeconds: 300, keepJobFolders: true });
+    expect(settings).toMatchObject({
+      configDir: path.resolve('pipelines'),
+      workDir: '/scratch/jobs',
+      agentConcurrency: 64,
+      localAgent: false,
+      jobLeaseSeconds: 300,
+      keepJobFolders: true,
+    });
   });
 
   it.each<[string, Record<string, string>, string]>([

@@ -102,7 +102,10 @@ describe('loadSettings', () => {
 });
 
 describe('BATON_JOB_USER', () => {
-  const nobody = { uid: Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' })) };
+  const nobody = {
+    uid: Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })),
+    gid: Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' })),
+  };
   const ALL_FOUR = (1n << 0n) | (1n << 5n) | (1n << 6n) | (1n << 7n);
   const asRoot = () => ({ uid: 0, capabilities: 0n });
 

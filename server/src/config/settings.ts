@@ -226,14 +226,20 @@ class EnvReader {
   pathList(name: string): string[] {
     const value = this.optional(name);
     if (value === null) return [];
-    return value.split(path.delimiter).filter((p) => p.trim() !== '').map((p) => path.resolve(p.trim()));
+    return value
+      .split(path.delimiter)
+      .filter((p) => p.trim() !== '')
+      .map((p) => path.resolve(p.trim()));
   }
 
   /** Comma-separated CIDR ranges (or single addresses), IPv4 or IPv6. */
   cidrList(name: string, fallback: readonly string[]): string[] {
     const value = this.optional(name);
     if (value === null) return [...fallback];
-    const cidrs = value.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    const cidrs = value
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => c !== '');
     const bad = cidrs.find((c) => parseCidr(c) === null);
     if (bad !== undefined) throw new SettingsError(`${name} must list CIDR ranges separated by commas (169.254.0.0/16, fe80::/10), not '${bad}'`);
     return cidrs;

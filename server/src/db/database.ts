@@ -40,7 +40,7 @@ async function openEmbedded(dataDir: string, onStaleLock?: (holder: LockHolder) 
   try {
     const pglite = new PGlite({ fs: new OwnerOnlyNodeFS(path.join(dataDir, 'pgdata')), parsers: { [pgliteTypes.INT8]: parseInt8 } });
     await pglite.waitReady;
-    const knex = knexFactory({ client: ClientPGLite as unknown as typeof knexFactory.Client, connection: { pglite } as never, ...ERRORS_WITHOUT_VALUES });
+    const knex = knexFactory({ client: ClientPGLite, connection: { pglite } as never, ...ERRORS_WITHOUT_VALUES });
     return {
       knex,
       kind: 'embedded',
@@ -62,8 +62,7 @@ async function openPostgres(databaseUrl: string, poolMax: number): Promise<Datab
     connection: {
       connectionString: databaseUrl,
       types: {
-        getTypeParser: ((oid: number, format: string) =>
-          oid === INT8_OID ? parseInt8 : defaultTypeParser(oid, format)) as never,
+        getTypeParser: ((oid: number, format: string) => (oid === INT8_OID ? parseInt8 : defaultTypeParser(oid, format))) as never,
       },
     } as Knex.PgConnectionConfig,
     pool: { min: 0, max: Math.max(2, poolMax) },

@@ -22,9 +22,13 @@ export class DatabaseMaintenance {
 
   start(): void {
     if (this.db.kind !== 'embedded') return;
-    this.task = cron.schedule(this.schedule, () => {
-      this.running = this.vacuum();
-    }, { noOverlap: true });
+    this.task = cron.schedule(
+      this.schedule,
+      () => {
+        this.running = this.vacuum();
+      },
+      { noOverlap: true },
+    );
   }
 
   async stop(): Promise<void> {

@@ -16,7 +16,7 @@ export class OwnerOnlyNodeFS extends NodeFS {
   override async init(pg: Parameters<NodeFS['init']>[0], opts: NodeFsModule): Promise<{ emscriptenOpts: NodeFsModule }> {
     const { emscriptenOpts } = await super.init(pg, opts);
     const preRun = [...(emscriptenOpts.preRun ?? []), (module: { NODEFS?: { doSetAttr?: SetAttr } }) => ownerOnly(module.NODEFS)];
-    return { emscriptenOpts: { ...emscriptenOpts, preRun } as NodeFsModule };
+    return { emscriptenOpts: { ...emscriptenOpts, preRun } };
   }
 }
 

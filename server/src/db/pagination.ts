@@ -66,20 +66,14 @@ const CURSOR_CHECKS = {
  * Keyset pagination: stable under inserts and deletes, and as fast on the last page as on the
  * first. The cursor is the sort key of the last row, encoded.
  */
-export async function keysetPage<Row extends Record<string, unknown>>(
-  query: Knex.QueryBuilder,
-  order: KeysetOrder,
-  page: PageRequest,
-): Promise<Page<Row>> {
+export async function keysetPage<Row extends Record<string, unknown>>(query: Knex.QueryBuilder, order: KeysetOrder, page: PageRequest): Promise<Page<Row>> {
   const comparison = order.direction === 'asc' ? '>' : '<';
   if (page.cursor !== null) {
     const [value, id] = decodeCursor(page.cursor);
     if (!CURSOR_CHECKS[order.kinds.value](value) || !CURSOR_CHECKS[order.kinds.id](id)) throw invalidCursor();
     query.whereRaw(`(${order.expression}, ${order.idColumn}) ${comparison} (?, ?)`, [value, id]);
   }
-  const rows = (await query
-    .orderByRaw(`${order.expression} ${order.direction}, ${order.idColumn} ${order.direction}`)
-    .limit(page.limit + 1)) as Row[];
+  const rows = (await query.orderByRaw(`${order.expression} ${order.direction}, ${order.idColumn} ${order.direction}`).limit(page.limit + 1)) as Row[];
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
   const nextCursor = rows.length > page.limit && last ? encodeCursor(order.valueOf(last), String(last['id'])) : null;

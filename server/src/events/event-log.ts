@@ -28,8 +28,10 @@ export class EventLog {
 
   async append(trx: Knex.Transaction, type: string, data: Record<string, unknown>): Promise<number> {
     await lockInTransaction(trx, ADVISORY_LOCKS.eventOrder);
-    const [row] = (await trx(TABLES.events).insert({ type, data: JSON.stringify(data) }).returning('id')) as { id: number }[];
-    return Number(row!.id);
+    const [row] = (await trx(TABLES.events)
+      .insert({ type, data: JSON.stringify(data) })
+      .returning('id')) as { id: number }[];
+    return Number(row.id);
   }
 
   /** Events after `afterId`, oldest first; `types` are exact types or prefixes ending in `.*`. */

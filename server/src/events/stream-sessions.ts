@@ -47,7 +47,12 @@ export class StreamSessions {
 
   /** Tracks a stream; `end` closes it. Answers the function to call when it has closed otherwise. */
   open(actor: Actor, end: () => void): () => void {
-    const session: Session = { tokenId: actor.tokenId, role: actor.role, end, ageTimer: setTimeout(() => this.endWhere((s) => s === session), this.options.maxAgeMs) };
+    const session: Session = {
+      tokenId: actor.tokenId,
+      role: actor.role,
+      end,
+      ageTimer: setTimeout(() => this.endWhere((s) => s === session), this.options.maxAgeMs),
+    };
     session.ageTimer.unref();
     this.sessions.add(session);
     this.timer ??= setInterval(() => void this.recheck(), this.options.recheckMs).unref();

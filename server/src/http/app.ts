@@ -129,7 +129,10 @@ function requestLog(options: AppOptions) {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = res.statusCode >= 500 ? 'error' : 'info';
-      options.logger[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, actor: res.locals['actor'] }, 'request');
+      options.logger[level](
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, actor: res.locals['actor'] },
+        'request',
+      );
     });
     next();
   };

@@ -9,7 +9,7 @@ const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="baton"' };
 export function bearerToken(req: Request): string | null {
   const header = req.get('authorization');
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match ? match[1]! : null;
+  return match ? match[1] : null;
 }
 
 /** The actor behind a request, who must hold `required` or a higher role. */

@@ -35,7 +35,7 @@ export class OpenApiValidator {
     const response = operation.responses[key];
     if (!response) return `status ${status} is not documented for ${method.toUpperCase()} ${openApiPathName}`;
     if (!response.content) return body === undefined || body === '' ? null : `status ${status} is documented without a body`;
-    const mediaType = contentType.split(';')[0]!.trim();
+    const mediaType = contentType.split(';')[0].trim();
     if (!response.content[mediaType]) return `content type ${mediaType} is not documented for status ${status}`;
     const validate = this.compile(['paths', openApiPathName, method, 'responses', key, 'content', mediaType, 'schema']);
     return validate(body) ? null : this.ajv.errorsText(validate.errors);

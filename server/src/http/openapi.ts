@@ -1,5 +1,5 @@
 import { SCHEMAS, ref } from './schemas';
-import type { JsonSchema, RouteDefinition } from './route';
+import type { RouteDefinition } from './route';
 
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, Operation>> };
 
@@ -52,9 +52,15 @@ function operationOf(route: RouteDefinition): Operation {
   if (route.access !== 'public') operation.security = [{ bearer: [] }];
   const parameters = [
     ...Object.entries(route.params ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema })),
-    ...Object.entries(route.query ?? {}).map(([name, q]) => ({ name, in: 'query', required: q.required ?? false, description: q.description, schema: q.schema })),
+    ...Object.entries(route.query ?? {}).map(([name, q]) => ({
+      name,
+      in: 'query',
+      required: q.required ?? false,
+      description: q.description,
+      schema: q.schema,
+    })),
   ];
-  if (route.method === 'put') parameters.push({ name: 'If-Match', in: 'header', required: true, schema: { type: 'string' } as JsonSchema });
+  if (route.method === 'put') parameters.push({ name: 'If-Match', in: 'header', required: true, schema: { type: 'string' } });
   if (parameters.length > 0) operation.parameters = parameters;
   if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: route.body } } };
   return operation;

@@ -22,10 +22,7 @@ export function presentRepository(view: RepositoryView): Record<string, unknown>
   };
 }
 
-export function presentPackage(
-  pkg: MaterialPackage,
-  state: { poll: PackagePollView; latestRevision: RecordedRevision | null },
-): Record<string, unknown> {
+export function presentPackage(pkg: MaterialPackage, state: { poll: PackagePollView; latestRevision: RecordedRevision | null }): Record<string, unknown> {
   return {
     id: pkg.id,
     name: pkg.name,

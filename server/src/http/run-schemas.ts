@@ -9,7 +9,11 @@ export const RUN_SCHEMAS: Record<string, JsonSchema> = {
   TriggerInput: {
     type: 'object',
     properties: {
-      revisions: { type: 'object', additionalProperties: { type: 'string', minLength: 1 }, description: 'Material name → revision (a package revision label, or an upstream run counter).' },
+      revisions: {
+        type: 'object',
+        additionalProperties: { type: 'string', minLength: 1 },
+        description: 'Material name → revision (a package revision label, or an upstream run counter).',
+      },
       environment: {
         type: 'object',
         additionalProperties: { type: 'string' },

@@ -91,7 +91,20 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   },
   Plugin: {
     type: 'object',
-    required: ['id', 'display_name', 'version', 'api_version', 'source', 'status', 'last_error', 'last_error_at', 'capabilities', 'repository_configuration', 'package_configuration', 'memory'],
+    required: [
+      'id',
+      'display_name',
+      'version',
+      'api_version',
+      'source',
+      'status',
+      'last_error',
+      'last_error_at',
+      'capabilities',
+      'repository_configuration',
+      'package_configuration',
+      'memory',
+    ],
     properties: {
       id: { type: 'string' },
       display_name: { type: 'string' },
@@ -110,7 +123,8 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   },
   PluginMemory: {
     type: 'object',
-    description: 'Bytes, sampled inside the workers: the latest sample of each worker, added up; `peak_total_bytes` is the most one worker has held (heap used plus external, which includes array buffers) since it started. Null until a worker has reported.',
+    description:
+      'Bytes, sampled inside the workers: the latest sample of each worker, added up; `peak_total_bytes` is the most one worker has held (heap used plus external, which includes array buffers) since it started. Null until a worker has reported.',
     required: ['heap_used_bytes', 'external_bytes', 'array_buffers_bytes', 'peak_total_bytes', 'sampled_at'],
     properties: { heap_used_bytes: bytes, external_bytes: bytes, array_buffers_bytes: bytes, peak_total_bytes: bytes, sampled_at: dateTime },
     additionalProperties: false,
@@ -165,7 +179,19 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   },
   Package: {
     type: 'object',
-    required: ['id', 'name', 'repository_id', 'configuration', 'auto_update', 'poll_interval_seconds', 'configuration_errors', 'latest_revision', 'poll', 'created_at', 'updated_at'],
+    required: [
+      'id',
+      'name',
+      'repository_id',
+      'configuration',
+      'auto_update',
+      'poll_interval_seconds',
+      'configuration_errors',
+      'latest_revision',
+      'poll',
+      'created_at',
+      'updated_at',
+    ],
     properties: {
       id: uuid,
       name: { type: 'string' },
@@ -226,7 +252,12 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   CreatedToken: {
     type: 'object',
     required: ['id', 'name', 'role', 'token'],
-    properties: { id: uuid, name: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin'] }, token: { type: 'string', description: 'Shown this once only.' } },
+    properties: {
+      id: uuid,
+      name: { type: 'string' },
+      role: { enum: ['viewer', 'operator', 'admin'] },
+      token: { type: 'string', description: 'Shown this once only.' },
+    },
     additionalProperties: false,
   },
   AuditEntry: {

@@ -1,7 +1,7 @@
 import type { ResolvedProperty } from '@baton/plugin-api';
 import type { DbConfigurationEntry } from '../db/tables';
 import { addFieldError, type FieldErrors } from '../domain-errors';
-import { SecretBox, UndecryptableSecret } from '../security/secret-box';
+import { type SecretBox, UndecryptableSecret } from '../security/secret-box';
 
 /** A configuration entry as a client sends it: a plain value, or a secure value sent back as it was shown. */
 export interface ConfigurationEntryInput {
@@ -95,18 +95,15 @@ export class ConfigurationCodec {
       this.box.decrypt(entry.encrypted_value!, { ...owner, key: entry.key });
       return { key: entry.key, encrypted_value: entry.encrypted_value! };
     } catch (error) {
-      if (error instanceof UndecryptableSecret) return `${entry.key}: this encrypted_value was not issued for this ${owner.resourceType} and key; enter the value again`;
+      if (error instanceof UndecryptableSecret)
+        return `${entry.key}: this encrypted_value was not issued for this ${owner.resourceType} and key; enter the value again`;
       throw error;
     }
   }
 }
 
 /** Keys of plain properties whose URL value now has another origin than before. */
-function movedOrigins(
-  properties: readonly ResolvedProperty[],
-  previous: readonly DbConfigurationEntry[],
-  next: readonly ConfigurationEntryInput[],
-): string[] {
+function movedOrigins(properties: readonly ResolvedProperty[], previous: readonly DbConfigurationEntry[], next: readonly ConfigurationEntryInput[]): string[] {
   const moved: string[] = [];
   for (const property of properties) {
     if (property.secure) continue;

@@ -76,7 +76,10 @@ export class ConfigurationReview {
   }
 
   private async record(table: string, id: string, errors: FieldErrors): Promise<void> {
-    await this.db.knex(table).where({ id }).update({ configuration_errors: JSON.stringify(errors) });
+    await this.db
+      .knex(table)
+      .where({ id })
+      .update({ configuration_errors: JSON.stringify(errors) });
   }
 
   private async safely(work: () => Promise<FieldErrors>): Promise<FieldErrors> {

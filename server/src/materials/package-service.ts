@@ -62,21 +62,26 @@ export class PackageService {
     const id = randomUUID();
     const { prepared, fingerprint } = await this.validated(repository, id, input, null);
     await this.refuseDuplicateIdentity(fingerprint, null);
-    return this.namingDuplicates(id, fingerprint, () => this.db.knex.transaction(async (trx) => {
-      await this.repositoryUnchanged(trx, repository);
-      const created = await this.packages.insert(trx, {
-        id,
-        repositoryId: repository.id,
-        name: input.name,
-        configuration: prepared.stored,
-        fingerprint,
-        autoUpdate: input.auto_update ?? true,
-        pollIntervalSeconds: input.poll_interval_seconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
-      });
-      await this.packages.createPollState(trx, id);
-      await this.audit.record({ actor: actor.name, action: 'package.create', resourceType: 'package', resourceId: id, details: { name: input.name, repository_id: repository.id } }, trx);
-      return created;
-    }));
+    return this.namingDuplicates(id, fingerprint, () =>
+      this.db.knex.transaction(async (trx) => {
+        await this.repositoryUnchanged(trx, repository);
+        const created = await this.packages.insert(trx, {
+          id,
+          repositoryId: repository.id,
+          name: input.name,
+          configuration: prepared.stored,
+          fingerprint,
+          autoUpdate: input.auto_update ?? true,
+          pollIntervalSeconds: input.poll_interval_seconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
+        });
+        await this.packages.createPollState(trx, id);
+        await this.audit.record(
+          { actor: actor.name, action: 'package.create', resourceType: 'package', resourceId: id, details: { name: input.name, repository_id: repository.id } },
+          trx,
+        );
+        return created;
+      }),
+    );
   }
 
   async update(id: string, input: PackageInput, ifMatch: string | undefined, actor: Actor): Promise<MaterialPackage> {
@@ -90,24 +95,35 @@ export class PackageService {
     const repository = await this.repositories.find(current.repositoryId);
     const { prepared, fingerprint } = await this.validated(repository, id, input, current.configuration);
     await this.refuseDuplicateIdentity(fingerprint, id);
-    return this.namingDuplicates(id, fingerprint, () => this.db.knex.transaction(async (trx) => {
-      await this.repositoryUnchanged(trx, repository);
-      const locked = await this.packages.get(id, trx, true);
-      if (!locked) throw new NotFound(`no package with id ${id}`);
-      checkVersion(locked.configVersion, ifMatch);
-      if (fingerprint !== locked.fingerprint && (await this.packages.hasHistory(id, trx))) {
-        throw new Conflict(`this change alters the identity of package '${locked.name}', which has revision history; create a new package instead`);
-      }
-      const updated = await this.packages.update(trx, id, {
-        name: input.name,
-        configuration: prepared.stored,
-        fingerprint,
-        autoUpdate: input.auto_update ?? true,
-        pollIntervalSeconds: input.poll_interval_seconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
-      });
-      await this.audit.record({ actor: actor.name, action: 'package.update', resourceType: 'package', resourceId: id, details: { name: input.name, keys: input.configuration.map((e) => e.key) } }, trx);
-      return updated;
-    }));
+    return this.namingDuplicates(id, fingerprint, () =>
+      this.db.knex.transaction(async (trx) => {
+        await this.repositoryUnchanged(trx, repository);
+        const locked = await this.packages.get(id, trx, true);
+        if (!locked) throw new NotFound(`no package with id ${id}`);
+        checkVersion(locked.configVersion, ifMatch);
+        if (fingerprint !== locked.fingerprint && (await this.packages.hasHistory(id, trx))) {
+          throw new Conflict(`this change alters the identity of package '${locked.name}', which has revision history; create a new package instead`);
+        }
+        const updated = await this.packages.update(trx, id, {
+          name: input.name,
+          configuration: prepared.stored,
+          fingerprint,
+          autoUpdate: input.auto_update ?? true,
+          pollIntervalSeconds: input.poll_interval_seconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
+        });
+        await this.audit.record(
+          {
+            actor: actor.name,
+            action: 'package.update',
+            resourceType: 'package',
+            resourceId: id,
+            details: { name: input.name, keys: input.configuration.map((e) => e.key) },
+          },
+          trx,
+        );
+        return updated;
+      }),
+    );
   }
 
   /**
@@ -170,10 +186,12 @@ export class PackageService {
     const prepared = this.codec.prepare(plugin.packageProperties, input.configuration, { resourceType: 'package', resourceId: id }, previous);
     throwIfInvalid(prepared.errors);
     const repoPlain = this.repositories.plainConfiguration(repository);
-    throwIfInvalid(await pluginValidation(
+    throwIfInvalid(
+      await pluginValidation(
         () => this.plugins.validatePackage(plugin.id, repoPlain, prepared.plain),
         [...secureValues(plugin.repositoryProperties, repoPlain), ...secureValues(plugin.packageProperties, prepared.plain)],
-      ));
+      ),
+    );
     const fingerprint = packageFingerprint(
       plugin.id,
       { properties: plugin.repositoryProperties, values: repoPlain },

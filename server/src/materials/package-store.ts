@@ -16,11 +16,7 @@ export class PackageStore {
   async list(page: PageRequest, filter: { repositoryId?: string }): Promise<Page<MaterialPackage>> {
     const query = this.db.knex(TABLES.packages).select('*');
     if (filter.repositoryId) query.where({ repository_id: filter.repositoryId });
-    const result = await keysetPage<DbPackageRow & Record<string, unknown>>(
-      query,
-      BY_NAME,
-      page,
-    );
+    const result = await keysetPage<DbPackageRow & Record<string, unknown>>(query, BY_NAME, page);
     return { items: result.items.map(toPackage), nextCursor: result.nextCursor };
   }
 
@@ -67,7 +63,7 @@ export class PackageStore {
           poll_interval_seconds: pkg.pollIntervalSeconds,
         })
         .returning('*')) as DbPackageRow[];
-      return toPackage(row!);
+      return toPackage(row);
     });
   }
 
@@ -86,14 +82,16 @@ export class PackageStore {
           updated_at: trx.fn.now(),
         })
         .returning('*')) as DbPackageRow[];
-      return toPackage(row!);
+      return toPackage(row);
     });
   }
 
   /** A new fingerprint after the repository's identity changed; the configuration version moves too. */
   async updateFingerprint(trx: Queryable, id: string, fingerprint: string): Promise<void> {
     await this.unique({ name: id, fingerprint }, () =>
-      trx(TABLES.packages).where({ id }).update({ fingerprint, config_version: trx.raw('config_version + 1'), updated_at: trx.fn.now() }),
+      trx(TABLES.packages)
+        .where({ id })
+        .update({ fingerprint, config_version: trx.raw('config_version + 1'), updated_at: trx.fn.now() }),
     );
   }
 

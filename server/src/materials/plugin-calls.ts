@@ -63,7 +63,7 @@ export function throwIfInvalid(...maps: FieldErrors[]): void {
   const merged: FieldErrors = {};
   for (const map of maps) {
     for (const [path, messages] of Object.entries(map)) {
-      for (const message of messages) if (!Object.hasOwn(merged, path) || !merged[path]!.includes(message)) addFieldError(merged, path, message);
+      for (const message of messages) if (!Object.hasOwn(merged, path) || !merged[path].includes(message)) addFieldError(merged, path, message);
     }
   }
   if (Object.keys(merged).length > 0) throw new InvalidInput(merged);

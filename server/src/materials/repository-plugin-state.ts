@@ -13,7 +13,8 @@ export class RepositoryPluginState implements PluginStateStore {
 
   async set(scope: string, key: string, value: string): Promise<void> {
     try {
-      await this.db.knex(TABLES.pluginState)
+      await this.db
+        .knex(TABLES.pluginState)
         .insert({ repository_id: scope, key, value })
         .onConflict(['repository_id', 'key'])
         .merge({ value, updated_at: this.db.knex.fn.now() });

@@ -58,10 +58,15 @@ export class RepositoryService {
     const id = randomUUID();
     const prepared = this.codec.prepare(plugin.repositoryProperties, input.configuration, { resourceType: 'repository', resourceId: id }, null);
     throwIfInvalid(prepared.errors);
-    throwIfInvalid(await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain), secureValues(plugin.repositoryProperties, prepared.plain)));
+    throwIfInvalid(
+      await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain), secureValues(plugin.repositoryProperties, prepared.plain)),
+    );
     const repository = await this.db.knex.transaction(async (trx) => {
       const created = await this.repositories.insert(trx, { id, name: input.name, pluginId: plugin.id, configuration: prepared.stored });
-      await this.audit.record({ actor: actor.name, action: 'repository.create', resourceType: 'repository', resourceId: id, details: { name: input.name, plugin_id: plugin.id } }, trx);
+      await this.audit.record(
+        { actor: actor.name, action: 'repository.create', resourceType: 'repository', resourceId: id, details: { name: input.name, plugin_id: plugin.id } },
+        trx,
+      );
       return created;
     });
     return { repository, packages: [] };
@@ -77,14 +82,25 @@ export class RepositoryService {
     const owner = { resourceType: 'repository', resourceId: id } as const;
     const prepared = this.codec.prepare(plugin.repositoryProperties, input.configuration, owner, current.configuration);
     throwIfInvalid(prepared.errors);
-    throwIfInvalid(await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain), secureValues(plugin.repositoryProperties, prepared.plain)));
+    throwIfInvalid(
+      await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain), secureValues(plugin.repositoryProperties, prepared.plain)),
+    );
     const repository = await this.db.knex.transaction(async (trx) => {
       const locked = await this.repositories.get(id, trx, 'update');
       if (!locked) throw new NotFound(`no repository with id ${id}`);
       checkVersion(locked.configVersion, ifMatch);
       const updated = await this.repositories.update(trx, id, { name: input.name, configuration: prepared.stored });
       await this.refingerprintPackages(trx, id, plugin.id, prepared.plain);
-      await this.audit.record({ actor: actor.name, action: 'repository.update', resourceType: 'repository', resourceId: id, details: { name: input.name, keys: input.configuration.map((e) => e.key) } }, trx);
+      await this.audit.record(
+        {
+          actor: actor.name,
+          action: 'repository.update',
+          resourceType: 'repository',
+          resourceId: id,
+          details: { name: input.name, keys: input.configuration.map((e) => e.key) },
+        },
+        trx,
+      );
       return updated;
     });
     await this.review.reviewPackagesOf(repository);
@@ -99,10 +115,15 @@ export class RepositoryService {
       if (ifMatch !== undefined) checkVersion(current.configVersion, ifMatch);
       const packages = await this.packages.ofRepository(id, trx);
       if (packages.length > 0) {
-        throw new Conflict(`repository '${current.name}' still has ${packages.length} package(s) (${packages.map((p) => p.name).join(', ')}): delete them first`);
+        throw new Conflict(
+          `repository '${current.name}' still has ${packages.length} package(s) (${packages.map((p) => p.name).join(', ')}): delete them first`,
+        );
       }
       await this.repositories.delete(trx, id);
-      await this.audit.record({ actor: actor.name, action: 'repository.delete', resourceType: 'repository', resourceId: id, details: { name: current.name } }, trx);
+      await this.audit.record(
+        { actor: actor.name, action: 'repository.delete', resourceType: 'repository', resourceId: id, details: { name: current.name } },
+        trx,
+      );
     });
   }
 
@@ -124,8 +145,13 @@ export class RepositoryService {
     const plugin = requirePlugin(this.plugins, input.plugin_id);
     const prepared = this.codec.prepare(plugin.repositoryProperties, input.configuration, { resourceType: 'repository', resourceId: randomUUID() }, null);
     throwIfInvalid(prepared.errors);
-    throwIfInvalid(await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain), secureValues(plugin.repositoryProperties, prepared.plain)));
-    return connectionCheck(() => this.plugins.checkRepositoryConnection(plugin.id, null, prepared.plain), secureValues(plugin.repositoryProperties, prepared.plain));
+    throwIfInvalid(
+      await pluginValidation(() => this.plugins.validateRepository(plugin.id, prepared.plain), secureValues(plugin.repositoryProperties, prepared.plain)),
+    );
+    return connectionCheck(
+      () => this.plugins.checkRepositoryConnection(plugin.id, null, prepared.plain),
+      secureValues(plugin.repositoryProperties, prepared.plain),
+    );
   }
 
   /** A repository's plain configuration, for calls about its packages. */

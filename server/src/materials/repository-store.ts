@@ -12,11 +12,7 @@ export class RepositoryStore {
   constructor(private readonly db: Database) {}
 
   async list(page: PageRequest): Promise<Page<PackageRepository>> {
-    const result = await keysetPage<DbPackageRepositoryRow & Record<string, unknown>>(
-      this.db.knex(TABLES.repositories).select('*'),
-      BY_NAME,
-      page,
-    );
+    const result = await keysetPage<DbPackageRepositoryRow & Record<string, unknown>>(this.db.knex(TABLES.repositories).select('*'), BY_NAME, page);
     return { items: result.items.map(toRepository), nextCursor: result.nextCursor };
   }
 
@@ -40,7 +36,7 @@ export class RepositoryStore {
         .insert({ id: repository.id, name: repository.name, plugin_id: repository.pluginId, configuration: JSON.stringify(repository.configuration) })
         .returning('*')) as DbPackageRepositoryRow[];
       await trx(TABLES.repositoryPollState).insert({ repository_id: repository.id });
-      return toRepository(row!);
+      return toRepository(row);
     });
   }
 
@@ -56,7 +52,7 @@ export class RepositoryStore {
           updated_at: trx.fn.now(),
         })
         .returning('*')) as DbPackageRepositoryRow[];
-      return toRepository(row!);
+      return toRepository(row);
     });
   }
 
@@ -68,10 +64,11 @@ export class RepositoryStore {
   async packagesOf(repositoryIds: string[], trx: Queryable = this.db.knex): Promise<Map<string, PackageReference[]>> {
     const result = new Map<string, PackageReference[]>(repositoryIds.map((id) => [id, []]));
     if (repositoryIds.length === 0) return result;
-    const rows = (await trx(TABLES.packages)
-      .whereIn('repository_id', repositoryIds)
-      .select('id', 'name', 'repository_id')
-      .orderByRaw('lower(name), id')) as { id: string; name: string; repository_id: string }[];
+    const rows = (await trx(TABLES.packages).whereIn('repository_id', repositoryIds).select('id', 'name', 'repository_id').orderByRaw('lower(name), id')) as {
+      id: string;
+      name: string;
+      repository_id: string;
+    }[];
     for (const row of rows) result.get(row.repository_id)?.push({ id: row.id, name: row.name });
     return result;
   }
@@ -79,7 +76,10 @@ export class RepositoryStore {
   /** The plugin id of each repository. */
   async pluginIdsOf(repositoryIds: string[]): Promise<Map<string, string>> {
     if (repositoryIds.length === 0) return new Map();
-    const rows = (await this.db.knex(TABLES.repositories).whereIn('id', [...new Set(repositoryIds)]).select('id', 'plugin_id')) as { id: string; plugin_id: string }[];
+    const rows = (await this.db
+      .knex(TABLES.repositories)
+      .whereIn('id', [...new Set(repositoryIds)])
+      .select('id', 'plugin_id')) as { id: string; plugin_id: string }[];
     return new Map(rows.map((row) => [row.id, row.plugin_id]));
   }
 

@@ -26,9 +26,24 @@ function percentForms(secret: string): string[] {
   tryForm(() => encodeURIComponent(secret).replace(/%20/g, '+'));
   tryForm(() => encodeURI(secret));
   tryForm(() => new URLSearchParams([['', secret]]).toString().slice(1));
-  tryForm(() => urlPart((url) => (url.search = `?${secret}`), (url) => url.search.slice(1)));
-  tryForm(() => urlPart((url) => (url.pathname = `/${secret}`), (url) => url.pathname.slice(1)));
-  tryForm(() => urlPart((url) => (url.password = secret), (url) => url.password));
+  tryForm(() =>
+    urlPart(
+      (url) => (url.search = `?${secret}`),
+      (url) => url.search.slice(1),
+    ),
+  );
+  tryForm(() =>
+    urlPart(
+      (url) => (url.pathname = `/${secret}`),
+      (url) => url.pathname.slice(1),
+    ),
+  );
+  tryForm(() =>
+    urlPart(
+      (url) => (url.password = secret),
+      (url) => url.password,
+    ),
+  );
   return forms;
 }
 

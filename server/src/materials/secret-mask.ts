@@ -5,7 +5,7 @@ export const MASK = '***';
 
 /** The values of the secure properties among plain configuration values. */
 export function secureValues(properties: readonly ResolvedProperty[], plain: Readonly<Record<string, string>>): string[] {
-  return properties.filter((p) => p.secure && plain[p.key]).map((p) => plain[p.key]!);
+  return properties.filter((p) => p.secure && plain[p.key]).map((p) => plain[p.key]);
 }
 
 /**
@@ -37,7 +37,7 @@ export class SecretMask {
     // Longest first: where two forms match at one place, the whole of the longer one is hidden.
     forms.sort((a, b) => b.length - a.length);
     for (const form of forms) {
-      const first = form[0]!;
+      const first = form[0];
       this.byFirst.set(first, [...(this.byFirst.get(first) ?? []), form]);
       if (first === '\n') this.byFirst.set('\r', [...(this.byFirst.get('\r') ?? []), form]);
     }
@@ -47,7 +47,7 @@ export class SecretMask {
   split(text: string, mode: MaskMode): { masked: string; held: string } {
     let masked = '';
     let copied = 0;
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const found = this.matchAt(text, i, mode);
       if (found === 'start') {
         masked += text.slice(copied, i);
@@ -66,7 +66,7 @@ export class SecretMask {
 
   /** The end of a secret's form that starts at `i`, `start` when the text ends inside one that counts in this mode, or null. */
   private matchAt(text: string, i: number, mode: MaskMode): number | 'start' | null {
-    const candidates = this.byFirst.get(text[i]!);
+    const candidates = this.byFirst.get(text[i]);
     if (!candidates) return null;
     let start = false;
     for (const form of candidates) {
@@ -82,7 +82,7 @@ export class SecretMask {
 function compare(text: string, start: number, form: string): Comparison {
   let p = start;
   let afterBreak = false;
-  for (let j = 0; j < form.length; ) {
+  for (let j = 0; j < form.length;) {
     if (p >= text.length) return j > 0 ? { kind: 'start', afterBreak } : null;
     const lineBreak = lineBreakAt(text, p);
     if (form[j] === '\n') {

@@ -101,7 +101,7 @@ describe('Metrics', () => {
     expect(sample(await second.render(), 'baton_polls_total', { plugin: 'npm', outcome: 'no_change' })).toBeNull();
   });
 
-  it('shows a plugin\'s worker memory by kind and its peak, and drops them when no worker reports', async () => {
+  it("shows a plugin's worker memory by kind and its peak, and drops them when no worker reports", async () => {
     const metrics = new Metrics();
     const memory = { heapUsedBytes: 30e6, externalBytes: 12e6, arrayBuffersBytes: 10e6, peakTotalBytes: 90e6, sampledAt: new Date() };
 

@@ -34,7 +34,13 @@ function packageErrors(material: PackageMaterialDefinition, index: number, looku
   addFieldError(errors, path, `repository '${repositoryName}' has no package named '${packageName}'${hint}`);
 }
 
-function upstreamErrors(definition: PipelineDefinition, material: PipelineMaterialDefinition, index: number, lookups: DefinitionLookups, errors: FieldErrors): void {
+function upstreamErrors(
+  definition: PipelineDefinition,
+  material: PipelineMaterialDefinition,
+  index: number,
+  lookups: DefinitionLookups,
+  errors: FieldErrors,
+): void {
   const path = `materials[${index}]`;
   if (material.pipeline.toLowerCase() === definition.name.toLowerCase()) {
     return addFieldError(errors, `${path}.pipeline`, 'dependency cycle: a pipeline cannot depend on itself');

@@ -36,8 +36,12 @@ function materialNameErrors(definition: PipelineDefinition, errors: FieldErrors)
     if (sameName !== undefined) {
       addFieldError(errors, `materials[${index}].name`, `material name '${name}'${given} is already used by materials[${sameName}]`);
     } else if (samePrefix !== undefined) {
-      const other = materialName(definition.materials[samePrefix]!);
-      addFieldError(errors, `materials[${index}].name`, `'${name}'${given} and '${other}' (materials[${samePrefix}]) both become ${prefix} in job environment variables`);
+      const other = materialName(definition.materials[samePrefix]);
+      addFieldError(
+        errors,
+        `materials[${index}].name`,
+        `'${name}'${given} and '${other}' (materials[${samePrefix}]) both become ${prefix} in job environment variables`,
+      );
     }
     if (sameName === undefined) byName.set(name, index);
     if (samePrefix === undefined) byPrefix.set(prefix, index);
@@ -54,7 +58,8 @@ function stageAndJobNameErrors(definition: PipelineDefinition, errors: FieldErro
     const jobs = new Map<string, number>();
     stage.jobs.forEach((job, j) => {
       const firstJob = jobs.get(job.name.toLowerCase());
-      if (firstJob !== undefined) addFieldError(errors, `stages[${s}].jobs[${j}].name`, `job name '${job.name}' is already used by stages[${s}].jobs[${firstJob}]`);
+      if (firstJob !== undefined)
+        addFieldError(errors, `stages[${s}].jobs[${j}].name`, `job name '${job.name}' is already used by stages[${s}].jobs[${firstJob}]`);
       else jobs.set(job.name.toLowerCase(), j);
     });
   });
@@ -96,8 +101,14 @@ function fetchPackageErrors(definition: PipelineDefinition, errors: FieldErrors)
 function timerErrors(definition: PipelineDefinition, errors: FieldErrors): void {
   const timer = definition.timer;
   if (!timer) return;
-  if (!validCron(timer.spec)) addFieldError(errors, 'timer.spec', `'${timer.spec}' is not a valid cron expression (seconds minutes hours day-of-month month day-of-week, e.g. 0 0 22 * * 1-5)`);
-  if (timer.timezone !== undefined && !knownTimezone(timer.timezone)) addFieldError(errors, 'timer.timezone', `'${timer.timezone}' is not a known time zone (e.g. UTC, Europe/Paris)`);
+  if (!validCron(timer.spec))
+    addFieldError(
+      errors,
+      'timer.spec',
+      `'${timer.spec}' is not a valid cron expression (seconds minutes hours day-of-month month day-of-week, e.g. 0 0 22 * * 1-5)`,
+    );
+  if (timer.timezone !== undefined && !knownTimezone(timer.timezone))
+    addFieldError(errors, 'timer.timezone', `'${timer.timezone}' is not a known time zone (e.g. UTC, Europe/Paris)`);
 }
 
 function knownTimezone(timezone: string): boolean {
@@ -124,7 +135,8 @@ function secureErrors(definition: PipelineDefinition, lookups: DefinitionLookups
 function overridableErrors(definition: PipelineDefinition, errors: FieldErrors): void {
   const check = (names: string[] | undefined, at: string) =>
     (names ?? []).forEach((name, index) => {
-      if (isProtectedVariable(name)) addFieldError(errors, `${at}[${index}]`, `${name} can never be overridden by a trigger (${PROTECTED_VARIABLES} are protected)`);
+      if (isProtectedVariable(name))
+        addFieldError(errors, `${at}[${index}]`, `${name} can never be overridden by a trigger (${PROTECTED_VARIABLES} are protected)`);
     });
   check(definition.overridable, 'overridable');
   definition.stages.forEach((stage, s) => stage.jobs.forEach((job, j) => check(job.overridable, `stages[${s}].jobs[${j}].overridable`)));

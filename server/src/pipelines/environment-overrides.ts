@@ -25,7 +25,12 @@ export function overridableIn(definition: PipelineDefinition, job: JobDefinition
  * like the variable itself. 422 names each name that may not be overridden; 403 names the secure
  * variables the caller may not replace.
  */
-export function storedOverrides(definition: PipelineDefinition, overrides: Record<string, string>, actor: Actor, box: SecretBox): Record<string, EnvironmentOverride> {
+export function storedOverrides(
+  definition: PipelineDefinition,
+  overrides: Record<string, string>,
+  actor: Actor,
+  box: SecretBox,
+): Record<string, EnvironmentOverride> {
   const listed = new Set(definition.stages.flatMap((stage) => stage.jobs.flatMap((job) => [...overridableIn(definition, job)])));
   const errors: FieldErrors = {};
   for (const name of Object.keys(overrides)) {
@@ -35,9 +40,16 @@ export function storedOverrides(definition: PipelineDefinition, overrides: Recor
   if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
   const secure = Object.keys(overrides).filter((name) => Object.hasOwn(definition.secure_environment ?? {}, name));
   if (secure.length > 0 && !roleAtLeast(actor.role, SECURE_OVERRIDE_ROLE)) {
-    throw new Forbidden(`'${actor.name}' may not override the secure variable ${secure.join(', ')} of pipeline '${definition.name}': only a caller who may edit the pipeline (${SECURE_OVERRIDE_ROLE}) may`);
+    throw new Forbidden(
+      `'${actor.name}' may not override the secure variable ${secure.join(', ')} of pipeline '${definition.name}': only a caller who may edit the pipeline (${SECURE_OVERRIDE_ROLE}) may`,
+    );
   }
-  return Object.fromEntries(Object.entries(overrides).map(([name, value]) => [name, secure.includes(name) ? { encrypted_value: encryptVariable(box, value, definition.name, name) } : value]));
+  return Object.fromEntries(
+    Object.entries(overrides).map(([name, value]) => [
+      name,
+      secure.includes(name) ? { encrypted_value: encryptVariable(box, value, definition.name, name) } : value,
+    ]),
+  );
 }
 
 /** Overrides as the audit log records them: the values, a secure one masked. */

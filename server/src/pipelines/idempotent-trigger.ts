@@ -11,7 +11,13 @@ export interface IdempotentTrigger {
 }
 
 export function idempotentTrigger(key: string, tokenId: string, body: unknown): IdempotentTrigger {
-  return { key, tokenId, bodySha256: createHash('sha256').update(canonicalJson(body ?? {})).digest('hex') };
+  return {
+    key,
+    tokenId,
+    bodySha256: createHash('sha256')
+      .update(canonicalJson(body ?? {}))
+      .digest('hex'),
+  };
 }
 
 /**

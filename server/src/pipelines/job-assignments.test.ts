@@ -27,7 +27,9 @@ const run = {
   definition: { name: 'rel', materials: [], stages: [{ name: 'qa', jobs: [{ name: 'smoke', tasks: [{ exec: { command: 'true' } }] }] }] },
   build_cause: {
     trigger: { kind: 'manual', by: 'alice', message: '' },
-    materials: [{ type: 'package', name: 'app', package_id: 'p1', revision: '1.0', data: { LOCATION: 'http://repo.example.org/el9/a.rpm', CHECKSUM: 'md5:00' } }],
+    materials: [
+      { type: 'package', name: 'app', package_id: 'p1', revision: '1.0', data: { LOCATION: 'http://repo.example.org/el9/a.rpm', CHECKSUM: 'md5:00' } },
+    ],
   },
 } as unknown as DbPipelineRunRow;
 const stage = { id: 'stage-1', stage_name: 'qa', stage_index: 0, counter: 1 } as DbStageRunRow;
@@ -43,7 +45,14 @@ describe('JobAssignments', () => {
 
     expect(assignment.tasks).toEqual([{ exec: { command: 'true' } }]);
     expect(assignment.packages).toEqual([
-      { material: 'app', revision: '1.0', location: 'http://repo.example.org/el9/a.rpm', checksum: 'md5:00', credentials: { origin: 'https://repo.example.org:8443', username: 'u', password: 'p' }, localRepository: false },
+      {
+        material: 'app',
+        revision: '1.0',
+        location: 'http://repo.example.org/el9/a.rpm',
+        checksum: 'md5:00',
+        credentials: { origin: 'https://repo.example.org:8443', username: 'u', password: 'p' },
+        localRepository: false,
+      },
     ]);
     expect(assignment.secrets).toEqual(['p']);
   });
@@ -51,7 +60,7 @@ describe('JobAssignments', () => {
   it('sends no credentials when the repository has no URL to bind them to', async () => {
     const assignments = new JobAssignments(reader({ PATH: '/srv/repo', PASSWORD: 'p' }), box);
 
-    expect((await assignments.build({ job: job('smoke'), stage, run })).packages[0]!.credentials).toBeNull();
+    expect((await assignments.build({ job: job('smoke'), stage, run })).packages[0].credentials).toBeNull();
   });
 
   it.each([
@@ -62,7 +71,7 @@ describe('JobAssignments', () => {
   ])('lets a job read local files only for a repository whose URL is a folder: %j → %s', async (repository, local) => {
     const assignments = new JobAssignments(reader(repository), box);
 
-    expect((await assignments.build({ job: job('smoke'), stage, run })).packages[0]!.localRepository).toBe(local);
+    expect((await assignments.build({ job: job('smoke'), stage, run })).packages[0].localRepository).toBe(local);
   });
 
   it('refuses a job its run’s definition does not have', async () => {

@@ -51,7 +51,8 @@ export class JobConsole {
 
   /** The id of the addressed job; NotFound names what is missing. */
   async locate(address: JobAddress): Promise<string> {
-    const run = (await this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: address.pipeline, counter: address.counter }).first('id')) as { id: string } | undefined;
+    const run = (await this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: address.pipeline, counter: address.counter }).first('id')) as
+      { id: string } | undefined;
     if (!run) throw new NotFound(`no run ${address.counter} of pipeline '${address.pipeline}'`);
     const stages = this.db.knex(TABLES.stageRuns).where({ run_id: run.id, stage_name: address.stage });
     if (address.stageCounter !== null) stages.andWhere({ counter: address.stageCounter });
@@ -65,8 +66,10 @@ export class JobConsole {
 
   /** Pieces after `afterSeq`, at most `limit`. The state is read first, so a final job's pieces are all there. */
   async read(jobId: string, afterSeq: number, limit: number): Promise<ConsolePage> {
-    const job = (await this.db.knex(TABLES.jobRuns).where({ id: jobId }).first('state', 'started_at')) as { state: DbJobState; started_at: Date | null } | undefined;
-    const rows = (await this.db.knex(TABLES.jobConsole)
+    const job = (await this.db.knex(TABLES.jobRuns).where({ id: jobId }).first('state', 'started_at')) as
+      { state: DbJobState; started_at: Date | null } | undefined;
+    const rows = (await this.db
+      .knex(TABLES.jobConsole)
       .where({ job_run_id: jobId })
       .andWhere('seq', '>', afterSeq)
       .orderBy('seq')

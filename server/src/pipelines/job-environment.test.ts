@@ -102,17 +102,28 @@ describe('jobEnvironment', () => {
     expect([other['A'], other['B'], other['C']]).toEqual(['override-a', 'job', 'pipeline']);
   });
 
-  it.each(['GO_TRIGGER_USER', 'GO_PACKAGE_EPEL_SCRT_TOOLS_X_LABEL', 'PATH', 'HOME', 'BASH_ENV', 'LD_PRELOAD', 'ld_preload', 'NODE_OPTIONS', 'PYTHONPATH', 'PERL5OPT', 'RUBYOPT', 'ENV', 'IFS'])(
-    'never lets an override replace %s, even when the stored definition lists it',
-    (name) => {
-      const definition = { ...input().definition, environment: {}, overridable: [name] };
-      const job = { name: 'smoke', overridable: [name], tasks: [] };
+  it.each([
+    'GO_TRIGGER_USER',
+    'GO_PACKAGE_EPEL_SCRT_TOOLS_X_LABEL',
+    'PATH',
+    'HOME',
+    'BASH_ENV',
+    'LD_PRELOAD',
+    'ld_preload',
+    'NODE_OPTIONS',
+    'PYTHONPATH',
+    'PERL5OPT',
+    'RUBYOPT',
+    'ENV',
+    'IFS',
+  ])('never lets an override replace %s, even when the stored definition lists it', (name) => {
+    const definition = { ...input().definition, environment: {}, overridable: [name] };
+    const job = { name: 'smoke', overridable: [name], tasks: [] };
 
-      const { environment } = jobEnvironment(input({ definition, job, environmentOverrides: { [name]: 'forged' } }), box);
+    const { environment } = jobEnvironment(input({ definition, job, environmentOverrides: { [name]: 'forged' } }), box);
 
-      expect(environment[name]).not.toBe('forged');
-    },
-  );
+    expect(environment[name]).not.toBe('forged');
+  });
 
   it('masks an override of a secure variable, whether stored encrypted or not', () => {
     const definition = { ...input().definition, overridable: ['S', 'T'] };

@@ -104,6 +104,8 @@ function decryptSecure(box: SecretBox, encrypted: string, pipeline: string, key:
   try {
     return decryptVariable(box, encrypted, pipeline, key);
   } catch (error) {
-    throw new UnreadableVariable(`the secure variable ${key} of pipeline '${pipeline}' cannot be decrypted (${(error as Error).message}); encrypt it again with POST /api/encrypt`);
+    throw new UnreadableVariable(
+      `the secure variable ${key} of pipeline '${pipeline}' cannot be decrypted (${(error as Error).message}); encrypt it again with POST /api/encrypt`,
+    );
   }
 }

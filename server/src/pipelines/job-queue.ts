@@ -62,7 +62,8 @@ export class JobQueue implements JobSource {
 
   async heartbeat(owner: string, jobIds: readonly string[]): Promise<string[]> {
     if (jobIds.length === 0) return [];
-    const renewed = (await this.db.knex(TABLES.jobRuns)
+    const renewed = (await this.db
+      .knex(TABLES.jobRuns)
       .whereIn('id', [...jobIds])
       .andWhere({ lease_owner: owner, state: 'running' })
       .update({ lease_expires_at: this.leaseExpiry(this.db.knex) })
@@ -83,7 +84,8 @@ export class JobQueue implements JobSource {
 
   /** Fails running jobs whose lease expired; answers how many. */
   async reapExpired(): Promise<number> {
-    const expired = (await this.db.knex(TABLES.jobRuns)
+    const expired = (await this.db
+      .knex(TABLES.jobRuns)
       .where({ state: 'running' })
       .andWhere((q) => q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', this.db.knex.fn.now()))
       .orderBy('lease_expires_at')
@@ -106,7 +108,10 @@ export class JobQueue implements JobSource {
     const { rows } = (await trx.raw(CLAIM_SQL, [max])) as { rows: { id: string }[] };
     if (rows.length === 0) return [];
     const jobs = (await trx(TABLES.jobRuns)
-      .whereIn('id', rows.map((r) => r.id))
+      .whereIn(
+        'id',
+        rows.map((r) => r.id),
+      )
       .update({ state: 'running', lease_owner: owner, lease_expires_at: this.leaseExpiry(trx), started_at: trx.fn.now() })
       .returning('*')) as DbJobRunRow[];
     const stageIds = [...new Set(jobs.map((j) => j.stage_run_id))];

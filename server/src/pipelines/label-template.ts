@@ -14,10 +14,10 @@ export interface LabelToken {
 /** The tokens of a template; a token that is neither COUNT nor a well-formed material reference has name ''. */
 export function labelTokens(template: string): LabelToken[] {
   return [...template.matchAll(TOKEN)].map((match) => {
-    const inner = match[1]!;
+    const inner = match[1];
     if (inner === 'COUNT') return { raw: match[0], name: 'COUNT', length: null };
     const reference = MATERIAL_TOKEN.exec(inner);
-    return { raw: match[0], name: reference ? reference[1]! : '', length: reference?.[2] ? Number(reference[2]) : null };
+    return { raw: match[0], name: reference ? reference[1] : '', length: reference?.[2] ? Number(reference[2]) : null };
   });
 }
 
@@ -26,7 +26,7 @@ export function renderLabel(template: string, counter: number, revisions: Readon
   return template.replace(TOKEN, (raw, inner: string) => {
     if (inner === 'COUNT') return String(counter);
     const reference = MATERIAL_TOKEN.exec(inner);
-    const value = reference ? revisions.get(reference[1]!) : undefined;
+    const value = reference ? revisions.get(reference[1]) : undefined;
     if (value === undefined) return raw;
     return reference?.[2] ? value.slice(0, Number(reference[2])) : value;
   });

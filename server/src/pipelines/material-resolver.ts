@@ -15,8 +15,7 @@ export type TriggerRequest =
 
 /** The exact revision of every material for a new run, and every package revision the run carries. */
 export type Resolution =
-  | { ok: true; materials: MaterialRevision[]; carried: Map<string, { revisionId: number; materialName: string | null }> }
-  | { ok: false; reason: string };
+  { ok: true; materials: MaterialRevision[]; carried: Map<string, { revisionId: number; materialName: string | null }> } | { ok: false; reason: string };
 
 /**
  * Decides what a new run carries. Upstream materials take the upstream run that triggered or was
@@ -68,7 +67,8 @@ export class MaterialResolver {
           ? [await this.reads.passedStage(material.pipeline, material.stage, pinned, attempt)].filter((run) => run !== null)
           : await this.reads.passedStages(material.pipeline, material.stage, AGREEING_RUNS_SEARCHED);
       if (candidates.length === 0) {
-        if (pinned !== null && trigger.kind === 'manual') throw InvalidInput.field(`revisions.${name}`, `run ${pinned} of '${material.pipeline}' has not passed stage '${material.stage}'`);
+        if (pinned !== null && trigger.kind === 'manual')
+          throw InvalidInput.field(`revisions.${name}`, `run ${pinned} of '${material.pipeline}' has not passed stage '${material.stage}'`);
         return { ok: false as const, reason: `no run of '${material.pipeline}' has passed stage '${material.stage}' yet` };
       }
       // The newest run that carries what the runs taken so far carry, where they share packages.
@@ -85,7 +85,16 @@ export class MaterialResolver {
       }
       if (!chosen) return { ok: false as const, reason: `upstream runs carry different revisions of one package (${disagreement}); waiting until they agree` };
       const { run } = chosen;
-      runs.set(name, { type: 'pipeline', name, pipeline: material.pipeline, stage: material.stage, counter: run.counter, stage_counter: Number(run.stage_counter), label: run.label, changed: true });
+      runs.set(name, {
+        type: 'pipeline',
+        name,
+        pipeline: material.pipeline,
+        stage: material.stage,
+        counter: run.counter,
+        stage_counter: Number(run.stage_counter),
+        label: run.label,
+        changed: true,
+      });
       for (const [packageId, revisionId] of chosen.carries) carried.set(packageId, revisionId);
     }
     return { ok: true as const, runs, carried };
@@ -95,7 +104,8 @@ export class MaterialResolver {
     if (trigger.kind === 'upstream' && trigger.pipeline === material.pipeline && trigger.stage === material.stage) return trigger.counter;
     const asked = askedRevision(manual, name);
     if (asked === undefined) return null;
-    if (!/^[1-9]\d{0,8}$/.test(asked)) throw InvalidInput.field(`revisions.${name}`, `an upstream material takes the counter of one of its runs, not '${asked}'`);
+    if (!/^[1-9]\d{0,8}$/.test(asked))
+      throw InvalidInput.field(`revisions.${name}`, `an upstream material takes the counter of one of its runs, not '${asked}'`);
     return Number(asked);
   }
 

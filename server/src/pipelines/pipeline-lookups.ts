@@ -25,7 +25,10 @@ export class PipelineLookups {
   /** Reads repositories and packages once, for validating against several sets of pipelines. */
   async factory(trx?: Queryable): Promise<(definitions: readonly PipelineDefinition[]) => DefinitionLookups> {
     const repositories = await this.materials.repositories.all(trx);
-    const packages = await this.materials.repositories.packagesOf(repositories.map((r) => r.id), trx);
+    const packages = await this.materials.repositories.packagesOf(
+      repositories.map((r) => r.id),
+      trx,
+    );
     const named = repositories.map((r) => ({ name: r.name, packages: (packages.get(r.id) ?? []).map((p) => p.name) }));
     const decrypts = (encrypted: string, pipeline: string, variable: string) => this.decrypts(encrypted, pipeline, variable);
     return (definitions) => definitionLookups(named, definitions, decrypts);

@@ -47,7 +47,10 @@ export class PipelineService {
       const definition = await this.validatedAlone(trx, input);
       const created = await this.store.insert(trx, definition, { source: 'api', sourceFile: null });
       if (!created) throw nameTaken(definition.name, (await this.store.getIgnoringCase(definition.name, trx))!);
-      await this.audit.record({ actor: actor.name, action: 'pipeline.create', resourceType: 'pipeline', resourceId: created.name, details: { source: 'api' } }, trx);
+      await this.audit.record(
+        { actor: actor.name, action: 'pipeline.create', resourceType: 'pipeline', resourceId: created.name, details: { source: 'api' } },
+        trx,
+      );
       return created;
     });
   }

@@ -24,8 +24,7 @@ export interface StoredPipeline {
 }
 
 /** Rows whose materials include one matching the condition (an SQL fragment over `m`, one material). */
-const USING = (condition: string) =>
-  `EXISTS (SELECT 1 FROM jsonb_array_elements(${TABLES.pipelines}.definition -> 'materials') AS m WHERE ${condition})`;
+const USING = (condition: string) => `EXISTS (SELECT 1 FROM jsonb_array_elements(${TABLES.pipelines}.definition -> 'materials') AS m WHERE ${condition})`;
 
 /** The pipelines table. Names are compared regardless of case for uniqueness, exactly for addressing. */
 export class PipelineStore {
@@ -91,7 +90,7 @@ export class PipelineStore {
       .where({ name })
       .update({ definition: JSON.stringify(definition), source_file: sourceFile, config_version: trx.raw('config_version + 1'), updated_at: trx.fn.now() })
       .returning('*')) as DbPipelineRow[];
-    return toPipeline(row!);
+    return toPipeline(row);
   }
 
   async delete(trx: Queryable, name: string): Promise<void> {

@@ -27,7 +27,10 @@ export class PipelineTimers {
 
   async start(): Promise<void> {
     await this.refresh();
-    this.sync = setInterval(() => void this.refresh().catch((error: unknown) => this.logger.warn({ err: error }, 'timers could not be refreshed')), SYNC_EVERY_MS);
+    this.sync = setInterval(
+      () => void this.refresh().catch((error: unknown) => this.logger.warn({ err: error }, 'timers could not be refreshed')),
+      SYNC_EVERY_MS,
+    );
     this.sync.unref();
   }
 

@@ -68,7 +68,7 @@ export class PipelineTriggers {
       // batch without trigger events may move the cursor this far without skipping one.
       const ceiling = await this.events.latestId();
       const batch = await this.events.after(cursor, PAGE, TRIGGER_EVENTS);
-      const last = batch.length > 0 ? batch[batch.length - 1]!.id : null;
+      const last = batch.length > 0 ? batch[batch.length - 1].id : null;
       if (last === null) {
         if (ceiling > cursor) await this.advance(ceiling);
         return;
@@ -94,8 +94,20 @@ export class PipelineTriggers {
     if (data['state'] !== 'passed') return;
     const upstream = { pipeline: data['pipeline'], counter: data['counter'], stage: data['stage'], stage_counter: data['stage_counter'] };
     for (const { pipeline } of graph.dependentsOf(upstream.pipeline, upstream.stage).filter((d) => born(d.pipeline))) {
-      const cause: TriggerCause = { kind: 'upstream', by: 'system', message: `${upstream.pipeline}/${upstream.counter} ${upstream.stage} passed`, event_id: event.id, upstream };
-      const request: TriggerRequest = { kind: 'upstream', pipeline: upstream.pipeline, stage: upstream.stage, counter: upstream.counter, stageCounter: upstream.stage_counter };
+      const cause: TriggerCause = {
+        kind: 'upstream',
+        by: 'system',
+        message: `${upstream.pipeline}/${upstream.counter} ${upstream.stage} passed`,
+        event_id: event.id,
+        upstream,
+      };
+      const request: TriggerRequest = {
+        kind: 'upstream',
+        pipeline: upstream.pipeline,
+        stage: upstream.stage,
+        counter: upstream.counter,
+        stageCounter: upstream.stage_counter,
+      };
       await this.trigger(pipeline, request, cause, `upstream:${upstream.pipeline}/${upstream.counter}/${upstream.stage}/${upstream.stage_counter}`);
     }
   }
@@ -115,7 +127,8 @@ export class PipelineTriggers {
 
   /** Takes or renews the consumer's lease; answers its cursor, or null when another process holds it. */
   private async lease(): Promise<number | null> {
-    const [row] = (await this.db.knex(TABLES.eventConsumers)
+    const [row] = (await this.db
+      .knex(TABLES.eventConsumers)
       .where({ name: CONSUMER })
       .andWhere((q) => q.whereNull('lease_owner').orWhere('lease_owner', this.owner).orWhere('lease_expires_at', '<', this.db.knex.fn.now()))
       .update({ lease_owner: this.owner, lease_expires_at: this.db.knex.raw(`now() + make_interval(secs => ?)`, [LEASE_SECONDS]) })

@@ -20,21 +20,27 @@ export class PromotionQueries {
 
   async runs(pipeline: string, page: PageRequest): Promise<Page<RunView>> {
     await this.pipeline(pipeline);
-    const result = await keysetPage<DbPipelineRunRow & Record<string, unknown>>(this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).select('*'), NEWEST_RUN_FIRST, page);
+    const result = await keysetPage<DbPipelineRunRow & Record<string, unknown>>(
+      this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).select('*'),
+      NEWEST_RUN_FIRST,
+      page,
+    );
     return { items: await runViews(this.db.knex, result.items), nextCursor: result.nextCursor };
   }
 
   async run(pipeline: string, counter: number): Promise<RunView> {
     const row = (await this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline, counter }).first()) as DbPipelineRunRow | undefined;
     if (!row) throw new NotFound(`no run ${counter} of pipeline '${pipeline}'`);
-    return (await runViews(this.db.knex, [row]))[0]!;
+    return (await runViews(this.db.knex, [row]))[0];
   }
 
   /** Every run, in any pipeline of the value stream, that carried this package revision, with its stages. */
   async promotions(packageId: string, revisionLabel: string): Promise<{ revision: DbPackageRevisionRow; runs: RunView[] }> {
-    const revision = (await this.db.knex(TABLES.revisions).where({ package_id: packageId, revision: revisionLabel }).first()) as DbPackageRevisionRow | undefined;
+    const revision = (await this.db.knex(TABLES.revisions).where({ package_id: packageId, revision: revisionLabel }).first()) as
+      DbPackageRevisionRow | undefined;
     if (!revision) throw new NotFound(`package ${packageId} has no revision '${revisionLabel}'`);
-    const runs = (await this.db.knex(`${TABLES.pipelineRuns} as r`)
+    const runs = (await this.db
+      .knex(`${TABLES.pipelineRuns} as r`)
       .join(`${TABLES.runPackageRevisions} as c`, 'c.run_id', 'r.id')
       .where('c.revision_id', revision.id)
       .select('r.*')
@@ -54,7 +60,7 @@ export class PromotionQueries {
       const stages = run.stages;
       const at = stages.findIndex((s) => s.name === stage);
       if (at < 0) return false;
-      const own = stages[at]!;
+      const own = stages[at];
       return stages.slice(0, at).every((s) => s.state === 'passed') && !['passed', 'running', 'scheduled'].includes(own.state);
     });
   }
@@ -67,15 +73,15 @@ export class PromotionQueries {
 
   /** The pipelines and stages a package flows through, with the newest revision that passed each stage. */
   async valueStream(packageId: string) {
-    const pkg = (await this.db.knex(`${TABLES.packages} as p`)
+    const pkg = (await this.db
+      .knex(`${TABLES.packages} as p`)
       .join(`${TABLES.repositories} as r`, 'r.id', 'p.repository_id')
       .where('p.id', packageId)
       .first('p.id', 'p.name', 'r.name as repository')) as { id: string; name: string; repository: string } | undefined;
     if (!pkg) throw new NotFound(`no package with id ${packageId}`);
     const { graph } = await loadPipelineGraph(this.db);
     const latest = (await this.db.knex(TABLES.revisions).where({ package_id: packageId }).orderBy('id', 'desc').first('revision', 'detected_at')) as
-      | { revision: string; detected_at: Date }
-      | undefined;
+      { revision: string; detected_at: Date } | undefined;
     const pipelines = [];
     for (const definition of graph.pipelinesDownstreamOf(pkg.repository, pkg.name)) {
       const upstream = definition.materials.flatMap((m) => ('pipeline' in m ? [m.pipeline] : []));
@@ -87,7 +93,8 @@ export class PromotionQueries {
   }
 
   private async latestPassed(pipeline: string, stage: string, packageId: string) {
-    const row = (await this.db.knex(`${TABLES.stageRuns} as s`)
+    const row = (await this.db
+      .knex(`${TABLES.stageRuns} as s`)
       .join(`${TABLES.pipelineRuns} as r`, 'r.id', 's.run_id')
       .join(`${TABLES.runPackageRevisions} as c`, 'c.run_id', 'r.id')
       .join(`${TABLES.revisions} as v`, 'v.id', 'c.revision_id')

@@ -104,9 +104,14 @@ export class RunCreator {
         status: busy ? 'waiting' : 'active',
       })
       .returning('*')) as DbPipelineRunRow[];
-    const carried = [...input.resolution.carried].map(([packageId, c]) => ({ run_id: run!.id, package_id: packageId, revision_id: c.revisionId, material_name: c.materialName }));
+    const carried = [...input.resolution.carried].map(([packageId, c]) => ({
+      run_id: run.id,
+      package_id: packageId,
+      revision_id: c.revisionId,
+      material_name: c.materialName,
+    }));
     if (carried.length > 0) await trx(TABLES.runPackageRevisions).insert(carried);
     await trx(TABLES.pipelines).where({ name: pipeline.name }).update({ last_counter: counter });
-    return run!;
+    return run;
   }
 }

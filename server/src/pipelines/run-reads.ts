@@ -37,9 +37,10 @@ export class RunReads {
    * an upstream run's attempt of its stage).
    */
   async hasRunWith(pipeline: string, material: MaterialRevision, q: Queryable = this.db.knex): Promise<boolean> {
-    const match = material.type === 'package'
-      ? { name: material.name, revision_id: material.revision_id }
-      : { name: material.name, counter: material.counter, stage_counter: material.stage_counter };
+    const match =
+      material.type === 'package'
+        ? { name: material.name, revision_id: material.revision_id }
+        : { name: material.name, counter: material.counter, stage_counter: material.stage_counter };
     const row = await q(TABLES.pipelineRuns)
       .where({ pipeline_name: pipeline })
       .whereRaw("build_cause->'materials' @> ?::jsonb", [JSON.stringify([match])])
@@ -58,8 +59,7 @@ export class RunReads {
       .join(`${TABLES.repositories} as r`, 'r.id', 'p.repository_id')
       .whereRaw('lower(r.name) = lower(?) AND lower(p.name) = lower(?)', [repository, pkg])
       .first('p.id as package_id', 'p.name as package_name', 'r.id as repository_id', 'r.name as repository_name')) as
-      | { package_id: string; package_name: string; repository_id: string; repository_name: string }
-      | undefined;
+      { package_id: string; package_name: string; repository_id: string; repository_name: string } | undefined;
     return row ? { packageId: row.package_id, packageName: row.package_name, repositoryId: row.repository_id, repositoryName: row.repository_name } : null;
   }
 
@@ -68,8 +68,7 @@ export class RunReads {
       .join(`${TABLES.repositories} as r`, 'r.id', 'p.repository_id')
       .where('p.id', packageId)
       .first('p.id as package_id', 'p.name as package_name', 'r.id as repository_id', 'r.name as repository_name')) as
-      | { package_id: string; package_name: string; repository_id: string; repository_name: string }
-      | undefined;
+      { package_id: string; package_name: string; repository_id: string; repository_name: string } | undefined;
     return row ? { packageId: row.package_id, packageName: row.package_name, repositoryId: row.repository_id, repositoryName: row.repository_name } : null;
   }
 
@@ -99,5 +98,8 @@ function passedAttempts(q: Queryable, pipeline: string, stage: string) {
     .join(`${TABLES.pipelineRuns} as r`, 'r.id', 's.run_id')
     .where({ 'r.pipeline_name': pipeline, 's.stage_name': stage, 's.state': 'passed' })
     .select('r.*', 's.counter as stage_counter')
-    .orderBy([{ column: 'r.counter', order: 'desc' }, { column: 's.counter', order: 'desc' }]);
+    .orderBy([
+      { column: 'r.counter', order: 'desc' },
+      { column: 's.counter', order: 'desc' },
+    ]);
 }

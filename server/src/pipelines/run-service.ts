@@ -79,7 +79,8 @@ export class RunService {
 
   async cancel(pipeline: string, counter: number, stageName: string, actor: Actor): Promise<DbStageRunRow> {
     return this.onStage(pipeline, counter, stageName, actor, 'stage.cancel', async (trx, _run, stage) => {
-      if (!IN_PROGRESS.includes(stage.state)) throw new Conflict(`stage '${stageName}' of ${pipeline}/${counter} is ${stage.state}; only a stage in progress can be cancelled`);
+      if (!IN_PROGRESS.includes(stage.state))
+        throw new Conflict(`stage '${stageName}' of ${pipeline}/${counter} is ${stage.state}; only a stage in progress can be cancelled`);
       await this.stages.cancel(trx, stage, actor.name);
     });
   }
@@ -89,24 +90,38 @@ export class RunService {
     const definition = run.definition as unknown as PipelineDefinition;
     const index = definition.stages.findIndex((s) => s.name === stageName);
     if (index < 0) throw new NotFound(`${pipeline}/${counter} has no stage '${stageName}'`);
-    if (approvalOf(definition.stages[index]!).type === 'manual') this.mayApprove(run, index, actor);
+    if (approvalOf(definition.stages[index]).type === 'manual') this.mayApprove(run, index, actor);
     const stage = await this.db.knex.transaction(async (trx) => {
       // Locked in the order run creation and completion take them: the pipeline, then the run.
       await trx(TABLES.pipelines).where({ name: pipeline }).forUpdate().first('name');
       await trx(TABLES.pipelineRuns).where({ id: run.id }).forUpdate();
       if (definition.lock) {
-        const other = (await trx(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).whereNot({ id: run.id }).whereIn('status', ['active', 'waiting']).orderBy('counter').first('counter')) as
-          | { counter: number }
-          | undefined;
+        const other = (await trx(TABLES.pipelineRuns)
+          .where({ pipeline_name: pipeline })
+          .whereNot({ id: run.id })
+          .whereIn('status', ['active', 'waiting'])
+          .orderBy('counter')
+          .first('counter')) as { counter: number } | undefined;
         if (other) throw new Conflict(`'${pipeline}' is locked (one run at a time) and run ${other.counter} has not finished; rerun when it has`);
       }
       const latest = await this.latestAttempts(trx, run.id);
-      if ([...latest.values()].some((s) => IN_PROGRESS.includes(s.state))) throw new Conflict(`${pipeline}/${counter} has a stage in progress; wait for it or cancel it first`);
+      if ([...latest.values()].some((s) => IN_PROGRESS.includes(s.state)))
+        throw new Conflict(`${pipeline}/${counter} has a stage in progress; wait for it or cancel it first`);
       for (const earlier of definition.stages.slice(0, index)) {
-        if (latest.get(earlier.name)?.state !== 'passed') throw new Conflict(`stage '${earlier.name}' of ${pipeline}/${counter} has not passed, so '${stageName}' cannot run`);
+        if (latest.get(earlier.name)?.state !== 'passed')
+          throw new Conflict(`stage '${earlier.name}' of ${pipeline}/${counter} has not passed, so '${stageName}' cannot run`);
       }
       const started = await this.stages.rerun(trx, run, index, actor.name);
-      await this.audit.record({ actor: actor.name, action: 'stage.rerun', resourceType: 'pipeline', resourceId: pipeline, details: { counter, stage: stageName, stage_counter: started.counter } }, trx);
+      await this.audit.record(
+        {
+          actor: actor.name,
+          action: 'stage.rerun',
+          resourceType: 'pipeline',
+          resourceId: pipeline,
+          details: { counter, stage: stageName, stage_counter: started.counter },
+        },
+        trx,
+      );
       return started;
     });
     this.signals.jobsScheduled();
@@ -123,12 +138,17 @@ export class RunService {
     change: (trx: Knex.Transaction, run: DbPipelineRunRow, stage: DbStageRunRow) => Promise<void>,
   ): Promise<DbStageRunRow> {
     const run = await this.run(pipeline, counter);
-    if (!(run.definition as unknown as PipelineDefinition).stages.some((s) => s.name === stageName)) throw new NotFound(`${pipeline}/${counter} has no stage '${stageName}'`);
+    if (!(run.definition as unknown as PipelineDefinition).stages.some((s) => s.name === stageName))
+      throw new NotFound(`${pipeline}/${counter} has no stage '${stageName}'`);
     const updated = await this.db.knex.transaction(async (trx) => {
-      const stage = (await trx(TABLES.stageRuns).where({ run_id: run.id, stage_name: stageName }).orderBy('counter', 'desc').forUpdate().first()) as DbStageRunRow | undefined;
+      const stage = (await trx(TABLES.stageRuns).where({ run_id: run.id, stage_name: stageName }).orderBy('counter', 'desc').forUpdate().first()) as
+        DbStageRunRow | undefined;
       if (!stage) throw new Conflict(`stage '${stageName}' of ${pipeline}/${counter} has not been reached`);
       await change(trx, run, stage);
-      await this.audit.record({ actor: actor.name, action, resourceType: 'pipeline', resourceId: pipeline, details: { counter, stage: stageName, stage_counter: stage.counter } }, trx);
+      await this.audit.record(
+        { actor: actor.name, action, resourceType: 'pipeline', resourceId: pipeline, details: { counter, stage: stageName, stage_counter: stage.counter } },
+        trx,
+      );
       return (await trx(TABLES.stageRuns).where({ id: stage.id }).first()) as DbStageRunRow;
     });
     this.signals.jobsScheduled();
@@ -138,14 +158,16 @@ export class RunService {
 
   /** A manual stage names who may approve it: roles (this role or higher) and users; none named means any operator. */
   private mayApprove(run: DbPipelineRunRow, index: number, actor: Actor): void {
-    const stage = (run.definition as unknown as PipelineDefinition).stages[index]!;
+    const stage = (run.definition as unknown as PipelineDefinition).stages[index];
     const approval = approvalOf(stage);
     if (approval.type !== 'manual') return;
     const roles = approval.roles ?? [];
     const users = approval.users ?? [];
     if (roles.length === 0 && users.length === 0) return;
     if (users.includes(actor.name) || roles.some((role) => roleAtLeast(actor.role, role))) return;
-    throw new Forbidden(`'${actor.name}' may not approve stage '${stage.name}': it needs ${[...roles.map((r) => `role ${r}`), ...users.map((u) => `user ${u}`)].join(' or ')}`);
+    throw new Forbidden(
+      `'${actor.name}' may not approve stage '${stage.name}': it needs ${[...roles.map((r) => `role ${r}`), ...users.map((u) => `user ${u}`)].join(' or ')}`,
+    );
   }
 
   private async latestAttempts(trx: Knex.Transaction, runId: string): Promise<Map<string, DbStageRunRow>> {

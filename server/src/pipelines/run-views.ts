@@ -34,8 +34,20 @@ const iso = (date: Date | null): string | null => (date ? date.toISOString() : n
 /** Builds the views of several runs with two queries for all of them. */
 export async function runViews(q: Knex | Knex.Transaction, runs: DbPipelineRunRow[]): Promise<RunView[]> {
   if (runs.length === 0) return [];
-  const stages = (await q(TABLES.stageRuns).whereIn('run_id', runs.map((r) => r.id)).orderBy(['stage_index', 'counter'])) as DbStageRunRow[];
-  const jobs = stages.length ? ((await q(TABLES.jobRuns).whereIn('stage_run_id', stages.map((s) => s.id)).orderBy('job_name')) as DbJobRunRow[]) : [];
+  const stages = (await q(TABLES.stageRuns)
+    .whereIn(
+      'run_id',
+      runs.map((r) => r.id),
+    )
+    .orderBy(['stage_index', 'counter'])) as DbStageRunRow[];
+  const jobs = stages.length
+    ? ((await q(TABLES.jobRuns)
+        .whereIn(
+          'stage_run_id',
+          stages.map((s) => s.id),
+        )
+        .orderBy('job_name')) as DbJobRunRow[])
+    : [];
   return runs.map((run) => {
     const definition = run.definition as unknown as PipelineDefinition;
     const latest = new Map<string, DbStageRunRow>();
@@ -55,7 +67,19 @@ export async function runViews(q: Knex | Knex.Transaction, runs: DbPipelineRunRo
 
 function stageView(name: string, approval: 'success' | 'manual', stage: DbStageRunRow | undefined, jobs: DbJobRunRow[]): StageView {
   if (!stage) {
-    return { name, counter: null, state: 'not_run', approval_type: approval, approved_by: null, approved_at: null, cancelled_by: null, scheduled_at: null, started_at: null, completed_at: null, jobs: [] };
+    return {
+      name,
+      counter: null,
+      state: 'not_run',
+      approval_type: approval,
+      approved_by: null,
+      approved_at: null,
+      cancelled_by: null,
+      scheduled_at: null,
+      started_at: null,
+      completed_at: null,
+      jobs: [],
+    };
   }
   return {
     name,

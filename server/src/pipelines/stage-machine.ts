@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { TABLES, type DbJobRunRow, type DbPipelineRunRow, type DbStageRunRow, type DbStageState } from '../db/tables';
 import type { EventLog } from '../events/event-log';
-import { approvalOf, type PipelineDefinition, type StageDefinition } from './definition';
+import { approvalOf, type PipelineDefinition } from './definition';
 
 const FINAL_STAGE_STATES: readonly DbStageState[] = ['passed', 'failed', 'cancelled'];
 
@@ -45,7 +45,9 @@ export class StageMachine {
   /** Approval of a stage that waits for it: it is scheduled now. */
   async approve(trx: Knex.Transaction, stage: DbStageRunRow, approvedBy: string): Promise<void> {
     const run = await this.runOf(trx, stage.run_id);
-    await trx(TABLES.stageRuns).where({ id: stage.id }).update({ state: 'scheduled', approved_by: approvedBy, approved_at: trx.fn.now(), scheduled_at: trx.fn.now() });
+    await trx(TABLES.stageRuns)
+      .where({ id: stage.id })
+      .update({ state: 'scheduled', approved_by: approvedBy, approved_at: trx.fn.now(), scheduled_at: trx.fn.now() });
     await this.createJobs(trx, run, stage.id, stage.stage_index);
   }
 
@@ -90,9 +92,11 @@ export class StageMachine {
   /** Opens a stage: scheduled with its jobs, or waiting for approval when it is manual (unless forced). */
   private async enterStage(trx: Knex.Transaction, run: DbPipelineRunRow, index: number, forced: boolean, by: string | null = null): Promise<DbStageRunRow> {
     const definition = run.definition as unknown as PipelineDefinition;
-    const stageDefinition = definition.stages[index] as StageDefinition;
+    const stageDefinition = definition.stages[index];
     const manual = approvalOf(stageDefinition).type === 'manual';
-    const previous = (await trx(TABLES.stageRuns).where({ run_id: run.id, stage_name: stageDefinition.name }).max('counter as counter').first()) as { counter: number | null };
+    const previous = (await trx(TABLES.stageRuns).where({ run_id: run.id, stage_name: stageDefinition.name }).max('counter as counter').first()) as {
+      counter: number | null;
+    };
     const waits = manual && !forced;
     const [stage] = (await trx(TABLES.stageRuns)
       .insert({
@@ -109,16 +113,23 @@ export class StageMachine {
       })
       .returning('*')) as DbStageRunRow[];
     if (waits) {
-      await this.events.append(trx, 'stage.awaiting_approval', { pipeline: run.pipeline_name, counter: run.counter, label: run.label, run_id: run.id, stage: stage!.stage_name, stage_counter: stage!.counter });
+      await this.events.append(trx, 'stage.awaiting_approval', {
+        pipeline: run.pipeline_name,
+        counter: run.counter,
+        label: run.label,
+        run_id: run.id,
+        stage: stage.stage_name,
+        stage_counter: stage.counter,
+      });
     } else {
-      await this.createJobs(trx, run, stage!.id, index);
+      await this.createJobs(trx, run, stage.id, index);
     }
-    return stage!;
+    return stage;
   }
 
   private async createJobs(trx: Knex.Transaction, run: DbPipelineRunRow, stageRunId: string, index: number): Promise<void> {
     const definition = run.definition as unknown as PipelineDefinition;
-    const jobs = (definition.stages[index] as StageDefinition).jobs;
+    const jobs = (definition.stages[index]).jobs;
     await trx(TABLES.jobRuns).insert(jobs.map((job) => ({ id: randomUUID(), stage_run_id: stageRunId, job_name: job.name, state: 'scheduled' })));
   }
 
@@ -128,11 +139,8 @@ export class StageMachine {
     // completed (and starts at once) or is seen here waiting (and is started now).
     await trx(TABLES.pipelines).where({ name: run.pipeline_name }).forUpdate().first('name');
     await trx(TABLES.pipelineRuns).where({ id: run.id }).update({ status: 'completed', completed_at: trx.fn.now() });
-    const next = (await trx(TABLES.pipelineRuns)
-      .where({ pipeline_name: run.pipeline_name, status: 'waiting' })
-      .orderBy('counter')
-      .forUpdate()
-      .first()) as DbPipelineRunRow | undefined;
+    const next = (await trx(TABLES.pipelineRuns).where({ pipeline_name: run.pipeline_name, status: 'waiting' }).orderBy('counter').forUpdate().first()) as
+      DbPipelineRunRow | undefined;
     if (next) await this.startRun(trx, next);
   }
 

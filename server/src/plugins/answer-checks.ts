@@ -21,7 +21,9 @@ export function checkedAnswer<N extends RequestName>(pluginId: string, name: N, 
 }
 
 const CHECKERS: { [N in RequestName]: Checker<N> } = {
-  'repository-configuration': (id, a) => ({ properties: asArray(id, a['properties'], 'properties') as ResponsePayloads['repository-configuration']['properties'] }),
+  'repository-configuration': (id, a) => ({
+    properties: asArray(id, a['properties'], 'properties') as ResponsePayloads['repository-configuration']['properties'],
+  }),
   'package-configuration': (id, a) => ({ properties: asArray(id, a['properties'], 'properties') as ResponsePayloads['package-configuration']['properties'] }),
   'validate-repository-configuration': (id, a) => ({ errors: validationErrors(id, a['errors']) }),
   'validate-package-configuration': (id, a) => ({ errors: validationErrors(id, a['errors']) }),
@@ -139,7 +141,7 @@ function okFlag(pluginId: string, value: unknown): boolean {
 function strings(pluginId: string, value: unknown, field: string): string[] {
   const list = asArray(pluginId, value, field);
   if (!list.every((item) => typeof item === 'string')) throw malformed(pluginId, `${field} that are not all strings`);
-  return list as string[];
+  return list;
 }
 
 function asArray(pluginId: string, value: unknown, field: string): unknown[] {

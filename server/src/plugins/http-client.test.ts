@@ -93,7 +93,9 @@ describe('createHttpClient', () => {
       res.end();
     });
 
-    const failure = await client().get({ url: base }).catch((error: TransientError) => error);
+    const failure = await client()
+      .get({ url: base })
+      .catch((error: TransientError) => error);
 
     expect(failure).toBeInstanceOf(TransientError);
     expect((failure as TransientError).retryAfterSeconds).toBeGreaterThanOrEqual(115);
@@ -107,7 +109,9 @@ describe('createHttpClient', () => {
     });
     const url = base.replace('http://', 'http://reader:s3cret@');
 
-    const failure = await client().get({ url: `${url}/x` }).catch((error: TransientError) => error);
+    const failure = await client()
+      .get({ url: `${url}/x` })
+      .catch((error: TransientError) => error);
 
     expect(failure).toMatchObject({ kind: 'transient', code: 'http_503', retryAfterSeconds: null });
     expect((failure as Error).message).toContain(`${base}/x answered 503`);
@@ -127,7 +131,14 @@ describe('createHttpClient', () => {
     const base = await servers.serve((_req, res) => res.end());
     await servers.closeAll();
 
-    const failure = await client().get({ url: base.replace('http://', 'http://reader:s3cret@') }).then(() => { throw new Error("expected a failure"); }, (e: Error) => e);
+    const failure = await client()
+      .get({ url: base.replace('http://', 'http://reader:s3cret@') })
+      .then(
+        () => {
+          throw new Error('expected a failure');
+        },
+        (e: Error) => e,
+      );
 
     expect(failure).toMatchObject({ kind: 'transient', code: 'network' });
     expect(failure.message).toContain('ECONNREFUSED');
@@ -161,7 +172,14 @@ describe('createHttpClient', () => {
   it.each(['ftp://reader:s3cret@repo.example.org/x', 'not a url', 'file://reader:s3cret@localhost/x'])(
     'refuses %s with invalid_url, without the password in the message',
     async (url) => {
-      const failure = await client().get({ url }).then(() => { throw new Error("expected a failure"); }, (error: Error) => error);
+      const failure = await client()
+        .get({ url })
+        .then(
+          () => {
+            throw new Error('expected a failure');
+          },
+          (error: Error) => error,
+        );
 
       expect(failure).toMatchObject({ kind: 'permanent', code: 'invalid_url' });
       expect(failure.message).not.toContain('s3cret');
@@ -178,7 +196,9 @@ describe('aborting through the call signal', () => {
       controller.abort();
     });
 
-    const failure = await client(controller.signal).get({ url: base }).catch((error: Error) => error);
+    const failure = await client(controller.signal)
+      .get({ url: base })
+      .catch((error: Error) => error);
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     expect(failure).toMatchObject({ kind: 'transient', code: 'aborted' });

@@ -43,9 +43,7 @@ async function get(request: HttpRequest, { settings, policy, fileRepository }: C
   if (url.protocol === 'file:' && !fileRepository) {
     throw new PermanentError('file_not_allowed', `${url.href}: only a repository whose own URL is a file: URL may read file: URLs`);
   }
-  const raw = url.protocol === 'file:'
-    ? await fetchFile(url, request, settings.fileRoots)
-    : await fetchHttp(url, request, settings, policy, signal);
+  const raw = url.protocol === 'file:' ? await fetchFile(url, request, settings.fileRoots) : await fetchHttp(url, request, settings, policy, signal);
   return respond(raw, limits, signal);
 }
 

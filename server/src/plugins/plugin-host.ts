@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { checkedAnswer } from './answer-checks';
 import { PluginCallError } from './plugin-call-error';
-import { DEFAULT_MAX_EXTERNAL_MB, DEFAULT_MEMORY_SAMPLE_MS, DEFAULT_READY_TIMEOUT_MS, DEFAULT_RESTART_POLICY, type PluginHostOptions } from './plugin-host-options';
+import {
+  DEFAULT_MAX_EXTERNAL_MB,
+  DEFAULT_MEMORY_SAMPLE_MS,
+  DEFAULT_READY_TIMEOUT_MS,
+  DEFAULT_RESTART_POLICY,
+  type PluginHostOptions,
+} from './plugin-host-options';
 import type { PluginInfo, PluginRefusal } from './plugin-info';
 import { PluginLoader } from './plugin-loader';
 import type { PluginRuntime } from './plugin-runtime';

@@ -62,6 +62,6 @@ async function checkEntryFile(location: string, plugin: unknown): Promise<string
     throw new Error(`baton.plugin in its package.json must be the built entry file, relative to the package (${EXAMPLE})`);
   }
   const found = await stat(entryFile).catch(() => null);
-  if (!found?.isFile()) throw new Error(`its entry file ${plugin as string} does not exist (is the plugin built?)`);
+  if (!found?.isFile()) throw new Error(`its entry file ${plugin} does not exist (is the plugin built?)`);
   return entryFile;
 }

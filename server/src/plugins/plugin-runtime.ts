@@ -133,7 +133,7 @@ export class PluginRuntime {
 
   /** A repository's calls always go to the same worker; calls about no repository to the least busy. */
   private slotFor(scope: string | null): WorkerSlot {
-    if (scope !== null) return this.slots[workerIndexForScope(scope, this.slots.length)] as WorkerSlot;
+    if (scope !== null) return this.slots[workerIndexForScope(scope, this.slots.length)];
     const rank = (slot: WorkerSlot): number => (slot.serving ? 0 : 1_000_000) + slot.load;
     return this.slots.reduce((best, slot) => (rank(slot) < rank(best) ? slot : best));
   }

@@ -6,12 +6,7 @@ import { revisionFromWire, revisionToWire } from './wire-revision';
 type Answer = ResponsePayloads[RequestName];
 
 /** Runs one request against the plugin inside its worker and shapes the answer for the wire. */
-export async function runOperation(
-  plugin: PluginDefinition,
-  name: RequestName,
-  payload: RequestPayloads[RequestName],
-  ctx: PluginContext,
-): Promise<Answer> {
+export async function runOperation(plugin: PluginDefinition, name: RequestName, payload: RequestPayloads[RequestName], ctx: PluginContext): Promise<Answer> {
   switch (name) {
     case 'repository-configuration':
       return { properties: plugin.repository.properties };

@@ -120,7 +120,15 @@ export class WorkerSlot {
 
   call(name: RequestName, scope: string | null, payload: RequestPayloads[RequestName]): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const call: SlotCall = { id: this.env.nextCallId(), name, scope, payload, resolve, reject, timer: setTimeout(() => this.expired(call), this.env.callTimeoutMs) };
+      const call: SlotCall = {
+        id: this.env.nextCallId(),
+        name,
+        scope,
+        payload,
+        resolve,
+        reject,
+        timer: setTimeout(() => this.expired(call), this.env.callTimeoutMs),
+      };
       if (this.accepting) this.send(call);
       else this.waiting.push(call);
     });
@@ -163,7 +171,9 @@ export class WorkerSlot {
 
   private expired(call: SlotCall): void {
     const { pluginId, callTimeoutMs } = this.env;
-    call.reject(PluginCallError.of(pluginId, 'transient', 'timeout', `plugin '${pluginId}' did not answer ${call.name} within ${formatDuration(callTimeoutMs)}`));
+    call.reject(
+      PluginCallError.of(pluginId, 'transient', 'timeout', `plugin '${pluginId}' did not answer ${call.name} within ${formatDuration(callTimeoutMs)}`),
+    );
     const index = this.waiting.indexOf(call);
     if (index >= 0) this.waiting.splice(index, 1);
     if (!this.sent.delete(call.id)) return;
@@ -235,7 +245,9 @@ export class WorkerSlot {
     this.highExternalSamples = external > limit ? this.highExternalSamples + 1 : 0;
     if (this.highExternalSamples < HIGH_EXTERNAL_SAMPLES || this.load > 0) return;
     const held = Math.round(external / MIB);
-    this.env.recycled(`plugin '${this.env.pluginId}' worker held ${held} MB outside its heap after its calls (limit ${this.env.maxExternalMb} MB, BATON_PLUGIN_MAX_EXTERNAL_MB) and was replaced`);
+    this.env.recycled(
+      `plugin '${this.env.pluginId}' worker held ${held} MB outside its heap after its calls (limit ${this.env.maxExternalMb} MB, BATON_PLUGIN_MAX_EXTERNAL_MB) and was replaced`,
+    );
     this.replaceIdle();
   }
 

@@ -31,10 +31,6 @@ export class AuditLog {
     const query = this.db.knex(TABLES.audit).select('*');
     if (filter.resourceType) query.where('resource_type', filter.resourceType);
     if (filter.resourceId) query.where('resource_id', filter.resourceId);
-    return keysetPage<DbAuditLogRow & Record<string, unknown>>(
-      query,
-      NEWEST_FIRST,
-      page,
-    );
+    return keysetPage<DbAuditLogRow & Record<string, unknown>>(query, NEWEST_FIRST, page);
   }
 }

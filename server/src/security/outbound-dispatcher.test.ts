@@ -13,7 +13,10 @@ async function failureOf(url: string, policy?: OutboundPolicy): Promise<string> 
 
 describe('outboundDispatcher', () => {
   const reached: string[] = [];
-  const server = http.createServer((req, res) => { reached.push(req.url ?? ''); res.end('reached'); });
+  const server = http.createServer((req, res) => {
+    reached.push(req.url ?? '');
+    res.end('reached');
+  });
   let port: number;
 
   beforeAll(async () => {

@@ -44,7 +44,9 @@ describe('OutboundPolicy', () => {
     const refusal = defaultOutboundPolicy().refusal('::ffff:169.254.169.254', 'metadata.example.org');
 
     expect(refusal).toBeInstanceOf(OutboundRefused);
-    expect(refusal?.message).toBe('connecting to 169.254.169.254 (metadata.example.org) is refused: the address is in BATON_OUTBOUND_DENY and not in BATON_OUTBOUND_ALLOW');
+    expect(refusal?.message).toBe(
+      'connecting to 169.254.169.254 (metadata.example.org) is refused: the address is in BATON_OUTBOUND_DENY and not in BATON_OUTBOUND_ALLOW',
+    );
     expect(refusal?.code).toBe('ERR_OUTBOUND_DENIED');
   });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/database';
 import { TABLES } from '../db/tables';
-import { SecretBox, UndecryptableSecret } from './secret-box';
+import { type SecretBox, UndecryptableSecret } from './secret-box';
 
 const CHECK_KEY = 'secret_key_check';
 const CHECK_CONTEXT = { resourceType: 'server', resourceId: 'meta', key: CHECK_KEY };
@@ -31,7 +31,8 @@ export function resolveSecretKey(configured: Buffer | null, db: Database, dataDi
  * process stores a check value, every later one must decrypt it or refuse to start.
  */
 export async function verifySecretKey(db: Database, box: SecretBox): Promise<void> {
-  await db.knex(TABLES.meta)
+  await db
+    .knex(TABLES.meta)
     .insert({ key: CHECK_KEY, value: box.encrypt(CHECK_PLAINTEXT, CHECK_CONTEXT) })
     .onConflict('key')
     .ignore();
@@ -43,6 +44,6 @@ export async function verifySecretKey(db: Database, box: SecretBox): Promise<voi
   }
   throw new Error(
     'the secret key does not match the one this database was set up with: secure values could not be decrypted. ' +
-      'Start with the original BATON_SECRET_KEY (or the data directory\'s secret.key).',
+      "Start with the original BATON_SECRET_KEY (or the data directory's secret.key).",
   );
 }

@@ -30,11 +30,17 @@ export class TokenService {
 
   /** The actor a bearer token stands for, or null when it is unknown. */
   async authenticate(token: string): Promise<Actor | null> {
-    const row = (await this.db.knex(TABLES.tokens).where({ token_hash: hashToken(token) }).first()) as DbApiTokenRow | undefined;
+    const row = (await this.db
+      .knex(TABLES.tokens)
+      .where({ token_hash: hashToken(token) })
+      .first()) as DbApiTokenRow | undefined;
     if (!row) return null;
     const now = Date.now();
     if (!row.last_used_at || now - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.db.knex(TABLES.tokens).where({ id: row.id }).update({ last_used_at: new Date(now) });
+      await this.db
+        .knex(TABLES.tokens)
+        .where({ id: row.id })
+        .update({ last_used_at: new Date(now) });
     }
     return { tokenId: row.id, name: row.name, role: row.role };
   }
@@ -64,11 +70,7 @@ export class TokenService {
   }
 
   async list(page: PageRequest): Promise<Page<ApiToken>> {
-    const result = await keysetPage<DbApiTokenRow & Record<string, unknown>>(
-      this.db.knex(TABLES.tokens).select('*'),
-      BY_NAME,
-      page,
-    );
+    const result = await keysetPage<DbApiTokenRow & Record<string, unknown>>(this.db.knex(TABLES.tokens).select('*'), BY_NAME, page);
     return { items: result.items.map(withoutHash), nextCursor: result.nextCursor };
   }
 
@@ -82,7 +84,10 @@ export class TokenService {
         if (admins.length <= 1) throw new Conflict('the last admin token cannot be deleted: create another admin token first');
       }
       await trx(TABLES.tokens).where({ id }).delete();
-      await this.audit.record({ actor: actor.name, action: 'token.delete', resourceType: 'token', resourceId: id, details: { name: row.name, role: row.role } }, trx);
+      await this.audit.record(
+        { actor: actor.name, action: 'token.delete', resourceType: 'token', resourceId: id, details: { name: row.name, role: row.role } },
+        trx,
+      );
     });
     this.changes.emit('deleted', id);
   }
@@ -124,8 +129,8 @@ export class TokenService {
       const [row] = (await trx(TABLES.tokens)
         .insert({ id: randomUUID(), name, role, token_hash: hashToken(token), created_by: createdBy })
         .returning('*')) as DbApiTokenRow[];
-      await this.audit.record({ actor: actor.name, action: 'token.create', resourceType: 'token', resourceId: row!.id, details: { name, role } }, trx);
-      return row!;
+      await this.audit.record({ actor: actor.name, action: 'token.create', resourceType: 'token', resourceId: row.id, details: { name, role } }, trx);
+      return row;
     } catch (error) {
       if (violatedConstraint(error, UNIQUE_VIOLATION) === 'api_tokens_name_unique') throw new Conflict(`a token named '${name}' already exists`);
       throw error;

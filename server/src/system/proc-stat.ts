@@ -9,7 +9,10 @@ import fs from 'node:fs';
 export function statFields(pid: number): string[] | null {
   try {
     const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).trim().split(' ');
+    return text
+      .slice(text.lastIndexOf(')') + 2)
+      .trim()
+      .split(' ');
   } catch {
     return null;
   }
@@ -34,7 +37,10 @@ export function startedAtMs(pid: number): number | null {
 
 function bootTimeSeconds(): number | null {
   try {
-    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith('btime '));
+    const line = fs
+      .readFileSync('/proc/stat', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('btime '));
     return line === undefined ? null : Number(line.slice('btime '.length));
   } catch {
     return null;

@@ -7,14 +7,27 @@ describe('export format', () => {
 
     const parsed = parseHeader(JSON.stringify(header));
 
-    expect(parsed).toEqual({ format: 'baton-export', version: 1, schema: ['20261126120000_create_package_repositories'], exported_at: '2026-11-27T10:00:00.000Z' });
+    expect(parsed).toEqual({
+      format: 'baton-export',
+      version: 1,
+      schema: ['20261126120000_create_package_repositories'],
+      exported_at: '2026-11-27T10:00:00.000Z',
+    });
   });
 
   it.each([
     ['not JSON', '{"format"', /^line 1: not valid JSON/],
     ['another format', '{"format":"gocd-backup","version":1,"schema":[],"exported_at":"2026-11-27T10:00:00Z"}', /^line 1: not the header of a Baton export/],
-    ['a newer version', '{"format":"baton-export","version":2,"schema":[],"exported_at":"2026-11-27T10:00:00Z"}', /^line 1: export format version 2 is not one this server reads \(1\)$/],
-    ['a schema that is not a list of names', '{"format":"baton-export","version":1,"schema":[1],"exported_at":"2026-11-27T10:00:00Z"}', /^line 1: "schema" must be/],
+    [
+      'a newer version',
+      '{"format":"baton-export","version":2,"schema":[],"exported_at":"2026-11-27T10:00:00Z"}',
+      /^line 1: export format version 2 is not one this server reads \(1\)$/,
+    ],
+    [
+      'a schema that is not a list of names',
+      '{"format":"baton-export","version":1,"schema":[1],"exported_at":"2026-11-27T10:00:00Z"}',
+      /^line 1: "schema" must be/,
+    ],
     ['no time', '{"format":"baton-export","version":1,"schema":[],"exported_at":"yesterday"}', /^line 1: "exported_at" must be a time$/],
   ])('refuses a header with %s', (_case, text, message) => {
     expect(() => parseHeader(text)).toThrow(message);

@@ -37,7 +37,7 @@ export function parseHeader(text: string): ExportHeader {
   }
   const exportedAt = value['exported_at'];
   if (typeof exportedAt !== 'string' || Number.isNaN(Date.parse(exportedAt))) throw new TransferError('line 1: "exported_at" must be a time');
-  return { format: EXPORT_FORMAT, version: EXPORT_VERSION, schema: schema as string[], exported_at: exportedAt };
+  return { format: EXPORT_FORMAT, version: EXPORT_VERSION, schema: schema, exported_at: exportedAt };
 }
 
 /** Reads a row line; throws a TransferError naming the line. */

@@ -18,7 +18,13 @@ describe('ExportReader', () => {
 
     const read = await readAll(text);
 
-    expect(read).toEqual({ schema: ['m1'], rows: [[2, 'a'], [3, 'b']] });
+    expect(read).toEqual({
+      schema: ['m1'],
+      rows: [
+        [2, 'a'],
+        [3, 'b'],
+      ],
+    });
   });
 
   it('skips the banner npm run prints before the header, and counts its lines', async () => {

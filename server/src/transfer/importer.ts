@@ -79,13 +79,13 @@ class ImportRun {
       throw new TransferError(`line ${lineNumber}: ${why} ${name}`);
     }
     if (position <= this.position) {
-      throw new TransferError(`line ${lineNumber}: rows of ${name} must come before those of ${this.tables[this.position]!.name}, as an export writes them`);
+      throw new TransferError(`line ${lineNumber}: rows of ${name} must come before those of ${this.tables[this.position].name}, as an export writes them`);
     }
     await this.finishTable();
     // server_meta comes first: its rows are in, so the key can be checked before anything else.
-    if (name !== this.tables[0]!.name) await this.checkKey();
+    if (name !== this.tables[0].name) await this.checkKey();
     this.position = position;
-    this.writer = await TableWriter.begin(this.db.knex, this.tables[position]!);
+    this.writer = await TableWriter.begin(this.db.knex, this.tables[position]);
   }
 
   private async finishTable(): Promise<void> {

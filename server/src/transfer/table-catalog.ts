@@ -44,7 +44,10 @@ async function describeTable(knex: Knex, name: string): Promise<TableShape | nul
   );
   const columns = result.rows;
   if (columns.length === 0) return null;
-  const primaryKey = columns.filter((c) => c.key_position > 0).sort((a, b) => a.key_position - b.key_position).map((c) => c.name);
+  const primaryKey = columns
+    .filter((c) => c.key_position > 0)
+    .sort((a, b) => a.key_position - b.key_position)
+    .map((c) => c.name);
   // Paging needs a stable order; every Baton table has a primary key.
   if (primaryKey.length === 0) throw new TransferError(`the table ${name} has no primary key, so it cannot be read page by page`);
   return {

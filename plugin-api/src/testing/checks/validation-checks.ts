@@ -4,8 +4,7 @@ import type { ConformanceRun } from '../conformance-run';
 import type { ConformanceCheck } from './conformance-check';
 import { always } from './conformance-check';
 
-const enforced = (properties: ResolvedProperty[]): ResolvedProperty[] =>
-  properties.filter((p) => p.required && p.defaultValue === null);
+const enforced = (properties: ResolvedProperty[]): ResolvedProperty[] => properties.filter((p) => p.required && p.defaultValue === null);
 
 function without(configuration: Configuration, key: string): Configuration {
   return Object.fromEntries(Object.entries(configuration).filter(([k]) => k !== key));

@@ -28,7 +28,9 @@ export async function thrown(call: Promise<unknown>): Promise<unknown> {
 
 /** A stored copy of a revision, as the host hands it back in `previous`. */
 export function stored(revision: PackageRevision, changes: Partial<PackageRevision> = {}): PackageRevision {
-  return JSON.parse(JSON.stringify({ ...revision, ...changes }), (key, value: unknown) => (key === 'timestamp' ? new Date(value as string) : value)) as PackageRevision;
+  return JSON.parse(JSON.stringify({ ...revision, ...changes }), (key, value: unknown) =>
+    key === 'timestamp' ? new Date(value as string) : value,
+  ) as PackageRevision;
 }
 
 export { plugin };

@@ -83,7 +83,11 @@ export class ScratchFolders {
     const name = options.name ?? 'primary.xml.gz';
     writeFileSync(path.join(dir, 'repodata', name), bytes);
     const type = options.checksumType ?? 'sha256';
-    const checksum = options.checksum ?? createHash(type === 'sha' ? 'sha1' : type).update(bytes).digest('hex');
+    const checksum =
+      options.checksum ??
+      createHash(type === 'sha' ? 'sha1' : type)
+        .update(bytes)
+        .digest('hex');
     const xml = repomdXml(`repodata/${name}`, type, checksum, bytes.length);
     writeFileSync(path.join(dir, 'repodata', 'repomd.xml'), options.repomd ? options.repomd(xml) : xml);
     return dir;

@@ -28,4 +28,3 @@ export class EventRetention {
     return { events, deliveries };
   }
 }
-

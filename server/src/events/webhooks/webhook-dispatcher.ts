@@ -77,7 +77,11 @@ export class WebhookDispatcher {
   ) {
     const owner = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.settings = { ...DEFAULTS, owner, ...definedOnly(options) } as Required<Omit<WebhookDispatcherOptions, 'outbound'>>;
-    const sender = new WebhookSender({ userAgent: this.settings.userAgent, timeoutMs: this.settings.timeoutMs, outbound: options.outbound ?? defaultOutboundPolicy() });
+    const sender = new WebhookSender({
+      userAgent: this.settings.userAgent,
+      timeoutMs: this.settings.timeoutMs,
+      outbound: options.outbound ?? defaultOutboundPolicy(),
+    });
     this.session = new WebhookSession({ ...parts, sender, ...(observer ? { observer } : {}) }, this.settings);
   }
 

@@ -18,7 +18,11 @@ export function checkWebhookInput(input: WebhookInput): void {
   if (urlProblem) addFieldError(errors, 'url', urlProblem);
   input.event_types.forEach((type, index) => {
     if (!EVENT_TYPE.test(type)) {
-      addFieldError(errors, `event_types[${index}]`, `'${type}' is not an event type: use an exact type such as package.revision.detected, or a prefix such as package.*`);
+      addFieldError(
+        errors,
+        `event_types[${index}]`,
+        `'${type}' is not an event type: use an exact type such as package.revision.detected, or a prefix such as package.*`,
+      );
     }
   });
   if (Object.keys(errors).length > 0) throw new InvalidInput(errors);

@@ -80,7 +80,9 @@ export class WebhookLeases {
         failing_since: trx.raw('coalesce(failing_since, now())'),
         last_error: attempt.error,
         next_attempt_at: trx.raw(`now() + ${MILLISECONDS}`, [change.retryInMs]),
-        delivery_status: trx.raw(`CASE WHEN now() - coalesce(failing_since, now()) >= ${MILLISECONDS} THEN 'failing' ELSE delivery_status END`, [change.maxFailingMs]),
+        delivery_status: trx.raw(`CASE WHEN now() - coalesce(failing_since, now()) >= ${MILLISECONDS} THEN 'failing' ELSE delivery_status END`, [
+          change.maxFailingMs,
+        ]),
         lease_owner: null,
         lease_expires_at: null,
       });

@@ -27,7 +27,11 @@ describe('WebhookSender and the outbound policy', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const { port } = receiver.address() as AddressInfo;
-    const strict = new WebhookSender({ userAgent: 'Baton/test', timeoutMs: 60_000, outbound: new OutboundPolicy({ deny: ['127.0.0.0/8', '::1/128'], allow: [] }) });
+    const strict = new WebhookSender({
+      userAgent: 'Baton/test',
+      timeoutMs: 60_000,
+      outbound: new OutboundPolicy({ deny: ['127.0.0.0/8', '::1/128'], allow: [] }),
+    });
 
     const outcome = await strict.send(`http://localhost:${port}/hooks`, 'delivery-secret-0123456789', EVENT, new AbortController().signal);
     await new Promise((resolve) => receiver.close(resolve));

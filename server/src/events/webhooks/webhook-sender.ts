@@ -76,7 +76,8 @@ export class WebhookSender {
       request.on('error', (error) => {
         clearTimeout(timer);
         if (stop.aborted) resolve(finish({ delivered: false, responseStatus: null, error: 'delivery stopped', interrupted: true }));
-        else if (timedOut) resolve(finish({ delivered: false, responseStatus: null, error: `no answer within ${this.options.timeoutMs / 1000} s`, interrupted: false }));
+        else if (timedOut)
+          resolve(finish({ delivered: false, responseStatus: null, error: `no answer within ${this.options.timeoutMs / 1000} s`, interrupted: false }));
         else resolve(finish({ delivered: false, responseStatus: null, error: describe(error), interrupted: false }));
       });
       request.end(body);

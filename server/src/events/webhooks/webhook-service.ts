@@ -82,7 +82,10 @@ export class WebhookService {
       if (!current) throw new NotFound(`no webhook with id ${id}`);
       if (ifMatch !== undefined) checkVersion(current.configVersion, ifMatch);
       await this.store.delete(trx, id);
-      await this.audit.record({ actor: actor.name, action: 'webhook.delete', resourceType: 'webhook', resourceId: id, details: { url: auditableUrl(current.url) } }, trx);
+      await this.audit.record(
+        { actor: actor.name, action: 'webhook.delete', resourceType: 'webhook', resourceId: id, details: { url: auditableUrl(current.url) } },
+        trx,
+      );
     });
   }
 

@@ -105,7 +105,13 @@ export class WebhookSession {
     try {
       secret = this.parts.secretBox.decrypt(webhook.encryptedSecret, secretContextOf(webhook.id));
     } catch (error) {
-      return { delivered: false, responseStatus: null, error: `the secret cannot be decrypted (${(error as Error).message}); set it again`, durationMs: 0, interrupted: false };
+      return {
+        delivered: false,
+        responseStatus: null,
+        error: `the secret cannot be decrypted (${(error as Error).message}); set it again`,
+        durationMs: 0,
+        interrupted: false,
+      };
     }
     return this.parts.sender.send(webhook.url, secret, event, cut);
   }
@@ -113,7 +119,10 @@ export class WebhookSession {
   private reportFailure(before: Webhook, attempt: DeliveryAttempt, after: Webhook | null, retryInMs: number): void {
     const fields = { webhook: before.id, event: attempt.eventId, attempt: attempt.attempt, error: attempt.error };
     if (after?.deliveryStatus === 'failing' && before.deliveryStatus === 'ok') {
-      this.parts.logger.error({ ...fields, failing_since: after.failingSince }, 'webhook deliveries have failed for too long: marked failing until it is enabled again');
+      this.parts.logger.error(
+        { ...fields, failing_since: after.failingSince },
+        'webhook deliveries have failed for too long: marked failing until it is enabled again',
+      );
     } else {
       this.parts.logger.warn({ ...fields, retry_in_ms: retryInMs }, 'webhook delivery failed; it will be retried');
     }

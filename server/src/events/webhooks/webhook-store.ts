@@ -39,7 +39,7 @@ export class WebhookStore {
     const [row] = (await trx(WEBHOOK_TABLES.webhooks)
       .insert({ id, ...columnsOf(configuration), cursor: trx.raw(`(SELECT coalesce(max(id), 0) FROM ${TABLES.events})`) })
       .returning('*')) as DbWebhookRow[];
-    return toWebhook(row!);
+    return toWebhook(row);
   }
 
   /**
@@ -56,7 +56,7 @@ export class WebhookStore {
     };
     if (configuration.enabled) Object.assign(changes, { delivery_status: 'ok', failing_since: null });
     const [row] = (await trx(WEBHOOK_TABLES.webhooks).where({ id }).update(changes).returning('*')) as DbWebhookRow[];
-    return toWebhook(row!);
+    return toWebhook(row);
   }
 
   async delete(trx: Queryable, id: string): Promise<void> {

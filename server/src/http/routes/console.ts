@@ -39,19 +39,29 @@ export function consoleRoutes(jobConsole: JobConsole): RouteDefinition[] {
     handler: (context) => serveConsole(jobConsole, context, withCounter),
   });
   return [
-    route('/api/pipelines/:name/runs/:counter/stages/:stage/jobs/:job/console', 'getJobConsole', 'A job’s console log (the latest attempt of its stage), followed live while it runs', false),
-    route('/api/pipelines/:name/runs/:counter/stages/:stage/:stage_counter/jobs/:job/console', 'getJobAttemptConsole', 'A job’s console log in one attempt of its stage, followed live while it runs', true),
+    route(
+      '/api/pipelines/:name/runs/:counter/stages/:stage/jobs/:job/console',
+      'getJobConsole',
+      'A job’s console log (the latest attempt of its stage), followed live while it runs',
+      false,
+    ),
+    route(
+      '/api/pipelines/:name/runs/:counter/stages/:stage/:stage_counter/jobs/:job/console',
+      'getJobAttemptConsole',
+      'A job’s console log in one attempt of its stage, followed live while it runs',
+      true,
+    ),
   ];
 }
 
 async function serveConsole(jobConsole: JobConsole, { params, query, response }: RouteContext, withCounter: boolean): Promise<RouteResult> {
   const follow = followParam(query['follow']);
   const address: JobAddress = {
-    pipeline: params['name']!,
+    pipeline: params['name'],
     counter: counterParam('counter', params['counter']),
-    stage: params['stage']!,
+    stage: params['stage'],
     stageCounter: withCounter ? counterParam('stage_counter', params['stage_counter']) : null,
-    job: params['job']!,
+    job: params['job'],
   };
   const jobId = await jobConsole.locate(address);
   response.status(200);

@@ -10,12 +10,18 @@ const HEARTBEAT_MS = 15_000;
 
 function numberParam(name: string, value: string | undefined, fallback: number | null, max = Number.MAX_SAFE_INTEGER): number | null {
   if (value === undefined || value === '') return fallback;
-  if (!/^\d+$/.test(value) || Number(value) > max) throw InvalidInput.field(name, `${name} must be a whole number${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}`);
+  if (!/^\d+$/.test(value) || Number(value) > max)
+    throw InvalidInput.field(name, `${name} must be a whole number${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}`);
   return Number(value);
 }
 
 function typesParam(value: string | undefined): string[] | null {
-  return value ? value.split(',').map((t) => t.trim()).filter(Boolean) : null;
+  return value
+    ? value
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
+    : null;
 }
 
 /** The event stream (Server-Sent Events) and the event history. */
@@ -35,7 +41,9 @@ export function eventRoutes(log: EventLog, stream: EventStream, sessions: Stream
         types: { description: 'Comma-separated event types; `package.*` matches a prefix.', schema: { type: 'string' } },
         access_token: { description: 'The API token, for clients that cannot send headers.', schema: { type: 'string' } },
       },
-      responses: { 200: { description: 'The stream: `id:`, `event:` and `data:` (JSON) per event.', contentType: 'text/event-stream', schema: { type: 'string' } } },
+      responses: {
+        200: { description: 'The stream: `id:`, `event:` and `data:` (JSON) per event.', contentType: 'text/event-stream', schema: { type: 'string' } },
+      },
       async handler({ query, header, response, request, actor }) {
         const after = numberParam('last_event_id', header('last-event-id') ?? query['last_event_id'], null);
         openStream(response);

@@ -9,7 +9,6 @@ import { presentPackage } from '../presenters';
 import type { RouteDefinition } from '../route';
 import { collection, ETAG_HEADER, ID_PARAM, PAGE_QUERY, ref, UUID_PATTERN } from '../schemas';
 
-
 /** Packages: register, change, delete, check the connection. */
 export function packageRoutes(service: PackageService, polls: PollStatusReader): RouteDefinition[] {
   const presentAll = async (packages: MaterialPackage[]) => {
@@ -67,7 +66,7 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
       params: ID_PARAM,
       responses: { 200: { description: 'The package.', schema: ref('Package'), headers: ETAG_HEADER } },
       async handler({ params }) {
-        return single(200, await service.get(params['id']!));
+        return single(200, await service.get(params['id']));
       },
     },
     {
@@ -81,10 +80,13 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
       body: ref('PackageInput'),
       responses: {
         200: { description: 'Updated.', schema: ref('Package'), headers: ETAG_HEADER },
-        409: { description: 'Name or identity taken, the identity of a package with history would change, or pipelines use the package and the name would change.', schema: ref('Problem') },
+        409: {
+          description: 'Name or identity taken, the identity of a package with history would change, or pipelines use the package and the name would change.',
+          schema: ref('Problem'),
+        },
       },
       async handler({ params, body, header, actor: a }) {
-        return single(200, await service.update(params['id']!, body as PackageInput, header('if-match'), actor(a)));
+        return single(200, await service.update(params['id'], body as PackageInput, header('if-match'), actor(a)));
       },
     },
     {
@@ -101,7 +103,7 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
         412: { description: 'If-Match was given and is stale.', schema: ref('Problem') },
       },
       async handler({ params, header, actor: a }) {
-        await service.delete(params['id']!, header('if-match'), actor(a));
+        await service.delete(params['id'], header('if-match'), actor(a));
         return { status: 204 };
       },
     },
@@ -115,7 +117,7 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
       params: ID_PARAM,
       responses: { 200: { description: 'The answer; a failed check is `ok: false`.', schema: ref('ConnectionCheck') } },
       async handler({ params }) {
-        return { status: 200, body: await service.checkConnection(params['id']!) };
+        return { status: 200, body: await service.checkConnection(params['id']) };
       },
     },
   ];

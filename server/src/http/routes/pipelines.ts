@@ -62,7 +62,7 @@ export function pipelineRoutes(service: PipelineService): RouteDefinition[] {
       params: NAME_PARAM,
       responses: { 200: { description: 'The pipeline.', schema: ref('Pipeline'), headers: ETAG_HEADER } },
       async handler({ params }) {
-        return single(200, await service.get(params['name']!));
+        return single(200, await service.get(params['name']));
       },
     },
     {
@@ -79,7 +79,7 @@ export function pipelineRoutes(service: PipelineService): RouteDefinition[] {
         409: { description: 'The pipeline is defined in a configuration file (named in the detail).', schema: ref('Problem') },
       },
       async handler({ params, body, header, actor }) {
-        return single(200, await service.update(params['name']!, body, header('if-match'), actor!));
+        return single(200, await service.update(params['name'], body, header('if-match'), actor!));
       },
     },
     {
@@ -96,7 +96,7 @@ export function pipelineRoutes(service: PipelineService): RouteDefinition[] {
         412: { description: 'If-Match was given and is stale.', schema: ref('Problem') },
       },
       async handler({ params, header, actor }) {
-        await service.delete(params['name']!, header('if-match'), actor!);
+        await service.delete(params['name'], header('if-match'), actor!);
         return { status: 204 };
       },
     },

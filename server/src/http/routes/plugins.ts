@@ -56,7 +56,7 @@ export function pluginRoutes(host: PluginAdministration, restarts: PluginRestart
       params: PLUGIN_ID,
       responses: { 200: { description: 'The plugin.', schema: ref('Plugin') } },
       async handler({ params }) {
-        return { status: 200, body: presentPlugin(find(params['id']!)) };
+        return { status: 200, body: presentPlugin(find(params['id'])) };
       },
     },
     {
@@ -69,7 +69,7 @@ export function pluginRoutes(host: PluginAdministration, restarts: PluginRestart
       params: PLUGIN_ID,
       responses: { 200: { description: 'The plugin after the restart.', schema: ref('Plugin') } },
       async handler({ params, actor }) {
-        return { status: 200, body: presentPlugin(await restarts.restart(params['id']!, actor!)) };
+        return { status: 200, body: presentPlugin(await restarts.restart(params['id'], actor!)) };
       },
     },
   ];

@@ -12,7 +12,9 @@ import type { RouteDefinition } from '../route';
 import { collection, ID_PARAM, PAGE_QUERY, ref } from '../schemas';
 
 const MAX_WAIT_SECONDS = 300;
-const WAIT_QUERY = { wait: { description: `Seconds to wait for the outcome, 0 to ${MAX_WAIT_SECONDS} (default 30).`, schema: { type: 'string', pattern: '^[0-9]+$' } } };
+const WAIT_QUERY = {
+  wait: { description: `Seconds to wait for the outcome, 0 to ${MAX_WAIT_SECONDS} (default 30).`, schema: { type: 'string', pattern: '^[0-9]+$' } },
+};
 
 function waitSeconds(query: Record<string, string | undefined>): number {
   const text = query['wait'];
@@ -50,8 +52,8 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
       query: PAGE_QUERY,
       responses: { 200: { description: 'A page of revisions.', schema: collection('revisions', ref('RecordedRevision')) } },
       async handler({ params, query }) {
-        await deps.packages.get(params['id']!);
-        const page = await deps.revisions.history(params['id']!, pageRequest(query));
+        await deps.packages.get(params['id']);
+        const page = await deps.revisions.history(params['id'], pageRequest(query));
         return { status: 200, body: { revisions: page.items.map(presentRevision), next_cursor: page.nextCursor } };
       },
     },
@@ -70,10 +72,13 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
       },
       async handler({ params, query, response }) {
         const wait = waitSeconds(query);
-        await deps.packages.get(params['id']!);
-        const answer = await deps.requests.pollPackage(params['id']!, wait, arrivedAt(response.locals));
+        await deps.packages.get(params['id']);
+        const answer = await deps.requests.pollPackage(params['id'], wait, arrivedAt(response.locals));
         const { package_id: _id, ...body } = answer;
-        return { status: answer.outcome === 'pending' ? 202 : 200, body: { ...body, ...(answer.revision ? { revision: presentRevision(answer.revision) } : {}) } };
+        return {
+          status: answer.outcome === 'pending' ? 202 : 200,
+          body: { ...body, ...(answer.revision ? { revision: presentRevision(answer.revision) } : {}) },
+        };
       },
     },
     {
@@ -94,8 +99,8 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
       },
       async handler({ params, query, response }) {
         const wait = waitSeconds(query);
-        await deps.repositories.find(params['id']!);
-        const result = await deps.requests.pollRepository(params['id']!, wait, arrivedAt(response.locals));
+        await deps.repositories.find(params['id']);
+        const result = await deps.requests.pollRepository(params['id'], wait, arrivedAt(response.locals));
         if (!result.done) return { status: 202, body: { outcome: 'pending' } };
         const packages = result.packages.map((a) => ({ ...a, ...(a.revision ? { revision: presentRevision(a.revision) } : {}) }));
         return { status: 200, body: { packages } };
@@ -118,8 +123,8 @@ function hookRoutes(deps: PollingDependencies): RouteDefinition[] {
       params: ID_PARAM,
       responses: { 200: { description: 'The secret.', schema: SECRET } },
       async handler({ params }) {
-        await deps.repositories.find(params['id']!);
-        return { status: 200, body: { secret: await deps.hints.secret(params['id']!) } };
+        await deps.repositories.find(params['id']);
+        return { status: 200, body: { secret: await deps.hints.secret(params['id']) } };
       },
     },
     {
@@ -132,8 +137,8 @@ function hookRoutes(deps: PollingDependencies): RouteDefinition[] {
       params: ID_PARAM,
       responses: { 200: { description: 'The new secret.', schema: SECRET } },
       async handler({ params }) {
-        await deps.repositories.find(params['id']!);
-        return { status: 200, body: { secret: await deps.hints.rotate(params['id']!) } };
+        await deps.repositories.find(params['id']);
+        return { status: 200, body: { secret: await deps.hints.rotate(params['id']) } };
       },
     },
     {
@@ -147,21 +152,24 @@ function hookRoutes(deps: PollingDependencies): RouteDefinition[] {
       params: ID_PARAM,
       rawBody: true,
       responses: {
-        202: { description: 'Accepted: the repository will be polled soon.', schema: { type: 'object', required: ['status'], properties: { status: { const: 'accepted' } } } },
+        202: {
+          description: 'Accepted: the repository will be polled soon.',
+          schema: { type: 'object', required: ['status'], properties: { status: { const: 'accepted' } } },
+        },
         401: { description: 'The timestamp or the signature is missing or wrong, or the timestamp is too old; nothing happens.', schema: ref('Problem') },
         409: { description: 'This hint (its signature) was received before: a replay; nothing happens.', schema: ref('Problem') },
         429: { description: 'Too many hints for this repository.', schema: ref('Problem') },
       },
       async handler({ params, body, header }) {
         try {
-          await deps.hints.verify(params['id']!, body as Buffer, header('x-baton-signature'), header('x-baton-timestamp'));
+          await deps.hints.verify(params['id'], body as Buffer, header('x-baton-signature'), header('x-baton-timestamp'));
         } catch (error) {
           if (!(error instanceof HintRefused)) throw error;
           if (error.reason === 'rate') throw new HttpProblem(429, error.message, { 'Retry-After': String(error.retryAfterSeconds ?? 1) });
           if (error.reason === 'replay') throw new HttpProblem(409, error.message);
           throw new HttpProblem(401, error.message);
         }
-        await deps.requests.requestRepository(params['id']!);
+        await deps.requests.requestRepository(params['id']);
         return { status: 202, body: { status: 'accepted' } };
       },
     },

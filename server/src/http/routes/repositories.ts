@@ -6,7 +6,6 @@ import { presentRepository } from '../presenters';
 import type { RouteDefinition } from '../route';
 import { collection, ETAG_HEADER, ID_PARAM, PAGE_QUERY, ref } from '../schemas';
 
-
 /** Package repositories: register, change, delete, check the connection. */
 export function repositoryRoutes(service: RepositoryService): RouteDefinition[] {
   const present = (view: RepositoryView) => presentRepository(view);
@@ -67,7 +66,7 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       params: ID_PARAM,
       responses: { 200: { description: 'The repository.', schema: ref('Repository'), headers: ETAG_HEADER } },
       async handler({ params }) {
-        return single(200, await service.get(params['id']!));
+        return single(200, await service.get(params['id']));
       },
     },
     {
@@ -81,10 +80,13 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       body: ref('RepositoryInput'),
       responses: {
         200: { description: 'Updated.', schema: ref('Repository'), headers: ETAG_HEADER },
-        409: { description: 'Name taken, the identity of a package with history would change, or pipelines use the repository and the name would change.', schema: ref('Problem') },
+        409: {
+          description: 'Name taken, the identity of a package with history would change, or pipelines use the repository and the name would change.',
+          schema: ref('Problem'),
+        },
       },
       async handler({ params, body, header, actor: a }) {
-        return single(200, await service.update(params['id']!, body as RepositoryInput, header('if-match'), actor(a)));
+        return single(200, await service.update(params['id'], body as RepositoryInput, header('if-match'), actor(a)));
       },
     },
     {
@@ -101,7 +103,7 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
         412: { description: 'If-Match was given and is stale.', schema: ref('Problem') },
       },
       async handler({ params, header, actor: a }) {
-        await service.delete(params['id']!, header('if-match'), actor(a));
+        await service.delete(params['id'], header('if-match'), actor(a));
         return { status: 204 };
       },
     },
@@ -115,7 +117,7 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       params: ID_PARAM,
       responses: { 200: { description: 'The answer; a failed connection is `ok: false`.', schema: ref('ConnectionCheck') } },
       async handler({ params }) {
-        return { status: 200, body: await service.checkConnection(params['id']!) };
+        return { status: 200, body: await service.checkConnection(params['id']) };
       },
     },
   ];

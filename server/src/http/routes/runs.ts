@@ -29,8 +29,8 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
     },
     async handler({ params, actor }): Promise<RouteResult> {
       const counter = Number(params['counter']);
-      await runs[action](params['name']!, counter, params['stage']!, actor!);
-      return { status: 200, body: await queries.run(params['name']!, counter) };
+      await runs[action](params['name'], counter, params['stage'], actor!);
+      return { status: 200, body: await queries.run(params['name'], counter) };
     },
   });
   return [
@@ -45,7 +45,7 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
       query: PAGE_QUERY,
       responses: { 200: { description: 'A page of runs.', schema: collection('runs', ref('Run')) } },
       async handler({ params, query }) {
-        const page = await queries.runs(params['name']!, pageRequest(query));
+        const page = await queries.runs(params['name'], pageRequest(query));
         return { status: 200, body: { runs: page.items, next_cursor: page.nextCursor } };
       },
     },
@@ -60,11 +60,14 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
       body: ref('TriggerInput'),
       responses: {
         201: { description: 'The new run.', schema: ref('Run') },
-        200: { description: 'The run an earlier request with the same Idempotency-Key, token and body created (the key with another token or body: 422).', schema: ref('Run') },
+        200: {
+          description: 'The run an earlier request with the same Idempotency-Key, token and body created (the key with another token or body: 422).',
+          schema: ref('Run'),
+        },
         409: { description: 'The pipeline cannot run now (a material has no revision yet, upstream runs disagree).', schema: ref('Problem') },
       },
       async handler({ params, body, header, actor }) {
-        const { run, created } = await runs.trigger(params['name']!, body as TriggerInput, header('idempotency-key') ?? null, actor!);
+        const { run, created } = await runs.trigger(params['name'], body as TriggerInput, header('idempotency-key') ?? null, actor!);
         const view = await queries.run(run.pipeline_name, run.counter);
         return { status: created ? 201 : 200, body: view, headers: { Location: `/api/pipelines/${run.pipeline_name}/runs/${run.counter}` } };
       },
@@ -79,7 +82,7 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
       params: RUN_PARAMS,
       responses: { 200: { description: 'The run.', schema: ref('Run') } },
       async handler({ params }) {
-        return { status: 200, body: await queries.run(params['name']!, Number(params['counter'])) };
+        return { status: 200, body: await queries.run(params['name'], Number(params['counter'])) };
       },
     },
     stageAction('approve', 'Approve a stage that waits for approval', 'The stage is not waiting for approval.'),
@@ -93,9 +96,14 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
       tag: 'runs',
       access: 'viewer',
       params: { name: NAME, stage: NAME },
-      responses: { 200: { description: 'The candidates, newest first.', schema: { type: 'object', required: ['runs'], properties: { runs: { type: 'array', items: ref('Run') } } } } },
+      responses: {
+        200: {
+          description: 'The candidates, newest first.',
+          schema: { type: 'object', required: ['runs'], properties: { runs: { type: 'array', items: ref('Run') } } },
+        },
+      },
       async handler({ params }) {
-        return { status: 200, body: { runs: await queries.candidates(params['name']!, params['stage']!) } };
+        return { status: 200, body: { runs: await queries.candidates(params['name'], params['stage']) } };
       },
     },
     {
@@ -113,7 +121,7 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
         },
       },
       async handler({ params }) {
-        const { revision, runs: carried } = await queries.promotions(params['id']!, params['revision']!);
+        const { revision, runs: carried } = await queries.promotions(params['id'], params['revision']);
         return { status: 200, body: { revision: revision.revision, runs: carried satisfies RunView[] } };
       },
     },

@@ -59,7 +59,7 @@ export function tokenRoutes(tokens: TokenService): RouteDefinition[] {
       params: ID_PARAM,
       responses: { 204: { description: 'Deleted.' }, 409: { description: 'The last admin token cannot be deleted.', schema: ref('Problem') } },
       async handler({ params, actor }) {
-        await tokens.delete(params['id']!, actor!);
+        await tokens.delete(params['id'], actor!);
         return { status: 204 };
       },
     },

@@ -95,7 +95,7 @@ function resourceRoutes(service: WebhookService): RouteDefinition[] {
       params: ID_PARAM,
       responses: { 200: { description: 'The webhook.', schema: ref('Webhook'), headers: ETAG_HEADER } },
       async handler({ params }) {
-        return single(200, await service.get(params['id']!));
+        return single(200, await service.get(params['id']));
       },
     },
     {
@@ -109,7 +109,7 @@ function resourceRoutes(service: WebhookService): RouteDefinition[] {
       body: ref('WebhookUpdate'),
       responses: { 200: { description: 'Updated.', schema: ref('Webhook'), headers: ETAG_HEADER } },
       async handler({ params, body, header, actor: a }) {
-        return single(200, await service.update(params['id']!, body as WebhookInput, header('if-match'), actor(a)));
+        return single(200, await service.update(params['id'], body as WebhookInput, header('if-match'), actor(a)));
       },
     },
     {
@@ -122,7 +122,7 @@ function resourceRoutes(service: WebhookService): RouteDefinition[] {
       params: ID_PARAM,
       responses: { 204: { description: 'Deleted.' }, 412: { description: 'If-Match was given and is stale.', schema: ref('Problem') } },
       async handler({ params, header, actor: a }) {
-        await service.delete(params['id']!, header('if-match'), actor(a));
+        await service.delete(params['id'], header('if-match'), actor(a));
         return { status: 204 };
       },
     },
@@ -136,7 +136,7 @@ function resourceRoutes(service: WebhookService): RouteDefinition[] {
       params: ID_PARAM,
       responses: { 200: { description: 'Enabled.', schema: ref('Webhook'), headers: ETAG_HEADER } },
       async handler({ params, actor: a }) {
-        return single(200, await service.enable(params['id']!, actor(a)));
+        return single(200, await service.enable(params['id'], actor(a)));
       },
     },
     {
@@ -150,7 +150,7 @@ function resourceRoutes(service: WebhookService): RouteDefinition[] {
       query: PAGE_QUERY,
       responses: { 200: { description: 'A page of attempts.', schema: collection('deliveries', ref('WebhookDelivery')) } },
       async handler({ params, query }) {
-        const page = await service.deliveriesOf(params['id']!, pageRequest(query));
+        const page = await service.deliveriesOf(params['id'], pageRequest(query));
         return { status: 200, body: { deliveries: page.items.map(presentDelivery), next_cursor: page.nextCursor } };
       },
     },

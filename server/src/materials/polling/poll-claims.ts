@@ -52,7 +52,10 @@ export class PollClaims {
       }
       if (chosen.length > 0) {
         await trx(TABLES.repositoryPollState)
-          .whereIn('repository_id', chosen.map((c) => c.repositoryId))
+          .whereIn(
+            'repository_id',
+            chosen.map((c) => c.repositoryId),
+          )
           .update({ lease_owner: owner, lease_expires_at: trx.raw(`now() + make_interval(secs => ?)`, [leaseSeconds]) });
       }
       return chosen;
@@ -62,7 +65,8 @@ export class PollClaims {
   /** Extends the leases this owner still holds; answers the repositories whose lease was lost. */
   async renew(owner: string, repositoryIds: string[], leaseSeconds: number): Promise<string[]> {
     if (repositoryIds.length === 0) return [];
-    const renewed = (await this.db.knex(TABLES.repositoryPollState)
+    const renewed = (await this.db
+      .knex(TABLES.repositoryPollState)
       .whereIn('repository_id', repositoryIds)
       .andWhere({ lease_owner: owner })
       .update({ lease_expires_at: this.db.knex.raw(`now() + make_interval(secs => ?)`, [leaseSeconds]) })
@@ -76,7 +80,8 @@ export class PollClaims {
    * arrived during the poll stays, so the repository is polled once more right away.
    */
   async release(owner: string, claim: ClaimedRepository): Promise<void> {
-    await this.db.knex(TABLES.repositoryPollState)
+    await this.db
+      .knex(TABLES.repositoryPollState)
       .where({ repository_id: claim.repositoryId, lease_owner: owner })
       .update({
         lease_owner: null,

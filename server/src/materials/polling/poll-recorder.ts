@@ -45,7 +45,13 @@ export class PollRecorder {
         const pkg = byId.get(state.packageId)!;
         const revision = inserted.get(state.packageId) ?? null;
         outcomes.set(state.packageId, { outcome: state.lastOutcome, revision, error: state.lastError });
-        const about = { package_id: pkg.packageId, package_name: pkg.packageName, repository_id: repository.id, repository_name: repository.name, plugin_id: repository.pluginId };
+        const about = {
+          package_id: pkg.packageId,
+          package_name: pkg.packageName,
+          repository_id: repository.id,
+          repository_name: repository.name,
+          plugin_id: repository.pluginId,
+        };
         if (revision) pending.push({ type: 'package.revision.detected', data: { ...about, revision } });
         if (state.event) pending.push({ type: state.event, data: { ...about, ...errorFields(state) } });
       }

@@ -42,15 +42,22 @@ export class PollRequests {
 
   /** `arrivedAt`: when the request arrived, on `performance.now()`'s clock. */
   async pollPackage(packageId: string, waitSeconds: number, arrivedAt = performance.now()): Promise<PollAnswer> {
-    const served = await this.shared(`package:${packageId}`, arrivedAt, () => this.requestPackage(packageId), waitSeconds, async (requestedAt) => {
-      const state = (await this.db.knex(TABLES.packagePollState).where({ package_id: packageId }).first()) as DbPackagePollStateRow | undefined;
-      return state && servedSince(state, requestedAt) ? state : null;
-    });
+    const served = await this.shared(
+      `package:${packageId}`,
+      arrivedAt,
+      () => this.requestPackage(packageId),
+      waitSeconds,
+      async (requestedAt) => {
+        const state = (await this.db.knex(TABLES.packagePollState).where({ package_id: packageId }).first()) as DbPackagePollStateRow | undefined;
+        return state && servedSince(state, requestedAt) ? state : null;
+      },
+    );
     return served ? this.answer(served) : { package_id: packageId, outcome: 'pending' };
   }
 
   private async requestPackage(packageId: string): Promise<Date> {
-    const [row] = (await this.db.knex(TABLES.packagePollState)
+    const [row] = (await this.db
+      .knex(TABLES.packagePollState)
       .where({ package_id: packageId })
       .update({ poll_requested_at: this.db.knex.raw(REQUESTED_NOW) })
       .returning('poll_requested_at')) as { poll_requested_at: Date }[];
@@ -61,7 +68,8 @@ export class PollRequests {
 
   /** Asks for a poll of every package of the repository (auto_update off too), as a hint does. */
   async requestRepository(repositoryId: string): Promise<Date> {
-    const [row] = (await this.db.knex(TABLES.repositoryPollState)
+    const [row] = (await this.db
+      .knex(TABLES.repositoryPollState)
       .where({ repository_id: repositoryId })
       .update({ poll_requested_at: this.db.knex.raw(REQUESTED_NOW) })
       .returning('poll_requested_at')) as { poll_requested_at: Date }[];
@@ -71,14 +79,20 @@ export class PollRequests {
   }
 
   async pollRepository(repositoryId: string, waitSeconds: number, arrivedAt = performance.now()): Promise<{ done: boolean; packages: PollAnswer[] }> {
-    const done = await this.shared(`repository:${repositoryId}`, arrivedAt, () => this.requestRepository(repositoryId), waitSeconds, async (requestedAt) => {
-      const state = (await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first()) as
-        | { poll_requested_at: Date | null; last_polled_at: Date | null }
-        | undefined;
-      return state && servedSince(state, requestedAt) ? true : null;
-    });
+    const done = await this.shared(
+      `repository:${repositoryId}`,
+      arrivedAt,
+      () => this.requestRepository(repositoryId),
+      waitSeconds,
+      async (requestedAt) => {
+        const state = (await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first()) as
+          { poll_requested_at: Date | null; last_polled_at: Date | null } | undefined;
+        return state && servedSince(state, requestedAt) ? true : null;
+      },
+    );
     if (!done) return { done: false, packages: [] };
-    const states = (await this.db.knex(`${TABLES.packagePollState} as ps`)
+    const states = (await this.db
+      .knex(`${TABLES.packagePollState} as ps`)
       .join(`${TABLES.packages} as p`, 'p.id', 'ps.package_id')
       .where('p.repository_id', repositoryId)
       .select('ps.*')
@@ -88,7 +102,11 @@ export class PollRequests {
 
   private async answer(state: DbPackagePollStateRow): Promise<PollAnswer> {
     if (state.last_outcome === 'failed') {
-      return { package_id: state.package_id, outcome: 'failed', error: { message: state.last_error ?? '', kind: state.error_kind ?? 'bug', code: state.error_code } };
+      return {
+        package_id: state.package_id,
+        outcome: 'failed',
+        error: { message: state.last_error ?? '', kind: state.error_kind ?? 'bug', code: state.error_code },
+      };
     }
     if (state.last_outcome === 'new_revision') {
       const latest = (await this.revisions.latestOf([state.package_id])).get(state.package_id);
@@ -133,7 +151,12 @@ export class PollRequests {
       const run = () => {
         if (checking || settled) return;
         checking = true;
-        check().then((v) => (v !== null ? finish(v) : undefined), () => undefined).finally(() => (checking = false));
+        check()
+          .then(
+            (v) => (v !== null ? finish(v) : undefined),
+            () => undefined,
+          )
+          .finally(() => (checking = false));
       };
       const onPolled = () => run();
       const deadline = setTimeout(() => finish(null), Math.max(0, deadlineMs - Date.now()));

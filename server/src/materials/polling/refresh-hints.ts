@@ -53,8 +53,7 @@ export class RefreshHints {
   /** The repository's hook secret (made on first use for repositories that predate hooks). */
   async secret(repositoryId: string): Promise<string> {
     const row = (await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first('hook_secret')) as
-      | { hook_secret: string | null }
-      | undefined;
+      { hook_secret: string | null } | undefined;
     if (!row) throw new NotFound(`no repository with id ${repositoryId}`);
     if (row.hook_secret) return this.decrypt(repositoryId, row.hook_secret);
     return this.rotate(repositoryId);
@@ -71,8 +70,7 @@ export class RefreshHints {
   async verify(repositoryId: string, body: Buffer, signature: string | undefined, timestamp: string | undefined): Promise<void> {
     const seconds = hintTimestamp(timestamp);
     const row = (await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first('hook_secret')) as
-      | { hook_secret: string | null }
-      | undefined;
+      { hook_secret: string | null } | undefined;
     const secret = row?.hook_secret ? this.decrypt(repositoryId, row.hook_secret) : null;
     if (secret === null || !timestampedSignatureMatches(secret, timestamp!, body, signature)) {
       throw new HintRefused(
@@ -95,7 +93,8 @@ export class RefreshHints {
     await this.prune();
     // Kept past the end of the window its timestamp is accepted in, with room for clocks that differ.
     const expiresAt = new Date((timestampSeconds + 2 * HINT_MAX_SKEW_SECONDS) * 1000);
-    const inserted = (await this.db.knex(TABLES.hintSignatures)
+    const inserted = (await this.db
+      .knex(TABLES.hintSignatures)
       .insert({ repository_id: repositoryId, signature, expires_at: expiresAt })
       .onConflict(['repository_id', 'signature'])
       .ignore()

@@ -52,7 +52,12 @@ export class RepositoryPoller {
    * recorded, and a package whose answer is refused is recorded as failing, with backoff —
    * rather than staying due and being polled again at once, forever.
    */
-  private async recordSafely(claim: ClaimedRepository, repository: RepositoryFacts, packages: PackageWork[], results: PackagePollResult[]): Promise<RecordedPoll> {
+  private async recordSafely(
+    claim: ClaimedRepository,
+    repository: RepositoryFacts,
+    packages: PackageWork[],
+    results: PackagePollResult[],
+  ): Promise<RecordedPoll> {
     try {
       return await this.recorder.record(claim, repository, packages, results);
     } catch (error) {
@@ -72,24 +77,41 @@ export class RepositoryPoller {
       return await this.recorder.record(claim, repository, packages, [result]);
     } catch (error) {
       if (result.kind === 'error') throw error;
-      this.logger.error({ err: error, repository: repository.id, package: result.packageId }, 'a package\'s poll answer could not be recorded');
+      this.logger.error({ err: error, repository: repository.id, package: result.packageId }, "a package's poll answer could not be recorded");
       const message = `the poll's answer could not be recorded: ${databaseRefusal(error)}`;
-      return this.recorder.record(claim, repository, packages, [{ packageId: result.packageId, kind: 'error', error: { kind: 'transient', code: 'recording_failed', message, retry_after_seconds: null } }]);
+      return this.recorder.record(claim, repository, packages, [
+        { packageId: result.packageId, kind: 'error', error: { kind: 'transient', code: 'recording_failed', message, retry_after_seconds: null } },
+      ]);
     }
   }
 
-  private async ask(repositoryId: string, pluginId: string, stored: Parameters<ConfigurationCodec['plain']>[1], packages: PackageWork[]): Promise<PackagePollResult[]> {
+  private async ask(
+    repositoryId: string,
+    pluginId: string,
+    stored: Parameters<ConfigurationCodec['plain']>[1],
+    packages: PackageWork[],
+  ): Promise<PackagePollResult[]> {
     const plugin = this.plugins.plugin(pluginId);
-    if (!plugin) return failAll(packages, { kind: 'permanent', code: 'plugin_missing', message: `plugin '${pluginId}' is not loaded`, retry_after_seconds: null });
+    if (!plugin)
+      return failAll(packages, { kind: 'permanent', code: 'plugin_missing', message: `plugin '${pluginId}' is not loaded`, retry_after_seconds: null });
     let repoConfig: Record<string, string>;
     const configs = new Map<string, Record<string, string>>();
     try {
       repoConfig = this.codec.plain(plugin.repositoryProperties, stored, { resourceType: 'repository', resourceId: repositoryId });
-      for (const p of packages) configs.set(p.packageId, this.codec.plain(plugin.packageProperties, p.configuration, { resourceType: 'package', resourceId: p.packageId }));
+      for (const p of packages)
+        configs.set(p.packageId, this.codec.plain(plugin.packageProperties, p.configuration, { resourceType: 'package', resourceId: p.packageId }));
     } catch (error) {
-      return failAll(packages, { kind: 'permanent', code: 'undecryptable_configuration', message: `a secure value could not be decrypted: ${(error as Error).message}`, retry_after_seconds: null });
+      return failAll(packages, {
+        kind: 'permanent',
+        code: 'undecryptable_configuration',
+        message: `a secure value could not be decrypted: ${(error as Error).message}`,
+        retry_after_seconds: null,
+      });
     }
-    const secrets = [...secureValues(plugin.repositoryProperties, repoConfig), ...[...configs.values()].flatMap((c) => secureValues(plugin.packageProperties, c))];
+    const secrets = [
+      ...secureValues(plugin.repositoryProperties, repoConfig),
+      ...[...configs.values()].flatMap((c) => secureValues(plugin.packageProperties, c)),
+    ];
     const results: PackagePollResult[] = [];
     if (plugin.capabilities.batch) results.push(...(await this.askBatch(pluginId, repositoryId, repoConfig, packages, configs)));
     else for (const p of packages) results.push(await this.askOne(pluginId, repositoryId, repoConfig, p, configs.get(p.packageId)!));
@@ -107,14 +129,22 @@ export class RepositoryPoller {
     try {
       const { results } = await this.plugins.latestRevisionsSince(pluginId, repositoryId, repoConfig, items);
       return results.map((r) =>
-        r.error ? { packageId: r.key, kind: 'error', error: r.error } : { packageId: r.key, kind: 'answer', revision: r.result.revision, warnings: r.result.warnings },
+        r.error
+          ? { packageId: r.key, kind: 'error', error: r.error }
+          : { packageId: r.key, kind: 'answer', revision: r.result.revision, warnings: r.result.warnings },
       );
     } catch (error) {
       return failAll(packages, this.wire(error, pluginId));
     }
   }
 
-  private async askOne(pluginId: string, repositoryId: string, repoConfig: Record<string, string>, pkg: PackageWork, pkgConfig: Record<string, string>): Promise<PackagePollResult> {
+  private async askOne(
+    pluginId: string,
+    repositoryId: string,
+    repoConfig: Record<string, string>,
+    pkg: PackageWork,
+    pkgConfig: Record<string, string>,
+  ): Promise<PackagePollResult> {
     try {
       const answer = pkg.previous
         ? await this.plugins.latestRevisionSince(pluginId, repositoryId, repoConfig, pkgConfig, pkg.previous)

@@ -69,7 +69,8 @@ function checkShapes(file: ConfigFileContent, shaped: Map<string, PipelineDefini
   const names = new Map<string, number>();
   file.documents.forEach((document, index) => {
     const at = (path: string) => documentPath(file.documents.length, index, path);
-    for (const [path, messages] of Object.entries(documentCheck(() => shapeErrors(document)))) for (const message of messages) addFieldError(fileErrors, at(path), message);
+    for (const [path, messages] of Object.entries(documentCheck(() => shapeErrors(document))))
+      for (const message of messages) addFieldError(fileErrors, at(path), message);
     const name = (document as { name?: unknown } | null)?.name;
     if (typeof name !== 'string') return;
     const first = names.get(name.toLowerCase());
@@ -87,7 +88,7 @@ function checkShapes(file: ConfigFileContent, shaped: Map<string, PipelineDefini
 function ownerOf(row: StoredPipeline | undefined, present: ReadonlySet<string>, shaped: ReadonlyMap<string, unknown>, claimants: readonly string[]): string {
   const holder = row?.sourceFile;
   if (holder && present.has(holder) && (!shaped.has(holder) || claimants.includes(holder))) return holder;
-  return claimants[0]!;
+  return claimants[0];
 }
 
 /** Lower-case name → the files declaring it, in file order. */

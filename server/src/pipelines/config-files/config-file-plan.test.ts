@@ -42,7 +42,11 @@ describe('planConfig', () => {
 
   it('keeps the last good version of a file that fails, and checks others against it', () => {
     const lastGood = stored(definition('up'), 'b.yaml');
-    const broken = { ...definition('up'), stages: [{ ...definition('up').stages[0]!, name: 'renamed' }], materials: [{ package: { repository: 'epel', package: 'nope' } }] };
+    const broken = {
+      ...definition('up'),
+      stages: [{ ...definition('up').stages[0], name: 'renamed' }],
+      materials: [{ package: { repository: 'epel', package: 'nope' } }],
+    };
 
     const result = plan([file('a.yaml', definition('down', 'up')), file('b.yaml', broken)], [lastGood]);
 
@@ -58,8 +62,8 @@ describe('planConfig', () => {
     const result = plan([file('a.yaml', definition('down', 'up')), file('b.yaml', { name: 'up' })]);
 
     expect(result.upserts).toEqual([]);
-    expect(Object.keys(result.reports['a.yaml']!.errors!)).toEqual(['materials[0].pipeline']);
-    expect(Object.keys(result.reports['b.yaml']!.errors!)).toEqual(['materials', 'stages']);
+    expect(Object.keys(result.reports['a.yaml'].errors!)).toEqual(['materials[0].pipeline']);
+    expect(Object.keys(result.reports['b.yaml'].errors!)).toEqual(['materials', 'stages']);
   });
 
   it('removes the pipelines of a deleted file and those a file no longer declares', () => {
@@ -77,8 +81,8 @@ describe('planConfig', () => {
     const result = plan([], rows);
 
     expect(result.removals).toEqual([]);
-    expect(result.reports['gone.yaml']!.pipelines).toEqual(['needed']);
-    expect(result.reports['gone.yaml']!.errors!['pipelines']![0]).toContain("the file was deleted, but pipeline(s) 'needs-it' depend on 'needed'");
+    expect(result.reports['gone.yaml'].pipelines).toEqual(['needed']);
+    expect(result.reports['gone.yaml'].errors!['pipelines'][0]).toContain("the file was deleted, but pipeline(s) 'needs-it' depend on 'needed'");
   });
 
   it('removes pipelines that leave together even when they depend on each other', () => {
@@ -89,27 +93,44 @@ describe('planConfig', () => {
 
   it.each<[string, ConfigFileContent[], StoredPipeline[], string, string, string]>([
     ['a name taken over the API', [file('a.yaml', definition('taken'))], [stored(definition('Taken'), null)], 'a.yaml', 'name', 'managed over the API'],
-    ['a name another file holds', [file('a.yaml', definition('x')), file('b.yaml', definition('x'))], [stored(definition('x'), 'b.yaml')], 'a.yaml', 'name', "defined in file 'b.yaml'"],
+    [
+      'a name another file holds',
+      [file('a.yaml', definition('x')), file('b.yaml', definition('x'))],
+      [stored(definition('x'), 'b.yaml')],
+      'a.yaml',
+      'name',
+      "defined in file 'b.yaml'",
+    ],
     ['a name two new files declare', [file('a.yaml', definition('x')), file('b.yaml', definition('X'))], [], 'b.yaml', 'name', "defined in file 'a.yaml'"],
     ['one name twice in a stream', [file('a.yaml', definition('x'), definition('x'))], [], 'a.yaml', 'documents[1].name', 'already defined by documents[0]'],
     ['a schema error in a stream', [file('a.yaml', definition('x'), { name: 'y' })], [], 'a.yaml', 'documents[1].materials', 'materials is required'],
-    ['a rule error in a stream', [file('a.yaml', definition('x'), definition('y', 'nowhere'))], [], 'a.yaml', 'documents[1].materials[0].pipeline', "no pipeline named 'nowhere'"],
+    [
+      'a rule error in a stream',
+      [file('a.yaml', definition('x'), definition('y', 'nowhere'))],
+      [],
+      'a.yaml',
+      'documents[1].materials[0].pipeline',
+      "no pipeline named 'nowhere'",
+    ],
   ])('refuses %s, on the file', (_case, files, rows, failing, path, message) => {
     const result = plan(files, rows);
 
     expect(result.upserts.some((u) => u.startsWith(`${failing}:`))).toBe(false);
-    expect(result.reports[failing]!.errors![path]!.join(' ')).toContain(message);
+    expect(result.reports[failing].errors![path].join(' ')).toContain(message);
   });
 
-  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])('refuses a document with a top-level %s key on its file, and applies the others', (key) => {
-    // As YAML and JSON parsers give it: an own property, whatever its name.
-    const odd = Object.defineProperty({ ...definition('odd') }, key, { value: { name: 'x' }, enumerable: true });
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'refuses a document with a top-level %s key on its file, and applies the others',
+    (key) => {
+      // As YAML and JSON parsers give it: an own property, whatever its name.
+      const odd = Object.defineProperty({ ...definition('odd') }, key, { value: { name: 'x' }, enumerable: true });
 
-    const result = plan([file('a.yaml', odd), file('b.yaml', definition('fine'))]);
+      const result = plan([file('a.yaml', odd), file('b.yaml', definition('fine'))]);
 
-    expect(result.upserts).toEqual(['b.yaml:fine']);
-    expect(Object.entries(result.reports['a.yaml']!.errors!)).toEqual([[key, [`${key} is not a known field`]]]);
-  });
+      expect(result.upserts).toEqual(['b.yaml:fine']);
+      expect(Object.entries(result.reports['a.yaml'].errors!)).toEqual([[key, [`${key} is not a known field`]]]);
+    },
+  );
 
   it.each(['constructor', 'toString', '__proto__'])('checks pipelines, stages, jobs, materials and variables named %s like any other', (name) => {
     const named: PipelineDefinition = {
@@ -123,10 +144,10 @@ describe('planConfig', () => {
     const result = plan([file('a.yaml', named), file('b.yaml', definition('down', name))]);
 
     expect(result.upserts).toEqual([`a.yaml:${name}`]);
-    expect(Object.keys(result.reports['b.yaml']!.errors!)).toEqual(['materials[0].stage']);
+    expect(Object.keys(result.reports['b.yaml'].errors!)).toEqual(['materials[0].stage']);
   });
 
-  it('makes a check that throws on one file that file\'s error, and applies the others', () => {
+  it("makes a check that throws on one file that file's error, and applies the others", () => {
     const lookups = (definitions: readonly PipelineDefinition[]) => ({
       ...lookupsFor(definitions),
       repository: (name: string) => {

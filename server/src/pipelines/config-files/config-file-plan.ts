@@ -60,8 +60,13 @@ function shrink(accepted: Map<string, PipelineDefinition[]>, check: Check, error
  * A file refused while another failing file was still counted may hold together with the last
  * good version of that file: each refused file is tried again, one at a time, until none fits.
  */
-function grow(candidates: ReadonlyMap<string, PipelineDefinition[]>, accepted: Map<string, PipelineDefinition[]>, check: Check, errors: Map<string, FieldErrors>): void {
-  for (let grown = true; grown; ) {
+function grow(
+  candidates: ReadonlyMap<string, PipelineDefinition[]>,
+  accepted: Map<string, PipelineDefinition[]>,
+  check: Check,
+  errors: Map<string, FieldErrors>,
+): void {
+  for (let grown = true; grown;) {
     grown = false;
     for (const [file, definitions] of candidates) {
       if (accepted.has(file)) continue;
@@ -111,7 +116,7 @@ function settle(stored: readonly StoredPipeline[], present: ReadonlySet<string>,
     else leaving.push(row);
   }
   const keptBack = new Map<StoredPipeline, string[]>();
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const row of leaving) {
       const dependents = staying.filter((d) => dependsOn(d, row.name)).map((d) => d.name);
@@ -126,7 +131,10 @@ function settle(stored: readonly StoredPipeline[], present: ReadonlySet<string>,
 }
 
 function dependsOn(definition: PipelineDefinition, upstream: string): boolean {
-  return definition.name.toLowerCase() !== upstream.toLowerCase() && definition.materials.some((m) => !isPackageMaterial(m) && m.pipeline.toLowerCase() === upstream.toLowerCase());
+  return (
+    definition.name.toLowerCase() !== upstream.toLowerCase() &&
+    definition.materials.some((m) => !isPackageMaterial(m) && m.pipeline.toLowerCase() === upstream.toLowerCase())
+  );
 }
 
 function reports(
@@ -141,7 +149,11 @@ function reports(
     const file = row.sourceFile!;
     const why = present.has(file) ? `pipeline '${row.name}' is no longer in this file` : 'the file was deleted';
     const fileErrors = errors.get(file) ?? {};
-    addFieldError(fileErrors, 'pipelines', `${why}, but pipeline(s) ${dependents.map((d) => `'${d}'`).join(', ')} depend on '${row.name}': it stays until they no longer do`);
+    addFieldError(
+      fileErrors,
+      'pipelines',
+      `${why}, but pipeline(s) ${dependents.map((d) => `'${d}'`).join(', ')} depend on '${row.name}': it stays until they no longer do`,
+    );
     errors.set(file, fileErrors);
   }
   const incoming = new Set([...accepted.values()].flat().map((d) => d.name.toLowerCase()));

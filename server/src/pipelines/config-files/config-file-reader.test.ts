@@ -25,9 +25,12 @@ describe('parsePipelineYaml', () => {
     expect(Object.keys(content.errors ?? {})).toEqual([key]);
   });
 
-  it('refuses aliases that would expand without bound, as the file\'s error', () => {
+  it("refuses aliases that would expand without bound, as the file's error", () => {
     // Nine levels, each repeating the one before ten times: 10^9 strings if expanded.
-    const levels = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 9 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`)];
+    const levels = [
+      'l0: &l0 [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from({ length: 9 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`),
+    ];
 
     const content = parsePipelineYaml('f.yaml', 'h', `name: a\n${levels.join('\n')}\n`);
 
@@ -60,7 +63,7 @@ describe('readConfigFolder', () => {
     const files = await readConfigFolder(dir);
 
     expect(files!.map((f) => f.file)).toEqual(['a.yaml', 'b.yml']);
-    expect(files![0]!.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(files![0].hash).toMatch(/^[0-9a-f]{64}$/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

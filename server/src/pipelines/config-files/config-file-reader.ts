@@ -31,7 +31,10 @@ export async function readConfigFolder(dir: string): Promise<ConfigFileContent[]
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
-  const names = entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && PIPELINE_FILE.test(e.name)).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && PIPELINE_FILE.test(e.name))
+    .map((e) => e.name)
+    .sort();
   const files = await Promise.all(names.map((name) => readConfigFile(dir, name)));
   return files.filter((f): f is ConfigFileContent => f !== null);
 }
@@ -49,7 +52,12 @@ async function readConfigFile(dir: string, file: string): Promise<ConfigFileCont
     if (stat.size > MAX_FILE_BYTES) return failed(file, '', `the file is larger than ${MAX_FILE_BYTES} bytes`);
     bytes = await fs.readFile(path.join(dir, file));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return failed(file, '', 'the file is gone (it vanished while it was read, or it links to nothing); its pipelines keep their last good version until it is back or removed');
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return failed(
+        file,
+        '',
+        'the file is gone (it vanished while it was read, or it links to nothing); its pipelines keep their last good version until it is back or removed',
+      );
     return failed(file, '', `the file cannot be read: ${(error as Error).message}`);
   }
   const hash = createHash('sha256').update(bytes).digest('hex');

@@ -27,7 +27,9 @@ export class ConfigFileSync {
     const refusals = new Map<string, string[]>();
     for (const { file, definition } of plan.upserts) {
       // One pipeline the database refuses is that file's error; the other files still apply.
-      const refusal = await this.upsert(file, definition).catch((error: unknown) => `pipeline '${definition.name}' could not be stored: ${(error as Error).message}`);
+      const refusal = await this.upsert(file, definition).catch(
+        (error: unknown) => `pipeline '${definition.name}' could not be stored: ${(error as Error).message}`,
+      );
       if (refusal) refusals.set(file, [...(refusals.get(file) ?? []), refusal]);
     }
     await this.removeAll(plan.removals);
@@ -52,7 +54,8 @@ export class ConfigFileSync {
         if (!row) return `pipeline '${definition.name}' changed while it was being loaded; it will be loaded again`;
       }
       if (row.source === 'api') return `pipeline '${row.name}' exists and is managed over the API`;
-      if (row.name !== definition.name) return `this name differs only in case from pipeline '${row.name}' in file '${row.sourceFile}'; names cannot change only in case`;
+      if (row.name !== definition.name)
+        return `this name differs only in case from pipeline '${row.name}' in file '${row.sourceFile}'; names cannot change only in case`;
       if (row.sourceFile === file && isDeepStrictEqual(row.definition, definition)) return null;
       await this.store.update(trx, row.name, definition, file);
       return this.record(trx, 'pipeline.update', file, row.name);
@@ -84,7 +87,10 @@ export class ConfigFileSync {
 
   /** Changes from files are recorded with the file as their actor. */
   private async record(trx: Knex.Transaction, action: string, file: string, name: string): Promise<null> {
-    await this.audit.record({ actor: `config-file:${file}`, action, resourceType: 'pipeline', resourceId: name, details: { source: 'file', source_file: file } }, trx);
+    await this.audit.record(
+      { actor: `config-file:${file}`, action, resourceType: 'pipeline', resourceId: name, details: { source: 'file', source_file: file } },
+      trx,
+    );
     return null;
   }
 }

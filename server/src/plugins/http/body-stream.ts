@@ -1,4 +1,4 @@
-import { Readable, Transform, pipeline } from 'node:stream';
+import { type Readable, Transform, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
 import { PermanentError, PluginError } from '@baton/plugin-api';
 import { abortedError, isDecoderError, timeoutError, transportFailure } from './http-failures';
@@ -60,13 +60,7 @@ export function bodyTooLarge(url: string, limit: number, what = 'the body'): Per
  * chunk; the call's signal aborting ends it. The stages are piped at once, so that every error,
  * even one before the first read, has somewhere to go.
  */
-export function readBody(
-  raw: Readable,
-  decoders: (() => Transform)[],
-  limits: BodyLimits,
-  url: string,
-  signal: AbortSignal,
-): AsyncIterable<Uint8Array> {
+export function readBody(raw: Readable, decoders: (() => Transform)[], limits: BodyLimits, url: string, signal: AbortSignal): AsyncIterable<Uint8Array> {
   const output = decodedStream(raw, decoders, limits, url);
   const onAbort = () => output.destroy(abortedError(url));
   if (signal.aborted) onAbort();
@@ -102,13 +96,12 @@ function decodedStream(raw: Readable, decoders: (() => Transform)[], limits: Bod
   const stages: Readable[] = [raw, rawLimit, ...decoders.map((create) => create())];
   if (decoders.length > 0) {
     const limit = limits.maxDecompressedBytes;
-    const decompressedTooLarge = () =>
-      new PermanentError('decompressed_too_large', `${url}: the decoded body is larger than the limit of ${limit} bytes`);
+    const decompressedTooLarge = () => new PermanentError('decompressed_too_large', `${url}: the decoded body is larger than the limit of ${limit} bytes`);
     stages.push(byteLimit(limit, decompressedTooLarge));
   }
   // Errors surface through the last stage; pipeline destroys every stage on the first one.
   pipeline(stages, () => undefined);
-  return stages[stages.length - 1] as Readable;
+  return stages[stages.length - 1];
 }
 
 function bodyFailure(error: unknown, url: string): unknown {

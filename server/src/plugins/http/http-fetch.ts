@@ -37,7 +37,7 @@ export async function fetchHttp(
   const credentials = request.auth ?? credentialsIn(url);
   const first = withoutUserInfo(url);
   const visited = new Set<string>();
-  for (let current = first; ; ) {
+  for (let current = first; ;) {
     visited.add(current.href);
     const sameOrigin = current.origin === first.origin;
     const outgoing = { headers: requestHeaders(request, settings, sameOrigin), auth: sameOrigin ? credentials : undefined };
@@ -69,9 +69,7 @@ async function exchange(url: URL, outgoing: Outgoing, { settings, policy }: Rule
     failure ??= error;
     controller.abort();
   };
-  const timer = new ExchangeTimer(settings.connectTimeoutMs, settings.idleTimeoutMs, (waitingFor, ms) =>
-    fail(timeoutError(url.href, waitingFor, ms)),
-  );
+  const timer = new ExchangeTimer(settings.connectTimeoutMs, settings.idleTimeoutMs, (waitingFor, ms) => fail(timeoutError(url.href, waitingFor, ms)));
   const onAbort = () => fail(abortedError(url.href));
   signal.addEventListener('abort', onAbort, { once: true });
   try {

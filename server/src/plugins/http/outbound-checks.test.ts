@@ -78,7 +78,10 @@ describe('the plugin HTTP client and the outbound policy', () => {
 
   it('refuses a name that resolves to a denied address before connecting', async () => {
     const reached: string[] = [];
-    const origin = await servers.serve((req, res) => { reached.push(req.url ?? ''); res.end('reached'); });
+    const origin = await servers.serve((req, res) => {
+      reached.push(req.url ?? '');
+      res.end('reached');
+    });
     const port = new URL(origin).port;
 
     const failure = get(`http://localhost:${port}/repodata/repomd.xml`, { deny: ['127.0.0.0/8', '::1/128'], allow: [] });
@@ -96,15 +99,18 @@ describe('the plugin HTTP client and the outbound policy', () => {
     expect(await response.text()).toBe('allowed');
   });
 
-  it.each(['http://169.254.169.254/latest/meta-data/', 'http://[::ffff:169.254.169.254]/', 'http://[fd00:ec2::254]/', 'https://100.100.100.200/', 'http://192.0.0.192/'])(
-    'refuses %s with the default deny list before any connection',
-    async (url) => {
-      const failure = createHttpClient(testHttpSettings(), new AbortController().signal).get({ url });
+  it.each([
+    'http://169.254.169.254/latest/meta-data/',
+    'http://[::ffff:169.254.169.254]/',
+    'http://[fd00:ec2::254]/',
+    'https://100.100.100.200/',
+    'http://192.0.0.192/',
+  ])('refuses %s with the default deny list before any connection', async (url) => {
+    const failure = createHttpClient(testHttpSettings(), new AbortController().signal).get({ url });
 
-      await expect(failure).rejects.toMatchObject({ kind: 'permanent', code: 'outbound_denied' });
-      await expect(failure).rejects.toThrow(/BATON_OUTBOUND_DENY/);
-    },
-  );
+    await expect(failure).rejects.toMatchObject({ kind: 'permanent', code: 'outbound_denied' });
+    await expect(failure).rejects.toThrow(/BATON_OUTBOUND_DENY/);
+  });
 
   it('through a proxy, refuses a literal denied address and leaves names for the proxy to resolve', async () => {
     const asked: string[] = [];

@@ -89,10 +89,14 @@ describe('proxies from the environment', () => {
   it('tunnels an https request through the proxy named by HTTPS_PROXY with CONNECT', async () => {
     const proxy = await startProxy();
     let firstByte: number | undefined;
-    const port = await servers.track(net.createServer((socket) => socket.once('data', (data) => {
-      firstByte = data[0];
-      socket.destroy();
-    })));
+    const port = await servers.track(
+      net.createServer((socket) =>
+        socket.once('data', (data) => {
+          firstByte = data[0];
+          socket.destroy();
+        }),
+      ),
+    );
     process.env['HTTPS_PROXY'] = proxy.url;
 
     const failure = await get(`https://127.0.0.1:${port}/repomd.xml`).catch((error: Error) => error);

@@ -8,7 +8,7 @@ const HOLD_MS = 400;
 async function hold(): Promise<number> {
   const held = new Uint8Array(HELD_BYTES).fill(7);
   await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
-  return held[held.length - 1] as number;
+  return held[held.length - 1];
 }
 
 /** MODE hog: keeps every allocation until the heap limit ends the worker. MODE hold: see {@link hold}. */

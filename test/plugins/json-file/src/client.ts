@@ -15,7 +15,7 @@ const MAX_CACHED_CHARS = 4 * 1024 * 1024;
 
 /** Reads the package list, conditionally when an ETag from an earlier read is known. */
 export async function fetchDocument(repository: Configuration, ctx: PluginContext): Promise<string> {
-  const url = repository['URL'] as string;
+  const url = repository['URL'];
   const cached = await readCache(ctx.store, url);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (cached) headers['if-none-match'] = cached.etag;

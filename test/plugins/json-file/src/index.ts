@@ -4,7 +4,7 @@ import { packageProperties, repositoryProperties, validatePackage, validateRepos
 import { parseDocument, type ListedPackage, type ListedVersion } from './parse-document';
 
 async function readList(repository: Configuration, ctx: PluginContext): Promise<Map<string, ListedPackage>> {
-  return parseDocument(await fetchDocument(repository, ctx), repository['URL'] as string);
+  return parseDocument(await fetchDocument(repository, ctx), repository['URL']);
 }
 
 function toRevision(version: ListedVersion): PackageRevision {
@@ -48,7 +48,7 @@ export default definePlugin({
   },
 
   async checkPackageConnection(repository, pkg, ctx) {
-    const name = pkg['NAME'] as string;
+    const name = pkg['NAME'];
     try {
       const { revision } = latest(await readList(repository, ctx), name);
       if (!revision) return { ok: false, messages: [`Package '${name}' is not in the package list at ${repository['URL']}.`], revision: null };
@@ -60,15 +60,15 @@ export default definePlugin({
   },
 
   async latestRevision(repository, pkg, ctx) {
-    return latest(await readList(repository, ctx), pkg['NAME'] as string);
+    return latest(await readList(repository, ctx), pkg['NAME']);
   },
 
   async latestRevisionSince(repository, pkg, previous, ctx) {
-    return newerThan(latest(await readList(repository, ctx), pkg['NAME'] as string), previous);
+    return newerThan(latest(await readList(repository, ctx), pkg['NAME']), previous);
   },
 
   async latestRevisionsSince(repository, items, ctx): Promise<BatchAnswer[]> {
     const list = await readList(repository, ctx);
-    return items.map((item) => ({ key: item.key, result: newerThan(latest(list, item.package['NAME'] as string), item.previous) }));
+    return items.map((item) => ({ key: item.key, result: newerThan(latest(list, item.package['NAME']), item.previous) }));
   },
 });

@@ -23,19 +23,19 @@ export default definePlugin({
     return { ok: 'yes', messages: [] } as unknown as { ok: boolean; messages: string[] };
   },
   async checkPackageConnection(_repository, pkg) {
-    return { ok: true, messages: [], revision: revisions[pkg['KIND'] as string] as PackageRevision };
+    return { ok: true, messages: [], revision: revisions[pkg['KIND']] as PackageRevision };
   },
   async latestRevision(_repository, pkg) {
-    return { revision: revisions[pkg['KIND'] as string] as PackageRevision };
+    return { revision: revisions[pkg['KIND']] as PackageRevision };
   },
   async latestRevisionSince(_repository, pkg) {
-    return { revision: revisions[pkg['KIND'] as string] as PackageRevision };
+    return { revision: revisions[pkg['KIND']] as PackageRevision };
   },
   /** Answers each item by its KIND, answers 'twice' twice, never answers 'skip', and adds a key nobody asked for. */
   async latestRevisionsSince(_repository, items): Promise<BatchAnswer[]> {
     const answers: BatchAnswer[] = [];
     for (const item of items) {
-      const kind = item.package['KIND'] as string;
+      const kind = item.package['KIND'];
       if (kind === 'skip') continue;
       answers.push({ key: item.key, result: { revision: revisions[kind] as PackageRevision } });
       if (kind === 'twice') answers.push({ key: item.key, result: { revision: null } });
