@@ -1,0 +1,72 @@
+// The lint rules state the architecture (which areas may import which) as well as the code's
+// hygiene: a finding here is a design question before it is a style one.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+const SERVER = (area) => [`**/server/src/${area}/**`, `../${area}/*`, `../../${area}/*`, `./${area}/*`];
+
+/** `no-restricted-imports` patterns, each group with the reason a reader sees. */
+const forbid = (...groups) => ({
+  'no-restricted-imports': ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/fixtures/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { project: ['./tsconfig.eslint.json'], tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } }, 'import-x/extensions': ['.ts'] },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    files: ['plugin-api/**/*.ts'],
+    rules: forbid([['**/server/**', '@baton/server*', '**/plugins/**'], 'plugin-api is the contract: it imports nothing of the server or of plugins']),
+  },
+  {
+    files: ['plugins/*/src/**/*.ts'],
+    rules: forbid([['**/server/**', '**/test/**', '../../*/src/**'], 'a plugin imports only @baton/plugin-api, the plugin kit and its own dependencies']),
+  },
+  {
+    files: ['server/src/**/*.ts'],
+    ignores: ['server/src/http/**'],
+    rules: forbid([['express', 'express/*'], 'only server/src/http/ knows HTTP frameworks']),
+  },
+  {
+    files: ['server/src/{materials,pipelines,agents,events}/**/*.ts'],
+    rules: forbid([['express', 'express/*'], 'only server/src/http/ knows HTTP frameworks'], [SERVER('http'), 'domain areas never import http/']),
+  },
+  {
+    files: ['server/src/materials/**/*.ts'],
+    rules: forbid(
+      [['express', 'express/*'], 'only server/src/http/ knows HTTP frameworks'],
+      [SERVER('http'), 'domain areas never import http/'],
+      [SERVER('pipelines'), 'materials never know who consumes their revisions: pipelines learn of them from events'],
+    ),
+  },
+  {
+    files: ['server/src/db/**/*.ts'],
+    rules: forbid([
+      [...SERVER('materials'), ...SERVER('pipelines'), ...SERVER('agents'), ...SERVER('events'), ...SERVER('http')],
+      'db serves the domain areas and imports none of them',
+    ]),
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'plugins/*/test/**/*.ts', 'plugin-api/test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);
