@@ -5,20 +5,32 @@ import { eventually } from './support/eventually';
 import { listOf } from './support/json-repository';
 import { startTestServer, type TestServer } from './support/test-server';
 
-/** A loopback repository that counts its metadata fetches and answers each with the list as it was when the fetch arrived. */
-async function countingRepository(): Promise<{ url: string; fetches: number[]; publish(version: string): void; delayMs: number; close(): Promise<void> }> {
+/**
+ * A loopback repository that counts its metadata fetches and answers each with the list as it was
+ * when the fetch arrived. While `hold` is set, answers wait until it is released, so that a test
+ * decides when a poll may end rather than hoping the requests arrive in time.
+ */
+async function countingRepository() {
   let version = '1.0.0';
+  let held: (() => void)[] = [];
   const repository = {
     url: '',
     fetches: [] as number[],
-    delayMs: 0,
+    hold: false,
     publish: (next: string) => void (version = next),
+    release: () => {
+      repository.hold = false;
+      for (const answer of held) answer();
+      held = [];
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const server = http.createServer((_req, res) => {
     repository.fetches.push(Date.now());
     const body = JSON.stringify(listOf('app', version));
-    setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(body), repository.delayMs);
+    const answer = () => void res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    if (repository.hold) held.push(answer);
+    else answer();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   repository.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/packages.json`;
@@ -43,9 +55,19 @@ describe.each(DATABASE_KINDS)('poll requests that arrive together [%s]', (kind) 
   });
 
   afterAll(async () => {
+    upstream?.release();
     await baton?.destroy();
     await upstream?.close();
   });
+
+  /** Counts the poll requests that have reached Baton's HTTP server, from now on. */
+  const arrivals = () => {
+    let count = 0;
+    baton.server.httpServer.on('request', (req: http.IncomingMessage) => {
+      if (req.url?.includes('/poll')) count += 1;
+    });
+    return () => count;
+  };
 
   const fiftyAtOnce = () => Promise.all(Array.from({ length: 50 }, () => baton.api.post(`/api/repositories/${repositoryId}/poll?wait=120`)));
   const outcomes = (answers: Awaited<ReturnType<typeof fiftyAtOnce>>) =>
@@ -53,25 +75,34 @@ describe.each(DATABASE_KINDS)('poll requests that arrive together [%s]', (kind) 
 
   it('share polls: fifty at once cause at most two metadata fetches', async () => {
     const before = upstream.fetches.length;
+    const arrived = arrivals();
     upstream.publish('2.0.0');
+    upstream.hold = true;
 
-    const answers = await fiftyAtOnce();
+    const answering = fiftyAtOnce();
+    // The first poll ends only once all fifty requests have reached the server.
+    await eventually(async () => (arrived() === 50 && upstream.fetches.length > before ? true : undefined), 60_000);
+    upstream.release();
+    const answers = await answering;
 
     expect(upstream.fetches.length - before).toBeLessThanOrEqual(2);
     expect(outcomes(answers).filter((o) => o !== '200 new_revision 2.0.0' && o !== '200 no_change')).toEqual([]);
   });
 
   it('answer each request arriving during a poll with the one follow-up poll, which started after it', async () => {
-    upstream.delayMs = 300;
     const before = upstream.fetches.length;
+    upstream.hold = true;
     const first = baton.api.post(`/api/repositories/${repositoryId}/poll?wait=120`);
-    await eventually(async () => (upstream.fetches.length > before ? true : undefined));
+    await eventually(async () => (upstream.fetches.length > before ? true : undefined), 60_000);
     // The poll under way has read the list without this version.
     upstream.publish('3.0.0');
+    const arrived = arrivals();
 
-    const answers = await fiftyAtOnce();
+    const answering = fiftyAtOnce();
+    await eventually(async () => (arrived() === 50 ? true : undefined), 60_000);
+    upstream.release();
+    const answers = await answering;
     await first;
-    upstream.delayMs = 0;
 
     expect(outcomes(answers)).toEqual(answers.map(() => '200 new_revision 3.0.0'));
     expect(upstream.fetches.length - before).toBe(2);

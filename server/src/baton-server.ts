@@ -46,6 +46,11 @@ export class BatonServer {
     private readonly server: http.Server,
   ) {}
 
+  /** The HTTP server it listens with, for those who embed Baton and watch its connections. */
+  get httpServer(): http.Server {
+    return this.server;
+  }
+
   /** Opens the database, migrates, prepares secrets and the admin token, loads plugins, listens, polls. */
   static async start(settings: Settings, logger: Logger): Promise<BatonServer> {
     // The secret key, the admin token and the embedded database: no other local user's to read.
