@@ -1,10 +1,13 @@
 export { PLUGIN_API_VERSION } from './api-version';
 export {
   KEY_PATTERN,
+  PROPERTY_TYPES,
   resolveProperty,
   validateAgainstProperties,
+  valueProblem,
   type Configuration,
   type ConfigurationProperty,
+  type PropertyType,
   type ResolvedProperty,
   type ValidationError,
 } from './configuration';
