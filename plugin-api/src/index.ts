@@ -26,5 +26,6 @@ export {
   type SettingDeclaration,
 } from './define-plugin';
 export { PermanentError, PluginError, TransientError, toWireError, type ErrorKind, type WireError } from './errors';
+export { parseRetryAfter } from './retry-after';
 export { revisionProblems, type PackageRevision, type RevisionResult } from './revision';
 export { REVISION_LIMITS, cutText, fitRevision, utf8Bytes } from './revision-limits';
