@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startFixtureServer, type FixtureServer } from '../plugins/yum/test/support/fixture-server';
+import { startFixtureServer, type FixtureServer } from '@baton/plugin-kit/testing';
 import { fixturePrimaryXml, ScratchFolders } from '../plugins/yum/test/support/repositories';
 import { ApiClient } from './support/api-client';
 import { spawnBaton, type BatonProcess } from './support/baton-process';

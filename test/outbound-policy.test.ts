@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { OutboundPolicy } from '../server/src/security/outbound-policy';
 import { ScratchFolders, fileUrl } from '../plugins/yum/test/support/repositories';
-import { startFixtureServer, type FixtureServer } from '../plugins/yum/test/support/fixture-server';
+import { startFixtureServer, type FixtureServer } from '@baton/plugin-kit/testing';
 import { AgentHarness, oneJobPipeline, packageRevision } from './support/agent-harness';
 import { DATABASE_KINDS } from './support/databases';
 import { LoopbackServers } from './support/loopback-servers';

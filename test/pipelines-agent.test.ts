@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../server/src/config/settings';
 import { TOKENS } from '../server/src/injection-tokens';
-import { startFixtureServer, type FixtureServer } from '../plugins/yum/test/support/fixture-server';
+import { startFixtureServer, type FixtureServer } from '@baton/plugin-kit/testing';
 import { fixturePrimaryXml, ScratchFolders } from '../plugins/yum/test/support/repositories';
 import { DATABASE_KINDS } from './support/databases';
 import { eventually } from './support/eventually';

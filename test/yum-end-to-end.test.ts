@@ -1,5 +1,5 @@
 import { ScratchFolders, fileUrl, publishNewer } from '../plugins/yum/test/support/repositories';
-import { startFixtureServer, type FixtureServer } from '../plugins/yum/test/support/fixture-server';
+import { startFixtureServer, type FixtureServer } from '@baton/plugin-kit/testing';
 import { DATABASE_KINDS } from './support/databases';
 import { startTestServer, type TestServer } from './support/test-server';
 

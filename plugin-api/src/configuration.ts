@@ -1,5 +1,27 @@
 /**
- * One configuration property of a repository or a package, with GoCD's attributes.
+ * What kind of value a property takes. Values always travel as strings; the type says which
+ * strings are allowed (`'true'`/`'false'`, a decimal integer) and lets a UI pick its input.
+ *
+ * @example
+ * ```ts
+ * const kind: PropertyType = 'boolean';
+ * ```
+ */
+export type PropertyType = 'string' | 'boolean' | 'integer';
+
+/**
+ * Every property type, in the order forms list them.
+ *
+ * @example
+ * ```ts
+ * PROPERTY_TYPES.includes('integer'); // true
+ * ```
+ */
+export const PROPERTY_TYPES: readonly PropertyType[] = ['string', 'boolean', 'integer'];
+
+/**
+ * One configuration property of a repository or a package, with GoCD's attributes, its type and,
+ * when only some values make sense, the list of them.
  *
  * @example
  * ```ts
@@ -12,6 +34,10 @@
  * const password: ConfigurationProperty = {
  *   key: 'PASSWORD', displayName: 'Password', displayOrder: 2, required: false, secure: true, partOfIdentity: false,
  * };
+ * const strict: ConfigurationProperty = {
+ *   key: 'VERIFY_TLS', displayName: 'Verify TLS', type: 'boolean', defaultValue: 'true', required: false,
+ * };
+ * const channel: ConfigurationProperty = { key: 'CHANNEL', displayName: 'Channel', enum: ['stable', 'testing'], defaultValue: 'stable' };
  * ```
  */
 export interface ConfigurationProperty {
@@ -31,6 +57,10 @@ export interface ConfigurationProperty {
   partOfIdentity?: boolean;
   /** What the property means and what values it takes. */
   description?: string;
+  /** The kind of value: `string` (any text), `boolean` (`true` or `false`), `integer` (decimal). Default `string`. */
+  type?: PropertyType;
+  /** The only values allowed, each valid for `type` (not for booleans). Default: any value of the type. */
+  enum?: readonly string[];
 }
 
 /**
@@ -40,9 +70,13 @@ export interface ConfigurationProperty {
  * ```ts
  * const full: ResolvedProperty = resolveProperty({ key: 'REPO_URL', displayName: 'Repository URL' });
  * full.required; // true
+ * full.type; // 'string'
  * ```
  */
-export type ResolvedProperty = Required<Omit<ConfigurationProperty, 'defaultValue'>> & { defaultValue: string | null };
+export type ResolvedProperty = Required<Omit<ConfigurationProperty, 'defaultValue' | 'enum'>> & {
+  defaultValue: string | null;
+  enum: string[] | null;
+};
 
 /**
  * Fills in GoCD's defaults: required and part of identity unless said otherwise, not secure.
@@ -62,7 +96,33 @@ export function resolveProperty(property: ConfigurationProperty | ResolvedProper
     secure: property.secure ?? false,
     partOfIdentity: property.partOfIdentity ?? true,
     description: property.description ?? '',
+    type: property.type ?? 'string',
+    enum: property.enum ? [...property.enum] : null,
   };
+}
+
+const INTEGER = /^-?[0-9]+$/;
+
+/**
+ * What is wrong with a value for a property, as the end of a sentence that names the key
+ * (`must be true or false`), or `null` when the value fits its type and enum. An empty value is
+ * "not given" and is judged by `required`, not here.
+ *
+ * @example
+ * ```ts
+ * valueProblem({ key: 'VERIFY_TLS', displayName: 'Verify TLS', type: 'boolean' }, 'yes'); // 'must be true or false'
+ * valueProblem({ key: 'CHANNEL', displayName: 'Channel', enum: ['stable', 'testing'] }, 'edge'); // 'must be one of: stable, testing'
+ * valueProblem({ key: 'RETRIES', displayName: 'Retries', type: 'integer' }, '3'); // null
+ * ```
+ */
+export function valueProblem(property: ConfigurationProperty | ResolvedProperty, value: string): string | null {
+  if (value === '') return null;
+  const type = property.type ?? 'string';
+  if (type === 'boolean' && value !== 'true' && value !== 'false') return 'must be true or false';
+  if (type === 'integer' && !(INTEGER.test(value) && Number.isSafeInteger(Number(value)))) return 'must be an integer';
+  const allowed = property.enum;
+  if (allowed && !allowed.includes(value)) return `must be one of: ${allowed.join(', ')}`;
+  return null;
 }
 
 /**
@@ -103,7 +163,7 @@ export const KEY_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 
 /**
  * The generic part of validation, which every plugin gets from {@link definePlugin}: every key
- * is declared, every required property has a value.
+ * is declared, every required property has a value, every value fits its property's type and enum.
  *
  * @example
  * ```ts
@@ -123,6 +183,8 @@ export function validateAgainstProperties(properties: readonly (ConfigurationPro
     if (property.required && missing && property.defaultValue === null) {
       errors.push({ key: property.key, message: `${property.displayName} (${property.key}) is required` });
     }
+    const problem = value === undefined ? null : valueProblem(property, value);
+    if (problem !== null) errors.push({ key: property.key, message: `${property.displayName} (${property.key}) ${problem}` });
   }
   return errors;
 }

@@ -1,10 +1,13 @@
 export { PLUGIN_API_VERSION } from './api-version';
 export {
   KEY_PATTERN,
+  PROPERTY_TYPES,
   resolveProperty,
   validateAgainstProperties,
+  valueProblem,
   type Configuration,
   type ConfigurationProperty,
+  type PropertyType,
   type ResolvedProperty,
   type ValidationError,
 } from './configuration';
@@ -23,5 +26,6 @@ export {
   type SettingDeclaration,
 } from './define-plugin';
 export { PermanentError, PluginError, TransientError, toWireError, type ErrorKind, type WireError } from './errors';
+export { parseRetryAfter } from './retry-after';
 export { revisionProblems, type PackageRevision, type RevisionResult } from './revision';
 export { REVISION_LIMITS, cutText, fitRevision, utf8Bytes } from './revision-limits';

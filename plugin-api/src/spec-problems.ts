@@ -1,4 +1,4 @@
-import { KEY_PATTERN, type ConfigurationProperty } from './configuration';
+import { KEY_PATTERN, PROPERTY_TYPES, valueProblem, type ConfigurationProperty } from './configuration';
 import type { Capabilities, PluginSpec, SettingDeclaration } from './define-plugin';
 
 const ID_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
@@ -65,6 +65,41 @@ function attributeProblems(where: string, p: Partial<ConfigurationProperty>): st
   }
   if (p.displayOrder !== undefined && !Number.isFinite(p.displayOrder)) problems.push(`${where}.displayOrder must be a number`);
   if (p.secure === true && p.partOfIdentity !== false) problems.push(`${where} is secure, so it must not be part of identity`);
+  return [...problems, ...typeProblems(where, p)];
+}
+
+/** The type and enum are what forms and the host's checks are built from, so they must agree with each other and with the default. */
+function typeProblems(where: string, p: Partial<ConfigurationProperty>): string[] {
+  if (p.type !== undefined && !PROPERTY_TYPES.includes(p.type)) return [`${where}.type must be one of: ${PROPERTY_TYPES.join(', ')}`];
+  const type = p.type ?? 'string';
+  const values: unknown = p.enum;
+  const problems: string[] = [];
+  if (values !== undefined && values !== null) {
+    if (type === 'boolean') problems.push(`${where}.enum is not allowed on a boolean property`);
+    else if (!Array.isArray(values) || values.length === 0) problems.push(`${where}.enum must be a non-empty array of strings`);
+    else problems.push(...enumProblems(where, type, values));
+  }
+  if (typeof p.defaultValue === 'string' && problems.length === 0) {
+    const problem = valueProblem(
+      { key: 'DEFAULT', displayName: 'default', type, enum: Array.isArray(values) ? (values as string[]) : undefined },
+      p.defaultValue,
+    );
+    if (problem !== null) problems.push(`${where}.defaultValue ${problem}`);
+  }
+  return problems;
+}
+
+function enumProblems(where: string, type: 'string' | 'integer', values: unknown[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const [index, value] of values.entries()) {
+    if (typeof value !== 'string' || value === '') problems.push(`${where}.enum[${index}] must be a non-empty string`);
+    else if (seen.has(value)) problems.push(`${where}.enum[${index}] '${value}' is listed twice`);
+    else if (type === 'integer' && valueProblem({ key: 'ENUM', displayName: 'enum', type }, value) !== null) {
+      problems.push(`${where}.enum[${index}] '${value}' must be an integer, as the property's type says`);
+    }
+    seen.add(String(value));
+  }
   return problems;
 }
 

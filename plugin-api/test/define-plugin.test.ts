@@ -30,6 +30,9 @@ const changed =
 const repositoryProperty =
   (property: Record<string, unknown>): Change =>
   (s) => ({ ...s, repository: { properties: [property] } });
+const repositoryPropertiesOf =
+  (properties: Record<string, unknown>[]): Change =>
+  (s) => ({ ...s, repository: { properties } });
 const addPackageProperty =
   (property: Record<string, unknown>): Change =>
   (s) => ({
@@ -41,6 +44,17 @@ describe('specProblems', () => {
   it('finds nothing wrong with a valid spec or with the definition made from it', () => {
     expect(specProblems(spec())).toEqual([]);
     expect(specProblems(definePlugin(spec()))).toEqual([]);
+  });
+
+  it('finds nothing wrong with well-formed typed properties, resolved or not', () => {
+    const typed = repositoryPropertiesOf([
+      { key: 'ON', displayName: 'On', type: 'boolean', defaultValue: 'false' },
+      { key: 'N', displayName: 'N', type: 'integer', enum: ['1', '-2'], defaultValue: '-2' },
+      { key: 'C', displayName: 'C', type: 'string', enum: ['a', 'b'] },
+    ]);
+
+    expect(specProblems(typed(spec()))).toEqual([]);
+    expect(specProblems(definePlugin(typed(spec()) as PluginSpec))).toEqual([]);
   });
 
   it.each([
@@ -61,6 +75,31 @@ describe('specProblems', () => {
       'a secure identity property',
       repositoryProperty({ key: 'PASSWORD', displayName: 'Password', secure: true }),
       'is secure, so it must not be part of identity',
+    ],
+    ['an unknown property type', repositoryProperty({ key: 'URL', displayName: 'URL', type: 'number' }), 'type must be one of: string, boolean, integer'],
+    ['an empty enum', repositoryProperty({ key: 'URL', displayName: 'URL', enum: [] }), 'enum must be a non-empty array of strings'],
+    ['an enum that is not a list', repositoryProperty({ key: 'URL', displayName: 'URL', enum: 'a,b' }), 'enum must be a non-empty array of strings'],
+    ['an enum value listed twice', repositoryProperty({ key: 'URL', displayName: 'URL', enum: ['a', 'a'] }), "enum[1] 'a' is listed twice"],
+    ['an empty enum value', repositoryProperty({ key: 'URL', displayName: 'URL', enum: ['a', ''] }), 'enum[1] must be a non-empty string'],
+    [
+      'an enum on a boolean',
+      repositoryProperty({ key: 'ON', displayName: 'On', type: 'boolean', enum: ['true'] }),
+      'enum is not allowed on a boolean property',
+    ],
+    [
+      'a boolean default that is not true or false',
+      repositoryProperty({ key: 'ON', displayName: 'On', type: 'boolean', defaultValue: 'yes' }),
+      'defaultValue must be true or false',
+    ],
+    [
+      'an integer default in words',
+      repositoryProperty({ key: 'N', displayName: 'N', type: 'integer', defaultValue: 'ten' }),
+      'defaultValue must be an integer',
+    ],
+    [
+      'a default outside the enum',
+      repositoryProperty({ key: 'C', displayName: 'C', enum: ['a', 'b'], defaultValue: 'c' }),
+      'defaultValue must be one of: a, b',
     ],
     ['a setting without a default', changed({ settings: { MAX_BYTES: { type: 'integer' } } }), 'settings.MAX_BYTES needs a type'],
     ['a setting that is null', changed({ settings: { MAX_BYTES: null } }), 'settings.MAX_BYTES needs a type'],

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
+import ts from 'typescript';
 
 /** The built package, as a plugin author imports it; build it first with `npx tsc -p plugin-api`. */
 const DIST = join(__dirname, '..', 'dist');
@@ -30,5 +31,23 @@ describe('@baton/plugin-api/testing', () => {
     const foreign = required.filter((name) => !name.startsWith('.') && !builtinModules.includes(name.replace(/^node:/, '')));
     expect(required.length).toBeGreaterThan(0);
     expect(foreign).toEqual([]);
+  });
+});
+
+describe('the types of the testing entries', () => {
+  const resolution = (kind: ts.ModuleResolutionKind, name: string) => {
+    const options: ts.CompilerOptions = {
+      moduleResolution: kind,
+      module: kind === ts.ModuleResolutionKind.Node16 ? ts.ModuleKind.Node16 : ts.ModuleKind.CommonJS,
+    };
+    return ts.resolveModuleName(name, join(__dirname, 'index.ts'), options, ts.sys).resolvedModule?.resolvedFileName.replace(/\\/g, '/');
+  };
+
+  it.each([
+    ['@baton/plugin-api/testing', /plugin-api\/dist\/testing\/index\.d\.ts$/],
+    ['@baton/plugin-kit/testing', /plugin-kit\/dist\/testing\/index\.d\.ts$/],
+  ])('resolve %s under moduleResolution node16 and node', (name, expected) => {
+    expect(resolution(ts.ModuleResolutionKind.Node16, name)).toMatch(expected);
+    expect(resolution(ts.ModuleResolutionKind.Node10, name)).toMatch(expected);
   });
 });

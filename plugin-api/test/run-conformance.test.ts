@@ -98,6 +98,12 @@ describe('runConformance with a well-behaved plugin', () => {
   });
 });
 
+/** The static-list plugin with one more repository property, as an author might declare it. */
+function withRepositoryProperty(property: Record<string, unknown>): unknown {
+  const plugin = staticListPlugin();
+  return { ...plugin, repository: { properties: [...plugin.repository.properties, property] } };
+}
+
 const hang = (): Promise<never> => new Promise(() => undefined);
 
 /** Each row: a plugin broken in one way, the checks that must fail, and what the message must say. */
@@ -138,6 +144,18 @@ const broken: [string, () => unknown, string[], string][] = [
     () => ({ ...staticListPlugin(), latestRevisionSince: hang }),
     ['nothing-newer-than-latest', 'within-timeout'],
     'did not finish within 300 ms',
+  ],
+  [
+    'a boolean property with an enum and a default of another type',
+    () => withRepositoryProperty({ key: 'VERIFY', displayName: 'Verify', type: 'boolean', enum: ['on'], required: false, partOfIdentity: false }),
+    ['definition'],
+    'repository.properties[1].enum is not allowed on a boolean property',
+  ],
+  [
+    'an enum value that does not fit the integer type',
+    () => withRepositoryProperty({ key: 'RETRIES', displayName: 'Retries', type: 'integer', enum: ['1', 'two'], required: false, partOfIdentity: false }),
+    ['definition'],
+    "repository.properties[1].enum[1] 'two' must be an integer",
   ],
   ['a batch answer missing a key', () => ({ ...staticListPlugin(), latestRevisionsSince: dropLastAnswer }), ['batch'], "gave no answer for key 'key-2'"],
 ];

@@ -2,7 +2,7 @@ import type { HttpClient, HttpRequest, HttpResponse } from '../context';
 import { PermanentError, TransientError } from '../errors';
 import { fileUrlResponse } from './file-url-response';
 import { TestHttpResponse, type BodySource } from './http-response';
-import { parseRetryAfter } from './retry-after';
+import { parseRetryAfter } from '../retry-after';
 
 /** The kit's cap on a body when the request gives none: generous, but not unbounded. */
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;

@@ -14,4 +14,4 @@ export { createTestContext, defaultSettings, type TestContext, type TestContextO
 export { CollectingLogger } from './collecting-logger';
 export { FetchHttpClient } from './fetch-http-client';
 export { MemoryKeyValueStore } from './memory-key-value-store';
-export { parseRetryAfter } from './retry-after';
+export { parseRetryAfter } from '../retry-after';

@@ -1,5 +1,6 @@
 import { createHash, getHashes, type Hash } from 'node:crypto';
 import { PermanentError, type Configuration, type HttpResponse, type PluginContext } from '@baton/plugin-api';
+import { conditionalGet, statusFailure, type ConditionalAnswer, type Validators } from '@baton/plugin-kit';
 import { credentials, repositoryBaseUrl } from './config';
 import { resolveHref } from './parse-package-record';
 import type { RepomdRecord } from './parse-repomd';
@@ -10,14 +11,6 @@ export interface RepositoryAccess {
   baseUrl: string;
   auth?: { username: string; password: string };
 }
-
-/** What a server offered to make the next repomd.xml request conditional. */
-export interface Validators {
-  etag?: string;
-  lastModified?: string;
-}
-
-export type RepomdResponse = { status: 'unchanged'; url: string } | { status: 'fetched'; url: string; bytes: Buffer; validators: Validators };
 
 const MAX_REPOMD_BYTES = 4 * 1024 * 1024;
 const MAX_SIGNATURE_BYTES = 1024 * 1024;
@@ -35,14 +28,6 @@ export function repositoryAccess(repository: Configuration): RepositoryAccess {
   return { baseUrl: repositoryBaseUrl(repository), ...(auth && { auth }) };
 }
 
-function statusError(url: string, status: number, what: string): PermanentError {
-  if (status === 404) return new PermanentError('not_found', `${what} not found at ${url} (404)`);
-  if (status === 401 || status === 403) {
-    return new PermanentError('access_denied', `${url} refused access (${status}); check USERNAME and PASSWORD`);
-  }
-  return new PermanentError(`http_${status}`, `${url} answered ${status} instead of ${what}`);
-}
-
 /**
  * GETs repodata/repomd.xml, conditionally when validators of an earlier answer are known.
  *
@@ -52,25 +37,10 @@ function statusError(url: string, status: number, what: string): PermanentError 
  * if (answer.status === 'unchanged') reuse();
  * ```
  */
-export async function fetchRepomd(access: RepositoryAccess, known: Validators | null, ctx: PluginContext): Promise<RepomdResponse> {
+export function fetchRepomd(access: RepositoryAccess, known: Validators | null, ctx: PluginContext): Promise<ConditionalAnswer> {
   const url = new URL('repodata/repomd.xml', access.baseUrl).href;
-  const headers: Record<string, string> = {};
-  if (known?.etag) headers['if-none-match'] = known.etag;
-  if (known?.lastModified) headers['if-modified-since'] = known.lastModified;
-  const response = await ctx.http.get({ url, headers, ...(access.auth && { auth: access.auth }), maxBytes: MAX_REPOMD_BYTES });
-  if (response.status === 304 && known !== null) {
-    response.discard();
-    return { status: 'unchanged', url };
-  }
-  if (response.status !== 200) {
-    response.discard();
-    throw statusError(url, response.status, 'repository metadata (repodata/repomd.xml)');
-  }
-  const bytes = await response.buffer();
-  const validators: Validators = {};
-  if (response.headers['etag']) validators.etag = response.headers['etag'];
-  if (response.headers['last-modified']) validators.lastModified = response.headers['last-modified'];
-  return { status: 'fetched', url, bytes, validators };
+  const request = { url, ...(access.auth && { auth: access.auth }), maxBytes: MAX_REPOMD_BYTES };
+  return conditionalGet(ctx.http, request, known, { what: 'repository metadata (repodata/repomd.xml)' });
 }
 
 /**
@@ -90,7 +60,7 @@ export async function fetchRepomdSignature(access: RepositoryAccess, ctx: Plugin
   }
   if (response.status !== 200) {
     response.discard();
-    throw statusError(url, response.status, 'the signature repomd.xml.asc');
+    throw statusFailure(url, response, { what: 'the signature repomd.xml.asc' });
   }
   return response.buffer();
 }
@@ -184,7 +154,7 @@ export async function openPrimary(access: RepositoryAccess, record: RepomdRecord
   const response = await ctx.http.get({ url, headers, ...(auth && { auth }), maxBytes });
   if (response.status !== 200) {
     response.discard();
-    throw statusError(url, response.status, `the primary metadata named by repomd.xml`);
+    throw statusFailure(url, response, { what: 'the primary metadata named by repomd.xml' });
   }
   return new PrimaryDownload(url, record.href, record, response);
 }

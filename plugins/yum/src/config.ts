@@ -1,6 +1,6 @@
 import type { Configuration, ConfigurationProperty, SettingDeclaration, ValidationError } from '@baton/plugin-api';
 import { parsePackageSpec } from './spec';
-import { readGpgKey } from './verify-signature';
+import { readPublicKey } from '@baton/plugin-kit';
 
 export const repositoryProperties: ConfigurationProperty[] = [
   {
@@ -115,7 +115,7 @@ function credentialErrors(repository: Configuration): ValidationError[] {
 
 async function gpgKeyErrors(armoredKey: string | undefined): Promise<ValidationError[]> {
   if (armoredKey === undefined || armoredKey.trim() === '') return [];
-  const problem = await readGpgKey(armoredKey).then(
+  const problem = await readPublicKey(armoredKey).then(
     () => null,
     (error: Error) => error.message,
   );

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { KeyValueStore } from '@baton/plugin-api';
-import type { Validators } from './client';
+import type { Validators } from '@baton/plugin-kit';
 import type { RepomdRecord } from './parse-repomd';
 import type { SpecOutcome } from './spec-resolver';
 

@@ -1,6 +1,7 @@
 import { readPackageRecord, type PackageRecord } from './parse-package-record';
 import { COMMENT_OPEN, closeTagBefore, endOf, isNameEnd, isSpace, nextStartTag, quote, startsWith } from './parse-xml-bytes';
-import { MalformedXmlError, decodeXmlText, parseAttributes } from './parse-xml-text';
+import { MalformedXmlError, decodeXmlText } from '@baton/plugin-kit';
+import { parseAttributes } from './parse-xml-text';
 
 export type { PackageRecord };
 

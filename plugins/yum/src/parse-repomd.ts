@@ -1,6 +1,5 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { MalformedXmlError, parseSafeXml, xmlAll, xmlAttribute, xmlFirst, xmlText, type XmlNode } from '@baton/plugin-kit';
 import { checksumAlgorithm } from './parse-package-record';
-import { MalformedXmlError, decodeXmlText } from './parse-xml-text';
 
 /** One `<data type="…">` record of repomd.xml. */
 export interface RepomdRecord {
@@ -21,71 +20,24 @@ export interface Repomd {
   records: RepomdRecord[];
 }
 
-type XmlNode = string | { [key: string]: XmlNode | XmlNode[] | undefined };
-
-/** repomd.xml is three levels deep; anything far deeper is not repomd.xml. */
-const MAX_DEPTH = 32;
-
-// Entities stay as written (never expanded by the parser) and are decoded afterwards, strictly.
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  processEntities: false,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  maxNestedTags: MAX_DEPTH,
-});
-
-/**
- * The parser's own refusals (nesting beyond its limit, and whatever else it finds in a document
- * the validator let through) are about the document, not about this plugin.
- */
-function parseDocument(xml: string): Record<string, XmlNode | XmlNode[]> {
-  try {
-    return parser.parse(xml) as Record<string, XmlNode | XmlNode[]>;
-  } catch (error) {
-    throw new MalformedXmlError(`it cannot be read as repomd.xml: ${(error as Error).message}`);
-  }
-}
-
-function first(value: XmlNode | XmlNode[] | undefined): XmlNode | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function all(value: XmlNode | XmlNode[] | undefined): XmlNode[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-function text(node: XmlNode | undefined): string {
-  if (node === undefined) return '';
-  const raw = typeof node === 'string' ? node : first(node['#text']);
-  return typeof raw === 'string' ? decodeXmlText(raw).trim() : '';
-}
-
-function attribute(node: XmlNode | undefined, name: string): string | undefined {
-  if (node === undefined || typeof node === 'string') return undefined;
-  const raw = first(node[`@${name}`]);
-  return typeof raw === 'string' ? decodeXmlText(raw) : undefined;
-}
+/** repomd.xml is three levels deep and small; anything far deeper or larger is not repomd.xml. */
+const LIMITS = { maxBytes: 4 * 1024 * 1024, maxDepth: 32 };
 
 function readRecord(node: XmlNode): RepomdRecord | null {
   if (typeof node === 'string') return null;
-  const type = attribute(node, 'type');
-  const location = first(node['location']);
-  const href = attribute(location, 'href');
+  const type = xmlAttribute(node, 'type');
+  const location = xmlFirst(node['location']);
+  const href = xmlAttribute(location, 'href');
   if (!type || !href) return null;
-  const checksum = first(node['checksum']);
-  const size = text(first(node['size']));
-  const xmlBase = attribute(location, 'xml:base');
+  const checksum = xmlFirst(node['checksum']);
+  const size = xmlText(xmlFirst(node['size']));
+  const xmlBase = xmlAttribute(location, 'xml:base');
   return {
     type,
     href,
     ...(xmlBase !== undefined && { xmlBase }),
-    checksumType: checksumAlgorithm(attribute(checksum, 'type') ?? ''),
-    checksum: text(checksum).toLowerCase(),
+    checksumType: checksumAlgorithm(xmlAttribute(checksum, 'type') ?? ''),
+    checksum: xmlText(checksum).toLowerCase(),
     size: /^\d+$/.test(size) ? Number(size) : null,
   };
 }
@@ -102,17 +54,11 @@ function readRecord(node: XmlNode): RepomdRecord | null {
  * ```
  */
 export function parseRepomd(bytes: Uint8Array): Repomd {
-  const xml = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    .toString('utf8')
-    .replace(/^\uFEFF/, '');
-  if (/<!DOCTYPE/i.test(xml)) throw new MalformedXmlError('it has a <!DOCTYPE>, which is refused (no DTD is ever read)');
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new MalformedXmlError(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
-  const root = first(parseDocument(xml)['repomd']);
+  const root = xmlFirst(parseSafeXml(bytes, LIMITS)['repomd']);
   if (root === undefined) throw new MalformedXmlError('the root element is not <repomd>');
   if (typeof root === 'string') return { revision: '', records: [] };
-  const records = all(root['data'])
+  const records = xmlAll(root['data'])
     .map(readRecord)
     .filter((record): record is RepomdRecord => record !== null);
-  return { revision: text(first(root['revision'])), records };
+  return { revision: xmlText(xmlFirst(root['revision'])), records };
 }

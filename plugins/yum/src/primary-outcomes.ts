@@ -1,10 +1,9 @@
 import { PermanentError, type Configuration, type PluginContext } from '@baton/plugin-api';
+import { MalformedXmlError, decompress } from '@baton/plugin-kit';
 import { openPrimary, type PrimaryDownload } from './client';
 import { MAX_ENTRY_BYTES, MAX_ENTRY_VARIABLE, MAX_METADATA_BYTES, MAX_METADATA_VARIABLE } from './config';
-import { decompress } from './decompress';
 import { loadOutcomes, saveOutcomes, storeIdentity } from './metadata-store';
 import { EntryTooLargeError, PrimaryScanner } from './parse-primary';
-import { MalformedXmlError } from './parse-xml-text';
 import { readRepomd, type RepomdState } from './repository-metadata';
 import { nameFilter, parsePackageSpec } from './spec';
 import { SpecResolver, type SpecOutcome } from './spec-resolver';

@@ -1,9 +1,8 @@
 import { PermanentError, type Configuration, type PluginContext } from '@baton/plugin-api';
+import { MalformedXmlError, verifyDetached } from '@baton/plugin-kit';
 import { fetchRepomd, fetchRepomdSignature, repositoryAccess, type RepositoryAccess } from './client';
 import { loadRepomd, saveRepomd, storeIdentity } from './metadata-store';
 import { parseRepomd, type RepomdRecord } from './parse-repomd';
-import { MalformedXmlError } from './parse-xml-text';
-import { verifyRepomdSignature } from './verify-signature';
 
 /** repomd.xml as this poll knows it: fetched now, or unchanged since it was stored. */
 export interface RepomdState {
@@ -31,8 +30,10 @@ function readPrimaryRecord(bytes: Buffer, url: string): { revision: string; prim
 async function verifyIfKeyed(repository: Configuration, access: RepositoryAccess, bytes: Buffer, ctx: PluginContext): Promise<void> {
   const key = repository['GPG_KEY'];
   if (!key?.trim()) return;
+  const signatureUrl = new URL('repodata/repomd.xml.asc', access.baseUrl).href;
   const signature = await fetchRepomdSignature(access, ctx);
-  await verifyRepomdSignature(bytes, signature, key, new URL('repodata/repomd.xml.asc', access.baseUrl).href);
+  if (signature === null) throw new PermanentError('signature_missing', `GPG_KEY is set, but there is no signature at ${signatureUrl} (404)`);
+  await verifyDetached(bytes, signature.toString('utf8'), key, { document: 'repodata/repomd.xml', keySetting: 'GPG_KEY', signature: signatureUrl });
 }
 
 /**

@@ -3,7 +3,7 @@ import { PermanentError } from '@baton/plugin-api';
 import { MemoryKeyValueStore } from '@baton/plugin-api/testing';
 import { ScratchFolders, compress, fileUrl, fixturePrimaryXml, type Codec } from './support/repositories';
 import { contextFor, plugin, thrown } from './support/plugin-calls';
-import { startFixtureServer, type FixtureServer } from './support/fixture-server';
+import { startFixtureServer, type FixtureServer } from '@baton/plugin-kit/testing';
 
 const XML = fixturePrimaryXml('scrt-yum');
 const folders = new ScratchFolders();

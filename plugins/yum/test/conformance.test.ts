@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describeConformance } from '@baton/plugin-api/testing';
 import plugin from '../src';
 import { FIXTURES, fileUrl, fixturePath } from './support/repositories';
-import { startFixtureServer, type FixtureServer } from './support/fixture-server';
+import { startFixtureServer, type FixtureServer } from '@baton/plugin-kit/testing';
 
 let server: FixtureServer;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
 import { PrimaryScanner, type PackageRecord } from '../src/parse-primary';
-import { MalformedXmlError } from '../src/parse-xml-text';
+import { MalformedXmlError } from '@baton/plugin-kit';
 import { fixturePath, fixturePrimaryXml } from './support/repositories';
 
 const BASE = 'https://repo.example.org/el9/';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseRepomd } from '../src/parse-repomd';
-import { MalformedXmlError } from '../src/parse-xml-text';
+import { MalformedXmlError } from '@baton/plugin-kit';
 import { fixturePath } from './support/repositories';
 
 const repomdOf = (repository: string): Buffer => readFileSync(fixturePath(repository, 'repodata', 'repomd.xml'));

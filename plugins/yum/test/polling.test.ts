@@ -2,7 +2,7 @@ import { MemoryKeyValueStore } from '@baton/plugin-api/testing';
 import type { PackageRevision } from '@baton/plugin-api';
 import { ScratchFolders, publishNewer } from './support/repositories';
 import { batch, contextFor, latest, plugin, stored, thrown } from './support/plugin-calls';
-import { startFixtureServer, type FixtureServer } from './support/fixture-server';
+import { startFixtureServer, type FixtureServer } from '@baton/plugin-kit/testing';
 
 describe('polling a repository', () => {
   const folders = new ScratchFolders();

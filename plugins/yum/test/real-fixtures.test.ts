@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { FIXTURES, fileUrl, fixturePath } from './support/repositories';
 import { contextFor, latest, plugin, stored, thrown } from './support/plugin-calls';
-import { startFixtureServer, type FixtureServer } from './support/fixture-server';
+import { startFixtureServer, type FixtureServer } from '@baton/plugin-kit/testing';
 
 const KEY = readFileSync(fixturePath('scrt-yum', 'key.gpg'), 'utf8');
 

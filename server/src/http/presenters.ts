@@ -81,6 +81,8 @@ function presentProperty(property: ResolvedProperty): Record<string, unknown> {
     secure: property.secure,
     part_of_identity: property.partOfIdentity,
     description: property.description,
+    type: property.type,
+    enum: property.enum,
   };
 }
 

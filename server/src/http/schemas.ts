@@ -76,7 +76,7 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   FieldErrors: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
   ConfigurationProperty: {
     type: 'object',
-    required: ['key', 'display_name', 'display_order', 'default_value', 'required', 'secure', 'part_of_identity', 'description'],
+    required: ['key', 'display_name', 'display_order', 'default_value', 'required', 'secure', 'part_of_identity', 'description', 'type', 'enum'],
     properties: {
       key: { type: 'string' },
       display_name: { type: 'string' },
@@ -86,6 +86,8 @@ export const SCHEMAS: Record<string, JsonSchema> = {
       secure: { type: 'boolean' },
       part_of_identity: { type: 'boolean' },
       description: { type: 'string' },
+      type: { enum: ['string', 'boolean', 'integer'], description: 'Which values are allowed: any text, true or false, or a decimal integer.' },
+      enum: { type: ['array', 'null'], items: { type: 'string' }, description: 'The only values allowed, or null when any value of the type is.' },
     },
     additionalProperties: false,
   },

@@ -1,4 +1,4 @@
-import type { ResolvedProperty } from '@baton/plugin-api';
+import { valueProblem, type ResolvedProperty } from '@baton/plugin-api';
 import type { DbConfigurationEntry } from '../db/tables';
 import { addFieldError, type FieldErrors } from '../domain-errors';
 import { type SecretBox, UndecryptableSecret } from '../security/secret-box';
@@ -86,6 +86,9 @@ export class ConfigurationCodec {
     if (hasValue === hasEncrypted) return `${entry.key} needs either value or encrypted_value`;
     if (hasValue) {
       if (entry.value === '') return null;
+      // Checked here, before any plugin sees it, so a worker never receives 'yes' for a boolean.
+      const problem = valueProblem(property, entry.value ?? '');
+      if (problem !== null) return `${entry.key} ${problem}`;
       if (!property.secure) return { key: entry.key, value: entry.value! };
       return { key: entry.key, encrypted_value: this.box.encrypt(entry.value!, { ...owner, key: entry.key }) };
     }

@@ -2,7 +2,7 @@ import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { PermanentError } from '@baton/plugin-api';
 
-/** The compressions primary.xml is published with, told apart by their first bytes. */
+/** The compressions repository metadata is published with, told apart by their first bytes. */
 export type Compression = 'gzip' | 'xz' | 'zstd' | 'bzip2' | 'plain';
 
 const MAGIC: readonly [Compression, number[]][] = [
@@ -33,17 +33,27 @@ export function detectCompression(head: Uint8Array): Compression | null {
   return text.startsWith('<') ? 'plain' : null;
 }
 
-/** What {@link decompress} needs: the file's name for messages and the cap on its decompressed size. */
+/**
+ * What {@link decompress} needs: the file's name for messages and the cap on its decompressed
+ * size (the host's or the plugin's setting, which the message names).
+ *
+ * @example
+ * ```ts
+ * const options: DecompressOptions = { file: 'Packages', maxBytes: 1 << 30, setting: 'BATON_PLUGIN_APT_MAX_METADATA_BYTES', plain: 'any' };
+ * ```
+ */
 export interface DecompressOptions {
   file: string;
   maxBytes: number;
   /** The setting that raises the cap, named in the message when it is exceeded. */
   setting: string;
+  /** What uncompressed data may be: only XML (the default), or anything without a known magic. */
+  plain?: 'xml' | 'any';
 }
 
 /** A source that remembers how it failed, so a codec's error is not mistaken for a download's. */
 class TrackedSource implements AsyncIterable<Uint8Array> {
-  failure: unknown = undefined;
+  failed: { error: unknown } | null = null;
 
   constructor(
     private readonly head: Uint8Array[],
@@ -55,7 +65,7 @@ class TrackedSource implements AsyncIterable<Uint8Array> {
     try {
       for (let step = await this.rest.next(); !step.done; step = await this.rest.next()) yield step.value;
     } catch (error) {
-      this.failure = error;
+      this.failed = { error };
       throw error;
     } finally {
       await this.rest.return?.();
@@ -76,7 +86,7 @@ async function readHead(iterator: AsyncIterator<Uint8Array>): Promise<Uint8Array
 }
 
 /**
- * Decompresses a stream by its magic bytes (gzip, xz, zstd, bzip2, or plain XML), chunk by chunk,
+ * Decompresses a stream by its magic bytes (gzip, xz, zstd, bzip2, or plain data), chunk by chunk,
  * and stops with a `PermanentError` as soon as the output passes `maxBytes` or the data proves
  * corrupt or truncated. Errors of the source itself pass through unchanged.
  *
@@ -88,7 +98,7 @@ async function readHead(iterator: AsyncIterator<Uint8Array>): Promise<Uint8Array
 export async function* decompress(source: AsyncIterable<Uint8Array>, options: DecompressOptions): AsyncGenerator<Uint8Array> {
   const iterator = source[Symbol.asyncIterator]();
   const head = await readHead(iterator);
-  const compression = detectCompression(Buffer.concat(head).subarray(0, HEAD_BYTES));
+  const compression = detectCompression(Buffer.concat(head).subarray(0, HEAD_BYTES)) ?? (options.plain === 'any' ? 'plain' : null);
   if (compression === null) {
     await iterator.return?.();
     throw new PermanentError('unknown_compression', `${options.file} is neither gzip, xz, zstd, bzip2 nor plain XML`);
@@ -102,7 +112,7 @@ export async function* decompress(source: AsyncIterable<Uint8Array>, options: De
       yield chunk;
     }
   } catch (error) {
-    if (tracked.failure !== undefined) throw tracked.failure;
+    if (tracked.failed !== null) throw tracked.failed.error;
     if (error instanceof PermanentError) throw error;
     throw new PermanentError('corrupt_metadata', `${options.file}: corrupt or truncated ${compression} data (${describe(error)})`);
   }
@@ -191,19 +201,19 @@ async function* bunzip2(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8
   const { default: unbzip2 } = await import('unbzip2-stream');
   const stream = unbzip2();
   const output: Buffer[] = [];
-  let failure: unknown = undefined;
+  const state: { failure: Error | null } = { failure: null };
   // The decoder works synchronously inside write() and end() and reports through events.
   stream.on('data', (chunk: Buffer) => output.push(chunk));
-  stream.on('error', (error: unknown) => {
-    failure ??= error;
+  stream.on('error', (error: Error) => {
+    state.failure ??= error;
   });
   for await (const chunk of source) {
     stream.write(Buffer.from(chunk));
-    if (failure !== undefined) throw failure;
+    if (state.failure !== null) throw state.failure;
     yield* output.splice(0);
   }
   stream.end();
-  if (failure !== undefined) throw failure;
+  if (state.failure !== null) throw state.failure;
   yield* output.splice(0);
 }
 
