@@ -1,8 +1,6 @@
 import type { Request, Response } from 'express';
+import type { JsonSchema } from '../json-schema';
 import type { Role, Actor } from '../security/roles';
-
-/** A JSON Schema (2020-12, as OpenAPI 3.1 uses it). */
-export type JsonSchema = Record<string, unknown>;
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
