@@ -127,12 +127,12 @@ export class PipelineTriggers {
 
   /** Takes or renews the consumer's lease; answers its cursor, or null when another process holds it. */
   private async lease(): Promise<number | null> {
-    const [row] = (await this.db
+    const [row] = await this.db
       .knex(TABLES.eventConsumers)
       .where({ name: CONSUMER })
       .andWhere((q) => q.whereNull('lease_owner').orWhere('lease_owner', this.owner).orWhere('lease_expires_at', '<', this.db.knex.fn.now()))
       .update({ lease_owner: this.owner, lease_expires_at: this.db.knex.raw(`now() + make_interval(secs => ?)`, [LEASE_SECONDS]) })
-      .returning('cursor')) as { cursor: number }[];
+      .returning<{ cursor: number }[]>('cursor');
     return row ? Number(row.cursor) : null;
   }
 
