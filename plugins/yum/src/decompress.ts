@@ -43,7 +43,7 @@ export interface DecompressOptions {
 
 /** A source that remembers how it failed, so a codec's error is not mistaken for a download's. */
 class TrackedSource implements AsyncIterable<Uint8Array> {
-  failure: unknown = undefined;
+  failure: Error | undefined = undefined;
 
   constructor(
     private readonly head: Uint8Array[],
@@ -55,7 +55,7 @@ class TrackedSource implements AsyncIterable<Uint8Array> {
     try {
       for (let step = await this.rest.next(); !step.done; step = await this.rest.next()) yield step.value;
     } catch (error) {
-      this.failure = error;
+      this.failure = error instanceof Error ? error : new Error(String(error));
       throw error;
     } finally {
       await this.rest.return?.();
@@ -191,19 +191,20 @@ async function* bunzip2(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8
   const { default: unbzip2 } = await import('unbzip2-stream');
   const stream = unbzip2();
   const output: Buffer[] = [];
-  let failure: unknown = undefined;
+  // Set by the error event: a holder, since the compiler does not see callbacks assign a local.
+  const failed: { error?: Error } = {};
   // The decoder works synchronously inside write() and end() and reports through events.
   stream.on('data', (chunk: Buffer) => output.push(chunk));
-  stream.on('error', (error: unknown) => {
-    failure ??= error;
+  stream.on('error', (error: Error) => {
+    failed.error ??= error;
   });
   for await (const chunk of source) {
     stream.write(Buffer.from(chunk));
-    if (failure !== undefined) throw failure;
+    if (failed.error !== undefined) throw failed.error;
     yield* output.splice(0);
   }
   stream.end();
-  if (failure !== undefined) throw failure;
+  if (failed.error !== undefined) throw failed.error;
   yield* output.splice(0);
 }
 

@@ -11,7 +11,8 @@ export interface RouteContext {
   body: unknown;
   /** Null only on public routes. */
   actor: Actor | null;
-  header(name: string): string | undefined;
+  /** A plain function, so handlers may take it out of the context. */
+  header: (name: string) => string | undefined;
   /** The raw request and response, for the few routes that need more (streams, raw bodies). */
   request: Request;
   response: Response;

@@ -87,14 +87,19 @@ export class JobQueue implements JobSource {
     const expired = await this.db
       .knex(TABLES.jobRuns)
       .where({ state: 'running' })
-      .andWhere((q) => q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', this.db.knex.fn.now()))
+      .andWhere((q) => {
+        q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', this.db.knex.fn.now());
+      })
       .orderBy('lease_expires_at')
       .limit(REAP_BATCH)
       .select<Pick<DbJobRunRow, 'id' | 'lease_owner'>[]>('id', 'lease_owner');
     let reaped = 0;
     for (const job of expired) {
       const note = `[baton] ${AGENT_LOST}: the lease of ${job.lease_owner ?? 'its agent'} expired without a heartbeat; the job is failed and its stage can be run again\n`;
-      const expiredNow = (q: Knex.QueryBuilder) => q.andWhere((w) => w.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', this.db.knex.fn.now()));
+      const expiredNow = (q: Knex.QueryBuilder) =>
+        q.andWhere((w) => {
+          w.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', this.db.knex.fn.now());
+        });
       if (await this.finish(job.id, { state: 'failed', result: AGENT_LOST, note }, expiredNow)) reaped += 1;
     }
     if (reaped > 0) {

@@ -44,7 +44,7 @@ export class RunReads {
     const row = await q(TABLES.pipelineRuns)
       .where({ pipeline_name: pipeline })
       .whereRaw("build_cause->'materials' @> ?::jsonb", [JSON.stringify([match])])
-      .first('id');
+      .first<{ id: string } | undefined>('id');
     return row !== undefined;
   }
 

@@ -99,7 +99,7 @@ export class TokenService {
   async bootstrapAdmin(configured: string | null, dataDir: string): Promise<BootstrapOutcome> {
     return this.db.knex.transaction(async (trx) => {
       await lockInTransaction(trx, ADVISORY_LOCKS.bootstrap);
-      const existing = await trx(TABLES.tokens).where({ role: 'admin' }).first('id');
+      const existing = await trx(TABLES.tokens).where({ role: 'admin' }).first<{ id: string } | undefined>('id');
       if (existing) return { created: false } as const;
       const token = configured ?? generateToken();
       const system: Actor = { tokenId: '', name: 'system', role: 'admin' };

@@ -35,7 +35,7 @@ export class PollRecorder {
   async record(claim: ClaimedRepository, repository: RepositoryFacts, packages: PackageWork[], results: PackagePollResult[]): Promise<RecordedPoll> {
     const byId = new Map(packages.map((p) => [p.packageId, p]));
     return this.db.knex.transaction(async (trx) => {
-      const now = (await trx.raw('SELECT now() AS now')).rows[0].now as Date;
+      const now = (await trx.raw<{ rows: { now: Date }[] }>('SELECT now() AS now')).rows[0].now;
       const inserted = await this.insertRevisions(trx, results, byId);
       const states = results.map((r) => nextPollState(byId.get(r.packageId)!, r, inserted.has(r.packageId), now));
       const current = await this.updateStates(trx, claim, states, byId);
