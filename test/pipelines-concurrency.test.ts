@@ -113,7 +113,7 @@ describeOnPostgres('one run per cause, whatever races [postgres]', () => {
     const created = await db.knex('events').where({ type: 'pipeline.run.created' }).whereRaw("data->>'pipeline' = ?", ['changing']);
     await db.close();
 
-    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o).reason))).toEqual([]);
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String(o.reason))).toEqual([]);
     expect(runs).toHaveLength(2 * ROUNDS);
     expect(created).toHaveLength(2 * ROUNDS);
   });

@@ -156,22 +156,24 @@ async function recorded(
 ): Promise<{ revisions: Map<string, number>; detections: Map<string, number>; failures: number; mismatched: number }> {
   const db = await database.open();
   try {
-    const revisions = (await db.knex('package_revisions').select('package_id', 'revision').count({ n: '*' }).groupBy('package_id', 'revision')) as {
-      package_id: string;
-      revision: string;
-      n: string | number;
-    }[];
-    const { rows: detections } = (await db.knex.raw(
+    const revisions = await db.knex('package_revisions').select('package_id', 'revision').count({ n: '*' }).groupBy<
+      {
+        package_id: string;
+        revision: string;
+        n: string | number;
+      }[]
+    >('package_id', 'revision');
+    const { rows: detections } = await db.knex.raw<{ rows: { package_id: string; revision: string; n: string | number }[] }>(
       `SELECT data->>'package_id' AS package_id, data->'revision'->>'revision' AS revision, count(*) AS n
          FROM events WHERE type = 'package.revision.detected' GROUP BY 1, 2`,
-    )) as { rows: { package_id: string; revision: string; n: string | number }[] };
+    );
     const failures = (await db.knex('events').where({ type: 'package.poll.failed' }).count({ n: '*' }).first()) as { n: string | number };
     // Each event must carry the revision row it announced.
-    const { rows: mismatched } = (await db.knex.raw(
+    const { rows: mismatched } = await db.knex.raw<{ rows: unknown[] }>(
       `SELECT e.id FROM events e LEFT JOIN package_revisions r ON r.id = (e.data->'revision'->>'id')::bigint
         WHERE e.type = 'package.revision.detected'
           AND (r.id IS NULL OR r.package_id::text <> e.data->>'package_id' OR r.revision <> e.data->'revision'->>'revision')`,
-    )) as { rows: unknown[] };
+    );
     const counted = (rows: { package_id: string; revision: string; n: string | number }[]) =>
       new Map(rows.map((r) => [`${r.package_id} ${r.revision}`, Number(r.n)]));
     return { revisions: counted(revisions), detections: counted(detections), failures: Number(failures.n), mismatched: mismatched.length };

@@ -23,7 +23,7 @@ describe.each(DATABASE_KINDS)('import checks every line [%s]', (kind) => {
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     const db = await database.open();
-    schema = ((await db.knex('baton_migrations').orderBy('id').select('name')) as { name: string }[]).map((r) => r.name);
+    schema = (await db.knex('baton_migrations').orderBy('id').select<{ name: string }[]>('name')).map((r) => r.name);
     await db.close();
     header = JSON.stringify({ format: 'baton-export', version: 1, schema, exported_at: new Date().toISOString() });
     settings = loadSettings({

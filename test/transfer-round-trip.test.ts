@@ -49,17 +49,15 @@ async function insertHistory(db: Database, packageId: string): Promise<void> {
       enabled: false,
     })
     .returning('id');
-  await db
-    .knex('webhook_deliveries')
-    .insert({
-      webhook_id: hook.id,
-      event_id: event.id,
-      event_type: 'package.revision.detected',
-      attempt: 1,
-      status: 'delivered',
-      response_status: 204,
-      duration_ms: 7,
-    });
+  await db.knex('webhook_deliveries').insert({
+    webhook_id: hook.id,
+    event_id: event.id,
+    event_type: 'package.revision.detected',
+    attempt: 1,
+    status: 'delivered',
+    response_status: 204,
+    duration_ms: 7,
+  });
 }
 
 function maxId(file: ExportFile, table: string): number {

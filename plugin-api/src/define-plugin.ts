@@ -193,7 +193,6 @@ export function definePlugin(spec: PluginSpec): PluginDefinition {
   }
   const repositoryProperties = sortProperties(spec.repository.properties);
   const packageProperties = sortProperties(spec.package.properties);
-  const { validateRepository, validatePackage } = spec;
   return {
     ...spec,
     apiVersion: PLUGIN_API_VERSION,
@@ -202,12 +201,12 @@ export function definePlugin(spec: PluginSpec): PluginDefinition {
     settings: spec.settings ?? {},
     async validateRepository(repository) {
       const generic = validateAgainstProperties(repositoryProperties, repository);
-      const own = validateRepository ? await validateRepository.call(spec, repository) : [];
+      const own = spec.validateRepository ? await spec.validateRepository(repository) : [];
       return mergeErrors(generic, own);
     },
     async validatePackage(repository, pkg) {
       const generic = validateAgainstProperties(packageProperties, pkg);
-      const own = validatePackage ? await validatePackage.call(spec, repository, pkg) : [];
+      const own = spec.validatePackage ? await spec.validatePackage(repository, pkg) : [];
       return mergeErrors(generic, own);
     },
   };

@@ -48,7 +48,7 @@ export function cutText(text: string, maxBytes: number): string {
   const bytes = Buffer.from(text, 'utf8');
   let keep = Math.min(room, bytes.length);
   // Back off from the middle of a multi-byte character.
-  while (keep > 0 && ((bytes[keep]) & 0xc0) === 0x80) keep -= 1;
+  while (keep > 0 && (bytes[keep] & 0xc0) === 0x80) keep -= 1;
   return bytes.toString('utf8', 0, keep) + cutMarker(total - keep);
 }
 

@@ -17,6 +17,7 @@ function builtFiles(folder: string): string[] {
 describe('@baton/plugin-api/testing', () => {
   it('resolves to the built kit through the package exports', () => {
     const resolved = require.resolve('@baton/plugin-api/testing');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- what is checked is how CommonJS require() resolves the export
     const kit = require('@baton/plugin-api/testing') as Record<string, unknown>;
 
     expect(resolved.replace(/\\/g, '/')).toMatch(/plugin-api\/dist\/testing\/index\.js$/);

@@ -38,16 +38,16 @@ describe('MemoryKeyValueStore', () => {
 });
 
 describe('CollectingLogger', () => {
-  it('writes one tagged line per entry, even with fields JSON cannot write', () => {
+  it('writes one tagged line per entry, even with fields JSON cannot write (shown as Node inspects them)', () => {
     const lines: string[] = [];
-    const cyclic: Record<string, unknown> = {};
+    const cyclic: Record<string, unknown> = { file: 'primary.xml' };
     cyclic['self'] = cyclic;
     const log = new CollectingLogger(lines, 'latestRevision');
 
     log.info('parsed', { entries: 3 });
     log.error('odd', cyclic);
 
-    expect(lines).toEqual(['info latestRevision: parsed {"entries":3}', 'error latestRevision: odd [object Object]']);
+    expect(lines).toEqual(['info latestRevision: parsed {"entries":3}', "error latestRevision: odd <ref *1> { file: 'primary.xml', self: [Circular *1] }"]);
   });
 });
 

@@ -8,7 +8,7 @@ import type { PluginCallError } from '../../server/src/plugins/plugin-call-error
 import type { PluginHostOptions } from '../../server/src/plugins/plugin-host-options';
 import type { PluginStateStore } from '../../server/src/plugins/plugin-state-store';
 import { workerIndexForScope } from '../../server/src/plugins/scope-hash';
-import { DEFAULT_OUTBOUND_DENY } from '../../server/src/security/outbound-policy';
+import { DEFAULT_OUTBOUND_DENY } from '../../server/src/config/outbound-rules';
 
 /** Scratch folders of plugin packages: links to the built test plugins, or packages written on the spot. */
 export class PluginFolders {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { HttpClientSettings } from '../../server/src/plugins/protocol';
-import { DEFAULT_OUTBOUND_DENY } from '../../server/src/security/outbound-policy';
+import { DEFAULT_OUTBOUND_DENY } from '../../server/src/config/outbound-rules';
 
 /** HTTP client settings for tests: generous limits unless a test narrows one. */
 export function testHttpSettings(overrides: Partial<HttpClientSettings> = {}): HttpClientSettings {

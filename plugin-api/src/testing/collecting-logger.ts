@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { PluginLogger } from '../context';
 
 /**
@@ -44,6 +45,6 @@ function describeFields(fields: Record<string, unknown>): string {
   try {
     return JSON.stringify(fields);
   } catch {
-    return String(fields);
+    return inspect(fields, { breakLength: Infinity });
   }
 }

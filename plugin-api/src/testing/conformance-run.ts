@@ -39,7 +39,7 @@ export class ConformanceRun {
   properties(scope: 'repository' | 'package'): ResolvedProperty[] {
     const declared = (this.plugin as Record<string, { properties?: unknown } | undefined> | null)?.[scope]?.properties;
     if (!Array.isArray(declared)) return [];
-    return declared.filter((p): p is ResolvedProperty => typeof p?.key === 'string').map(resolveProperty);
+    return declared.filter((p: unknown): p is ResolvedProperty => typeof (p as { key?: unknown } | null)?.key === 'string').map(resolveProperty);
   }
 
   private async askLatest(index: number): Promise<LatestOutcome> {

@@ -5,9 +5,10 @@ type TestBody = () => Promise<void> | void;
 
 /** The jest globals this needs; typed here so that the package does not depend on jest. */
 interface TestGlobals {
-  describe(name: string, body: () => void): void;
-  it(name: string, body: TestBody): void;
-  beforeAll(body: TestBody, timeoutMs?: number): void;
+  // Plain functions, not methods: the globals are called unbound, as jest's own are.
+  describe: (name: string, body: () => void) => void;
+  it: (name: string, body: TestBody) => void;
+  beforeAll: (body: TestBody, timeoutMs?: number) => void;
 }
 
 /** Options given as a function are read in `beforeAll`, after the fixture server has started. */

@@ -101,8 +101,8 @@ export class FetchHttpClient implements HttpClient {
   private networkFailure(url: URL, error: unknown): Error {
     if (this.signal.aborted) return new TransientError('timeout', `${url.href}: stopped at the call's timeout`);
     const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-    const reason = cause?.code ?? cause?.message ?? (error as Error | null)?.message ?? String(error);
-    return new TransientError('network', `${url.href}: ${String(reason)}`);
+    const reason = [cause?.code, cause?.message, (error as Error | null)?.message].find((text) => typeof text === 'string') ?? String(error);
+    return new TransientError('network', `${url.href}: ${reason}`);
   }
 }
 

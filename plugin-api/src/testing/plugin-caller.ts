@@ -49,7 +49,7 @@ export class PluginCaller {
       }, this.timeoutMs);
     });
     try {
-      const value = await Promise.race([Promise.resolve().then(() => fn.apply(this.plugin, fullArgs)), deadline]);
+      const value = await Promise.race([Promise.resolve().then((): unknown => fn.apply(this.plugin, fullArgs)), deadline]);
       return this.record(operation, about, value === TIMED_OUT ? { status: 'timed-out' } : { status: 'returned', value });
     } catch (error) {
       return this.record(operation, about, { status: 'threw', error });

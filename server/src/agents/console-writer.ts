@@ -39,7 +39,7 @@ export class ConsoleWriter {
   write(text: string): void {
     if (this.truncated || text === '') return;
     // PostgreSQL text cannot hold NUL characters.
-    const clean = text.replace(/\u0000/g, '\uFFFD');
+    const clean = text.replaceAll('\u0000', '\uFFFD');
     const bytes = Buffer.byteLength(clean);
     const room = this.limits.maxBytes - this.acceptedBytes;
     if (bytes > room) {

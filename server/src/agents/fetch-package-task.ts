@@ -94,7 +94,7 @@ function fileNameOf(location: string): string {
   } catch {
     name = '';
   }
-  const safe = name.replace(/[\u0000/\\]/g, '_');
+  const safe = name.replaceAll('\u0000', '_').replace(/[/\\]/g, '_');
   return safe === '' || safe === '.' || safe === '..' ? 'package' : safe;
 }
 

@@ -75,7 +75,7 @@ async function bodyExcerpt(response: Response): Promise<string> {
   let text = '';
   try {
     while (text.length < EXCERPT_CHARACTERS) {
-      const { done, value } = await reader.read();
+      const { done, value } = (await reader.read()) as { done: boolean; value?: Uint8Array };
       if (done) break;
       text += decoder.decode(value, { stream: true });
     }

@@ -3,7 +3,7 @@
  * same object over the API, so it holds values, never database ids to look things up with.
  */
 
-import type { ExecTask, FetchPackageTask, HttpTask, TaskDefinition } from '../pipelines/definition';
+import type { ExecTask, FetchPackageTask, HttpTask, TaskDefinition } from './task-definition';
 
 /** Tasks as the pipeline definition declares them: the agent runs them as written. */
 export type ExecStep = ExecTask;

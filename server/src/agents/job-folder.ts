@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { JobAssignment } from './job-assignment';
-import type { JobUser } from './job-user';
+import type { JobUser } from '../config/job-user';
 import { TaskRefused } from './task-context';
 
 /** A name as one safe path segment: never `.` or `..`, never a separator. */

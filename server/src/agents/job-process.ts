@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import type { JobUser } from './job-user';
+import type { JobUser } from '../config/job-user';
 
 export interface JobProcessOptions {
   cwd: string;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { spawnJobProcess } from './job-process';
-import type { JobUser } from './job-user';
+import type { JobUser } from '../config/job-user';
 
 /** Where `fetch_package` writes its download: a stream to write into, and the file's end. */
 export interface PackageFileWriter {

@@ -1,6 +1,6 @@
 import type { ConsoleWriter } from './console-writer';
 import type { JobAssignment } from './job-assignment';
-import type { JobUser } from './job-user';
+import type { JobUser } from '../config/job-user';
 import type { OutboundPolicy } from '../security/outbound-policy';
 import type { ProcessRegistry } from './process-registry';
 

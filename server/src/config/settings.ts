@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { currentPrivileges, lookUpJobUser, whyCannotSwitch, type JobUser, type Privileges } from '../agents/job-user';
-import { DEFAULT_OUTBOUND_DENY, parseCidr, type OutboundRules } from '../security/outbound-policy';
+import { currentPrivileges, lookUpJobUser, whyCannotSwitch, type JobUser, type Privileges } from './job-user';
+import { DEFAULT_OUTBOUND_DENY, parseCidr, type OutboundRules } from './outbound-rules';
 
 /** Everything Baton reads from its environment, validated once at start. */
 export interface Settings {

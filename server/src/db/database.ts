@@ -2,6 +2,7 @@ import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import ClientPGLite from 'knex-pglite';
+import pg from 'pg';
 import { DataDirLock, type LockHolder } from './data-dir-lock';
 import { OwnerOnlyNodeFS } from './owner-only-node-fs';
 
@@ -77,7 +78,7 @@ async function openPostgres(databaseUrl: string, poolMax: number): Promise<Datab
 
 function defaultTypeParser(oid: number, format: string): unknown {
   // pg's own parsers, for everything but int8.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pgTypes = require('pg').types as { getTypeParser(oid: number, format: string): unknown };
+  // knex passes the format as a plain string; pg's overloads name 'text' and 'binary'.
+  const pgTypes = pg.types as { getTypeParser(oid: number, format: string): unknown };
   return pgTypes.getTypeParser(oid, format);
 }

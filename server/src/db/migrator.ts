@@ -35,7 +35,7 @@ class BuiltMigrationSource implements Knex.MigrationSource<string> {
   }
 
   async getMigration(name: string): Promise<MigrationModule> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a built migration is loaded by its path at run time, as knex's own loader does
     return require(path.join(this.dir, `${name}.js`)) as MigrationModule;
   }
 }

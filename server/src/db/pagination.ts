@@ -19,11 +19,12 @@ export interface Page<T> {
 export function pageRequest(query: { limit?: unknown; cursor?: unknown }): PageRequest {
   let limit = DEFAULT_PAGE_SIZE;
   if (query.limit !== undefined) {
-    const text = String(query.limit);
+    const text = typeof query.limit === 'string' || typeof query.limit === 'number' ? String(query.limit) : '';
     limit = /^\d+$/.test(text) ? Number(text) : Number.NaN;
     if (!(limit >= 1 && limit <= MAX_PAGE_SIZE)) throw InvalidInput.field('limit', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
   }
-  const cursor = query.cursor === undefined || query.cursor === '' ? null : String(query.cursor);
+  if (query.cursor !== undefined && typeof query.cursor !== 'string') throw InvalidInput.field('cursor', 'cursor must be given once, as the last page gave it');
+  const cursor = query.cursor === undefined || query.cursor === '' ? null : query.cursor;
   return { limit, cursor };
 }
 

@@ -28,9 +28,9 @@ export class EventLog {
 
   async append(trx: Knex.Transaction, type: string, data: Record<string, unknown>): Promise<number> {
     await lockInTransaction(trx, ADVISORY_LOCKS.eventOrder);
-    const [row] = (await trx(TABLES.events)
+    const [row] = await trx(TABLES.events)
       .insert({ type, data: JSON.stringify(data) })
-      .returning('id')) as { id: number }[];
+      .returning<{ id: number }[]>('id');
     return Number(row.id);
   }
 

@@ -70,7 +70,11 @@ function routeHandler(route: RouteDefinition, options: AppOptions, parsers: { js
     if (route.body || route.rawBody) {
       if (!route.rawBody) refuseForeignCharset(req);
       const parser = route.rawBody ? parsers.raw : parsers.json;
-      await new Promise<void>((resolve, reject) => parser(req, res, (error) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        parser(req, res, (error: unknown) =>
+          error ? reject(error instanceof Error ? error : new Error('the body could not be read', { cause: error })) : resolve(),
+        ),
+      );
       if (route.body) checkBody(route, req, options.validator);
       else if (!Buffer.isBuffer(req.body)) req.body = Buffer.alloc(0);
     }

@@ -1,5 +1,5 @@
 import { PIPELINE_SCHEMA } from '../pipelines/definition-schema';
-import type { JsonSchema } from './route';
+import type { JsonSchema } from '../json-schema';
 
 /** Schemas of the pipeline and configuration routes, for the OpenAPI document's components. */
 

@@ -1,8 +1,6 @@
 import type { Request, Response } from 'express';
+import type { JsonSchema } from '../json-schema';
 import type { Role, Actor } from '../security/roles';
-
-/** A JSON Schema (2020-12, as OpenAPI 3.1 uses it). */
-export type JsonSchema = Record<string, unknown>;
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
@@ -13,7 +11,8 @@ export interface RouteContext {
   body: unknown;
   /** Null only on public routes. */
   actor: Actor | null;
-  header(name: string): string | undefined;
+  /** A plain function, so handlers may take it out of the context. */
+  header: (name: string) => string | undefined;
   /** The raw request and response, for the few routes that need more (streams, raw bodies). */
   request: Request;
   response: Response;

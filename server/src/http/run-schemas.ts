@@ -1,4 +1,4 @@
-import type { JsonSchema } from './route';
+import type { JsonSchema } from '../json-schema';
 
 const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
 const nullableTime: JsonSchema = { type: ['string', 'null'], format: 'date-time' };

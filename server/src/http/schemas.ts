@@ -1,4 +1,4 @@
-import type { JsonSchema } from './route';
+import type { JsonSchema } from '../json-schema';
 import { POLLING_SCHEMAS } from './polling-schemas';
 import { RUN_SCHEMAS } from './run-schemas';
 import { PIPELINE_SCHEMAS } from './pipeline-schemas';

@@ -1,4 +1,4 @@
-import type { JsonSchema } from './route';
+import type { JsonSchema } from '../json-schema';
 
 /** Schemas of the webhook routes, for the OpenAPI document's components. */
 

@@ -15,7 +15,7 @@ import { connectionCheck, nameErrors, pluginValidation, requirePlugin, throwIfIn
 import type { RepositoryService } from './repository-service';
 
 import { secureValues } from './secret-mask';
-import { checkVersion } from './versions';
+import { checkVersion } from '../versions';
 
 export interface PackageInput {
   name: string;

@@ -7,7 +7,7 @@ export class RepositoryPluginState implements PluginStateStore {
   constructor(private readonly db: Database) {}
 
   async get(scope: string, key: string): Promise<string | null> {
-    const row = (await this.db.knex(TABLES.pluginState).where({ repository_id: scope, key }).first('value')) as { value: string } | undefined;
+    const row = await this.db.knex(TABLES.pluginState).where({ repository_id: scope, key }).first<{ value: string } | undefined>('value');
     return row?.value ?? null;
   }
 

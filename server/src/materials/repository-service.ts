@@ -14,7 +14,7 @@ import type { PackageStore } from './package-store';
 import { connectionCheck, nameErrors, pluginValidation, requirePlugin, throwIfInvalid, type ConnectionCheck, type PluginCalls } from './plugin-calls';
 import type { RepositoryStore } from './repository-store';
 import { secureValues } from './secret-mask';
-import { checkVersion } from './versions';
+import { checkVersion } from '../versions';
 
 export interface RepositoryInput {
   name: string;

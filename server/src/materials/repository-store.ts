@@ -64,11 +64,13 @@ export class RepositoryStore {
   async packagesOf(repositoryIds: string[], trx: Queryable = this.db.knex): Promise<Map<string, PackageReference[]>> {
     const result = new Map<string, PackageReference[]>(repositoryIds.map((id) => [id, []]));
     if (repositoryIds.length === 0) return result;
-    const rows = (await trx(TABLES.packages).whereIn('repository_id', repositoryIds).select('id', 'name', 'repository_id').orderByRaw('lower(name), id')) as {
-      id: string;
-      name: string;
-      repository_id: string;
-    }[];
+    const rows = await trx(TABLES.packages).whereIn('repository_id', repositoryIds).select('id', 'name', 'repository_id').orderByRaw<
+      {
+        id: string;
+        name: string;
+        repository_id: string;
+      }[]
+    >('lower(name), id');
     for (const row of rows) result.get(row.repository_id)?.push({ id: row.id, name: row.name });
     return result;
   }
@@ -76,10 +78,10 @@ export class RepositoryStore {
   /** The plugin id of each repository. */
   async pluginIdsOf(repositoryIds: string[]): Promise<Map<string, string>> {
     if (repositoryIds.length === 0) return new Map();
-    const rows = (await this.db
+    const rows = await this.db
       .knex(TABLES.repositories)
       .whereIn('id', [...new Set(repositoryIds)])
-      .select('id', 'plugin_id')) as { id: string; plugin_id: string }[];
+      .select<{ id: string; plugin_id: string }[]>('id', 'plugin_id');
     return new Map(rows.map((row) => [row.id, row.plugin_id]));
   }
 

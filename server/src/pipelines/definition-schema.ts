@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../http/route';
+import type { JsonSchema } from '../json-schema';
 
 // Names become path segments (URLs, job folders): never only dots.
 const NAME = { type: 'string', pattern: '^(?!\\.+$)[A-Za-z0-9._-]{1,255}$' };

@@ -4,6 +4,8 @@
  * semantic rules (references, cycles, names) are in `definition-rules.ts`.
  */
 
+import type { TaskDefinition } from '../agents/task-definition';
+
 export interface PackageMaterialDefinition {
   /** Default: `<repository>_<package>`. */
   name?: string;
@@ -21,20 +23,6 @@ export interface PipelineMaterialDefinition {
 }
 
 export type MaterialDefinition = PackageMaterialDefinition | PipelineMaterialDefinition;
-
-export interface ExecTask {
-  exec: { command: string; arguments?: string[]; working_directory?: string; timeout_seconds?: number };
-}
-
-export interface FetchPackageTask {
-  fetch_package: { material: string; destination?: string };
-}
-
-export interface HttpTask {
-  http: { method?: string; url: string; headers?: Record<string, string>; body?: string; timeout_seconds?: number };
-}
-
-export type TaskDefinition = ExecTask | FetchPackageTask | HttpTask;
 
 export interface JobDefinition {
   name: string;

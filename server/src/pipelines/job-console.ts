@@ -51,30 +51,34 @@ export class JobConsole {
 
   /** The id of the addressed job; NotFound names what is missing. */
   async locate(address: JobAddress): Promise<string> {
-    const run = (await this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: address.pipeline, counter: address.counter }).first('id')) as
-      { id: string } | undefined;
+    const run = await this.db
+      .knex(TABLES.pipelineRuns)
+      .where({ pipeline_name: address.pipeline, counter: address.counter })
+      .first<{ id: string } | undefined>('id');
     if (!run) throw new NotFound(`no run ${address.counter} of pipeline '${address.pipeline}'`);
     const stages = this.db.knex(TABLES.stageRuns).where({ run_id: run.id, stage_name: address.stage });
     if (address.stageCounter !== null) stages.andWhere({ counter: address.stageCounter });
-    const stage = (await stages.orderBy('counter', 'desc').first('id')) as { id: string } | undefined;
+    const stage = await stages.orderBy('counter', 'desc').first<{ id: string } | undefined>('id');
     const attempt = address.stageCounter === null ? '' : ` (attempt ${address.stageCounter})`;
     if (!stage) throw new NotFound(`${address.pipeline}/${address.counter} has no stage '${address.stage}'${attempt}`);
-    const job = (await this.db.knex(TABLES.jobRuns).where({ stage_run_id: stage.id, job_name: address.job }).first('id')) as { id: string } | undefined;
+    const job = await this.db.knex(TABLES.jobRuns).where({ stage_run_id: stage.id, job_name: address.job }).first<{ id: string } | undefined>('id');
     if (!job) throw new NotFound(`stage '${address.stage}'${attempt} of ${address.pipeline}/${address.counter} has no job '${address.job}'`);
     return job.id;
   }
 
   /** Pieces after `afterSeq`, at most `limit`. The state is read first, so a final job's pieces are all there. */
   async read(jobId: string, afterSeq: number, limit: number): Promise<ConsolePage> {
-    const job = (await this.db.knex(TABLES.jobRuns).where({ id: jobId }).first('state', 'started_at')) as
-      { state: DbJobState; started_at: Date | null } | undefined;
-    const rows = (await this.db
+    const job = await this.db
+      .knex(TABLES.jobRuns)
+      .where({ id: jobId })
+      .first<{ state: DbJobState; started_at: Date | null } | undefined>('state', 'started_at');
+    const rows = await this.db
       .knex(TABLES.jobConsole)
       .where({ job_run_id: jobId })
       .andWhere('seq', '>', afterSeq)
       .orderBy('seq')
       .limit(limit)
-      .select('seq', 'content')) as Pick<DbJobConsoleRow, 'seq' | 'content'>[];
+      .select<Pick<DbJobConsoleRow, 'seq' | 'content'>[]>('seq', 'content');
     return {
       pieces: rows.map((r) => ({ seq: Number(r.seq), content: r.content })),
       final: !job || FINAL_JOB_STATES.includes(job.state),
@@ -84,7 +88,7 @@ export class JobConsole {
 
   /** The whole log as one text (for tests and small logs). */
   async text(jobId: string): Promise<string> {
-    const rows = (await this.db.knex(TABLES.jobConsole).where({ job_run_id: jobId }).orderBy('seq').select('content')) as { content: string }[];
+    const rows = await this.db.knex(TABLES.jobConsole).where({ job_run_id: jobId }).orderBy('seq').select<{ content: string }[]>('content');
     return rows.map((r) => r.content).join('');
   }
 }

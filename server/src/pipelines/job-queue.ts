@@ -62,12 +62,12 @@ export class JobQueue implements JobSource {
 
   async heartbeat(owner: string, jobIds: readonly string[]): Promise<string[]> {
     if (jobIds.length === 0) return [];
-    const renewed = (await this.db
+    const renewed = await this.db
       .knex(TABLES.jobRuns)
       .whereIn('id', [...jobIds])
       .andWhere({ lease_owner: owner, state: 'running' })
       .update({ lease_expires_at: this.leaseExpiry(this.db.knex) })
-      .returning('id')) as { id: string }[];
+      .returning<{ id: string }[]>('id');
     const kept = new Set(renewed.map((r) => r.id));
     return jobIds.filter((id) => !kept.has(id));
   }
@@ -84,17 +84,22 @@ export class JobQueue implements JobSource {
 
   /** Fails running jobs whose lease expired; answers how many. */
   async reapExpired(): Promise<number> {
-    const expired = (await this.db
+    const expired = await this.db
       .knex(TABLES.jobRuns)
       .where({ state: 'running' })
-      .andWhere((q) => q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', this.db.knex.fn.now()))
+      .andWhere((q) => {
+        q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', this.db.knex.fn.now());
+      })
       .orderBy('lease_expires_at')
       .limit(REAP_BATCH)
-      .select('id', 'lease_owner')) as Pick<DbJobRunRow, 'id' | 'lease_owner'>[];
+      .select<Pick<DbJobRunRow, 'id' | 'lease_owner'>[]>('id', 'lease_owner');
     let reaped = 0;
     for (const job of expired) {
       const note = `[baton] ${AGENT_LOST}: the lease of ${job.lease_owner ?? 'its agent'} expired without a heartbeat; the job is failed and its stage can be run again\n`;
-      const expiredNow = (q: Knex.QueryBuilder) => q.andWhere((w) => w.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', this.db.knex.fn.now()));
+      const expiredNow = (q: Knex.QueryBuilder) =>
+        q.andWhere((w) => {
+          w.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', this.db.knex.fn.now());
+        });
       if (await this.finish(job.id, { state: 'failed', result: AGENT_LOST, note }, expiredNow)) reaped += 1;
     }
     if (reaped > 0) {
@@ -105,7 +110,7 @@ export class JobQueue implements JobSource {
   }
 
   private async claimRows(trx: Knex.Transaction, owner: string, max: number): Promise<ClaimedJob[]> {
-    const { rows } = (await trx.raw(CLAIM_SQL, [max])) as { rows: { id: string }[] };
+    const { rows } = await trx.raw<{ rows: { id: string }[] }>(CLAIM_SQL, [max]);
     if (rows.length === 0) return [];
     const jobs = (await trx(TABLES.jobRuns)
       .whereIn(
@@ -147,7 +152,7 @@ export class JobQueue implements JobSource {
     condition: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
   ): Promise<boolean> {
     return this.db.knex.transaction(async (trx) => {
-      const job = (await trx(TABLES.jobRuns).where({ id: jobId }).first('stage_run_id')) as Pick<DbJobRunRow, 'stage_run_id'> | undefined;
+      const job = await trx(TABLES.jobRuns).where({ id: jobId }).first<Pick<DbJobRunRow, 'stage_run_id'> | undefined>('stage_run_id');
       if (!job) return false;
       await trx(TABLES.stageRuns).where({ id: job.stage_run_id }).forUpdate().first('id');
       const changed = affectedRows(

@@ -42,7 +42,7 @@ export class PipelineStore {
   }
 
   async all(trx: Queryable = this.db.knex): Promise<StoredPipeline[]> {
-    const rows = (await trx(TABLES.pipelines).select('*').orderByRaw('lower(name)')) as DbPipelineRow[];
+    const rows = await trx(TABLES.pipelines).select('*').orderByRaw<DbPipelineRow[]>('lower(name)');
     return rows.map(toPipeline);
   }
 
@@ -114,7 +114,7 @@ export class PipelineStore {
   }
 
   private async names(trx: Queryable, where: string, bindings: string[]): Promise<string[]> {
-    const rows = (await trx(TABLES.pipelines).whereRaw(where, bindings).select('name').orderByRaw('lower(name)')) as { name: string }[];
+    const rows = await trx(TABLES.pipelines).whereRaw(where, bindings).select('name').orderByRaw<{ name: string }[]>('lower(name)');
     return rows.map((row) => row.name);
   }
 }

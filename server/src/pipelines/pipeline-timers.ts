@@ -42,7 +42,7 @@ export class PipelineTimers {
 
   /** Brings the schedules in line with the current definitions. */
   async refresh(): Promise<void> {
-    const rows = (await this.db.knex(TABLES.pipelines).select('name', 'definition')) as Pick<DbPipelineRow, 'name' | 'definition'>[];
+    const rows = await this.db.knex(TABLES.pipelines).select<Pick<DbPipelineRow, 'name' | 'definition'>[]>('name', 'definition');
     const wanted = new Map<string, TimerDefinition>();
     for (const row of rows) {
       const timer = (row.definition as unknown as PipelineDefinition).timer;

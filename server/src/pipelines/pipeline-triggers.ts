@@ -21,6 +21,22 @@ const TRIGGER_EVENTS = ['package.revision.detected', 'stage.run.completed'];
  * at most once (its cause is the run's unique key). One process at a time holds the consumer's
  * lease; the others take over when it lapses.
  */
+/** The payloads of the two events this consumer reads, as their writers append them. */
+interface RevisionDetected extends Record<string, unknown> {
+  repository_name: string;
+  package_name: string;
+  package_id: string;
+  revision: { id: number; revision: string };
+}
+
+interface StageFinished extends Record<string, unknown> {
+  state: string;
+  pipeline: string;
+  counter: number;
+  stage: string;
+  stage_counter: number;
+}
+
 export class PipelineTriggers {
   private task: ScheduledTask | null = null;
   private readonly consuming = new SerialWork(() =>
@@ -82,17 +98,18 @@ export class PipelineTriggers {
   private async handle(event: BatonEvent, graph: Awaited<ReturnType<typeof loadPipelineGraph>>['graph'], createdAt: Map<string, Date>): Promise<void> {
     const eventTime = new Date(event.occurred_at);
     const born = (p: PipelineDefinition) => (createdAt.get(p.name) ?? eventTime) <= eventTime;
-    const data = event.data as Record<string, any>;
     if (event.type === 'package.revision.detected') {
-      const revision = data['revision'] as { id: number; revision: string };
-      for (const { pipeline } of graph.consumersOf(data['repository_name'], data['package_name']).filter((c) => born(c.pipeline))) {
-        const cause: TriggerCause = { kind: 'revision', by: 'system', message: `${data['package_name']} ${revision.revision} detected`, event_id: event.id };
-        await this.trigger(pipeline, { kind: 'revision', packageId: data['package_id'], revisionId: revision.id }, cause, `revision:${revision.id}`);
+      const data = event.data as RevisionDetected;
+      const { revision } = data;
+      for (const { pipeline } of graph.consumersOf(data.repository_name, data.package_name).filter((c) => born(c.pipeline))) {
+        const cause: TriggerCause = { kind: 'revision', by: 'system', message: `${data.package_name} ${revision.revision} detected`, event_id: event.id };
+        await this.trigger(pipeline, { kind: 'revision', packageId: data.package_id, revisionId: revision.id }, cause, `revision:${revision.id}`);
       }
       return;
     }
-    if (data['state'] !== 'passed') return;
-    const upstream = { pipeline: data['pipeline'], counter: data['counter'], stage: data['stage'], stage_counter: data['stage_counter'] };
+    const data = event.data as StageFinished;
+    if (data.state !== 'passed') return;
+    const upstream = { pipeline: data.pipeline, counter: data.counter, stage: data.stage, stage_counter: data.stage_counter };
     for (const { pipeline } of graph.dependentsOf(upstream.pipeline, upstream.stage).filter((d) => born(d.pipeline))) {
       const cause: TriggerCause = {
         kind: 'upstream',
@@ -127,12 +144,14 @@ export class PipelineTriggers {
 
   /** Takes or renews the consumer's lease; answers its cursor, or null when another process holds it. */
   private async lease(): Promise<number | null> {
-    const [row] = (await this.db
+    const [row] = await this.db
       .knex(TABLES.eventConsumers)
       .where({ name: CONSUMER })
-      .andWhere((q) => q.whereNull('lease_owner').orWhere('lease_owner', this.owner).orWhere('lease_expires_at', '<', this.db.knex.fn.now()))
+      .andWhere((q) => {
+        q.whereNull('lease_owner').orWhere('lease_owner', this.owner).orWhere('lease_expires_at', '<', this.db.knex.fn.now());
+      })
       .update({ lease_owner: this.owner, lease_expires_at: this.db.knex.raw(`now() + make_interval(secs => ?)`, [LEASE_SECONDS]) })
-      .returning('cursor')) as { cursor: number }[];
+      .returning<{ cursor: number }[]>('cursor');
     return row ? Number(row.cursor) : null;
   }
 

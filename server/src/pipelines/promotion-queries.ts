@@ -66,22 +66,25 @@ export class PromotionQueries {
   }
 
   async pipeline(name: string): Promise<PipelineDefinition> {
-    const row = (await this.db.knex(TABLES.pipelines).where({ name }).first('definition')) as { definition: PipelineDefinition } | undefined;
+    const row = await this.db.knex(TABLES.pipelines).where({ name }).first<{ definition: PipelineDefinition } | undefined>('definition');
     if (!row) throw new NotFound(`no pipeline named '${name}'`);
     return row.definition;
   }
 
   /** The pipelines and stages a package flows through, with the newest revision that passed each stage. */
   async valueStream(packageId: string) {
-    const pkg = (await this.db
+    const pkg = await this.db
       .knex(`${TABLES.packages} as p`)
       .join(`${TABLES.repositories} as r`, 'r.id', 'p.repository_id')
       .where('p.id', packageId)
-      .first('p.id', 'p.name', 'r.name as repository')) as { id: string; name: string; repository: string } | undefined;
+      .first<{ id: string; name: string; repository: string } | undefined>('p.id', 'p.name', 'r.name as repository');
     if (!pkg) throw new NotFound(`no package with id ${packageId}`);
     const { graph } = await loadPipelineGraph(this.db);
-    const latest = (await this.db.knex(TABLES.revisions).where({ package_id: packageId }).orderBy('id', 'desc').first('revision', 'detected_at')) as
-      { revision: string; detected_at: Date } | undefined;
+    const latest = await this.db
+      .knex(TABLES.revisions)
+      .where({ package_id: packageId })
+      .orderBy('id', 'desc')
+      .first<{ revision: string; detected_at: Date } | undefined>('revision', 'detected_at');
     const pipelines = [];
     for (const definition of graph.pipelinesDownstreamOf(pkg.repository, pkg.name)) {
       const upstream = definition.materials.flatMap((m) => ('pipeline' in m ? [m.pipeline] : []));
@@ -93,14 +96,14 @@ export class PromotionQueries {
   }
 
   private async latestPassed(pipeline: string, stage: string, packageId: string) {
-    const row = (await this.db
+    const row = await this.db
       .knex(`${TABLES.stageRuns} as s`)
       .join(`${TABLES.pipelineRuns} as r`, 'r.id', 's.run_id')
       .join(`${TABLES.runPackageRevisions} as c`, 'c.run_id', 'r.id')
       .join(`${TABLES.revisions} as v`, 'v.id', 'c.revision_id')
       .where({ 'r.pipeline_name': pipeline, 's.stage_name': stage, 's.state': 'passed', 'c.package_id': packageId })
       .orderBy('s.completed_at', 'desc')
-      .first('v.revision', 'r.counter', 'r.label', 's.completed_at')) as { revision: string; counter: number; label: string; completed_at: Date } | undefined;
+      .first<{ revision: string; counter: number; label: string; completed_at: Date } | undefined>('v.revision', 'r.counter', 'r.label', 's.completed_at');
     return row ? { revision: row.revision, counter: row.counter, label: row.label, passed_at: row.completed_at.toISOString() } : null;
   }
 }

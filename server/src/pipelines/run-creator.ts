@@ -65,8 +65,8 @@ export class RunCreator {
 
   private async existing(trx: Knex.Transaction, input: NewRun): Promise<DbPipelineRunRow | undefined> {
     if (input.causeKey !== null) {
-      const byCause = await trx(TABLES.pipelineRuns).where({ pipeline_name: input.pipeline, cause_key: input.causeKey }).first();
-      if (byCause) return byCause as DbPipelineRunRow;
+      const byCause = await trx(TABLES.pipelineRuns).where({ pipeline_name: input.pipeline, cause_key: input.causeKey }).first<DbPipelineRunRow | undefined>();
+      if (byCause) return byCause;
     }
     if (input.idempotency !== null) return this.byIdempotencyKey(trx, input.pipeline, input.idempotency);
     return undefined;
@@ -83,7 +83,7 @@ export class RunCreator {
     const counter = pipeline.last_counter + 1;
     const revisions = new Map(input.resolution.materials.map((m) => [m.name, m.type === 'package' ? m.revision : m.label]));
     const busy = definition.lock
-      ? await trx(TABLES.pipelineRuns).where({ pipeline_name: pipeline.name }).whereIn('status', ['active', 'waiting']).first('id')
+      ? await trx(TABLES.pipelineRuns).where({ pipeline_name: pipeline.name }).whereIn('status', ['active', 'waiting']).first<{ id: string } | undefined>('id')
       : undefined;
     const buildCause: BuildCause = { trigger: input.cause, materials: input.resolution.materials };
     const [run] = (await trx(TABLES.pipelineRuns)

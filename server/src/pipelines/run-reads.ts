@@ -44,7 +44,7 @@ export class RunReads {
     const row = await q(TABLES.pipelineRuns)
       .where({ pipeline_name: pipeline })
       .whereRaw("build_cause->'materials' @> ?::jsonb", [JSON.stringify([match])])
-      .first('id');
+      .first<{ id: string } | undefined>('id');
     return row !== undefined;
   }
 
@@ -55,20 +55,28 @@ export class RunReads {
   }
 
   async packageByNames(repository: string, pkg: string, q: Queryable = this.db.knex): Promise<PackageRef | null> {
-    const row = (await q(`${TABLES.packages} as p`)
+    const row = await q(`${TABLES.packages} as p`)
       .join(`${TABLES.repositories} as r`, 'r.id', 'p.repository_id')
       .whereRaw('lower(r.name) = lower(?) AND lower(p.name) = lower(?)', [repository, pkg])
-      .first('p.id as package_id', 'p.name as package_name', 'r.id as repository_id', 'r.name as repository_name')) as
-      { package_id: string; package_name: string; repository_id: string; repository_name: string } | undefined;
+      .first<{ package_id: string; package_name: string; repository_id: string; repository_name: string } | undefined>(
+        'p.id as package_id',
+        'p.name as package_name',
+        'r.id as repository_id',
+        'r.name as repository_name',
+      );
     return row ? { packageId: row.package_id, packageName: row.package_name, repositoryId: row.repository_id, repositoryName: row.repository_name } : null;
   }
 
   async packageById(packageId: string, q: Queryable = this.db.knex): Promise<PackageRef | null> {
-    const row = (await q(`${TABLES.packages} as p`)
+    const row = await q(`${TABLES.packages} as p`)
       .join(`${TABLES.repositories} as r`, 'r.id', 'p.repository_id')
       .where('p.id', packageId)
-      .first('p.id as package_id', 'p.name as package_name', 'r.id as repository_id', 'r.name as repository_name')) as
-      { package_id: string; package_name: string; repository_id: string; repository_name: string } | undefined;
+      .first<{ package_id: string; package_name: string; repository_id: string; repository_name: string } | undefined>(
+        'p.id as package_id',
+        'p.name as package_name',
+        'r.id as repository_id',
+        'r.name as repository_name',
+      );
     return row ? { packageId: row.package_id, packageName: row.package_name, repositoryId: row.repository_id, repositoryName: row.repository_name } : null;
   }
 

@@ -96,12 +96,12 @@ export class RunService {
       await trx(TABLES.pipelines).where({ name: pipeline }).forUpdate().first('name');
       await trx(TABLES.pipelineRuns).where({ id: run.id }).forUpdate();
       if (definition.lock) {
-        const other = (await trx(TABLES.pipelineRuns)
+        const other = await trx(TABLES.pipelineRuns)
           .where({ pipeline_name: pipeline })
           .whereNot({ id: run.id })
           .whereIn('status', ['active', 'waiting'])
           .orderBy('counter')
-          .first('counter')) as { counter: number } | undefined;
+          .first<{ counter: number } | undefined>('counter');
         if (other) throw new Conflict(`'${pipeline}' is locked (one run at a time) and run ${other.counter} has not finished; rerun when it has`);
       }
       const latest = await this.latestAttempts(trx, run.id);

@@ -129,7 +129,7 @@ export class StageMachine {
 
   private async createJobs(trx: Knex.Transaction, run: DbPipelineRunRow, stageRunId: string, index: number): Promise<void> {
     const definition = run.definition as unknown as PipelineDefinition;
-    const jobs = (definition.stages[index]).jobs;
+    const jobs = definition.stages[index].jobs;
     await trx(TABLES.jobRuns).insert(jobs.map((job) => ({ id: randomUUID(), stage_run_id: stageRunId, job_name: job.name, state: 'scheduled' })));
   }
 

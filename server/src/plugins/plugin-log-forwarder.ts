@@ -83,7 +83,7 @@ const OUTPUT_MASK_LINGER_MS = 60_000;
 function mask<T>(value: T, secrets: readonly string[]): T {
   if (secrets.length === 0) return value;
   if (typeof value === 'string') return secrets.reduce((text, secret) => text.split(secret).join('***'), value as string) as T;
-  if (Array.isArray(value)) return value.map((item) => mask(item, secrets)) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => mask(item, secrets)) as T;
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mask(item, secrets)])) as T;
   }

@@ -28,7 +28,8 @@ export interface RuntimeSetup {
   /** Bound to the plugin. */
   logger: Logger;
   launch(maskLine: (line: string) => string): Worker;
-  nextCallId(): number;
+  /** Handed on to each worker slot, so a plain function rather than a method. */
+  nextCallId: () => number;
   /** The plugin's memory figures changed. */
   memorySampled(memory: PluginMemory | null): void;
 }

@@ -4,7 +4,7 @@
  * follow GoCD's package-material extension.
  */
 import type { ResolvedProperty, SettingDeclaration, ValidationError, WireError } from '@baton/plugin-api';
-import type { OutboundRules } from '../security/outbound-policy';
+import type { OutboundRules } from '../config/outbound-rules';
 
 export const PROTOCOL_VERSION = 1;
 

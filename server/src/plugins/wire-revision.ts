@@ -18,7 +18,7 @@ export function revisionToWire(revision: PackageRevision): WireRevision {
     user: revision.user ?? null,
     comment: revision.comment ?? null,
     trackback_url: revision.trackbackUrl ?? null,
-    data: (revision.data ?? {}),
+    data: revision.data ?? {},
   };
 }
 

@@ -17,7 +17,7 @@ export async function loadPluginDefinition(entryFile: string): Promise<PluginDef
   if (problems.length > 0) throw new Error(`the plugin is not well defined: ${problems.join('; ')}`);
   const apiVersion = (exported as { apiVersion?: unknown }).apiVersion;
   if (apiVersion !== undefined && apiVersion !== PLUGIN_API_VERSION) {
-    throw new Error(`the plugin was built for plugin API v${String(apiVersion)}; this server speaks v${PLUGIN_API_VERSION}`);
+    throw new Error(`the plugin was built for plugin API v${JSON.stringify(apiVersion)}; this server speaks v${PLUGIN_API_VERSION}`);
   }
   // Defined again with the host's own helper, so a hand-written spec (or one built by another
   // copy of the API package) gets resolved properties and the generic validation all the same.

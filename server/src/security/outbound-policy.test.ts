@@ -1,5 +1,6 @@
 import type { LookupAddress } from 'node:dns';
-import { DEFAULT_OUTBOUND_DENY, defaultOutboundPolicy, OutboundPolicy, OutboundRefused, outboundRefusalIn, parseCidr } from './outbound-policy';
+import { DEFAULT_OUTBOUND_DENY, parseCidr } from '../config/outbound-rules';
+import { defaultOutboundPolicy, OutboundPolicy, OutboundRefused, outboundRefusalIn } from './outbound-policy';
 
 /** The addresses the policy's lookup finds for `hostname`, or the error it fails with. */
 function lookUp(policy: OutboundPolicy, hostname: string, all: boolean): Promise<string | LookupAddress[]> {

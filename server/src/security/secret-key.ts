@@ -36,7 +36,8 @@ export async function verifySecretKey(db: Database, box: SecretBox): Promise<voi
     .insert({ key: CHECK_KEY, value: box.encrypt(CHECK_PLAINTEXT, CHECK_CONTEXT) })
     .onConflict('key')
     .ignore();
-  const row = await db.knex(TABLES.meta).where({ key: CHECK_KEY }).first('value');
+  // The row is there: it was inserted just above unless it already was.
+  const row = await db.knex(TABLES.meta).where({ key: CHECK_KEY }).first<{ value: string }>('value');
   try {
     if (box.decrypt(row.value, CHECK_CONTEXT) === CHECK_PLAINTEXT) return;
   } catch (error) {

@@ -48,7 +48,7 @@ export class TokenService {
   /** The roles of these tokens as they are now; a deleted token is missing. */
   async roles(tokenIds: readonly string[]): Promise<Map<string, Role>> {
     if (tokenIds.length === 0) return new Map();
-    const rows = (await this.db.knex(TABLES.tokens).whereIn('id', tokenIds).select('id', 'role')) as Pick<DbApiTokenRow, 'id' | 'role'>[];
+    const rows = await this.db.knex(TABLES.tokens).whereIn('id', tokenIds).select<Pick<DbApiTokenRow, 'id' | 'role'>[]>('id', 'role');
     return new Map(rows.map((row) => [row.id, row.role]));
   }
 
@@ -99,7 +99,7 @@ export class TokenService {
   async bootstrapAdmin(configured: string | null, dataDir: string): Promise<BootstrapOutcome> {
     return this.db.knex.transaction(async (trx) => {
       await lockInTransaction(trx, ADVISORY_LOCKS.bootstrap);
-      const existing = await trx(TABLES.tokens).where({ role: 'admin' }).first('id');
+      const existing = await trx(TABLES.tokens).where({ role: 'admin' }).first<{ id: string } | undefined>('id');
       if (existing) return { created: false } as const;
       const token = configured ?? generateToken();
       const system: Actor = { tokenId: '', name: 'system', role: 'admin' };

@@ -8,6 +8,6 @@ const MIGRATIONS_TABLE = 'baton_migrations';
 export async function appliedMigrations(knex: Knex): Promise<string[]> {
   const present = await knex.raw<{ rows: { present: boolean }[] }>('SELECT to_regclass(?) IS NOT NULL AS present', [MIGRATIONS_TABLE]);
   if (!present.rows[0]?.present) throw new TransferError('the database has no Baton schema: no migration was ever applied to it');
-  const rows = (await knex(MIGRATIONS_TABLE).orderBy('id').select('name')) as { name: string }[];
+  const rows = await knex(MIGRATIONS_TABLE).orderBy('id').select<{ name: string }[]>('name');
   return rows.map((row) => row.name);
 }

@@ -7,7 +7,7 @@ import { always } from './conformance-check';
 function apiVersionProblems(plugin: unknown): string[] {
   const apiVersion = (plugin as { apiVersion?: unknown } | null)?.apiVersion;
   if (apiVersion === undefined || apiVersion === PLUGIN_API_VERSION) return [];
-  return [`apiVersion is ${String(apiVersion)}, but this plugin API is v${PLUGIN_API_VERSION}`];
+  return [`apiVersion is ${JSON.stringify(apiVersion)}, but this plugin API is v${PLUGIN_API_VERSION}`];
 }
 
 /** The definition is one the host would load. */

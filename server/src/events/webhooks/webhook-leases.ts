@@ -30,7 +30,7 @@ export class WebhookLeases {
 
   /** Claims up to `limit` enabled webhooks that are due and have events after their cursor. */
   async claim(owner: string, leaseMs: number, limit: number): Promise<Webhook[]> {
-    const result = await this.db.knex.raw(
+    const result = await this.db.knex.raw<{ rows: DbWebhookRow[] }>(
       `UPDATE ${W} SET lease_owner = ?, lease_expires_at = now() + ${MILLISECONDS}
        WHERE id IN (
          SELECT w.id FROM ${W} w
@@ -44,7 +44,7 @@ export class WebhookLeases {
        RETURNING *`,
       [owner, leaseMs, limit],
     );
-    return (result.rows as DbWebhookRow[]).map(toWebhook);
+    return result.rows.map(toWebhook);
   }
 
   /** Moves the cursor past unwanted events and renews the lease; null when the lease is lost. */

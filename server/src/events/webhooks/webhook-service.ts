@@ -3,7 +3,7 @@ import type { Database } from '../../db/database';
 import type { Page, PageRequest } from '../../db/pagination';
 import type { DbWebhookDeliveryRow } from '../../db/tables';
 import { InvalidInput, NotFound } from '../../domain-errors';
-import { checkVersion } from '../../materials/versions';
+import { checkVersion } from '../../versions';
 import type { AuditLog } from '../../security/audit-log';
 import type { Actor } from '../../security/roles';
 import type { SecretBox } from '../../security/secret-box';

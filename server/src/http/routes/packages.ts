@@ -3,7 +3,7 @@ import { InvalidInput } from '../../domain-errors';
 import type { MaterialPackage } from '../../materials/model';
 import type { PackageInput, PackageService } from '../../materials/package-service';
 import type { PollStatusReader } from '../../materials/polling/poll-status';
-import { etagOf } from '../../materials/versions';
+import { etagOf } from '../../versions';
 import type { Actor } from '../../security/roles';
 import { presentPackage } from '../presenters';
 import type { RouteDefinition } from '../route';

@@ -1,5 +1,5 @@
 import { pageRequest } from '../../db/pagination';
-import { etagOf } from '../../materials/versions';
+import { etagOf } from '../../versions';
 import type { PipelineService } from '../../pipelines/pipeline-service';
 import type { StoredPipeline } from '../../pipelines/pipeline-store';
 import type { RouteDefinition } from '../route';

@@ -1,6 +1,6 @@
 import { pageRequest } from '../../db/pagination';
 import type { RepositoryInput, RepositoryService, RepositoryView } from '../../materials/repository-service';
-import { etagOf } from '../../materials/versions';
+import { etagOf } from '../../versions';
 import type { Actor } from '../../security/roles';
 import { presentRepository } from '../presenters';
 import type { RouteDefinition } from '../route';

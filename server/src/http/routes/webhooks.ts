@@ -3,7 +3,7 @@ import type { DbWebhookDeliveryRow } from '../../db/tables';
 import type { WebhookInput } from '../../events/webhooks/webhook-input';
 import type { WebhookService } from '../../events/webhooks/webhook-service';
 import type { Webhook } from '../../events/webhooks/webhook';
-import { etagOf } from '../../materials/versions';
+import { etagOf } from '../../versions';
 import type { Actor } from '../../security/roles';
 import { iso } from '../presenters';
 import type { RouteDefinition } from '../route';

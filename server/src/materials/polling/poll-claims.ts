@@ -30,7 +30,7 @@ export class PollClaims {
   async claim(owner: string, leaseSeconds: number, limits: ClaimLimits): Promise<ClaimedRepository[]> {
     if (limits.max <= 0) return [];
     return this.db.knex.transaction(async (trx) => {
-      const { rows } = (await trx.raw(CANDIDATES_SQL, [limits.max * 4])) as { rows: CandidateRow[] };
+      const { rows } = await trx.raw<{ rows: CandidateRow[] }>(CANDIDATES_SQL, [limits.max * 4]);
       const chosen: ClaimedRepository[] = [];
       const hostsTaken = new Map<string, number>();
       for (const row of rows) {
@@ -65,12 +65,12 @@ export class PollClaims {
   /** Extends the leases this owner still holds; answers the repositories whose lease was lost. */
   async renew(owner: string, repositoryIds: string[], leaseSeconds: number): Promise<string[]> {
     if (repositoryIds.length === 0) return [];
-    const renewed = (await this.db
+    const renewed = await this.db
       .knex(TABLES.repositoryPollState)
       .whereIn('repository_id', repositoryIds)
       .andWhere({ lease_owner: owner })
       .update({ lease_expires_at: this.db.knex.raw(`now() + make_interval(secs => ?)`, [leaseSeconds]) })
-      .returning('repository_id')) as { repository_id: string }[];
+      .returning<{ repository_id: string }[]>('repository_id');
     const kept = new Set(renewed.map((r) => r.repository_id));
     return repositoryIds.filter((id) => !kept.has(id));
   }

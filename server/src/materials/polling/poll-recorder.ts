@@ -35,7 +35,7 @@ export class PollRecorder {
   async record(claim: ClaimedRepository, repository: RepositoryFacts, packages: PackageWork[], results: PackagePollResult[]): Promise<RecordedPoll> {
     const byId = new Map(packages.map((p) => [p.packageId, p]));
     return this.db.knex.transaction(async (trx) => {
-      const now = (await trx.raw('SELECT now() AS now')).rows[0].now as Date;
+      const now = (await trx.raw<{ rows: { now: Date }[] }>('SELECT now() AS now')).rows[0].now;
       const inserted = await this.insertRevisions(trx, results, byId);
       const states = results.map((r) => nextPollState(byId.get(r.packageId)!, r, inserted.has(r.packageId), now));
       const current = await this.updateStates(trx, claim, states, byId);
@@ -67,7 +67,7 @@ export class PollRecorder {
       .filter((r) => r.revision!.revision !== byId.get(r.packageId)!.previous?.revision)
       .map((r) => ({ package_id: r.packageId, config_version: byId.get(r.packageId)!.configVersion, ...(r.revision as WireRevision) }));
     if (rows.length === 0) return new Map();
-    const { rows: inserted } = (await trx.raw(INSERT_REVISIONS_SQL, [JSON.stringify(rows)])) as { rows: Parameters<typeof toRecorded>[0][] };
+    const { rows: inserted } = await trx.raw<{ rows: Parameters<typeof toRecorded>[0][] }>(INSERT_REVISIONS_SQL, [JSON.stringify(rows)]);
     return new Map(inserted.map((row) => [row.package_id, toRecorded(row)]));
   }
 
@@ -86,7 +86,7 @@ export class PollRecorder {
       consecutive_failures: s.consecutiveFailures,
       warnings: s.warnings,
     }));
-    const { rows: updated } = (await trx.raw(UPDATE_STATES_SQL, [claim.claimedAt, JSON.stringify(rows)])) as { rows: { package_id: string }[] };
+    const { rows: updated } = await trx.raw<{ rows: { package_id: string }[] }>(UPDATE_STATES_SQL, [claim.claimedAt, JSON.stringify(rows)]);
     return new Set(updated.map((r) => r.package_id));
   }
 }

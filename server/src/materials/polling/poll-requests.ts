@@ -56,11 +56,11 @@ export class PollRequests {
   }
 
   private async requestPackage(packageId: string): Promise<Date> {
-    const [row] = (await this.db
+    const [row] = await this.db
       .knex(TABLES.packagePollState)
       .where({ package_id: packageId })
       .update({ poll_requested_at: this.db.knex.raw(REQUESTED_NOW) })
-      .returning('poll_requested_at')) as { poll_requested_at: Date }[];
+      .returning<{ poll_requested_at: Date }[]>('poll_requested_at');
     if (!row) throw new NotFound(`no package with id ${packageId}`);
     this.trigger.wake();
     return row.poll_requested_at;
@@ -68,11 +68,11 @@ export class PollRequests {
 
   /** Asks for a poll of every package of the repository (auto_update off too), as a hint does. */
   async requestRepository(repositoryId: string): Promise<Date> {
-    const [row] = (await this.db
+    const [row] = await this.db
       .knex(TABLES.repositoryPollState)
       .where({ repository_id: repositoryId })
       .update({ poll_requested_at: this.db.knex.raw(REQUESTED_NOW) })
-      .returning('poll_requested_at')) as { poll_requested_at: Date }[];
+      .returning<{ poll_requested_at: Date }[]>('poll_requested_at');
     if (!row) throw new NotFound(`no repository with id ${repositoryId}`);
     this.trigger.wake();
     return row.poll_requested_at;

@@ -31,9 +31,11 @@ export class PollWork {
       .where('p.repository_id', claim.repositoryId)
       .select('p.id', 'p.name', 'p.configuration', 'p.config_version', 'p.poll_interval_seconds', 'p.auto_update', 'ps.*');
     if (claim.repositoryRequestedAt === null) {
-      query.andWhere((q) =>
-        q.whereNotNull('ps.poll_requested_at').orWhere((due) => due.where('p.auto_update', true).andWhere('ps.next_poll_at', '<=', claim.claimedAt)),
-      );
+      query.andWhere((q) => {
+        q.whereNotNull('ps.poll_requested_at').orWhere((due) => {
+          due.where('p.auto_update', true).andWhere('ps.next_poll_at', '<=', claim.claimedAt);
+        });
+      });
     }
     const rows = (await query.orderBy('p.id')) as Row[];
     const previous = await this.revisions.latestOf(rows.map((r) => r.id));

@@ -52,8 +52,10 @@ export class RefreshHints {
 
   /** The repository's hook secret (made on first use for repositories that predate hooks). */
   async secret(repositoryId: string): Promise<string> {
-    const row = (await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first('hook_secret')) as
-      { hook_secret: string | null } | undefined;
+    const row = await this.db
+      .knex(TABLES.repositoryPollState)
+      .where({ repository_id: repositoryId })
+      .first<{ hook_secret: string | null } | undefined>('hook_secret');
     if (!row) throw new NotFound(`no repository with id ${repositoryId}`);
     if (row.hook_secret) return this.decrypt(repositoryId, row.hook_secret);
     return this.rotate(repositoryId);
@@ -69,8 +71,10 @@ export class RefreshHints {
   /** Checks a hint's timestamp, signature, novelty and rate; throws `HintRefused` when it is not accepted. */
   async verify(repositoryId: string, body: Buffer, signature: string | undefined, timestamp: string | undefined): Promise<void> {
     const seconds = hintTimestamp(timestamp);
-    const row = (await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first('hook_secret')) as
-      { hook_secret: string | null } | undefined;
+    const row = await this.db
+      .knex(TABLES.repositoryPollState)
+      .where({ repository_id: repositoryId })
+      .first<{ hook_secret: string | null } | undefined>('hook_secret');
     const secret = row?.hook_secret ? this.decrypt(repositoryId, row.hook_secret) : null;
     if (secret === null || !timestampedSignatureMatches(secret, timestamp!, body, signature)) {
       throw new HintRefused(
@@ -93,12 +97,12 @@ export class RefreshHints {
     await this.prune();
     // Kept past the end of the window its timestamp is accepted in, with room for clocks that differ.
     const expiresAt = new Date((timestampSeconds + 2 * HINT_MAX_SKEW_SECONDS) * 1000);
-    const inserted = (await this.db
+    const inserted = await this.db
       .knex(TABLES.hintSignatures)
       .insert({ repository_id: repositoryId, signature, expires_at: expiresAt })
       .onConflict(['repository_id', 'signature'])
       .ignore()
-      .returning('signature')) as { signature: string }[];
+      .returning<{ signature: string }[]>('signature');
     if (inserted.length === 0) throw new HintRefused('replay', 'this hint was received before: send each hint with a fresh X-Baton-Timestamp and signature');
   }
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LoopbackServers, testHttpSettings } from '../../../../test/support/loopback-servers';
-import type { OutboundRules } from '../../security/outbound-policy';
+import type { OutboundRules } from '../../config/outbound-rules';
 import { createHttpClient } from '../http-client';
 
 // The proxy agents ship only as ES modules, which jest's CommonJS loader cannot parse.

@@ -29,7 +29,7 @@ export function parseDocument(text: string, url: string): Map<string, ListedPack
   } catch (error) {
     throw new PermanentError('unparsable_document', `${url} is not valid JSON: ${(error as Error).message}`);
   }
-  const packages = (isObject(document) ? document['packages'] : undefined);
+  const packages = isObject(document) ? document['packages'] : undefined;
   if (!isObject(packages)) throw new PermanentError('unparsable_document', `${url} has no "packages" object`);
   const list = new Map<string, ListedPackage>();
   for (const [name, entries] of Object.entries(packages)) {

@@ -1,4 +1,4 @@
-import { StaleVersion, VersionRequired } from '../domain-errors';
+import { StaleVersion, VersionRequired } from './domain-errors';
 
 /** The ETag of a resource: its configuration version, never its poll state. */
 export function etagOf(configVersion: number): string {
