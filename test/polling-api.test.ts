@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { DATABASE_KINDS } from './support/databases';
+import { DATABASE_KINDS, describeOnPostgres } from './support/databases';
 import { eventually } from './support/eventually';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
 import { startTestServer, type TestServer } from './support/test-server';
@@ -272,7 +272,8 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
   });
 });
 
-describe.each(DATABASE_KINDS.filter((kind) => kind === 'postgres'))('refresh hints across processes [%s]', (kind) => {
+describeOnPostgres('refresh hints across processes [postgres]', () => {
+  const kind = 'postgres';
   let first: TestServer;
   let second: TestServer;
   let upstream: JsonRepository;
