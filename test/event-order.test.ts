@@ -1,73 +1,71 @@
 import { EventLog } from '../server/src/events/event-log';
 import type { Database } from '../server/src/db/database';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/databases';
+import { createTestDatabase, DATABASE_KINDS, describeOnPostgres, type TestDatabase } from './support/databases';
 
 /**
  * Event ids must become visible in increasing order: a reader that has seen id N must never
  * later meet a lower id. A sequence alone does not give that on PostgreSQL when two transactions
  * commit out of order; the outbox's append makes writers take turns.
  */
-if (DATABASE_KINDS.includes('postgres')) {
-  describe('event ids become visible in order [postgres]', () => {
-    let testDb: TestDatabase;
-    let writerA: Database;
-    let writerB: Database;
-    let reader: Database;
+describeOnPostgres('event ids become visible in order [postgres]', () => {
+  let testDb: TestDatabase;
+  let writerA: Database;
+  let writerB: Database;
+  let reader: Database;
 
-    beforeAll(async () => {
-      testDb = await createTestDatabase('postgres');
-      [writerA, writerB, reader] = await Promise.all([testDb.open(), testDb.open(), testDb.open()]);
-    });
-
-    afterAll(async () => {
-      await Promise.all([writerA?.close(), writerB?.close(), reader?.close()]);
-      await testDb?.drop();
-    });
-
-    const visibleIds = async () => (await new EventLog(reader).after(0, 1000)).map((e) => e.id);
-
-    it('a plain sequence lets a lower id commit last — the problem the outbox avoids', async () => {
-      const trxA = await writerA.knex.transaction();
-      const [low] = await trxA('events').insert({ type: 'raw.first', data: '{}' }).returning('id');
-      const trxB = await writerB.knex.transaction();
-      const [high] = await trxB('events').insert({ type: 'raw.second', data: '{}' }).returning('id');
-      await trxB.commit();
-
-      const seenBeforeA = await visibleIds();
-      await trxA.commit();
-
-      expect(Number(high.id)).toBeGreaterThan(Number(low.id));
-      expect(seenBeforeA).toContain(Number(high.id));
-      expect(seenBeforeA).not.toContain(Number(low.id));
-      await reader.knex('events').delete();
-    });
-
-    it('with the outbox, the second writer waits: its id is assigned and visible only after the first commits', async () => {
-      const events = [new EventLog(writerA), new EventLog(writerB)];
-      const trxA = await writerA.knex.transaction();
-      const first = await events[0].append(trxA, 'ordered.first', {});
-      const trxB = await writerB.knex.transaction();
-      let secondId: number | null = null;
-      const second = events[1].append(trxB, 'ordered.second', {}).then(async (id) => {
-        secondId = id;
-        await trxB.commit();
-        return id;
-      });
-
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const seenWhileAOpen = await visibleIds();
-      const waitingWhileAOpen = secondId === null;
-      await trxA.commit();
-      const secondAssigned = await second;
-      const seenAfter = await visibleIds();
-
-      expect(waitingWhileAOpen).toBe(true);
-      expect(seenWhileAOpen).toEqual([]);
-      expect(secondAssigned).toBeGreaterThan(first);
-      expect(seenAfter).toEqual([first, secondAssigned]);
-    });
+  beforeAll(async () => {
+    testDb = await createTestDatabase('postgres');
+    [writerA, writerB, reader] = await Promise.all([testDb.open(), testDb.open(), testDb.open()]);
   });
-}
+
+  afterAll(async () => {
+    await Promise.all([writerA?.close(), writerB?.close(), reader?.close()]);
+    await testDb?.drop();
+  });
+
+  const visibleIds = async () => (await new EventLog(reader).after(0, 1000)).map((e) => e.id);
+
+  it('a plain sequence lets a lower id commit last — the problem the outbox avoids', async () => {
+    const trxA = await writerA.knex.transaction();
+    const [low] = await trxA('events').insert({ type: 'raw.first', data: '{}' }).returning('id');
+    const trxB = await writerB.knex.transaction();
+    const [high] = await trxB('events').insert({ type: 'raw.second', data: '{}' }).returning('id');
+    await trxB.commit();
+
+    const seenBeforeA = await visibleIds();
+    await trxA.commit();
+
+    expect(Number(high.id)).toBeGreaterThan(Number(low.id));
+    expect(seenBeforeA).toContain(Number(high.id));
+    expect(seenBeforeA).not.toContain(Number(low.id));
+    await reader.knex('events').delete();
+  });
+
+  it('with the outbox, the second writer waits: its id is assigned and visible only after the first commits', async () => {
+    const events = [new EventLog(writerA), new EventLog(writerB)];
+    const trxA = await writerA.knex.transaction();
+    const first = await events[0].append(trxA, 'ordered.first', {});
+    const trxB = await writerB.knex.transaction();
+    let secondId: number | null = null;
+    const second = events[1].append(trxB, 'ordered.second', {}).then(async (id) => {
+      secondId = id;
+      await trxB.commit();
+      return id;
+    });
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const seenWhileAOpen = await visibleIds();
+    const waitingWhileAOpen = secondId === null;
+    await trxA.commit();
+    const secondAssigned = await second;
+    const seenAfter = await visibleIds();
+
+    expect(waitingWhileAOpen).toBe(true);
+    expect(seenWhileAOpen).toEqual([]);
+    expect(secondAssigned).toBeGreaterThan(first);
+    expect(seenAfter).toEqual([first, secondAssigned]);
+  });
+});
 
 describe.each(DATABASE_KINDS)('event log [%s]', (kind) => {
   let testDb: TestDatabase;
