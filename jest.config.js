@@ -10,6 +10,6 @@ module.exports = {
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  testTimeout: 30000,
+  testTimeout: 120_000,
   reporters: ['default', '<rootDir>/test/support/count-reporter.js'],
 };

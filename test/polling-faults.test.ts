@@ -152,7 +152,7 @@ class FaultCase {
   async pollWhileProbing(): Promise<{ answer: PollAnswer; ready: number }> {
     const before = this.upstream.arrivals();
     const polling = this.pollNow();
-    await eventually(async () => (this.upstream.arrivals() > before ? true : undefined), 10_000, 'the poll to reach the repository');
+    await eventually(async () => (this.upstream.arrivals() > before ? true : undefined), 60_000, 'the poll to reach the repository');
     const ready = await this.readiness();
     return { answer: await polling, ready };
   }

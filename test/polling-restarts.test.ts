@@ -124,7 +124,7 @@ class RestartSite {
         const ours = packages.filter((p) => this.packageIds.includes(p.id));
         lagging = ours.filter((p) => p.latest_revision?.revision !== wanted);
         return ours.length === this.packageIds.length && lagging.length === 0 ? true : undefined;
-      }, 20_000);
+      }, 60_000);
     } catch (error) {
       throw new Error(`${(error as Error).message}: packages without ${wanted}: ${JSON.stringify(lagging)}`);
     }

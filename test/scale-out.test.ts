@@ -91,7 +91,7 @@ describeOnPostgres('three Baton processes sharing 200 packages on one PostgreSQL
 
     const victim = processes[2];
     const owner = `%:${victim.child.pid}:%`;
-    await eventually(() => leasesHeld(url, owner).then((n) => (n >= 2 ? true : undefined)), 15_000, 'the victim to hold leases');
+    await eventually(() => leasesHeld(url, owner).then((n) => (n >= 2 ? true : undefined)), 60_000, 'the victim to hold leases');
     victim.child.kill('SIGKILL');
     killedAt = Date.now();
     await victim.exited;
