@@ -75,7 +75,7 @@ describe('the processes of jobs whose server died', () => {
         const stage = (await again.get('/api/pipelines/long/runs/1')).body.stages[0];
         return stage.state === 'failed' ? stage.jobs[0] : undefined;
       },
-      15_000,
+      60_000,
       'the job to be failed',
     );
     second.child.kill('SIGTERM');

@@ -23,7 +23,7 @@ describe.each(DATABASE_KINDS)('the processes of jobs [%s]', (kind) => {
         started.push(...pids);
         return pids;
       },
-      10_000,
+      60_000,
       `pid files ${files.join(', ')}`,
     );
 

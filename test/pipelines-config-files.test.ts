@@ -46,7 +46,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
         const response = await app.api.get(`/api/pipelines/${name}`);
         return response.status === 200 && check(response.body) ? response : undefined;
       },
-      10_000,
+      60_000,
       what,
     );
 
@@ -85,7 +85,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     write('edited.yaml', yamlPipeline('edited', { region: 'ap-south-1', pkg: 'nope' }));
     const status = await eventually(
       async () => ((await fileStatus('edited.yaml'))?.status === 'invalid' ? fileStatus('edited.yaml') : undefined),
-      10_000,
+      60_000,
       'the invalid status',
     );
 
@@ -100,7 +100,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
 
     const status = await eventually(
       async () => ((await fileStatus('nul.yaml'))?.status === 'invalid' ? fileStatus('nul.yaml') : undefined),
-      10_000,
+      60_000,
       'the NUL refused',
     );
     const beside = await pipelineWhere('beside-nul', () => true, 'beside-nul.yaml');
@@ -127,7 +127,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
         const all = await Promise.all(['bomb.yaml', 'proto.yaml', 'constructor.yaml'].map(fileStatus));
         return all.every((s) => s?.status === 'invalid') ? all : undefined;
       },
-      10_000,
+      60_000,
       'the three bad files reported',
     );
 
@@ -147,7 +147,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     write('broken.yaml', 'name: broken\nmaterials: [\n');
     const status = await eventually(
       async () => ((await fileStatus('broken.yaml'))?.errors?.yaml ? fileStatus('broken.yaml') : undefined),
-      10_000,
+      60_000,
       'the YAML error',
     );
 
@@ -177,7 +177,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     write('stream.yml', `${yamlPipeline('stream-up')}---\n${yamlPipeline('stream-down', { upstream: 'stream-nowhere' })}`);
     const status = await eventually(
       async () => ((await fileStatus('stream.yml'))?.status === 'invalid' ? fileStatus('stream.yml') : undefined),
-      10_000,
+      60_000,
       'the stream error',
     );
 

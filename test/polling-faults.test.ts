@@ -136,7 +136,7 @@ class FaultCase {
           last = await this.view();
           return accept(last) ? last : undefined;
         },
-        20_000,
+        60_000,
         what,
       );
     } catch (error) {

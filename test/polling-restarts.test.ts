@@ -109,7 +109,7 @@ class RestartSite {
   async pollInFlightSince(marks: number[]): Promise<void> {
     await eventually(
       async () => (this.repositories.some((upstream, i) => upstream.inFlight().some((seq) => seq > marks[i])) ? true : undefined),
-      10_000,
+      60_000,
       'a poll in flight',
     );
   }
@@ -216,7 +216,7 @@ describe.each(DATABASE_KINDS)('restarting Baton while it polls [%s]', (kind) => 
         await site.close();
       }
     },
-    60_000,
+    300_000,
   );
 
   it.concurrent(
@@ -240,7 +240,7 @@ describe.each(DATABASE_KINDS)('restarting Baton while it polls [%s]', (kind) => 
             (await first.api.get(`/api/webhooks/${webhook.id}/deliveries`)).body.deliveries.some((d: { status: string }) => d.status === 'failed')
               ? true
               : undefined,
-          10_000,
+          60_000,
           'a failed delivery',
         );
         await site.stop(first, 'SIGTERM');
@@ -250,7 +250,7 @@ describe.each(DATABASE_KINDS)('restarting Baton while it polls [%s]', (kind) => 
         await receiver.comeBack();
         const { events } = (await second.api.get<{ events: { id: number }[] }>('/api/events/history?after=0&limit=500')).body;
         const lastId = events.at(-1)!.id;
-        await receiver.waitUntil(() => receiver.distinctAcceptedIds().includes(lastId), 'the last event', 45_000);
+        await receiver.waitUntil(() => receiver.distinctAcceptedIds().includes(lastId), 'the last event');
         await site.stop(second, 'SIGTERM');
 
         const ids = events.map((e) => e.id);
@@ -264,6 +264,6 @@ describe.each(DATABASE_KINDS)('restarting Baton while it polls [%s]', (kind) => 
         await site.close();
       }
     },
-    90_000,
+    300_000,
   );
 });
