@@ -75,7 +75,7 @@ describe.each(DATABASE_KINDS)('a job’s console over HTTP [%s]', (kind) => {
   it('answers the log as it is now with ?follow=false', async () => {
     const run = await harness.startRun(ticking('snapshot'), [material]);
     const { id } = await harness.waitForJob(run.id, 'qa', 'smoke', ['running']);
-    await eventually(async () => ((await harness.jobConsole.text(id)).includes('tick 1') ? true : undefined), 10_000, 'the first tick');
+    await eventually(async () => ((await harness.jobConsole.text(id)).includes('tick 1') ? true : undefined), 60_000, 'the first tick');
 
     const response = await get(`/api/pipelines/snapshot/runs/${run.counter}/stages/qa/jobs/smoke/console?follow=false`);
     const text = await response.text();

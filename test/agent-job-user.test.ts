@@ -68,7 +68,7 @@ describeAsRoot(`jobs run as BATON_JOB_USER [embedded]${reason}`, () => {
     baton = spawnBaton({ BATON_DATA_DIR: database.dataDir, BATON_JOB_USER: JOB_USER, BATON_SHUTDOWN_DELAY_SECONDS: '0', SERVER_MARKER });
     const url = await baton.listening;
     api = await ApiClient.connect(url, fs.readFileSync(path.join(database.dataDir, 'admin-token'), 'utf8').trim());
-  }, 90_000);
+  }, 300_000);
 
   afterAll(async () => {
     if (baton) {
@@ -133,7 +133,7 @@ describeAsRoot(`jobs run as BATON_JOB_USER [embedded]${reason}`, () => {
     expect(console).toContain('WROTE own-file');
     expect(console).toContain(`${createHash('sha256').update(PAYLOAD).digest('hex')}  pkg/scrt_0.3.3_linux_x86_64.rpm`);
     expect(console).toMatch(new RegExp(`^-\\S+ +1 +${jobUid} .* scrt_0\\.3\\.3_linux_x86_64\\.rpm$`, 'm'));
-  }, 90_000);
+  }, 300_000);
 
   it('is still stopped, with everything it started, when it times out', async () => {
     const created = await api.post('/api/pipelines', {
@@ -165,5 +165,5 @@ describeAsRoot(`jobs run as BATON_JOB_USER [embedded]${reason}`, () => {
     expect(stage.jobs[0].result).toContain('timed out after 1 s');
     expect(child).toBeGreaterThan(1);
     expect(isAlive(child)).toBe(false);
-  }, 90_000);
+  }, 300_000);
 });

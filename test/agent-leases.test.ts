@@ -104,7 +104,7 @@ describe.each(DATABASE_KINDS)('job leases [%s]', (kind) => {
         const row = await harness.stage(run.id, 'qa');
         return ['passed', 'failed'].includes(row.state) ? row : undefined;
       },
-      30_000,
+      60_000,
       'the stage to end',
     );
     await Promise.all([a.stop(), b.stop()]);

@@ -69,13 +69,13 @@ describe('the processes of jobs whose server died', () => {
     const second = spawnBaton(env);
     processes.push(second);
     const again = await ApiClient.connect(await second.listening, admin);
-    await eventually(async () => (started.some(isAlive) ? undefined : true), 10_000, 'the orphaned processes to be killed');
+    await eventually(async () => (started.some(isAlive) ? undefined : true), 60_000, 'the orphaned processes to be killed');
     const job = await eventually(
       async () => {
         const stage = (await again.get('/api/pipelines/long/runs/1')).body.stages[0];
         return stage.state === 'failed' ? stage.jobs[0] : undefined;
       },
-      15_000,
+      60_000,
       'the job to be failed',
     );
     second.child.kill('SIGTERM');

@@ -23,7 +23,7 @@ describe.each(DATABASE_KINDS)('the processes of jobs [%s]', (kind) => {
         started.push(...pids);
         return pids;
       },
-      10_000,
+      60_000,
       `pid files ${files.join(', ')}`,
     );
 
@@ -74,7 +74,7 @@ describe.each(DATABASE_KINDS)('the processes of jobs [%s]', (kind) => {
       await harness.stages.cancel(trx, stage, 'dave');
     });
 
-    await eventually(async () => (pids.some(isAlive) ? undefined : true), 10_000, 'the cancelled job’s processes to end');
+    await eventually(async () => (pids.some(isAlive) ? undefined : true), 60_000, 'the cancelled job’s processes to end');
     const job = await harness.job(run.id, 'qa', 'smoke');
     expect(job.state).toBe('cancelled');
     expect((await harness.stage(run.id, 'qa')).state).toBe('cancelled');

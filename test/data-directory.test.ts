@@ -62,7 +62,7 @@ describe.each(DATABASE_KINDS)('the data directory [%s]', (kind) => {
     const shared = [...modes].filter(([, mode]) => (mode & 0o077) !== 0).map(([file, mode]) => `${file} ${mode.toString(8)}`);
     expect(shared).toEqual([]);
     expect(modes.get(database.dataDir)).toBe(0o700);
-  }, 90_000);
+  }, 300_000);
 });
 
 describe('the data directory’s lock [embedded]', () => {
@@ -82,7 +82,7 @@ describe('the data directory’s lock [embedded]', () => {
     expect(ready).toBe(200);
     expect(lock.split(' ')[0]).toBe(String(baton.child.pid));
     expect(baton.lines.join('\n')).toContain('lock was stale');
-  }, 90_000);
+  }, 300_000);
 
   it('is taken over when an older lock names only a pid that a process started after the lock was written now has', async () => {
     const database = await createTestDatabase('embedded');
@@ -101,7 +101,7 @@ describe('the data directory’s lock [embedded]', () => {
 
     expect(url).toMatch(/^http/);
     expect(lock.split(' ')[0]).toBe(String(baton.child.pid));
-  }, 90_000);
+  }, 300_000);
 
   it('still honours an older lock that names only the pid of a process running since before it was written', async () => {
     const database = await createTestDatabase('embedded');
@@ -116,7 +116,7 @@ describe('the data directory’s lock [embedded]', () => {
 
     expect(exit.code).toBe(1);
     expect(baton.lines.join('\n')).toContain(`in use by another Baton process (pid ${holder.pid})`);
-  }, 90_000);
+  }, 300_000);
 
   it('still refuses a second Baton while the first one holds it', async () => {
     const database = await createTestDatabase('embedded');
@@ -130,5 +130,5 @@ describe('the data directory’s lock [embedded]', () => {
 
     expect(exit.code).toBe(1);
     expect(second.lines.join('\n')).toContain(`in use by another Baton process (pid ${first.child.pid})`);
-  }, 90_000);
+  }, 300_000);
 });

@@ -49,7 +49,7 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
   const run = async (pipeline: string, counter: number) => (await baton.api.get(`/api/pipelines/${pipeline}/runs/${counter}`)).body;
   const stageOf = async (pipeline: string, counter: number, stage: string) =>
     (await run(pipeline, counter)).stages?.find((s: { name: string }) => s.name === stage);
-  const stageReaches = (pipeline: string, counter: number, stage: string, states: string[], timeoutMs = 30_000) =>
+  const stageReaches = (pipeline: string, counter: number, stage: string, states: string[], timeoutMs = 60_000) =>
     eventually(
       async () => {
         const found = await stageOf(pipeline, counter, stage);
@@ -232,7 +232,7 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
 
     expect(stage.state).toBe('failed');
     expect(stage.jobs[0].result).toContain('timed out after 1 s');
-    await eventually(async () => (isAlive(child) ? undefined : true), 10_000, `process ${child} to be killed`);
+    await eventually(async () => (isAlive(child) ? undefined : true), 60_000, `process ${child} to be killed`);
   });
 
   it('kills the processes of a stage cancelled while its job runs', async () => {
@@ -259,7 +259,7 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
     expect(followed).toContain('stopping its processes');
     expect(followed).toMatch(/\[baton\] job failed: .*the job was cancelled/);
     expect(await stageOf('cancellable', counter, 'run')).toMatchObject({ state: 'cancelled', jobs: [{ state: 'cancelled' }] });
-    await eventually(async () => (isAlive(child) ? undefined : true), 10_000, `process ${child} to be killed`);
+    await eventually(async () => (isAlive(child) ? undefined : true), 60_000, `process ${child} to be killed`);
   });
 
   it('removes each job’s folder when the job has ended, and the folders it leaves empty', async () => {
@@ -274,7 +274,7 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
     expect(folders.filter((folder) => fs.existsSync(folder!))).toEqual([]);
     // The cancelled job's folder goes once its processes are gone.
     const left = () => fs.readdirSync(workDir).filter((name) => name !== '+processes');
-    await eventually(async () => (left().length === 0 ? true : undefined), 10_000, `${workDir} to hold no job folders`);
+    await eventually(async () => (left().length === 0 ? true : undefined), 60_000, `${workDir} to hold no job folders`);
   });
 });
 

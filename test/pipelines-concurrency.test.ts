@@ -141,13 +141,13 @@ describeOnPostgres('one run per cause, whatever races [postgres]', () => {
       // The pipeline exists before its package, so that every detected revision has a consumer.
       await db.knex('pipelines').insert({ name: 'deliver', definition: JSON.stringify(PIPELINE), source: 'api' });
       await registerUpstreamApp(api, upstream.url, { poll_interval_seconds: 1 });
-      await eventually(async () => ((await db.knex('package_revisions').where({ revision: '1.0.0' })).length > 0 ? true : undefined), 15_000);
+      await eventually(async () => ((await db.knex('package_revisions').where({ revision: '1.0.0' })).length > 0 ? true : undefined), 60_000);
       const versions = ['1.1.0', '1.2.0', '1.3.0'];
       for (const [i, version] of versions.entries()) {
         upstream.publish(listOf('app', '1.0.0', ...versions.slice(0, i + 1)));
-        await eventually(async () => ((await db.knex('package_revisions').where({ revision: version })).length > 0 ? true : undefined), 15_000);
+        await eventually(async () => ((await db.knex('package_revisions').where({ revision: version })).length > 0 ? true : undefined), 60_000);
       }
-      await eventually(async () => ((await db.knex('pipeline_runs').where({ pipeline_name: 'deliver' })).length >= 4 ? true : undefined), 15_000);
+      await eventually(async () => ((await db.knex('pipeline_runs').where({ pipeline_name: 'deliver' })).length >= 4 ? true : undefined), 60_000);
       await new Promise((resolve) => setTimeout(resolve, 2500));
       const settled = await db.knex('pipeline_runs').where({ pipeline_name: 'deliver' }).orderBy('counter');
 

@@ -46,7 +46,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
         const response = await app.api.get(`/api/pipelines/${name}`);
         return response.status === 200 && check(response.body) ? response : undefined;
       },
-      10_000,
+      60_000,
       what,
     );
 
@@ -85,7 +85,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     write('edited.yaml', yamlPipeline('edited', { region: 'ap-south-1', pkg: 'nope' }));
     const status = await eventually(
       async () => ((await fileStatus('edited.yaml'))?.status === 'invalid' ? fileStatus('edited.yaml') : undefined),
-      10_000,
+      60_000,
       'the invalid status',
     );
 
@@ -100,7 +100,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
 
     const status = await eventually(
       async () => ((await fileStatus('nul.yaml'))?.status === 'invalid' ? fileStatus('nul.yaml') : undefined),
-      10_000,
+      60_000,
       'the NUL refused',
     );
     const beside = await pipelineWhere('beside-nul', () => true, 'beside-nul.yaml');
@@ -127,7 +127,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
         const all = await Promise.all(['bomb.yaml', 'proto.yaml', 'constructor.yaml'].map(fileStatus));
         return all.every((s) => s?.status === 'invalid') ? all : undefined;
       },
-      10_000,
+      60_000,
       'the three bad files reported',
     );
 
@@ -147,7 +147,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     write('broken.yaml', 'name: broken\nmaterials: [\n');
     const status = await eventually(
       async () => ((await fileStatus('broken.yaml'))?.errors?.yaml ? fileStatus('broken.yaml') : undefined),
-      10_000,
+      60_000,
       'the YAML error',
     );
 
@@ -177,7 +177,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     write('stream.yml', `${yamlPipeline('stream-up')}---\n${yamlPipeline('stream-down', { upstream: 'stream-nowhere' })}`);
     const status = await eventually(
       async () => ((await fileStatus('stream.yml'))?.status === 'invalid' ? fileStatus('stream.yml') : undefined),
-      10_000,
+      60_000,
       'the stream error',
     );
 
@@ -192,7 +192,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     write('secret.yaml', `${yamlPipeline('with-secret')}secure_environment: { TOKEN: { encrypted_value: "${encrypted}" } }\n`);
     write('misplaced.yaml', `${yamlPipeline('misplaced')}secure_environment: { TOKEN: { encrypted_value: "${misplaced}" } }\n`);
     const loaded = await pipelineWhere('with-secret', () => true, 'secret.yaml');
-    const status = await eventually(async () => fileStatus('misplaced.yaml'), 10_000, 'misplaced.yaml');
+    const status = await eventually(async () => fileStatus('misplaced.yaml'), 60_000, 'misplaced.yaml');
 
     expect(loaded.body.secure_environment).toEqual({ TOKEN: { encrypted_value: encrypted } });
     expect(JSON.stringify(loaded.body)).not.toContain('file-secret');
@@ -206,8 +206,8 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     write('bash-env.yaml', `${yamlPipeline('bash-env')}overridable: [REGION, BASH_ENV]\n`);
     write('job-path.yaml', jobLevel);
     const loaded = await pipelineWhere('overridable', () => true, 'overridable.yaml');
-    const pipelineLevel = await eventually(async () => fileStatus('bash-env.yaml'), 10_000, 'bash-env.yaml');
-    const job = await eventually(async () => fileStatus('job-path.yaml'), 10_000, 'job-path.yaml');
+    const pipelineLevel = await eventually(async () => fileStatus('bash-env.yaml'), 60_000, 'bash-env.yaml');
+    const job = await eventually(async () => fileStatus('job-path.yaml'), 60_000, 'job-path.yaml');
 
     expect(loaded.body.overridable).toEqual(['REGION']);
     expect(pipelineLevel.status).toBe('invalid');
@@ -221,7 +221,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     await app.api.post('/api/pipelines', { name: 'api-owned', materials: [{ package: { repository: 'epel', package: 'scrt' } }], stages: ONE_STAGE });
 
     write('clash.yaml', yamlPipeline('api-owned', { region: 'from-file' }));
-    const status = await eventually(async () => fileStatus('clash.yaml'), 10_000, 'the clash report');
+    const status = await eventually(async () => fileStatus('clash.yaml'), 60_000, 'the clash report');
 
     expect(status.status).toBe('invalid');
     expect(status.errors.name[0]).toContain('managed over the API');
@@ -239,8 +239,8 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
 
     fs.rmSync(path.join(dir, 'lonely.yaml'));
     fs.rmSync(path.join(dir, 'needed.yaml'));
-    await eventually(async () => ((await app.api.get('/api/pipelines/lonely')).status === 404 ? true : undefined), 10_000, 'lonely removed');
-    const status = await eventually(async () => fileStatus('needed.yaml'), 10_000, 'the report of the deleted file');
+    await eventually(async () => ((await app.api.get('/api/pipelines/lonely')).status === 404 ? true : undefined), 60_000, 'lonely removed');
+    const status = await eventually(async () => fileStatus('needed.yaml'), 60_000, 'the report of the deleted file');
 
     expect(status).toMatchObject({ status: 'invalid', pipelines: ['needed'] });
     expect(status.errors.pipelines[0]).toContain("'needs-it'");

@@ -73,7 +73,7 @@ describe.each(DATABASE_KINDS)('pipelines named like built-in object members [%s]
         const found = run.stages?.[0];
         return ['passed', 'failed'].includes(found?.state) ? { run, found } : undefined;
       },
-      30_000,
+      60_000,
       'the valueOf stage to finish',
     );
     const console = await baton.api.get(`/api/pipelines/constructor/runs/${counter}/stages/valueOf/jobs/hasOwnProperty/console`);

@@ -46,10 +46,9 @@ describe('plugin host: loading', () => {
       'no-entry': { 'package.json': manifest({ plugin: 'dist/index.js', apiVersion: 1 }) },
       'escaping-entry': scratchPlugin('', { plugin: '../bundled/json-file/dist/index.js', apiVersion: 1 }),
       'throws-on-load': scratchPlugin("throw new Error('cannot start');"),
-      'slow-load': scratchPlugin('for (;;) {}'),
       'no-export': scratchPlugin('module.exports = undefined;'),
     });
-    const options = hostOptions({ bundledDir, externalDir, readyTimeoutMs: 1500, callTimeoutMs: 3000, extraWorkerEnv: { EXTRA_SETTING: 'on' } });
+    const options = hostOptions({ bundledDir, externalDir, extraWorkerEnv: { EXTRA_SETTING: 'on' } });
     host = new PluginHost(options, store, logger);
     await host.start();
   });
@@ -84,7 +83,6 @@ describe('plugin host: loading', () => {
       'external/no-entry',
       'external/no-export',
       'external/no-manifest',
-      'external/slow-load',
       'external/throws-on-load',
     ]);
     expect(refused['bundled/bad-definition']).toMatch(
@@ -98,7 +96,6 @@ describe('plugin host: loading', () => {
     expect(refused['external/no-entry']).toBe('its entry file dist/index.js does not exist (is the plugin built?)');
     expect(refused['external/escaping-entry']).toMatch(/^baton.plugin in its package.json must be the built entry file, relative to the package/);
     expect(refused['external/throws-on-load']).toBe('its entry file failed to load: Error: cannot start');
-    expect(refused['external/slow-load']).toBe('the plugin did not become ready within 1500 ms');
     expect(refused['external/no-export']).toMatch(/neither a default export nor a `plugin` export/);
   });
 
@@ -243,6 +240,18 @@ describe('plugin host: settings and stopping', () => {
   const folders = new PluginFolders();
 
   afterAll(() => folders.cleanup());
+
+  it('refuses a plugin that does not become ready in time', async () => {
+    // Alone on its host, so the short ready timeout meets only the plugin that never gets ready.
+    const bundledDir = folders.folder('never-ready', [], { 'slow-load': scratchPlugin('for (;;) {}') });
+    const host = new PluginHost(hostOptions({ bundledDir, readyTimeoutMs: 1500 }), new MemoryPluginStateStore(), captureLogger().logger);
+
+    await host.start();
+    await host.stop();
+
+    expect(host.plugins()).toEqual([]);
+    expect(host.refused()).toEqual([{ location: `${bundledDir}/slow-load`, message: 'the plugin did not become ready within 1500 ms' }]);
+  });
 
   it('refuses a plugin whose setting has a bad value, naming the variable', async () => {
     const restoreEnv = setEnv({ BATON_PLUGIN_INSPECTOR_LIMIT: 'many' });

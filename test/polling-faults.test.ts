@@ -136,7 +136,7 @@ class FaultCase {
           last = await this.view();
           return accept(last) ? last : undefined;
         },
-        20_000,
+        60_000,
         what,
       );
     } catch (error) {
@@ -152,7 +152,7 @@ class FaultCase {
   async pollWhileProbing(): Promise<{ answer: PollAnswer; ready: number }> {
     const before = this.upstream.arrivals();
     const polling = this.pollNow();
-    await eventually(async () => (this.upstream.arrivals() > before ? true : undefined), 10_000, 'the poll to reach the repository');
+    await eventually(async () => (this.upstream.arrivals() > before ? true : undefined), 60_000, 'the poll to reach the repository');
     const ready = await this.readiness();
     return { answer: await polling, ready };
   }

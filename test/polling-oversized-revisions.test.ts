@@ -61,7 +61,7 @@ describe.each(DATABASE_KINDS)('revisions with oversized fields [%s]', (kind) => 
         const view = (await baton.api.get(`/api/packages/${id}`)).body as PackageView;
         return view.poll.status === 'pending' ? undefined : view;
       },
-      20_000,
+      60_000,
       'the first poll to be recorded',
     );
 

@@ -109,7 +109,7 @@ class RestartSite {
   async pollInFlightSince(marks: number[]): Promise<void> {
     await eventually(
       async () => (this.repositories.some((upstream, i) => upstream.inFlight().some((seq) => seq > marks[i])) ? true : undefined),
-      10_000,
+      60_000,
       'a poll in flight',
     );
   }
@@ -124,7 +124,7 @@ class RestartSite {
         const ours = packages.filter((p) => this.packageIds.includes(p.id));
         lagging = ours.filter((p) => p.latest_revision?.revision !== wanted);
         return ours.length === this.packageIds.length && lagging.length === 0 ? true : undefined;
-      }, 20_000);
+      }, 60_000);
     } catch (error) {
       throw new Error(`${(error as Error).message}: packages without ${wanted}: ${JSON.stringify(lagging)}`);
     }
@@ -218,7 +218,7 @@ describe.each(DATABASE_KINDS)('restarting Baton while it polls [%s]', (kind) => 
         await site.close();
       }
     },
-    60_000,
+    300_000,
   );
 
   it.concurrent(
@@ -242,7 +242,7 @@ describe.each(DATABASE_KINDS)('restarting Baton while it polls [%s]', (kind) => 
             (await first.api.get(`/api/webhooks/${webhook.id}/deliveries`)).body.deliveries.some((d: { status: string }) => d.status === 'failed')
               ? true
               : undefined,
-          10_000,
+          60_000,
           'a failed delivery',
         );
         await site.stop(first, 'SIGTERM');
@@ -252,7 +252,7 @@ describe.each(DATABASE_KINDS)('restarting Baton while it polls [%s]', (kind) => 
         await receiver.comeBack();
         const { events } = (await second.api.get<{ events: { id: number }[] }>('/api/events/history?after=0&limit=500')).body;
         const lastId = events.at(-1)!.id;
-        await receiver.waitUntil(() => receiver.distinctAcceptedIds().includes(lastId), 'the last event', 45_000);
+        await receiver.waitUntil(() => receiver.distinctAcceptedIds().includes(lastId), 'the last event');
         await site.stop(second, 'SIGTERM');
 
         const ids = events.map((e) => e.id);
@@ -266,6 +266,6 @@ describe.each(DATABASE_KINDS)('restarting Baton while it polls [%s]', (kind) => 
         await site.close();
       }
     },
-    90_000,
+    300_000,
   );
 });

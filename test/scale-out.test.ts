@@ -17,8 +17,11 @@ const VERSIONS = ['1.0.0', '1.0.1', '1.0.2', '1.0.3', '1.0.4'];
 const LEASE_SECONDS = 6;
 // Slow answers widen the window in which two pollers of one repository would be seen overlapping.
 const ANSWER_DELAY_MS = 300;
-/** The claim tick is one second; the rest is room for a claim and a request on a busy machine. */
-const TAKEOVER_MARGIN_MS = 2_000;
+/**
+ * The claim tick is one second; the rest is room for a claim and a request on a busy machine, which
+ * may take many seconds. Without a takeover the repository would not be polled again at all.
+ */
+const TAKEOVER_MARGIN_MS = 30_000;
 
 const packageNames = (repository: string) => Array.from({ length: PACKAGES_PER_REPOSITORY }, (_, i) => `${repository}-pkg-${i}`);
 const listing = (repository: string, versions: string[]): PackageList => ({
@@ -91,7 +94,7 @@ describeOnPostgres('three Baton processes sharing 200 packages on one PostgreSQL
 
     const victim = processes[2];
     const owner = `%:${victim.child.pid}:%`;
-    await eventually(() => leasesHeld(url, owner).then((n) => (n >= 2 ? true : undefined)), 15_000, 'the victim to hold leases');
+    await eventually(() => leasesHeld(url, owner).then((n) => (n >= 2 ? true : undefined)), 60_000, 'the victim to hold leases');
     victim.child.kill('SIGKILL');
     killedAt = Date.now();
     await victim.exited;
@@ -127,7 +130,7 @@ describeOnPostgres('three Baton processes sharing 200 packages on one PostgreSQL
       for (const r of REPOSITORIES) repositories.publish(r, listing(r, VERSIONS.slice(0, VERSIONS.indexOf(version) + 1)));
       await everyPackageHas(databaseUrl, version);
     }
-  }, 150_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
@@ -195,7 +198,7 @@ async function everyPackageHas(databaseUrl: string, version: string): Promise<vo
       );
       return rows[0].n === total ? true : undefined;
     },
-    30_000,
+    60_000,
     `every package to record ${version}`,
   );
 }

@@ -41,7 +41,7 @@ describe('import refusals [embedded]', () => {
     exportFile = scratchFile('baton.jsonl');
     expect(await runBatonCli('export', envFor(source, sourceKey), { stdout: exportFile })).toMatchObject({ code: 0 });
     lines = fs.readFileSync(exportFile, 'utf8').trimEnd().split('\n');
-  }, 60_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const database of databases) await database.drop();

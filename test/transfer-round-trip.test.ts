@@ -110,7 +110,7 @@ describe(`export and import round trip: ${ROUTE} [${HOPS.includes('postgres') ? 
     }
     target = await startTestServer('embedded', { database: databases[databases.length - 1], env: { BATON_SECRET_KEY: sourceKey } });
     admin = await ApiClient.connect(target.url, adminToken);
-  }, 180_000);
+  }, 300_000);
 
   async function exportFrom(database: TestDatabase): Promise<string> {
     const file = scratchFile('baton.jsonl');

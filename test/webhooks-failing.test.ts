@@ -19,7 +19,7 @@ describe.each(DATABASE_KINDS)('failing webhooks [%s]', (kind) => {
   const subscribe = async (url: string) => (await api.post('/api/webhooks', { url, secret: SECRET })).body as { id: string };
   const statusOf = async (id: string) => (await api.get(`/api/webhooks/${id}`)).body as Record<string, unknown>;
   const waitForStatus = async (id: string, status: string) => {
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000;
     while ((await statusOf(id))['status'] !== status) {
       if (Date.now() > deadline) throw new Error(`webhook ${id} never became ${status}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -29,7 +29,7 @@ describe.each(DATABASE_KINDS)('failing webhooks [%s]', (kind) => {
   beforeAll(async () => {
     harness = await WebhookHarness.start(kind);
     api = await harness.api();
-    await harness.dispatcher({ maxFailingMs: MAX_FAILING_MS, timeoutMs: 300 });
+    await harness.dispatcher({ maxFailingMs: MAX_FAILING_MS });
   });
 
   afterAll(async () => {
@@ -105,14 +105,33 @@ describe.each(DATABASE_KINDS)('failing webhooks [%s]', (kind) => {
     expect(quiet).toBe(true);
     expect(target.acceptedIds()).toEqual([missed]);
   });
+});
+
+describe.each(DATABASE_KINDS)('webhooks whose receiver does not answer [%s]', (kind) => {
+  /** Longer than any test: the receiver never answers, so the short delivery timeout must fire. */
+  const NEVER_MS = 600_000;
+  let harness: WebhookHarness;
+  const receivers: WebhookReceiver[] = [];
+
+  beforeAll(async () => {
+    harness = await WebhookHarness.start(kind);
+    // Only this receiver, which never answers, meets the short timeout.
+    await harness.dispatcher({ maxFailingMs: MAX_FAILING_MS, timeoutMs: 300 });
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    await Promise.all(receivers.map((r) => r.close()));
+  });
 
   it('counts a receiver that does not answer in time as a failed attempt', async () => {
-    const slow = await receiver();
-    slow.answerWith(200, { delayMs: 2_000 });
+    const slow = await WebhookReceiver.start(SECRET);
+    receivers.push(slow);
+    slow.answerWith(200, { delayMs: NEVER_MS });
     const webhook = await harness.service.create({ url: slow.url, event_types: [], secret: SECRET, enabled: true }, TEST_ADMIN);
 
     await harness.emit('package.revision.detected');
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000;
     let attempts = await harness.service.deliveriesOf(webhook.id, { limit: 1, cursor: null });
     while (attempts.items.length === 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 25));

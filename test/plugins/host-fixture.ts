@@ -43,16 +43,23 @@ export function captureLogger(): { logger: Logger; lines: Record<string, unknown
   return { logger, lines };
 }
 
-/** Options with short timeouts, so the suite stays fast. */
+/**
+ * Generous deadlines for everything that should succeed: they only cost time when a test fails,
+ * and a busy machine may take seconds to start a worker. A test that proves a timeout fires sets
+ * its own short one, on a host whose calls are meant never to finish.
+ */
+export const GENEROUS_MS = 60_000;
+
+/** Host options for tests; restarts come quickly so crash tests stay fast. */
 export function hostOptions(overrides: Partial<PluginHostOptions> & Pick<PluginHostOptions, 'bundledDir'>): PluginHostOptions {
   return {
     externalDir: null,
     workersPerPlugin: 2,
-    callTimeoutMs: 5000,
+    callTimeoutMs: GENEROUS_MS,
     maxHeapMb: 64,
     http: {
-      connectTimeoutMs: 2000,
-      idleTimeoutMs: 2000,
+      connectTimeoutMs: GENEROUS_MS,
+      idleTimeoutMs: GENEROUS_MS,
       maxBytes: 10 * 1024 * 1024,
       maxDecompressedBytes: 10 * 1024 * 1024,
       maxRedirects: 3,
@@ -60,8 +67,8 @@ export function hostOptions(overrides: Partial<PluginHostOptions> & Pick<PluginH
       fileRoots: [],
       outbound: { deny: DEFAULT_OUTBOUND_DENY, allow: [] },
     },
-    restart: { maxCrashes: 5, windowMs: 60_000, initialBackoffMs: 20, maxBackoffMs: 100 },
-    readyTimeoutMs: 10_000,
+    restart: { maxCrashes: 5, windowMs: 10 * GENEROUS_MS, initialBackoffMs: 20, maxBackoffMs: 100 },
+    readyTimeoutMs: GENEROUS_MS,
     ...overrides,
   };
 }
@@ -106,7 +113,7 @@ export async function failure(promise: Promise<unknown>): Promise<PluginCallErro
 }
 
 /** Waits until `condition` holds, checking every 10 ms, for at most `timeoutMs`. */
-export async function eventually(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+export async function eventually(condition: () => boolean, timeoutMs = GENEROUS_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('the condition did not hold in time');

@@ -160,7 +160,7 @@ export class AgentHarness {
   }
 
   /** Waits until the job is in one of the states (final by default). */
-  async waitForJob(runId: string, stage: string, job: string, states: DbJobState[] = FINAL, timeoutMs = 20_000): Promise<DbJobRunRow> {
+  async waitForJob(runId: string, stage: string, job: string, states: DbJobState[] = FINAL, timeoutMs = 60_000): Promise<DbJobRunRow> {
     return eventually(
       async () => {
         const row = await this.job(runId, stage, job);

@@ -1,5 +1,5 @@
 /** Checks `probe` until it answers something other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'the condition'): Promise<T> {
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000, what = 'the condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

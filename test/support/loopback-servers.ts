@@ -7,8 +7,8 @@ import { DEFAULT_OUTBOUND_DENY } from '../../server/src/config/outbound-rules';
 /** HTTP client settings for tests: generous limits unless a test narrows one. */
 export function testHttpSettings(overrides: Partial<HttpClientSettings> = {}): HttpClientSettings {
   return {
-    connectTimeoutMs: 2000,
-    idleTimeoutMs: 2000,
+    connectTimeoutMs: 60_000,
+    idleTimeoutMs: 60_000,
     maxBytes: 1_000_000,
     maxDecompressedBytes: 1_000_000,
     maxRedirects: 3,

@@ -28,13 +28,13 @@ import { createTestDatabase, type DatabaseKind, type TestDatabase } from './data
 
 export const TEST_ADMIN: Actor = { tokenId: '', name: 'admin', role: 'admin' };
 
-/** Short waits, so that retries and failures happen within a test. */
+/** Short waits, so that retries and failures happen within a test; a generous timeout for receivers that answer. */
 export const FAST_DELIVERY: Omit<WebhookDispatcherOptions, 'maxFailingMs'> = {
   userAgent: 'Baton/test',
   tickMs: 50,
   initialBackoffMs: 50,
   maxBackoffMs: 200,
-  timeoutMs: 2_000,
+  timeoutMs: 60_000,
   leaseMs: 10_000,
   stopDeadlineMs: 1_000,
 };
@@ -139,7 +139,7 @@ export class WebhookHarness {
     await this.database.drop();
   }
 
-  private async waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  private async waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await condition())) {
       if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms in vain for ${what}`);

@@ -78,7 +78,7 @@ export class WebhookReceiver {
     return [...new Set(this.acceptedIds())];
   }
 
-  async waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  async waitUntil(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
       if (Date.now() > deadline) throw new Error(`the receiver waited ${timeoutMs} ms in vain for ${what}`);
