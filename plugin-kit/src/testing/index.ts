@@ -1,6 +1,7 @@
 /**
  * Test helpers for plugin authors: a loopback server that serves fixture files like a static
- * web server. Nothing here is needed at run time.
+ * web server, and compression of fixtures as repositories publish them. Nothing here is needed
+ * at run time.
  *
  * @example
  * ```ts
@@ -8,3 +9,4 @@
  * ```
  */
 export { startFixtureServer, type FixtureServer, type FixtureServerOptions, type RecordedRequest } from './fixture-server';
+export { compress, type Codec } from './compress';

@@ -1,24 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { gzipSync } from 'node:zlib';
-
-export type Codec = 'gzip' | 'xz' | 'zstd' | 'bzip2' | 'plain';
-
-/** Compressed as the tools repositories are published with would compress it. */
-export function compress(data: Buffer, codec: Codec): Buffer {
-  const options = { input: data, maxBuffer: 1 << 28 };
-  switch (codec) {
-    case 'gzip':
-      return gzipSync(data);
-    case 'xz':
-      return execFileSync('xz', ['-c', '-z'], options);
-    case 'zstd':
-      return execFileSync('zstd', ['-c', '-q'], options);
-    case 'bzip2':
-      return execFileSync('bzip2', ['-c', '-z'], options);
-    case 'plain':
-      return data;
-  }
-}
+export { compress, type Codec } from '../../src/testing/compress';
 
 /** An XML document of about `entries` × 120 bytes, varied enough not to compress to nothing. */
 export function sampleXml(entries: number): Buffer {

@@ -4,10 +4,12 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
+import { compress, type Codec } from '@baton/plugin-kit/testing';
+
+export { compress, type Codec };
 
 export const FIXTURES = path.join(__dirname, '..', 'fixtures');
-export type Codec = 'gzip' | 'xz' | 'zstd' | 'bzip2' | 'plain';
 
 const EXTENSIONS: Record<Codec, string> = { gzip: '.gz', xz: '.xz', zstd: '.zst', bzip2: '.bz2', plain: '' };
 
@@ -30,23 +32,6 @@ export function fixturePrimaryXml(repository: string): Buffer {
   if (file.endsWith('.gz')) return gunzipSync(readFileSync(file));
   if (file.endsWith('.zst')) return execFileSync('zstd', ['-d', '-c', '-q', file], { maxBuffer: 1 << 28 });
   return readFileSync(file);
-}
-
-/** `data` compressed with the system's gzip-compatible zlib, xz, zstd or bzip2. */
-export function compress(data: Buffer, codec: Codec): Buffer {
-  const options = { input: data, maxBuffer: 1 << 28 };
-  switch (codec) {
-    case 'gzip':
-      return gzipSync(data);
-    case 'xz':
-      return execFileSync('xz', ['-c', '-z'], options);
-    case 'zstd':
-      return execFileSync('zstd', ['-c', '-q'], options);
-    case 'bzip2':
-      return execFileSync('bzip2', ['-c', '-z'], options);
-    case 'plain':
-      return data;
-  }
 }
 
 const SCRT_XML = fixturePrimaryXml('scrt-yum').toString('utf8');
