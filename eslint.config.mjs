@@ -40,7 +40,7 @@ export default tseslint.config(
     rules: forbid([['**/server/**', '@baton/server*', '**/plugins/**'], 'plugin-api is the contract: it imports nothing of the server or of plugins']),
   },
   {
-    files: ['plugins/*/src/**/*.ts'],
+    files: ['plugins/*/src/**/*.ts', 'templates/*/src/**/*.ts'],
     rules: forbid([['**/server/**', '**/test/**', '../../*/src/**'], 'a plugin imports only @baton/plugin-api, the plugin kit and its own dependencies']),
   },
   {
@@ -82,7 +82,7 @@ export default tseslint.config(
     // Tests read JSON answers as `any`: the test client checks every answer against the OpenAPI
     // document first, so typing each read again would only repeat the schemas. Jest's mocks and
     // expect(obj.method) name methods without calling them.
-    files: ['**/*.test.ts', 'test/**/*.ts', 'plugins/*/test/**/*.ts', 'plugin-api/test/**/*.ts', 'bench/**/*.ts'],
+    files: ['**/*.test.ts', 'test/**/*.ts', 'plugins/*/test/**/*.ts', 'templates/*/test/**/*.ts', 'plugin-api/test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

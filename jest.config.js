@@ -1,7 +1,7 @@
 /** One jest run for the whole project: unit tests beside the code, integration tests in test/. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/plugin-api', '<rootDir>/plugin-kit', '<rootDir>/server/src', '<rootDir>/plugins', '<rootDir>/test'],
+  roots: ['<rootDir>/plugin-api', '<rootDir>/plugin-kit', '<rootDir>/server/src', '<rootDir>/plugins', '<rootDir>/templates', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/package.json'],
