@@ -123,11 +123,11 @@ function nextSteps(created: NewPlugin, name: string): string {
     ...added,
     '',
     'Next:',
-    '  npm install                 record the new workspace in package-lock.json',
-    `  edit plugins/${name}/src/     the template watches a JSON index: make it speak your repository's format`,
-    `  edit plugins/${name}/README.md  its table of keys must list exactly the keys the plugin declares`,
-    `  npm test -- plugins/${name}   build, then its conformance test against test/fixtures/`,
-    '  npm start                   the server loads every folder of plugins/ at start',
+    '  1. npm install: records the new workspace in package-lock.json.',
+    `  2. Make plugins/${name}/src/ speak your repository's format (the template reads a JSON index),`,
+    '     and keep the table of keys in its README.md to exactly the keys the plugin declares.',
+    `  3. npm test -- plugins/${name}: builds, then runs its tests (the conformance test serves test/fixtures/).`,
+    '  4. npm start: the server loads every folder of plugins/ at start.',
   ].join('\n');
 }
 
