@@ -26,6 +26,23 @@ const RESOLUTIONS = {
   node10: { module: 'commonjs', moduleResolution: 'node' },
 } as const;
 
+/** The first TypeScript example of plugin-api's README that holds `marker`. */
+function readmeExample(marker: string): string {
+  const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'plugin-api', 'README.md'), 'utf8');
+  const example = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]).find((code) => code.includes(marker));
+  if (example === undefined) throw new Error(`plugin-api/README.md has no TypeScript example with ${marker}`);
+  return example;
+}
+
+/** plugin-api's README examples, a plugin and its conformance test, compiled with the template. */
+function writeReadmeExamples(project: string): void {
+  const folder = path.join(project, 'examples', 'static-list');
+  fs.mkdirSync(path.join(folder, 'src'), { recursive: true });
+  fs.mkdirSync(path.join(folder, 'test'), { recursive: true });
+  fs.writeFileSync(path.join(folder, 'src', 'index.ts'), readmeExample('import { definePlugin'));
+  fs.writeFileSync(path.join(folder, 'test', 'conformance.test.ts'), readmeExample('import { describeConformance'));
+}
+
 interface PackResult {
   name: string;
   version: string;
@@ -84,7 +101,7 @@ function writeTsconfig(project: string, resolution: keyof typeof RESOLUTIONS): s
     rootDir: '.',
     outDir: `build/${resolution}`,
   };
-  fs.writeFileSync(file, JSON.stringify({ compilerOptions, include: ['src', 'test'] }, null, 2));
+  fs.writeFileSync(file, JSON.stringify({ compilerOptions, include: ['src', 'test', 'examples'] }, null, 2));
   return file;
 }
 
@@ -97,6 +114,7 @@ describe('a plugin built outside the workspace from the packed plugin-api and pl
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-plugin-author-'));
     packed = await pack(root);
     project = authorProject(root, packed);
+    writeReadmeExamples(project);
   }, 300_000);
 
   afterAll(() => {
@@ -124,14 +142,15 @@ describe('a plugin built outside the workspace from the packed plugin-api and pl
     expect(contents.map((c) => c.name).sort()).toEqual(['@baton/plugin-api', '@baton/plugin-kit']);
   });
 
-  it('installs offline, compiles strictly with node16 and with node (commonjs) resolution, passes its conformance test, and is loaded by a server', async () => {
+  it('installs offline, compiles strictly (with the README examples) under node16 and node (commonjs) resolution, passes its conformance test, and is loaded by a server', async () => {
     await npm(['install', '--offline', '--no-audit', '--no-fund'], project);
     for (const resolution of ['node16', 'node10'] as const) {
       await runOrFail(process.execPath, [TSC, '-p', writeTsconfig(project, resolution)], { cwd: project, env: childEnv() });
       fs.cpSync(path.join(project, 'test', 'fixtures'), path.join(project, 'build', resolution, 'test', 'fixtures'), { recursive: true });
     }
 
-    const config = { rootDir: path.join(project, 'build'), testEnvironment: 'node', testMatch: ['**/*.test.js'], transform: {}, watchman: false };
+    // The template's tests only: the README's example has no fixtures to run against.
+    const config = { rootDir: path.join(project, 'build'), testEnvironment: 'node', testMatch: ['<rootDir>/*/test/*.test.js'], transform: {}, watchman: false };
     const jest = await runOrFail(process.execPath, [JEST, '--ci', '--config', JSON.stringify(config)], { cwd: project, env: childEnv() });
 
     expect(jest.stderr).toMatch(/PASS .*build\/node16\/test\/conformance\.test\.js/);
