@@ -55,6 +55,16 @@ export interface ResponseSpec {
   headers?: Record<string, { description: string; schema: TSchema }>;
 }
 
+export type ResponseSpecs = Record<number, ResponseSpec>;
+
+/**
+ * The JSON bodies a route may answer: the types of its responses' schemas (text responses answer
+ * `text`). Unknown for the route table, which holds routes of every shape.
+ */
+export type ResponseBody<R extends ResponseSpecs> = number extends keyof R
+  ? unknown
+  : { [S in keyof R]: R[S] extends { contentType: string } ? never : R[S] extends { schema: infer T extends TSchema } ? Static<T> : never }[keyof R];
+
 /** The body a handler sees: the body schema's type, a Buffer on raw-body routes, nothing otherwise. */
 export type BodyOf<B extends TSchema | undefined, Raw extends boolean> = Raw extends true ? Buffer : B extends TSchema ? Static<B> : undefined;
 
@@ -65,6 +75,7 @@ export interface RouteSpec<
   B extends TSchema | undefined = TSchema | undefined,
   Raw extends boolean = boolean,
   A extends Access = Access,
+  R extends ResponseSpecs = ResponseSpecs,
 > {
   method: HttpMethod;
   /** Express syntax: `/api/repositories/:id`. */
@@ -82,19 +93,22 @@ export interface RouteSpec<
   queryToken?: boolean;
   /** Take the body as raw bytes of any content type (a Buffer), e.g. to check a signature over it. */
   rawBody?: Raw;
-  responses: Record<number, ResponseSpec>;
-  handler(context: RouteContext<P, Q, BodyOf<B, Raw>, A>): Promise<RouteResult>;
+  responses: R;
+  handler(context: RouteContext<P, Q, BodyOf<B, Raw>, A>): Promise<RouteResult<ResponseBody<R>>>;
 }
 
 /**
  * One route, declared once: the table of these builds both the express routers and the OpenAPI
  * document, so the two cannot drift apart. The table holds routes of every shape.
  */
-export type RouteDefinition = RouteSpec;
+export interface RouteDefinition extends Omit<RouteSpec, 'handler'> {
+  handler(context: RouteContext): Promise<RouteResult>;
+}
 
 /**
- * Declares a route, typing its handler's `params`, `query` and `body` from its schemas and its
- * `actor` from its access (never null unless the route is public).
+ * Declares a route, typing its handler's `params`, `query` and `body` from its schemas, its
+ * `actor` from its access (never null unless the route is public), and the JSON body it answers
+ * from its responses' schemas.
  */
 export function defineRoute<
   const P extends ParamSchemas = Record<never, TSchema>,
@@ -102,6 +116,7 @@ export function defineRoute<
   B extends TSchema | undefined = undefined,
   Raw extends boolean = false,
   A extends Access = Access,
->(spec: RouteSpec<P, Q, B, Raw, A>): RouteDefinition {
+  R extends ResponseSpecs = ResponseSpecs,
+>(spec: RouteSpec<P, Q, B, Raw, A, R>): RouteDefinition {
   return spec;
 }

@@ -61,7 +61,7 @@ export function consoleRoutes(jobConsole: JobConsole): RouteDefinition[] {
 type ConsoleContext = RouteContext<Record<'name' | 'counter' | 'stage' | 'job', TString>, typeof CONSOLE_QUERY>;
 
 /** `stageCounter`: one attempt of the stage, or null for its latest. */
-async function serveConsole(jobConsole: JobConsole, { params, query, response }: ConsoleContext, stageCounter: number | null): Promise<RouteResult> {
+async function serveConsole(jobConsole: JobConsole, { params, query, response }: ConsoleContext, stageCounter: number | null): Promise<RouteResult<never>> {
   const follow = followParam(query.follow);
   const address: JobAddress = {
     pipeline: params.name,

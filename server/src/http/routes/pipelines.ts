@@ -2,14 +2,14 @@ import { pageRequest } from '../../db/pagination';
 import { etagOf } from '../../versions';
 import type { PipelineService } from '../../pipelines/pipeline-service';
 import type { StoredPipeline } from '../../pipelines/pipeline-store';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineRoute, type RouteDefinition } from '../route';
 import { Pipeline, PipelineInput } from '../pipeline-schemas';
 import { collection, ETAG_HEADER, PAGE_QUERY, Problem, ref } from '../schemas';
 
 const NAME_PARAM = { name: Type.String({ pattern: '^[A-Za-z0-9._-]{1,255}$' }) };
 
-function presentPipeline(pipeline: StoredPipeline): Record<string, unknown> {
+function presentPipeline(pipeline: StoredPipeline): Static<typeof Pipeline> {
   return {
     ...pipeline.definition,
     source: pipeline.source,

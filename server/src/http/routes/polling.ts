@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import { pageRequest } from '../../db/pagination';
 import { InvalidInput } from '../../domain-errors';
 import type { PollRequests } from '../../materials/polling/poll-requests';
@@ -14,6 +15,8 @@ import { PollOutcome, RecordedRevision } from '../polling-schemas';
 import { collection, ID_PARAM, PAGE_QUERY, Problem, ref } from '../schemas';
 
 const MAX_WAIT_SECONDS = 300;
+const STILL_POLLING: Static<typeof PollOutcome> = { outcome: 'pending' };
+const ACCEPTED = { status: 'accepted' } as const;
 const WAIT_QUERY = {
   wait: { description: `Seconds to wait for the outcome, 0 to ${MAX_WAIT_SECONDS} (default 30).`, schema: Type.String({ pattern: '^[0-9]+$' }) },
 };
@@ -103,7 +106,7 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
         const wait = waitSeconds(query);
         await deps.repositories.find(params['id']);
         const result = await deps.requests.pollRepository(params['id'], wait, arrivedAt(response.locals));
-        if (!result.done) return { status: 202, body: { outcome: 'pending' } };
+        if (!result.done) return { status: 202, body: STILL_POLLING };
         const packages = result.packages.map((a) => ({ ...a, ...(a.revision ? { revision: presentRevision(a.revision) } : {}) }));
         return { status: 200, body: { packages } };
       },
@@ -172,7 +175,7 @@ function hookRoutes(deps: PollingDependencies): RouteDefinition[] {
           throw new HttpProblem(401, error.message);
         }
         await deps.requests.requestRepository(params['id']);
-        return { status: 202, body: { status: 'accepted' } };
+        return { status: 202, body: ACCEPTED };
       },
     }),
   ];

@@ -1,10 +1,11 @@
+import type { Static } from '@sinclair/typebox';
 import { pageRequest } from '../../db/pagination';
 import type { ApiToken, TokenService } from '../../security/token-service';
 import { defineRoute, type RouteDefinition } from '../route';
 import { collection, CreatedToken, ID_PARAM, PAGE_QUERY, Problem, ref, Token, TokenInput } from '../schemas';
 import { iso } from '../presenters';
 
-function presentToken(token: ApiToken): Record<string, unknown> {
+function presentToken(token: ApiToken): Static<typeof Token> {
   return {
     id: token.id,
     name: token.name,

@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import { pageRequest } from '../../db/pagination';
 import type { DbWebhookDeliveryRow } from '../../db/tables';
 import type { WebhookService } from '../../events/webhooks/webhook-service';
@@ -9,7 +10,7 @@ import { collection, ETAG_HEADER, ID_PARAM, PAGE_QUERY, Problem, ref } from '../
 import * as schemas from '../webhook-schemas';
 
 /** A webhook in its API form; the secret never leaves the server. */
-function presentWebhook(webhook: Webhook): Record<string, unknown> {
+function presentWebhook(webhook: Webhook): Static<typeof schemas.Webhook> {
   return {
     id: webhook.id,
     url: webhook.url,
@@ -25,7 +26,7 @@ function presentWebhook(webhook: Webhook): Record<string, unknown> {
   };
 }
 
-function presentDelivery(row: DbWebhookDeliveryRow): Record<string, unknown> {
+function presentDelivery(row: DbWebhookDeliveryRow): Static<typeof schemas.WebhookDelivery> {
   return {
     id: row.id,
     event_id: row.event_id,
