@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { PollState } from '../materials/polling/poll-state-schema';
 import { AnyObject, component, Dictionary, Nullable, ref, StringEnum } from '../schema-components';
 
 /** Schemas of revisions, poll state and outcomes, and events. */
@@ -18,22 +19,6 @@ export const Revision = component(
 );
 
 export const RecordedRevision = component('RecordedRevision', Type.Intersect([ref(Revision), Type.Object({ detected_at: DateTime })]));
-
-export const PollState = component(
-  'PollState',
-  Type.Object(
-    {
-      status: StringEnum(['pending', 'ok', 'failing', 'disabled', 'plugin_missing']),
-      last_polled_at: Nullable(DateTime),
-      next_poll_at: Nullable(DateTime),
-      last_error: Nullable(Type.String()),
-      error_kind: StringEnum(['transient', 'permanent', 'bug', null]),
-      consecutive_failures: Type.Integer(),
-      warnings: Type.Array(Type.String()),
-    },
-    { additionalProperties: false },
-  ),
-);
 
 export const PollOutcome = component(
   'PollOutcome',

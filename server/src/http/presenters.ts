@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Static } from '@sinclair/typebox';
 import type { ResolvedProperty } from '@baton/plugin-api';
 import type { MaterialPackage } from '../materials/model';
-import type { PackagePollView } from '../materials/polling/poll-status';
+import type { PackagePollView } from '../materials/polling/poll-state-schema';
 import type { RecordedRevision } from '../materials/polling/revision-store';
 import type { RepositoryView } from '../materials/repository-service';
 import type { PluginInfo, PluginRefusal } from '../plugins/plugin-info';

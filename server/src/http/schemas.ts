@@ -2,7 +2,8 @@ import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox
 import { ConfigurationEntryInput, PackageInput, RepositoryInput, UnsavedRepositoryInput } from '../materials/input-schemas';
 import { ROLES } from '../security/roles';
 import { AnyObject, component, componentsByName, Dictionary, Nullable, OneOf, ref, StringEnum } from '../schema-components';
-import { PollState, POLLING_SCHEMAS, RecordedRevision, Revision } from './polling-schemas';
+import { PollState } from '../materials/polling/poll-state-schema';
+import { POLLING_SCHEMAS, RecordedRevision, Revision } from './polling-schemas';
 import { RUN_SCHEMAS } from './run-schemas';
 import { PIPELINE_SCHEMAS } from './pipeline-schemas';
 import { WEBHOOK_SCHEMAS } from './webhook-schemas';
