@@ -4,6 +4,7 @@ import path from 'node:path';
 import type http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import type { HttpTask } from '../server/src/agents/task-definition';
 import type { DbPipelineRunRow } from '../server/src/db/tables';
 import type { PipelineDefinition } from '../server/src/pipelines/definition';
 import { encryptVariable } from '../server/src/pipelines/secure-environment';
@@ -161,7 +162,7 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
 
   it('passes an http task answered 2xx and shows the status and the body in the console', async () => {
     const hook = await serve((_req, res) => res.writeHead(202, { 'content-type': 'text/plain' }).end('promotion accepted'));
-    const task = { http: { method: 'POST', url: `${hook}/promote`, headers: { 'x-release': '1.0.0' }, body: '{"level":"qa"}' } };
+    const task: HttpTask = { http: { method: 'POST', url: `${hook}/promote`, headers: { 'x-release': '1.0.0' }, body: '{"level":"qa"}' } };
     const run = await harness.startRun(oneJobPipeline('http-ok', [task]), [packageRevision('app', ids, '1.0.0', {})]);
 
     const job = await harness.waitForJob(run.id, 'qa', 'smoke');
@@ -176,7 +177,7 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
   it('puts the job’s variables into an http task’s url, headers and body, secure ones masked in the console', async () => {
     const token = `hook-${randomBytes(6).toString('hex')}`;
     const hook = await serve((_req, res) => res.writeHead(200).end('ok'));
-    const task = {
+    const task: HttpTask = {
       http: {
         method: 'PUT',
         url: `${hook}/levels/\${GO_STAGE_NAME}`,

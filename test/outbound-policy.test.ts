@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { HttpTask } from '../server/src/agents/task-definition';
 import { OutboundPolicy } from '../server/src/security/outbound-policy';
 import { ScratchFolders, fileUrl } from '../plugins/yum/test/support/repositories';
 import { startFixtureServer, type FixtureServer } from '@baton/plugin-kit/testing';
@@ -130,7 +131,7 @@ describe.each(DATABASE_KINDS)('outbound policy for http tasks and package downlo
   });
 
   it('fails an http task whose URL is at a denied address, naming BATON_OUTBOUND_DENY, and sends it nothing', async () => {
-    const task = { http: { method: 'POST', url: `${denied.origin}/promote`, body: '{"level":"qa"}' } };
+    const task: HttpTask = { http: { method: 'POST', url: `${denied.origin}/promote`, body: '{"level":"qa"}' } };
     const run = await harness.startRun(oneJobPipeline('http-denied', [task]), [packageRevision('app', ids, '1.0.0', {})]);
 
     const job = await harness.waitForJob(run.id, 'qa', 'smoke');

@@ -6,7 +6,6 @@ import type { Database } from '../../server/src/db/database';
 import { buildApp } from '../../server/src/http/app';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../server/src/http/openapi';
 import { OpenApiValidator } from '../../server/src/http/openapi-validator';
-import { PIPELINE_SCHEMAS } from '../../server/src/http/pipeline-schemas';
 import { apiRoutes, type ApiServices } from '../../server/src/http/routes';
 import { TOKENS } from '../../server/src/injection-tokens';
 import { ConfigurationCodec } from '../../server/src/materials/configuration-codec';
@@ -92,8 +91,6 @@ export async function startPipelinesApp(baton: TestServer, options: { configDir?
   let document: OpenApiDocument | null = null;
   const routes = apiRoutes(services, { check: async () => ({ ready: true, reason: '' }) }, () => document!);
   document = buildOpenApiDocument(routes, 'test');
-  const components = document['components'] as { schemas: Record<string, unknown> };
-  document['components'] = { ...components, schemas: { ...components.schemas, ...PIPELINE_SCHEMAS } };
   const app = buildApp({
     routes,
     validator: new OpenApiValidator(document),

@@ -1,4 +1,5 @@
-import { SCHEMAS, ref } from './schemas';
+import { Type } from '@sinclair/typebox';
+import { Problem, SCHEMAS, ref } from './schemas';
 import type { RouteDefinition } from './route';
 
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, Operation>> };
@@ -13,7 +14,7 @@ interface Operation {
   responses: Record<string, unknown>;
 }
 
-const PROBLEM = { description: 'A problem document (RFC 9457).', content: { 'application/problem+json': { schema: ref('Problem') } } };
+const PROBLEM = { description: 'A problem document (RFC 9457).', content: { 'application/problem+json': { schema: ref(Problem) } } };
 
 /** `/api/repositories/:id` → `/api/repositories/{id}` */
 export function openApiPath(expressPath: string): string {
@@ -60,7 +61,7 @@ function operationOf(route: RouteDefinition): Operation {
       schema: q.schema,
     })),
   ];
-  if (route.method === 'put') parameters.push({ name: 'If-Match', in: 'header', required: true, schema: { type: 'string' } });
+  if (route.method === 'put') parameters.push({ name: 'If-Match', in: 'header', required: true, schema: Type.String() });
   if (parameters.length > 0) operation.parameters = parameters;
   if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: route.body } } };
   return operation;

@@ -1,57 +1,50 @@
-import { PIPELINE_SCHEMA } from '../pipelines/definition-schema';
-import type { JsonSchema } from '../json-schema';
+import { Type } from '@sinclair/typebox';
+import { EncryptInput } from '../pipelines/input-schemas';
+import { PIPELINE_PROPERTIES } from '../pipelines/definition-schema';
+import { component, Dictionary, Nullable, OneOf, StringEnum } from '../schema-components';
 
 /** Schemas of the pipeline and configuration routes, for the OpenAPI document's components. */
 
-const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
-const fieldErrors: JsonSchema = { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } };
-const definitionProperties = PIPELINE_SCHEMA['properties'] as Record<string, JsonSchema>;
-const definitionRequired = PIPELINE_SCHEMA['required'] as string[];
+const DateTime = Type.String({ format: 'date-time' });
 
-export const PIPELINE_SCHEMAS: Record<string, JsonSchema> = {
-  PipelineInput: {
-    ...PIPELINE_SCHEMA,
+/** The definition as clients send it: the same declaration the configuration files are checked against. */
+export const PipelineInput = component(
+  'PipelineInput',
+  Type.Object(PIPELINE_PROPERTIES, {
+    additionalProperties: false,
     description: 'A pipeline definition. Secure variables are `{ "encrypted_value" }` from POST /api/encrypt (or as Baton returned them).',
-  },
-  Pipeline: {
-    ...PIPELINE_SCHEMA,
-    description: 'A pipeline definition as stored (secure variables only encrypted), and where it comes from.',
-    required: [...definitionRequired, 'source', 'source_file', 'created_at', 'updated_at'],
-    properties: {
-      ...definitionProperties,
-      source: { enum: ['api', 'file'], description: '`file`: defined in the configuration folder, read-only over the API.' },
-      source_file: { type: ['string', 'null'], description: 'The file in the configuration folder, relative to it.' },
-      created_at: dateTime,
-      updated_at: dateTime,
+  }),
+);
+
+export const Pipeline = component(
+  'Pipeline',
+  Type.Object(
+    {
+      ...PIPELINE_PROPERTIES,
+      source: StringEnum(['api', 'file'], { description: '`file`: defined in the configuration folder, read-only over the API.' }),
+      source_file: Nullable(Type.String(), { description: 'The file in the configuration folder, relative to it.' }),
+      created_at: DateTime,
+      updated_at: DateTime,
     },
-  },
-  EncryptInput: {
-    type: 'object',
-    required: ['value', 'pipeline', 'variable'],
-    properties: {
-      value: { type: 'string', maxLength: 65536, writeOnly: true },
-      pipeline: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,255}$', description: 'The value decrypts only for this pipeline and `variable`.' },
-      variable: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,254}$' },
+    { additionalProperties: false, description: 'A pipeline definition as stored (secure variables only encrypted), and where it comes from.' },
+  ),
+);
+
+export const EncryptedValue = component('EncryptedValue', Type.Object({ encrypted_value: Type.String() }, { additionalProperties: false }));
+
+export const ConfigFile = component(
+  'ConfigFile',
+  Type.Object(
+    {
+      file: Type.String({ description: 'Relative to the configuration folder.' }),
+      status: StringEnum(['ok', 'invalid'], { description: '`invalid`: the pipelines of the last good version stay in force.' }),
+      pipelines: Type.Array(Type.String(), { description: 'The pipelines in force from this file.' }),
+      errors: OneOf([Type.Null(), Dictionary(Type.Array(Type.String()))]),
+      loaded_at: Nullable(DateTime, { description: 'When the version in force was loaded by this process.' }),
+      checked_at: DateTime,
     },
-    additionalProperties: false,
-  },
-  EncryptedValue: {
-    type: 'object',
-    required: ['encrypted_value'],
-    properties: { encrypted_value: { type: 'string' } },
-    additionalProperties: false,
-  },
-  ConfigFile: {
-    type: 'object',
-    required: ['file', 'status', 'pipelines', 'errors', 'loaded_at', 'checked_at'],
-    properties: {
-      file: { type: 'string', description: 'Relative to the configuration folder.' },
-      status: { enum: ['ok', 'invalid'], description: '`invalid`: the pipelines of the last good version stay in force.' },
-      pipelines: { type: 'array', items: { type: 'string' }, description: 'The pipelines in force from this file.' },
-      errors: { oneOf: [{ type: 'null' }, fieldErrors] },
-      loaded_at: { type: ['string', 'null'], format: 'date-time', description: 'When the version in force was loaded by this process.' },
-      checked_at: dateTime,
-    },
-    additionalProperties: false,
-  },
-};
+    { additionalProperties: false },
+  ),
+);
+
+export const PIPELINE_SCHEMAS = [PipelineInput, Pipeline, EncryptInput, EncryptedValue, ConfigFile];

@@ -1,47 +1,41 @@
-import type { JsonSchema } from '../json-schema';
-
-const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
-const uuid: JsonSchema = { type: 'string', format: 'uuid' };
-const ref = (schema: string): JsonSchema => ({ $ref: `#/components/schemas/${schema}` });
+import { Type } from '@sinclair/typebox';
+import { PollState } from '../materials/polling/poll-state-schema';
+import { AnyObject, component, Dictionary, Nullable, ref, StringEnum } from '../schema-components';
 
 /** Schemas of revisions, poll state and outcomes, and events. */
-export const POLLING_SCHEMAS: Record<string, JsonSchema> = {
-  RecordedRevision: {
-    allOf: [ref('Revision'), { type: 'object', required: ['detected_at'], properties: { detected_at: dateTime } }],
-  },
-  PollState: {
-    type: 'object',
-    required: ['status', 'last_polled_at', 'next_poll_at', 'last_error', 'error_kind', 'consecutive_failures', 'warnings'],
-    properties: {
-      status: { enum: ['pending', 'ok', 'failing', 'disabled', 'plugin_missing'] },
-      last_polled_at: { type: ['string', 'null'], format: 'date-time' },
-      next_poll_at: { type: ['string', 'null'], format: 'date-time' },
-      last_error: { type: ['string', 'null'] },
-      error_kind: { enum: ['transient', 'permanent', 'bug', null] },
-      consecutive_failures: { type: 'integer' },
-      warnings: { type: 'array', items: { type: 'string' } },
+
+const DateTime = Type.String({ format: 'date-time' });
+
+export const Revision = component(
+  'Revision',
+  Type.Object({
+    revision: Type.String(),
+    timestamp: DateTime,
+    user: Nullable(Type.String()),
+    comment: Nullable(Type.String()),
+    trackback_url: Nullable(Type.String()),
+    data: Dictionary(Type.String()),
+  }),
+);
+
+export const RecordedRevision = component('RecordedRevision', Type.Intersect([ref(Revision), Type.Object({ detected_at: DateTime })]));
+
+export const PollOutcome = component(
+  'PollOutcome',
+  Type.Object(
+    {
+      package_id: Type.Optional(Type.String({ format: 'uuid' })),
+      outcome: StringEnum(['new_revision', 'no_change', 'failed', 'pending']),
+      revision: Type.Optional(ref(RecordedRevision)),
+      error: Type.Optional(Type.Object({ message: Type.String(), kind: Type.String(), code: Nullable(Type.String()) })),
     },
-    additionalProperties: false,
-  },
-  PollOutcome: {
-    type: 'object',
-    required: ['outcome'],
-    properties: {
-      package_id: uuid,
-      outcome: { enum: ['new_revision', 'no_change', 'failed', 'pending'] },
-      revision: ref('RecordedRevision'),
-      error: {
-        type: 'object',
-        required: ['message', 'kind', 'code'],
-        properties: { message: { type: 'string' }, kind: { type: 'string' }, code: { type: ['string', 'null'] } },
-      },
-    },
-    additionalProperties: false,
-  },
-  Event: {
-    type: 'object',
-    required: ['id', 'type', 'occurred_at', 'data'],
-    properties: { id: { type: 'integer' }, type: { type: 'string' }, occurred_at: dateTime, data: { type: 'object' } },
-    additionalProperties: false,
-  },
-};
+    { additionalProperties: false },
+  ),
+);
+
+export const Event = component(
+  'Event',
+  Type.Object({ id: Type.Integer(), type: Type.String(), occurred_at: DateTime, data: AnyObject() }, { additionalProperties: false }),
+);
+
+export const POLLING_SCHEMAS = [RecordedRevision, PollState, PollOutcome, Event];

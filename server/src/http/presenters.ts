@@ -1,14 +1,17 @@
 import path from 'node:path';
+import type { Static } from '@sinclair/typebox';
 import type { ResolvedProperty } from '@baton/plugin-api';
 import type { MaterialPackage } from '../materials/model';
-import type { PackagePollView } from '../materials/polling/poll-status';
+import type { PackagePollView } from '../materials/polling/poll-state-schema';
 import type { RecordedRevision } from '../materials/polling/revision-store';
 import type { RepositoryView } from '../materials/repository-service';
 import type { PluginInfo, PluginRefusal } from '../plugins/plugin-info';
+import type { RecordedRevision as RecordedRevisionSchema } from './polling-schemas';
+import type { ConfigurationProperty, Package, Plugin, PluginRefusal as PluginRefusalSchema, Repository } from './schemas';
 
 /** Domain objects in their API form: snake_case, RFC 3339 times. */
 
-export function presentRepository(view: RepositoryView): Record<string, unknown> {
+export function presentRepository(view: RepositoryView): Static<typeof Repository> {
   const { repository } = view;
   return {
     id: repository.id,
@@ -22,7 +25,7 @@ export function presentRepository(view: RepositoryView): Record<string, unknown>
   };
 }
 
-export function presentPackage(pkg: MaterialPackage, state: { poll: PackagePollView; latestRevision: RecordedRevision | null }): Record<string, unknown> {
+export function presentPackage(pkg: MaterialPackage, state: { poll: PackagePollView; latestRevision: RecordedRevision | null }): Static<typeof Package> {
   return {
     id: pkg.id,
     name: pkg.name,
@@ -38,12 +41,12 @@ export function presentPackage(pkg: MaterialPackage, state: { poll: PackagePollV
   };
 }
 
-export function presentRevision(revision: RecordedRevision): Record<string, unknown> {
+export function presentRevision(revision: RecordedRevision): Static<typeof RecordedRevisionSchema> {
   const { id: _id, ...shown } = revision;
   return shown;
 }
 
-export function presentPlugin(plugin: PluginInfo): Record<string, unknown> {
+export function presentPlugin(plugin: PluginInfo): Static<typeof Plugin> {
   return {
     id: plugin.id,
     display_name: plugin.displayName,
@@ -66,12 +69,12 @@ export function presentPlugin(plugin: PluginInfo): Record<string, unknown> {
   };
 }
 
-export function presentRefusal(refusal: PluginRefusal): Record<string, unknown> {
+export function presentRefusal(refusal: PluginRefusal): Static<typeof PluginRefusalSchema> {
   // The folder's name, not its full path: viewers need not learn the server's file system.
   return { location: path.basename(refusal.location), message: refusal.message };
 }
 
-function presentProperty(property: ResolvedProperty): Record<string, unknown> {
+function presentProperty(property: ResolvedProperty): Static<typeof ConfigurationProperty> {
   return {
     key: property.key,
     display_name: property.displayName,

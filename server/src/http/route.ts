@@ -1,16 +1,33 @@
 import type { Request, Response } from 'express';
-import type { JsonSchema } from '../json-schema';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { Role, Actor } from '../security/roles';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
+/** Who may call a route: anyone, or this role and higher. */
+export type Access = 'public' | Role;
+
+/** Path parameters by name, each with its schema. */
+export type ParamSchemas = Record<string, TSchema>;
+
+export interface QueryParameter {
+  description: string;
+  schema: TSchema;
+  required?: boolean;
+}
+
+export type QueryParameters = Record<string, QueryParameter>;
+
 /** What a handler receives: input already checked against the route's schemas. */
-export interface RouteContext {
-  params: Record<string, string>;
-  query: Record<string, string | undefined>;
-  body: unknown;
-  /** Null only on public routes. */
-  actor: Actor | null;
+export interface RouteContext<P extends ParamSchemas = ParamSchemas, Q extends QueryParameters = QueryParameters, B = unknown, A extends Access = Access> {
+  /** Each value matched its schema's pattern (or the route answered 404). */
+  params: { [K in keyof P]: string };
+  /** As sent: query values are not checked against their schemas. */
+  query: { [K in keyof Q]: string | undefined };
+  /** The JSON body, valid against the route's body schema (defaults filled in); a Buffer on raw-body routes. */
+  body: B;
+  /** Who is calling; null only on public routes. */
+  actor: A extends 'public' ? Actor | null : Actor;
   /** A plain function, so handlers may take it out of the context. */
   header: (name: string) => string | undefined;
   /** The raw request and response, for the few routes that need more (streams, raw bodies). */
@@ -22,9 +39,9 @@ export interface RouteContext {
  * What a handler answers: `body` is written as JSON, `text` as is with its content type.
  * `handled` means the handler wrote the response itself (a stream).
  */
-export interface RouteResult {
+export interface RouteResult<Body = unknown> {
   status: number;
-  body?: unknown;
+  body?: Body;
   text?: { contentType: string; content: string };
   headers?: Record<string, string>;
   handled?: boolean;
@@ -32,40 +49,74 @@ export interface RouteResult {
 
 export interface ResponseSpec {
   description: string;
-  schema?: JsonSchema;
+  schema?: TSchema;
   /** Default `application/json`. */
   contentType?: string;
-  headers?: Record<string, { description: string; schema: JsonSchema }>;
+  headers?: Record<string, { description: string; schema: TSchema }>;
 }
 
-export interface QueryParameter {
-  description: string;
-  schema: JsonSchema;
-  required?: boolean;
-}
+export type ResponseSpecs = Record<number, ResponseSpec>;
 
 /**
- * One route, declared once: the table of these builds both the express routers and the OpenAPI
- * document, so the two cannot drift apart.
+ * The JSON bodies a route may answer: the types of its responses' schemas (text responses answer
+ * `text`). Unknown for the route table, which holds routes of every shape.
  */
-export interface RouteDefinition {
+export type ResponseBody<R extends ResponseSpecs> = number extends keyof R
+  ? unknown
+  : { [S in keyof R]: R[S] extends { contentType: string } ? never : R[S] extends { schema: infer T extends TSchema } ? Static<T> : never }[keyof R];
+
+/** The body a handler sees: the body schema's type, a Buffer on raw-body routes, nothing otherwise. */
+export type BodyOf<B extends TSchema | undefined, Raw extends boolean> = Raw extends true ? Buffer : B extends TSchema ? Static<B> : undefined;
+
+/** A route as declared: its schemas type its handler's context. */
+export interface RouteSpec<
+  P extends ParamSchemas = ParamSchemas,
+  Q extends QueryParameters = QueryParameters,
+  B extends TSchema | undefined = TSchema | undefined,
+  Raw extends boolean = boolean,
+  A extends Access = Access,
+  R extends ResponseSpecs = ResponseSpecs,
+> {
   method: HttpMethod;
   /** Express syntax: `/api/repositories/:id`. */
   path: string;
   operationId: string;
   summary: string;
   tag: string;
-  /** Who may call it: anyone, or this role and higher. */
-  access: 'public' | Role;
+  access: A;
   /** Path parameters and their schemas; a value that does not match answers 404. */
-  params?: Record<string, JsonSchema>;
-  query?: Record<string, QueryParameter>;
+  params?: P;
+  query?: Q;
   /** The JSON request body; content types other than JSON answer 415. */
-  body?: JsonSchema;
+  body?: B;
   /** Also take the token from `?access_token=` (browsers' EventSource cannot send headers). */
   queryToken?: boolean;
   /** Take the body as raw bytes of any content type (a Buffer), e.g. to check a signature over it. */
-  rawBody?: boolean;
-  responses: Record<number, ResponseSpec>;
+  rawBody?: Raw;
+  responses: R;
+  handler(context: RouteContext<P, Q, BodyOf<B, Raw>, A>): Promise<RouteResult<ResponseBody<R>>>;
+}
+
+/**
+ * One route, declared once: the table of these builds both the express routers and the OpenAPI
+ * document, so the two cannot drift apart. The table holds routes of every shape.
+ */
+export interface RouteDefinition extends Omit<RouteSpec, 'handler'> {
   handler(context: RouteContext): Promise<RouteResult>;
+}
+
+/**
+ * Declares a route, typing its handler's `params`, `query` and `body` from its schemas, its
+ * `actor` from its access (never null unless the route is public), and the JSON body it answers
+ * from its responses' schemas.
+ */
+export function defineRoute<
+  const P extends ParamSchemas = Record<never, TSchema>,
+  const Q extends QueryParameters = Record<never, QueryParameter>,
+  B extends TSchema | undefined = undefined,
+  Raw extends boolean = false,
+  A extends Access = Access,
+  R extends ResponseSpecs = ResponseSpecs,
+>(spec: RouteSpec<P, Q, B, Raw, A, R>): RouteDefinition {
+  return spec;
 }

@@ -1,81 +1,89 @@
-import type { JsonSchema } from '../json-schema';
+import { Type } from '@sinclair/typebox';
+import { component, Defaulted, Nullable, StringEnum } from '../schema-components';
 
 /** Schemas of the webhook routes, for the OpenAPI document's components. */
 
-const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
-const url: JsonSchema = {
-  type: 'string',
+const DateTime = Type.String({ format: 'date-time' });
+const Url = Type.String({
   minLength: 1,
   maxLength: 2048,
   description: 'An http or https URL without user name, password or fragment; redirects are not followed.',
-};
-const eventTypes: JsonSchema = {
-  type: 'array',
+});
+const EventTypes = Type.Array(Type.String({ maxLength: 200 }), {
   maxItems: 100,
-  items: { type: 'string', maxLength: 200 },
   description: 'Exact event types (`package.revision.detected`) or prefixes (`package.*`); empty means every event.',
-};
-const secret: JsonSchema = {
-  type: 'string',
-  minLength: 16,
-  maxLength: 1024,
-  writeOnly: true,
-  description: 'Key of the HMAC-SHA256 signature in `X-Baton-Signature`; stored encrypted and never shown again.',
-};
+});
+const SECRET_OPTIONS = { minLength: 16, maxLength: 1024, writeOnly: true };
 
-export const WEBHOOK_SCHEMAS: Record<string, JsonSchema> = {
-  WebhookInput: {
-    type: 'object',
-    required: ['url', 'secret'],
-    properties: { url, event_types: { ...eventTypes, default: [] }, secret, enabled: { type: 'boolean', default: true } },
-    additionalProperties: false,
-  },
-  WebhookUpdate: {
-    type: 'object',
-    required: ['url', 'event_types', 'enabled'],
-    properties: {
-      url,
-      event_types: eventTypes,
-      secret: { ...secret, description: 'Leave out to keep the current secret (required when the url moves to another origin).' },
-      enabled: { type: 'boolean', description: 'True also clears a failing mark: delivery resumes from the cursor.' },
+export const WebhookInput = component(
+  'WebhookInput',
+  Type.Object(
+    {
+      url: Url,
+      event_types: Defaulted(EventTypes, []),
+      secret: Type.String({
+        ...SECRET_OPTIONS,
+        description: 'Key of the HMAC-SHA256 signature in `X-Baton-Signature`; stored encrypted and never shown again.',
+      }),
+      enabled: Defaulted(Type.Boolean(), true),
     },
-    additionalProperties: false,
-  },
-  Webhook: {
-    type: 'object',
-    required: ['id', 'url', 'event_types', 'enabled', 'status', 'cursor', 'next_attempt_at', 'failing_since', 'last_error', 'created_at', 'updated_at'],
-    properties: {
-      id: { type: 'string', format: 'uuid' },
-      url: { type: 'string' },
-      event_types: { type: 'array', items: { type: 'string' } },
-      enabled: { type: 'boolean' },
-      status: {
-        enum: ['ok', 'failing', 'disabled'],
+    { additionalProperties: false },
+  ),
+);
+
+export const WebhookUpdate = component(
+  'WebhookUpdate',
+  Type.Object(
+    {
+      url: Url,
+      event_types: EventTypes,
+      secret: Type.Optional(
+        Type.String({ ...SECRET_OPTIONS, description: 'Leave out to keep the current secret (required when the url moves to another origin).' }),
+      ),
+      enabled: Type.Boolean({ description: 'True also clears a failing mark: delivery resumes from the cursor.' }),
+    },
+    { additionalProperties: false },
+  ),
+);
+
+export const Webhook = component(
+  'Webhook',
+  Type.Object(
+    {
+      id: Type.String({ format: 'uuid' }),
+      url: Type.String(),
+      event_types: Type.Array(Type.String()),
+      enabled: Type.Boolean(),
+      status: StringEnum(['ok', 'failing', 'disabled'], {
         description: '`failing`: deliveries failed for longer than the maximum age; nothing is sent until the webhook is enabled again.',
-      },
-      cursor: { type: 'integer', description: 'The id of the last event delivered (or skipped as not matching).' },
-      next_attempt_at: dateTime,
-      failing_since: { type: ['string', 'null'], format: 'date-time', description: 'When the current run of failed attempts began.' },
-      last_error: { type: ['string', 'null'] },
-      created_at: dateTime,
-      updated_at: dateTime,
+      }),
+      cursor: Type.Integer({ description: 'The id of the last event delivered (or skipped as not matching).' }),
+      next_attempt_at: DateTime,
+      failing_since: Nullable(DateTime, { description: 'When the current run of failed attempts began.' }),
+      last_error: Nullable(Type.String()),
+      created_at: DateTime,
+      updated_at: DateTime,
     },
-    additionalProperties: false,
-  },
-  WebhookDelivery: {
-    type: 'object',
-    required: ['id', 'event_id', 'event_type', 'attempt', 'status', 'response_status', 'error', 'duration_ms', 'attempted_at'],
-    properties: {
-      id: { type: 'integer' },
-      event_id: { type: 'integer' },
-      event_type: { type: 'string' },
-      attempt: { type: 'integer', minimum: 1, description: 'The how-manyth attempt at this event.' },
-      status: { enum: ['delivered', 'failed'] },
-      response_status: { type: ['integer', 'null'] },
-      error: { type: ['string', 'null'] },
-      duration_ms: { type: 'integer' },
-      attempted_at: dateTime,
+    { additionalProperties: false },
+  ),
+);
+
+export const WebhookDelivery = component(
+  'WebhookDelivery',
+  Type.Object(
+    {
+      id: Type.Integer(),
+      event_id: Type.Integer(),
+      event_type: Type.String(),
+      attempt: Type.Integer({ minimum: 1, description: 'The how-manyth attempt at this event.' }),
+      status: StringEnum(['delivered', 'failed']),
+      response_status: Nullable(Type.Integer()),
+      error: Nullable(Type.String()),
+      duration_ms: Type.Integer(),
+      attempted_at: DateTime,
     },
-    additionalProperties: false,
-  },
-};
+    { additionalProperties: false },
+  ),
+);
+
+export const WEBHOOK_SCHEMAS = [WebhookInput, WebhookUpdate, Webhook, WebhookDelivery];

@@ -2,13 +2,7 @@ import { valueProblem, type ResolvedProperty } from '@baton/plugin-api';
 import type { DbConfigurationEntry } from '../db/tables';
 import { addFieldError, type FieldErrors } from '../domain-errors';
 import { type SecretBox, UndecryptableSecret } from '../security/secret-box';
-
-/** A configuration entry as a client sends it: a plain value, or a secure value sent back as it was shown. */
-export interface ConfigurationEntryInput {
-  key: string;
-  value?: string;
-  encrypted_value?: string;
-}
+import type { ConfigurationEntryInput } from './input-schemas';
 
 /** The resource a configuration belongs to; secure values are bound to it. */
 export interface ConfigurationOwner {

@@ -5,7 +5,8 @@ import type { Page, PageRequest } from '../db/pagination';
 import { Conflict, InvalidInput, NotFound, type FieldErrors } from '../domain-errors';
 import type { AuditLog } from '../security/audit-log';
 import type { Actor } from '../security/roles';
-import type { ConfigurationCodec, ConfigurationEntryInput, PreparedConfiguration } from './configuration-codec';
+import type { ConfigurationCodec, PreparedConfiguration } from './configuration-codec';
+import type { PackageInput } from './input-schemas';
 import { NO_MATERIAL_USAGE, type MaterialUsage } from './material-usage';
 import { packageFingerprint } from './fingerprint';
 import type { MaterialPackage, PackageRepository } from './model';
@@ -16,14 +17,6 @@ import type { RepositoryService } from './repository-service';
 
 import { secureValues } from './secret-mask';
 import { checkVersion } from '../versions';
-
-export interface PackageInput {
-  name: string;
-  repository_id: string;
-  configuration: ConfigurationEntryInput[];
-  auto_update?: boolean;
-  poll_interval_seconds?: number;
-}
 
 export interface PackageRules {
   minPollIntervalSeconds: number;

@@ -5,7 +5,8 @@ import type { Page, PageRequest } from '../db/pagination';
 import { Conflict, NotFound } from '../domain-errors';
 import type { AuditLog } from '../security/audit-log';
 import type { Actor } from '../security/roles';
-import type { ConfigurationCodec, ConfigurationEntryInput } from './configuration-codec';
+import type { ConfigurationCodec } from './configuration-codec';
+import type { RepositoryInput, UnsavedRepositoryInput } from './input-schemas';
 import type { ConfigurationReview } from './configuration-review';
 import { NO_MATERIAL_USAGE, type MaterialUsage } from './material-usage';
 import { packageFingerprint } from './fingerprint';
@@ -15,12 +16,6 @@ import { connectionCheck, nameErrors, pluginValidation, requirePlugin, throwIfIn
 import type { RepositoryStore } from './repository-store';
 import { secureValues } from './secret-mask';
 import { checkVersion } from '../versions';
-
-export interface RepositoryInput {
-  name: string;
-  plugin_id: string;
-  configuration: ConfigurationEntryInput[];
-}
 
 export interface RepositoryView {
   repository: PackageRepository;
@@ -141,7 +136,7 @@ export class RepositoryService {
   }
 
   /** Checks a configuration before it is saved; an invalid one is refused like on create. */
-  async checkUnsaved(input: Omit<RepositoryInput, 'name'>): Promise<ConnectionCheck> {
+  async checkUnsaved(input: UnsavedRepositoryInput): Promise<ConnectionCheck> {
     const plugin = requirePlugin(this.plugins, input.plugin_id);
     const prepared = this.codec.prepare(plugin.repositoryProperties, input.configuration, { resourceType: 'repository', resourceId: randomUUID() }, null);
     throwIfInvalid(prepared.errors);

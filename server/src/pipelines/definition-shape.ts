@@ -1,9 +1,20 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { addFieldError, type FieldErrors } from '../domain-errors';
 import { schemaFieldErrors } from '../schema-field-errors';
+import type { PipelineDefinition } from './definition';
 import { PIPELINE_SCHEMA } from './definition-schema';
 
-let compiled: ValidateFunction | null = null;
+let compiled: ValidateFunction<PipelineDefinition> | null = null;
+
+export type ShapeCheck = { ok: true; definition: PipelineDefinition } | { ok: false; errors: FieldErrors };
+
+/** The definition, typed, when its shape is right and it can be stored; its errors otherwise. */
+export function checkShape(value: unknown): ShapeCheck {
+  compiled ??= new Ajv2020({ strict: false, allErrors: true }).compile<PipelineDefinition>(PIPELINE_SCHEMA);
+  if (!compiled(value)) return { ok: false, errors: schemaFieldErrors(compiled.errors ?? []) };
+  const errors = unstorableStrings(value);
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, definition: value };
+}
 
 /**
  * Checks a definition against the pipeline JSON Schema, for input that did not come through
@@ -11,9 +22,8 @@ let compiled: ValidateFunction | null = null;
  * strings the database cannot store.
  */
 export function shapeErrors(value: unknown): FieldErrors {
-  compiled ??= new Ajv2020({ strict: false, allErrors: true }).compile(PIPELINE_SCHEMA);
-  if (compiled(value)) return unstorableStrings(value);
-  return schemaFieldErrors(compiled.errors ?? []);
+  const check = checkShape(value);
+  return check.ok ? {} : check.errors;
 }
 
 /** Strings (and keys) holding NUL characters, which the database's JSON cannot store, by path. */

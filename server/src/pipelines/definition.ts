@@ -1,68 +1,20 @@
 /**
  * The pipeline model, as JSON over REST and as YAML in the configuration folder (snake_case, as
- * the API speaks). `definition-schema.ts` describes the same shape as a JSON Schema; the
- * semantic rules (references, cycles, names) are in `definition-rules.ts`.
+ * the API speaks). Its types are those of the schemas in `definition-schema.ts`, so the two cannot
+ * drift apart; the semantic rules (references, cycles, names) are in `definition-rules.ts`.
  */
 
-import type { TaskDefinition } from '../agents/task-definition';
+import type { Static } from '@sinclair/typebox';
+import type { ApprovalSchema, JobSchema, PackageMaterialSchema, PIPELINE_SCHEMA, PipelineMaterialSchema, StageSchema, TimerSchema } from './definition-schema';
 
-export interface PackageMaterialDefinition {
-  /** Default: `<repository>_<package>`. */
-  name?: string;
-  package: { repository: string; package: string };
-  /** False: a new revision does not trigger the pipeline (it is still used by other triggers). */
-  auto_trigger?: boolean;
-}
-
-export interface PipelineMaterialDefinition {
-  /** Default: the upstream pipeline's name. */
-  name?: string;
-  pipeline: string;
-  stage: string;
-  auto_trigger?: boolean;
-}
-
+export type PackageMaterialDefinition = Static<typeof PackageMaterialSchema>;
+export type PipelineMaterialDefinition = Static<typeof PipelineMaterialSchema>;
 export type MaterialDefinition = PackageMaterialDefinition | PipelineMaterialDefinition;
-
-export interface JobDefinition {
-  name: string;
-  environment?: Record<string, string>;
-  /** Variables a manual trigger may override for this job (besides the pipeline's `overridable`). */
-  overridable?: string[];
-  tasks: TaskDefinition[];
-}
-
-export type Approval = { type: 'success' } | { type: 'manual'; roles?: ('viewer' | 'operator' | 'admin')[]; users?: string[] };
-
-export interface StageDefinition {
-  name: string;
-  /** Default `{ type: 'success' }`: runs when the previous stage passes. */
-  approval?: Approval;
-  jobs: JobDefinition[];
-}
-
-export interface TimerDefinition {
-  /** node-cron syntax, with seconds: `0 0 22 * * 1-5`. */
-  spec: string;
-  timezone?: string;
-  /** Only when a material has a revision the pipeline has not run with. */
-  only_on_changes?: boolean;
-}
-
-export interface PipelineDefinition {
-  name: string;
-  /** Default `${COUNT}`; tokens `${COUNT}`, `${<material>}`, `${<material>[:N]}`. */
-  label_template?: string;
-  /** One run at a time: a new run waits until the previous one has finished. */
-  lock?: boolean;
-  materials: MaterialDefinition[];
-  environment?: Record<string, string>;
-  secure_environment?: Record<string, { encrypted_value: string }>;
-  /** Variables a manual trigger may override in every job; none by default. */
-  overridable?: string[];
-  timer?: TimerDefinition;
-  stages: StageDefinition[];
-}
+export type JobDefinition = Static<typeof JobSchema>;
+export type Approval = Static<typeof ApprovalSchema>;
+export type StageDefinition = Static<typeof StageSchema>;
+export type TimerDefinition = Static<typeof TimerSchema>;
+export type PipelineDefinition = Static<typeof PIPELINE_SCHEMA>;
 
 export const DEFAULT_LABEL_TEMPLATE = '${COUNT}';
 

@@ -12,12 +12,7 @@ import { checkDefinition } from './definition-validation';
 import type { PipelineLookups } from './pipeline-lookups';
 import type { PipelineStore, StoredPipeline } from './pipeline-store';
 import { encryptVariable } from './secure-environment';
-
-export interface EncryptRequest {
-  value: string;
-  pipeline: string;
-  variable: string;
-}
+import type { EncryptInput } from './input-schemas';
 
 /** Declaring, changing and removing pipelines over the API; pipelines from files are read-only here. */
 export class PipelineService {
@@ -88,7 +83,7 @@ export class PipelineService {
   }
 
   /** A secure value for a definition, bound to one pipeline and variable. */
-  encrypt(request: EncryptRequest): string {
+  encrypt(request: EncryptInput): string {
     return encryptVariable(this.box, request.value, request.pipeline, request.variable);
   }
 

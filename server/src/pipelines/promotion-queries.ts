@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import type { Database } from '../db/database';
 import { keysetPage, type Page, type PageRequest } from '../db/pagination';
 import { TABLES, type DbPackageRevisionRow, type DbPipelineRunRow } from '../db/tables';
@@ -5,6 +6,7 @@ import { NotFound } from '../domain-errors';
 import type { PipelineDefinition } from './definition';
 import { loadPipelineGraph } from './pipeline-definitions';
 import { runViews, type RunView } from './run-views';
+import type { ValueStream } from './run-schemas';
 
 const NEWEST_RUN_FIRST = {
   expression: 'counter',
@@ -72,7 +74,7 @@ export class PromotionQueries {
   }
 
   /** The pipelines and stages a package flows through, with the newest revision that passed each stage. */
-  async valueStream(packageId: string) {
+  async valueStream(packageId: string): Promise<Static<typeof ValueStream>> {
     const pkg = await this.db
       .knex(`${TABLES.packages} as p`)
       .join(`${TABLES.repositories} as r`, 'r.id', 'p.repository_id')

@@ -12,11 +12,7 @@ import { idempotentTrigger } from './idempotent-trigger';
 import type { MaterialResolver } from './material-resolver';
 import type { RunCreator } from './run-creator';
 import type { StageMachine } from './stage-machine';
-
-export interface TriggerInput {
-  revisions?: Record<string, string>;
-  environment?: Record<string, string>;
-}
+import type { TriggerInput } from './input-schemas';
 
 const IN_PROGRESS = ['scheduled', 'running', 'awaiting_approval'];
 

@@ -1,33 +1,14 @@
+import type { Static } from '@sinclair/typebox';
 import type { Knex } from 'knex';
 import { TABLES, type DbJobRunRow, type DbPipelineRunRow, type DbStageRunRow } from '../db/tables';
 import type { PipelineDefinition } from './definition';
 import type { BuildCause } from './run-model';
+import type { Run, StageRun } from './run-schemas';
 
 /** A run as the API shows it: its build cause and every stage (attempts of the latest counter), with jobs. */
-export interface RunView {
-  pipeline: string;
-  counter: number;
-  label: string;
-  status: string;
-  created_at: string;
-  completed_at: string | null;
-  build_cause: BuildCause;
-  stages: StageView[];
-}
+export type RunView = Static<typeof Run>;
 
-export interface StageView {
-  name: string;
-  counter: number | null;
-  state: string;
-  approval_type: 'success' | 'manual';
-  approved_by: string | null;
-  approved_at: string | null;
-  cancelled_by: string | null;
-  scheduled_at: string | null;
-  started_at: string | null;
-  completed_at: string | null;
-  jobs: { name: string; state: string; result: string | null; started_at: string | null; completed_at: string | null }[];
-}
+export type StageView = Static<typeof StageRun>;
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 

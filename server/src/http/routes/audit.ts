@@ -1,12 +1,13 @@
+import { Type } from '@sinclair/typebox';
 import { pageRequest } from '../../db/pagination';
 import type { AuditLog } from '../../security/audit-log';
-import type { RouteDefinition } from '../route';
-import { collection, PAGE_QUERY, ref } from '../schemas';
+import { defineRoute, type RouteDefinition } from '../route';
+import { AuditEntry, collection, PAGE_QUERY, ref } from '../schemas';
 
 /** The audit log, newest first. */
 export function auditRoutes(audit: AuditLog): RouteDefinition[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/api/audit',
       operationId: 'listAuditEntries',
@@ -15,10 +16,10 @@ export function auditRoutes(audit: AuditLog): RouteDefinition[] {
       access: 'admin',
       query: {
         ...PAGE_QUERY,
-        resource_type: { description: 'Only entries about this kind of resource (repository, package, token, plugin).', schema: { type: 'string' } },
-        resource_id: { description: 'Only entries about this resource.', schema: { type: 'string' } },
+        resource_type: { description: 'Only entries about this kind of resource (repository, package, token, plugin).', schema: Type.String() },
+        resource_id: { description: 'Only entries about this resource.', schema: Type.String() },
       },
-      responses: { 200: { description: 'A page of entries.', schema: collection('entries', ref('AuditEntry')) } },
+      responses: { 200: { description: 'A page of entries.', schema: collection('entries', ref(AuditEntry)) } },
       async handler({ query }) {
         const filter = {
           ...(query['resource_type'] ? { resourceType: query['resource_type'] } : {}),
@@ -36,6 +37,6 @@ export function auditRoutes(audit: AuditLog): RouteDefinition[] {
         }));
         return { status: 200, body: { entries, next_cursor: page.nextCursor } };
       },
-    },
+    }),
   ];
 }

@@ -1,7 +1,10 @@
 import type { ConfigFileStatus } from '../../pipelines/config-files/config-file-status';
-import type { EncryptRequest, PipelineService } from '../../pipelines/pipeline-service';
+import { Type } from '@sinclair/typebox';
+import { EncryptInput } from '../../pipelines/input-schemas';
+import type { PipelineService } from '../../pipelines/pipeline-service';
 import { iso } from '../presenters';
-import type { RouteDefinition } from '../route';
+import { defineRoute, type RouteDefinition } from '../route';
+import { ConfigFile, EncryptedValue } from '../pipeline-schemas';
 import { ref } from '../schemas';
 
 /** Where the state of the configuration folder comes from; null when no folder is configured. */
@@ -12,7 +15,7 @@ export interface ConfigFileStatuses {
 /** Configuration as code: the state of the YAML files, and encryption of values to put in them. */
 export function configRoutes(files: ConfigFileStatuses | null, pipelines: PipelineService): RouteDefinition[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/api/config-files',
       operationId: 'listConfigFiles',
@@ -22,7 +25,7 @@ export function configRoutes(files: ConfigFileStatuses | null, pipelines: Pipeli
       responses: {
         200: {
           description: 'Every file, by name; empty when no configuration folder is set.',
-          schema: { type: 'object', required: ['files'], properties: { files: { type: 'array', items: ref('ConfigFile') } }, additionalProperties: false },
+          schema: Type.Object({ files: Type.Array(ref(ConfigFile)) }, { additionalProperties: false }),
         },
       },
       async handler() {
@@ -37,19 +40,19 @@ export function configRoutes(files: ConfigFileStatuses | null, pipelines: Pipeli
         }));
         return { status: 200, body: { files: body } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/encrypt',
       operationId: 'encryptValue',
       summary: 'Encrypt a value for a pipeline’s secure_environment',
       tag: 'pipelines',
       access: 'admin',
-      body: ref('EncryptInput'),
-      responses: { 200: { description: 'The encrypted value.', schema: ref('EncryptedValue') } },
+      body: ref(EncryptInput),
+      responses: { 200: { description: 'The encrypted value.', schema: ref(EncryptedValue) } },
       async handler({ body }) {
-        return { status: 200, body: { encrypted_value: pipelines.encrypt(body as EncryptRequest) } };
+        return { status: 200, body: { encrypted_value: pipelines.encrypt(body) } };
       },
-    },
+    }),
   ];
 }

@@ -1,8 +1,10 @@
+import { Type, type TString } from '@sinclair/typebox';
 import type { Response } from 'express';
 import { JOB_FAILED_LINE, JOB_PASSED_LINE } from '../../agents/job-runner';
 import { InvalidInput, NotFound } from '../../domain-errors';
 import type { JobAddress, JobConsole } from '../../pipelines/job-console';
-import type { RouteDefinition, RouteContext, RouteResult } from '../route';
+import { StringEnum } from '../../schema-components';
+import { defineRoute, type RouteDefinition, type RouteContext, type RouteResult } from '../route';
 
 const PAGE_PIECES = 200;
 const FOLLOW_POLL_MS = 500;
@@ -10,8 +12,11 @@ const FOLLOW_POLL_MS = 500;
 const CANCELLED_TAIL_MS = 15_000;
 /** The line the agent ends every job's log with (never the first line's "job <pipeline>/…"). */
 const JOB_END = [`[baton] ${JOB_PASSED_LINE}\n`, `[baton] ${JOB_FAILED_LINE}`];
-const NAME = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,255}$' };
-const COUNTER = { type: 'string', pattern: '^[0-9]{1,9}$' };
+const NAME = Type.String({ pattern: '^[A-Za-z0-9._-]{1,255}$' });
+const COUNTER = Type.String({ pattern: '^[0-9]{1,9}$' });
+const CONSOLE_QUERY = {
+  follow: { description: 'false: answer the log as it is now, without following it (default true).', schema: StringEnum(['true', 'false']) },
+};
 
 function counterParam(name: string, value: string | undefined): number {
   if (value === undefined || !/^[0-9]{1,9}$/.test(value)) throw new NotFound(`${name} must be a whole number`);
@@ -26,42 +31,44 @@ function followParam(value: string | undefined): boolean {
 
 /** A job's console log as plain text; while the job runs, the answer follows the log until the job is final. */
 export function consoleRoutes(jobConsole: JobConsole): RouteDefinition[] {
-  const route = (path: string, operationId: string, summary: string, withCounter: boolean): RouteDefinition => ({
+  const common = {
     method: 'get',
-    path,
-    operationId,
-    summary,
     tag: 'runs',
     access: 'viewer',
-    params: { name: NAME, counter: COUNTER, stage: NAME, ...(withCounter ? { stage_counter: COUNTER } : {}), job: NAME },
-    query: { follow: { description: 'false: answer the log as it is now, without following it (default true).', schema: { enum: ['true', 'false'] } } },
-    responses: { 200: { description: 'The log, masked; chunked while it is followed.', contentType: 'text/plain', schema: { type: 'string' } } },
-    handler: (context) => serveConsole(jobConsole, context, withCounter),
-  });
+    query: CONSOLE_QUERY,
+    responses: { 200: { description: 'The log, masked; chunked while it is followed.', contentType: 'text/plain', schema: Type.String() } },
+  } as const;
   return [
-    route(
-      '/api/pipelines/:name/runs/:counter/stages/:stage/jobs/:job/console',
-      'getJobConsole',
-      'A job’s console log (the latest attempt of its stage), followed live while it runs',
-      false,
-    ),
-    route(
-      '/api/pipelines/:name/runs/:counter/stages/:stage/:stage_counter/jobs/:job/console',
-      'getJobAttemptConsole',
-      'A job’s console log in one attempt of its stage, followed live while it runs',
-      true,
-    ),
+    defineRoute({
+      ...common,
+      path: '/api/pipelines/:name/runs/:counter/stages/:stage/jobs/:job/console',
+      operationId: 'getJobConsole',
+      summary: 'A job’s console log (the latest attempt of its stage), followed live while it runs',
+      params: { name: NAME, counter: COUNTER, stage: NAME, job: NAME },
+      handler: (context) => serveConsole(jobConsole, context, null),
+    }),
+    defineRoute({
+      ...common,
+      path: '/api/pipelines/:name/runs/:counter/stages/:stage/:stage_counter/jobs/:job/console',
+      operationId: 'getJobAttemptConsole',
+      summary: 'A job’s console log in one attempt of its stage, followed live while it runs',
+      params: { name: NAME, counter: COUNTER, stage: NAME, stage_counter: COUNTER, job: NAME },
+      handler: (context) => serveConsole(jobConsole, context, counterParam('stage_counter', context.params.stage_counter)),
+    }),
   ];
 }
 
-async function serveConsole(jobConsole: JobConsole, { params, query, response }: RouteContext, withCounter: boolean): Promise<RouteResult> {
-  const follow = followParam(query['follow']);
+type ConsoleContext = RouteContext<Record<'name' | 'counter' | 'stage' | 'job', TString>, typeof CONSOLE_QUERY>;
+
+/** `stageCounter`: one attempt of the stage, or null for its latest. */
+async function serveConsole(jobConsole: JobConsole, { params, query, response }: ConsoleContext, stageCounter: number | null): Promise<RouteResult<never>> {
+  const follow = followParam(query.follow);
   const address: JobAddress = {
-    pipeline: params['name'],
-    counter: counterParam('counter', params['counter']),
-    stage: params['stage'],
-    stageCounter: withCounter ? counterParam('stage_counter', params['stage_counter']) : null,
-    job: params['job'],
+    pipeline: params.name,
+    counter: counterParam('counter', params.counter),
+    stage: params.stage,
+    stageCounter,
+    job: params.job,
   };
   const jobId = await jobConsole.locate(address);
   response.status(200);

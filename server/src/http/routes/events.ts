@@ -1,9 +1,11 @@
+import { Type } from '@sinclair/typebox';
 import type { Response } from 'express';
 import { InvalidInput } from '../../domain-errors';
 import type { EventLog, BatonEvent } from '../../events/event-log';
 import type { EventStream } from '../../events/event-stream';
 import type { StreamSessions } from '../../events/stream-sessions';
-import type { RouteDefinition } from '../route';
+import { defineRoute, type RouteDefinition } from '../route';
+import { Event } from '../polling-schemas';
 import { ref } from '../schemas';
 
 const HEARTBEAT_MS = 15_000;
@@ -27,7 +29,7 @@ function typesParam(value: string | undefined): string[] | null {
 /** The event stream (Server-Sent Events) and the event history. */
 export function eventRoutes(log: EventLog, stream: EventStream, sessions: StreamSessions): RouteDefinition[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/api/events',
       operationId: 'streamEvents',
@@ -37,12 +39,12 @@ export function eventRoutes(log: EventLog, stream: EventStream, sessions: Stream
       access: 'viewer',
       queryToken: true,
       query: {
-        last_event_id: { description: 'Resume after this event id (as the Last-Event-ID header does).', schema: { type: 'string' } },
-        types: { description: 'Comma-separated event types; `package.*` matches a prefix.', schema: { type: 'string' } },
-        access_token: { description: 'The API token, for clients that cannot send headers.', schema: { type: 'string' } },
+        last_event_id: { description: 'Resume after this event id (as the Last-Event-ID header does).', schema: Type.String() },
+        types: { description: 'Comma-separated event types; `package.*` matches a prefix.', schema: Type.String() },
+        access_token: { description: 'The API token, for clients that cannot send headers.', schema: Type.String() },
       },
       responses: {
-        200: { description: 'The stream: `id:`, `event:` and `data:` (JSON) per event.', contentType: 'text/event-stream', schema: { type: 'string' } },
+        200: { description: 'The stream: `id:`, `event:` and `data:` (JSON) per event.', contentType: 'text/event-stream', schema: Type.String() },
       },
       async handler({ query, header, response, request, actor }) {
         const after = numberParam('last_event_id', header('last-event-id') ?? query['last_event_id'], null);
@@ -53,7 +55,7 @@ export function eventRoutes(log: EventLog, stream: EventStream, sessions: Stream
           clearInterval(heartbeat);
           subscription.close();
         };
-        const forget = sessions.open(actor!, () => {
+        const forget = sessions.open(actor, () => {
           closed();
           response.end();
         });
@@ -63,8 +65,8 @@ export function eventRoutes(log: EventLog, stream: EventStream, sessions: Stream
         });
         return { status: 200, handled: true };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/events/history',
       operationId: 'listEvents',
@@ -72,14 +74,14 @@ export function eventRoutes(log: EventLog, stream: EventStream, sessions: Stream
       tag: 'events',
       access: 'viewer',
       query: {
-        after: { description: 'Only events with a larger id (default 0).', schema: { type: 'string', pattern: '^[0-9]+$' } },
-        limit: { description: 'At most this many, 1 to 500 (default 50).', schema: { type: 'string', pattern: '^[0-9]+$' } },
-        types: { description: 'Comma-separated event types; `package.*` matches a prefix.', schema: { type: 'string' } },
+        after: { description: 'Only events with a larger id (default 0).', schema: Type.String({ pattern: '^[0-9]+$' }) },
+        limit: { description: 'At most this many, 1 to 500 (default 50).', schema: Type.String({ pattern: '^[0-9]+$' }) },
+        types: { description: 'Comma-separated event types; `package.*` matches a prefix.', schema: Type.String() },
       },
       responses: {
         200: {
           description: 'Events, oldest first.',
-          schema: { type: 'object', required: ['events'], properties: { events: { type: 'array', items: ref('Event') } }, additionalProperties: false },
+          schema: Type.Object({ events: Type.Array(ref(Event)) }, { additionalProperties: false }),
         },
       },
       async handler({ query }) {
@@ -88,7 +90,7 @@ export function eventRoutes(log: EventLog, stream: EventStream, sessions: Stream
         if (limit < 1) throw InvalidInput.field('limit', 'limit must be from 1 to 500');
         return { status: 200, body: { events: await log.after(after, limit, typesParam(query['types'])) } };
       },
-    },
+    }),
   ];
 }
 

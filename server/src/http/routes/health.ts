@@ -1,4 +1,5 @@
-import type { RouteDefinition } from '../route';
+import { Type } from '@sinclair/typebox';
+import { defineRoute, type RouteDefinition } from '../route';
 import type { OpenApiDocument } from '../openapi';
 
 /** What readiness means: the database answers, migrations are done, and no shutdown has begun. */
@@ -6,16 +7,12 @@ export interface Readiness {
   check(): Promise<{ ready: boolean; reason: string }>;
 }
 
-const STATUS = {
-  type: 'object',
-  required: ['status'],
-  properties: { status: { type: 'string' }, reason: { type: 'string' } },
-};
+const STATUS = Type.Object({ status: Type.String(), reason: Type.Optional(Type.String()) });
 
 /** Public routes: liveness, readiness, and the API's own description. */
 export function healthRoutes(readiness: Readiness, document: () => OpenApiDocument): RouteDefinition[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/healthz',
       operationId: 'health',
@@ -26,8 +23,8 @@ export function healthRoutes(readiness: Readiness, document: () => OpenApiDocume
       async handler() {
         return { status: 200, body: { status: 'ok' } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/readyz',
       operationId: 'readiness',
@@ -42,18 +39,18 @@ export function healthRoutes(readiness: Readiness, document: () => OpenApiDocume
         const { ready, reason } = await readiness.check();
         return ready ? { status: 200, body: { status: 'ready' } } : { status: 503, body: { status: 'not_ready', reason } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/openapi.json',
       operationId: 'openApiDocument',
       summary: 'This API, described in OpenAPI 3.1',
       tag: 'health',
       access: 'public',
-      responses: { 200: { description: 'The OpenAPI document.', schema: { type: 'object', required: ['openapi', 'paths'] } } },
+      responses: { 200: { description: 'The OpenAPI document.', schema: Type.Unsafe<OpenApiDocument>({ type: 'object', required: ['openapi', 'paths'] }) } },
       async handler() {
         return { status: 200, body: document() };
       },
-    },
+    }),
   ];
 }

@@ -1,13 +1,14 @@
+import { Type } from '@sinclair/typebox';
 import { pageRequest } from '../../db/pagination';
 import { InvalidInput } from '../../domain-errors';
 import type { MaterialPackage } from '../../materials/model';
-import type { PackageInput, PackageService } from '../../materials/package-service';
+import { PackageInput } from '../../materials/input-schemas';
+import type { PackageService } from '../../materials/package-service';
 import type { PollStatusReader } from '../../materials/polling/poll-status';
 import { etagOf } from '../../versions';
-import type { Actor } from '../../security/roles';
 import { presentPackage } from '../presenters';
-import type { RouteDefinition } from '../route';
-import { collection, ETAG_HEADER, ID_PARAM, PAGE_QUERY, ref, UUID_PATTERN } from '../schemas';
+import { defineRoute, type RouteDefinition } from '../route';
+import { collection, ConnectionCheck, ETAG_HEADER, ID_PARAM, Package, PAGE_QUERY, Problem, ref, UUID_PATTERN } from '../schemas';
 
 /** Packages: register, change, delete, check the connection. */
 export function packageRoutes(service: PackageService, polls: PollStatusReader): RouteDefinition[] {
@@ -20,43 +21,42 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
     body: (await presentAll([pkg]))[0],
     headers: { ETag: etagOf(pkg.configVersion) },
   });
-  const actor = (a: Actor | null) => a!;
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/api/packages',
       operationId: 'listPackages',
       summary: 'List packages, by name',
       tag: 'packages',
       access: 'viewer',
-      query: { ...PAGE_QUERY, repository_id: { description: 'Only the packages of this repository.', schema: { type: 'string', format: 'uuid' } } },
-      responses: { 200: { description: 'A page of packages.', schema: collection('packages', ref('Package')) } },
+      query: { ...PAGE_QUERY, repository_id: { description: 'Only the packages of this repository.', schema: Type.String({ format: 'uuid' }) } },
+      responses: { 200: { description: 'A page of packages.', schema: collection('packages', ref(Package)) } },
       async handler({ query }) {
         const repositoryId = query['repository_id'];
         if (repositoryId !== undefined && !UUID_PATTERN.test(repositoryId)) throw InvalidInput.field('repository_id', 'repository_id must be a UUID');
         const page = await service.list(pageRequest(query), repositoryId ? { repositoryId } : {});
         return { status: 200, body: { packages: await presentAll(page.items), next_cursor: page.nextCursor } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/packages',
       operationId: 'createPackage',
       summary: 'Register a package in a repository',
       tag: 'packages',
       access: 'admin',
-      body: ref('PackageInput'),
+      body: ref(PackageInput),
       responses: {
-        201: { description: 'Created.', schema: ref('Package'), headers: ETAG_HEADER },
-        409: { description: 'The name is taken in this repository, or another package has the same identity.', schema: ref('Problem') },
+        201: { description: 'Created.', schema: ref(Package), headers: ETAG_HEADER },
+        409: { description: 'The name is taken in this repository, or another package has the same identity.', schema: ref(Problem) },
       },
-      async handler({ body, actor: a }) {
-        const pkg = await service.create(body as PackageInput, actor(a));
+      async handler({ body, actor }) {
+        const pkg = await service.create(body, actor);
         const result = await single(201, pkg);
         return { ...result, headers: { ...result.headers, Location: `/api/packages/${pkg.id}` } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/packages/:id',
       operationId: 'getPackage',
@@ -64,12 +64,12 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
       tag: 'packages',
       access: 'viewer',
       params: ID_PARAM,
-      responses: { 200: { description: 'The package.', schema: ref('Package'), headers: ETAG_HEADER } },
+      responses: { 200: { description: 'The package.', schema: ref(Package), headers: ETAG_HEADER } },
       async handler({ params }) {
         return single(200, await service.get(params['id']));
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'put',
       path: '/api/packages/:id',
       operationId: 'updatePackage',
@@ -77,19 +77,19 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
       tag: 'packages',
       access: 'admin',
       params: ID_PARAM,
-      body: ref('PackageInput'),
+      body: ref(PackageInput),
       responses: {
-        200: { description: 'Updated.', schema: ref('Package'), headers: ETAG_HEADER },
+        200: { description: 'Updated.', schema: ref(Package), headers: ETAG_HEADER },
         409: {
           description: 'Name or identity taken, the identity of a package with history would change, or pipelines use the package and the name would change.',
-          schema: ref('Problem'),
+          schema: ref(Problem),
         },
       },
-      async handler({ params, body, header, actor: a }) {
-        return single(200, await service.update(params['id'], body as PackageInput, header('if-match'), actor(a)));
+      async handler({ params, body, header, actor }) {
+        return single(200, await service.update(params['id'], body, header('if-match'), actor));
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'delete',
       path: '/api/packages/:id',
       operationId: 'deletePackage',
@@ -99,15 +99,15 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
       params: ID_PARAM,
       responses: {
         204: { description: 'Deleted.' },
-        409: { description: 'Pipelines use the package (named in the detail).', schema: ref('Problem') },
-        412: { description: 'If-Match was given and is stale.', schema: ref('Problem') },
+        409: { description: 'Pipelines use the package (named in the detail).', schema: ref(Problem) },
+        412: { description: 'If-Match was given and is stale.', schema: ref(Problem) },
       },
-      async handler({ params, header, actor: a }) {
-        await service.delete(params['id'], header('if-match'), actor(a));
+      async handler({ params, header, actor }) {
+        await service.delete(params['id'], header('if-match'), actor);
         return { status: 204 };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/packages/:id/check-connection',
       operationId: 'checkPackageConnection',
@@ -115,10 +115,10 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
       tag: 'packages',
       access: 'admin',
       params: ID_PARAM,
-      responses: { 200: { description: 'The answer; a failed check is `ok: false`.', schema: ref('ConnectionCheck') } },
+      responses: { 200: { description: 'The answer; a failed check is `ok: false`.', schema: ref(ConnectionCheck) } },
       async handler({ params }) {
         return { status: 200, body: await service.checkConnection(params['id']) };
       },
-    },
+    }),
   ];
 }

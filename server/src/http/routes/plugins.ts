@@ -3,13 +3,14 @@ import type { PluginHost } from '../../plugins/plugin-host';
 import type { PluginInfo } from '../../plugins/plugin-info';
 import type { PluginRestarts } from '../../materials/plugin-restarts';
 import { presentPlugin, presentRefusal } from '../presenters';
-import type { RouteDefinition } from '../route';
-import { ref } from '../schemas';
+import { Type } from '@sinclair/typebox';
+import { defineRoute, type RouteDefinition } from '../route';
+import { Plugin, PluginRefusal, ref } from '../schemas';
 
 /** What these routes need of the plugin host. */
 export type PluginAdministration = Pick<PluginHost, 'plugins' | 'plugin' | 'refused'>;
 
-const PLUGIN_ID = { id: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' } };
+const PLUGIN_ID = { id: Type.String({ pattern: '^[a-z][a-z0-9-]*$' }) };
 
 /** Loaded plugins, their health and their configuration schemas. */
 export function pluginRoutes(host: PluginAdministration, restarts: PluginRestarts): RouteDefinition[] {
@@ -19,7 +20,7 @@ export function pluginRoutes(host: PluginAdministration, restarts: PluginRestart
     return plugin;
   };
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/api/plugins',
       operationId: 'listPlugins',
@@ -29,24 +30,18 @@ export function pluginRoutes(host: PluginAdministration, restarts: PluginRestart
       responses: {
         200: {
           description: 'Every loaded plugin (there are few: no paging), and every refused plugin package with the reason.',
-          schema: {
-            type: 'object',
-            required: ['plugins', 'refused', 'next_cursor'],
-            properties: {
-              plugins: { type: 'array', items: ref('Plugin') },
-              refused: { type: 'array', items: ref('PluginRefusal') },
-              next_cursor: { type: 'null' },
-            },
-            additionalProperties: false,
-          },
+          schema: Type.Object(
+            { plugins: Type.Array(ref(Plugin)), refused: Type.Array(ref(PluginRefusal)), next_cursor: Type.Null() },
+            { additionalProperties: false },
+          ),
         },
       },
       async handler() {
         const plugins = [...host.plugins()].sort((a, b) => a.id.localeCompare(b.id));
         return { status: 200, body: { plugins: plugins.map(presentPlugin), refused: host.refused().map(presentRefusal), next_cursor: null } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/plugins/:id',
       operationId: 'getPlugin',
@@ -54,12 +49,12 @@ export function pluginRoutes(host: PluginAdministration, restarts: PluginRestart
       tag: 'plugins',
       access: 'viewer',
       params: PLUGIN_ID,
-      responses: { 200: { description: 'The plugin.', schema: ref('Plugin') } },
+      responses: { 200: { description: 'The plugin.', schema: ref(Plugin) } },
       async handler({ params }) {
         return { status: 200, body: presentPlugin(find(params['id'])) };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/plugins/:id/restart',
       operationId: 'restartPlugin',
@@ -67,10 +62,10 @@ export function pluginRoutes(host: PluginAdministration, restarts: PluginRestart
       tag: 'plugins',
       access: 'admin',
       params: PLUGIN_ID,
-      responses: { 200: { description: 'The plugin after the restart.', schema: ref('Plugin') } },
+      responses: { 200: { description: 'The plugin after the restart.', schema: ref(Plugin) } },
       async handler({ params, actor }) {
-        return { status: 200, body: presentPlugin(await restarts.restart(params['id'], actor!)) };
+        return { status: 200, body: presentPlugin(await restarts.restart(params['id'], actor)) };
       },
-    },
+    }),
   ];
 }

@@ -1,3 +1,5 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import { pageRequest } from '../../db/pagination';
 import { InvalidInput } from '../../domain-errors';
 import type { PollRequests } from '../../materials/polling/poll-requests';
@@ -8,12 +10,15 @@ import type { PackageService } from '../../materials/package-service';
 import type { RepositoryService } from '../../materials/repository-service';
 import { HttpProblem } from '../problem';
 import { presentRevision } from '../presenters';
-import type { RouteDefinition } from '../route';
-import { collection, ID_PARAM, PAGE_QUERY, ref } from '../schemas';
+import { defineRoute, type RouteDefinition } from '../route';
+import { PollOutcome, RecordedRevision } from '../polling-schemas';
+import { collection, ID_PARAM, PAGE_QUERY, Problem, ref } from '../schemas';
 
 const MAX_WAIT_SECONDS = 300;
+const STILL_POLLING: Static<typeof PollOutcome> = { outcome: 'pending' };
+const ACCEPTED = { status: 'accepted' } as const;
 const WAIT_QUERY = {
-  wait: { description: `Seconds to wait for the outcome, 0 to ${MAX_WAIT_SECONDS} (default 30).`, schema: { type: 'string', pattern: '^[0-9]+$' } },
+  wait: { description: `Seconds to wait for the outcome, 0 to ${MAX_WAIT_SECONDS} (default 30).`, schema: Type.String({ pattern: '^[0-9]+$' }) },
 };
 
 function waitSeconds(query: Record<string, string | undefined>): number {
@@ -41,7 +46,7 @@ interface PollingDependencies {
 /** Revision history, polls on request, and refresh hints. */
 export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/api/packages/:id/revisions',
       operationId: 'listPackageRevisions',
@@ -50,14 +55,14 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
       access: 'viewer',
       params: ID_PARAM,
       query: PAGE_QUERY,
-      responses: { 200: { description: 'A page of revisions.', schema: collection('revisions', ref('RecordedRevision')) } },
+      responses: { 200: { description: 'A page of revisions.', schema: collection('revisions', ref(RecordedRevision)) } },
       async handler({ params, query }) {
         await deps.packages.get(params['id']);
         const page = await deps.revisions.history(params['id'], pageRequest(query));
         return { status: 200, body: { revisions: page.items.map(presentRevision), next_cursor: page.nextCursor } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/packages/:id/poll',
       operationId: 'pollPackage',
@@ -67,8 +72,8 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
       params: ID_PARAM,
       query: WAIT_QUERY,
       responses: {
-        200: { description: 'The outcome of the poll.', schema: ref('PollOutcome') },
-        202: { description: 'The poll did not finish within `wait`; it goes on.', schema: ref('PollOutcome') },
+        200: { description: 'The outcome of the poll.', schema: ref(PollOutcome) },
+        202: { description: 'The poll did not finish within `wait`; it goes on.', schema: ref(PollOutcome) },
       },
       async handler({ params, query, response }) {
         const wait = waitSeconds(query);
@@ -80,8 +85,8 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
           body: { ...body, ...(answer.revision ? { revision: presentRevision(answer.revision) } : {}) },
         };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/repositories/:id/poll',
       operationId: 'pollRepository',
@@ -93,27 +98,27 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
       responses: {
         200: {
           description: 'The outcome for each package.',
-          schema: { type: 'object', required: ['packages'], properties: { packages: { type: 'array', items: ref('PollOutcome') } } },
+          schema: Type.Object({ packages: Type.Array(ref(PollOutcome)) }),
         },
-        202: { description: 'The poll did not finish within `wait`; it goes on.', schema: ref('PollOutcome') },
+        202: { description: 'The poll did not finish within `wait`; it goes on.', schema: ref(PollOutcome) },
       },
       async handler({ params, query, response }) {
         const wait = waitSeconds(query);
         await deps.repositories.find(params['id']);
         const result = await deps.requests.pollRepository(params['id'], wait, arrivedAt(response.locals));
-        if (!result.done) return { status: 202, body: { outcome: 'pending' } };
+        if (!result.done) return { status: 202, body: STILL_POLLING };
         const packages = result.packages.map((a) => ({ ...a, ...(a.revision ? { revision: presentRevision(a.revision) } : {}) }));
         return { status: 200, body: { packages } };
       },
-    },
+    }),
     ...hookRoutes(deps),
   ];
 }
 
 function hookRoutes(deps: PollingDependencies): RouteDefinition[] {
-  const SECRET = { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } }, additionalProperties: false };
+  const SECRET = Type.Object({ secret: Type.String() }, { additionalProperties: false });
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/api/repositories/:id/hook-secret',
       operationId: 'getRepositoryHookSecret',
@@ -126,8 +131,8 @@ function hookRoutes(deps: PollingDependencies): RouteDefinition[] {
         await deps.repositories.find(params['id']);
         return { status: 200, body: { secret: await deps.hints.secret(params['id']) } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/repositories/:id/hook-secret/rotate',
       operationId: 'rotateRepositoryHookSecret',
@@ -140,8 +145,8 @@ function hookRoutes(deps: PollingDependencies): RouteDefinition[] {
         await deps.repositories.find(params['id']);
         return { status: 200, body: { secret: await deps.hints.rotate(params['id']) } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/hooks/repositories/:id',
       operationId: 'hintRepository',
@@ -154,15 +159,15 @@ function hookRoutes(deps: PollingDependencies): RouteDefinition[] {
       responses: {
         202: {
           description: 'Accepted: the repository will be polled soon.',
-          schema: { type: 'object', required: ['status'], properties: { status: { const: 'accepted' } } },
+          schema: Type.Object({ status: Type.Literal('accepted') }),
         },
-        401: { description: 'The timestamp or the signature is missing or wrong, or the timestamp is too old; nothing happens.', schema: ref('Problem') },
-        409: { description: 'This hint (its signature) was received before: a replay; nothing happens.', schema: ref('Problem') },
-        429: { description: 'Too many hints for this repository.', schema: ref('Problem') },
+        401: { description: 'The timestamp or the signature is missing or wrong, or the timestamp is too old; nothing happens.', schema: ref(Problem) },
+        409: { description: 'This hint (its signature) was received before: a replay; nothing happens.', schema: ref(Problem) },
+        429: { description: 'Too many hints for this repository.', schema: ref(Problem) },
       },
       async handler({ params, body, header }) {
         try {
-          await deps.hints.verify(params['id'], body as Buffer, header('x-baton-signature'), header('x-baton-timestamp'));
+          await deps.hints.verify(params['id'], body, header('x-baton-signature'), header('x-baton-timestamp'));
         } catch (error) {
           if (!(error instanceof HintRefused)) throw error;
           if (error.reason === 'rate') throw new HttpProblem(429, error.message, { 'Retry-After': String(error.retryAfterSeconds ?? 1) });
@@ -170,8 +175,8 @@ function hookRoutes(deps: PollingDependencies): RouteDefinition[] {
           throw new HttpProblem(401, error.message);
         }
         await deps.requests.requestRepository(params['id']);
-        return { status: 202, body: { status: 'accepted' } };
+        return { status: 202, body: ACCEPTED };
       },
-    },
+    }),
   ];
 }

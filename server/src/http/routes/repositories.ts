@@ -1,18 +1,17 @@
 import { pageRequest } from '../../db/pagination';
-import type { RepositoryInput, RepositoryService, RepositoryView } from '../../materials/repository-service';
+import { RepositoryInput, UnsavedRepositoryInput } from '../../materials/input-schemas';
+import type { RepositoryService, RepositoryView } from '../../materials/repository-service';
 import { etagOf } from '../../versions';
-import type { Actor } from '../../security/roles';
 import { presentRepository } from '../presenters';
-import type { RouteDefinition } from '../route';
-import { collection, ETAG_HEADER, ID_PARAM, PAGE_QUERY, ref } from '../schemas';
+import { defineRoute, type RouteDefinition } from '../route';
+import { collection, ConnectionCheck, ETAG_HEADER, ID_PARAM, PAGE_QUERY, Problem, ref, Repository } from '../schemas';
 
 /** Package repositories: register, change, delete, check the connection. */
 export function repositoryRoutes(service: RepositoryService): RouteDefinition[] {
   const present = (view: RepositoryView) => presentRepository(view);
   const single = (status: number, view: RepositoryView) => ({ status, body: present(view), headers: { ETag: etagOf(view.repository.configVersion) } });
-  const actor = (a: Actor | null) => a!;
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/api/repositories',
       operationId: 'listRepositories',
@@ -20,43 +19,43 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       tag: 'repositories',
       access: 'viewer',
       query: PAGE_QUERY,
-      responses: { 200: { description: 'A page of repositories.', schema: collection('repositories', ref('Repository')) } },
+      responses: { 200: { description: 'A page of repositories.', schema: collection('repositories', ref(Repository)) } },
       async handler({ query }) {
         const page = await service.list(pageRequest(query));
         return { status: 200, body: { repositories: page.items.map(present), next_cursor: page.nextCursor } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/repositories',
       operationId: 'createRepository',
       summary: 'Register a package repository',
       tag: 'repositories',
       access: 'admin',
-      body: ref('RepositoryInput'),
+      body: ref(RepositoryInput),
       responses: {
-        201: { description: 'Created.', schema: ref('Repository'), headers: ETAG_HEADER },
-        409: { description: 'A repository with this name exists.', schema: ref('Problem') },
+        201: { description: 'Created.', schema: ref(Repository), headers: ETAG_HEADER },
+        409: { description: 'A repository with this name exists.', schema: ref(Problem) },
       },
-      async handler({ body, actor: a }) {
-        const view = await service.create(body as RepositoryInput, actor(a));
+      async handler({ body, actor }) {
+        const view = await service.create(body, actor);
         return { ...single(201, view), headers: { ETag: etagOf(view.repository.configVersion), Location: `/api/repositories/${view.repository.id}` } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/repositories/check-connection',
       operationId: 'checkUnsavedRepositoryConnection',
       summary: 'Check the connection of a repository configuration before saving it',
       tag: 'repositories',
       access: 'admin',
-      body: ref('UnsavedRepositoryInput'),
-      responses: { 200: { description: 'The answer; a failed connection is `ok: false`.', schema: ref('ConnectionCheck') } },
+      body: ref(UnsavedRepositoryInput),
+      responses: { 200: { description: 'The answer; a failed connection is `ok: false`.', schema: ref(ConnectionCheck) } },
       async handler({ body }) {
-        return { status: 200, body: await service.checkUnsaved(body as RepositoryInput) };
+        return { status: 200, body: await service.checkUnsaved(body) };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/repositories/:id',
       operationId: 'getRepository',
@@ -64,12 +63,12 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       tag: 'repositories',
       access: 'viewer',
       params: ID_PARAM,
-      responses: { 200: { description: 'The repository.', schema: ref('Repository'), headers: ETAG_HEADER } },
+      responses: { 200: { description: 'The repository.', schema: ref(Repository), headers: ETAG_HEADER } },
       async handler({ params }) {
         return single(200, await service.get(params['id']));
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'put',
       path: '/api/repositories/:id',
       operationId: 'updateRepository',
@@ -77,19 +76,19 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       tag: 'repositories',
       access: 'admin',
       params: ID_PARAM,
-      body: ref('RepositoryInput'),
+      body: ref(RepositoryInput),
       responses: {
-        200: { description: 'Updated.', schema: ref('Repository'), headers: ETAG_HEADER },
+        200: { description: 'Updated.', schema: ref(Repository), headers: ETAG_HEADER },
         409: {
           description: 'Name taken, the identity of a package with history would change, or pipelines use the repository and the name would change.',
-          schema: ref('Problem'),
+          schema: ref(Problem),
         },
       },
-      async handler({ params, body, header, actor: a }) {
-        return single(200, await service.update(params['id'], body as RepositoryInput, header('if-match'), actor(a)));
+      async handler({ params, body, header, actor }) {
+        return single(200, await service.update(params['id'], body, header('if-match'), actor));
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'delete',
       path: '/api/repositories/:id',
       operationId: 'deleteRepository',
@@ -99,15 +98,15 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       params: ID_PARAM,
       responses: {
         204: { description: 'Deleted.' },
-        409: { description: 'The repository still has packages, or pipelines use it.', schema: ref('Problem') },
-        412: { description: 'If-Match was given and is stale.', schema: ref('Problem') },
+        409: { description: 'The repository still has packages, or pipelines use it.', schema: ref(Problem) },
+        412: { description: 'If-Match was given and is stale.', schema: ref(Problem) },
       },
-      async handler({ params, header, actor: a }) {
-        await service.delete(params['id'], header('if-match'), actor(a));
+      async handler({ params, header, actor }) {
+        await service.delete(params['id'], header('if-match'), actor);
         return { status: 204 };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/repositories/:id/check-connection',
       operationId: 'checkRepositoryConnection',
@@ -115,10 +114,10 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       tag: 'repositories',
       access: 'admin',
       params: ID_PARAM,
-      responses: { 200: { description: 'The answer; a failed connection is `ok: false`.', schema: ref('ConnectionCheck') } },
+      responses: { 200: { description: 'The answer; a failed connection is `ok: false`.', schema: ref(ConnectionCheck) } },
       async handler({ params }) {
         return { status: 200, body: await service.checkConnection(params['id']) };
       },
-    },
+    }),
   ];
 }

@@ -1,10 +1,11 @@
+import type { Static } from '@sinclair/typebox';
 import { pageRequest } from '../../db/pagination';
 import type { ApiToken, TokenService } from '../../security/token-service';
-import type { RouteDefinition } from '../route';
-import { collection, ID_PARAM, PAGE_QUERY, ref } from '../schemas';
+import { defineRoute, type RouteDefinition } from '../route';
+import { collection, CreatedToken, ID_PARAM, PAGE_QUERY, Problem, ref, Token, TokenInput } from '../schemas';
 import { iso } from '../presenters';
 
-function presentToken(token: ApiToken): Record<string, unknown> {
+function presentToken(token: ApiToken): Static<typeof Token> {
   return {
     id: token.id,
     name: token.name,
@@ -18,7 +19,7 @@ function presentToken(token: ApiToken): Record<string, unknown> {
 /** API tokens: the token itself is shown once, when it is created. */
 export function tokenRoutes(tokens: TokenService): RouteDefinition[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/api/tokens',
       operationId: 'listTokens',
@@ -26,30 +27,30 @@ export function tokenRoutes(tokens: TokenService): RouteDefinition[] {
       tag: 'tokens',
       access: 'admin',
       query: PAGE_QUERY,
-      responses: { 200: { description: 'A page of tokens.', schema: collection('tokens', ref('Token')) } },
+      responses: { 200: { description: 'A page of tokens.', schema: collection('tokens', ref(Token)) } },
       async handler({ query }) {
         const page = await tokens.list(pageRequest(query));
         return { status: 200, body: { tokens: page.items.map(presentToken), next_cursor: page.nextCursor } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/tokens',
       operationId: 'createToken',
       summary: 'Create an API token; its name is the user name of whoever holds it',
       tag: 'tokens',
       access: 'admin',
-      body: ref('TokenInput'),
+      body: ref(TokenInput),
       responses: {
-        201: { description: 'Created; the only time the token is shown.', schema: ref('CreatedToken') },
-        409: { description: 'A token with this name exists.', schema: ref('Problem') },
+        201: { description: 'Created; the only time the token is shown.', schema: ref(CreatedToken) },
+        409: { description: 'A token with this name exists.', schema: ref(Problem) },
       },
       async handler({ body, actor }) {
-        const created = await tokens.create(body as { name: string; role: string }, actor!);
+        const created = await tokens.create(body, actor);
         return { status: 201, body: { id: created.id, name: created.name, role: created.role, token: created.token } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'delete',
       path: '/api/tokens/:id',
       operationId: 'deleteToken',
@@ -57,11 +58,11 @@ export function tokenRoutes(tokens: TokenService): RouteDefinition[] {
       tag: 'tokens',
       access: 'admin',
       params: ID_PARAM,
-      responses: { 204: { description: 'Deleted.' }, 409: { description: 'The last admin token cannot be deleted.', schema: ref('Problem') } },
+      responses: { 204: { description: 'Deleted.' }, 409: { description: 'The last admin token cannot be deleted.', schema: ref(Problem) } },
       async handler({ params, actor }) {
-        await tokens.delete(params['id'], actor!);
+        await tokens.delete(params['id'], actor);
         return { status: 204 };
       },
-    },
+    }),
   ];
 }

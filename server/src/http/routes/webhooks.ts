@@ -1,18 +1,16 @@
+import type { Static } from '@sinclair/typebox';
 import { pageRequest } from '../../db/pagination';
 import type { DbWebhookDeliveryRow } from '../../db/tables';
-import type { WebhookInput } from '../../events/webhooks/webhook-input';
 import type { WebhookService } from '../../events/webhooks/webhook-service';
 import type { Webhook } from '../../events/webhooks/webhook';
 import { etagOf } from '../../versions';
-import type { Actor } from '../../security/roles';
 import { iso } from '../presenters';
-import type { RouteDefinition } from '../route';
-import { collection, ID_PARAM, PAGE_QUERY, ref } from '../schemas';
-
-const ETAG_HEADER = { ETag: { description: 'The configuration version; send it back as If-Match.', schema: { type: 'string' } } };
+import { defineRoute, type RouteDefinition } from '../route';
+import { collection, ETAG_HEADER, ID_PARAM, PAGE_QUERY, Problem, ref } from '../schemas';
+import * as schemas from '../webhook-schemas';
 
 /** A webhook in its API form; the secret never leaves the server. */
-function presentWebhook(webhook: Webhook): Record<string, unknown> {
+function presentWebhook(webhook: Webhook): Static<typeof schemas.Webhook> {
   return {
     id: webhook.id,
     url: webhook.url,
@@ -28,7 +26,7 @@ function presentWebhook(webhook: Webhook): Record<string, unknown> {
   };
 }
 
-function presentDelivery(row: DbWebhookDeliveryRow): Record<string, unknown> {
+function presentDelivery(row: DbWebhookDeliveryRow): Static<typeof schemas.WebhookDelivery> {
   return {
     id: row.id,
     event_id: row.event_id,
@@ -43,7 +41,6 @@ function presentDelivery(row: DbWebhookDeliveryRow): Record<string, unknown> {
 }
 
 const single = (status: number, webhook: Webhook) => ({ status, body: presentWebhook(webhook), headers: { ETag: etagOf(webhook.configVersion) } });
-const actor = (a: Actor | null) => a!;
 
 /** Outbound webhooks: where events are POSTed, and how their deliveries went. */
 export function webhookRoutes(service: WebhookService): RouteDefinition[] {
@@ -52,7 +49,7 @@ export function webhookRoutes(service: WebhookService): RouteDefinition[] {
 
 function collectionRoutes(service: WebhookService): RouteDefinition[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/api/webhooks',
       operationId: 'listWebhooks',
@@ -60,32 +57,32 @@ function collectionRoutes(service: WebhookService): RouteDefinition[] {
       tag: 'webhooks',
       access: 'admin',
       query: PAGE_QUERY,
-      responses: { 200: { description: 'A page of webhooks.', schema: collection('webhooks', ref('Webhook')) } },
+      responses: { 200: { description: 'A page of webhooks.', schema: collection('webhooks', ref(schemas.Webhook)) } },
       async handler({ query }) {
         const page = await service.list(pageRequest(query));
         return { status: 200, body: { webhooks: page.items.map(presentWebhook), next_cursor: page.nextCursor } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/webhooks',
       operationId: 'createWebhook',
       summary: 'Register a webhook; it receives events from now on',
       tag: 'webhooks',
       access: 'admin',
-      body: ref('WebhookInput'),
-      responses: { 201: { description: 'Created.', schema: ref('Webhook'), headers: ETAG_HEADER } },
-      async handler({ body, actor: a }) {
-        const webhook = await service.create(body as WebhookInput, actor(a));
+      body: ref(schemas.WebhookInput),
+      responses: { 201: { description: 'Created.', schema: ref(schemas.Webhook), headers: ETAG_HEADER } },
+      async handler({ body, actor }) {
+        const webhook = await service.create(body, actor);
         return { ...single(201, webhook), headers: { ETag: etagOf(webhook.configVersion), Location: `/api/webhooks/${webhook.id}` } };
       },
-    },
+    }),
   ];
 }
 
 function resourceRoutes(service: WebhookService): RouteDefinition[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/api/webhooks/:id',
       operationId: 'getWebhook',
@@ -93,12 +90,12 @@ function resourceRoutes(service: WebhookService): RouteDefinition[] {
       tag: 'webhooks',
       access: 'admin',
       params: ID_PARAM,
-      responses: { 200: { description: 'The webhook.', schema: ref('Webhook'), headers: ETAG_HEADER } },
+      responses: { 200: { description: 'The webhook.', schema: ref(schemas.Webhook), headers: ETAG_HEADER } },
       async handler({ params }) {
         return single(200, await service.get(params['id']));
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'put',
       path: '/api/webhooks/:id',
       operationId: 'updateWebhook',
@@ -106,13 +103,13 @@ function resourceRoutes(service: WebhookService): RouteDefinition[] {
       tag: 'webhooks',
       access: 'admin',
       params: ID_PARAM,
-      body: ref('WebhookUpdate'),
-      responses: { 200: { description: 'Updated.', schema: ref('Webhook'), headers: ETAG_HEADER } },
-      async handler({ params, body, header, actor: a }) {
-        return single(200, await service.update(params['id'], body as WebhookInput, header('if-match'), actor(a)));
+      body: ref(schemas.WebhookUpdate),
+      responses: { 200: { description: 'Updated.', schema: ref(schemas.Webhook), headers: ETAG_HEADER } },
+      async handler({ params, body, header, actor }) {
+        return single(200, await service.update(params['id'], body, header('if-match'), actor));
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'delete',
       path: '/api/webhooks/:id',
       operationId: 'deleteWebhook',
@@ -120,13 +117,13 @@ function resourceRoutes(service: WebhookService): RouteDefinition[] {
       tag: 'webhooks',
       access: 'admin',
       params: ID_PARAM,
-      responses: { 204: { description: 'Deleted.' }, 412: { description: 'If-Match was given and is stale.', schema: ref('Problem') } },
-      async handler({ params, header, actor: a }) {
-        await service.delete(params['id'], header('if-match'), actor(a));
+      responses: { 204: { description: 'Deleted.' }, 412: { description: 'If-Match was given and is stale.', schema: ref(Problem) } },
+      async handler({ params, header, actor }) {
+        await service.delete(params['id'], header('if-match'), actor);
         return { status: 204 };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/webhooks/:id/enable',
       operationId: 'enableWebhook',
@@ -134,12 +131,12 @@ function resourceRoutes(service: WebhookService): RouteDefinition[] {
       tag: 'webhooks',
       access: 'admin',
       params: ID_PARAM,
-      responses: { 200: { description: 'Enabled.', schema: ref('Webhook'), headers: ETAG_HEADER } },
-      async handler({ params, actor: a }) {
-        return single(200, await service.enable(params['id'], actor(a)));
+      responses: { 200: { description: 'Enabled.', schema: ref(schemas.Webhook), headers: ETAG_HEADER } },
+      async handler({ params, actor }) {
+        return single(200, await service.enable(params['id'], actor));
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/webhooks/:id/deliveries',
       operationId: 'listWebhookDeliveries',
@@ -148,11 +145,11 @@ function resourceRoutes(service: WebhookService): RouteDefinition[] {
       access: 'admin',
       params: ID_PARAM,
       query: PAGE_QUERY,
-      responses: { 200: { description: 'A page of attempts.', schema: collection('deliveries', ref('WebhookDelivery')) } },
+      responses: { 200: { description: 'A page of attempts.', schema: collection('deliveries', ref(schemas.WebhookDelivery)) } },
       async handler({ params, query }) {
         const page = await service.deliveriesOf(params['id'], pageRequest(query));
         return { status: 200, body: { deliveries: page.items.map(presentDelivery), next_cursor: page.nextCursor } };
       },
-    },
+    }),
   ];
 }

@@ -3,20 +3,8 @@ import { TABLES, type DbPackagePollStateRow } from '../../db/tables';
 import type { MaterialPackage } from '../model';
 import type { PluginCalls } from '../plugin-calls';
 import type { RepositoryStore } from '../repository-store';
+import type { PackagePollView, PollStatus } from './poll-state-schema';
 import type { RecordedRevision, RevisionStore } from './revision-store';
-
-/** Where a package stands with polling, as the API shows it. */
-export type PollStatus = 'pending' | 'ok' | 'failing' | 'disabled' | 'plugin_missing';
-
-export interface PackagePollView {
-  status: PollStatus;
-  last_polled_at: string | null;
-  next_poll_at: string | null;
-  last_error: string | null;
-  error_kind: 'transient' | 'permanent' | 'bug' | null;
-  consecutive_failures: number;
-  warnings: string[];
-}
 
 /** Reads packages' poll state and latest revisions for the API. */
 export class PollStatusReader {

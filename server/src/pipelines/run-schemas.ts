@@ -1,0 +1,95 @@
+import { Type } from '@sinclair/typebox';
+import { component, Dictionary, Nullable, OneOf, ref, StringEnum } from '../schema-components';
+
+/**
+ * Runs, stages and the promotion record as the API shows them; `run-views.ts` and the promotion
+ * queries build values of these types.
+ */
+
+const DateTime = Type.String({ format: 'date-time' });
+const NullableTime = Nullable(DateTime);
+
+export const MaterialRevision = component(
+  'MaterialRevision',
+  Type.Object({
+    type: StringEnum(['package', 'pipeline']),
+    name: Type.String(),
+    changed: Type.Boolean(),
+    revision: Type.Optional(Type.String()),
+    revision_id: Type.Optional(Type.Integer()),
+    package_id: Type.Optional(Type.String()),
+    package_name: Type.Optional(Type.String()),
+    repository_id: Type.Optional(Type.String()),
+    repository_name: Type.Optional(Type.String()),
+    data: Type.Optional(Dictionary(Type.String())),
+    via_upstream: Type.Optional(Type.Boolean()),
+    pipeline: Type.Optional(Type.String()),
+    stage: Type.Optional(Type.String()),
+    counter: Type.Optional(Type.Integer()),
+    stage_counter: Type.Optional(Type.Integer()),
+    label: Type.Optional(Type.String()),
+  }),
+);
+
+export const BuildCause = component(
+  'BuildCause',
+  Type.Object({
+    trigger: Type.Object({ kind: StringEnum(['revision', 'upstream', 'timer', 'manual']), by: Type.String(), message: Type.String() }),
+    materials: Type.Array(ref(MaterialRevision)),
+  }),
+);
+
+export const StageRun = component(
+  'StageRun',
+  Type.Object({
+    name: Type.String(),
+    counter: Nullable(Type.Integer()),
+    state: StringEnum(['not_run', 'scheduled', 'running', 'awaiting_approval', 'passed', 'failed', 'cancelled']),
+    approval_type: StringEnum(['success', 'manual']),
+    approved_by: Nullable(Type.String()),
+    approved_at: NullableTime,
+    cancelled_by: Type.Optional(Nullable(Type.String())),
+    scheduled_at: NullableTime,
+    started_at: NullableTime,
+    completed_at: NullableTime,
+    jobs: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        state: StringEnum(['scheduled', 'running', 'passed', 'failed', 'cancelled']),
+        result: Type.Optional(Nullable(Type.String())),
+        started_at: Type.Optional(NullableTime),
+        completed_at: Type.Optional(NullableTime),
+      }),
+    ),
+  }),
+);
+
+export const Run = component(
+  'Run',
+  Type.Object({
+    pipeline: Type.String(),
+    counter: Type.Integer(),
+    label: Type.String(),
+    status: StringEnum(['waiting', 'active', 'completed']),
+    created_at: DateTime,
+    completed_at: NullableTime,
+    build_cause: ref(BuildCause),
+    stages: Type.Array(ref(StageRun)),
+  }),
+);
+
+const LatestPassed = Type.Object({ revision: Type.String(), counter: Type.Integer(), label: Type.String(), passed_at: DateTime });
+
+export const ValueStream = component(
+  'ValueStream',
+  Type.Object({
+    package: Type.Object({ id: Type.String(), name: Type.String(), repository: Type.String(), latest_revision: Nullable(Type.String()) }),
+    pipelines: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        upstream: Type.Array(Type.String()),
+        stages: Type.Array(Type.Object({ name: Type.String(), latest_passed: OneOf([Type.Null(), LatestPassed]) })),
+      }),
+    ),
+  }),
+);
