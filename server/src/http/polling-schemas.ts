@@ -41,7 +41,12 @@ export const POLLING_SCHEMAS: Record<string, JsonSchema> = {
   Event: {
     type: 'object',
     required: ['id', 'type', 'occurred_at', 'data'],
-    properties: { id: { type: 'integer' }, type: { type: 'string' }, occurred_at: dateTime, data: { type: 'object' } },
+    properties: {
+      id: { type: 'integer' },
+      type: { type: 'string', description: 'An event type of the catalogue: one of the entries under `webhooks`.' },
+      occurred_at: dateTime,
+      data: { type: 'object', description: 'The payload of its type: `components.schemas["Event.<type>"]`.' },
+    },
     additionalProperties: false,
   },
 };

@@ -13,7 +13,8 @@ const eventTypes: JsonSchema = {
   type: 'array',
   maxItems: 100,
   items: { type: 'string', maxLength: 200 },
-  description: 'Exact event types (`package.revision.detected`) or prefixes (`package.*`); empty means every event.',
+  description:
+    'Exact event types (`package.revision.detected`) or prefixes (`package.*`) of the catalogue (the entries under `webhooks`); one that matches no type is refused; empty means every event.',
 };
 const secret: JsonSchema = {
   type: 'string',
