@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import type { Knex } from 'knex';
 import { EVENT_CATALOGUE, EVENT_TYPES, payloadSchemaName } from '../server/src/events/event-catalogue';
+import type { EventLog } from '../server/src/events/event-log';
 import { eventTypePatternProblem } from '../server/src/events/webhooks/event-type-filter';
 import { buildOpenApiDocument } from '../server/src/http/openapi';
 import { catalogueProblems } from './support/catalogue-check';
@@ -21,6 +23,19 @@ function readmeEventTable(): Map<string, string> {
     .split('\n')
     .slice(2);
   return new Map(rows.map((row) => row.split('|').map((cell) => cell.trim())).map(([, type, when]) => [type.replace(/`/g, ''), when]));
+}
+
+/**
+ * Never run: compiled by `tsc -p tsconfig.tests.json`. Each call must be refused by the compiler;
+ * were `EventLog.append` to accept it, the directive above it would be unused and fail the build.
+ */
+export function appendsThatDoNotCompile(log: EventLog, trx: Knex.Transaction): void {
+  // @ts-expect-error: not a catalogue type
+  void log.append(trx, 'repository.deleted', {});
+  // @ts-expect-error: a payload field renamed
+  void log.append(trx, 'stage.awaiting_approval', { pipeline: 'p', counter: 1, label: '1', run_id: 'r', stage: 's', stage_count: 1 });
+  // @ts-expect-error: another type's payload
+  void log.append(trx, 'package.poll.recovered', samplePayload('stage.awaiting_approval'));
 }
 
 describe('event catalogue', () => {
