@@ -1,6 +1,7 @@
 import { EventLog } from '../server/src/events/event-log';
 import type { Database } from '../server/src/db/database';
 import { createTestDatabase, DATABASE_KINDS, describeOnPostgres, type TestDatabase } from './support/databases';
+import { samplePayload } from './support/sample-events';
 
 /**
  * Event ids must become visible in increasing order: a reader that has seen id N must never
@@ -44,10 +45,10 @@ describeOnPostgres('event ids become visible in order [postgres]', () => {
   it('with the outbox, the second writer waits: its id is assigned and visible only after the first commits', async () => {
     const events = [new EventLog(writerA), new EventLog(writerB)];
     const trxA = await writerA.knex.transaction();
-    const first = await events[0].append(trxA, 'ordered.first', {});
+    const first = await events[0].append(trxA, 'package.poll.failed', samplePayload('package.poll.failed'));
     const trxB = await writerB.knex.transaction();
     let secondId: number | null = null;
-    const second = events[1].append(trxB, 'ordered.second', {}).then(async (id) => {
+    const second = events[1].append(trxB, 'package.poll.recovered', samplePayload('package.poll.recovered')).then(async (id) => {
       secondId = id;
       await trxB.commit();
       return id;
@@ -84,30 +85,30 @@ describe.each(DATABASE_KINDS)('event log [%s]', (kind) => {
   it('reads after an id, oldest first, filtered by exact types and prefixes', async () => {
     const log = new EventLog(db);
     const ids: number[] = [];
-    for (const type of ['package.revision.detected', 'package.poll.failed', 'pipeline.run.started', 'package.poll.recovered']) {
-      ids.push(await db.knex.transaction((trx) => log.append(trx, type, { n: ids.length })));
+    for (const type of ['package.revision.detected', 'package.poll.failed', 'pipeline.run.created', 'package.poll.recovered'] as const) {
+      ids.push(await db.knex.transaction((trx) => log.append(trx, type, samplePayload(type))));
     }
 
     const all = await log.after(0, 10);
     const fromSecond = await log.after(ids[0], 10);
     const polls = await log.after(0, 10, ['package.poll.*']);
-    const exact = await log.after(0, 10, ['pipeline.run.started', 'package.revision.detected']);
+    const exact = await log.after(0, 10, ['pipeline.run.created', 'package.revision.detected']);
 
     expect(all.map((e) => e.id)).toEqual(ids);
     expect(fromSecond.map((e) => e.id)).toEqual(ids.slice(1));
     expect(polls.map((e) => e.type)).toEqual(['package.poll.failed', 'package.poll.recovered']);
-    expect(exact.map((e) => e.type)).toEqual(['package.revision.detected', 'pipeline.run.started']);
+    expect(exact.map((e) => e.type)).toEqual(['package.revision.detected', 'pipeline.run.created']);
     expect(await log.latestId()).toBe(ids.at(-1));
   });
 
   it('prunes events older than a cutoff and answers how many', async () => {
     const log = new EventLog(db);
     await db.knex('events').update({ occurred_at: new Date('2020-01-01T00:00:00Z') });
-    await db.knex.transaction((trx) => log.append(trx, 'fresh.event', {}));
+    await db.knex.transaction((trx) => log.append(trx, 'stage.awaiting_approval', samplePayload('stage.awaiting_approval')));
 
     const pruned = await log.pruneBefore(new Date('2021-01-01T00:00:00Z'));
 
     expect(pruned).toBe(4);
-    expect((await log.after(0, 10)).map((e) => e.type)).toEqual(['fresh.event']);
+    expect((await log.after(0, 10)).map((e) => e.type)).toEqual(['stage.awaiting_approval']);
   });
 });

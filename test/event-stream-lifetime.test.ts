@@ -3,6 +3,7 @@ import { TABLES } from '../server/src/db/tables';
 import { EventLog } from '../server/src/events/event-log';
 import { TOKENS } from '../server/src/injection-tokens';
 import { DATABASE_KINDS } from './support/databases';
+import { samplePayload } from './support/sample-events';
 import { startTestServer, type TestServer } from './support/test-server';
 
 /** An open Server-Sent Events stream, read as it comes. */
@@ -96,7 +97,9 @@ describe.each(DATABASE_KINDS)('an event stream past its maximum age [%s]', (kind
   /** An event, as any part of Baton writes one (the periodic check of streams picks it up). */
   const publish = async (name: string) => {
     const log = baton.server.dependencies.resolve(EventLog);
-    await baton.server.dependencies.resolve<Database>(TOKENS.database).knex.transaction((trx) => log.append(trx, 'test.marker', { name }));
+    await baton.server.dependencies
+      .resolve<Database>(TOKENS.database)
+      .knex.transaction((trx) => log.append(trx, 'stage.awaiting_approval', samplePayload('stage.awaiting_approval', { stage: name })));
   };
 
   beforeAll(async () => {

@@ -175,7 +175,7 @@ describe.each(DATABASE_KINDS)('outbound policy for webhooks [%s]', (kind) => {
       TEST_ADMIN,
     );
 
-    await harness.emit('package.revision.detected', { package_id: 'p-1', revision: '2.4.1' });
+    await harness.emit('package.revision.detected');
     await harness.waitForAttempts(webhook.id, (attempts) => attempts.length > 0, 'a delivery attempt');
 
     const attempts = await harness.service.deliveriesOf(webhook.id, { limit: 10, cursor: null });

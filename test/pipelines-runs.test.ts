@@ -1,6 +1,8 @@
 import type { Database } from '../server/src/db/database';
 import { TOKENS } from '../server/src/injection-tokens';
 import type { PipelineDefinition } from '../server/src/pipelines/definition';
+import { EventLog } from '../server/src/events/event-log';
+import { allEvents, catalogueProblems } from './support/catalogue-check';
 import { DATABASE_KINDS } from './support/databases';
 import { eventually } from './support/eventually';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
@@ -263,5 +265,14 @@ describe.each(DATABASE_KINDS)('package-triggered pipelines [%s]', (kind) => {
     const actions = (await baton.api.get('/api/audit?resource_type=pipeline&limit=500')).body.entries.map((e: { action: string }) => e.action);
 
     expect(actions).toEqual(expect.arrayContaining(['pipeline.trigger', 'stage.approve', 'stage.cancel', 'stage.rerun']));
+  });
+
+  it('writes only events of the catalogue, each payload of its documented shape', async () => {
+    const events = await allEvents(baton.server.dependencies.resolve(EventLog));
+
+    expect(new Set(events.map((e) => e.type))).toEqual(
+      new Set(['package.revision.detected', 'pipeline.run.created', 'stage.run.completed', 'stage.awaiting_approval']),
+    );
+    expect(catalogueProblems(events)).toEqual([]);
   });
 });

@@ -206,7 +206,7 @@ describe('plugin host: loading', () => {
     const error = await failure(host.checkRepositoryConnection('malformed', null, {}));
 
     expect(error.wire).toMatchObject({ kind: 'bug', code: 'malformed_answer' });
-    expect(error.message).toBe("plugin 'malformed' returned a check result whose ok is not true or false");
+    expect(error.message).toBe("plugin 'malformed' returned an answer to check-repository-connection whose ok is not true or false");
   });
 
   it('makes a batch answer cover each key once: duplicates dropped, unknown keys ignored, missing keys bug errors', async () => {

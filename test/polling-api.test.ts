@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { catalogueProblems } from './support/catalogue-check';
 import { DATABASE_KINDS, describeOnPostgres } from './support/databases';
 import { eventually } from './support/eventually';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
@@ -93,6 +94,19 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
     expect(healed.body.outcome).toBe('no_change');
     expect(shownAfter.poll).toMatchObject({ status: 'ok', last_error: null, error_kind: null, consecutive_failures: 0 });
     expect(events.map((e: { type: string }) => e.type)).toEqual(['package.poll.failed', 'package.poll.recovered']);
+    expect(catalogueProblems(events)).toEqual([]);
+  });
+
+  it('refuses with 422 an event filter that matches no event type, for the history and the stream alike', async () => {
+    const history = await baton.api.get('/api/events/history?types=package.poll.*,package.polled');
+    const stream = await fetch(`${baton.url}/api/events?access_token=${baton.adminToken}&types=packages.*`);
+
+    expect(history.status).toBe(422);
+    expect(history.body.errors.types).toEqual([expect.stringMatching(/^'package.polled' matches no event type: use one of /)]);
+    expect(stream.status).toBe(422);
+    expect(((await stream.json()) as { errors: Record<string, string[]> }).errors.types).toEqual([
+      expect.stringMatching(/^'packages.\*' matches no event type/),
+    ]);
   });
 
   it('does not move the schedule for a poll on request', async () => {

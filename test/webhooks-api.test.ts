@@ -21,7 +21,7 @@ describe.each(DATABASE_KINDS)('webhooks API [%s]', (kind) => {
   });
 
   it('creates a webhook that starts after the newest event, and never shows its secret', async () => {
-    const before = await harness.emit('package.revision.detected', { revision: '1.0' });
+    const before = await harness.emit('package.revision.detected');
 
     const created = await api.post('/api/webhooks', { url: 'https://hooks.example.org/baton?token=abc', event_types: ['package.*'], secret: SECRET });
     const read = await api.get(`/api/webhooks/${created.body.id}`);
@@ -61,12 +61,26 @@ describe.each(DATABASE_KINDS)('webhooks API [%s]', (kind) => {
     expect(Object.keys(answer.body.errors)).toEqual(fields);
   });
 
+  it('refuses with 422 an event type, or a prefix, that matches nothing in the catalogue, saying which types there are', async () => {
+    const body = { url: 'https://hooks.example.org/b', event_types: ['package.*', 'repository.deleted', 'pipelines.*'], secret: SECRET };
+
+    const answer = await api.post('/api/webhooks', body);
+
+    expect(answer.status).toBe(422);
+    expect(answer.body.errors).toEqual({
+      'event_types[1]': [
+        expect.stringMatching(/^'repository.deleted' matches no event type: use one of package.revision.detected, .*stage.awaiting_approval, or a prefix/),
+      ],
+      'event_types[2]': [expect.stringMatching(/^'pipelines.\*' matches no event type/)],
+    });
+  });
+
   it('updates with If-Match, keeps the secret when it is left out, and disables', async () => {
     const created = await api.post('/api/webhooks', { url: 'https://hooks.example.org/one', secret: SECRET });
     const path = `/api/webhooks/${created.body.id}`;
     const storedSecret = async () => (await harness.db.knex(WEBHOOK_TABLES.webhooks).where({ id: created.body.id }).first()).secret as string;
     const secretBefore = await storedSecret();
-    const change = { url: 'https://hooks.example.org/two', event_types: ['repository.deleted'], enabled: false };
+    const change = { url: 'https://hooks.example.org/two', event_types: ['stage.*'], enabled: false };
 
     const missing = await api.put(path, change);
     const stale = await api.put(path, change, { headers: { 'if-match': '"999"' } });
@@ -75,7 +89,7 @@ describe.each(DATABASE_KINDS)('webhooks API [%s]', (kind) => {
     expect(missing.status).toBe(428);
     expect(stale.status).toBe(412);
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ url: 'https://hooks.example.org/two', event_types: ['repository.deleted'], enabled: false, status: 'disabled' });
+    expect(updated.body).toMatchObject({ url: 'https://hooks.example.org/two', event_types: ['stage.*'], enabled: false, status: 'disabled' });
     expect(updated.headers.get('etag')).not.toBe(created.headers.get('etag'));
     expect(await storedSecret()).toBe(secretBefore);
   });

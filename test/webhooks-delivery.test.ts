@@ -1,4 +1,5 @@
 import { DATABASE_KINDS } from './support/databases';
+import { samplePayload } from './support/sample-events';
 import { TEST_ADMIN, WebhookHarness } from './support/webhook-harness';
 import { WebhookReceiver } from './support/webhook-receiver';
 
@@ -31,14 +32,19 @@ describe.each(DATABASE_KINDS)('webhook delivery [%s]', (kind) => {
     const target = await receiver();
     const webhook = await subscribe(target.url);
 
-    const id = await harness.emit('package.revision.detected', { package_id: 'p-1', revision: '2.4.1' });
+    const id = await harness.emit('package.revision.detected', { package_name: 'scrt-debug' });
     await target.waitUntil(() => target.received.length === 1, 'the event');
     await harness.waitForCursor(webhook.id, id);
 
     const [delivery] = target.received;
     const stored = (await harness.events.after(id - 1, 1))[0];
     expect(delivery.signatureValid).toBe(true);
-    expect(delivery.body).toEqual({ id, type: 'package.revision.detected', occurred_at: stored.occurred_at, data: { package_id: 'p-1', revision: '2.4.1' } });
+    expect(delivery.body).toEqual({
+      id,
+      type: 'package.revision.detected',
+      occurred_at: stored.occurred_at,
+      data: samplePayload('package.revision.detected', { package_name: 'scrt-debug' }),
+    });
     expect(delivery.headers).toMatchObject({
       'content-type': 'application/json',
       'user-agent': 'Baton/test',
@@ -60,11 +66,11 @@ describe.each(DATABASE_KINDS)('webhook delivery [%s]', (kind) => {
     const failedBefore = outcomes.filter((o) => o === 'failed').length;
 
     await target.goDown();
-    for (let i = 0; i < 4; i += 1) emitted.push(await harness.emit('package.poll.failed', { n: i }));
+    for (let i = 0; i < 4; i += 1) emitted.push(await harness.emit('package.poll.failed', { consecutive_failures: i + 1 }));
     await harness.waitForAttempts(webhook.id, (a) => a.some((d) => d.error?.includes('ECONNREFUSED')), 'a refused connection');
     await target.comeBack();
     target.answerWith(500);
-    for (let i = 4; i < 8; i += 1) emitted.push(await harness.emit('package.poll.failed', { n: i }));
+    for (let i = 4; i < 8; i += 1) emitted.push(await harness.emit('package.poll.failed', { consecutive_failures: i + 1 }));
     await target.waitUntil(() => target.received.length >= 2, 'attempts answered 500');
     target.answerWith(200);
     await target.waitUntil(() => target.distinctAcceptedIds().length === emitted.length, 'every event');
@@ -84,16 +90,16 @@ describe.each(DATABASE_KINDS)('webhook delivery [%s]', (kind) => {
   it('sends only the subscribed types and moves its cursor past the others', async () => {
     const filtered = await receiver();
     const everything = await receiver();
-    const webhook = await subscribe(filtered.url, ['package.poll.*', 'repository.deleted']);
+    const webhook = await subscribe(filtered.url, ['package.poll.*', 'stage.run.completed']);
     await subscribe(everything.url);
-    const types = ['package.revision.detected', 'package.poll.failed', 'package.polling.started', 'repository.deleted', 'repository.deleted.later'];
+    const types = ['package.revision.detected', 'package.poll.failed', 'pipeline.run.created', 'stage.run.completed', 'stage.awaiting_approval'] as const;
 
     const ids: number[] = [];
     for (const type of types) ids.push(await harness.emit(type));
     await everything.waitUntil(() => everything.received.length === types.length, 'every event');
     await harness.waitForCursor(webhook.id, ids[4]);
 
-    expect(filtered.received.map((d) => d.eventType)).toEqual(['package.poll.failed', 'repository.deleted']);
+    expect(filtered.received.map((d) => d.eventType)).toEqual(['package.poll.failed', 'stage.run.completed']);
     expect(filtered.received.map((d) => d.eventId)).toEqual([ids[1], ids[3]]);
     expect(everything.received.map((d) => d.eventId)).toEqual(ids);
   });

@@ -40,7 +40,7 @@ describe.each(DATABASE_KINDS)('webhooks across processes [%s]', (kind) => {
     await harness.dispatcher({ owner: 'process-b', concurrency: 1 }, { deliveryFinished: () => (delivered.b += 1) }, true);
 
     const emitted: number[] = [];
-    for (let i = 0; i < 20; i += 1) emitted.push(await harness.emit('package.revision.detected', { n: i }));
+    for (let i = 0; i < 20; i += 1) emitted.push(await harness.emit('package.revision.detected', { package_name: `p-${i}` }));
     for (const id of webhookIds) await harness.waitForCursor(id, emitted[emitted.length - 1]);
 
     for (const target of targets) {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../server/src/db/database';
 import type { DbWebhookDeliveryRow } from '../../server/src/db/tables';
+import type { EventPayload, EventType } from '../../server/src/events/event-catalogue';
 import { EventLog } from '../../server/src/events/event-log';
 import { EventRetention } from '../../server/src/events/webhooks/event-retention';
 import { WebhookDeliveryLog } from '../../server/src/events/webhooks/webhook-delivery-log';
@@ -10,6 +11,7 @@ import { WebhookDispatcher, type WebhookDispatcherOptions } from '../../server/s
 import { WebhookLeases } from '../../server/src/events/webhooks/webhook-leases';
 import { WebhookService } from '../../server/src/events/webhooks/webhook-service';
 import { WebhookStore } from '../../server/src/events/webhooks/webhook-store';
+import { samplePayload } from './sample-events';
 import type { DeliveryObserver } from '../../server/src/events/webhooks/webhook-session';
 import { buildApp } from '../../server/src/http/app';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../server/src/http/openapi';
@@ -69,9 +71,9 @@ export class WebhookHarness {
     return new WebhookHarness(database, await database.open(), new SecretBox(randomBytes(32)));
   }
 
-  /** Appends an event in its own transaction, then wakes every dispatcher, as the server does. */
-  async emit(type: string, data: Record<string, unknown> = {}): Promise<number> {
-    const id = await this.db.knex.transaction((trx) => this.events.append(trx, type, data));
+  /** Appends an event (a sample payload with `overrides`) in its own transaction, then wakes every dispatcher, as the server does. */
+  async emit<T extends EventType>(type: T, overrides: Partial<EventPayload<T>> = {}): Promise<number> {
+    const id = await this.db.knex.transaction((trx) => this.events.append(trx, type, samplePayload(type, overrides)));
     for (const dispatcher of this.dispatchers) dispatcher.wake();
     return id;
   }

@@ -3,6 +3,7 @@ import type { Database } from '../db/database';
 import { TABLES, type DbEventRow } from '../db/tables';
 import { affectedRows } from '../db/affected-rows';
 import { ADVISORY_LOCKS, lockInTransaction } from '../db/advisory-lock';
+import type { EventPayload, EventType } from './event-catalogue';
 
 /** A domain event as stored and as clients see it. */
 export interface BatonEvent {
@@ -26,7 +27,8 @@ export interface BatonEvent {
 export class EventLog {
   constructor(private readonly db: Database) {}
 
-  async append(trx: Knex.Transaction, type: string, data: Record<string, unknown>): Promise<number> {
+  /** Only catalogue types, each with its own payload: an event nobody documented does not compile. */
+  async append<T extends EventType>(trx: Knex.Transaction, type: T, data: EventPayload<T>): Promise<number> {
     await lockInTransaction(trx, ADVISORY_LOCKS.eventOrder);
     const [row] = await trx(TABLES.events)
       .insert({ type, data: JSON.stringify(data) })

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { EVENT_CATALOGUE, EVENT_TYPES, payloadSchemaName, type EventType } from '../events/event-catalogue';
 import { Problem, SCHEMAS, ref } from './schemas';
 import type { RouteDefinition } from './route';
 
@@ -36,8 +37,9 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
       description: 'Package material server: repositories, packages, revisions, and the plugins that watch them.',
     },
     paths,
+    webhooks: eventWebhooks(),
     components: {
-      schemas: SCHEMAS,
+      schemas: { ...SCHEMAS, ...eventPayloadSchemas() },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token: `Authorization: Bearer <token>`.' } },
     },
   };
@@ -88,4 +90,61 @@ function responsesOf(route: RouteDefinition): Record<string, unknown> {
   if (route.method === 'put') problems.push(412, 428);
   for (const status of problems) responses[String(status)] ??= PROBLEM;
   return responses;
+}
+
+/** Each event type's payload, as `Event.<type>`: what a webhook receiver or a stream client finds in `data`. */
+function eventPayloadSchemas(): Record<string, unknown> {
+  return Object.fromEntries(
+    EVENT_TYPES.map((type) => [payloadSchemaName(type), { ...EVENT_CATALOGUE[type].payload, description: EVENT_CATALOGUE[type].description }]),
+  );
+}
+
+/** One entry per event type: the POST a webhook receives, signed, with the event in its envelope. */
+function eventWebhooks(): Record<string, unknown> {
+  return Object.fromEntries(EVENT_TYPES.map((type) => [type, { post: deliveryOf(type) }]));
+}
+
+const DELIVERY_HEADERS = [
+  {
+    name: 'X-Baton-Event-Id',
+    description: 'The event id: deliveries are at least once, so deduplicate by it.',
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+  },
+  { name: 'X-Baton-Event-Type', description: 'The event type, as in the body.', schema: { type: 'string' } },
+  { name: 'X-Baton-Timestamp', description: 'When this attempt was signed, in unix seconds.', schema: { type: 'string', pattern: '^[0-9]+$' } },
+  {
+    name: 'X-Baton-Signature',
+    description: '`sha256=` and the hex HMAC-SHA256 of `<timestamp>.<body>` with the webhook secret.',
+    schema: { type: 'string', pattern: '^sha256=[0-9a-f]{64}$' },
+  },
+].map((header) => ({ ...header, in: 'header', required: true }));
+
+function deliveryOf(type: EventType): Record<string, unknown> {
+  return {
+    operationId: `receive.${type}`,
+    summary: EVENT_CATALOGUE[type].description,
+    tags: ['events'],
+    parameters: DELIVERY_HEADERS,
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            required: ['id', 'type', 'occurred_at', 'data'],
+            properties: {
+              id: { type: 'integer' },
+              type: { const: type },
+              occurred_at: { type: 'string', format: 'date-time' },
+              data: { $ref: `#/components/schemas/${payloadSchemaName(type)}` },
+            },
+            additionalProperties: false,
+          },
+        },
+      },
+    },
+    responses: {
+      '2XX': { description: 'Delivered. Any other status, or none in time, is retried with backoff from this event on.' },
+    },
+  };
 }

@@ -35,7 +35,15 @@ export const PollOutcome = component(
 
 export const Event = component(
   'Event',
-  Type.Object({ id: Type.Integer(), type: Type.String(), occurred_at: DateTime, data: AnyObject() }, { additionalProperties: false }),
+  Type.Object(
+    {
+      id: Type.Integer(),
+      type: Type.String({ description: 'An event type of the catalogue: one of the entries under `webhooks`.' }),
+      occurred_at: DateTime,
+      data: AnyObject({ description: 'The payload of its type: `components.schemas["Event.<type>"]`.' }),
+    },
+    { additionalProperties: false },
+  ),
 );
 
 export const POLLING_SCHEMAS = [RecordedRevision, PollState, PollOutcome, Event];

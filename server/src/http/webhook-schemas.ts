@@ -11,7 +11,8 @@ const Url = Type.String({
 });
 const EventTypes = Type.Array(Type.String({ maxLength: 200 }), {
   maxItems: 100,
-  description: 'Exact event types (`package.revision.detected`) or prefixes (`package.*`); empty means every event.',
+  description:
+    'Exact event types (`package.revision.detected`) or prefixes (`package.*`) of the catalogue (the entries under `webhooks`); one that matches no type is refused; empty means every event.',
 });
 const SECRET_OPTIONS = { minLength: 16, maxLength: 1024, writeOnly: true };
 

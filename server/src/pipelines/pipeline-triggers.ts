@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database';
 import { TABLES } from '../db/tables';
+import type { EventPayload } from '../events/event-catalogue';
 import type { BatonEvent, EventLog } from '../events/event-log';
 import type { PipelineDefinition } from './definition';
 import type { MaterialResolver, TriggerRequest } from './material-resolver';
@@ -22,20 +23,9 @@ const TRIGGER_EVENTS = ['package.revision.detected', 'stage.run.completed'];
  * lease; the others take over when it lapses.
  */
 /** The payloads of the two events this consumer reads, as their writers append them. */
-interface RevisionDetected extends Record<string, unknown> {
-  repository_name: string;
-  package_name: string;
-  package_id: string;
-  revision: { id: number; revision: string };
-}
-
-interface StageFinished extends Record<string, unknown> {
-  state: string;
-  pipeline: string;
-  counter: number;
-  stage: string;
-  stage_counter: number;
-}
+// Events are read back as the catalogue declares them; the log holds nothing else.
+type RevisionDetected = EventPayload<'package.revision.detected'>;
+type StageFinished = EventPayload<'stage.run.completed'>;
 
 export class PipelineTriggers {
   private task: ScheduledTask | null = null;

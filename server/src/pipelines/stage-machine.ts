@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { TABLES, type DbJobRunRow, type DbPipelineRunRow, type DbStageRunRow, type DbStageState } from '../db/tables';
+import type { EventPayload } from '../events/event-catalogue';
 import type { EventLog } from '../events/event-log';
 import { approvalOf, type PipelineDefinition } from './definition';
+
+type FinalStageState = EventPayload<'stage.run.completed'>['state'];
 
 const FINAL_STAGE_STATES: readonly DbStageState[] = ['passed', 'failed', 'cancelled'];
 
@@ -33,7 +36,7 @@ export class StageMachine {
       }
       return;
     }
-    const state: DbStageState = jobs.every((j) => j.state === 'passed') ? 'passed' : jobs.some((j) => j.state === 'failed') ? 'failed' : 'cancelled';
+    const state: FinalStageState = jobs.every((j) => j.state === 'passed') ? 'passed' : jobs.some((j) => j.state === 'failed') ? 'failed' : 'cancelled';
     await this.completeStage(trx, stage, state);
   }
 
@@ -67,7 +70,7 @@ export class StageMachine {
     return this.enterStage(trx, run, stageIndex, true, requestedBy);
   }
 
-  private async completeStage(trx: Knex.Transaction, stage: DbStageRunRow, state: DbStageState): Promise<void> {
+  private async completeStage(trx: Knex.Transaction, stage: DbStageRunRow, state: FinalStageState): Promise<void> {
     await trx(TABLES.stageRuns).where({ id: stage.id }).update({ state, completed_at: trx.fn.now() });
     const run = await this.runOf(trx, stage.run_id);
     await this.events.append(trx, 'stage.run.completed', {

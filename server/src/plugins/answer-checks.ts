@@ -1,6 +1,8 @@
-import { PluginError, cutText, fitRevision, revisionProblems, type PackageRevision, type ValidationError, type WireError } from '@baton/plugin-api';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import { PluginError, cutText, fitRevision, revisionProblems, type PackageRevision, type WireError } from '@baton/plugin-api';
 import { PluginCallError } from './plugin-call-error';
-import type { RequestName, RequestPayloads, ResponsePayloads, RevisionAnswer, WireRevision } from './protocol';
+import type { RequestName, RequestPayloads, ResponsePayloads, RevisionAnswer, WireRevision, WorkerAnswers } from './protocol';
+import { AnswerSchemas, RevisionAnswerSchema } from './protocol-schemas';
 import { revisionFromWire } from './wire-revision';
 
 type Obj = Record<string, unknown>;
@@ -9,39 +11,97 @@ const MAX_MESSAGE_BYTES = 4 * 1024;
 const MAX_WARNINGS = 20;
 const MAX_WARNING_BYTES = 1024;
 type BatchResult = ResponsePayloads['latest-revisions-since']['results'][number];
-type Checker<N extends RequestName> = (pluginId: string, answer: Obj, request: RequestPayloads[N]) => ResponsePayloads[N];
+
+// Compiled once, when the host first loads: every answer is checked against its schema.
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+const VALIDATORS = Object.fromEntries(Object.entries(AnswerSchemas).map(([name, schema]) => [name, ajv.compile(schema)])) as {
+  [N in RequestName]: ValidateFunction<WorkerAnswers[N]>;
+};
+const validRevisionAnswer = ajv.compile<WorkerAnswers['latest-revision']>(RevisionAnswerSchema);
 
 /**
  * The host does not trust what comes back from a worker: every answer is checked against the
- * protocol, every revision against the API's rules; what does not fit is the plugin's bug.
+ * protocol's schema, every revision against the API's rules; what does not fit is the plugin's bug.
  */
 export function checkedAnswer<N extends RequestName>(pluginId: string, name: N, answer: unknown, request: RequestPayloads[N]): ResponsePayloads[N] {
-  const checker = CHECKERS[name] as Checker<N>;
-  return checker(pluginId, asObject(pluginId, answer, `an answer to ${name} that is not an object`), request);
+  if (name === 'latest-revisions-since') return batchAnswer(pluginId, answer, request as RequestPayloads['latest-revisions-since']) as ResponsePayloads[N];
+  const single: SingleAnswer = name;
+  const validate = VALIDATORS[single] as ValidateFunction<WorkerAnswers[SingleAnswer]>;
+  return normalized(pluginId, single, conforming(pluginId, name, validate, answer)) as ResponsePayloads[N];
 }
 
-const CHECKERS: { [N in RequestName]: Checker<N> } = {
-  'repository-configuration': (id, a) => ({
-    properties: asArray(id, a['properties'], 'properties') as ResponsePayloads['repository-configuration']['properties'],
-  }),
-  'package-configuration': (id, a) => ({ properties: asArray(id, a['properties'], 'properties') as ResponsePayloads['package-configuration']['properties'] }),
-  'validate-repository-configuration': (id, a) => ({ errors: validationErrors(id, a['errors']) }),
-  'validate-package-configuration': (id, a) => ({ errors: validationErrors(id, a['errors']) }),
-  'check-repository-connection': (id, a) => ({ ok: okFlag(id, a['ok']), messages: strings(id, a['messages'], 'messages') }),
+/**
+ * The answer typed as its schema says, or the plugin's bug. A revision that breaks the schema is
+ * judged by the API's revision rules first, whose messages say what a plugin author did wrong.
+ */
+function conforming<T>(pluginId: string, name: string, validate: ValidateFunction<T>, answer: unknown): T {
+  if (validate(answer)) return answer;
+  const errors = validate.errors ?? [];
+  const inRevision = errors.find((e) => e.instancePath.startsWith('/revision/'));
+  if (inRevision) checkedRevision(pluginId, (answer as Obj)['revision']);
+  throw malformed(pluginId, `an answer to ${name} ${schemaProblem(errors)}`);
+}
+
+type Normalizer<N extends RequestName> = (pluginId: string, answer: WorkerAnswers[N]) => ResponsePayloads[N];
+type SingleAnswer = Exclude<RequestName, 'latest-revisions-since'>;
+
+/** A conforming answer as the host keeps it: fields the protocol does not know dropped, revisions checked, limits applied. */
+const NORMALIZERS: { [N in SingleAnswer]: Normalizer<N> } = {
+  'repository-configuration': (_id, a) => ({ properties: a.properties }),
+  'package-configuration': (_id, a) => ({ properties: a.properties }),
+  'validate-repository-configuration': (_id, a) => ({ errors: a.errors.map((e) => ({ key: e.key, message: e.message })) }),
+  'validate-package-configuration': (_id, a) => ({ errors: a.errors.map((e) => ({ key: e.key, message: e.message })) }),
+  'check-repository-connection': (_id, a) => ({ ok: a.ok, messages: a.messages }),
   'check-package-connection': (id, a) => ({
-    ok: okFlag(id, a['ok']),
-    messages: strings(id, a['messages'], 'messages'),
-    revision: a['revision'] === null || a['revision'] === undefined ? null : checkedRevision(id, a['revision']),
+    ok: a.ok,
+    messages: a.messages,
+    revision: a.revision === null || a.revision === undefined ? null : checkedRevision(id, a.revision),
   }),
   'latest-revision': (id, a) => revisionAnswer(id, a),
   'latest-revision-since': (id, a) => revisionAnswer(id, a),
-  'latest-revisions-since': (id, a, request) => batchAnswer(id, a, request),
 };
+
+function normalized<N extends SingleAnswer>(pluginId: string, name: N, answer: WorkerAnswers[N]): ResponsePayloads[N] {
+  return (NORMALIZERS[name] as Normalizer<N>)(pluginId, answer);
+}
+
+/** The first schema error, as the end of a sentence that names the field. */
+function schemaProblem(errors: ErrorObject[]): string {
+  const error = errors[0];
+  if (!error) return 'that does not fit the protocol';
+  if (error.instancePath === '' && error.keyword === 'type') return 'that is not an object';
+  const field = fieldName(error.instancePath);
+  if (error.keyword === 'required') {
+    const missing = (error.params as { missingProperty: string }).missingProperty;
+    return `without ${field === '' ? missing : `${field}.${missing}`}`;
+  }
+  if (error.keyword === 'type')
+    return `whose ${field} is not ${TYPE_NAMES[String((error.params as { type: string }).type)] ?? (error.params as { type: string }).type}`;
+  return `whose ${field} ${error.message ?? 'does not fit the protocol'}`;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  boolean: 'true or false',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  object: 'an object',
+  'null,string': 'a string or null',
+};
+
+/** `/results/0/key` → `results[0].key`. */
+function fieldName(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((name, part) => (/^\d+$/.test(part) ? `${name}[${part}]` : name === '' ? part : `${name}.${part}`), '');
+}
 
 /** A revision as the plugin returned it, checked and normalized (timestamp in UTC, nulls filled in). */
 function checkedRevision(pluginId: string, value: unknown): WireRevision {
-  const wire = asObject(pluginId, value, 'a malformed revision: a revision must be an object') as unknown as WireRevision;
-  const revision = revisionFromWire(wire);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(pluginId, 'a malformed revision: a revision must be an object');
+  const revision = revisionFromWire(value as WireRevision);
   const problems = revisionProblems(revision);
   if (problems.length > 0) {
     throw PluginCallError.of(pluginId, 'bug', 'malformed_revision', `plugin '${pluginId}' returned a malformed revision: ${problems.join('; ')}`);
@@ -84,10 +144,9 @@ export function checkedWireError(value: unknown): WireError {
   };
 }
 
-function revisionAnswer(pluginId: string, answer: Obj): RevisionAnswer {
-  const revision = answer['revision'] === null || answer['revision'] === undefined ? null : checkedRevision(pluginId, answer['revision']);
-  const warnings = answer['warnings'] === undefined ? [] : strings(pluginId, answer['warnings'], 'warnings');
-  return { revision, warnings: boundedWarnings(warnings) };
+function revisionAnswer(pluginId: string, answer: WorkerAnswers['latest-revision']): RevisionAnswer {
+  const revision = answer.revision === null ? null : checkedRevision(pluginId, answer.revision);
+  return { revision, warnings: boundedWarnings(answer.warnings ?? []) };
 }
 
 /** Warnings are stored with the package's poll state: a few, each of a few lines. */
@@ -97,12 +156,21 @@ function boundedWarnings(warnings: string[]): string[] {
   return left > 0 ? [...kept, `… and ${left} more warnings`] : kept;
 }
 
-/** Exactly one result per key asked about, in the order asked; the first answer for a key wins. */
-function batchAnswer(pluginId: string, answer: Obj, request: RequestPayloads['latest-revisions-since']): ResponsePayloads['latest-revisions-since'] {
+/**
+ * Exactly one result per key asked about, in the order asked; the first answer for a key wins.
+ * An entry that breaks the protocol fails its own package, not the batch.
+ */
+function batchAnswer(pluginId: string, answer: unknown, request: RequestPayloads['latest-revisions-since']): ResponsePayloads['latest-revisions-since'] {
+  const validate = VALIDATORS['latest-revisions-since'];
+  if (!validate(answer)) {
+    const errors = validate.errors ?? [];
+    const whole = errors.find((e) => e.instancePath === '' || e.instancePath === '/results');
+    if (whole) throw malformed(pluginId, `an answer to latest-revisions-since ${schemaProblem([whole])}`);
+  }
   const keys = [...new Set(request.packages.map((item) => item.key))];
   const asked = new Set(keys);
   const found = new Map<string, BatchResult>();
-  for (const raw of asArray(pluginId, answer['results'], 'results')) {
+  for (const raw of (answer as { results: unknown[] }).results) {
     const entry = (typeof raw === 'object' && raw !== null ? raw : {}) as Obj;
     const key = entry['key'];
     if (typeof key === 'string' && asked.has(key) && !found.has(key)) found.set(key, batchResult(pluginId, key, entry));
@@ -113,7 +181,8 @@ function batchAnswer(pluginId: string, answer: Obj, request: RequestPayloads['la
 function batchResult(pluginId: string, key: string, entry: Obj): BatchResult {
   if (entry['error'] !== undefined && entry['error'] !== null) return { key, error: checkedWireError(entry['error']) };
   try {
-    return { key, result: revisionAnswer(pluginId, asObject(pluginId, entry['result'], `no result for '${key}'`)) };
+    if (entry['result'] === undefined || entry['result'] === null) throw malformed(pluginId, `no result for '${key}' in an answer to latest-revisions-since`);
+    return { key, result: revisionAnswer(pluginId, conforming(pluginId, `latest-revisions-since for '${key}'`, validRevisionAnswer, entry['result'])) };
   } catch (error) {
     if (error instanceof PluginCallError) return { key, error: error.wire };
     throw error;
@@ -123,35 +192,6 @@ function batchResult(pluginId: string, key: string, entry: Obj): BatchResult {
 function missingResult(pluginId: string, key: string): BatchResult {
   const message = `plugin '${pluginId}' gave no answer for package '${key}' in a batch`;
   return { key, error: { kind: 'bug', code: 'missing_answer', message, retry_after_seconds: null } };
-}
-
-function validationErrors(pluginId: string, value: unknown): ValidationError[] {
-  return asArray(pluginId, value, 'errors').map((raw) => {
-    const e = (typeof raw === 'object' && raw !== null ? raw : {}) as Obj;
-    if (typeof e['key'] !== 'string' || typeof e['message'] !== 'string') throw malformed(pluginId, 'a validation error without a key and a message');
-    return { key: e['key'], message: e['message'] };
-  });
-}
-
-function okFlag(pluginId: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw malformed(pluginId, 'a check result whose ok is not true or false');
-  return value;
-}
-
-function strings(pluginId: string, value: unknown, field: string): string[] {
-  const list = asArray(pluginId, value, field);
-  if (!list.every((item) => typeof item === 'string')) throw malformed(pluginId, `${field} that are not all strings`);
-  return list;
-}
-
-function asArray(pluginId: string, value: unknown, field: string): unknown[] {
-  if (!Array.isArray(value)) throw malformed(pluginId, `an answer whose ${field} is not a list`);
-  return value;
-}
-
-function asObject(pluginId: string, value: unknown, what: string): Obj {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(pluginId, what);
-  return value as Obj;
 }
 
 function malformed(pluginId: string, what: string): PluginCallError {

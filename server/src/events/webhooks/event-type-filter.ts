@@ -1,3 +1,5 @@
+import { EVENT_TYPES, isEventType } from '../event-catalogue';
+
 /**
  * Whether a webhook subscribed to `patterns` wants an event of `type`. A pattern is an exact
  * type (`package.revision.detected`) or a prefix wildcard (`package.*`, which matches
@@ -6,4 +8,13 @@
 export function eventTypeMatches(patterns: readonly string[], type: string): boolean {
   if (patterns.length === 0) return true;
   return patterns.some((pattern) => (pattern.endsWith('.*') ? type.startsWith(pattern.slice(0, -1)) : pattern === type));
+}
+
+/**
+ * Why a filter pattern can never match, or null when it names a catalogue type or a prefix of
+ * some: a typo would otherwise make a webhook or a stream silently receive nothing.
+ */
+export function eventTypePatternProblem(pattern: string): string | null {
+  if (pattern.endsWith('.*') ? EVENT_TYPES.some((type) => eventTypeMatches([pattern], type)) : isEventType(pattern)) return null;
+  return `'${pattern}' matches no event type: use one of ${EVENT_TYPES.join(', ')}, or a prefix of them such as package.*`;
 }

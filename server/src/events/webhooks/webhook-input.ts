@@ -1,4 +1,5 @@
 import { addFieldError, InvalidInput, type FieldErrors } from '../../domain-errors';
+import { eventTypePatternProblem } from './event-type-filter';
 
 /** A webhook as a client sends it; `secret` may be left out of an update to keep the current one. */
 export interface WebhookInput {
@@ -11,7 +12,7 @@ export interface WebhookInput {
 const EVENT_TYPE = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*(\.\*)?$/;
 const MAX_URL_LENGTH = 2048;
 
-/** Checks what the schema cannot: a usable URL without credentials, well-formed event types. */
+/** Checks what the schema cannot: a usable URL without credentials, event types of the catalogue. */
 export function checkWebhookInput(input: WebhookInput): void {
   const errors: FieldErrors = {};
   const urlProblem = urlProblemOf(input.url);
@@ -23,7 +24,10 @@ export function checkWebhookInput(input: WebhookInput): void {
         `event_types[${index}]`,
         `'${type}' is not an event type: use an exact type such as package.revision.detected, or a prefix such as package.*`,
       );
+      return;
     }
+    const problem = eventTypePatternProblem(type);
+    if (problem) addFieldError(errors, `event_types[${index}]`, problem);
   });
   if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
 }

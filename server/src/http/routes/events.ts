@@ -4,6 +4,7 @@ import { InvalidInput } from '../../domain-errors';
 import type { EventLog, BatonEvent } from '../../events/event-log';
 import type { EventStream } from '../../events/event-stream';
 import type { StreamSessions } from '../../events/stream-sessions';
+import { eventTypePatternProblem } from '../../events/webhooks/event-type-filter';
 import { defineRoute, type RouteDefinition } from '../route';
 import { Event } from '../polling-schemas';
 import { ref } from '../schemas';
@@ -17,13 +18,18 @@ function numberParam(name: string, value: string | undefined, fallback: number |
   return Number(value);
 }
 
+/** The `types` filter; a type or prefix that matches nothing in the catalogue is refused, not silently empty. */
 function typesParam(value: string | undefined): string[] | null {
-  return value
-    ? value
-        .split(',')
-        .map((t) => t.trim())
-        .filter(Boolean)
-    : null;
+  if (!value) return null;
+  const types = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  for (const type of types) {
+    const problem = eventTypePatternProblem(type);
+    if (problem) throw InvalidInput.field('types', problem);
+  }
+  return types;
 }
 
 /** The event stream (Server-Sent Events) and the event history. */
@@ -48,8 +54,9 @@ export function eventRoutes(log: EventLog, stream: EventStream, sessions: Stream
       },
       async handler({ query, header, response, request, actor }) {
         const after = numberParam('last_event_id', header('last-event-id') ?? query['last_event_id'], null);
+        const types = typesParam(query['types']);
         openStream(response);
-        const subscription = await stream.subscribe(after, typesParam(query['types']), (event) => writeEvent(response, event));
+        const subscription = await stream.subscribe(after, types, (event) => writeEvent(response, event));
         const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
         const closed = () => {
           clearInterval(heartbeat);

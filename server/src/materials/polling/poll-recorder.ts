@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Database } from '../../db/database';
 import { TABLES } from '../../db/tables';
+import type { CatalogueEvent, EventPayload } from '../../events/event-catalogue';
 import type { EventLog } from '../../events/event-log';
 import type { WireRevision } from '../../plugins/protocol';
 import type { ClaimedRepository, PackagePollResult, PollOutcome } from './poll-model';
@@ -40,7 +41,7 @@ export class PollRecorder {
       const states = results.map((r) => nextPollState(byId.get(r.packageId)!, r, inserted.has(r.packageId), now));
       const current = await this.updateStates(trx, claim, states, byId);
       const outcomes: RecordedPoll['outcomes'] = new Map();
-      const pending: { type: string; data: Record<string, unknown> }[] = [];
+      const pending: CatalogueEvent[] = [];
       for (const state of states.filter((s) => current.has(s.packageId))) {
         const pkg = byId.get(state.packageId)!;
         const revision = inserted.get(state.packageId) ?? null;
@@ -53,7 +54,8 @@ export class PollRecorder {
           plugin_id: repository.pluginId,
         };
         if (revision) pending.push({ type: 'package.revision.detected', data: { ...about, revision } });
-        if (state.event) pending.push({ type: state.event, data: { ...about, ...errorFields(state) } });
+        if (state.event === 'package.poll.failed') pending.push({ type: state.event, data: { ...about, ...errorFields(state) } });
+        if (state.event === 'package.poll.recovered') pending.push({ type: state.event, data: about });
       }
       const eventIds: number[] = [];
       for (const event of pending) eventIds.push(await this.events.append(trx, event.type, event.data));
@@ -91,8 +93,9 @@ export class PollRecorder {
   }
 }
 
-function errorFields(state: NextPollState): Record<string, unknown> {
-  if (state.status === 'ok') return {};
+type ErrorFields = Omit<EventPayload<'package.poll.failed'>, keyof EventPayload<'package.poll.recovered'>>;
+
+function errorFields(state: NextPollState): ErrorFields {
   return { error: state.lastError, error_kind: state.errorKind, error_code: state.errorCode, consecutive_failures: state.consecutiveFailures };
 }
 
