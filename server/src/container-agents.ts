@@ -72,18 +72,3 @@ export function registerAgents(c: DependencyContainer): void {
     );
   });
 }
-
-/** Starts the reaper (always: another process's agent may die) and, unless turned off, the local agent. */
-export function startJobs(c: DependencyContainer): void {
-  c.resolve(JobReaper).start();
-  if (!c.resolve<Settings>(TOKENS.settings).localAgent) return;
-  const agent = c.resolve(LocalAgent);
-  c.resolve(Signals).onJobs(() => agent.wake());
-  agent.start();
-}
-
-/** Lets running jobs finish within the shutdown grace, then stops the agent and the reaper. */
-export async function stopJobs(c: DependencyContainer): Promise<void> {
-  const agent = c.resolve<Settings>(TOKENS.settings).localAgent ? c.resolve(LocalAgent).stop() : Promise.resolve();
-  await Promise.all([agent, c.resolve(JobReaper).stop()]);
-}

@@ -4,9 +4,7 @@ import { instanceCachingFactory, type DependencyContainer, type InjectionToken }
 import type { Logger } from 'pino';
 import type { Database } from './db/database';
 import { EventLog } from './events/event-log';
-import { EventStream } from './events/event-stream';
 import { Signals } from './events/signals';
-import { WebhookDispatcher } from './events/webhooks/webhook-dispatcher';
 import { TOKENS } from './injection-tokens';
 import { MaterialResolver } from './pipelines/material-resolver';
 import { PipelineTimers } from './pipelines/pipeline-timers';
@@ -83,12 +81,4 @@ export function registerPipelineDefinitions(c: DependencyContainer): void {
     const log = r.resolve<Logger>(TOKENS.logger).child({ area: 'config-files' });
     return new ConfigFiles({ dir: r.resolve<Settings>(TOKENS.settings).configDir }, r.resolve(ConfigFileSync), log);
   });
-}
-
-/** Who looks at once when events were written in this process. */
-export function wireSignals(c: DependencyContainer): void {
-  const signals = c.resolve(Signals);
-  signals.onEvents(() => c.resolve(EventStream).wake());
-  signals.onEvents(() => c.resolve(WebhookDispatcher).wake());
-  signals.onEvents(() => c.resolve(PipelineTriggers).wake());
 }
