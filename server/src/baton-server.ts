@@ -9,23 +9,15 @@ import { buildContainer } from './container';
 import { openDatabase, type Database } from './db/database';
 import { secureDataDir } from './db/data-dir-modes';
 import type { LockHolder } from './db/data-dir-lock';
-import { DatabaseMaintenance } from './db/maintenance';
-import { wireSignals } from './container-runs';
-import { startJobs, stopJobs } from './container-agents';
-import { PipelineTimers } from './pipelines/pipeline-timers';
-import { ConfigFiles } from './pipelines/config-files/config-files';
-import { PipelineTriggers } from './pipelines/pipeline-triggers';
 import { Migrator } from './db/migrator';
-import { EventStream } from './events/event-stream';
-import { WebhookDispatcher } from './events/webhooks/webhook-dispatcher';
+import { Lifecycle, type LifecyclePart } from './lifecycle';
+import { addServerParts } from './server-parts';
 import { buildApp } from './http/app';
 import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi';
 import { OpenApiValidator } from './http/openapi-validator';
 import { apiRoutes, type ApiServices } from './http/routes';
 import { TOKENS } from './injection-tokens';
 import { ConfigurationReview } from './materials/configuration-review';
-import { PollScheduler } from './materials/polling/poll-scheduler';
-import type { PluginHost } from './plugins/plugin-host';
 import { SecretBox } from './security/secret-box';
 import { resolveSecretKey, verifySecretKey } from './security/secret-key';
 import { TokenService } from './security/token-service';
@@ -44,6 +36,7 @@ export class BatonServer {
     private readonly db: Database,
     private readonly container: DependencyContainer,
     private readonly server: http.Server,
+    private readonly lifecycle: Lifecycle,
   ) {}
 
   /** The HTTP server it listens with, for those who embed Baton and watch its connections. */
@@ -58,39 +51,17 @@ export class BatonServer {
     const onStaleLock = (holder: LockHolder) =>
       logger.warn({ holder }, 'the data directory’s lock was stale (its process is gone, or the pid is now another process’s): taken over');
     const db = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, onStaleLock });
-    let plugins: PluginHost | null = null;
-    let configFiles: ConfigFiles | null = null;
+    // The first part, open before the others can even be built (the container needs it): it closes last.
+    const lifecycle = new Lifecycle(logger.child({ area: 'lifecycle' })).add({ name: 'database', stop: () => db.close() });
+    await lifecycle.start();
     try {
-      const applied = await new Migrator(db, settings.migrationsDir).latest();
-      logger.info({ applied, database: db.kind }, applied.length > 0 ? 'migrations applied' : 'database schema is current');
-      const secretBox = new SecretBox(resolveSecretKey(settings.secretKey, db, settings.dataDir));
-      await verifySecretKey(db, secretBox);
-      const container = buildContainer({ settings, logger, database: db, secretBox });
-      await announceAdminToken(container.resolve(TokenService), settings, logger);
-      plugins = container.resolve<PluginHost>(TOKENS.pluginHost);
-      await plugins.start();
-      configFiles = container.resolve(ConfigFiles);
-      await configFiles.start();
-      const baton = new BatonServer(settings, logger, db, container, http.createServer());
-      baton.server.on('request', baton.app());
-      await listen(baton.server, settings.port, settings.bindAddress);
-      logger.info({ address: baton.url }, 'Baton is listening');
-      baton.reviewing = container
-        .resolve(ConfigurationReview)
-        .reviewAll()
-        .catch((error: unknown) => logger.error({ err: error }, 'configurations could not be validated again'));
-      wireSignals(container);
-      container.resolve(PollScheduler).start();
-      container.resolve(WebhookDispatcher).start();
-      await container.resolve(PipelineTriggers).start();
-      await container.resolve(PipelineTimers).start();
-      startJobs(container);
-      container.resolve(DatabaseMaintenance).start();
+      const container = await prepareContainer(settings, logger, db);
+      const baton = new BatonServer(settings, logger, db, container, http.createServer(), lifecycle);
+      addServerParts(lifecycle, container, { http: baton.httpPart(), review: baton.reviewPart(), readiness: baton.readinessPart() });
+      await lifecycle.start();
       return baton;
     } catch (error) {
-      await configFiles?.stop().catch(() => undefined);
-      await plugins?.stop().catch(() => undefined);
-      await db.close().catch(() => undefined);
+      await lifecycle.stop().catch(() => undefined);
       throw error;
     }
   }
@@ -114,34 +85,54 @@ export class BatonServer {
    * Readiness turns 503 at once and stays reachable for the shutdown delay, so that load
    * balancers see it; then the server stops accepting, requests in flight drain, and after the
    * grace period remaining connections (long-lived streams) are cut. Polls under way finish or
-   * give their leases back; plugins stop; the database closes cleanly.
+   * give their leases back; plugins stop; the database closes cleanly (see addServerParts).
    */
   stop(): Promise<void> {
-    this.stopping ??= this.shutdown();
+    this.stopping ??= this.lifecycle.stop().then(() => this.logger.info('stopped'));
     return this.stopping;
   }
 
-  private async shutdown(): Promise<void> {
-    this.shuttingDown = true;
-    this.logger.info({ delayMs: this.settings.shutdownDelayMs }, 'shutting down: readiness is now 503');
-    await new Promise((resolve) => setTimeout(resolve, this.settings.shutdownDelayMs));
-    this.server.closeIdleConnections();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    const grace = setTimeout(() => this.server.closeAllConnections(), this.settings.shutdownGraceMs);
-    const scheduler = this.container.resolve(PollScheduler).stop(this.settings.shutdownGraceMs);
-    const pipelines = Promise.all([this.container.resolve(PipelineTriggers).stop(), this.container.resolve(PipelineTimers).stop()]);
-    const webhooks = this.container.resolve(WebhookDispatcher).stop();
-    const jobs = stopJobs(this.container);
-    await closed;
-    clearTimeout(grace);
-    await Promise.all([scheduler, webhooks, pipelines, jobs]);
-    await this.container.resolve(ConfigFiles).stop();
-    this.container.resolve(EventStream).stop();
-    await this.reviewing;
-    await this.container.resolve(DatabaseMaintenance).stop();
-    await this.container.resolve<PluginHost>(TOKENS.pluginHost).stop();
-    await this.db.close();
-    this.logger.info('stopped');
+  private readinessPart(): LifecyclePart {
+    return {
+      name: 'readiness',
+      stop: async () => {
+        this.shuttingDown = true;
+        this.logger.info({ delayMs: this.settings.shutdownDelayMs }, 'shutting down: readiness is now 503');
+        await new Promise((resolve) => setTimeout(resolve, this.settings.shutdownDelayMs));
+      },
+    };
+  }
+
+  private httpPart(): LifecyclePart {
+    return {
+      name: 'http server',
+      start: async () => {
+        this.server.on('request', this.app());
+        await listen(this.server, this.settings.port, this.settings.bindAddress);
+        this.logger.info({ address: this.url }, 'Baton is listening');
+      },
+      stop: async () => {
+        this.server.closeIdleConnections();
+        const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+        const grace = setTimeout(() => this.server.closeAllConnections(), this.settings.shutdownGraceMs);
+        await closed;
+        clearTimeout(grace);
+      },
+    };
+  }
+
+  /** Stored configurations are validated again in the background; plugins stop only after it. */
+  private reviewPart(): LifecyclePart {
+    return {
+      name: 'configuration review',
+      start: () => {
+        this.reviewing = this.container
+          .resolve(ConfigurationReview)
+          .reviewAll()
+          .catch((error: unknown) => this.logger.error({ err: error }, 'configurations could not be validated again'));
+      },
+      stop: () => this.reviewing,
+    };
   }
 
   private app(): ReturnType<typeof buildApp> {
@@ -168,6 +159,17 @@ export class BatonServer {
       return { ready: false, reason: `database unreachable: ${(error as Error).message}` };
     }
   }
+}
+
+/** Migrates, checks the secret key, builds the container and makes sure an admin token exists. */
+async function prepareContainer(settings: Settings, logger: Logger, db: Database): Promise<DependencyContainer> {
+  const applied = await new Migrator(db, settings.migrationsDir).latest();
+  logger.info({ applied, database: db.kind }, applied.length > 0 ? 'migrations applied' : 'database schema is current');
+  const secretBox = new SecretBox(resolveSecretKey(settings.secretKey, db, settings.dataDir));
+  await verifySecretKey(db, secretBox);
+  const container = buildContainer({ settings, logger, database: db, secretBox });
+  await announceAdminToken(container.resolve(TokenService), settings, logger);
+  return container;
 }
 
 async function announceAdminToken(tokens: TokenService, settings: Settings, logger: Logger): Promise<void> {

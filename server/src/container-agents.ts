@@ -1,12 +1,9 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
-import type { Logger } from 'pino';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import { roots, singleton } from './container-registration';
 import { LocalAgent } from './agents/local-agent';
-import type { Settings } from './config/settings';
-import type { Database } from './db/database';
 import { Signals } from './events/signals';
-import { TOKENS } from './injection-tokens';
 import { ConfigurationCodec } from './materials/configuration-codec';
 import { StoredMaterialReader } from './materials/material-reader';
 import { PackageStore } from './materials/package-store';
@@ -16,32 +13,24 @@ import { JobConsole } from './pipelines/job-console';
 import { JobQueue } from './pipelines/job-queue';
 import { JobReaper } from './pipelines/job-reaper';
 import { StageMachine } from './pipelines/stage-machine';
-import type { PluginHost } from './plugins/plugin-host';
 import { OutboundPolicy } from './security/outbound-policy';
 
 const KILL_GRACE_MS = 5000;
 
 /** The job queue, its reaper, job consoles and the built-in agent: part of the composition root. */
 export function registerAgents(c: DependencyContainer): void {
-  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => c.register(token, { useFactory: instanceCachingFactory(make) });
-  const db = (r: DependencyContainer) => r.resolve<Database>(TOKENS.database);
-  const settings = (r: DependencyContainer) => r.resolve<Settings>(TOKENS.settings);
-  const logger = (r: DependencyContainer, area: string) => r.resolve<Logger>(TOKENS.logger).child({ area });
+  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => singleton(c, token, make);
+  const { database: db, settings, logger } = roots;
 
   single(JobConsole, (r) => new JobConsole(db(r)));
   single(StoredMaterialReader, (r) => {
-    return new StoredMaterialReader(
-      r.resolve(RepositoryStore),
-      r.resolve(PackageStore),
-      r.resolve(ConfigurationCodec),
-      r.resolve<PluginHost>(TOKENS.pluginHost),
-    );
+    return new StoredMaterialReader(r.resolve(RepositoryStore), r.resolve(PackageStore), r.resolve(ConfigurationCodec), roots.plugins(r));
   });
-  single(JobAssignments, (r) => new JobAssignments(r.resolve(StoredMaterialReader), r.resolve(TOKENS.secretBox)));
+  single(JobAssignments, (r) => new JobAssignments(r.resolve(StoredMaterialReader), roots.secretBox(r)));
   single(JobQueue, (r) => {
     // A job's end may have written events and scheduled the next stage's jobs.
+    const signals = r.resolve(Signals);
     const jobsChanged = () => {
-      const signals = r.resolve(Signals);
       signals.eventsWritten();
       signals.jobsScheduled();
     };
@@ -71,19 +60,4 @@ export function registerAgents(c: DependencyContainer): void {
       logger(r, 'agent'),
     );
   });
-}
-
-/** Starts the reaper (always: another process's agent may die) and, unless turned off, the local agent. */
-export function startJobs(c: DependencyContainer): void {
-  c.resolve(JobReaper).start();
-  if (!c.resolve<Settings>(TOKENS.settings).localAgent) return;
-  const agent = c.resolve(LocalAgent);
-  c.resolve(Signals).onJobs(() => agent.wake());
-  agent.start();
-}
-
-/** Lets running jobs finish within the shutdown grace, then stops the agent and the reaper. */
-export async function stopJobs(c: DependencyContainer): Promise<void> {
-  const agent = c.resolve<Settings>(TOKENS.settings).localAgent ? c.resolve(LocalAgent).stop() : Promise.resolve();
-  await Promise.all([agent, c.resolve(JobReaper).stop()]);
 }

@@ -1,12 +1,9 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
-import type { Logger } from 'pino';
-import type { Settings } from './config/settings';
-import type { Database } from './db/database';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import { roots, singleton } from './container-registration';
 import { EventLog } from './events/event-log';
 import { EventStream } from './events/event-stream';
-import { TOKENS } from './injection-tokens';
 import { ConfigurationCodec } from './materials/configuration-codec';
 import { PollClaims } from './materials/polling/poll-claims';
 import { PollRecorder } from './materials/polling/poll-recorder';
@@ -18,11 +15,9 @@ import { RefreshHints } from './materials/polling/refresh-hints';
 import { RepositoryPoller } from './materials/polling/repository-poller';
 import { RevisionStore } from './materials/polling/revision-store';
 import { RepositoryStore } from './materials/repository-store';
-import type { PluginHost } from './plugins/plugin-host';
 import { Metrics } from './metrics/metrics';
 import { Signals } from './events/signals';
 import { AuditLog } from './security/audit-log';
-import type { SecretBox } from './security/secret-box';
 import { OutboundPolicy } from './security/outbound-policy';
 import { EventRetention } from './events/webhooks/event-retention';
 import { WebhookDeliveryLog } from './events/webhooks/webhook-delivery-log';
@@ -33,7 +28,7 @@ import { WebhookStore } from './events/webhooks/webhook-store';
 import type { PollObserver } from './materials/polling/poll-scheduler';
 
 /** What a finished poll tells the rest of the server: metrics, and live event streams. */
-function pollObserver(metrics: Metrics, eventsWritten: () => void): PollObserver {
+function pollObserver(metrics: Metrics, signals: Signals): PollObserver {
   return {
     claimed: (claim) => {
       if (claim.dueAt) metrics.schedulingLag((claim.claimedAt.getTime() - claim.dueAt.getTime()) / 1000);
@@ -45,7 +40,7 @@ function pollObserver(metrics: Metrics, eventsWritten: () => void): PollObserver
         if (outcome === 'new_revision') detected += 1;
       }
       metrics.revisionsDetected(report.pluginId, detected);
-      if (report.eventIds.length > 0) eventsWritten();
+      if (report.eventIds.length > 0) signals.eventsWritten();
     },
     leasesHeld: (count) => metrics.leasesHeld(count),
   };
@@ -53,21 +48,18 @@ function pollObserver(metrics: Metrics, eventsWritten: () => void): PollObserver
 
 /** The polling engine, the events it writes and the webhooks that carry them: part of the composition root. */
 export function registerPolling(c: DependencyContainer): void {
-  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => c.register(token, { useFactory: instanceCachingFactory(make) });
-  const db = (r: DependencyContainer) => r.resolve<Database>(TOKENS.database);
-  const settings = (r: DependencyContainer) => r.resolve<Settings>(TOKENS.settings);
-  const logger = (r: DependencyContainer) => r.resolve<Logger>(TOKENS.logger);
-  const plugins = (r: DependencyContainer) => r.resolve<PluginHost>(TOKENS.pluginHost);
+  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => singleton(c, token, make);
+  const { database: db, settings, logger, plugins, secretBox } = roots;
 
   single(EventLog, (r) => new EventLog(db(r)));
-  single(EventStream, (r) => new EventStream(r.resolve(EventLog), logger(r).child({ area: 'events' })));
+  single(EventStream, (r) => new EventStream(r.resolve(EventLog), logger(r, 'events')));
   single(RevisionStore, (r) => new RevisionStore(db(r)));
   single(PollClaims, (r) => new PollClaims(db(r)));
   single(PollRecorder, (r) => new PollRecorder(db(r), r.resolve(EventLog)));
   single(PollWork, (r) => new PollWork(db(r), r.resolve(RevisionStore)));
   single(PollStatusReader, (r) => new PollStatusReader(db(r), r.resolve(RepositoryStore), r.resolve(RevisionStore), plugins(r)));
   single(RepositoryPoller, (r) => {
-    const log = logger(r).child({ area: 'polling' });
+    const log = logger(r, 'polling');
     return new RepositoryPoller(r.resolve(RepositoryStore), r.resolve(PollWork), plugins(r), r.resolve(ConfigurationCodec), r.resolve(PollRecorder), log);
   });
   single(PollScheduler, (r) => {
@@ -81,15 +73,15 @@ export function registerPolling(c: DependencyContainer): void {
         concurrency: poll.concurrency,
         hostConcurrency: poll.hostConcurrency,
         // Only PostgreSQL can be shared by several processes; one process needs no turn-taking.
-        tickJitterMs: r.resolve<Database>(TOKENS.database).kind === 'postgres' ? 250 : 0,
+        tickJitterMs: db(r).kind === 'postgres' ? 250 : 0,
       },
-      pollObserver(r.resolve(Metrics), () => r.resolve(Signals).eventsWritten()),
-      logger(r).child({ area: 'polling' }),
+      pollObserver(r.resolve(Metrics), r.resolve(Signals)),
+      logger(r, 'polling'),
     );
   });
   single(WebhookDeliveryLog, (r) => new WebhookDeliveryLog(db(r)));
   single(WebhookService, (r) => {
-    return new WebhookService(db(r), new WebhookStore(db(r)), r.resolve(WebhookDeliveryLog), r.resolve<SecretBox>(TOKENS.secretBox), r.resolve(AuditLog));
+    return new WebhookService(db(r), new WebhookStore(db(r)), r.resolve(WebhookDeliveryLog), secretBox(r), r.resolve(AuditLog));
   });
   single(WebhookDispatcher, (r) => {
     const s = settings(r);
@@ -100,9 +92,9 @@ export function registerPolling(c: DependencyContainer): void {
       {
         leases: new WebhookLeases(db(r), deliveries),
         events,
-        secretBox: r.resolve<SecretBox>(TOKENS.secretBox),
+        secretBox: secretBox(r),
         retention: new EventRetention(events, deliveries, s.eventRetentionDays),
-        logger: logger(r).child({ area: 'webhooks' }),
+        logger: logger(r, 'webhooks'),
       },
       {
         userAgent: s.userAgent,
@@ -116,6 +108,6 @@ export function registerPolling(c: DependencyContainer): void {
   single(PollRequests, (r) => new PollRequests(db(r), r.resolve(PollScheduler), r.resolve(RevisionStore)));
   single(RefreshHints, (r) => {
     const { poll } = settings(r);
-    return new RefreshHints(db(r), r.resolve(TOKENS.secretBox), { burst: poll.hintBurst, perSecond: poll.hintsPerMinute / 60 });
+    return new RefreshHints(db(r), secretBox(r), { burst: poll.hintBurst, perSecond: poll.hintsPerMinute / 60 });
   });
 }

@@ -1,13 +1,9 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
-import type { Logger } from 'pino';
-import type { Database } from './db/database';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import { roots, singleton } from './container-registration';
 import { EventLog } from './events/event-log';
-import { EventStream } from './events/event-stream';
 import { Signals } from './events/signals';
-import { WebhookDispatcher } from './events/webhooks/webhook-dispatcher';
-import { TOKENS } from './injection-tokens';
 import { MaterialResolver } from './pipelines/material-resolver';
 import { PipelineTimers } from './pipelines/pipeline-timers';
 import { PipelineTriggers } from './pipelines/pipeline-triggers';
@@ -17,8 +13,6 @@ import { RunReads } from './pipelines/run-reads';
 import { RunService } from './pipelines/run-service';
 import { StageMachine } from './pipelines/stage-machine';
 import { AuditLog } from './security/audit-log';
-import type { SecretBox } from './security/secret-box';
-import type { Settings } from './config/settings';
 import { PackageStore } from './materials/package-store';
 import { RepositoryStore } from './materials/repository-store';
 import { ConfigFileSync } from './pipelines/config-files/config-file-sync';
@@ -31,13 +25,15 @@ import { PipelineStore } from './pipelines/pipeline-store';
 
 /** Runs, their triggers and the promotion record: part of the composition root. */
 export function registerRuns(c: DependencyContainer): void {
-  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => c.register(token, { useFactory: instanceCachingFactory(make) });
-  const db = (r: DependencyContainer) => r.resolve<Database>(TOKENS.database);
-  const logger = (r: DependencyContainer) => r.resolve<Logger>(TOKENS.logger).child({ area: 'pipelines' });
-  const runCreated = (r: DependencyContainer) => () => {
+  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => singleton(c, token, make);
+  const db = roots.database;
+  const logger = (r: DependencyContainer) => roots.logger(r, 'pipelines');
+  const runCreated = (r: DependencyContainer) => {
     const signals = r.resolve(Signals);
-    signals.jobsScheduled();
-    signals.eventsWritten();
+    return () => {
+      signals.jobsScheduled();
+      signals.eventsWritten();
+    };
   };
 
   single(Signals, () => new Signals());
@@ -56,7 +52,7 @@ export function registerRuns(c: DependencyContainer): void {
         r.resolve(StageMachine),
         r.resolve(AuditLog),
         r.resolve(Signals),
-        r.resolve<SecretBox>(TOKENS.secretBox),
+        roots.secretBox(r),
       ),
   );
   single(PipelineTriggers, (r) => {
@@ -70,9 +66,8 @@ export function registerRuns(c: DependencyContainer): void {
 
 /** Pipeline definitions from the API and from YAML files, and their use of packages. */
 export function registerPipelineDefinitions(c: DependencyContainer): void {
-  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => c.register(token, { useFactory: instanceCachingFactory(make) });
-  const db = (r: DependencyContainer) => r.resolve<Database>(TOKENS.database);
-  const box = (r: DependencyContainer) => r.resolve<SecretBox>(TOKENS.secretBox);
+  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => singleton(c, token, make);
+  const { database: db, secretBox: box } = roots;
   const materials = (r: DependencyContainer): MaterialDirectory => ({ repositories: r.resolve(RepositoryStore), packages: r.resolve(PackageStore) });
   single(PipelineStore, (r) => new PipelineStore(db(r)));
   single(PipelineLookups, (r) => new PipelineLookups(r.resolve(PipelineStore), materials(r), box(r)));
@@ -80,15 +75,6 @@ export function registerPipelineDefinitions(c: DependencyContainer): void {
   single(PipelineMaterialUsage, (r) => new PipelineMaterialUsage(r.resolve(PipelineStore), materials(r)));
   single(ConfigFileSync, (r) => new ConfigFileSync(db(r), r.resolve(PipelineStore), r.resolve(PipelineLookups), r.resolve(AuditLog)));
   single(ConfigFiles, (r) => {
-    const log = r.resolve<Logger>(TOKENS.logger).child({ area: 'config-files' });
-    return new ConfigFiles({ dir: r.resolve<Settings>(TOKENS.settings).configDir }, r.resolve(ConfigFileSync), log);
+    return new ConfigFiles({ dir: roots.settings(r).configDir }, r.resolve(ConfigFileSync), roots.logger(r, 'config-files'));
   });
-}
-
-/** Who looks at once when events were written in this process. */
-export function wireSignals(c: DependencyContainer): void {
-  const signals = c.resolve(Signals);
-  signals.onEvents(() => c.resolve(EventStream).wake());
-  signals.onEvents(() => c.resolve(WebhookDispatcher).wake());
-  signals.onEvents(() => c.resolve(PipelineTriggers).wake());
 }

@@ -1,41 +1,36 @@
 import 'reflect-metadata';
-import { container as rootContainer, instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings';
 import type { Database } from './db/database';
 import { TOKENS } from './injection-tokens';
-import { ConfigurationCodec } from './materials/configuration-codec';
-import { ConfigurationReview } from './materials/configuration-review';
-import { PackageService } from './materials/package-service';
-import { PackageStore } from './materials/package-store';
-import { RepositoryPluginState } from './materials/repository-plugin-state';
-import { RepositoryService } from './materials/repository-service';
-import { RepositoryStore } from './materials/repository-store';
-import { PluginHost } from './plugins/plugin-host';
-import { AuditLog } from './security/audit-log';
-import type { SecretBox } from './security/secret-box';
-import { TokenService } from './security/token-service';
-import { registerPolling } from './container-polling';
-import { registerPipelineDefinitions, registerRuns } from './container-runs';
 import { registerAgents } from './container-agents';
-import { JobConsole } from './pipelines/job-console';
-import { ConfigFiles } from './pipelines/config-files/config-files';
-import { PipelineService } from './pipelines/pipeline-service';
-import { PipelineMaterialUsage } from './pipelines/pipeline-material-usage';
-import { PromotionQueries } from './pipelines/promotion-queries';
-import { RunService } from './pipelines/run-service';
+import { registerMaterials, registerSecurity } from './container-materials';
+import { registerPolling } from './container-polling';
+import { roots, singleton } from './container-registration';
+import { registerPipelineDefinitions, registerRuns } from './container-runs';
+import { DatabaseMaintenance } from './db/maintenance';
 import { EventLog } from './events/event-log';
 import { EventStream } from './events/event-stream';
 import { STREAM_TOKEN_RECHECK_MS, StreamSessions } from './events/stream-sessions';
-import type { ApiServices } from './http/routes';
-import { PluginRestarts } from './materials/plugin-restarts';
-import { Metrics } from './metrics/metrics';
-import { DatabaseMaintenance } from './db/maintenance';
 import { WebhookService } from './events/webhooks/webhook-service';
+import type { ApiServices } from './http/routes';
+import { PackageService } from './materials/package-service';
+import { PluginRestarts } from './materials/plugin-restarts';
 import { PollRequests } from './materials/polling/poll-requests';
 import { PollStatusReader } from './materials/polling/poll-status';
 import { RefreshHints } from './materials/polling/refresh-hints';
 import { RevisionStore } from './materials/polling/revision-store';
+import { RepositoryService } from './materials/repository-service';
+import { Metrics } from './metrics/metrics';
+import { ConfigFiles } from './pipelines/config-files/config-files';
+import { JobConsole } from './pipelines/job-console';
+import { PipelineService } from './pipelines/pipeline-service';
+import { PromotionQueries } from './pipelines/promotion-queries';
+import { RunService } from './pipelines/run-service';
+import { AuditLog } from './security/audit-log';
+import type { SecretBox } from './security/secret-box';
+import { TokenService } from './security/token-service';
 
 /** What exists before the container: settings, the log, the open database and the secret key. */
 export interface ContainerRoots {
@@ -46,90 +41,53 @@ export interface ContainerRoots {
 }
 
 /**
- * The composition root: the one place that decides which class gets which dependencies. Every
- * class receives its dependencies through its constructor and knows nothing of the container.
+ * The composition root: the one place that decides which class gets which dependencies. It is
+ * split by area (container-materials, -polling, -runs, -agents) and this function alone
+ * assembles it. Every class receives its dependencies through its constructor and knows nothing
+ * of the container; only this root and the server's start (baton-server.ts, server-parts.ts) resolve from it.
+ *
+ * Why tsyringe: each singleton is registered once, under its class or a token, and built on
+ * first need after what it needs. Registrations may so come in any order and from several
+ * files, parts a configuration leaves unused (the local agent turned off) are never built, and
+ * tests reach the running instances through the same classes and tokens.
+ *
+ * Why factories rather than decorated classes (`@injectable`, `@inject`): the classes stay free
+ * of the container, and tests build them with `new` as easily; and most constructors take values
+ * made here (options from settings, a logger per area, observers feeding metrics), which a
+ * factory states in a line where decorators would need a token for each. A helper with a single
+ * user (a webhook store, an outbound policy) is plainly built in that user's factory.
  */
-export function buildContainer(roots: ContainerRoots): DependencyContainer {
+export function buildContainer(given: ContainerRoots): DependencyContainer {
   const c = rootContainer.createChildContainer();
-  c.registerInstance(TOKENS.settings, roots.settings);
-  c.registerInstance(TOKENS.logger, roots.logger);
-  c.registerInstance(TOKENS.database, roots.database);
-  c.registerInstance(TOKENS.secretBox, roots.secretBox);
-
-  const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => c.register(token, { useFactory: instanceCachingFactory(make) });
-  const db = (r: DependencyContainer) => r.resolve<Database>(TOKENS.database);
-
-  single(AuditLog, (r) => new AuditLog(db(r)));
-  single(TokenService, (r) => new TokenService(db(r), r.resolve(AuditLog)));
-  single(StreamSessions, (r) => {
-    const maxAgeMs = r.resolve<Settings>(TOKENS.settings).eventStreamMaxAgeSeconds * 1000;
-    return new StreamSessions(
-      r.resolve(TokenService),
-      { maxAgeMs, recheckMs: STREAM_TOKEN_RECHECK_MS },
-      r.resolve<Logger>(TOKENS.logger).child({ area: 'events' }),
-    );
-  });
-  single(RepositoryStore, (r) => new RepositoryStore(db(r)));
-  single(PackageStore, (r) => new PackageStore(db(r)));
-  single(ConfigurationCodec, (r) => new ConfigurationCodec(r.resolve(TOKENS.secretBox)));
-  single(ConfigurationReview, (r) => {
-    const plugins = r.resolve<PluginHost>(TOKENS.pluginHost);
-    const log = r.resolve<Logger>(TOKENS.logger).child({ area: 'materials' });
-    return new ConfigurationReview(db(r), r.resolve(RepositoryStore), r.resolve(PackageStore), plugins, r.resolve(ConfigurationCodec), log);
-  });
-  single(TOKENS.pluginHost, (r) => {
-    const settings = r.resolve<Settings>(TOKENS.settings);
-    const metrics = r.resolve(Metrics);
-    return new PluginHost(
-      {
-        bundledDir: settings.bundledPluginsDir,
-        externalDir: settings.pluginsDir,
-        workersPerPlugin: settings.pluginWorkers,
-        callTimeoutMs: settings.pluginCallTimeoutMs,
-        maxHeapMb: settings.pluginMaxHeapMb,
-        http: { ...settings.http, userAgent: settings.userAgent, fileRoots: settings.fileRepoRoots, outbound: settings.outbound },
-        memorySampleMs: settings.pluginMemorySampleMs,
-        maxExternalMb: settings.pluginMaxExternalMb,
-        observer: { memorySampled: (pluginId, memory) => metrics.pluginMemory(pluginId, memory) },
-      },
-      new RepositoryPluginState(db(r)),
-      r.resolve<Logger>(TOKENS.logger).child({ area: 'plugins' }),
-    );
-  });
-  single(RepositoryService, (r) => {
-    return new RepositoryService(
-      db(r),
-      r.resolve(RepositoryStore),
-      r.resolve(PackageStore),
-      r.resolve<PluginHost>(TOKENS.pluginHost),
-      r.resolve(ConfigurationCodec),
-      r.resolve(ConfigurationReview),
-      r.resolve(AuditLog),
-      r.resolve(PipelineMaterialUsage),
-    );
-  });
-  single(PackageService, (r) => {
-    return new PackageService(
-      db(r),
-      r.resolve(PackageStore),
-      r.resolve(RepositoryService),
-      r.resolve(RepositoryStore),
-      r.resolve<PluginHost>(TOKENS.pluginHost),
-      r.resolve(ConfigurationCodec),
-      r.resolve(AuditLog),
-      { minPollIntervalSeconds: r.resolve<Settings>(TOKENS.settings).minPollIntervalSeconds },
-      r.resolve(PipelineMaterialUsage),
-    );
-  });
+  c.registerInstance(TOKENS.settings, given.settings);
+  c.registerInstance(TOKENS.logger, given.logger);
+  c.registerInstance(TOKENS.database, given.database);
+  c.registerInstance(TOKENS.secretBox, given.secretBox);
+  registerServer(c);
+  registerSecurity(c);
+  registerMaterials(c);
   registerPolling(c);
   registerRuns(c);
   registerPipelineDefinitions(c);
   registerAgents(c);
-  single(Metrics, () => new Metrics());
-  single(DatabaseMaintenance, (r) => new DatabaseMaintenance(db(r), r.resolve<Logger>(TOKENS.logger).child({ area: 'db' })));
-  single(PluginRestarts, (r) => new PluginRestarts(r.resolve<PluginHost>(TOKENS.pluginHost), r.resolve(AuditLog)));
-  single(TOKENS.apiServices, (r): ApiServices => ({
-    plugins: r.resolve<PluginHost>(TOKENS.pluginHost),
+  registerApi(c);
+  return c;
+}
+
+/** What serves the whole server: metrics and the embedded database's upkeep. */
+function registerServer(c: DependencyContainer): void {
+  singleton(c, Metrics, () => new Metrics());
+  singleton(c, DatabaseMaintenance, (r) => new DatabaseMaintenance(roots.database(r), roots.logger(r, 'db')));
+}
+
+/** The services the HTTP routes are given, and the sessions of event streams. */
+function registerApi(c: DependencyContainer): void {
+  singleton(c, StreamSessions, (r) => {
+    const maxAgeMs = roots.settings(r).eventStreamMaxAgeSeconds * 1000;
+    return new StreamSessions(r.resolve(TokenService), { maxAgeMs, recheckMs: STREAM_TOKEN_RECHECK_MS }, roots.logger(r, 'events'));
+  });
+  singleton(c, TOKENS.apiServices, (r): ApiServices => ({
+    plugins: roots.plugins(r),
     restarts: r.resolve(PluginRestarts),
     repositories: r.resolve(RepositoryService),
     packages: r.resolve(PackageService),
@@ -151,5 +109,4 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
     jobConsole: r.resolve(JobConsole),
     extra: [],
   }));
-  return c;
 }

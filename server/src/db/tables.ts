@@ -1,123 +1,148 @@
+import { Type, type Static, type TObject } from '@sinclair/typebox';
+import { nullable, oneOf, uuid } from './column-types';
+
 /**
  * Rows of every table, as the database returns them (snake_case, as in SQL). Only the
- * repository classes that own a table map these to domain objects.
+ * repository classes that own a table map these to domain objects. Each row is declared once, as
+ * a TypeBox shape: the TypeScript type is taken from it, and a test holds it to the migrated
+ * schema (the same columns, nullability and compatible SQL types).
  */
 
 /** One configuration entry as stored: plain, or encrypted when the property is secure. */
-export type DbConfigurationEntry = { key: string; value: string } | { key: string; encrypted_value: string };
+export const DbConfigurationEntry = Type.Union([
+  Type.Object({ key: Type.String(), value: Type.String() }),
+  Type.Object({ key: Type.String(), encrypted_value: Type.String() }),
+]);
+export type DbConfigurationEntry = Static<typeof DbConfigurationEntry>;
 
-export interface DbPackageRepositoryRow {
-  id: string;
-  name: string;
-  plugin_id: string;
-  configuration: DbConfigurationEntry[];
-  configuration_errors: Record<string, string[]>;
-  config_version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+/** What the plugin objected to in a stored configuration, by field path. */
+const ConfigurationErrors = Type.Record(Type.String(), Type.Array(Type.String()));
 
-export interface DbPackageRow {
-  id: string;
-  repository_id: string;
-  name: string;
-  configuration: DbConfigurationEntry[];
-  configuration_errors: Record<string, string[]>;
-  fingerprint: string;
-  auto_update: boolean;
-  poll_interval_seconds: number;
-  config_version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export const DbPackageRepositoryRow = Type.Object({
+  id: uuid(),
+  name: Type.String(),
+  plugin_id: Type.String(),
+  configuration: Type.Array(DbConfigurationEntry),
+  configuration_errors: ConfigurationErrors,
+  config_version: Type.Integer(),
+  created_at: Type.Date(),
+  updated_at: Type.Date(),
+});
+export type DbPackageRepositoryRow = Static<typeof DbPackageRepositoryRow>;
 
-export interface DbPackageRevisionRow {
-  id: number;
-  package_id: string;
-  revision: string;
-  timestamp: Date;
-  user: string | null;
-  comment: string | null;
-  trackback_url: string | null;
-  data: Record<string, string>;
-  detected_at: Date;
-}
+export const DbPackageRow = Type.Object({
+  id: uuid(),
+  repository_id: uuid(),
+  name: Type.String(),
+  configuration: Type.Array(DbConfigurationEntry),
+  configuration_errors: ConfigurationErrors,
+  fingerprint: Type.String(),
+  auto_update: Type.Boolean(),
+  poll_interval_seconds: Type.Integer(),
+  config_version: Type.Integer(),
+  created_at: Type.Date(),
+  updated_at: Type.Date(),
+});
+export type DbPackageRow = Static<typeof DbPackageRow>;
 
-export type DbRole = 'viewer' | 'operator' | 'admin';
+export const DbPackageRevisionRow = Type.Object({
+  id: Type.Integer(),
+  package_id: uuid(),
+  revision: Type.String(),
+  timestamp: Type.Date(),
+  user: nullable(Type.String()),
+  comment: nullable(Type.String()),
+  trackback_url: nullable(Type.String()),
+  data: Type.Record(Type.String(), Type.String()),
+  detected_at: Type.Date(),
+});
+export type DbPackageRevisionRow = Static<typeof DbPackageRevisionRow>;
 
-export interface DbApiTokenRow {
-  id: string;
-  name: string;
-  role: DbRole;
-  token_hash: string;
-  created_by: string | null;
-  created_at: Date;
-  last_used_at: Date | null;
-}
+export const DbRole = oneOf('viewer', 'operator', 'admin');
+export type DbRole = Static<typeof DbRole>;
 
-export interface DbAuditLogRow {
-  id: number;
-  occurred_at: Date;
-  actor: string;
-  action: string;
-  resource_type: string;
-  resource_id: string | null;
-  details: Record<string, unknown>;
-}
+export const DbApiTokenRow = Type.Object({
+  id: uuid(),
+  name: Type.String(),
+  role: DbRole,
+  token_hash: Type.String(),
+  created_by: nullable(Type.String()),
+  created_at: Type.Date(),
+  last_used_at: nullable(Type.Date()),
+});
+export type DbApiTokenRow = Static<typeof DbApiTokenRow>;
 
-export interface DbServerMetaRow {
-  key: string;
-  value: string;
-  updated_at: Date;
-}
+export const DbAuditLogRow = Type.Object({
+  id: Type.Integer(),
+  occurred_at: Type.Date(),
+  actor: Type.String(),
+  action: Type.String(),
+  resource_type: Type.String(),
+  resource_id: nullable(Type.String()),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
+export type DbAuditLogRow = Static<typeof DbAuditLogRow>;
 
-export interface DbPluginStateRow {
-  repository_id: string;
-  key: string;
-  value: string;
-  updated_at: Date;
-}
+export const DbServerMetaRow = Type.Object({
+  key: Type.String(),
+  value: Type.String(),
+  updated_at: Type.Date(),
+});
+export type DbServerMetaRow = Static<typeof DbServerMetaRow>;
 
-export type DbPollStatus = 'pending' | 'ok' | 'failing';
+export const DbPluginStateRow = Type.Object({
+  repository_id: uuid(),
+  key: Type.String(),
+  value: Type.String(),
+  updated_at: Type.Date(),
+});
+export type DbPluginStateRow = Static<typeof DbPluginStateRow>;
 
-export interface DbPackagePollStateRow {
-  package_id: string;
-  status: DbPollStatus;
-  schedule_anchor: Date | null;
-  next_poll_at: Date;
-  poll_requested_at: Date | null;
-  last_polled_at: Date | null;
-  last_outcome: 'new_revision' | 'no_change' | 'failed' | null;
-  last_error: string | null;
-  error_kind: 'transient' | 'permanent' | 'bug' | null;
-  error_code: string | null;
-  consecutive_failures: number;
-  warnings: string[];
-  updated_at: Date;
-}
+export const DbPollStatus = oneOf('pending', 'ok', 'failing');
+export type DbPollStatus = Static<typeof DbPollStatus>;
 
-export interface DbRepositoryPollStateRow {
-  repository_id: string;
-  lease_owner: string | null;
-  lease_expires_at: Date | null;
-  poll_requested_at: Date | null;
-  last_polled_at: Date | null;
-  hook_secret: string | null;
-}
+export const DbPackagePollStateRow = Type.Object({
+  package_id: uuid(),
+  status: DbPollStatus,
+  schedule_anchor: nullable(Type.Date()),
+  next_poll_at: Type.Date(),
+  poll_requested_at: nullable(Type.Date()),
+  last_polled_at: nullable(Type.Date()),
+  last_outcome: nullable(oneOf('new_revision', 'no_change', 'failed')),
+  last_error: nullable(Type.String()),
+  error_kind: nullable(oneOf('transient', 'permanent', 'bug')),
+  error_code: nullable(Type.String()),
+  consecutive_failures: Type.Integer(),
+  warnings: Type.Array(Type.String()),
+  updated_at: Type.Date(),
+});
+export type DbPackagePollStateRow = Static<typeof DbPackagePollStateRow>;
+
+export const DbRepositoryPollStateRow = Type.Object({
+  repository_id: uuid(),
+  lease_owner: nullable(Type.String()),
+  lease_expires_at: nullable(Type.Date()),
+  poll_requested_at: nullable(Type.Date()),
+  last_polled_at: nullable(Type.Date()),
+  hook_secret: nullable(Type.String()),
+});
+export type DbRepositoryPollStateRow = Static<typeof DbRepositoryPollStateRow>;
 
 /** A refresh hint's signature, kept until the hint would be too old to accept. */
-export interface DbHintSignatureRow {
-  repository_id: string;
-  signature: string;
-  expires_at: Date;
-}
+export const DbHintSignatureRow = Type.Object({
+  repository_id: uuid(),
+  signature: Type.String(),
+  expires_at: Type.Date(),
+});
+export type DbHintSignatureRow = Static<typeof DbHintSignatureRow>;
 
-export interface DbEventRow {
-  id: number;
-  type: string;
-  occurred_at: Date;
-  data: Record<string, unknown>;
-}
+export const DbEventRow = Type.Object({
+  id: Type.Integer(),
+  type: Type.String(),
+  occurred_at: Type.Date(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+export type DbEventRow = Static<typeof DbEventRow>;
 
 /** Table names, so that a typo is a compile error. */
 export const TABLES = {
@@ -153,38 +178,40 @@ export function violatedConstraint(error: unknown, code: string): string | null 
   return typeof e.constraint === 'string' ? e.constraint : '';
 }
 
-export interface DbWebhookRow {
-  id: string;
-  url: string;
-  event_types: string[];
+export const DbWebhookRow = Type.Object({
+  id: uuid(),
+  url: Type.String(),
+  event_types: Type.Array(Type.String()),
   /** Encrypted with the secret box, bound to the webhook and the key `secret`. */
-  secret: string;
-  enabled: boolean;
-  config_version: number;
-  delivery_status: 'ok' | 'failing';
-  cursor: number;
-  attempts: number;
-  next_attempt_at: Date;
-  failing_since: Date | null;
-  last_error: string | null;
-  lease_owner: string | null;
-  lease_expires_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
+  secret: Type.String(),
+  enabled: Type.Boolean(),
+  config_version: Type.Integer(),
+  delivery_status: oneOf('ok', 'failing'),
+  cursor: Type.Integer(),
+  attempts: Type.Integer(),
+  next_attempt_at: Type.Date(),
+  failing_since: nullable(Type.Date()),
+  last_error: nullable(Type.String()),
+  lease_owner: nullable(Type.String()),
+  lease_expires_at: nullable(Type.Date()),
+  created_at: Type.Date(),
+  updated_at: Type.Date(),
+});
+export type DbWebhookRow = Static<typeof DbWebhookRow>;
 
-export interface DbWebhookDeliveryRow {
-  id: number;
-  webhook_id: string;
-  event_id: number;
-  event_type: string;
-  attempt: number;
-  status: 'delivered' | 'failed';
-  response_status: number | null;
-  error: string | null;
-  duration_ms: number;
-  attempted_at: Date;
-}
+export const DbWebhookDeliveryRow = Type.Object({
+  id: Type.Integer(),
+  webhook_id: uuid(),
+  event_id: Type.Integer(),
+  event_type: Type.String(),
+  attempt: Type.Integer(),
+  status: oneOf('delivered', 'failed'),
+  response_status: nullable(Type.Integer()),
+  error: nullable(Type.String()),
+  duration_ms: Type.Integer(),
+  attempted_at: Type.Date(),
+});
+export type DbWebhookDeliveryRow = Static<typeof DbWebhookDeliveryRow>;
 
 /** Tables of outbound webhooks. */
 export const WEBHOOK_TABLES = {
@@ -192,93 +219,130 @@ export const WEBHOOK_TABLES = {
   deliveries: 'webhook_deliveries',
 } as const;
 
-export interface DbPipelineRow {
-  name: string;
-  definition: Record<string, unknown>;
-  source: 'api' | 'file';
-  source_file: string | null;
-  config_version: number;
-  last_counter: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export const DbPipelineRow = Type.Object({
+  name: Type.String(),
+  definition: Type.Record(Type.String(), Type.Unknown()),
+  source: oneOf('api', 'file'),
+  source_file: nullable(Type.String()),
+  config_version: Type.Integer(),
+  last_counter: Type.Integer(),
+  created_at: Type.Date(),
+  updated_at: Type.Date(),
+});
+export type DbPipelineRow = Static<typeof DbPipelineRow>;
 
-export type DbRunStatus = 'waiting' | 'active' | 'completed';
-export type DbTriggerKind = 'revision' | 'upstream' | 'timer' | 'manual';
+export const DbRunStatus = oneOf('waiting', 'active', 'completed');
+export type DbRunStatus = Static<typeof DbRunStatus>;
+export const DbTriggerKind = oneOf('revision', 'upstream', 'timer', 'manual');
+export type DbTriggerKind = Static<typeof DbTriggerKind>;
 
-export interface DbPipelineRunRow {
-  id: string;
-  pipeline_name: string;
-  counter: number;
-  label: string;
-  definition: Record<string, unknown>;
-  build_cause: Record<string, unknown>;
+export const DbPipelineRunRow = Type.Object({
+  id: uuid(),
+  pipeline_name: Type.String(),
+  counter: Type.Integer(),
+  label: Type.String(),
+  definition: Type.Record(Type.String(), Type.Unknown()),
+  build_cause: Type.Record(Type.String(), Type.Unknown()),
   /** A manual trigger's overrides; the value of a secure variable only as `{ encrypted_value }`. */
-  environment_overrides: Record<string, string | { encrypted_value: string }>;
-  cause_key: string | null;
-  idempotency_key: string | null;
+  environment_overrides: Type.Record(Type.String(), Type.Union([Type.String(), Type.Object({ encrypted_value: Type.String() })])),
+  cause_key: nullable(Type.String()),
+  idempotency_key: nullable(Type.String()),
   /** The token that sent the idempotency key, and the SHA-256 of its request's canonical JSON body. */
-  idempotency_token_id: string | null;
-  idempotency_body_sha256: string | null;
-  trigger_kind: DbTriggerKind;
-  triggered_by: string;
-  status: DbRunStatus;
-  created_at: Date;
-  completed_at: Date | null;
-}
+  idempotency_token_id: nullable(Type.String()),
+  idempotency_body_sha256: nullable(Type.String()),
+  trigger_kind: DbTriggerKind,
+  triggered_by: Type.String(),
+  status: DbRunStatus,
+  created_at: Type.Date(),
+  completed_at: nullable(Type.Date()),
+});
+export type DbPipelineRunRow = Static<typeof DbPipelineRunRow>;
 
-export interface DbRunPackageRevisionRow {
-  run_id: string;
-  package_id: string;
-  revision_id: number;
-  material_name: string | null;
-}
+export const DbRunPackageRevisionRow = Type.Object({
+  run_id: uuid(),
+  package_id: uuid(),
+  revision_id: Type.Integer(),
+  material_name: nullable(Type.String()),
+});
+export type DbRunPackageRevisionRow = Static<typeof DbRunPackageRevisionRow>;
 
-export type DbStageState = 'not_run' | 'scheduled' | 'running' | 'awaiting_approval' | 'passed' | 'failed' | 'cancelled';
+export const DbStageState = oneOf('not_run', 'scheduled', 'running', 'awaiting_approval', 'passed', 'failed', 'cancelled');
+export type DbStageState = Static<typeof DbStageState>;
 
-export interface DbStageRunRow {
-  id: string;
-  run_id: string;
-  stage_name: string;
-  stage_index: number;
-  counter: number;
-  state: DbStageState;
-  approval_type: 'success' | 'manual';
-  approved_by: string | null;
-  approved_at: Date | null;
-  cancelled_by: string | null;
-  scheduled_at: Date | null;
-  started_at: Date | null;
-  completed_at: Date | null;
-  created_at: Date;
-}
+export const DbStageRunRow = Type.Object({
+  id: uuid(),
+  run_id: uuid(),
+  stage_name: Type.String(),
+  stage_index: Type.Integer(),
+  counter: Type.Integer(),
+  state: DbStageState,
+  approval_type: oneOf('success', 'manual'),
+  approved_by: nullable(Type.String()),
+  approved_at: nullable(Type.Date()),
+  cancelled_by: nullable(Type.String()),
+  scheduled_at: nullable(Type.Date()),
+  started_at: nullable(Type.Date()),
+  completed_at: nullable(Type.Date()),
+  created_at: Type.Date(),
+});
+export type DbStageRunRow = Static<typeof DbStageRunRow>;
 
-export type DbJobState = 'scheduled' | 'running' | 'passed' | 'failed' | 'cancelled';
+export const DbJobState = oneOf('scheduled', 'running', 'passed', 'failed', 'cancelled');
+export type DbJobState = Static<typeof DbJobState>;
 
-export interface DbJobRunRow {
-  id: string;
-  stage_run_id: string;
-  job_name: string;
-  state: DbJobState;
-  lease_owner: string | null;
-  lease_expires_at: Date | null;
-  result: string | null;
-  scheduled_at: Date;
-  started_at: Date | null;
-  completed_at: Date | null;
-}
+export const DbJobRunRow = Type.Object({
+  id: uuid(),
+  stage_run_id: uuid(),
+  job_name: Type.String(),
+  state: DbJobState,
+  lease_owner: nullable(Type.String()),
+  lease_expires_at: nullable(Type.Date()),
+  result: nullable(Type.String()),
+  scheduled_at: Type.Date(),
+  started_at: nullable(Type.Date()),
+  completed_at: nullable(Type.Date()),
+});
+export type DbJobRunRow = Static<typeof DbJobRunRow>;
 
-export interface DbJobConsoleRow {
-  job_run_id: string;
-  seq: number;
-  content: string;
-  created_at: Date;
-}
+export const DbJobConsoleRow = Type.Object({
+  job_run_id: uuid(),
+  seq: Type.Integer(),
+  content: Type.String(),
+  created_at: Type.Date(),
+});
+export type DbJobConsoleRow = Static<typeof DbJobConsoleRow>;
 
-export interface DbEventConsumerRow {
-  name: string;
-  cursor: number;
-  lease_owner: string | null;
-  lease_expires_at: Date | null;
-  updated_at: Date;
-}
+export const DbEventConsumerRow = Type.Object({
+  name: Type.String(),
+  cursor: Type.Integer(),
+  lease_owner: nullable(Type.String()),
+  lease_expires_at: nullable(Type.Date()),
+  updated_at: Type.Date(),
+});
+export type DbEventConsumerRow = Static<typeof DbEventConsumerRow>;
+
+type TableName = (typeof TABLES)[keyof typeof TABLES] | (typeof WEBHOOK_TABLES)[keyof typeof WEBHOOK_TABLES];
+
+/** Every table's row shape, by table name: a table without one does not compile. */
+export const ROW_SHAPES: { readonly [Table in TableName]: TObject } = {
+  [TABLES.repositories]: DbPackageRepositoryRow,
+  [TABLES.packages]: DbPackageRow,
+  [TABLES.revisions]: DbPackageRevisionRow,
+  [TABLES.tokens]: DbApiTokenRow,
+  [TABLES.audit]: DbAuditLogRow,
+  [TABLES.meta]: DbServerMetaRow,
+  [TABLES.pluginState]: DbPluginStateRow,
+  [TABLES.packagePollState]: DbPackagePollStateRow,
+  [TABLES.repositoryPollState]: DbRepositoryPollStateRow,
+  [TABLES.hintSignatures]: DbHintSignatureRow,
+  [TABLES.events]: DbEventRow,
+  [TABLES.pipelines]: DbPipelineRow,
+  [TABLES.pipelineRuns]: DbPipelineRunRow,
+  [TABLES.runPackageRevisions]: DbRunPackageRevisionRow,
+  [TABLES.stageRuns]: DbStageRunRow,
+  [TABLES.jobRuns]: DbJobRunRow,
+  [TABLES.jobConsole]: DbJobConsoleRow,
+  [TABLES.eventConsumers]: DbEventConsumerRow,
+  [WEBHOOK_TABLES.webhooks]: DbWebhookRow,
+  [WEBHOOK_TABLES.deliveries]: DbWebhookDeliveryRow,
+};
