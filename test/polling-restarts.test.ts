@@ -42,10 +42,11 @@ class RestartSite {
       BATON_ADMIN_TOKEN: `test-admin-${randomBytes(16).toString('hex')}`,
       BATON_PLUGINS_DIR: pluginsFolder('json-file'),
       BATON_MIN_POLL_INTERVAL_SECONDS: '1',
-      // A short lease, so that a killed process's repositories are taken over soon; the call
-      // timeout below it still leaves a loaded machine ample time for a 0.7 s answer.
-      BATON_PLUGIN_CALL_TIMEOUT_SECONDS: '5',
-      BATON_POLL_LEASE_SECONDS: '6',
+      // A lease short enough that a killed process's repositories are taken over within the test,
+      // and a call timeout below it that a 0.7 s answer meets even on a machine at load 15 (5 s
+      // did not: calls timed out there and were recorded as failed polls).
+      BATON_PLUGIN_CALL_TIMEOUT_SECONDS: '20',
+      BATON_POLL_LEASE_SECONDS: '22',
       // No grace: SIGTERM cuts the polls under way instead of letting them finish.
       BATON_SHUTDOWN_DELAY_SECONDS: '0',
       BATON_SHUTDOWN_GRACE_SECONDS: '0',
@@ -124,7 +125,7 @@ class RestartSite {
         const ours = packages.filter((p) => this.packageIds.includes(p.id));
         lagging = ours.filter((p) => p.latest_revision?.revision !== wanted);
         return ours.length === this.packageIds.length && lagging.length === 0 ? true : undefined;
-      }, 60_000);
+      }, 180_000);
     } catch (error) {
       throw new Error(`${(error as Error).message}: packages without ${wanted}: ${JSON.stringify(lagging)}`);
     }
@@ -218,7 +219,7 @@ describe.each(DATABASE_KINDS)('restarting Baton while it polls [%s]', (kind) => 
         await site.close();
       }
     },
-    300_000,
+    600_000,
   );
 
   it.concurrent(
@@ -266,6 +267,6 @@ describe.each(DATABASE_KINDS)('restarting Baton while it polls [%s]', (kind) => 
         await site.close();
       }
     },
-    300_000,
+    600_000,
   );
 });
