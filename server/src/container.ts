@@ -75,7 +75,7 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
   single(ConfigurationReview, (r) => {
     const plugins = r.resolve<PluginHost>(TOKENS.pluginHost);
     const log = r.resolve<Logger>(TOKENS.logger).child({ area: 'materials' });
-    return new ConfigurationReview(db(r), r.resolve(RepositoryStore), r.resolve(PackageStore), plugins, r.resolve(ConfigurationCodec), log);
+    return new ConfigurationReview(r.resolve(RepositoryStore), r.resolve(PackageStore), plugins, r.resolve(ConfigurationCodec), log);
   });
   single(TOKENS.pluginHost, (r) => {
     const settings = r.resolve<Settings>(TOKENS.settings);

@@ -2,6 +2,9 @@ import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import { TABLES, UNIQUE_VIOLATION, violatedConstraint, type DbJobConsoleRow, type DbJobState } from '../db/tables';
 import { NotFound } from '../domain-errors';
+import { JobRunStore } from './job-run-store';
+import { RunStore } from './run-store';
+import { StageRunStore } from './stage-run-store';
 
 const FINAL_JOB_STATES: readonly DbJobState[] = ['passed', 'failed', 'cancelled'];
 const APPEND_ATTEMPTS = 3;
@@ -29,6 +32,10 @@ export interface ConsolePage {
 
 /** A job's console log, stored in pieces in order, written by agents and read by any process. */
 export class JobConsole {
+  private readonly runs = new RunStore();
+  private readonly stageRuns = new StageRunStore();
+  private readonly jobs = new JobRunStore();
+
   constructor(private readonly db: Database) {}
 
   /** Adds a piece after the last one. */
@@ -51,27 +58,19 @@ export class JobConsole {
 
   /** The id of the addressed job; NotFound names what is missing. */
   async locate(address: JobAddress): Promise<string> {
-    const run = await this.db
-      .knex(TABLES.pipelineRuns)
-      .where({ pipeline_name: address.pipeline, counter: address.counter })
-      .first<{ id: string } | undefined>('id');
-    if (!run) throw new NotFound(`no run ${address.counter} of pipeline '${address.pipeline}'`);
-    const stages = this.db.knex(TABLES.stageRuns).where({ run_id: run.id, stage_name: address.stage });
-    if (address.stageCounter !== null) stages.andWhere({ counter: address.stageCounter });
-    const stage = await stages.orderBy('counter', 'desc').first<{ id: string } | undefined>('id');
+    const runId = await this.runs.idByCounter(this.db.knex, address.pipeline, address.counter);
+    if (runId === null) throw new NotFound(`no run ${address.counter} of pipeline '${address.pipeline}'`);
+    const stageId = await this.stageRuns.attemptId(this.db.knex, runId, address.stage, address.stageCounter);
     const attempt = address.stageCounter === null ? '' : ` (attempt ${address.stageCounter})`;
-    if (!stage) throw new NotFound(`${address.pipeline}/${address.counter} has no stage '${address.stage}'${attempt}`);
-    const job = await this.db.knex(TABLES.jobRuns).where({ stage_run_id: stage.id, job_name: address.job }).first<{ id: string } | undefined>('id');
-    if (!job) throw new NotFound(`stage '${address.stage}'${attempt} of ${address.pipeline}/${address.counter} has no job '${address.job}'`);
-    return job.id;
+    if (stageId === null) throw new NotFound(`${address.pipeline}/${address.counter} has no stage '${address.stage}'${attempt}`);
+    const jobId = await this.jobs.idByName(this.db.knex, stageId, address.job);
+    if (jobId === null) throw new NotFound(`stage '${address.stage}'${attempt} of ${address.pipeline}/${address.counter} has no job '${address.job}'`);
+    return jobId;
   }
 
   /** Pieces after `afterSeq`, at most `limit`. The state is read first, so a final job's pieces are all there. */
   async read(jobId: string, afterSeq: number, limit: number): Promise<ConsolePage> {
-    const job = await this.db
-      .knex(TABLES.jobRuns)
-      .where({ id: jobId })
-      .first<{ state: DbJobState; started_at: Date | null } | undefined>('state', 'started_at');
+    const job = await this.jobs.stateOf(this.db.knex, jobId);
     const rows = await this.db
       .knex(TABLES.jobConsole)
       .where({ job_run_id: jobId })

@@ -2,11 +2,12 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { JobAssignment } from '../agents/job-assignment';
 import type { JobSource } from '../agents/job-source';
-import { affectedRows } from '../db/affected-rows';
 import type { Database } from '../db/database';
-import { TABLES, type DbJobRunRow, type DbPipelineRunRow, type DbStageRunRow } from '../db/tables';
 import type { JobAssignments, ClaimedJob } from './job-assignments';
 import type { JobConsole } from './job-console';
+import { JobRunStore, type JobCondition } from './job-run-store';
+import { RunStore } from './run-store';
+import { StageRunStore } from './stage-run-store';
 import type { StageMachine } from './stage-machine';
 
 export interface JobQueueOptions {
@@ -32,6 +33,10 @@ const RESULT_MAX_LENGTH = 1000;
  * cancelling does, so the two never wait on each other in a circle.
  */
 export class JobQueue implements JobSource {
+  private readonly jobs = new JobRunStore();
+  private readonly stageRuns = new StageRunStore();
+  private readonly runs = new RunStore();
+
   constructor(
     private readonly db: Database,
     private readonly stages: StageMachine,
@@ -62,13 +67,7 @@ export class JobQueue implements JobSource {
 
   async heartbeat(owner: string, jobIds: readonly string[]): Promise<string[]> {
     if (jobIds.length === 0) return [];
-    const renewed = await this.db
-      .knex(TABLES.jobRuns)
-      .whereIn('id', [...jobIds])
-      .andWhere({ lease_owner: owner, state: 'running' })
-      .update({ lease_expires_at: this.leaseExpiry(this.db.knex) })
-      .returning<{ id: string }[]>('id');
-    const kept = new Set(renewed.map((r) => r.id));
+    const kept = new Set(await this.jobs.renewLeases(this.db.knex, owner, jobIds, this.leaseExpiry(this.db.knex)));
     return jobIds.filter((id) => !kept.has(id));
   }
 
@@ -84,22 +83,11 @@ export class JobQueue implements JobSource {
 
   /** Fails running jobs whose lease expired; answers how many. */
   async reapExpired(): Promise<number> {
-    const expired = await this.db
-      .knex(TABLES.jobRuns)
-      .where({ state: 'running' })
-      .andWhere((q) => {
-        q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', this.db.knex.fn.now());
-      })
-      .orderBy('lease_expires_at')
-      .limit(REAP_BATCH)
-      .select<Pick<DbJobRunRow, 'id' | 'lease_owner'>[]>('id', 'lease_owner');
+    const expired = await this.jobs.expiredLeases(this.db.knex, REAP_BATCH);
     let reaped = 0;
     for (const job of expired) {
       const note = `[baton] ${AGENT_LOST}: the lease of ${job.lease_owner ?? 'its agent'} expired without a heartbeat; the job is failed and its stage can be run again\n`;
-      const expiredNow = (q: Knex.QueryBuilder) =>
-        q.andWhere((w) => {
-          w.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', this.db.knex.fn.now());
-        });
+      const expiredNow = this.jobs.leaseExpired(this.db.knex);
       if (await this.finish(job.id, { state: 'failed', result: AGENT_LOST, note }, expiredNow)) reaped += 1;
     }
     if (reaped > 0) {
@@ -110,21 +98,15 @@ export class JobQueue implements JobSource {
   }
 
   private async claimRows(trx: Knex.Transaction, owner: string, max: number): Promise<ClaimedJob[]> {
-    const { rows } = await trx.raw<{ rows: { id: string }[] }>(CLAIM_SQL, [max]);
-    if (rows.length === 0) return [];
-    const jobs = (await trx(TABLES.jobRuns)
-      .whereIn(
-        'id',
-        rows.map((r) => r.id),
-      )
-      .update({ state: 'running', lease_owner: owner, lease_expires_at: this.leaseExpiry(trx), started_at: trx.fn.now() })
-      .returning('*')) as DbJobRunRow[];
+    const ids = await this.jobs.lockClaimable(trx, max);
+    if (ids.length === 0) return [];
+    const jobs = await this.jobs.markRunning(trx, ids, owner, this.leaseExpiry(trx));
     const stageIds = [...new Set(jobs.map((j) => j.stage_run_id))];
     for (const stageId of stageIds) await this.stages.jobStarted(trx, stageId);
-    const stages = new Map(((await trx(TABLES.stageRuns).whereIn('id', stageIds)) as DbStageRunRow[]).map((s) => [s.id, s]));
+    const stages = new Map((await this.stageRuns.byIds(trx, stageIds)).map((s) => [s.id, s]));
     const runIds = [...new Set([...stages.values()].map((s) => s.run_id))];
-    const runs = new Map(((await trx(TABLES.pipelineRuns).whereIn('id', runIds)) as DbPipelineRunRow[]).map((r) => [r.id, r]));
-    const order = new Map(rows.map((r, index) => [r.id, index]));
+    const runs = new Map((await this.runs.byIds(trx, runIds)).map((r) => [r.id, r]));
+    const order = new Map(ids.map((id, index) => [id, index]));
     return jobs
       .sort((a, b) => order.get(a.id)! - order.get(b.id)!)
       .map((job) => {
@@ -146,26 +128,15 @@ export class JobQueue implements JobSource {
    * Makes a running job final, if `condition` still holds, and moves its stage on in the same
    * transaction. The stage row is locked first, in the order cancelling locks them.
    */
-  private async finish(
-    jobId: string,
-    outcome: { state: 'passed' | 'failed'; result: string; note?: string },
-    condition: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
-  ): Promise<boolean> {
+  private async finish(jobId: string, outcome: { state: 'passed' | 'failed'; result: string; note?: string }, condition: JobCondition): Promise<boolean> {
     return this.db.knex.transaction(async (trx) => {
-      const job = await trx(TABLES.jobRuns).where({ id: jobId }).first<Pick<DbJobRunRow, 'stage_run_id'> | undefined>('stage_run_id');
-      if (!job) return false;
-      await trx(TABLES.stageRuns).where({ id: job.stage_run_id }).forUpdate().first('id');
-      const changed = affectedRows(
-        await condition(trx(TABLES.jobRuns).where({ id: jobId, state: 'running' })).update({
-          state: outcome.state,
-          result: outcome.result.slice(0, RESULT_MAX_LENGTH),
-          lease_expires_at: null,
-          completed_at: trx.fn.now(),
-        }),
-      );
-      if (changed === 0) return false;
+      const stageRunId = await this.jobs.stageRunIdOf(trx, jobId);
+      if (stageRunId === null) return false;
+      await this.stageRuns.lock(trx, stageRunId);
+      const finished = await this.jobs.finish(trx, jobId, { state: outcome.state, result: outcome.result.slice(0, RESULT_MAX_LENGTH) }, condition);
+      if (!finished) return false;
       if (outcome.note) await this.jobConsole.append(jobId, outcome.note, trx);
-      await this.stages.jobFinished(trx, job.stage_run_id);
+      await this.stages.jobFinished(trx, stageRunId);
       return true;
     });
   }
@@ -174,17 +145,3 @@ export class JobQueue implements JobSource {
     return knex.raw('now() + make_interval(secs => ?)', [this.options.leaseSeconds]);
   }
 }
-
-// Scheduled jobs of stages still in progress, those of the oldest runs first: a run already under
-// way moves on to its next stage before newer runs start, so promotions finish rather than pile up
-// half done. Both the job and its stage row are taken without waiting (SKIP LOCKED): a stage being
-// cancelled or moved on is left for later.
-const CLAIM_SQL = `
-  SELECT j.id
-    FROM job_runs j
-    JOIN stage_runs s ON s.id = j.stage_run_id
-    JOIN pipeline_runs r ON r.id = s.run_id
-   WHERE j.state = 'scheduled' AND s.state IN ('scheduled', 'running')
-   ORDER BY r.created_at, r.id, j.scheduled_at, j.id
-   LIMIT ?
-   FOR UPDATE OF j, s SKIP LOCKED`;

@@ -5,6 +5,7 @@ import type { Page, PageRequest } from '../db/pagination';
 import { TABLES, type DbPipelineRow } from '../db/tables';
 import { InvalidInput } from '../domain-errors';
 import type { PipelineDefinition } from './definition';
+import { RunStore } from './run-store';
 
 /** First versions are drawn below this, leaving room for a lifetime of updates in an integer column. */
 const FIRST_VERSIONS = 1_000_000_000;
@@ -28,7 +29,33 @@ const USING = (condition: string) => `EXISTS (SELECT 1 FROM jsonb_array_elements
 
 /** The pipelines table. Names are compared regardless of case for uniqueness, exactly for addressing. */
 export class PipelineStore {
+  private readonly runs = new RunStore();
+
   constructor(private readonly db: Database) {}
+
+  /**
+   * Holds the pipeline's row until the transaction ends. Creating, completing and rerunning runs
+   * take it first, so that they see each other's runs in one order.
+   */
+  static async lock(trx: Knex.Transaction, name: string): Promise<void> {
+    await trx(TABLES.pipelines).where({ name }).forUpdate().first('name');
+  }
+
+  /** The pipeline's definition and last run counter, held until the transaction ends to take the next counter. */
+  async lockForNextRun(trx: Knex.Transaction, name: string): Promise<{ name: string; definition: PipelineDefinition; lastCounter: number } | null> {
+    const row = (await trx(TABLES.pipelines).where({ name }).forUpdate().first()) as DbPipelineRow | undefined;
+    return row ? { name: row.name, definition: row.definition as unknown as PipelineDefinition, lastCounter: row.last_counter } : null;
+  }
+
+  async setLastCounter(trx: Knex.Transaction, name: string, counter: number): Promise<void> {
+    await trx(TABLES.pipelines).where({ name }).update({ last_counter: counter });
+  }
+
+  /** Every pipeline's current definition and when it was created, in no particular order. */
+  async definitions(): Promise<{ name: string; definition: PipelineDefinition; createdAt: Date }[]> {
+    const rows = await this.db.knex(TABLES.pipelines).select<Pick<DbPipelineRow, 'name' | 'definition' | 'created_at'>[]>('name', 'definition', 'created_at');
+    return rows.map((row) => ({ name: row.name, definition: row.definition as unknown as PipelineDefinition, createdAt: row.created_at }));
+  }
 
   /** By name regardless of case; the cursor is the last name, lower case (unique by index). */
   async list(page: PageRequest): Promise<Page<StoredPipeline>> {
@@ -69,7 +96,7 @@ export class PipelineStore {
    * a deleted pipeline does not match the new one of the same name.
    */
   async insert(trx: Queryable, definition: PipelineDefinition, source: { source: 'api' | 'file'; sourceFile: string | null }): Promise<StoredPipeline | null> {
-    const lastCounter = trx(TABLES.pipelineRuns).where({ pipeline_name: definition.name }).select(trx.raw('coalesce(max(counter), 0)'));
+    const lastCounter = this.runs.highestCounter(trx, definition.name);
     const rows = (await trx(TABLES.pipelines)
       .insert({
         name: definition.name,

@@ -1,9 +1,9 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database';
-import { TABLES, type DbPipelineRow } from '../db/tables';
-import type { PipelineDefinition, TimerDefinition } from './definition';
+import type { TimerDefinition } from './definition';
 import type { MaterialResolver } from './material-resolver';
+import { PipelineStore } from './pipeline-store';
 import type { RunCreator } from './run-creator';
 
 const SYNC_EVERY_MS = 10_000;
@@ -42,10 +42,10 @@ export class PipelineTimers {
 
   /** Brings the schedules in line with the current definitions. */
   async refresh(): Promise<void> {
-    const rows = await this.db.knex(TABLES.pipelines).select<Pick<DbPipelineRow, 'name' | 'definition'>[]>('name', 'definition');
+    const rows = await new PipelineStore(this.db).definitions();
     const wanted = new Map<string, TimerDefinition>();
     for (const row of rows) {
-      const timer = (row.definition as unknown as PipelineDefinition).timer;
+      const timer = row.definition.timer;
       if (timer) wanted.set(row.name, timer);
     }
     for (const [name, scheduled] of this.tasks) {
@@ -64,8 +64,7 @@ export class PipelineTimers {
 
   /** One fire of a pipeline's timer; public so that the rule can be exercised without waiting for the clock. */
   async fire(name: string, at: Date): Promise<boolean> {
-    const row = (await this.db.knex(TABLES.pipelines).where({ name }).first()) as DbPipelineRow | undefined;
-    const definition = row?.definition as unknown as PipelineDefinition | undefined;
+    const definition = (await new PipelineStore(this.db).get(name))?.definition;
     if (!definition?.timer) return false;
     const firedAt = new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString();
     try {

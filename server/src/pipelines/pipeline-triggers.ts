@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database';
-import { TABLES } from '../db/tables';
+import { EventConsumerStore } from '../events/event-consumer-store';
 import type { BatonEvent, EventLog } from '../events/event-log';
 import type { PipelineDefinition } from './definition';
 import type { MaterialResolver, TriggerRequest } from './material-resolver';
@@ -43,6 +43,7 @@ export class PipelineTriggers {
     this.consume().catch((error: unknown) => this.logger.error({ err: error }, 'pipeline triggers failed; retrying')),
   );
   private stopped = true;
+  private readonly consumers: EventConsumerStore;
 
   constructor(
     private readonly db: Database,
@@ -54,13 +55,15 @@ export class PipelineTriggers {
     private readonly logger: Logger,
     /** How often to look without being woken: events from other processes sharing the database. */
     private readonly tick = '* * * * * *',
-  ) {}
+  ) {
+    this.consumers = new EventConsumerStore(db);
+  }
 
   async start(): Promise<void> {
     this.stopped = false;
     // A new installation starts from now: events from before there were pipelines trigger nothing.
     const latest = await this.events.latestId();
-    await this.db.knex(TABLES.eventConsumers).insert({ name: CONSUMER, cursor: latest }).onConflict('name').ignore();
+    await this.consumers.register(CONSUMER, latest);
     this.task = cron.schedule(this.tick, () => this.wake(), { noOverlap: true });
     this.wake();
   }
@@ -73,7 +76,7 @@ export class PipelineTriggers {
     this.stopped = true;
     await this.task?.stop();
     await this.consuming.settled();
-    await this.db.knex(TABLES.eventConsumers).where({ name: CONSUMER, lease_owner: this.owner }).update({ lease_owner: null, lease_expires_at: null });
+    await this.consumers.release(CONSUMER, this.owner);
   }
 
   private async consume(): Promise<void> {
@@ -143,19 +146,11 @@ export class PipelineTriggers {
   }
 
   /** Takes or renews the consumer's lease; answers its cursor, or null when another process holds it. */
-  private async lease(): Promise<number | null> {
-    const [row] = await this.db
-      .knex(TABLES.eventConsumers)
-      .where({ name: CONSUMER })
-      .andWhere((q) => {
-        q.whereNull('lease_owner').orWhere('lease_owner', this.owner).orWhere('lease_expires_at', '<', this.db.knex.fn.now());
-      })
-      .update({ lease_owner: this.owner, lease_expires_at: this.db.knex.raw(`now() + make_interval(secs => ?)`, [LEASE_SECONDS]) })
-      .returning<{ cursor: number }[]>('cursor');
-    return row ? Number(row.cursor) : null;
+  private lease(): Promise<number | null> {
+    return this.consumers.lease(CONSUMER, this.owner, LEASE_SECONDS);
   }
 
-  private async advance(cursor: number): Promise<void> {
-    await this.db.knex(TABLES.eventConsumers).where({ name: CONSUMER, lease_owner: this.owner }).update({ cursor, updated_at: this.db.knex.fn.now() });
+  private advance(cursor: number): Promise<void> {
+    return this.consumers.advance(CONSUMER, this.owner, cursor);
   }
 }

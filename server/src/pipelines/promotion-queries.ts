@@ -1,50 +1,46 @@
 import type { Database } from '../db/database';
-import { keysetPage, type Page, type PageRequest } from '../db/pagination';
-import { TABLES, type DbPackageRevisionRow, type DbPipelineRunRow } from '../db/tables';
+import type { Page, PageRequest } from '../db/pagination';
+import { TABLES, type DbPackageRevisionRow } from '../db/tables';
 import { NotFound } from '../domain-errors';
+import { RevisionStore } from '../materials/polling/revision-store';
 import type { PipelineDefinition } from './definition';
 import { loadPipelineGraph } from './pipeline-definitions';
+import { PipelineStore } from './pipeline-store';
+import { RunStore } from './run-store';
 import { runViews, type RunView } from './run-views';
 
-const NEWEST_RUN_FIRST = {
-  expression: 'counter',
-  idColumn: 'id',
-  direction: 'desc' as const,
-  valueOf: (row: Record<string, unknown>) => Number(row['counter']),
-  kinds: { value: 'integer' as const, id: 'uuid' as const },
-};
-
-/** The promotion record: runs, how far a revision got, what is ready for a level, the value stream. */
+/**
+ * The promotion record: runs, how far a revision got, what is ready for a level, the value
+ * stream. A read model: it joins packages with their repositories, and stage runs with their runs
+ * and the revisions those carried; what one table answers, it asks of that table's store.
+ */
 export class PromotionQueries {
-  constructor(private readonly db: Database) {}
+  private readonly runStore = new RunStore();
+  private readonly pipelines: PipelineStore;
+  private readonly revisions: RevisionStore;
+
+  constructor(private readonly db: Database) {
+    this.pipelines = new PipelineStore(db);
+    this.revisions = new RevisionStore(db);
+  }
 
   async runs(pipeline: string, page: PageRequest): Promise<Page<RunView>> {
     await this.pipeline(pipeline);
-    const result = await keysetPage<DbPipelineRunRow & Record<string, unknown>>(
-      this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).select('*'),
-      NEWEST_RUN_FIRST,
-      page,
-    );
+    const result = await this.runStore.page(this.db.knex, pipeline, page);
     return { items: await runViews(this.db.knex, result.items), nextCursor: result.nextCursor };
   }
 
   async run(pipeline: string, counter: number): Promise<RunView> {
-    const row = (await this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline, counter }).first()) as DbPipelineRunRow | undefined;
+    const row = await this.runStore.byCounter(this.db.knex, pipeline, counter);
     if (!row) throw new NotFound(`no run ${counter} of pipeline '${pipeline}'`);
     return (await runViews(this.db.knex, [row]))[0];
   }
 
   /** Every run, in any pipeline of the value stream, that carried this package revision, with its stages. */
   async promotions(packageId: string, revisionLabel: string): Promise<{ revision: DbPackageRevisionRow; runs: RunView[] }> {
-    const revision = (await this.db.knex(TABLES.revisions).where({ package_id: packageId, revision: revisionLabel }).first()) as
-      DbPackageRevisionRow | undefined;
+    const revision = await this.revisions.byLabel(packageId, revisionLabel);
     if (!revision) throw new NotFound(`package ${packageId} has no revision '${revisionLabel}'`);
-    const runs = (await this.db
-      .knex(`${TABLES.pipelineRuns} as r`)
-      .join(`${TABLES.runPackageRevisions} as c`, 'c.run_id', 'r.id')
-      .where('c.revision_id', revision.id)
-      .select('r.*')
-      .orderBy([{ column: 'r.created_at' }, { column: 'r.pipeline_name' }, { column: 'r.counter' }])) as DbPipelineRunRow[];
+    const runs = await this.runStore.carrying(this.db.knex, revision.id);
     return { revision, runs: await runViews(this.db.knex, runs) };
   }
 
@@ -53,7 +49,7 @@ export class PromotionQueries {
     const definition = await this.pipeline(pipeline);
     const index = definition.stages.findIndex((s) => s.name === stage);
     if (index < 0) throw new NotFound(`pipeline '${pipeline}' has no stage '${stage}'`);
-    const rows = (await this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).orderBy('counter', 'desc').limit(500)) as DbPipelineRunRow[];
+    const rows = await this.runStore.newest(this.db.knex, pipeline, 500);
     const views = await runViews(this.db.knex, rows);
     // Each run is judged by its own stages (its definition as it ran), which may differ from today's.
     return views.filter((run) => {
@@ -66,7 +62,7 @@ export class PromotionQueries {
   }
 
   async pipeline(name: string): Promise<PipelineDefinition> {
-    const row = await this.db.knex(TABLES.pipelines).where({ name }).first<{ definition: PipelineDefinition } | undefined>('definition');
+    const row = await this.pipelines.get(name);
     if (!row) throw new NotFound(`no pipeline named '${name}'`);
     return row.definition;
   }
@@ -80,11 +76,7 @@ export class PromotionQueries {
       .first<{ id: string; name: string; repository: string } | undefined>('p.id', 'p.name', 'r.name as repository');
     if (!pkg) throw new NotFound(`no package with id ${packageId}`);
     const { graph } = await loadPipelineGraph(this.db);
-    const latest = await this.db
-      .knex(TABLES.revisions)
-      .where({ package_id: packageId })
-      .orderBy('id', 'desc')
-      .first<{ revision: string; detected_at: Date } | undefined>('revision', 'detected_at');
+    const latest = await this.revisions.latest(packageId);
     const pipelines = [];
     for (const definition of graph.pipelinesDownstreamOf(pkg.repository, pkg.name)) {
       const upstream = definition.materials.flatMap((m) => ('pipeline' in m ? [m.pipeline] : []));

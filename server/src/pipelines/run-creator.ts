@@ -1,14 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Database } from '../db/database';
-import { TABLES, type DbPipelineRow, type DbPipelineRunRow } from '../db/tables';
+import type { DbPipelineRunRow } from '../db/tables';
 import { NotFound } from '../domain-errors';
 import type { EventLog } from '../events/event-log';
 import { DEFAULT_LABEL_TEMPLATE, type PipelineDefinition } from './definition';
 import { assertRepeatOf, type IdempotentTrigger } from './idempotent-trigger';
 import { renderLabel } from './label-template';
 import type { Resolution } from './material-resolver';
+import { PipelineStore } from './pipeline-store';
 import type { BuildCause, EnvironmentOverride, TriggerCause } from './run-model';
+import { RunStore } from './run-store';
 import type { StageMachine } from './stage-machine';
 
 export interface NewRun {
@@ -31,15 +32,20 @@ export interface NewRun {
  * skipped). The run, what it carries, its first stage and its events are one transaction.
  */
 export class RunCreator {
+  private readonly pipelines: PipelineStore;
+  private readonly runs = new RunStore();
+
   constructor(
     private readonly db: Database,
     private readonly stages: StageMachine,
     private readonly events: EventLog,
-  ) {}
+  ) {
+    this.pipelines = new PipelineStore(db);
+  }
 
   async create(input: NewRun): Promise<{ run: DbPipelineRunRow; created: boolean }> {
     return this.db.knex.transaction(async (trx) => {
-      const pipeline = (await trx(TABLES.pipelines).where({ name: input.pipeline }).forUpdate().first()) as DbPipelineRow | undefined;
+      const pipeline = await this.pipelines.lockForNextRun(trx, input.pipeline);
       if (!pipeline) throw new NotFound(`no pipeline named '${input.pipeline}'`);
       const existing = await this.existing(trx, input);
       if (existing) return { run: existing, created: false };
@@ -65,7 +71,7 @@ export class RunCreator {
 
   private async existing(trx: Knex.Transaction, input: NewRun): Promise<DbPipelineRunRow | undefined> {
     if (input.causeKey !== null) {
-      const byCause = await trx(TABLES.pipelineRuns).where({ pipeline_name: input.pipeline, cause_key: input.causeKey }).first<DbPipelineRunRow | undefined>();
+      const byCause = await this.runs.byCauseKey(trx, input.pipeline, input.causeKey);
       if (byCause) return byCause;
     }
     if (input.idempotency !== null) return this.byIdempotencyKey(trx, input.pipeline, input.idempotency);
@@ -73,45 +79,44 @@ export class RunCreator {
   }
 
   private async byIdempotencyKey(knex: Knex, pipeline: string, trigger: IdempotentTrigger): Promise<DbPipelineRunRow | undefined> {
-    const run = (await knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline, idempotency_key: trigger.key }).first()) as DbPipelineRunRow | undefined;
+    const run = await this.runs.byIdempotencyKey(knex, pipeline, trigger.key);
     if (run) assertRepeatOf(run, trigger);
     return run;
   }
 
-  private async insert(trx: Knex.Transaction, pipeline: DbPipelineRow, input: NewRun): Promise<DbPipelineRunRow> {
-    const definition = pipeline.definition as unknown as PipelineDefinition;
-    const counter = pipeline.last_counter + 1;
+  private async insert(
+    trx: Knex.Transaction,
+    pipeline: { name: string; definition: PipelineDefinition; lastCounter: number },
+    input: NewRun,
+  ): Promise<DbPipelineRunRow> {
+    const definition = pipeline.definition;
+    const counter = pipeline.lastCounter + 1;
     const revisions = new Map(input.resolution.materials.map((m) => [m.name, m.type === 'package' ? m.revision : m.label]));
-    const busy = definition.lock
-      ? await trx(TABLES.pipelineRuns).where({ pipeline_name: pipeline.name }).whereIn('status', ['active', 'waiting']).first<{ id: string } | undefined>('id')
-      : undefined;
+    const busy = definition.lock ? await this.runs.firstUnfinished(trx, pipeline.name) : undefined;
     const buildCause: BuildCause = { trigger: input.cause, materials: input.resolution.materials };
-    const [run] = (await trx(TABLES.pipelineRuns)
-      .insert({
-        id: randomUUID(),
-        pipeline_name: pipeline.name,
-        counter,
-        label: renderLabel(definition.label_template ?? DEFAULT_LABEL_TEMPLATE, counter, revisions),
-        definition: JSON.stringify(definition),
-        build_cause: JSON.stringify(buildCause),
-        environment_overrides: JSON.stringify(input.environmentOverrides),
-        cause_key: input.causeKey,
-        idempotency_key: input.idempotency?.key ?? null,
-        idempotency_token_id: input.idempotency?.tokenId ?? null,
-        idempotency_body_sha256: input.idempotency?.bodySha256 ?? null,
-        trigger_kind: input.cause.kind,
-        triggered_by: input.cause.by,
-        status: busy ? 'waiting' : 'active',
-      })
-      .returning('*')) as DbPipelineRunRow[];
+    const run = await this.runs.insert(trx, {
+      pipeline_name: pipeline.name,
+      counter,
+      label: renderLabel(definition.label_template ?? DEFAULT_LABEL_TEMPLATE, counter, revisions),
+      definition: JSON.stringify(definition),
+      build_cause: JSON.stringify(buildCause),
+      environment_overrides: JSON.stringify(input.environmentOverrides),
+      cause_key: input.causeKey,
+      idempotency_key: input.idempotency?.key ?? null,
+      idempotency_token_id: input.idempotency?.tokenId ?? null,
+      idempotency_body_sha256: input.idempotency?.bodySha256 ?? null,
+      trigger_kind: input.cause.kind,
+      triggered_by: input.cause.by,
+      status: busy ? 'waiting' : 'active',
+    });
     const carried = [...input.resolution.carried].map(([packageId, c]) => ({
       run_id: run.id,
       package_id: packageId,
       revision_id: c.revisionId,
       material_name: c.materialName,
     }));
-    if (carried.length > 0) await trx(TABLES.runPackageRevisions).insert(carried);
-    await trx(TABLES.pipelines).where({ name: pipeline.name }).update({ last_counter: counter });
+    await this.runs.carry(trx, carried);
+    await this.pipelines.setLastCounter(trx, pipeline.name, counter);
     return run;
   }
 }

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import { TABLES, type DbPackageRevisionRow, type DbPipelineRunRow } from '../db/tables';
+import { RevisionStore } from '../materials/polling/revision-store';
 import type { MaterialRevision } from './run-model';
+import { RunStore } from './run-store';
 
 type Queryable = Knex | Knex.Transaction;
 
@@ -12,9 +14,18 @@ export interface PackageRef {
   repositoryName: string;
 }
 
-/** The reads that deciding a run's materials needs: upstream runs, what they carried, package revisions. */
+/**
+ * The reads that deciding a run's materials needs: upstream runs, what they carried, package
+ * revisions. A read model: it joins runs with their stages and packages with their repositories;
+ * what one table answers, it asks of that table's store.
+ */
 export class RunReads {
-  constructor(private readonly db: Database) {}
+  private readonly runs = new RunStore();
+  private readonly revisions: RevisionStore;
+
+  constructor(private readonly db: Database) {
+    this.revisions = new RevisionStore(db);
+  }
 
   /**
    * The newest run of `pipeline` whose `stage` passed, with that stage's attempt; or one run by
@@ -41,17 +52,12 @@ export class RunReads {
       material.type === 'package'
         ? { name: material.name, revision_id: material.revision_id }
         : { name: material.name, counter: material.counter, stage_counter: material.stage_counter };
-    const row = await q(TABLES.pipelineRuns)
-      .where({ pipeline_name: pipeline })
-      .whereRaw("build_cause->'materials' @> ?::jsonb", [JSON.stringify([match])])
-      .first<{ id: string } | undefined>('id');
-    return row !== undefined;
+    return this.runs.hasRunWithMaterial(q, pipeline, match);
   }
 
   /** Package id → revision id of every package a run carries. */
-  async carried(runId: string, q: Queryable = this.db.knex): Promise<Map<string, number>> {
-    const rows = (await q(TABLES.runPackageRevisions).where({ run_id: runId })) as { package_id: string; revision_id: number }[];
-    return new Map(rows.map((r) => [r.package_id, Number(r.revision_id)]));
+  carried(runId: string, q: Queryable = this.db.knex): Promise<Map<string, number>> {
+    return this.runs.carried(q, runId);
   }
 
   async packageByNames(repository: string, pkg: string, q: Queryable = this.db.knex): Promise<PackageRef | null> {
@@ -80,21 +86,21 @@ export class RunReads {
     return row ? { packageId: row.package_id, packageName: row.package_name, repositoryId: row.repository_id, repositoryName: row.repository_name } : null;
   }
 
-  async latestRevision(packageId: string, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
-    return ((await q(TABLES.revisions).where({ package_id: packageId }).orderBy('id', 'desc').first()) as DbPackageRevisionRow | undefined) ?? null;
+  latestRevision(packageId: string, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
+    return this.revisions.latest(packageId, q);
   }
 
-  async revisionByLabel(packageId: string, label: string, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
-    return ((await q(TABLES.revisions).where({ package_id: packageId, revision: label }).first()) as DbPackageRevisionRow | undefined) ?? null;
+  revisionByLabel(packageId: string, label: string, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
+    return this.revisions.byLabel(packageId, label, q);
   }
 
-  async revisionById(id: number, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
-    return ((await q(TABLES.revisions).where({ id }).first()) as DbPackageRevisionRow | undefined) ?? null;
+  revisionById(id: number, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
+    return this.revisions.byId(id, q);
   }
 
   /** The pipeline's newest run, to tell which materials changed. */
-  async latestRun(pipeline: string, q: Queryable = this.db.knex): Promise<DbPipelineRunRow | null> {
-    return ((await q(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).orderBy('counter', 'desc').first()) as DbPipelineRunRow | undefined) ?? null;
+  latestRun(pipeline: string, q: Queryable = this.db.knex): Promise<DbPipelineRunRow | null> {
+    return this.runs.latest(q, pipeline);
   }
 }
 

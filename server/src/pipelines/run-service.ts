@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Database } from '../db/database';
-import { TABLES, type DbPipelineRow, type DbPipelineRunRow, type DbStageRunRow } from '../db/tables';
+import type { DbPipelineRunRow, DbStageRunRow } from '../db/tables';
 import { Conflict, Forbidden, NotFound } from '../domain-errors';
 import type { Signals } from '../events/signals';
 import type { AuditLog } from '../security/audit-log';
@@ -10,8 +10,11 @@ import { approvalOf, type PipelineDefinition } from './definition';
 import { auditedOverrides, storedOverrides } from './environment-overrides';
 import { idempotentTrigger } from './idempotent-trigger';
 import type { MaterialResolver } from './material-resolver';
+import { PipelineStore, type StoredPipeline } from './pipeline-store';
 import type { RunCreator } from './run-creator';
+import { RunStore } from './run-store';
 import type { StageMachine } from './stage-machine';
+import { StageRunStore } from './stage-run-store';
 
 export interface TriggerInput {
   revisions?: Record<string, string>;
@@ -22,6 +25,9 @@ const IN_PROGRESS = ['scheduled', 'running', 'awaiting_approval'];
 
 /** What people do to runs: trigger with options, approve, cancel and rerun stages — each audited. */
 export class RunService {
+  private readonly runs = new RunStore();
+  private readonly stageRuns = new StageRunStore();
+
   constructor(
     private readonly db: Database,
     private readonly resolver: MaterialResolver,
@@ -34,7 +40,7 @@ export class RunService {
 
   async trigger(pipelineName: string, input: TriggerInput, idempotencyKey: string | null, actor: Actor): Promise<{ run: DbPipelineRunRow; created: boolean }> {
     const pipeline = await this.pipeline(pipelineName);
-    const definition = pipeline.definition as unknown as PipelineDefinition;
+    const definition = pipeline.definition;
     const idempotency = idempotencyKey === null ? null : idempotentTrigger(idempotencyKey, actor.tokenId, input);
     // A repeated request answers the first run, whatever the materials and the definition say now.
     const repeated = idempotency === null ? undefined : await this.creator.repeatOf(pipeline.name, idempotency);
@@ -93,15 +99,10 @@ export class RunService {
     if (approvalOf(definition.stages[index]).type === 'manual') this.mayApprove(run, index, actor);
     const stage = await this.db.knex.transaction(async (trx) => {
       // Locked in the order run creation and completion take them: the pipeline, then the run.
-      await trx(TABLES.pipelines).where({ name: pipeline }).forUpdate().first('name');
-      await trx(TABLES.pipelineRuns).where({ id: run.id }).forUpdate();
+      await PipelineStore.lock(trx, pipeline);
+      await this.runs.lock(trx, run.id);
       if (definition.lock) {
-        const other = await trx(TABLES.pipelineRuns)
-          .where({ pipeline_name: pipeline })
-          .whereNot({ id: run.id })
-          .whereIn('status', ['active', 'waiting'])
-          .orderBy('counter')
-          .first<{ counter: number } | undefined>('counter');
+        const other = await this.runs.firstUnfinished(trx, pipeline, run.id);
         if (other) throw new Conflict(`'${pipeline}' is locked (one run at a time) and run ${other.counter} has not finished; rerun when it has`);
       }
       const latest = await this.latestAttempts(trx, run.id);
@@ -141,15 +142,14 @@ export class RunService {
     if (!(run.definition as unknown as PipelineDefinition).stages.some((s) => s.name === stageName))
       throw new NotFound(`${pipeline}/${counter} has no stage '${stageName}'`);
     const updated = await this.db.knex.transaction(async (trx) => {
-      const stage = (await trx(TABLES.stageRuns).where({ run_id: run.id, stage_name: stageName }).orderBy('counter', 'desc').forUpdate().first()) as
-        DbStageRunRow | undefined;
+      const stage = await this.stageRuns.lockLatestAttempt(trx, run.id, stageName);
       if (!stage) throw new Conflict(`stage '${stageName}' of ${pipeline}/${counter} has not been reached`);
       await change(trx, run, stage);
       await this.audit.record(
         { actor: actor.name, action, resourceType: 'pipeline', resourceId: pipeline, details: { counter, stage: stageName, stage_counter: stage.counter } },
         trx,
       );
-      return (await trx(TABLES.stageRuns).where({ id: stage.id }).first()) as DbStageRunRow;
+      return this.stageRuns.byId(trx, stage.id);
     });
     this.signals.jobsScheduled();
     this.signals.eventsWritten();
@@ -171,18 +171,18 @@ export class RunService {
   }
 
   private async latestAttempts(trx: Knex.Transaction, runId: string): Promise<Map<string, DbStageRunRow>> {
-    const rows = (await trx(TABLES.stageRuns).where({ run_id: runId }).orderBy('counter')) as DbStageRunRow[];
+    const rows = await this.stageRuns.ofRun(trx, runId);
     return new Map(rows.map((row) => [row.stage_name, row]));
   }
 
-  private async pipeline(name: string): Promise<DbPipelineRow> {
-    const row = (await this.db.knex(TABLES.pipelines).where({ name }).first()) as DbPipelineRow | undefined;
+  private async pipeline(name: string): Promise<StoredPipeline> {
+    const row = await new PipelineStore(this.db).get(name);
     if (!row) throw new NotFound(`no pipeline named '${name}'`);
     return row;
   }
 
   private async run(pipeline: string, counter: number): Promise<DbPipelineRunRow> {
-    const row = (await this.db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline, counter }).first()) as DbPipelineRunRow | undefined;
+    const row = await this.runs.byCounter(this.db.knex, pipeline, counter);
     if (!row) throw new NotFound(`no run ${counter} of pipeline '${pipeline}'`);
     return row;
   }

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
-import { TABLES, type DbJobRunRow, type DbPipelineRunRow, type DbStageRunRow } from '../db/tables';
+import type { DbJobRunRow, DbPipelineRunRow, DbStageRunRow } from '../db/tables';
 import type { PipelineDefinition } from './definition';
+import { JobRunStore } from './job-run-store';
 import type { BuildCause } from './run-model';
+import { StageRunStore } from './stage-run-store';
 
 /** A run as the API shows it: its build cause and every stage (attempts of the latest counter), with jobs. */
 export interface RunView {
@@ -34,19 +36,15 @@ const iso = (date: Date | null): string | null => (date ? date.toISOString() : n
 /** Builds the views of several runs with two queries for all of them. */
 export async function runViews(q: Knex | Knex.Transaction, runs: DbPipelineRunRow[]): Promise<RunView[]> {
   if (runs.length === 0) return [];
-  const stages = (await q(TABLES.stageRuns)
-    .whereIn(
-      'run_id',
-      runs.map((r) => r.id),
-    )
-    .orderBy(['stage_index', 'counter'])) as DbStageRunRow[];
+  const stages = await new StageRunStore().ofRuns(
+    q,
+    runs.map((r) => r.id),
+  );
   const jobs = stages.length
-    ? ((await q(TABLES.jobRuns)
-        .whereIn(
-          'stage_run_id',
-          stages.map((s) => s.id),
-        )
-        .orderBy('job_name')) as DbJobRunRow[])
+    ? await new JobRunStore().ofStages(
+        q,
+        stages.map((s) => s.id),
+      )
     : [];
   return runs.map((run) => {
     const definition = run.definition as unknown as PipelineDefinition;

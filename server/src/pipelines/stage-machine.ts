@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { TABLES, type DbJobRunRow, type DbPipelineRunRow, type DbStageRunRow, type DbStageState } from '../db/tables';
+import type { DbPipelineRunRow, DbStageRunRow, DbStageState } from '../db/tables';
 import type { EventLog } from '../events/event-log';
 import { approvalOf, type PipelineDefinition } from './definition';
+import { JobRunStore } from './job-run-store';
+import { PipelineStore } from './pipeline-store';
+import { RunStore } from './run-store';
+import { StageRunStore } from './stage-run-store';
 
 const FINAL_STAGE_STATES: readonly DbStageState[] = ['passed', 'failed', 'cancelled'];
 
@@ -14,22 +17,26 @@ const FINAL_STAGE_STATES: readonly DbStageState[] = ['passed', 'failed', 'cancel
  * its next waiting run then.
  */
 export class StageMachine {
+  private readonly runs = new RunStore();
+  private readonly stageRuns = new StageRunStore();
+  private readonly jobs = new JobRunStore();
+
   constructor(private readonly events: EventLog) {}
 
   /** Opens a new run's first stage. */
   async startRun(trx: Knex.Transaction, run: DbPipelineRunRow): Promise<void> {
-    await trx(TABLES.pipelineRuns).where({ id: run.id }).update({ status: 'active' });
+    await this.runs.markActive(trx, run.id);
     await this.enterStage(trx, run, 0, false);
   }
 
   /** A job reached a final state: moves its stage (and run) on when all its jobs are final. */
   async jobFinished(trx: Knex.Transaction, stageRunId: string): Promise<void> {
-    const stage = (await trx(TABLES.stageRuns).where({ id: stageRunId }).forUpdate().first()) as DbStageRunRow | undefined;
+    const stage = await this.stageRuns.lock(trx, stageRunId);
     if (!stage || FINAL_STAGE_STATES.includes(stage.state)) return;
-    const jobs = (await trx(TABLES.jobRuns).where({ stage_run_id: stageRunId })) as DbJobRunRow[];
+    const jobs = await this.jobs.ofStage(trx, stageRunId);
     if (jobs.some((j) => j.state === 'scheduled' || j.state === 'running')) {
       if (stage.state === 'scheduled' && jobs.some((j) => j.state !== 'scheduled')) {
-        await trx(TABLES.stageRuns).where({ id: stageRunId }).update({ state: 'running', started_at: trx.fn.now() });
+        await this.stageRuns.markRunning(trx, stageRunId);
       }
       return;
     }
@@ -39,36 +46,31 @@ export class StageMachine {
 
   /** Marks a stage run as started (its first job was picked up). */
   async jobStarted(trx: Knex.Transaction, stageRunId: string): Promise<void> {
-    await trx(TABLES.stageRuns).where({ id: stageRunId, state: 'scheduled' }).update({ state: 'running', started_at: trx.fn.now() });
+    await this.stageRuns.markStarted(trx, stageRunId);
   }
 
   /** Approval of a stage that waits for it: it is scheduled now. */
   async approve(trx: Knex.Transaction, stage: DbStageRunRow, approvedBy: string): Promise<void> {
     const run = await this.runOf(trx, stage.run_id);
-    await trx(TABLES.stageRuns)
-      .where({ id: stage.id })
-      .update({ state: 'scheduled', approved_by: approvedBy, approved_at: trx.fn.now(), scheduled_at: trx.fn.now() });
+    await this.stageRuns.markApproved(trx, stage.id, approvedBy);
     await this.createJobs(trx, run, stage.id, stage.stage_index);
   }
 
   /** Cancels a stage that has not finished; its running jobs are told to stop by their agents. */
   async cancel(trx: Knex.Transaction, stage: DbStageRunRow, cancelledBy: string): Promise<void> {
-    await trx(TABLES.jobRuns)
-      .where({ stage_run_id: stage.id })
-      .whereIn('state', ['scheduled', 'running'])
-      .update({ state: 'cancelled', result: `cancelled by ${cancelledBy}`, completed_at: trx.fn.now() });
-    await trx(TABLES.stageRuns).where({ id: stage.id }).update({ cancelled_by: cancelledBy });
+    await this.jobs.cancelUnfinished(trx, stage.id, `cancelled by ${cancelledBy}`);
+    await this.stageRuns.markCancelledBy(trx, stage.id, cancelledBy);
     await this.completeStage(trx, { ...stage, cancelled_by: cancelledBy }, 'cancelled');
   }
 
   /** Runs a stage again as a new attempt (counter + 1); when it passes, the next automatic stage runs. */
   async rerun(trx: Knex.Transaction, run: DbPipelineRunRow, stageIndex: number, requestedBy: string): Promise<DbStageRunRow> {
-    await trx(TABLES.pipelineRuns).where({ id: run.id }).update({ status: 'active', completed_at: null });
+    await this.runs.reopen(trx, run.id);
     return this.enterStage(trx, run, stageIndex, true, requestedBy);
   }
 
   private async completeStage(trx: Knex.Transaction, stage: DbStageRunRow, state: DbStageState): Promise<void> {
-    await trx(TABLES.stageRuns).where({ id: stage.id }).update({ state, completed_at: trx.fn.now() });
+    await this.stageRuns.markCompleted(trx, stage.id, state);
     const run = await this.runOf(trx, stage.run_id);
     await this.events.append(trx, 'stage.run.completed', {
       pipeline: run.pipeline_name,
@@ -94,24 +96,19 @@ export class StageMachine {
     const definition = run.definition as unknown as PipelineDefinition;
     const stageDefinition = definition.stages[index];
     const manual = approvalOf(stageDefinition).type === 'manual';
-    const previous = (await trx(TABLES.stageRuns).where({ run_id: run.id, stage_name: stageDefinition.name }).max('counter as counter').first()) as {
-      counter: number | null;
-    };
+    const previous = await this.stageRuns.highestCounter(trx, run.id, stageDefinition.name);
     const waits = manual && !forced;
-    const [stage] = (await trx(TABLES.stageRuns)
-      .insert({
-        id: randomUUID(),
-        run_id: run.id,
-        stage_name: stageDefinition.name,
-        stage_index: index,
-        counter: Number(previous?.counter ?? 0) + 1,
-        state: waits ? 'awaiting_approval' : 'scheduled',
-        approval_type: manual ? 'manual' : 'success',
-        approved_by: manual && forced ? by : null,
-        approved_at: manual && forced ? trx.fn.now() : null,
-        scheduled_at: waits ? null : trx.fn.now(),
-      })
-      .returning('*')) as DbStageRunRow[];
+    const stage = await this.stageRuns.insert(trx, {
+      run_id: run.id,
+      stage_name: stageDefinition.name,
+      stage_index: index,
+      counter: previous + 1,
+      state: waits ? 'awaiting_approval' : 'scheduled',
+      approval_type: manual ? 'manual' : 'success',
+      approved_by: manual && forced ? by : null,
+      approved_at: manual && forced ? trx.fn.now() : null,
+      scheduled_at: waits ? null : trx.fn.now(),
+    });
     if (waits) {
       await this.events.append(trx, 'stage.awaiting_approval', {
         pipeline: run.pipeline_name,
@@ -130,21 +127,24 @@ export class StageMachine {
   private async createJobs(trx: Knex.Transaction, run: DbPipelineRunRow, stageRunId: string, index: number): Promise<void> {
     const definition = run.definition as unknown as PipelineDefinition;
     const jobs = definition.stages[index].jobs;
-    await trx(TABLES.jobRuns).insert(jobs.map((job) => ({ id: randomUUID(), stage_run_id: stageRunId, job_name: job.name, state: 'scheduled' })));
+    await this.jobs.schedule(
+      trx,
+      stageRunId,
+      jobs.map((job) => job.name),
+    );
   }
 
   /** A run is complete; a locked pipeline starts its next waiting run. */
   private async completeRun(trx: Knex.Transaction, run: DbPipelineRunRow): Promise<void> {
     // The pipeline's row, as run creation takes it: a run created meanwhile either sees this one
     // completed (and starts at once) or is seen here waiting (and is started now).
-    await trx(TABLES.pipelines).where({ name: run.pipeline_name }).forUpdate().first('name');
-    await trx(TABLES.pipelineRuns).where({ id: run.id }).update({ status: 'completed', completed_at: trx.fn.now() });
-    const next = (await trx(TABLES.pipelineRuns).where({ pipeline_name: run.pipeline_name, status: 'waiting' }).orderBy('counter').forUpdate().first()) as
-      DbPipelineRunRow | undefined;
+    await PipelineStore.lock(trx, run.pipeline_name);
+    await this.runs.markCompleted(trx, run.id);
+    const next = await this.runs.nextWaiting(trx, run.pipeline_name);
     if (next) await this.startRun(trx, next);
   }
 
   private async runOf(trx: Knex.Transaction, runId: string): Promise<DbPipelineRunRow> {
-    return (await trx(TABLES.pipelineRuns).where({ id: runId }).first()) as DbPipelineRunRow;
+    return this.runs.byId(trx, runId);
   }
 }
