@@ -12,7 +12,7 @@ import { StoredMaterialReader } from './materials/material-reader';
 import { PackageStore } from './materials/package-store';
 import { RepositoryStore } from './materials/repository-store';
 import { JobAssignments } from './pipelines/job-assignments';
-import { JobConsole } from './pipelines/job-console';
+import { JobConsoleStore } from './pipelines/job-console-store';
 import { JobQueue } from './pipelines/job-queue';
 import { JobReaper } from './pipelines/job-reaper';
 import { StageMachine } from './pipelines/stage-machine';
@@ -28,7 +28,7 @@ export function registerAgents(c: DependencyContainer): void {
   const settings = (r: DependencyContainer) => r.resolve<Settings>(TOKENS.settings);
   const logger = (r: DependencyContainer, area: string) => r.resolve<Logger>(TOKENS.logger).child({ area });
 
-  single(JobConsole, (r) => new JobConsole(db(r)));
+  single(JobConsoleStore, (r) => new JobConsoleStore(db(r)));
   single(StoredMaterialReader, (r) => {
     return new StoredMaterialReader(
       r.resolve(RepositoryStore),
@@ -47,7 +47,7 @@ export function registerAgents(c: DependencyContainer): void {
     };
     const observer = { jobsChanged };
     const options = { leaseSeconds: settings(r).jobLeaseSeconds };
-    return new JobQueue(db(r), r.resolve(StageMachine), r.resolve(JobAssignments), r.resolve(JobConsole), options, observer, logger(r, 'jobs'));
+    return new JobQueue(db(r), r.resolve(StageMachine), r.resolve(JobAssignments), r.resolve(JobConsoleStore), options, observer, logger(r, 'jobs'));
   });
   single(JobReaper, (r) => {
     const intervalMs = Math.min(30_000, Math.max(1000, (settings(r).jobLeaseSeconds * 1000) / 2));

@@ -4,7 +4,7 @@ import { instanceCachingFactory, type DependencyContainer, type InjectionToken }
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings';
 import type { Database } from './db/database';
-import { EventLog } from './events/event-log';
+import { EventStore } from './events/event-store';
 import { EventStream } from './events/event-stream';
 import { TOKENS } from './injection-tokens';
 import { ConfigurationCodec } from './materials/configuration-codec';
@@ -13,7 +13,7 @@ import { PollRecorder } from './materials/polling/poll-recorder';
 import { PollRequests } from './materials/polling/poll-requests';
 import { PollScheduler } from './materials/polling/poll-scheduler';
 import { PollStatusReader } from './materials/polling/poll-status';
-import { PollWork } from './materials/polling/poll-work';
+import { PollWorkQueries } from './materials/polling/poll-work-queries';
 import { RefreshHints } from './materials/polling/refresh-hints';
 import { RepositoryPoller } from './materials/polling/repository-poller';
 import { RevisionStore } from './materials/polling/revision-store';
@@ -21,11 +21,11 @@ import { RepositoryStore } from './materials/repository-store';
 import type { PluginHost } from './plugins/plugin-host';
 import { Metrics } from './metrics/metrics';
 import { Signals } from './events/signals';
-import { AuditLog } from './security/audit-log';
+import { AuditStore } from './security/audit-store';
 import type { SecretBox } from './security/secret-box';
 import { OutboundPolicy } from './security/outbound-policy';
 import { EventRetention } from './events/webhooks/event-retention';
-import { WebhookDeliveryLog } from './events/webhooks/webhook-delivery-log';
+import { WebhookDeliveryStore } from './events/webhooks/webhook-delivery-store';
 import { WebhookDispatcher } from './events/webhooks/webhook-dispatcher';
 import { WebhookLeases } from './events/webhooks/webhook-leases';
 import { WebhookService } from './events/webhooks/webhook-service';
@@ -59,16 +59,23 @@ export function registerPolling(c: DependencyContainer): void {
   const logger = (r: DependencyContainer) => r.resolve<Logger>(TOKENS.logger);
   const plugins = (r: DependencyContainer) => r.resolve<PluginHost>(TOKENS.pluginHost);
 
-  single(EventLog, (r) => new EventLog(db(r)));
-  single(EventStream, (r) => new EventStream(r.resolve(EventLog), logger(r).child({ area: 'events' })));
+  single(EventStore, (r) => new EventStore(db(r)));
+  single(EventStream, (r) => new EventStream(r.resolve(EventStore), logger(r).child({ area: 'events' })));
   single(RevisionStore, (r) => new RevisionStore(db(r)));
   single(PollClaims, (r) => new PollClaims(db(r)));
-  single(PollRecorder, (r) => new PollRecorder(db(r), r.resolve(EventLog)));
-  single(PollWork, (r) => new PollWork(db(r), r.resolve(RevisionStore)));
+  single(PollRecorder, (r) => new PollRecorder(db(r), r.resolve(EventStore)));
+  single(PollWorkQueries, (r) => new PollWorkQueries(db(r), r.resolve(RevisionStore)));
   single(PollStatusReader, (r) => new PollStatusReader(db(r), r.resolve(RepositoryStore), r.resolve(RevisionStore), plugins(r)));
   single(RepositoryPoller, (r) => {
     const log = logger(r).child({ area: 'polling' });
-    return new RepositoryPoller(r.resolve(RepositoryStore), r.resolve(PollWork), plugins(r), r.resolve(ConfigurationCodec), r.resolve(PollRecorder), log);
+    return new RepositoryPoller(
+      r.resolve(RepositoryStore),
+      r.resolve(PollWorkQueries),
+      plugins(r),
+      r.resolve(ConfigurationCodec),
+      r.resolve(PollRecorder),
+      log,
+    );
   });
   single(PollScheduler, (r) => {
     const { poll } = settings(r);
@@ -87,14 +94,14 @@ export function registerPolling(c: DependencyContainer): void {
       logger(r).child({ area: 'polling' }),
     );
   });
-  single(WebhookDeliveryLog, (r) => new WebhookDeliveryLog(db(r)));
+  single(WebhookDeliveryStore, (r) => new WebhookDeliveryStore(db(r)));
   single(WebhookService, (r) => {
-    return new WebhookService(db(r), new WebhookStore(db(r)), r.resolve(WebhookDeliveryLog), r.resolve<SecretBox>(TOKENS.secretBox), r.resolve(AuditLog));
+    return new WebhookService(db(r), new WebhookStore(db(r)), r.resolve(WebhookDeliveryStore), r.resolve<SecretBox>(TOKENS.secretBox), r.resolve(AuditStore));
   });
   single(WebhookDispatcher, (r) => {
     const s = settings(r);
-    const deliveries = r.resolve(WebhookDeliveryLog);
-    const events = r.resolve(EventLog);
+    const deliveries = r.resolve(WebhookDeliveryStore);
+    const events = r.resolve(EventStore);
     const metrics = r.resolve(Metrics);
     return new WebhookDispatcher(
       {

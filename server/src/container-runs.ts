@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import type { Logger } from 'pino';
 import type { Database } from './db/database';
-import { EventLog } from './events/event-log';
+import { EventStore } from './events/event-store';
 import { EventStream } from './events/event-stream';
 import { Signals } from './events/signals';
 import { WebhookDispatcher } from './events/webhooks/webhook-dispatcher';
@@ -13,10 +13,10 @@ import { PipelineTimers } from './pipelines/pipeline-timers';
 import { PipelineTriggers } from './pipelines/pipeline-triggers';
 import { PromotionQueries } from './pipelines/promotion-queries';
 import { RunCreator } from './pipelines/run-creator';
-import { RunReads } from './pipelines/run-reads';
+import { RunMaterialQueries } from './pipelines/run-material-queries';
 import { RunService } from './pipelines/run-service';
 import { StageMachine } from './pipelines/stage-machine';
-import { AuditLog } from './security/audit-log';
+import { AuditStore } from './security/audit-store';
 import type { SecretBox } from './security/secret-box';
 import type { Settings } from './config/settings';
 import { PackageStore } from './materials/package-store';
@@ -41,10 +41,10 @@ export function registerRuns(c: DependencyContainer): void {
   };
 
   single(Signals, () => new Signals());
-  single(StageMachine, (r) => new StageMachine(r.resolve(EventLog)));
-  single(RunReads, (r) => new RunReads(db(r)));
-  single(MaterialResolver, (r) => new MaterialResolver(r.resolve(RunReads)));
-  single(RunCreator, (r) => new RunCreator(db(r), r.resolve(StageMachine), r.resolve(EventLog)));
+  single(StageMachine, (r) => new StageMachine(r.resolve(EventStore)));
+  single(RunMaterialQueries, (r) => new RunMaterialQueries(db(r)));
+  single(MaterialResolver, (r) => new MaterialResolver(r.resolve(RunMaterialQueries)));
+  single(RunCreator, (r) => new RunCreator(db(r), r.resolve(StageMachine), r.resolve(EventStore)));
   single(PromotionQueries, (r) => new PromotionQueries(db(r)));
   single(
     RunService,
@@ -54,7 +54,7 @@ export function registerRuns(c: DependencyContainer): void {
         r.resolve(MaterialResolver),
         r.resolve(RunCreator),
         r.resolve(StageMachine),
-        r.resolve(AuditLog),
+        r.resolve(AuditStore),
         r.resolve(Signals),
         r.resolve<SecretBox>(TOKENS.secretBox),
       ),
@@ -63,7 +63,7 @@ export function registerRuns(c: DependencyContainer): void {
     const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     // One process alone (the embedded database) is woken by its own writes: the tick is a safety net.
     const tick = db(r).kind === 'postgres' ? '* * * * * *' : '*/10 * * * * *';
-    return new PipelineTriggers(db(r), r.resolve(EventLog), r.resolve(MaterialResolver), r.resolve(RunCreator), owner, runCreated(r), logger(r), tick);
+    return new PipelineTriggers(db(r), r.resolve(EventStore), r.resolve(MaterialResolver), r.resolve(RunCreator), owner, runCreated(r), logger(r), tick);
   });
   single(PipelineTimers, (r) => new PipelineTimers(db(r), r.resolve(MaterialResolver), r.resolve(RunCreator), runCreated(r), logger(r)));
 }
@@ -76,9 +76,9 @@ export function registerPipelineDefinitions(c: DependencyContainer): void {
   const materials = (r: DependencyContainer): MaterialDirectory => ({ repositories: r.resolve(RepositoryStore), packages: r.resolve(PackageStore) });
   single(PipelineStore, (r) => new PipelineStore(db(r)));
   single(PipelineLookups, (r) => new PipelineLookups(r.resolve(PipelineStore), materials(r), box(r)));
-  single(PipelineService, (r) => new PipelineService(db(r), r.resolve(PipelineStore), r.resolve(PipelineLookups), r.resolve(AuditLog), box(r)));
+  single(PipelineService, (r) => new PipelineService(db(r), r.resolve(PipelineStore), r.resolve(PipelineLookups), r.resolve(AuditStore), box(r)));
   single(PipelineMaterialUsage, (r) => new PipelineMaterialUsage(r.resolve(PipelineStore), materials(r)));
-  single(ConfigFileSync, (r) => new ConfigFileSync(db(r), r.resolve(PipelineStore), r.resolve(PipelineLookups), r.resolve(AuditLog)));
+  single(ConfigFileSync, (r) => new ConfigFileSync(db(r), r.resolve(PipelineStore), r.resolve(PipelineLookups), r.resolve(AuditStore)));
   single(ConfigFiles, (r) => {
     const log = r.resolve<Logger>(TOKENS.logger).child({ area: 'config-files' });
     return new ConfigFiles({ dir: r.resolve<Settings>(TOKENS.settings).configDir }, r.resolve(ConfigFileSync), log);

@@ -8,23 +8,23 @@ import { ConfigurationCodec } from './materials/configuration-codec';
 import { ConfigurationReview } from './materials/configuration-review';
 import { PackageService } from './materials/package-service';
 import { PackageStore } from './materials/package-store';
-import { RepositoryPluginState } from './materials/repository-plugin-state';
+import { RepositoryPluginStateStore } from './materials/repository-plugin-state-store';
 import { RepositoryService } from './materials/repository-service';
 import { RepositoryStore } from './materials/repository-store';
 import { PluginHost } from './plugins/plugin-host';
-import { AuditLog } from './security/audit-log';
+import { AuditStore } from './security/audit-store';
 import type { SecretBox } from './security/secret-box';
 import { TokenService } from './security/token-service';
 import { registerPolling } from './container-polling';
 import { registerPipelineDefinitions, registerRuns } from './container-runs';
 import { registerAgents } from './container-agents';
-import { JobConsole } from './pipelines/job-console';
+import { JobConsoleStore } from './pipelines/job-console-store';
 import { ConfigFiles } from './pipelines/config-files/config-files';
 import { PipelineService } from './pipelines/pipeline-service';
 import { PipelineMaterialUsage } from './pipelines/pipeline-material-usage';
 import { PromotionQueries } from './pipelines/promotion-queries';
 import { RunService } from './pipelines/run-service';
-import { EventLog } from './events/event-log';
+import { EventStore } from './events/event-store';
 import { EventStream } from './events/event-stream';
 import { STREAM_TOKEN_RECHECK_MS, StreamSessions } from './events/stream-sessions';
 import type { ApiServices } from './http/routes';
@@ -59,8 +59,8 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
   const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => c.register(token, { useFactory: instanceCachingFactory(make) });
   const db = (r: DependencyContainer) => r.resolve<Database>(TOKENS.database);
 
-  single(AuditLog, (r) => new AuditLog(db(r)));
-  single(TokenService, (r) => new TokenService(db(r), r.resolve(AuditLog)));
+  single(AuditStore, (r) => new AuditStore(db(r)));
+  single(TokenService, (r) => new TokenService(db(r), r.resolve(AuditStore)));
   single(StreamSessions, (r) => {
     const maxAgeMs = r.resolve<Settings>(TOKENS.settings).eventStreamMaxAgeSeconds * 1000;
     return new StreamSessions(
@@ -92,7 +92,7 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
         maxExternalMb: settings.pluginMaxExternalMb,
         observer: { memorySampled: (pluginId, memory) => metrics.pluginMemory(pluginId, memory) },
       },
-      new RepositoryPluginState(db(r)),
+      new RepositoryPluginStateStore(db(r)),
       r.resolve<Logger>(TOKENS.logger).child({ area: 'plugins' }),
     );
   });
@@ -104,7 +104,7 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
       r.resolve<PluginHost>(TOKENS.pluginHost),
       r.resolve(ConfigurationCodec),
       r.resolve(ConfigurationReview),
-      r.resolve(AuditLog),
+      r.resolve(AuditStore),
       r.resolve(PipelineMaterialUsage),
     );
   });
@@ -116,7 +116,7 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
       r.resolve(RepositoryStore),
       r.resolve<PluginHost>(TOKENS.pluginHost),
       r.resolve(ConfigurationCodec),
-      r.resolve(AuditLog),
+      r.resolve(AuditStore),
       { minPollIntervalSeconds: r.resolve<Settings>(TOKENS.settings).minPollIntervalSeconds },
       r.resolve(PipelineMaterialUsage),
     );
@@ -127,7 +127,7 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
   registerAgents(c);
   single(Metrics, () => new Metrics());
   single(DatabaseMaintenance, (r) => new DatabaseMaintenance(db(r), r.resolve<Logger>(TOKENS.logger).child({ area: 'db' })));
-  single(PluginRestarts, (r) => new PluginRestarts(r.resolve<PluginHost>(TOKENS.pluginHost), r.resolve(AuditLog)));
+  single(PluginRestarts, (r) => new PluginRestarts(r.resolve<PluginHost>(TOKENS.pluginHost), r.resolve(AuditStore)));
   single(TOKENS.apiServices, (r): ApiServices => ({
     plugins: r.resolve<PluginHost>(TOKENS.pluginHost),
     restarts: r.resolve(PluginRestarts),
@@ -137,18 +137,18 @@ export function buildContainer(roots: ContainerRoots): DependencyContainer {
     requests: r.resolve(PollRequests),
     hints: r.resolve(RefreshHints),
     revisions: r.resolve(RevisionStore),
-    events: r.resolve(EventLog),
+    events: r.resolve(EventStore),
     stream: r.resolve(EventStream),
     streamSessions: r.resolve(StreamSessions),
     tokens: r.resolve(TokenService),
-    audit: r.resolve(AuditLog),
+    audit: r.resolve(AuditStore),
     metrics: r.resolve(Metrics),
     webhooks: r.resolve(WebhookService),
     runs: r.resolve(RunService),
     pipelines: r.resolve(PipelineService),
     configFiles: r.resolve(ConfigFiles),
     promotions: r.resolve(PromotionQueries),
-    jobConsole: r.resolve(JobConsole),
+    jobConsole: r.resolve(JobConsoleStore),
     extra: [],
   }));
   return c;

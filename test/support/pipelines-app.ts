@@ -23,7 +23,7 @@ import { PipelineMaterialUsage } from '../../server/src/pipelines/pipeline-mater
 import { PipelineService } from '../../server/src/pipelines/pipeline-service';
 import { PipelineStore } from '../../server/src/pipelines/pipeline-store';
 import type { PluginHost } from '../../server/src/plugins/plugin-host';
-import { AuditLog } from '../../server/src/security/audit-log';
+import { AuditStore } from '../../server/src/security/audit-store';
 import type { SecretBox } from '../../server/src/security/secret-box';
 import { TokenService } from '../../server/src/security/token-service';
 import { ApiClient } from './api-client';
@@ -49,7 +49,7 @@ export async function startPipelinesApp(baton: TestServer, options: { configDir?
   const settings = c.resolve<Settings>(TOKENS.settings);
   const logger = c.resolve<Logger>(TOKENS.logger);
   const plugins = c.resolve<PluginHost>(TOKENS.pluginHost);
-  const audit = c.resolve(AuditLog);
+  const audit = c.resolve(AuditStore);
   const store = new PipelineStore(db);
   const directory: MaterialDirectory = { repositories: c.resolve(RepositoryStore), packages: c.resolve(PackageStore) };
   const lookups = new PipelineLookups(store, directory, box);

@@ -14,24 +14,24 @@ import { TABLES, WEBHOOK_TABLES } from './tables';
 export const TABLE_OWNERS: Readonly<Record<string, { file: string; owner: string }>> = {
   [TABLES.meta]: { file: 'security/server-meta-store.ts', owner: 'ServerMetaStore' },
   [TABLES.tokens]: { file: 'security/token-store.ts', owner: 'TokenStore' },
-  [TABLES.audit]: { file: 'security/audit-log.ts', owner: 'AuditLog' },
+  [TABLES.audit]: { file: 'security/audit-store.ts', owner: 'AuditStore' },
   [TABLES.repositories]: { file: 'materials/repository-store.ts', owner: 'RepositoryStore' },
   [TABLES.packages]: { file: 'materials/package-store.ts', owner: 'PackageStore' },
-  [TABLES.pluginState]: { file: 'materials/repository-plugin-state.ts', owner: 'RepositoryPluginState' },
+  [TABLES.pluginState]: { file: 'materials/repository-plugin-state-store.ts', owner: 'RepositoryPluginStateStore' },
   [TABLES.revisions]: { file: 'materials/polling/revision-store.ts', owner: 'RevisionStore' },
   [TABLES.packagePollState]: { file: 'materials/polling/poll-state-store.ts', owner: 'PollStateStore' },
   [TABLES.repositoryPollState]: { file: 'materials/polling/poll-state-store.ts', owner: 'PollStateStore' },
   [TABLES.hintSignatures]: { file: 'materials/polling/hint-signature-store.ts', owner: 'HintSignatureStore' },
-  [TABLES.events]: { file: 'events/event-log.ts', owner: 'EventLog' },
+  [TABLES.events]: { file: 'events/event-store.ts', owner: 'EventStore' },
   [TABLES.eventConsumers]: { file: 'events/event-consumer-store.ts', owner: 'EventConsumerStore' },
   [WEBHOOK_TABLES.webhooks]: { file: 'events/webhooks/webhook-store.ts', owner: 'WebhookStore' },
-  [WEBHOOK_TABLES.deliveries]: { file: 'events/webhooks/webhook-delivery-log.ts', owner: 'WebhookDeliveryLog' },
+  [WEBHOOK_TABLES.deliveries]: { file: 'events/webhooks/webhook-delivery-store.ts', owner: 'WebhookDeliveryStore' },
   [TABLES.pipelines]: { file: 'pipelines/pipeline-store.ts', owner: 'PipelineStore' },
   [TABLES.pipelineRuns]: { file: 'pipelines/run-store.ts', owner: 'RunStore' },
   [TABLES.runPackageRevisions]: { file: 'pipelines/run-store.ts', owner: 'RunStore' },
   [TABLES.stageRuns]: { file: 'pipelines/stage-run-store.ts', owner: 'StageRunStore' },
   [TABLES.jobRuns]: { file: 'pipelines/job-run-store.ts', owner: 'JobRunStore' },
-  [TABLES.jobConsole]: { file: 'pipelines/job-console.ts', owner: 'JobConsole' },
+  [TABLES.jobConsole]: { file: 'pipelines/job-console-store.ts', owner: 'JobConsoleStore' },
 };
 
 /** A file other than the owner that may name a table, and why. */
@@ -57,7 +57,7 @@ export const TABLE_ACCESS_EXCEPTIONS: readonly TableAccessException[] = [
     why: 'vacuums the busiest tables of the embedded database; it reads no rows',
   },
   {
-    file: 'pipelines/run-reads.ts',
+    file: 'pipelines/run-material-queries.ts',
     tables: [TABLES.pipelineRuns, TABLES.stageRuns, TABLES.packages, TABLES.repositories],
     why: 'read model for deciding a run’s materials: joins runs with their passed stages, packages with their repositories',
   },
@@ -67,7 +67,7 @@ export const TABLE_ACCESS_EXCEPTIONS: readonly TableAccessException[] = [
     why: 'read model of the promotion record: joins a package with its repository, passed stages with the revisions their runs carried',
   },
   {
-    file: 'materials/polling/poll-work.ts',
+    file: 'materials/polling/poll-work-queries.ts',
     tables: [TABLES.packages, TABLES.packagePollState],
     why: 'read model of a claimed repository’s work: its packages with their poll states, in one query per poll',
   },

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import type { Page, PageRequest } from '../db/pagination';
 import { Conflict, InvalidInput, NotFound, type FieldErrors } from '../domain-errors';
-import type { AuditLog } from '../security/audit-log';
+import type { AuditStore } from '../security/audit-store';
 import type { Actor } from '../security/roles';
 import type { ConfigurationCodec, ConfigurationEntryInput, PreparedConfiguration } from './configuration-codec';
 import { NO_MATERIAL_USAGE, type MaterialUsage } from './material-usage';
@@ -41,7 +41,7 @@ export class PackageService {
     private readonly repositoryStore: RepositoryStore,
     private readonly plugins: PluginCalls,
     private readonly codec: ConfigurationCodec,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditStore,
     private readonly rules: PackageRules,
     private readonly usage: MaterialUsage = NO_MATERIAL_USAGE,
   ) {}

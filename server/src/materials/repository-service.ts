@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import type { Page, PageRequest } from '../db/pagination';
 import { Conflict, NotFound } from '../domain-errors';
-import type { AuditLog } from '../security/audit-log';
+import type { AuditStore } from '../security/audit-store';
 import type { Actor } from '../security/roles';
 import type { ConfigurationCodec, ConfigurationEntryInput } from './configuration-codec';
 import type { ConfigurationReview } from './configuration-review';
@@ -36,7 +36,7 @@ export class RepositoryService {
     private readonly plugins: PluginCalls,
     private readonly codec: ConfigurationCodec,
     private readonly review: ConfigurationReview,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditStore,
     private readonly usage: MaterialUsage = NO_MATERIAL_USAGE,
   ) {}
 

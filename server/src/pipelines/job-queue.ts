@@ -4,7 +4,7 @@ import type { JobAssignment } from '../agents/job-assignment';
 import type { JobSource } from '../agents/job-source';
 import type { Database } from '../db/database';
 import type { JobAssignments, ClaimedJob } from './job-assignments';
-import type { JobConsole } from './job-console';
+import type { JobConsoleStore } from './job-console-store';
 import { JobRunStore, type JobCondition } from './job-run-store';
 import { RunStore } from './run-store';
 import { StageRunStore } from './stage-run-store';
@@ -41,7 +41,7 @@ export class JobQueue implements JobSource {
     private readonly db: Database,
     private readonly stages: StageMachine,
     private readonly assignments: JobAssignments,
-    private readonly jobConsole: JobConsole,
+    private readonly jobConsole: JobConsoleStore,
     private readonly options: JobQueueOptions,
     private readonly observer: JobQueueObserver,
     private readonly logger: Logger,

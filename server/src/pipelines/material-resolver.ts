@@ -2,7 +2,7 @@ import type { DbPackageRevisionRow } from '../db/tables';
 import { InvalidInput } from '../domain-errors';
 import { isPackageMaterial, materialName, type PackageMaterialDefinition, type PipelineDefinition, type PipelineMaterialDefinition } from './definition';
 import type { BuildCause, MaterialRevision, PackageMaterialRevision, PipelineMaterialRevision } from './run-model';
-import type { RunReads } from './run-reads';
+import type { RunMaterialQueries } from './run-material-queries';
 
 /** How many recent passed runs of an upstream stage are searched for one that agrees with the others. */
 const AGREEING_RUNS_SEARCHED = 50;
@@ -26,7 +26,7 @@ export type Resolution =
  * materials take the revision that triggered, was asked for, or the latest.
  */
 export class MaterialResolver {
-  constructor(private readonly reads: RunReads) {}
+  constructor(private readonly reads: RunMaterialQueries) {}
 
   async resolve(pipeline: PipelineDefinition, trigger: TriggerRequest): Promise<Resolution> {
     const manual = trigger.kind === 'manual' ? trigger.revisions : {};

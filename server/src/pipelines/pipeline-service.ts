@@ -4,7 +4,7 @@ import type { Database } from '../db/database';
 import type { Page, PageRequest } from '../db/pagination';
 import { Conflict, InvalidInput, NotFound } from '../domain-errors';
 import { checkVersion } from '../versions';
-import type { AuditLog } from '../security/audit-log';
+import type { AuditStore } from '../security/audit-store';
 import type { Actor } from '../security/roles';
 import type { SecretBox } from '../security/secret-box';
 import type { PipelineDefinition } from './definition';
@@ -25,7 +25,7 @@ export class PipelineService {
     private readonly db: Database,
     private readonly store: PipelineStore,
     private readonly lookups: PipelineLookups,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditStore,
     private readonly box: SecretBox,
   ) {}
 

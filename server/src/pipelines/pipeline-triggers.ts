@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database';
 import { EventConsumerStore } from '../events/event-consumer-store';
-import type { BatonEvent, EventLog } from '../events/event-log';
+import type { BatonEvent, EventStore } from '../events/event-store';
 import type { PipelineDefinition } from './definition';
 import type { MaterialResolver, TriggerRequest } from './material-resolver';
 import { loadPipelineGraph } from './pipeline-definitions';
@@ -47,7 +47,7 @@ export class PipelineTriggers {
 
   constructor(
     private readonly db: Database,
-    private readonly events: EventLog,
+    private readonly events: EventStore,
     private readonly resolver: MaterialResolver,
     private readonly creator: RunCreator,
     private readonly owner: string,

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import type { DbPipelineRunRow } from '../db/tables';
 import { NotFound } from '../domain-errors';
-import type { EventLog } from '../events/event-log';
+import type { EventStore } from '../events/event-store';
 import { DEFAULT_LABEL_TEMPLATE, type PipelineDefinition } from './definition';
 import { assertRepeatOf, type IdempotentTrigger } from './idempotent-trigger';
 import { renderLabel } from './label-template';
@@ -38,7 +38,7 @@ export class RunCreator {
   constructor(
     private readonly db: Database,
     private readonly stages: StageMachine,
-    private readonly events: EventLog,
+    private readonly events: EventStore,
   ) {
     this.pipelines = new PipelineStore(db);
   }

@@ -3,7 +3,7 @@ import type { Database } from '../db/database';
 import type { DbPipelineRunRow, DbStageRunRow } from '../db/tables';
 import { Conflict, Forbidden, NotFound } from '../domain-errors';
 import type { Signals } from '../events/signals';
-import type { AuditLog } from '../security/audit-log';
+import type { AuditStore } from '../security/audit-store';
 import { roleAtLeast, type Actor } from '../security/roles';
 import type { SecretBox } from '../security/secret-box';
 import { approvalOf, type PipelineDefinition } from './definition';
@@ -33,7 +33,7 @@ export class RunService {
     private readonly resolver: MaterialResolver,
     private readonly creator: RunCreator,
     private readonly stages: StageMachine,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditStore,
     private readonly signals: Signals,
     private readonly box: SecretBox,
   ) {}

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { DbPipelineRunRow, DbStageRunRow, DbStageState } from '../db/tables';
-import type { EventLog } from '../events/event-log';
+import type { EventStore } from '../events/event-store';
 import { approvalOf, type PipelineDefinition } from './definition';
 import { JobRunStore } from './job-run-store';
 import { PipelineStore } from './pipeline-store';
@@ -21,7 +21,7 @@ export class StageMachine {
   private readonly stageRuns = new StageRunStore();
   private readonly jobs = new JobRunStore();
 
-  constructor(private readonly events: EventLog) {}
+  constructor(private readonly events: EventStore) {}
 
   /** Opens a new run's first stage. */
   async startRun(trx: Knex.Transaction, run: DbPipelineRunRow): Promise<void> {

@@ -7,7 +7,7 @@ import type { Database } from '../db/database';
 import type { Page, PageRequest } from '../db/pagination';
 import type { DbApiTokenRow } from '../db/tables';
 import { Conflict, InvalidInput, NotFound } from '../domain-errors';
-import type { AuditLog } from './audit-log';
+import type { AuditStore } from './audit-store';
 import { isRole, type Actor, type Role } from './roles';
 import { TokenStore } from './token-store';
 
@@ -27,7 +27,7 @@ export class TokenService {
 
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditStore,
   ) {
     this.tokens = new TokenStore(db);
   }

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database';
-import type { DeliveryAttempt, WebhookDeliveryLog } from './webhook-delivery-log';
+import type { DeliveryAttempt, WebhookDeliveryStore } from './webhook-delivery-store';
 import type { Webhook } from './webhook';
 import { WebhookStore, type FailureChange } from './webhook-store';
 
@@ -14,7 +14,7 @@ export class WebhookLeases {
 
   constructor(
     private readonly db: Database,
-    private readonly deliveries: WebhookDeliveryLog,
+    private readonly deliveries: WebhookDeliveryStore,
   ) {
     this.webhooks = new WebhookStore(db);
   }

@@ -1,10 +1,10 @@
 import { pageRequest } from '../../db/pagination';
-import type { AuditLog } from '../../security/audit-log';
+import type { AuditStore } from '../../security/audit-store';
 import type { RouteDefinition } from '../route';
 import { collection, PAGE_QUERY, ref } from '../schemas';
 
 /** The audit log, newest first. */
-export function auditRoutes(audit: AuditLog): RouteDefinition[] {
+export function auditRoutes(audit: AuditStore): RouteDefinition[] {
   return [
     {
       method: 'get',

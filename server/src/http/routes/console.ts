@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { JOB_FAILED_LINE, JOB_PASSED_LINE } from '../../agents/job-runner';
 import { InvalidInput, NotFound } from '../../domain-errors';
-import type { JobAddress, JobConsole } from '../../pipelines/job-console';
+import type { JobAddress, JobConsoleStore } from '../../pipelines/job-console-store';
 import type { RouteDefinition, RouteContext, RouteResult } from '../route';
 
 const PAGE_PIECES = 200;
@@ -25,7 +25,7 @@ function followParam(value: string | undefined): boolean {
 }
 
 /** A job's console log as plain text; while the job runs, the answer follows the log until the job is final. */
-export function consoleRoutes(jobConsole: JobConsole): RouteDefinition[] {
+export function consoleRoutes(jobConsole: JobConsoleStore): RouteDefinition[] {
   const route = (path: string, operationId: string, summary: string, withCounter: boolean): RouteDefinition => ({
     method: 'get',
     path,
@@ -54,7 +54,7 @@ export function consoleRoutes(jobConsole: JobConsole): RouteDefinition[] {
   ];
 }
 
-async function serveConsole(jobConsole: JobConsole, { params, query, response }: RouteContext, withCounter: boolean): Promise<RouteResult> {
+async function serveConsole(jobConsole: JobConsoleStore, { params, query, response }: RouteContext, withCounter: boolean): Promise<RouteResult> {
   const follow = followParam(query['follow']);
   const address: JobAddress = {
     pipeline: params['name'],
@@ -78,7 +78,7 @@ async function serveConsole(jobConsole: JobConsole, { params, query, response }:
   return { status: 200, handled: true };
 }
 
-async function streamLog(jobConsole: JobConsole, jobId: string, follow: boolean, response: Response): Promise<void> {
+async function streamLog(jobConsole: JobConsoleStore, jobId: string, follow: boolean, response: Response): Promise<void> {
   // The client may have gone already (before this listener existed): `destroyed` says so too.
   let closed = response.destroyed;
   response.once('close', () => (closed = true));

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { InvalidInput } from '../../domain-errors';
-import type { EventLog, BatonEvent } from '../../events/event-log';
+import type { EventStore, BatonEvent } from '../../events/event-store';
 import type { EventStream } from '../../events/event-stream';
 import type { StreamSessions } from '../../events/stream-sessions';
 import type { RouteDefinition } from '../route';
@@ -25,7 +25,7 @@ function typesParam(value: string | undefined): string[] | null {
 }
 
 /** The event stream (Server-Sent Events) and the event history. */
-export function eventRoutes(log: EventLog, stream: EventStream, sessions: StreamSessions): RouteDefinition[] {
+export function eventRoutes(log: EventStore, stream: EventStream, sessions: StreamSessions): RouteDefinition[] {
   return [
     {
       method: 'get',

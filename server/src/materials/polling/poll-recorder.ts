@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import type { Database } from '../../db/database';
-import type { EventLog } from '../../events/event-log';
+import type { EventStore } from '../../events/event-store';
 import type { WireRevision } from '../../plugins/protocol';
 import type { ClaimedRepository, PackagePollResult, PollOutcome } from './poll-model';
 import { nextPollState, type NextPollState } from './poll-transition';
 import { PollStateStore } from './poll-state-store';
-import type { PackageWork } from './poll-work';
+import type { PackageWork } from './poll-work-queries';
 import { RevisionStore, toRecorded, type RecordedRevision } from './revision-store';
 
 /** What one repository poll recorded, per package. */
@@ -32,7 +32,7 @@ export class PollRecorder {
 
   constructor(
     private readonly db: Database,
-    private readonly events: EventLog,
+    private readonly events: EventStore,
   ) {
     this.revisions = new RevisionStore(db);
     this.states = new PollStateStore(db);

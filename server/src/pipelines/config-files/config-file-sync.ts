@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
 import type { Database } from '../../db/database';
 import { addFieldError } from '../../domain-errors';
-import type { AuditLog } from '../../security/audit-log';
+import type { AuditStore } from '../../security/audit-store';
 import type { PipelineDefinition } from '../definition';
 import type { PipelineLookups } from '../pipeline-lookups';
 import type { PipelineStore } from '../pipeline-store';
@@ -19,7 +19,7 @@ export class ConfigFileSync {
     private readonly db: Database,
     private readonly store: PipelineStore,
     private readonly lookups: PipelineLookups,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditStore,
   ) {}
 
   async apply(files: readonly ConfigFileContent[]): Promise<ConfigPlan['reports']> {

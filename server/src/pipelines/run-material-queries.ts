@@ -19,7 +19,7 @@ export interface PackageRef {
  * revisions. A read model: it joins runs with their stages and packages with their repositories;
  * what one table answers, it asks of that table's store.
  */
-export class RunReads {
+export class RunMaterialQueries {
   private readonly runs = new RunStore();
   private readonly revisions: RevisionStore;
 

@@ -17,7 +17,7 @@ export interface DeliveryAttempt {
 }
 
 /** The webhook_deliveries table: what was tried, when, and how it went. */
-export class WebhookDeliveryLog {
+export class WebhookDeliveryStore {
   constructor(private readonly db: Database) {}
 
   async record(trx: Knex.Transaction, attempt: DeliveryAttempt): Promise<void> {

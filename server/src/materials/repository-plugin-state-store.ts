@@ -3,7 +3,7 @@ import { TABLES, FOREIGN_KEY_VIOLATION, violatedConstraint } from '../db/tables'
 import type { PluginStateStore } from '../plugins/plugin-state-store';
 
 /** The plugins' key/value store in the database, one namespace per repository. */
-export class RepositoryPluginState implements PluginStateStore {
+export class RepositoryPluginStateStore implements PluginStateStore {
   constructor(private readonly db: Database) {}
 
   async get(scope: string, key: string): Promise<string | null> {

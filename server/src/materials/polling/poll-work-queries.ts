@@ -18,7 +18,7 @@ type Row = DbPackagePollStateRow & {
 };
 
 /** Reads what a claimed repository's poll must cover: its due or requested packages, and their last revisions. */
-export class PollWork {
+export class PollWorkQueries {
   constructor(
     private readonly db: Database,
     private readonly revisions: RevisionStore,

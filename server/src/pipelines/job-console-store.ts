@@ -31,7 +31,7 @@ export interface ConsolePage {
 }
 
 /** A job's console log, stored in pieces in order, written by agents and read by any process. */
-export class JobConsole {
+export class JobConsoleStore {
   private readonly runs = new RunStore();
   private readonly stageRuns = new StageRunStore();
   private readonly jobs = new JobRunStore();

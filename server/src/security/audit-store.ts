@@ -13,7 +13,7 @@ export interface AuditEntry {
 }
 
 /** Every change made through the API, with its actor. Written in the transaction of the change. */
-export class AuditLog {
+export class AuditStore {
   constructor(private readonly db: Database) {}
 
   async record(entry: AuditEntry, trx: Knex | Knex.Transaction = this.db.knex): Promise<void> {

@@ -23,7 +23,7 @@ export interface BatonEvent {
  * transaction does, to hold the lock briefly and to keep it after every other lock (see
  * `ADVISORY_LOCKS`).
  */
-export class EventLog {
+export class EventStore {
   constructor(private readonly db: Database) {}
 
   async append(trx: Knex.Transaction, type: string, data: Record<string, unknown>): Promise<number> {
