@@ -1,6 +1,6 @@
 import type { Database } from '../server/src/db/database';
 import { TOKENS } from '../server/src/injection-tokens';
-import type { PipelineDefinition } from '../server/src/pipelines/definition';
+import type { PipelineDefinition } from '../server/src/pipelines/definitions/definition';
 import { DATABASE_KINDS } from './support/databases';
 import { eventually } from './support/eventually';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';

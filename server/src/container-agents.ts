@@ -11,11 +11,11 @@ import { ConfigurationCodec } from './materials/configuration-codec';
 import { StoredMaterialReader } from './materials/material-reader';
 import { PackageStore } from './materials/package-store';
 import { RepositoryStore } from './materials/repository-store';
-import { JobAssignments } from './pipelines/job-assignments';
-import { JobConsoleStore } from './pipelines/job-console-store';
-import { JobQueue } from './pipelines/job-queue';
-import { JobReaper } from './pipelines/job-reaper';
-import { StageMachine } from './pipelines/stage-machine';
+import { JobAssignments } from './pipelines/jobs/job-assignments';
+import { JobConsoleStore } from './pipelines/jobs/job-console-store';
+import { JobQueue } from './pipelines/jobs/job-queue';
+import { JobReaper } from './pipelines/jobs/job-reaper';
+import { StageMachine } from './pipelines/runs/stage-machine';
 import type { PluginHost } from './plugins/plugin-host';
 import { OutboundPolicy } from './security/outbound-policy';
 

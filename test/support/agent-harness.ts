@@ -11,12 +11,12 @@ import { ConfigurationCodec } from '../../server/src/materials/configuration-cod
 import { StoredMaterialReader } from '../../server/src/materials/material-reader';
 import { PackageStore } from '../../server/src/materials/package-store';
 import { RepositoryStore } from '../../server/src/materials/repository-store';
-import type { PipelineDefinition } from '../../server/src/pipelines/definition';
-import { JobAssignments } from '../../server/src/pipelines/job-assignments';
-import { JobConsoleStore } from '../../server/src/pipelines/job-console-store';
-import { JobQueue } from '../../server/src/pipelines/job-queue';
-import type { EnvironmentOverride, MaterialRevision } from '../../server/src/pipelines/run-model';
-import { StageMachine } from '../../server/src/pipelines/stage-machine';
+import type { PipelineDefinition } from '../../server/src/pipelines/definitions/definition';
+import { JobAssignments } from '../../server/src/pipelines/jobs/job-assignments';
+import { JobConsoleStore } from '../../server/src/pipelines/jobs/job-console-store';
+import { JobQueue } from '../../server/src/pipelines/jobs/job-queue';
+import type { EnvironmentOverride, MaterialRevision } from '../../server/src/pipelines/runs/run-model';
+import { StageMachine } from '../../server/src/pipelines/runs/stage-machine';
 import { SecretBox } from '../../server/src/security/secret-box';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases';
 import { eventually } from './eventually';

@@ -17,11 +17,11 @@ import { RepositoryService } from '../../server/src/materials/repository-service
 import { RepositoryStore } from '../../server/src/materials/repository-store';
 import { ConfigFileSync } from '../../server/src/pipelines/config-files/config-file-sync';
 import { ConfigFiles } from '../../server/src/pipelines/config-files/config-files';
-import type { MaterialDirectory } from '../../server/src/pipelines/pipeline-material-directory';
-import { PipelineLookups } from '../../server/src/pipelines/pipeline-lookups';
-import { PipelineMaterialUsage } from '../../server/src/pipelines/pipeline-material-usage';
-import { PipelineService } from '../../server/src/pipelines/pipeline-service';
-import { PipelineStore } from '../../server/src/pipelines/pipeline-store';
+import type { MaterialDirectory } from '../../server/src/pipelines/definitions/pipeline-material-directory';
+import { PipelineLookups } from '../../server/src/pipelines/definitions/pipeline-lookups';
+import { PipelineMaterialUsage } from '../../server/src/pipelines/definitions/pipeline-material-usage';
+import { PipelineService } from '../../server/src/pipelines/definitions/pipeline-service';
+import { PipelineStore } from '../../server/src/pipelines/definitions/pipeline-store';
 import type { PluginHost } from '../../server/src/plugins/plugin-host';
 import { AuditStore } from '../../server/src/security/audit-store';
 import type { SecretBox } from '../../server/src/security/secret-box';

@@ -26,12 +26,12 @@ export const TABLE_OWNERS: Readonly<Record<string, { file: string; owner: string
   [TABLES.eventConsumers]: { file: 'events/event-consumer-store.ts', owner: 'EventConsumerStore' },
   [WEBHOOK_TABLES.webhooks]: { file: 'events/webhooks/webhook-store.ts', owner: 'WebhookStore' },
   [WEBHOOK_TABLES.deliveries]: { file: 'events/webhooks/webhook-delivery-store.ts', owner: 'WebhookDeliveryStore' },
-  [TABLES.pipelines]: { file: 'pipelines/pipeline-store.ts', owner: 'PipelineStore' },
-  [TABLES.pipelineRuns]: { file: 'pipelines/run-store.ts', owner: 'RunStore' },
-  [TABLES.runPackageRevisions]: { file: 'pipelines/run-store.ts', owner: 'RunStore' },
-  [TABLES.stageRuns]: { file: 'pipelines/stage-run-store.ts', owner: 'StageRunStore' },
-  [TABLES.jobRuns]: { file: 'pipelines/job-run-store.ts', owner: 'JobRunStore' },
-  [TABLES.jobConsole]: { file: 'pipelines/job-console-store.ts', owner: 'JobConsoleStore' },
+  [TABLES.pipelines]: { file: 'pipelines/definitions/pipeline-store.ts', owner: 'PipelineStore' },
+  [TABLES.pipelineRuns]: { file: 'pipelines/runs/run-store.ts', owner: 'RunStore' },
+  [TABLES.runPackageRevisions]: { file: 'pipelines/runs/run-store.ts', owner: 'RunStore' },
+  [TABLES.stageRuns]: { file: 'pipelines/runs/stage-run-store.ts', owner: 'StageRunStore' },
+  [TABLES.jobRuns]: { file: 'pipelines/jobs/job-run-store.ts', owner: 'JobRunStore' },
+  [TABLES.jobConsole]: { file: 'pipelines/jobs/job-console-store.ts', owner: 'JobConsoleStore' },
 };
 
 /** A file other than the owner that may name a table, and why. */
@@ -57,12 +57,12 @@ export const TABLE_ACCESS_EXCEPTIONS: readonly TableAccessException[] = [
     why: 'vacuums the busiest tables of the embedded database; it reads no rows',
   },
   {
-    file: 'pipelines/run-material-queries.ts',
+    file: 'pipelines/triggers/run-material-queries.ts',
     tables: [TABLES.pipelineRuns, TABLES.stageRuns, TABLES.packages, TABLES.repositories],
     why: 'read model for deciding a run’s materials: joins runs with their passed stages, packages with their repositories',
   },
   {
-    file: 'pipelines/promotion-queries.ts',
+    file: 'pipelines/runs/promotion-queries.ts',
     tables: [TABLES.pipelineRuns, TABLES.stageRuns, TABLES.runPackageRevisions, TABLES.revisions, TABLES.packages, TABLES.repositories],
     why: 'read model of the promotion record: joins a package with its repository, passed stages with the revisions their runs carried',
   },
@@ -82,7 +82,7 @@ export const TABLE_ACCESS_EXCEPTIONS: readonly TableAccessException[] = [
     why: 'recording revisions checks, in the same statement, that the package’s configuration is still the one polled',
   },
   {
-    file: 'pipelines/job-run-store.ts',
+    file: 'pipelines/jobs/job-run-store.ts',
     tables: [TABLES.stageRuns, TABLES.pipelineRuns],
     why: 'claiming jobs orders them by run and locks their stages in the statement that locks the jobs',
   },

@@ -1,4 +1,4 @@
-import { PIPELINE_SCHEMA } from '../pipelines/definition-schema';
+import { PIPELINE_SCHEMA } from '../pipelines/definitions/definition-schema';
 import type { JsonSchema } from '../json-schema';
 
 /** Schemas of the pipeline and configuration routes, for the OpenAPI document's components. */

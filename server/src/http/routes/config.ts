@@ -1,5 +1,5 @@
 import type { ConfigFileStatus } from '../../pipelines/config-files/config-file-status';
-import type { EncryptRequest, PipelineService } from '../../pipelines/pipeline-service';
+import type { EncryptRequest, PipelineService } from '../../pipelines/definitions/pipeline-service';
 import { iso } from '../presenters';
 import type { RouteDefinition } from '../route';
 import { ref } from '../schemas';

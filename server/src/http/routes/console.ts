@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { JOB_FAILED_LINE, JOB_PASSED_LINE } from '../../agents/job-runner';
 import { InvalidInput, NotFound } from '../../domain-errors';
-import type { JobAddress, JobConsoleStore } from '../../pipelines/job-console-store';
+import type { JobAddress, JobConsoleStore } from '../../pipelines/jobs/job-console-store';
 import type { RouteDefinition, RouteContext, RouteResult } from '../route';
 
 const PAGE_PIECES = 200;

@@ -24,13 +24,13 @@ import { metricsRoutes } from './metrics';
 import { webhookRoutes } from './webhooks';
 import { runRoutes } from './runs';
 import { consoleRoutes } from './console';
-import type { JobConsoleStore } from '../../pipelines/job-console-store';
+import type { JobConsoleStore } from '../../pipelines/jobs/job-console-store';
 import { configRoutes } from './config';
 import { pipelineRoutes } from './pipelines';
 import type { ConfigFiles } from '../../pipelines/config-files/config-files';
-import type { PipelineService } from '../../pipelines/pipeline-service';
-import type { RunService } from '../../pipelines/run-service';
-import type { PromotionQueries } from '../../pipelines/promotion-queries';
+import type { PipelineService } from '../../pipelines/definitions/pipeline-service';
+import type { RunService } from '../../pipelines/runs/run-service';
+import type { PromotionQueries } from '../../pipelines/runs/promotion-queries';
 import type { WebhookService } from '../../events/webhooks/webhook-service';
 import type { Metrics } from '../../metrics/metrics';
 

@@ -1,7 +1,7 @@
 import { pageRequest } from '../../db/pagination';
-import type { PromotionQueries } from '../../pipelines/promotion-queries';
-import type { RunService, TriggerInput } from '../../pipelines/run-service';
-import type { RunView } from '../../pipelines/run-views';
+import type { PromotionQueries } from '../../pipelines/runs/promotion-queries';
+import type { RunService, TriggerInput } from '../../pipelines/runs/run-service';
+import type { RunView } from '../../pipelines/runs/run-views';
 import type { RouteDefinition, RouteResult } from '../route';
 import { InvalidInput } from '../../domain-errors';
 import { collection, ID_PARAM, PAGE_QUERY, ref, UUID_PATTERN } from '../schemas';

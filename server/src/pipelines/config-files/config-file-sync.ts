@@ -3,9 +3,9 @@ import type { Knex } from 'knex';
 import type { Database } from '../../db/database';
 import { addFieldError } from '../../domain-errors';
 import type { AuditStore } from '../../security/audit-store';
-import type { PipelineDefinition } from '../definition';
-import type { PipelineLookups } from '../pipeline-lookups';
-import type { PipelineStore } from '../pipeline-store';
+import type { PipelineDefinition } from '../definitions/definition';
+import type { PipelineLookups } from '../definitions/pipeline-lookups';
+import type { PipelineStore } from '../definitions/pipeline-store';
 import { planConfig, type ConfigPlan } from './config-file-plan';
 import type { ConfigFileContent } from './config-file-reader';
 
