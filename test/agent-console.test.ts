@@ -4,9 +4,9 @@ import { buildOpenApiDocument } from '../server/src/http/openapi';
 import { OpenApiValidator } from '../server/src/http/openapi-validator';
 import { consoleRoutes } from '../server/src/http/routes/console';
 import { createLogger } from '../server/src/logger';
-import type { PipelineDefinition } from '../server/src/pipelines/definition';
-import { encryptVariable } from '../server/src/pipelines/secure-environment';
-import { AuditLog } from '../server/src/security/audit-log';
+import type { PipelineDefinition } from '../server/src/pipelines/definitions/definition';
+import { encryptVariable } from '../server/src/pipelines/definitions/secure-environment';
+import { AuditStore } from '../server/src/security/audit-store';
 import { TokenService } from '../server/src/security/token-service';
 import { AgentHarness, oneJobPipeline, packageRevision } from './support/agent-harness';
 import { DATABASE_KINDS } from './support/databases';
@@ -31,7 +31,7 @@ describe.each(DATABASE_KINDS)('a job’s console over HTTP [%s]', (kind) => {
 
   beforeAll(async () => {
     harness = await AgentHarness.open(kind);
-    const tokens = new TokenService(harness.db, new AuditLog(harness.db));
+    const tokens = new TokenService(harness.db, new AuditStore(harness.db));
     token = (await tokens.create({ name: 'reader', role: 'viewer' }, { tokenId: 'test', name: 'test', role: 'admin' })).token;
     const routes = consoleRoutes(harness.jobConsole);
     const validator = new OpenApiValidator(buildOpenApiDocument(routes, '0.0.0'));

@@ -1,4 +1,4 @@
-import type { PipelineDefinition } from '../server/src/pipelines/definition';
+import type { PipelineDefinition } from '../server/src/pipelines/definitions/definition';
 import { AgentHarness, packageRevision } from './support/agent-harness';
 import { DATABASE_KINDS } from './support/databases';
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { PipelineDefinition } from '../server/src/pipelines/definition';
-import type { MaterialRevision } from '../server/src/pipelines/run-model';
-import { encryptVariable } from '../server/src/pipelines/secure-environment';
+import type { PipelineDefinition } from '../server/src/pipelines/definitions/definition';
+import type { MaterialRevision } from '../server/src/pipelines/runs/run-model';
+import { encryptVariable } from '../server/src/pipelines/definitions/secure-environment';
 import { AgentHarness, oneJobPipeline, packageRevision } from './support/agent-harness';
 import { DATABASE_KINDS } from './support/databases';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DbJobRunRow, DbStageRunRow } from '../server/src/db/tables';
-import type { PipelineDefinition } from '../server/src/pipelines/definition';
+import type { PipelineDefinition } from '../server/src/pipelines/definitions/definition';
 import { AgentHarness, oneJobPipeline, packageRevision } from './support/agent-harness';
 import { DATABASE_KINDS } from './support/databases';
 import { eventually } from './support/eventually';

@@ -4,7 +4,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { Knex } from 'knex';
 import { EVENT_CATALOGUE, EVENT_TYPES, payloadSchemaName } from '../server/src/events/event-catalogue';
-import type { EventLog } from '../server/src/events/event-log';
+import type { EventStore } from '../server/src/events/event-store';
 import { eventTypePatternProblem } from '../server/src/events/webhooks/event-type-filter';
 import { buildOpenApiDocument } from '../server/src/http/openapi';
 import { catalogueProblems } from './support/catalogue-check';
@@ -27,9 +27,9 @@ function readmeEventTable(): Map<string, string> {
 
 /**
  * Never run: compiled by `tsc -p tsconfig.tests.json`. Each call must be refused by the compiler;
- * were `EventLog.append` to accept it, the directive above it would be unused and fail the build.
+ * were `EventStore.append` to accept it, the directive above it would be unused and fail the build.
  */
-export function appendsThatDoNotCompile(log: EventLog, trx: Knex.Transaction): void {
+export function appendsThatDoNotCompile(log: EventStore, trx: Knex.Transaction): void {
   // @ts-expect-error: not a catalogue type
   void log.append(trx, 'repository.deleted', {});
   // @ts-expect-error: a payload field renamed

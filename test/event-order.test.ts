@@ -1,4 +1,4 @@
-import { EventLog } from '../server/src/events/event-log';
+import { EventStore } from '../server/src/events/event-store';
 import type { Database } from '../server/src/db/database';
 import { createTestDatabase, DATABASE_KINDS, describeOnPostgres, type TestDatabase } from './support/databases';
 import { samplePayload } from './support/sample-events';
@@ -24,7 +24,7 @@ describeOnPostgres('event ids become visible in order [postgres]', () => {
     await testDb?.drop();
   });
 
-  const visibleIds = async () => (await new EventLog(reader).after(0, 1000)).map((e) => e.id);
+  const visibleIds = async () => (await new EventStore(reader).after(0, 1000)).map((e) => e.id);
 
   it('a plain sequence lets a lower id commit last — the problem the outbox avoids', async () => {
     const trxA = await writerA.knex.transaction();
@@ -43,7 +43,7 @@ describeOnPostgres('event ids become visible in order [postgres]', () => {
   });
 
   it('with the outbox, the second writer waits: its id is assigned and visible only after the first commits', async () => {
-    const events = [new EventLog(writerA), new EventLog(writerB)];
+    const events = [new EventStore(writerA), new EventStore(writerB)];
     const trxA = await writerA.knex.transaction();
     const first = await events[0].append(trxA, 'package.poll.failed', samplePayload('package.poll.failed'));
     const trxB = await writerB.knex.transaction();
@@ -83,7 +83,7 @@ describe.each(DATABASE_KINDS)('event log [%s]', (kind) => {
   });
 
   it('reads after an id, oldest first, filtered by exact types and prefixes', async () => {
-    const log = new EventLog(db);
+    const log = new EventStore(db);
     const ids: number[] = [];
     for (const type of ['package.revision.detected', 'package.poll.failed', 'pipeline.run.created', 'package.poll.recovered'] as const) {
       ids.push(await db.knex.transaction((trx) => log.append(trx, type, samplePayload(type))));
@@ -102,7 +102,7 @@ describe.each(DATABASE_KINDS)('event log [%s]', (kind) => {
   });
 
   it('prunes events older than a cutoff and answers how many', async () => {
-    const log = new EventLog(db);
+    const log = new EventStore(db);
     await db.knex('events').update({ occurred_at: new Date('2020-01-01T00:00:00Z') });
     await db.knex.transaction((trx) => log.append(trx, 'stage.awaiting_approval', samplePayload('stage.awaiting_approval')));
 

@@ -1,6 +1,6 @@
 import type { Database } from '../server/src/db/database';
 import { TABLES } from '../server/src/db/tables';
-import { EventLog } from '../server/src/events/event-log';
+import { EventStore } from '../server/src/events/event-store';
 import { TOKENS } from '../server/src/injection-tokens';
 import { DATABASE_KINDS } from './support/databases';
 import { samplePayload } from './support/sample-events';
@@ -96,7 +96,7 @@ describe.each(DATABASE_KINDS)('an event stream past its maximum age [%s]', (kind
 
   /** An event, as any part of Baton writes one (the periodic check of streams picks it up). */
   const publish = async (name: string) => {
-    const log = baton.server.dependencies.resolve(EventLog);
+    const log = baton.server.dependencies.resolve(EventStore);
     await baton.server.dependencies
       .resolve<Database>(TOKENS.database)
       .knex.transaction((trx) => log.append(trx, 'stage.awaiting_approval', samplePayload('stage.awaiting_approval', { stage: name })));

@@ -8,7 +8,7 @@ import { healthRoutes } from '../server/src/http/routes/health';
 import { metricsRoutes } from '../server/src/http/routes/metrics';
 import { createLogger } from '../server/src/logger';
 import { Metrics } from '../server/src/metrics/metrics';
-import { AuditLog } from '../server/src/security/audit-log';
+import { AuditStore } from '../server/src/security/audit-store';
 import { TokenService } from '../server/src/security/token-service';
 import { ApiClient } from './support/api-client';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/databases';
@@ -23,7 +23,7 @@ describe.each(DATABASE_KINDS)('GET /metrics [%s]', (kind) => {
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     db = await database.open();
-    const tokens = new TokenService(db, new AuditLog(db));
+    const tokens = new TokenService(db, new AuditStore(db));
     let document: OpenApiDocument | null = null;
     const routes = [...healthRoutes({ check: async () => ({ ready: true, reason: '' }) }, () => document!), ...metricsRoutes(metrics)];
     document = buildOpenApiDocument(routes, 'test');

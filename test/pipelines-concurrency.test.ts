@@ -3,19 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../server/src/db/database';
-import { EventLog } from '../server/src/events/event-log';
-import type { PipelineDefinition } from '../server/src/pipelines/definition';
-import { MaterialResolver } from '../server/src/pipelines/material-resolver';
-import { RunCreator } from '../server/src/pipelines/run-creator';
-import { RunReads } from '../server/src/pipelines/run-reads';
-import { PipelineLookups } from '../server/src/pipelines/pipeline-lookups';
-import { PipelineService } from '../server/src/pipelines/pipeline-service';
-import { PipelineStore } from '../server/src/pipelines/pipeline-store';
+import { EventStore } from '../server/src/events/event-store';
+import type { PipelineDefinition } from '../server/src/pipelines/definitions/definition';
+import { MaterialResolver } from '../server/src/pipelines/triggers/material-resolver';
+import { RunCreator } from '../server/src/pipelines/runs/run-creator';
+import { RunMaterialQueries } from '../server/src/pipelines/triggers/run-material-queries';
+import { PipelineLookups } from '../server/src/pipelines/definitions/pipeline-lookups';
+import { PipelineService } from '../server/src/pipelines/definitions/pipeline-service';
+import { PipelineStore } from '../server/src/pipelines/definitions/pipeline-store';
 import { PackageStore } from '../server/src/materials/package-store';
 import { RepositoryStore } from '../server/src/materials/repository-store';
-import { AuditLog } from '../server/src/security/audit-log';
+import { AuditStore } from '../server/src/security/audit-store';
 import { SecretBox } from '../server/src/security/secret-box';
-import { StageMachine } from '../server/src/pipelines/stage-machine';
+import { StageMachine } from '../server/src/pipelines/runs/stage-machine';
 import { spawnBaton } from './support/baton-process';
 import { createTestDatabase, DATABASE_KINDS, describeOnPostgres, removeDataDir, type TestDatabase } from './support/databases';
 import { eventually } from './support/eventually';
@@ -49,7 +49,7 @@ describeOnPostgres('one run per cause, whatever races [postgres]', () => {
     await setup.knex('pipelines').insert({ name: 'racing', definition: JSON.stringify({ ...PIPELINE, name: 'racing', materials: [] }), source: 'api' });
     await setup.close();
     const connections: Database[] = await Promise.all([database.open(), database.open(), database.open()]);
-    const creators = connections.map((db) => new RunCreator(db, new StageMachine(new EventLog(db)), new EventLog(db)));
+    const creators = connections.map((db) => new RunCreator(db, new StageMachine(new EventStore(db)), new EventStore(db)));
     const resolution = { ok: true as const, materials: [], carried: new Map() };
 
     const results = await Promise.all(
@@ -83,8 +83,8 @@ describeOnPostgres('one run per cause, whatever races [postgres]', () => {
     const store = new PipelineStore(db);
     const directory = { repositories: new RepositoryStore(db), packages: new PackageStore(db) };
     const box = new SecretBox(randomBytes(32));
-    const service = new PipelineService(db, store, new PipelineLookups(store, directory, box), new AuditLog(db), box);
-    const events = new EventLog(db);
+    const service = new PipelineService(db, store, new PipelineLookups(store, directory, box), new AuditStore(db), box);
+    const events = new EventStore(db);
     const creator = new RunCreator(db, new StageMachine(events), events);
     const actor = { tokenId: 'test', name: 'racer', role: 'admin' as const };
     const resolution = { ok: true as const, materials: [], carried: new Map() };
@@ -167,7 +167,7 @@ describe.each(DATABASE_KINDS)('material resolution [%s]', (kind) => {
     const database = await createTestDatabase(kind);
     const db = await database.open();
 
-    const resolution = await new MaterialResolver(new RunReads(db)).resolve(PIPELINE, { kind: 'timer' });
+    const resolution = await new MaterialResolver(new RunMaterialQueries(db)).resolve(PIPELINE, { kind: 'timer' });
     await db.close();
     await database.drop();
 

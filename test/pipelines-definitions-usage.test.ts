@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../server/src/db/database';
 import { TABLES } from '../server/src/db/tables';
 import { TOKENS } from '../server/src/injection-tokens';
-import { decryptVariable } from '../server/src/pipelines/secure-environment';
+import { decryptVariable } from '../server/src/pipelines/definitions/secure-environment';
 import type { SecretBox } from '../server/src/security/secret-box';
 import { DATABASE_KINDS } from './support/databases';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';

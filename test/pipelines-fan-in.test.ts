@@ -1,4 +1,4 @@
-import type { PipelineDefinition } from '../server/src/pipelines/definition';
+import type { PipelineDefinition } from '../server/src/pipelines/definitions/definition';
 import { DATABASE_KINDS } from './support/databases';
 import { eventually } from './support/eventually';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';

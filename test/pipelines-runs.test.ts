@@ -1,7 +1,7 @@
 import type { Database } from '../server/src/db/database';
 import { TOKENS } from '../server/src/injection-tokens';
-import type { PipelineDefinition } from '../server/src/pipelines/definition';
-import { EventLog } from '../server/src/events/event-log';
+import type { PipelineDefinition } from '../server/src/pipelines/definitions/definition';
+import { EventStore } from '../server/src/events/event-store';
 import { allEvents, catalogueProblems } from './support/catalogue-check';
 import { DATABASE_KINDS } from './support/databases';
 import { eventually } from './support/eventually';
@@ -268,7 +268,7 @@ describe.each(DATABASE_KINDS)('package-triggered pipelines [%s]', (kind) => {
   });
 
   it('writes only events of the catalogue, each payload of its documented shape', async () => {
-    const events = await allEvents(baton.server.dependencies.resolve(EventLog));
+    const events = await allEvents(baton.server.dependencies.resolve(EventStore));
 
     expect(new Set(events.map((e) => e.type))).toEqual(
       new Set(['package.revision.detected', 'pipeline.run.created', 'stage.run.completed', 'stage.awaiting_approval']),

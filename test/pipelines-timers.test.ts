@@ -1,4 +1,4 @@
-import { PipelineTimers } from '../server/src/pipelines/pipeline-timers';
+import { PipelineTimers } from '../server/src/pipelines/triggers/pipeline-timers';
 import { eventually } from './support/eventually';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
 import { startTestServer, type TestServer } from './support/test-server';

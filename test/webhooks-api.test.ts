@@ -1,5 +1,5 @@
 import { WEBHOOK_TABLES } from '../server/src/db/tables';
-import { AuditLog } from '../server/src/security/audit-log';
+import { AuditStore } from '../server/src/security/audit-store';
 import { TokenService } from '../server/src/security/token-service';
 import type { ApiClient } from './support/api-client';
 import { DATABASE_KINDS } from './support/databases';
@@ -136,7 +136,7 @@ describe.each(DATABASE_KINDS)('webhooks API [%s]', (kind) => {
     await api.post(`${path}/enable`);
     await api.delete(path);
 
-    const entries = (await new AuditLog(harness.db).list({ limit: 50, cursor: null }, { resourceType: 'webhook', resourceId: created.body.id })).items;
+    const entries = (await new AuditStore(harness.db).list({ limit: 50, cursor: null }, { resourceType: 'webhook', resourceId: created.body.id })).items;
 
     expect(entries.map((e) => e.action)).toEqual(['webhook.delete', 'webhook.enable', 'webhook.update', 'webhook.create']);
     expect(entries.every((e) => e.actor === 'admin')).toBe(true);
@@ -145,7 +145,7 @@ describe.each(DATABASE_KINDS)('webhooks API [%s]', (kind) => {
   });
 
   it('is for admins only', async () => {
-    const viewer = await new TokenService(harness.db, new AuditLog(harness.db)).create({ name: `viewer-${kind}`, role: 'viewer' }, TEST_ADMIN);
+    const viewer = await new TokenService(harness.db, new AuditStore(harness.db)).create({ name: `viewer-${kind}`, role: 'viewer' }, TEST_ADMIN);
 
     const listed = await api.withToken(viewer.token).get('/api/webhooks');
     const anonymous = await api.withToken(null).get('/api/webhooks');

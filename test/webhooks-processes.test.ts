@@ -1,5 +1,5 @@
 import { WEBHOOK_TABLES } from '../server/src/db/tables';
-import { WebhookDeliveryLog } from '../server/src/events/webhooks/webhook-delivery-log';
+import { WebhookDeliveryStore } from '../server/src/events/webhooks/webhook-delivery-store';
 import { WebhookLeases } from '../server/src/events/webhooks/webhook-leases';
 import { DATABASE_KINDS } from './support/databases';
 import { TEST_ADMIN, WebhookHarness } from './support/webhook-harness';
@@ -56,7 +56,7 @@ describe.each(DATABASE_KINDS)('webhooks across processes [%s]', (kind) => {
     const target = await receiver();
     const webhook = await subscribe(target.url);
     const id = await harness.emit('package.revision.detected');
-    const [claimed] = await new WebhookLeases(harness.db, new WebhookDeliveryLog(harness.db)).claim('vanished-process', 400, 10);
+    const [claimed] = await new WebhookLeases(harness.db, new WebhookDeliveryStore(harness.db)).claim('vanished-process', 400, 10);
     const lease = await harness.db.knex(WEBHOOK_TABLES.webhooks).where({ id: webhook.id }).first('lease_expires_at');
 
     await harness.dispatcher({ owner: 'survivor' });

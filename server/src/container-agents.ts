@@ -8,11 +8,11 @@ import { ConfigurationCodec } from './materials/configuration-codec';
 import { StoredMaterialReader } from './materials/material-reader';
 import { PackageStore } from './materials/package-store';
 import { RepositoryStore } from './materials/repository-store';
-import { JobAssignments } from './pipelines/job-assignments';
-import { JobConsole } from './pipelines/job-console';
-import { JobQueue } from './pipelines/job-queue';
-import { JobReaper } from './pipelines/job-reaper';
-import { StageMachine } from './pipelines/stage-machine';
+import { JobAssignments } from './pipelines/jobs/job-assignments';
+import { JobConsoleStore } from './pipelines/jobs/job-console-store';
+import { JobQueue } from './pipelines/jobs/job-queue';
+import { JobReaper } from './pipelines/jobs/job-reaper';
+import { StageMachine } from './pipelines/runs/stage-machine';
 import { OutboundPolicy } from './security/outbound-policy';
 
 const KILL_GRACE_MS = 5000;
@@ -22,7 +22,7 @@ export function registerAgents(c: DependencyContainer): void {
   const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => singleton(c, token, make);
   const { database: db, settings, logger } = roots;
 
-  single(JobConsole, (r) => new JobConsole(db(r)));
+  single(JobConsoleStore, (r) => new JobConsoleStore(db(r)));
   single(StoredMaterialReader, (r) => {
     return new StoredMaterialReader(r.resolve(RepositoryStore), r.resolve(PackageStore), r.resolve(ConfigurationCodec), roots.plugins(r));
   });
@@ -36,7 +36,7 @@ export function registerAgents(c: DependencyContainer): void {
     };
     const observer = { jobsChanged };
     const options = { leaseSeconds: settings(r).jobLeaseSeconds };
-    return new JobQueue(db(r), r.resolve(StageMachine), r.resolve(JobAssignments), r.resolve(JobConsole), options, observer, logger(r, 'jobs'));
+    return new JobQueue(db(r), r.resolve(StageMachine), r.resolve(JobAssignments), r.resolve(JobConsoleStore), options, observer, logger(r, 'jobs'));
   });
   single(JobReaper, (r) => {
     const intervalMs = Math.min(30_000, Math.max(1000, (settings(r).jobLeaseSeconds * 1000) / 2));

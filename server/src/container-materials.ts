@@ -6,33 +6,33 @@ import { ConfigurationReview } from './materials/configuration-review';
 import { PackageService } from './materials/package-service';
 import { PackageStore } from './materials/package-store';
 import { PluginRestarts } from './materials/plugin-restarts';
-import { RepositoryPluginState } from './materials/repository-plugin-state';
+import { RepositoryPluginStateStore } from './materials/repository-plugin-state-store';
 import { RepositoryService } from './materials/repository-service';
 import { RepositoryStore } from './materials/repository-store';
 import { Metrics } from './metrics/metrics';
-import { PipelineMaterialUsage } from './pipelines/pipeline-material-usage';
+import { PipelineMaterialUsage } from './pipelines/definitions/pipeline-material-usage';
 import { PluginHost } from './plugins/plugin-host';
-import { AuditLog } from './security/audit-log';
+import { AuditStore } from './security/audit-store';
 import { TokenService } from './security/token-service';
 
 /** Tokens and the audit log: part of the composition root. */
 export function registerSecurity(c: DependencyContainer): void {
   const { database } = roots;
-  singleton(c, AuditLog, (r) => new AuditLog(database(r)));
-  singleton(c, TokenService, (r) => new TokenService(database(r), r.resolve(AuditLog)));
+  singleton(c, AuditStore, (r) => new AuditStore(database(r)));
+  singleton(c, TokenService, (r) => new TokenService(database(r), r.resolve(AuditStore)));
 }
 
 /** The plugin host, repositories and packages with their configurations: part of the composition root. */
 export function registerMaterials(c: DependencyContainer): void {
   const { database, plugins, logger } = roots;
   singleton(c, TOKENS.pluginHost, (r) => pluginHost(r));
-  singleton(c, PluginRestarts, (r) => new PluginRestarts(plugins(r), r.resolve(AuditLog)));
+  singleton(c, PluginRestarts, (r) => new PluginRestarts(plugins(r), r.resolve(AuditStore)));
   singleton(c, RepositoryStore, (r) => new RepositoryStore(database(r)));
   singleton(c, PackageStore, (r) => new PackageStore(database(r)));
   singleton(c, ConfigurationCodec, (r) => new ConfigurationCodec(roots.secretBox(r)));
   singleton(c, ConfigurationReview, (r) => {
     const log = logger(r, 'materials');
-    return new ConfigurationReview(database(r), r.resolve(RepositoryStore), r.resolve(PackageStore), plugins(r), r.resolve(ConfigurationCodec), log);
+    return new ConfigurationReview(r.resolve(RepositoryStore), r.resolve(PackageStore), plugins(r), r.resolve(ConfigurationCodec), log);
   });
   singleton(c, RepositoryService, (r) => {
     return new RepositoryService(
@@ -42,7 +42,7 @@ export function registerMaterials(c: DependencyContainer): void {
       plugins(r),
       r.resolve(ConfigurationCodec),
       r.resolve(ConfigurationReview),
-      r.resolve(AuditLog),
+      r.resolve(AuditStore),
       r.resolve(PipelineMaterialUsage),
     );
   });
@@ -54,7 +54,7 @@ export function registerMaterials(c: DependencyContainer): void {
       r.resolve(RepositoryStore),
       plugins(r),
       r.resolve(ConfigurationCodec),
-      r.resolve(AuditLog),
+      r.resolve(AuditStore),
       { minPollIntervalSeconds: roots.settings(r).minPollIntervalSeconds },
       r.resolve(PipelineMaterialUsage),
     );
@@ -77,7 +77,7 @@ function pluginHost(r: DependencyContainer): PluginHost {
       observer: { memorySampled: (pluginId, memory) => metrics.pluginMemory(pluginId, memory) },
     },
     // Only the host hands a plugin its store.
-    new RepositoryPluginState(roots.database(r)),
+    new RepositoryPluginStateStore(roots.database(r)),
     roots.logger(r, 'plugins'),
   );
 }

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import { roots, singleton } from './container-registration';
-import { EventLog } from './events/event-log';
+import { EventStore } from './events/event-store';
 import { EventStream } from './events/event-stream';
 import { ConfigurationCodec } from './materials/configuration-codec';
 import { PollClaims } from './materials/polling/poll-claims';
@@ -10,17 +10,17 @@ import { PollRecorder } from './materials/polling/poll-recorder';
 import { PollRequests } from './materials/polling/poll-requests';
 import { PollScheduler } from './materials/polling/poll-scheduler';
 import { PollStatusReader } from './materials/polling/poll-status';
-import { PollWork } from './materials/polling/poll-work';
+import { PollWorkQueries } from './materials/polling/poll-work-queries';
 import { RefreshHints } from './materials/polling/refresh-hints';
 import { RepositoryPoller } from './materials/polling/repository-poller';
 import { RevisionStore } from './materials/polling/revision-store';
 import { RepositoryStore } from './materials/repository-store';
 import { Metrics } from './metrics/metrics';
 import { Signals } from './events/signals';
-import { AuditLog } from './security/audit-log';
+import { AuditStore } from './security/audit-store';
 import { OutboundPolicy } from './security/outbound-policy';
 import { EventRetention } from './events/webhooks/event-retention';
-import { WebhookDeliveryLog } from './events/webhooks/webhook-delivery-log';
+import { WebhookDeliveryStore } from './events/webhooks/webhook-delivery-store';
 import { WebhookDispatcher } from './events/webhooks/webhook-dispatcher';
 import { WebhookLeases } from './events/webhooks/webhook-leases';
 import { WebhookService } from './events/webhooks/webhook-service';
@@ -51,16 +51,23 @@ export function registerPolling(c: DependencyContainer): void {
   const single = <T>(token: InjectionToken<T>, make: (r: DependencyContainer) => T) => singleton(c, token, make);
   const { database: db, settings, logger, plugins, secretBox } = roots;
 
-  single(EventLog, (r) => new EventLog(db(r)));
-  single(EventStream, (r) => new EventStream(r.resolve(EventLog), logger(r, 'events')));
+  single(EventStore, (r) => new EventStore(db(r)));
+  single(EventStream, (r) => new EventStream(r.resolve(EventStore), logger(r, 'events')));
   single(RevisionStore, (r) => new RevisionStore(db(r)));
   single(PollClaims, (r) => new PollClaims(db(r)));
-  single(PollRecorder, (r) => new PollRecorder(db(r), r.resolve(EventLog)));
-  single(PollWork, (r) => new PollWork(db(r), r.resolve(RevisionStore)));
+  single(PollRecorder, (r) => new PollRecorder(db(r), r.resolve(EventStore)));
+  single(PollWorkQueries, (r) => new PollWorkQueries(db(r), r.resolve(RevisionStore)));
   single(PollStatusReader, (r) => new PollStatusReader(db(r), r.resolve(RepositoryStore), r.resolve(RevisionStore), plugins(r)));
   single(RepositoryPoller, (r) => {
     const log = logger(r, 'polling');
-    return new RepositoryPoller(r.resolve(RepositoryStore), r.resolve(PollWork), plugins(r), r.resolve(ConfigurationCodec), r.resolve(PollRecorder), log);
+    return new RepositoryPoller(
+      r.resolve(RepositoryStore),
+      r.resolve(PollWorkQueries),
+      plugins(r),
+      r.resolve(ConfigurationCodec),
+      r.resolve(PollRecorder),
+      log,
+    );
   });
   single(PollScheduler, (r) => {
     const { poll } = settings(r);
@@ -79,14 +86,14 @@ export function registerPolling(c: DependencyContainer): void {
       logger(r, 'polling'),
     );
   });
-  single(WebhookDeliveryLog, (r) => new WebhookDeliveryLog(db(r)));
+  single(WebhookDeliveryStore, (r) => new WebhookDeliveryStore(db(r)));
   single(WebhookService, (r) => {
-    return new WebhookService(db(r), new WebhookStore(db(r)), r.resolve(WebhookDeliveryLog), secretBox(r), r.resolve(AuditLog));
+    return new WebhookService(db(r), new WebhookStore(db(r)), r.resolve(WebhookDeliveryStore), secretBox(r), r.resolve(AuditStore));
   });
   single(WebhookDispatcher, (r) => {
     const s = settings(r);
-    const deliveries = r.resolve(WebhookDeliveryLog);
-    const events = r.resolve(EventLog);
+    const deliveries = r.resolve(WebhookDeliveryStore);
+    const events = r.resolve(EventStore);
     const metrics = r.resolve(Metrics);
     return new WebhookDispatcher(
       {

@@ -10,7 +10,7 @@ import { registerPolling } from './container-polling';
 import { roots, singleton } from './container-registration';
 import { registerPipelineDefinitions, registerRuns } from './container-runs';
 import { DatabaseMaintenance } from './db/maintenance';
-import { EventLog } from './events/event-log';
+import { EventStore } from './events/event-store';
 import { EventStream } from './events/event-stream';
 import { STREAM_TOKEN_RECHECK_MS, StreamSessions } from './events/stream-sessions';
 import { WebhookService } from './events/webhooks/webhook-service';
@@ -24,11 +24,11 @@ import { RevisionStore } from './materials/polling/revision-store';
 import { RepositoryService } from './materials/repository-service';
 import { Metrics } from './metrics/metrics';
 import { ConfigFiles } from './pipelines/config-files/config-files';
-import { JobConsole } from './pipelines/job-console';
-import { PipelineService } from './pipelines/pipeline-service';
-import { PromotionQueries } from './pipelines/promotion-queries';
-import { RunService } from './pipelines/run-service';
-import { AuditLog } from './security/audit-log';
+import { JobConsoleStore } from './pipelines/jobs/job-console-store';
+import { PipelineService } from './pipelines/definitions/pipeline-service';
+import { PromotionQueries } from './pipelines/runs/promotion-queries';
+import { RunService } from './pipelines/runs/run-service';
+import { AuditStore } from './security/audit-store';
 import type { SecretBox } from './security/secret-box';
 import { TokenService } from './security/token-service';
 
@@ -95,18 +95,18 @@ function registerApi(c: DependencyContainer): void {
     requests: r.resolve(PollRequests),
     hints: r.resolve(RefreshHints),
     revisions: r.resolve(RevisionStore),
-    events: r.resolve(EventLog),
+    events: r.resolve(EventStore),
     stream: r.resolve(EventStream),
     streamSessions: r.resolve(StreamSessions),
     tokens: r.resolve(TokenService),
-    audit: r.resolve(AuditLog),
+    audit: r.resolve(AuditStore),
     metrics: r.resolve(Metrics),
     webhooks: r.resolve(WebhookService),
     runs: r.resolve(RunService),
     pipelines: r.resolve(PipelineService),
     configFiles: r.resolve(ConfigFiles),
     promotions: r.resolve(PromotionQueries),
-    jobConsole: r.resolve(JobConsole),
+    jobConsole: r.resolve(JobConsoleStore),
     extra: [],
   }));
 }

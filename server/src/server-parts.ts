@@ -9,9 +9,9 @@ import { TOKENS } from './injection-tokens';
 import type { Lifecycle, LifecyclePart } from './lifecycle';
 import { PollScheduler } from './materials/polling/poll-scheduler';
 import { ConfigFiles } from './pipelines/config-files/config-files';
-import { JobReaper } from './pipelines/job-reaper';
-import { PipelineTimers } from './pipelines/pipeline-timers';
-import { PipelineTriggers } from './pipelines/pipeline-triggers';
+import { JobReaper } from './pipelines/jobs/job-reaper';
+import { PipelineTimers } from './pipelines/triggers/pipeline-timers';
+import { PipelineTriggers } from './pipelines/triggers/pipeline-triggers';
 import type { PluginHost } from './plugins/plugin-host';
 
 /** The parts the server itself holds: its listener, its readiness answer and the review after a start. */

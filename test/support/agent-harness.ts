@@ -5,18 +5,18 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { LocalAgent, type LocalAgentOptions } from '../../server/src/agents/local-agent';
 import type { Database } from '../../server/src/db/database';
 import type { DbConfigurationEntry, DbJobRunRow, DbJobState, DbPipelineRunRow, DbStageRunRow } from '../../server/src/db/tables';
-import { EventLog } from '../../server/src/events/event-log';
+import { EventStore } from '../../server/src/events/event-store';
 import { createLogger } from '../../server/src/logger';
 import { ConfigurationCodec } from '../../server/src/materials/configuration-codec';
 import { StoredMaterialReader } from '../../server/src/materials/material-reader';
 import { PackageStore } from '../../server/src/materials/package-store';
 import { RepositoryStore } from '../../server/src/materials/repository-store';
-import type { PipelineDefinition } from '../../server/src/pipelines/definition';
-import { JobAssignments } from '../../server/src/pipelines/job-assignments';
-import { JobConsole } from '../../server/src/pipelines/job-console';
-import { JobQueue } from '../../server/src/pipelines/job-queue';
-import type { EnvironmentOverride, MaterialRevision } from '../../server/src/pipelines/run-model';
-import { StageMachine } from '../../server/src/pipelines/stage-machine';
+import type { PipelineDefinition } from '../../server/src/pipelines/definitions/definition';
+import { JobAssignments } from '../../server/src/pipelines/jobs/job-assignments';
+import { JobConsoleStore } from '../../server/src/pipelines/jobs/job-console-store';
+import { JobQueue } from '../../server/src/pipelines/jobs/job-queue';
+import type { EnvironmentOverride, MaterialRevision } from '../../server/src/pipelines/runs/run-model';
+import { StageMachine } from '../../server/src/pipelines/runs/stage-machine';
 import { SecretBox } from '../../server/src/security/secret-box';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases';
 import { eventually } from './eventually';
@@ -38,7 +38,7 @@ export interface TestConfiguration {
 export class AgentHarness {
   readonly box = new SecretBox(randomBytes(32));
   readonly stages: StageMachine;
-  readonly jobConsole: JobConsole;
+  readonly jobConsole: JobConsoleStore;
   readonly workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-work-'));
   private readonly agents: LocalAgent[] = [];
   private readonly extraDatabases: Database[] = [];
@@ -47,8 +47,8 @@ export class AgentHarness {
     readonly database: TestDatabase,
     readonly db: Database,
   ) {
-    this.stages = new StageMachine(new EventLog(db));
-    this.jobConsole = new JobConsole(db);
+    this.stages = new StageMachine(new EventStore(db));
+    this.jobConsole = new JobConsoleStore(db);
   }
 
   static async open(kind: DatabaseKind): Promise<AgentHarness> {
@@ -69,7 +69,7 @@ export class AgentHarness {
       db,
       this.stages,
       assignments,
-      new JobConsole(db),
+      new JobConsoleStore(db),
       { leaseSeconds: options.leaseSeconds ?? 30 },
       { jobsChanged: () => undefined },
       logger,

@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { EVENT_CATALOGUE, EVENT_TYPES, isEventType } from '../../server/src/events/event-catalogue';
-import type { BatonEvent, EventLog } from '../../server/src/events/event-log';
+import type { BatonEvent, EventStore } from '../../server/src/events/event-store';
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
@@ -17,7 +17,7 @@ export function catalogueProblems(events: readonly BatonEvent[]): string[] {
 }
 
 /** Every event in the log, oldest first. */
-export async function allEvents(log: EventLog): Promise<BatonEvent[]> {
+export async function allEvents(log: EventStore): Promise<BatonEvent[]> {
   const events: BatonEvent[] = [];
   for (let page = await log.after(0, 500); page.length > 0; page = await log.after(page.at(-1)!.id, 500)) events.push(...page);
   return events;

@@ -1,8 +1,8 @@
 import type { Database } from '../../server/src/db/database';
 import { TABLES } from '../../server/src/db/tables';
 import { TOKENS } from '../../server/src/injection-tokens';
-import type { PipelineDefinition } from '../../server/src/pipelines/definition';
-import { StageMachine } from '../../server/src/pipelines/stage-machine';
+import type { PipelineDefinition } from '../../server/src/pipelines/definitions/definition';
+import { StageMachine } from '../../server/src/pipelines/runs/stage-machine';
 import { Signals } from '../../server/src/events/signals';
 import type { ApiClient } from './api-client';
 import type { TestServer } from './test-server';

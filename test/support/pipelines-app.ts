@@ -16,13 +16,13 @@ import { RepositoryService } from '../../server/src/materials/repository-service
 import { RepositoryStore } from '../../server/src/materials/repository-store';
 import { ConfigFileSync } from '../../server/src/pipelines/config-files/config-file-sync';
 import { ConfigFiles } from '../../server/src/pipelines/config-files/config-files';
-import type { MaterialDirectory } from '../../server/src/pipelines/pipeline-material-directory';
-import { PipelineLookups } from '../../server/src/pipelines/pipeline-lookups';
-import { PipelineMaterialUsage } from '../../server/src/pipelines/pipeline-material-usage';
-import { PipelineService } from '../../server/src/pipelines/pipeline-service';
-import { PipelineStore } from '../../server/src/pipelines/pipeline-store';
+import type { MaterialDirectory } from '../../server/src/pipelines/definitions/pipeline-material-directory';
+import { PipelineLookups } from '../../server/src/pipelines/definitions/pipeline-lookups';
+import { PipelineMaterialUsage } from '../../server/src/pipelines/definitions/pipeline-material-usage';
+import { PipelineService } from '../../server/src/pipelines/definitions/pipeline-service';
+import { PipelineStore } from '../../server/src/pipelines/definitions/pipeline-store';
 import type { PluginHost } from '../../server/src/plugins/plugin-host';
-import { AuditLog } from '../../server/src/security/audit-log';
+import { AuditStore } from '../../server/src/security/audit-store';
 import type { SecretBox } from '../../server/src/security/secret-box';
 import { TokenService } from '../../server/src/security/token-service';
 import { ApiClient } from './api-client';
@@ -48,7 +48,7 @@ export async function startPipelinesApp(baton: TestServer, options: { configDir?
   const settings = c.resolve<Settings>(TOKENS.settings);
   const logger = c.resolve<Logger>(TOKENS.logger);
   const plugins = c.resolve<PluginHost>(TOKENS.pluginHost);
-  const audit = c.resolve(AuditLog);
+  const audit = c.resolve(AuditStore);
   const store = new PipelineStore(db);
   const directory: MaterialDirectory = { repositories: c.resolve(RepositoryStore), packages: c.resolve(PackageStore) };
   const lookups = new PipelineLookups(store, directory, box);

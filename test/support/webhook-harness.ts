@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../../server/src/db/database';
 import type { DbWebhookDeliveryRow } from '../../server/src/db/tables';
 import type { EventPayload, EventType } from '../../server/src/events/event-catalogue';
-import { EventLog } from '../../server/src/events/event-log';
+import { EventStore } from '../../server/src/events/event-store';
 import { EventRetention } from '../../server/src/events/webhooks/event-retention';
-import { WebhookDeliveryLog } from '../../server/src/events/webhooks/webhook-delivery-log';
+import { WebhookDeliveryStore } from '../../server/src/events/webhooks/webhook-delivery-store';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from '../../server/src/events/webhooks/webhook-dispatcher';
 import { WebhookLeases } from '../../server/src/events/webhooks/webhook-leases';
 import { WebhookService } from '../../server/src/events/webhooks/webhook-service';
@@ -21,7 +21,7 @@ import { webhookRoutes } from '../../server/src/http/routes/webhooks';
 import { SCHEMAS } from '../../server/src/http/schemas';
 import { WEBHOOK_SCHEMAS } from '../../server/src/http/webhook-schemas';
 import { createLogger } from '../../server/src/logger';
-import { AuditLog } from '../../server/src/security/audit-log';
+import { AuditStore } from '../../server/src/security/audit-store';
 import type { Actor } from '../../server/src/security/roles';
 import { SecretBox } from '../../server/src/security/secret-box';
 import { TokenService } from '../../server/src/security/token-service';
@@ -46,8 +46,8 @@ export const FAST_DELIVERY: Omit<WebhookDispatcherOptions, 'maxFailingMs'> = {
  * and, on request, an HTTP API with the webhook routes and an admin token.
  */
 export class WebhookHarness {
-  readonly events: EventLog;
-  readonly deliveries: WebhookDeliveryLog;
+  readonly events: EventStore;
+  readonly deliveries: WebhookDeliveryStore;
   readonly retention: EventRetention;
   readonly service: WebhookService;
   private readonly dispatchers: WebhookDispatcher[] = [];
@@ -60,10 +60,10 @@ export class WebhookHarness {
     readonly db: Database,
     readonly secretBox: SecretBox,
   ) {
-    this.events = new EventLog(db);
-    this.deliveries = new WebhookDeliveryLog(db);
+    this.events = new EventStore(db);
+    this.deliveries = new WebhookDeliveryStore(db);
     this.retention = new EventRetention(this.events, this.deliveries, 30);
-    this.service = new WebhookService(db, new WebhookStore(db), this.deliveries, secretBox, new AuditLog(db));
+    this.service = new WebhookService(db, new WebhookStore(db), this.deliveries, secretBox, new AuditStore(db));
   }
 
   static async start(kind: DatabaseKind): Promise<WebhookHarness> {
@@ -81,8 +81,8 @@ export class WebhookHarness {
   /** Starts a dispatcher; `separateConnection` gives it its own database pool (PostgreSQL only). */
   async dispatcher(options: Partial<WebhookDispatcherOptions> = {}, observer?: DeliveryObserver, separateConnection = false): Promise<WebhookDispatcher> {
     const db = separateConnection ? await this.openAnother() : this.db;
-    const events = new EventLog(db);
-    const deliveries = new WebhookDeliveryLog(db);
+    const events = new EventStore(db);
+    const deliveries = new WebhookDeliveryStore(db);
     const parts = {
       leases: new WebhookLeases(db, deliveries),
       events,
@@ -98,7 +98,7 @@ export class WebhookHarness {
 
   /** Serves the webhook routes on a loopback port; answers a client holding an admin token. */
   async api(): Promise<ApiClient> {
-    const tokens = new TokenService(this.db, new AuditLog(this.db));
+    const tokens = new TokenService(this.db, new AuditStore(this.db));
     const adminToken = `test-admin-${randomBytes(16).toString('hex')}`;
     await tokens.bootstrapAdmin(adminToken, this.database.dataDir);
     let document: OpenApiDocument | null = null;

@@ -1,9 +1,10 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Database } from './database';
+import { TABLES, WEBHOOK_TABLES } from './tables';
 
 /** Tables rewritten on every poll or delivery: their dead row versions pile up fastest. */
-const BUSY_TABLES = ['package_poll_state', 'repository_poll_state', 'webhooks'];
+const BUSY_TABLES = [TABLES.packagePollState, TABLES.repositoryPollState, WEBHOOK_TABLES.webhooks];
 
 /**
  * The embedded database has no autovacuum: every poll leaves a dead row version behind, so the

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { BatonEvent, EventLog } from './event-log';
+import type { BatonEvent, EventStore } from './event-store';
 
 const PAGE = 500;
 const IDLE_CHECK_MS = 250;
@@ -21,7 +21,7 @@ export class EventStream {
   private subscribers = 0;
 
   constructor(
-    private readonly log: EventLog,
+    private readonly log: EventStore,
     private readonly logger: Logger,
   ) {
     this.ticks.setMaxListeners(0);

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { EncryptInput } from '../pipelines/input-schemas';
-import { PIPELINE_PROPERTIES } from '../pipelines/definition-schema';
+import { PIPELINE_PROPERTIES } from '../pipelines/definitions/definition-schema';
 import { component, Dictionary, Nullable, OneOf, StringEnum } from '../schema-components';
 
 /** Schemas of the pipeline and configuration routes, for the OpenAPI document's components. */

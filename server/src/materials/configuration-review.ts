@@ -1,6 +1,4 @@
 import type { Logger } from 'pino';
-import type { Database } from '../db/database';
-import { TABLES } from '../db/tables';
 import type { FieldErrors } from '../domain-errors';
 import type { ConfigurationCodec } from './configuration-codec';
 import type { PackageRepository } from './model';
@@ -19,7 +17,6 @@ const CONCURRENCY = 4;
  */
 export class ConfigurationReview {
   constructor(
-    private readonly db: Database,
     private readonly repositories: RepositoryStore,
     private readonly packages: PackageStore,
     private readonly plugins: PluginCalls,
@@ -57,7 +54,7 @@ export class ConfigurationReview {
         const secrets = [...secureValues(plugin.repositoryProperties, repoPlain), ...secureValues(plugin.packageProperties, plain)];
         return pluginValidation(() => this.plugins.validatePackage(plugin.id, repoPlain, plain), secrets);
       });
-      await this.record(TABLES.packages, pkg.id, errors);
+      await this.packages.setConfigurationErrors(pkg.id, errors);
       results.push(errors);
     });
     return results;
@@ -71,15 +68,8 @@ export class ConfigurationReview {
           return pluginValidation(() => this.plugins.validateRepository(plugin.id, plain), secureValues(plugin.repositoryProperties, plain));
         })
       : { plugin_id: [`plugin '${repository.pluginId}' is not loaded`] };
-    await this.record(TABLES.repositories, repository.id, errors);
+    await this.repositories.setConfigurationErrors(repository.id, errors);
     return errors;
-  }
-
-  private async record(table: string, id: string, errors: FieldErrors): Promise<void> {
-    await this.db
-      .knex(table)
-      .where({ id })
-      .update({ configuration_errors: JSON.stringify(errors) });
   }
 
   private async safely(work: () => Promise<FieldErrors>): Promise<FieldErrors> {

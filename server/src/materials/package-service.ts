@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import type { Page, PageRequest } from '../db/pagination';
 import { Conflict, InvalidInput, NotFound, type FieldErrors } from '../domain-errors';
-import type { AuditLog } from '../security/audit-log';
+import type { AuditStore } from '../security/audit-store';
 import type { Actor } from '../security/roles';
 import type { ConfigurationCodec, PreparedConfiguration } from './configuration-codec';
 import type { PackageInput } from './input-schemas';
@@ -34,7 +34,7 @@ export class PackageService {
     private readonly repositoryStore: RepositoryStore,
     private readonly plugins: PluginCalls,
     private readonly codec: ConfigurationCodec,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditStore,
     private readonly rules: PackageRules,
     private readonly usage: MaterialUsage = NO_MATERIAL_USAGE,
   ) {}

@@ -2,8 +2,10 @@ import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import { BY_NAME, keysetPage, type Page, type PageRequest } from '../db/pagination';
 import { TABLES, UNIQUE_VIOLATION, violatedConstraint, type DbPackageRow } from '../db/tables';
-import { Conflict } from '../domain-errors';
-import type { MaterialPackage } from './model';
+import { Conflict, type FieldErrors } from '../domain-errors';
+import type { MaterialPackage, PackageReference } from './model';
+import { PollStateStore } from './polling/poll-state-store';
+import { RevisionStore } from './polling/revision-store';
 
 type Queryable = Knex | Knex.Transaction;
 type NewPackage = Pick<MaterialPackage, 'id' | 'repositoryId' | 'name' | 'configuration' | 'fingerprint' | 'autoUpdate' | 'pollIntervalSeconds'>;
@@ -11,7 +13,13 @@ type PackageChanges = Pick<MaterialPackage, 'name' | 'configuration' | 'fingerpr
 
 /** The packages table. */
 export class PackageStore {
-  constructor(private readonly db: Database) {}
+  private readonly revisions: RevisionStore;
+  private readonly pollStates: PollStateStore;
+
+  constructor(private readonly db: Database) {
+    this.revisions = new RevisionStore(db);
+    this.pollStates = new PollStateStore(db);
+  }
 
   async list(page: PageRequest, filter: { repositoryId?: string }): Promise<Page<MaterialPackage>> {
     const query = this.db.knex(TABLES.packages).select('*');
@@ -46,8 +54,31 @@ export class PackageStore {
     return row ? toPackage(row) : null;
   }
 
-  async hasHistory(packageId: string, trx: Queryable = this.db.knex): Promise<boolean> {
-    return (await trx(TABLES.revisions).where({ package_id: packageId }).first('id')) !== undefined;
+  hasHistory(packageId: string, trx: Queryable = this.db.knex): Promise<boolean> {
+    return this.revisions.hasAny(packageId, trx);
+  }
+
+  /** The packages of each repository, by name. */
+  async referencesOf(repositoryIds: string[], trx: Queryable = this.db.knex): Promise<Map<string, PackageReference[]>> {
+    const result = new Map<string, PackageReference[]>(repositoryIds.map((id) => [id, []]));
+    if (repositoryIds.length === 0) return result;
+    const rows = await trx(TABLES.packages).whereIn('repository_id', repositoryIds).select('id', 'name', 'repository_id').orderByRaw<
+      {
+        id: string;
+        name: string;
+        repository_id: string;
+      }[]
+    >('lower(name), id');
+    for (const row of rows) result.get(row.repository_id)?.push({ id: row.id, name: row.name });
+    return result;
+  }
+
+  /** What validating the stored configuration found (empty when nothing). */
+  async setConfigurationErrors(id: string, errors: FieldErrors): Promise<void> {
+    await this.db
+      .knex(TABLES.packages)
+      .where({ id })
+      .update({ configuration_errors: JSON.stringify(errors) });
   }
 
   async insert(trx: Queryable, pkg: NewPackage): Promise<MaterialPackage> {
@@ -96,8 +127,8 @@ export class PackageStore {
   }
 
   /** A new package is due for its first poll at once. */
-  async createPollState(trx: Queryable, packageId: string): Promise<void> {
-    await trx(TABLES.packagePollState).insert({ package_id: packageId });
+  createPollState(trx: Queryable, packageId: string): Promise<void> {
+    return this.pollStates.createForPackage(trx, packageId);
   }
 
   async delete(trx: Queryable, id: string): Promise<void> {

@@ -1,14 +1,14 @@
 import type { PluginHost } from '../plugins/plugin-host';
 import type { PluginInfo } from '../plugins/plugin-info';
 import { NotFound } from '../domain-errors';
-import type { AuditLog } from '../security/audit-log';
+import type { AuditStore } from '../security/audit-store';
 import type { Actor } from '../security/roles';
 
 /** Restarting a plugin on an admin's request, recorded in the audit log. */
 export class PluginRestarts {
   constructor(
     private readonly host: Pick<PluginHost, 'plugin' | 'restart'>,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditStore,
   ) {}
 
   async restart(pluginId: string, actor: Actor): Promise<PluginInfo> {

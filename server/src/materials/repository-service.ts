@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import type { Page, PageRequest } from '../db/pagination';
 import { Conflict, NotFound } from '../domain-errors';
-import type { AuditLog } from '../security/audit-log';
+import type { AuditStore } from '../security/audit-store';
 import type { Actor } from '../security/roles';
 import type { ConfigurationCodec } from './configuration-codec';
 import type { RepositoryInput, UnsavedRepositoryInput } from './input-schemas';
@@ -31,7 +31,7 @@ export class RepositoryService {
     private readonly plugins: PluginCalls,
     private readonly codec: ConfigurationCodec,
     private readonly review: ConfigurationReview,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditStore,
     private readonly usage: MaterialUsage = NO_MATERIAL_USAGE,
   ) {}
 

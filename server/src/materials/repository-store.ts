@@ -2,14 +2,22 @@ import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import { BY_NAME, keysetPage, type Page, type PageRequest } from '../db/pagination';
 import { TABLES, UNIQUE_VIOLATION, violatedConstraint, type DbPackageRepositoryRow } from '../db/tables';
-import { Conflict } from '../domain-errors';
+import { Conflict, type FieldErrors } from '../domain-errors';
 import type { PackageReference, PackageRepository } from './model';
+import { PackageStore } from './package-store';
+import { PollStateStore } from './polling/poll-state-store';
 
 type Queryable = Knex | Knex.Transaction;
 
 /** The package_repositories table. */
 export class RepositoryStore {
-  constructor(private readonly db: Database) {}
+  private readonly packages: PackageStore;
+  private readonly pollStates: PollStateStore;
+
+  constructor(private readonly db: Database) {
+    this.packages = new PackageStore(db);
+    this.pollStates = new PollStateStore(db);
+  }
 
   async list(page: PageRequest): Promise<Page<PackageRepository>> {
     const result = await keysetPage<DbPackageRepositoryRow & Record<string, unknown>>(this.db.knex(TABLES.repositories).select('*'), BY_NAME, page);
@@ -35,7 +43,7 @@ export class RepositoryStore {
       const [row] = (await trx(TABLES.repositories)
         .insert({ id: repository.id, name: repository.name, plugin_id: repository.pluginId, configuration: JSON.stringify(repository.configuration) })
         .returning('*')) as DbPackageRepositoryRow[];
-      await trx(TABLES.repositoryPollState).insert({ repository_id: repository.id });
+      await this.pollStates.createForRepository(trx, repository.id);
       return toRepository(row);
     });
   }
@@ -61,18 +69,16 @@ export class RepositoryStore {
   }
 
   /** The packages of each repository, by name. */
-  async packagesOf(repositoryIds: string[], trx: Queryable = this.db.knex): Promise<Map<string, PackageReference[]>> {
-    const result = new Map<string, PackageReference[]>(repositoryIds.map((id) => [id, []]));
-    if (repositoryIds.length === 0) return result;
-    const rows = await trx(TABLES.packages).whereIn('repository_id', repositoryIds).select('id', 'name', 'repository_id').orderByRaw<
-      {
-        id: string;
-        name: string;
-        repository_id: string;
-      }[]
-    >('lower(name), id');
-    for (const row of rows) result.get(row.repository_id)?.push({ id: row.id, name: row.name });
-    return result;
+  packagesOf(repositoryIds: string[], trx: Queryable = this.db.knex): Promise<Map<string, PackageReference[]>> {
+    return this.packages.referencesOf(repositoryIds, trx);
+  }
+
+  /** What validating the stored configuration found (empty when nothing). */
+  async setConfigurationErrors(id: string, errors: FieldErrors): Promise<void> {
+    await this.db
+      .knex(TABLES.repositories)
+      .where({ id })
+      .update({ configuration_errors: JSON.stringify(errors) });
   }
 
   /** The plugin id of each repository. */

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/database';
-import { TABLES } from '../db/tables';
 import { type SecretBox, UndecryptableSecret } from './secret-box';
+import { ServerMetaStore } from './server-meta-store';
 
 const CHECK_KEY = 'secret_key_check';
 const CHECK_CONTEXT = { resourceType: 'server', resourceId: 'meta', key: CHECK_KEY };
@@ -31,15 +31,12 @@ export function resolveSecretKey(configured: Buffer | null, db: Database, dataDi
  * process stores a check value, every later one must decrypt it or refuse to start.
  */
 export async function verifySecretKey(db: Database, box: SecretBox): Promise<void> {
-  await db
-    .knex(TABLES.meta)
-    .insert({ key: CHECK_KEY, value: box.encrypt(CHECK_PLAINTEXT, CHECK_CONTEXT) })
-    .onConflict('key')
-    .ignore();
+  const meta = new ServerMetaStore(db);
+  await meta.putIfAbsent(CHECK_KEY, box.encrypt(CHECK_PLAINTEXT, CHECK_CONTEXT));
   // The row is there: it was inserted just above unless it already was.
-  const row = await db.knex(TABLES.meta).where({ key: CHECK_KEY }).first<{ value: string }>('value');
+  const value = (await meta.get(CHECK_KEY))!;
   try {
-    if (box.decrypt(row.value, CHECK_CONTEXT) === CHECK_PLAINTEXT) return;
+    if (box.decrypt(value, CHECK_CONTEXT) === CHECK_PLAINTEXT) return;
   } catch (error) {
     if (!(error instanceof UndecryptableSecret)) throw error;
   }

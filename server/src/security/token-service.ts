@@ -1,14 +1,15 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ADVISORY_LOCKS, lockInTransaction } from '../db/advisory-lock';
 import type { Database } from '../db/database';
-import { BY_NAME, keysetPage, type Page, type PageRequest } from '../db/pagination';
-import { TABLES, UNIQUE_VIOLATION, violatedConstraint, type DbApiTokenRow } from '../db/tables';
+import type { Page, PageRequest } from '../db/pagination';
+import type { DbApiTokenRow } from '../db/tables';
 import { Conflict, InvalidInput, NotFound } from '../domain-errors';
-import type { AuditLog } from './audit-log';
+import type { AuditStore } from './audit-store';
 import { isRole, type Actor, type Role } from './roles';
+import { TokenStore } from './token-store';
 
 const NAME_PATTERN = /^[A-Za-z0-9._-]{1,255}$/;
 // A token used within this many milliseconds is not written again, so that reads stay reads.
@@ -22,25 +23,22 @@ export type BootstrapOutcome = { created: false } | { created: true; source: 'en
 /** API tokens: stored as SHA-256 hashes, shown once, checked on every request. */
 export class TokenService {
   private readonly changes = new EventEmitter();
+  private readonly tokens: TokenStore;
 
   constructor(
     private readonly db: Database,
-    private readonly audit: AuditLog,
-  ) {}
+    private readonly audit: AuditStore,
+  ) {
+    this.tokens = new TokenStore(db);
+  }
 
   /** The actor a bearer token stands for, or null when it is unknown. */
   async authenticate(token: string): Promise<Actor | null> {
-    const row = (await this.db
-      .knex(TABLES.tokens)
-      .where({ token_hash: hashToken(token) })
-      .first()) as DbApiTokenRow | undefined;
+    const row = await this.tokens.byHash(hashToken(token));
     if (!row) return null;
     const now = Date.now();
     if (!row.last_used_at || now - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.db
-        .knex(TABLES.tokens)
-        .where({ id: row.id })
-        .update({ last_used_at: new Date(now) });
+      await this.tokens.markUsed(row.id, new Date(now));
     }
     return { tokenId: row.id, name: row.name, role: row.role };
   }
@@ -48,7 +46,7 @@ export class TokenService {
   /** The roles of these tokens as they are now; a deleted token is missing. */
   async roles(tokenIds: readonly string[]): Promise<Map<string, Role>> {
     if (tokenIds.length === 0) return new Map();
-    const rows = await this.db.knex(TABLES.tokens).whereIn('id', tokenIds).select<Pick<DbApiTokenRow, 'id' | 'role'>[]>('id', 'role');
+    const rows = await this.tokens.rolesOf(tokenIds);
     return new Map(rows.map((row) => [row.id, row.role]));
   }
 
@@ -70,20 +68,20 @@ export class TokenService {
   }
 
   async list(page: PageRequest): Promise<Page<ApiToken>> {
-    const result = await keysetPage<DbApiTokenRow & Record<string, unknown>>(this.db.knex(TABLES.tokens).select('*'), BY_NAME, page);
+    const result = await this.tokens.list(page);
     return { items: result.items.map(withoutHash), nextCursor: result.nextCursor };
   }
 
   /** Deletes a token; the last admin token stays, so that someone can still administer Baton. */
   async delete(id: string, actor: Actor): Promise<void> {
     await this.db.knex.transaction(async (trx) => {
-      const row = (await trx(TABLES.tokens).where({ id }).first()) as DbApiTokenRow | undefined;
+      const row = await this.tokens.byId(trx, id);
       if (!row) throw new NotFound(`no token with id ${id}`);
       if (row.role === 'admin') {
-        const admins = await trx(TABLES.tokens).where({ role: 'admin' }).forUpdate().select('id');
+        const admins = await this.tokens.lockAdmins(trx);
         if (admins.length <= 1) throw new Conflict('the last admin token cannot be deleted: create another admin token first');
       }
-      await trx(TABLES.tokens).where({ id }).delete();
+      await this.tokens.delete(trx, id);
       await this.audit.record(
         { actor: actor.name, action: 'token.delete', resourceType: 'token', resourceId: id, details: { name: row.name, role: row.role } },
         trx,
@@ -99,8 +97,7 @@ export class TokenService {
   async bootstrapAdmin(configured: string | null, dataDir: string): Promise<BootstrapOutcome> {
     return this.db.knex.transaction(async (trx) => {
       await lockInTransaction(trx, ADVISORY_LOCKS.bootstrap);
-      const existing = await trx(TABLES.tokens).where({ role: 'admin' }).first<{ id: string } | undefined>('id');
-      if (existing) return { created: false } as const;
+      if (await this.tokens.hasAdmin(trx)) return { created: false } as const;
       const token = configured ?? generateToken();
       const system: Actor = { tokenId: '', name: 'system', role: 'admin' };
       await this.insertWith(trx, 'admin', 'admin', token, 'system', system);
@@ -125,16 +122,9 @@ export class TokenService {
     createdBy: string,
     actor: Actor,
   ): Promise<DbApiTokenRow> {
-    try {
-      const [row] = (await trx(TABLES.tokens)
-        .insert({ id: randomUUID(), name, role, token_hash: hashToken(token), created_by: createdBy })
-        .returning('*')) as DbApiTokenRow[];
-      await this.audit.record({ actor: actor.name, action: 'token.create', resourceType: 'token', resourceId: row.id, details: { name, role } }, trx);
-      return row;
-    } catch (error) {
-      if (violatedConstraint(error, UNIQUE_VIOLATION) === 'api_tokens_name_unique') throw new Conflict(`a token named '${name}' already exists`);
-      throw error;
-    }
+    const row = await this.tokens.insert(trx, { name, role, tokenHash: hashToken(token), createdBy });
+    await this.audit.record({ actor: actor.name, action: 'token.create', resourceType: 'token', resourceId: row.id, details: { name, role } }, trx);
+    return row;
   }
 }
 

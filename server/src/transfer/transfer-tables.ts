@@ -1,4 +1,4 @@
-import { TABLES } from '../db/tables';
+import { TABLES, WEBHOOK_TABLES } from '../db/tables';
 
 /**
  * Every table an export holds, in an order where each table comes after the tables it references,
@@ -18,8 +18,8 @@ export const TRANSFER_TABLES: readonly string[] = [
   TABLES.tokens,
   TABLES.audit,
   TABLES.events,
-  'webhooks',
-  'webhook_deliveries',
+  WEBHOOK_TABLES.webhooks,
+  WEBHOOK_TABLES.deliveries,
   TABLES.pipelines,
   TABLES.pipelineRuns,
   TABLES.runPackageRevisions,

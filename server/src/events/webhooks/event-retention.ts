@@ -1,6 +1,6 @@
-import type { EventLog } from '../event-log';
+import type { EventStore } from '../event-store';
 import { affectedRows } from '../../db/affected-rows';
-import type { WebhookDeliveryLog } from './webhook-delivery-log';
+import type { WebhookDeliveryStore } from './webhook-delivery-store';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -16,8 +16,8 @@ export interface PruneResult {
  */
 export class EventRetention {
   constructor(
-    private readonly events: EventLog,
-    private readonly deliveries: WebhookDeliveryLog,
+    private readonly events: EventStore,
+    private readonly deliveries: WebhookDeliveryStore,
     private readonly retentionDays: number,
   ) {}
 

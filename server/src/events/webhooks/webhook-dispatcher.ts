@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../../security/secret-box';
 import { defaultOutboundPolicy, type OutboundPolicy } from '../../security/outbound-policy';
-import type { EventLog } from '../event-log';
+import type { EventStore } from '../event-store';
 import type { EventRetention } from './event-retention';
 import type { WebhookLeases } from './webhook-leases';
 import { WebhookSender } from './webhook-sender';
@@ -13,7 +13,7 @@ import { SerialWork } from '../../serial-work';
 
 export interface WebhookDispatcherParts {
   leases: WebhookLeases;
-  events: EventLog;
+  events: EventStore;
   secretBox: SecretBox;
   retention: EventRetention;
   logger: Logger;

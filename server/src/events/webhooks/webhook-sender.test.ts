@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BatonEvent } from '../event-log';
+import type { BatonEvent } from '../event-store';
 import { defaultOutboundPolicy, OutboundPolicy } from '../../security/outbound-policy';
 import { WebhookSender } from './webhook-sender';
 

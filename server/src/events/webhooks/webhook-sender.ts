@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { OutboundPolicy } from '../../security/outbound-policy';
 import { timestampedSignature } from '../../security/timestamped-signature';
-import type { BatonEvent } from '../event-log';
+import type { BatonEvent } from '../event-store';
 
 /** How one POST of one event went. */
 export interface SendOutcome {

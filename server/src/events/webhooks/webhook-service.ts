@@ -4,10 +4,10 @@ import type { Page, PageRequest } from '../../db/pagination';
 import type { DbWebhookDeliveryRow } from '../../db/tables';
 import { InvalidInput, NotFound } from '../../domain-errors';
 import { checkVersion } from '../../versions';
-import type { AuditLog } from '../../security/audit-log';
+import type { AuditStore } from '../../security/audit-store';
 import type { Actor } from '../../security/roles';
 import type { SecretBox } from '../../security/secret-box';
-import type { WebhookDeliveryLog } from './webhook-delivery-log';
+import type { WebhookDeliveryStore } from './webhook-delivery-store';
 import { auditableUrl, checkWebhookInput, distinctEventTypes, type WebhookInput } from './webhook-input';
 import type { WebhookConfiguration, WebhookStore } from './webhook-store';
 import { secretContextOf, type Webhook } from './webhook';
@@ -17,9 +17,9 @@ export class WebhookService {
   constructor(
     private readonly db: Database,
     private readonly store: WebhookStore,
-    private readonly deliveries: WebhookDeliveryLog,
+    private readonly deliveries: WebhookDeliveryStore,
     private readonly secretBox: SecretBox,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditStore,
   ) {}
 
   list(page: PageRequest): Promise<Page<Webhook>> {

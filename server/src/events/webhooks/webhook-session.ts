@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { SecretBox } from '../../security/secret-box';
-import type { BatonEvent, EventLog } from '../event-log';
+import type { BatonEvent, EventStore } from '../event-store';
 import { eventTypeMatches } from './event-type-filter';
-import type { DeliveryAttempt } from './webhook-delivery-log';
+import type { DeliveryAttempt } from './webhook-delivery-store';
 import type { WebhookLeases } from './webhook-leases';
 import type { SendOutcome, WebhookSender } from './webhook-sender';
 import { secretContextOf, type Webhook } from './webhook';
@@ -23,7 +23,7 @@ export interface WebhookSessionOptions {
 
 export interface WebhookSessionParts {
   leases: WebhookLeases;
-  events: EventLog;
+  events: EventStore;
   sender: WebhookSender;
   secretBox: SecretBox;
   logger: Logger;

@@ -6,6 +6,8 @@ import { toWebhook, type Webhook } from './webhook';
 
 type Queryable = Knex | Knex.Transaction;
 
+const W = WEBHOOK_TABLES.webhooks;
+
 /** A webhook's configuration, as the API changes it. */
 export interface WebhookConfiguration {
   url: string;
@@ -14,7 +16,23 @@ export interface WebhookConfiguration {
   enabled: boolean;
 }
 
-/** The webhooks table, for the API: configuration and the switches an admin flips. */
+const MILLISECONDS = "?::double precision * interval '1 millisecond'";
+
+/** How a failed attempt changes a webhook. */
+export interface FailureChange {
+  /** Events before the failed one that the webhook did not want; the cursor may move past them. */
+  skipTo: number;
+  /** Wait this long before the next attempt. */
+  retryInMs: number;
+  /** Mark the webhook failing once its failures have lasted this long. */
+  maxFailingMs: number;
+}
+
+/**
+ * The webhooks table: the configuration and the switches an admin flips, and the delivery state
+ * (cursor, retries, the lease a delivering process holds). Every write of delivery state is fenced
+ * by the lease owner: a process whose lease ran out learns it from a write that changes nothing.
+ */
 export class WebhookStore {
   constructor(private readonly db: Database) {}
 
@@ -62,6 +80,72 @@ export class WebhookStore {
   async delete(trx: Queryable, id: string): Promise<void> {
     await trx(WEBHOOK_TABLES.webhooks).where({ id }).delete();
   }
+
+  /** Leases up to `limit` enabled webhooks that are due and have events after their cursor. */
+  async claimDue(owner: string, leaseMs: number, limit: number): Promise<Webhook[]> {
+    const result = await this.db.knex.raw<{ rows: DbWebhookRow[] }>(
+      `UPDATE ${W} SET lease_owner = ?, lease_expires_at = now() + ${MILLISECONDS}
+       WHERE id IN (
+         SELECT w.id FROM ${W} w
+         WHERE w.enabled AND w.delivery_status = 'ok' AND w.next_attempt_at <= now()
+           AND (w.lease_expires_at IS NULL OR w.lease_expires_at < now())
+           AND EXISTS (SELECT 1 FROM ${TABLES.events} e WHERE e.id > w.cursor)
+         ORDER BY w.next_attempt_at
+         LIMIT ?
+         FOR UPDATE SKIP LOCKED
+       )
+       RETURNING *`,
+      [owner, leaseMs, limit],
+    );
+    return result.rows.map(toWebhook);
+  }
+
+  /** Moves the cursor past unwanted events and renews the lease; null when the lease is lost. */
+  skipTo(id: string, owner: string, eventId: number, leaseMs: number): Promise<Webhook | null> {
+    const knex = this.db.knex;
+    return this.fenced(knex, id, owner, { cursor: knex.raw('greatest(cursor, ?)', [eventId]), lease_expires_at: renewal(knex, leaseMs) });
+  }
+
+  /** Moves the cursor to a delivered event, clears the failures and renews the lease; null when the lease is lost. */
+  markDelivered(trx: Knex.Transaction, id: string, owner: string, eventId: number, leaseMs: number): Promise<Webhook | null> {
+    return this.fenced(trx, id, owner, {
+      cursor: trx.raw('greatest(cursor, ?)', [eventId]),
+      attempts: 0,
+      failing_since: null,
+      last_error: null,
+      next_attempt_at: trx.fn.now(),
+      lease_expires_at: renewal(trx, leaseMs),
+    });
+  }
+
+  /**
+   * Counts a failed attempt, schedules the retry and ends the lease; failures that have lasted
+   * longer than the maximum age mark the webhook failing. Null when the lease is lost.
+   */
+  markFailed(trx: Knex.Transaction, id: string, owner: string, error: string | null, change: FailureChange): Promise<Webhook | null> {
+    return this.fenced(trx, id, owner, {
+      cursor: trx.raw('greatest(cursor, ?)', [change.skipTo]),
+      attempts: trx.raw('attempts + 1'),
+      failing_since: trx.raw('coalesce(failing_since, now())'),
+      last_error: error,
+      next_attempt_at: trx.raw(`now() + ${MILLISECONDS}`, [change.retryInMs]),
+      delivery_status: trx.raw(`CASE WHEN now() - coalesce(failing_since, now()) >= ${MILLISECONDS} THEN 'failing' ELSE delivery_status END`, [
+        change.maxFailingMs,
+      ]),
+      lease_owner: null,
+      lease_expires_at: null,
+    });
+  }
+
+  /** Ends `owner`'s lease on the webhook, so that any process may claim it when it is due. */
+  async release(id: string, owner: string): Promise<void> {
+    await this.db.knex(W).where({ id, lease_owner: owner }).update({ lease_owner: null, lease_expires_at: null });
+  }
+
+  private async fenced(q: Queryable, id: string, owner: string, changes: Record<string, unknown>): Promise<Webhook | null> {
+    const [row] = (await q(W).where({ id, lease_owner: owner }).update(changes).returning('*')) as DbWebhookRow[];
+    return row ? toWebhook(row) : null;
+  }
 }
 
 function columnsOf(configuration: WebhookConfiguration): Record<string, unknown> {
@@ -71,4 +155,8 @@ function columnsOf(configuration: WebhookConfiguration): Record<string, unknown>
     secret: configuration.encryptedSecret,
     enabled: configuration.enabled,
   };
+}
+
+function renewal(q: Queryable, leaseMs: number): Knex.Raw {
+  return q.raw(`now() + ${MILLISECONDS}`, [leaseMs]);
 }

@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { pageRequest } from '../../db/pagination';
-import type { AuditLog } from '../../security/audit-log';
+import type { AuditStore } from '../../security/audit-store';
 import { defineRoute, type RouteDefinition } from '../route';
 import { AuditEntry, collection, PAGE_QUERY, ref } from '../schemas';
 
 /** The audit log, newest first. */
-export function auditRoutes(audit: AuditLog): RouteDefinition[] {
+export function auditRoutes(audit: AuditStore): RouteDefinition[] {
   return [
     defineRoute({
       method: 'get',

@@ -1,7 +1,7 @@
 import type { ConfigFileStatus } from '../../pipelines/config-files/config-file-status';
 import { Type } from '@sinclair/typebox';
 import { EncryptInput } from '../../pipelines/input-schemas';
-import type { PipelineService } from '../../pipelines/pipeline-service';
+import type { PipelineService } from '../../pipelines/definitions/pipeline-service';
 import { iso } from '../presenters';
 import { defineRoute, type RouteDefinition } from '../route';
 import { ConfigFile, EncryptedValue } from '../pipeline-schemas';

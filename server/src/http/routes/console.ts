@@ -2,7 +2,7 @@ import { Type, type TString } from '@sinclair/typebox';
 import type { Response } from 'express';
 import { JOB_FAILED_LINE, JOB_PASSED_LINE } from '../../agents/job-runner';
 import { InvalidInput, NotFound } from '../../domain-errors';
-import type { JobAddress, JobConsole } from '../../pipelines/job-console';
+import type { JobAddress, JobConsoleStore } from '../../pipelines/jobs/job-console-store';
 import { StringEnum } from '../../schema-components';
 import { defineRoute, type RouteDefinition, type RouteContext, type RouteResult } from '../route';
 
@@ -30,7 +30,7 @@ function followParam(value: string | undefined): boolean {
 }
 
 /** A job's console log as plain text; while the job runs, the answer follows the log until the job is final. */
-export function consoleRoutes(jobConsole: JobConsole): RouteDefinition[] {
+export function consoleRoutes(jobConsole: JobConsoleStore): RouteDefinition[] {
   const common = {
     method: 'get',
     tag: 'runs',
@@ -61,7 +61,11 @@ export function consoleRoutes(jobConsole: JobConsole): RouteDefinition[] {
 type ConsoleContext = RouteContext<Record<'name' | 'counter' | 'stage' | 'job', TString>, typeof CONSOLE_QUERY>;
 
 /** `stageCounter`: one attempt of the stage, or null for its latest. */
-async function serveConsole(jobConsole: JobConsole, { params, query, response }: ConsoleContext, stageCounter: number | null): Promise<RouteResult<never>> {
+async function serveConsole(
+  jobConsole: JobConsoleStore,
+  { params, query, response }: ConsoleContext,
+  stageCounter: number | null,
+): Promise<RouteResult<never>> {
   const follow = followParam(query.follow);
   const address: JobAddress = {
     pipeline: params.name,
@@ -85,7 +89,7 @@ async function serveConsole(jobConsole: JobConsole, { params, query, response }:
   return { status: 200, handled: true };
 }
 
-async function streamLog(jobConsole: JobConsole, jobId: string, follow: boolean, response: Response): Promise<void> {
+async function streamLog(jobConsole: JobConsoleStore, jobId: string, follow: boolean, response: Response): Promise<void> {
   // The client may have gone already (before this listener existed): `destroyed` says so too.
   let closed = response.destroyed;
   response.once('close', () => (closed = true));

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Response } from 'express';
 import { InvalidInput } from '../../domain-errors';
-import type { EventLog, BatonEvent } from '../../events/event-log';
+import type { EventStore, BatonEvent } from '../../events/event-store';
 import type { EventStream } from '../../events/event-stream';
 import type { StreamSessions } from '../../events/stream-sessions';
 import { eventTypePatternProblem } from '../../events/webhooks/event-type-filter';
@@ -33,7 +33,7 @@ function typesParam(value: string | undefined): string[] | null {
 }
 
 /** The event stream (Server-Sent Events) and the event history. */
-export function eventRoutes(log: EventLog, stream: EventStream, sessions: StreamSessions): RouteDefinition[] {
+export function eventRoutes(log: EventStore, stream: EventStream, sessions: StreamSessions): RouteDefinition[] {
   return [
     defineRoute({
       method: 'get',

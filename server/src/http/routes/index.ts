@@ -1,4 +1,4 @@
-import type { EventLog } from '../../events/event-log';
+import type { EventStore } from '../../events/event-store';
 import type { EventStream } from '../../events/event-stream';
 import type { StreamSessions } from '../../events/stream-sessions';
 import type { PackageService } from '../../materials/package-service';
@@ -8,7 +8,7 @@ import type { PollStatusReader } from '../../materials/polling/poll-status';
 import type { RefreshHints } from '../../materials/polling/refresh-hints';
 import type { RevisionStore } from '../../materials/polling/revision-store';
 import type { RepositoryService } from '../../materials/repository-service';
-import type { AuditLog } from '../../security/audit-log';
+import type { AuditStore } from '../../security/audit-store';
 import type { TokenService } from '../../security/token-service';
 import type { OpenApiDocument } from '../openapi';
 import type { RouteDefinition } from '../route';
@@ -24,13 +24,13 @@ import { metricsRoutes } from './metrics';
 import { webhookRoutes } from './webhooks';
 import { runRoutes } from './runs';
 import { consoleRoutes } from './console';
-import type { JobConsole } from '../../pipelines/job-console';
+import type { JobConsoleStore } from '../../pipelines/jobs/job-console-store';
 import { configRoutes } from './config';
 import { pipelineRoutes } from './pipelines';
 import type { ConfigFiles } from '../../pipelines/config-files/config-files';
-import type { PipelineService } from '../../pipelines/pipeline-service';
-import type { RunService } from '../../pipelines/run-service';
-import type { PromotionQueries } from '../../pipelines/promotion-queries';
+import type { PipelineService } from '../../pipelines/definitions/pipeline-service';
+import type { RunService } from '../../pipelines/runs/run-service';
+import type { PromotionQueries } from '../../pipelines/runs/promotion-queries';
 import type { WebhookService } from '../../events/webhooks/webhook-service';
 import type { Metrics } from '../../metrics/metrics';
 
@@ -44,18 +44,18 @@ export interface ApiServices {
   requests: PollRequests;
   hints: RefreshHints;
   revisions: RevisionStore;
-  events: EventLog;
+  events: EventStore;
   stream: EventStream;
   streamSessions: StreamSessions;
   tokens: TokenService;
-  audit: AuditLog;
+  audit: AuditStore;
   metrics: Metrics;
   webhooks: WebhookService;
   runs: RunService;
   promotions: PromotionQueries;
   pipelines: PipelineService;
   configFiles: ConfigFiles;
-  jobConsole: JobConsole;
+  jobConsole: JobConsoleStore;
   extra: RouteDefinition[];
 }
 

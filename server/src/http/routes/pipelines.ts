@@ -1,7 +1,7 @@
 import { pageRequest } from '../../db/pagination';
 import { etagOf } from '../../versions';
-import type { PipelineService } from '../../pipelines/pipeline-service';
-import type { StoredPipeline } from '../../pipelines/pipeline-store';
+import type { PipelineService } from '../../pipelines/definitions/pipeline-service';
+import type { StoredPipeline } from '../../pipelines/definitions/pipeline-store';
 import { Type, type Static } from '@sinclair/typebox';
 import { defineRoute, type RouteDefinition } from '../route';
 import { Pipeline, PipelineInput } from '../pipeline-schemas';

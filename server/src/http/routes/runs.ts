@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { pageRequest } from '../../db/pagination';
-import type { PromotionQueries } from '../../pipelines/promotion-queries';
+import type { PromotionQueries } from '../../pipelines/runs/promotion-queries';
 import { TriggerInput } from '../../pipelines/input-schemas';
-import type { RunService } from '../../pipelines/run-service';
-import type { RunView } from '../../pipelines/run-views';
+import type { RunService } from '../../pipelines/runs/run-service';
+import type { RunView } from '../../pipelines/runs/run-views';
 import { defineRoute, type RouteDefinition } from '../route';
 import { Run, ValueStream } from '../../pipelines/run-schemas';
 import { InvalidInput } from '../../domain-errors';

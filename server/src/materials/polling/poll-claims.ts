@@ -1,16 +1,7 @@
-import { affectedRows } from '../../db/affected-rows';
 import type { Database } from '../../db/database';
-import { TABLES, type DbConfigurationEntry } from '../../db/tables';
+import type { DbConfigurationEntry } from '../../db/tables';
 import type { ClaimedRepository } from './poll-model';
-
-interface CandidateRow {
-  repository_id: string;
-  plugin_id: string;
-  configuration: DbConfigurationEntry[];
-  poll_requested_at: Date | null;
-  due_at: Date | null;
-  db_now: Date;
-}
+import { PollStateStore } from './poll-state-store';
 
 /** Which repositories may be claimed now, as the scheduler's caps see them. */
 export interface ClaimLimits {
@@ -25,12 +16,16 @@ export interface ClaimLimits {
  * same repository at once, and an expired lease — its process crashed — is simply claimed again.
  */
 export class PollClaims {
-  constructor(private readonly db: Database) {}
+  private readonly states: PollStateStore;
+
+  constructor(private readonly db: Database) {
+    this.states = new PollStateStore(db);
+  }
 
   async claim(owner: string, leaseSeconds: number, limits: ClaimLimits): Promise<ClaimedRepository[]> {
     if (limits.max <= 0) return [];
     return this.db.knex.transaction(async (trx) => {
-      const { rows } = await trx.raw<{ rows: CandidateRow[] }>(CANDIDATES_SQL, [limits.max * 4]);
+      const rows = await this.states.lockCandidates(trx, limits.max * 4);
       const chosen: ClaimedRepository[] = [];
       const hostsTaken = new Map<string, number>();
       for (const row of rows) {
@@ -51,12 +46,12 @@ export class PollClaims {
         });
       }
       if (chosen.length > 0) {
-        await trx(TABLES.repositoryPollState)
-          .whereIn(
-            'repository_id',
-            chosen.map((c) => c.repositoryId),
-          )
-          .update({ lease_owner: owner, lease_expires_at: trx.raw(`now() + make_interval(secs => ?)`, [leaseSeconds]) });
+        await this.states.lease(
+          trx,
+          chosen.map((c) => c.repositoryId),
+          owner,
+          leaseSeconds,
+        );
       }
       return chosen;
     });
@@ -65,13 +60,7 @@ export class PollClaims {
   /** Extends the leases this owner still holds; answers the repositories whose lease was lost. */
   async renew(owner: string, repositoryIds: string[], leaseSeconds: number): Promise<string[]> {
     if (repositoryIds.length === 0) return [];
-    const renewed = await this.db
-      .knex(TABLES.repositoryPollState)
-      .whereIn('repository_id', repositoryIds)
-      .andWhere({ lease_owner: owner })
-      .update({ lease_expires_at: this.db.knex.raw(`now() + make_interval(secs => ?)`, [leaseSeconds]) })
-      .returning<{ repository_id: string }[]>('repository_id');
-    const kept = new Set(renewed.map((r) => r.repository_id));
+    const kept = new Set(await this.states.renewLeases(owner, repositoryIds, leaseSeconds));
     return repositoryIds.filter((id) => !kept.has(id));
   }
 
@@ -80,51 +69,19 @@ export class PollClaims {
    * arrived during the poll stays, so the repository is polled once more right away.
    */
   async release(owner: string, claim: ClaimedRepository): Promise<void> {
-    await this.db
-      .knex(TABLES.repositoryPollState)
-      .where({ repository_id: claim.repositoryId, lease_owner: owner })
-      .update({
-        lease_owner: null,
-        lease_expires_at: null,
-        last_polled_at: this.db.knex.fn.now(),
-        poll_requested_at: this.db.knex.raw('CASE WHEN poll_requested_at <= ? THEN NULL ELSE poll_requested_at END', [claim.claimedAt]),
-      });
+    await this.states.releasePolled(owner, claim.repositoryId, claim.claimedAt);
   }
 
   /** Gives back every lease of this owner (on shutdown), so that another process takes over at once. */
   async releaseAll(owner: string): Promise<number> {
-    return affectedRows(await this.db.knex(TABLES.repositoryPollState).where({ lease_owner: owner }).update({ lease_owner: null, lease_expires_at: null }));
+    return this.states.releaseAll(owner);
   }
 
   /** How many leases this owner holds. */
   async held(owner: string): Promise<number> {
-    const row = (await this.db.knex(TABLES.repositoryPollState).where({ lease_owner: owner }).count({ n: '*' }).first()) as { n: number };
-    return Number(row.n);
+    return this.states.leasesHeld(owner);
   }
 }
-
-// Repositories whose lease is free or expired and that have work: a poll request, or a package
-// whose slot has come. Locked rows are skipped, not waited for. Wanted packages are found in one
-// pass over the poll states: a subquery per repository read every package at each claim, which
-// made claiming the costliest step of a poll. `due_at` is the earliest slot of the repository's
-// auto-update packages; when some are due, the earliest due one is that slot.
-const CANDIDATES_SQL = `
-  WITH wanted AS (
-    SELECT p.repository_id, min(ps.next_poll_at) FILTER (WHERE p.auto_update AND ps.next_poll_at <= now()) AS earliest_due
-      FROM package_poll_state ps JOIN packages p ON p.id = ps.package_id
-     WHERE (p.auto_update AND ps.next_poll_at <= now()) OR ps.poll_requested_at IS NOT NULL
-     GROUP BY p.repository_id)
-  SELECT rs.repository_id, r.plugin_id, r.configuration, rs.poll_requested_at, statement_timestamp() AS db_now,
-         COALESCE(w.earliest_due, (SELECT min(ps.next_poll_at) FROM packages p JOIN package_poll_state ps ON ps.package_id = p.id
-                                    WHERE p.repository_id = rs.repository_id AND p.auto_update)) AS due_at
-    FROM repository_poll_state rs
-    JOIN package_repositories r ON r.id = rs.repository_id
-    LEFT JOIN wanted w ON w.repository_id = rs.repository_id
-   WHERE (rs.lease_expires_at IS NULL OR rs.lease_expires_at < now())
-     AND (rs.poll_requested_at IS NOT NULL OR w.repository_id IS NOT NULL)
-   ORDER BY rs.poll_requested_at NULLS LAST, due_at NULLS LAST
-   LIMIT ?
-   FOR UPDATE OF rs SKIP LOCKED`;
 
 /** The host of the first plain configuration value that is an http(s) URL. */
 export function hostOf(configuration: DbConfigurationEntry[]): string | null {

@@ -1,13 +1,13 @@
 import type { Knex } from 'knex';
 import type { Database } from '../../db/database';
-import { TABLES } from '../../db/tables';
 import type { CatalogueEvent, EventPayload } from '../../events/event-catalogue';
-import type { EventLog } from '../../events/event-log';
+import type { EventStore } from '../../events/event-store';
 import type { WireRevision } from '../../plugins/protocol';
 import type { ClaimedRepository, PackagePollResult, PollOutcome } from './poll-model';
 import { nextPollState, type NextPollState } from './poll-transition';
-import type { PackageWork } from './poll-work';
-import { toRecorded, type RecordedRevision } from './revision-store';
+import { PollStateStore } from './poll-state-store';
+import type { PackageWork } from './poll-work-queries';
+import { RevisionStore, toRecorded, type RecordedRevision } from './revision-store';
 
 /** What one repository poll recorded, per package. */
 export interface RecordedPoll {
@@ -28,10 +28,16 @@ export interface RepositoryFacts {
  * whose configuration changed during the poll are dropped: they answer an old question.
  */
 export class PollRecorder {
+  private readonly revisions: RevisionStore;
+  private readonly states: PollStateStore;
+
   constructor(
     private readonly db: Database,
-    private readonly events: EventLog,
-  ) {}
+    private readonly events: EventStore,
+  ) {
+    this.revisions = new RevisionStore(db);
+    this.states = new PollStateStore(db);
+  }
 
   async record(claim: ClaimedRepository, repository: RepositoryFacts, packages: PackageWork[], results: PackagePollResult[]): Promise<RecordedPoll> {
     const byId = new Map(packages.map((p) => [p.packageId, p]));
@@ -69,7 +75,7 @@ export class PollRecorder {
       .filter((r) => r.revision!.revision !== byId.get(r.packageId)!.previous?.revision)
       .map((r) => ({ package_id: r.packageId, config_version: byId.get(r.packageId)!.configVersion, ...(r.revision as WireRevision) }));
     if (rows.length === 0) return new Map();
-    const { rows: inserted } = await trx.raw<{ rows: Parameters<typeof toRecorded>[0][] }>(INSERT_REVISIONS_SQL, [JSON.stringify(rows)]);
+    const inserted = await this.revisions.recordIfCurrent(trx, rows);
     return new Map(inserted.map((row) => [row.package_id, toRecorded(row)]));
   }
 
@@ -88,8 +94,7 @@ export class PollRecorder {
       consecutive_failures: s.consecutiveFailures,
       warnings: s.warnings,
     }));
-    const { rows: updated } = await trx.raw<{ rows: { package_id: string }[] }>(UPDATE_STATES_SQL, [claim.claimedAt, JSON.stringify(rows)]);
-    return new Set(updated.map((r) => r.package_id));
+    return this.states.recordOutcomes(trx, claim.claimedAt, rows);
   }
 }
 
@@ -98,28 +103,3 @@ type ErrorFields = Omit<EventPayload<'package.poll.failed'>, keyof EventPayload<
 function errorFields(state: NextPollState): ErrorFields {
   return { error: state.lastError, error_kind: state.errorKind, error_code: state.errorCode, consecutive_failures: state.consecutiveFailures };
 }
-
-// The configuration version is checked with a lookup per row: a join let the planner read the
-// whole packages table to match a few rows, on every poll.
-const CURRENT_CONFIG = `v.config_version = (SELECT p.config_version FROM ${TABLES.packages} p WHERE p.id = v.package_id)`;
-
-const INSERT_REVISIONS_SQL = `
-  INSERT INTO ${TABLES.revisions} (package_id, revision, "timestamp", "user", comment, trackback_url, data)
-  SELECT v.package_id, v.revision, v."timestamp", v."user", v.comment, v.trackback_url, v.data
-    FROM jsonb_to_recordset(?::jsonb) AS v(package_id uuid, config_version int, revision text, "timestamp" timestamptz,
-                                           "user" text, comment text, trackback_url text, data jsonb)
-   WHERE ${CURRENT_CONFIG}
-  ON CONFLICT (package_id, revision) DO NOTHING
-  RETURNING *`;
-
-const UPDATE_STATES_SQL = `
-  UPDATE ${TABLES.packagePollState} AS ps
-     SET status = v.status, schedule_anchor = v.schedule_anchor, next_poll_at = v.next_poll_at,
-         poll_requested_at = CASE WHEN ps.poll_requested_at <= ? THEN NULL ELSE ps.poll_requested_at END,
-         last_polled_at = now(), last_outcome = v.last_outcome, last_error = v.last_error, error_kind = v.error_kind,
-         error_code = v.error_code, consecutive_failures = v.consecutive_failures, warnings = v.warnings, updated_at = now()
-    FROM jsonb_to_recordset(?::jsonb) AS v(package_id uuid, config_version int, status text, schedule_anchor timestamptz,
-                                           next_poll_at timestamptz, last_outcome text, last_error text, error_kind text,
-                                           error_code text, consecutive_failures int, warnings jsonb)
-   WHERE ps.package_id = v.package_id AND ${CURRENT_CONFIG}
-  RETURNING ps.package_id`;

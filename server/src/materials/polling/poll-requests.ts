@@ -1,7 +1,8 @@
 import type { EventEmitter } from 'node:events';
 import type { Database } from '../../db/database';
-import { TABLES, type DbPackagePollStateRow } from '../../db/tables';
+import type { DbPackagePollStateRow } from '../../db/tables';
 import { NotFound } from '../../domain-errors';
+import { PollStateStore } from './poll-state-store';
 import { RequestSharing } from './request-sharing';
 import type { RecordedRevision, RevisionStore } from './revision-store';
 
@@ -21,10 +22,6 @@ export interface PollTrigger {
 
 const RECHECK_MS = 500;
 
-// Kept to the millisecond: a claim's time reaches JavaScript cut to milliseconds and comes back
-// to clear the requests made before it, which must include one made earlier in that millisecond.
-const REQUESTED_NOW = "date_trunc('milliseconds', now())";
-
 /**
  * Polls on request: marks the package (or the whole repository) as asked for, wakes the
  * scheduler, and waits for the poll that started after the request — in this process or any
@@ -33,12 +30,15 @@ const REQUESTED_NOW = "date_trunc('milliseconds', now())";
  */
 export class PollRequests {
   private readonly sharing = new RequestSharing();
+  private readonly states: PollStateStore;
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly trigger: PollTrigger,
     private readonly revisions: RevisionStore,
-  ) {}
+  ) {
+    this.states = new PollStateStore(db);
+  }
 
   /** `arrivedAt`: when the request arrived, on `performance.now()`'s clock. */
   async pollPackage(packageId: string, waitSeconds: number, arrivedAt = performance.now()): Promise<PollAnswer> {
@@ -48,7 +48,7 @@ export class PollRequests {
       () => this.requestPackage(packageId),
       waitSeconds,
       async (requestedAt) => {
-        const state = (await this.db.knex(TABLES.packagePollState).where({ package_id: packageId }).first()) as DbPackagePollStateRow | undefined;
+        const state = await this.states.ofPackage(packageId);
         return state && servedSince(state, requestedAt) ? state : null;
       },
     );
@@ -56,26 +56,18 @@ export class PollRequests {
   }
 
   private async requestPackage(packageId: string): Promise<Date> {
-    const [row] = await this.db
-      .knex(TABLES.packagePollState)
-      .where({ package_id: packageId })
-      .update({ poll_requested_at: this.db.knex.raw(REQUESTED_NOW) })
-      .returning<{ poll_requested_at: Date }[]>('poll_requested_at');
-    if (!row) throw new NotFound(`no package with id ${packageId}`);
+    const requestedAt = await this.states.requestPackagePoll(packageId);
+    if (requestedAt === null) throw new NotFound(`no package with id ${packageId}`);
     this.trigger.wake();
-    return row.poll_requested_at;
+    return requestedAt;
   }
 
   /** Asks for a poll of every package of the repository (auto_update off too), as a hint does. */
   async requestRepository(repositoryId: string): Promise<Date> {
-    const [row] = await this.db
-      .knex(TABLES.repositoryPollState)
-      .where({ repository_id: repositoryId })
-      .update({ poll_requested_at: this.db.knex.raw(REQUESTED_NOW) })
-      .returning<{ poll_requested_at: Date }[]>('poll_requested_at');
-    if (!row) throw new NotFound(`no repository with id ${repositoryId}`);
+    const requestedAt = await this.states.requestRepositoryPoll(repositoryId);
+    if (requestedAt === null) throw new NotFound(`no repository with id ${repositoryId}`);
     this.trigger.wake();
-    return row.poll_requested_at;
+    return requestedAt;
   }
 
   async pollRepository(repositoryId: string, waitSeconds: number, arrivedAt = performance.now()): Promise<{ done: boolean; packages: PollAnswer[] }> {
@@ -85,18 +77,12 @@ export class PollRequests {
       () => this.requestRepository(repositoryId),
       waitSeconds,
       async (requestedAt) => {
-        const state = (await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first()) as
-          { poll_requested_at: Date | null; last_polled_at: Date | null } | undefined;
+        const state = await this.states.ofRepository(repositoryId);
         return state && servedSince(state, requestedAt) ? true : null;
       },
     );
     if (!done) return { done: false, packages: [] };
-    const states = (await this.db
-      .knex(`${TABLES.packagePollState} as ps`)
-      .join(`${TABLES.packages} as p`, 'p.id', 'ps.package_id')
-      .where('p.repository_id', repositoryId)
-      .select('ps.*')
-      .orderBy('p.name')) as DbPackagePollStateRow[];
+    const states = await this.states.ofRepositoryPackages(repositoryId);
     return { done: true, packages: await Promise.all(states.map((s) => this.answer(s))) };
   }
 

@@ -1,25 +1,29 @@
 import type { Database } from '../../db/database';
-import { TABLES, type DbPackagePollStateRow } from '../../db/tables';
 import type { MaterialPackage } from '../model';
 import type { PluginCalls } from '../plugin-calls';
 import type { RepositoryStore } from '../repository-store';
 import type { PackagePollView, PollStatus } from './poll-state-schema';
+import { PollStateStore } from './poll-state-store';
 import type { RecordedRevision, RevisionStore } from './revision-store';
 
 /** Reads packages' poll state and latest revisions for the API. */
 export class PollStatusReader {
+  private readonly states: PollStateStore;
+
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly repositories: RepositoryStore,
     private readonly revisions: RevisionStore,
     private readonly plugins: Pick<PluginCalls, 'plugin'>,
-  ) {}
+  ) {
+    this.states = new PollStateStore(db);
+  }
 
   async views(packages: MaterialPackage[]): Promise<Map<string, { poll: PackagePollView; latestRevision: RecordedRevision | null }>> {
     const ids = packages.map((p) => p.id);
     const [pluginIds, rows, latest] = await Promise.all([
       this.repositories.pluginIdsOf(packages.map((p) => p.repositoryId)),
-      ids.length ? (this.db.knex(TABLES.packagePollState).whereIn('package_id', ids) as Promise<DbPackagePollStateRow[]>) : Promise.resolve([]),
+      this.states.ofPackages(ids),
       this.revisions.latestOf(ids),
     ]);
     const states = new Map(rows.map((row) => [row.package_id, row]));

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { affectedRows } from '../../db/affected-rows';
 import type { Database } from '../../db/database';
-import { TABLES } from '../../db/tables';
 import { NotFound } from '../../domain-errors';
 import type { SecretBox } from '../../security/secret-box';
 import { timestampedSignatureMatches } from '../../security/timestamped-signature';
+import { HintSignatureStore } from './hint-signature-store';
+import { PollStateStore } from './poll-state-store';
 
 /** Why a hint was not accepted: no valid signature (or too old), a replay, or too many. */
 export class HintRefused extends Error {
@@ -38,12 +38,17 @@ const PRUNE_EVERY_MS = 60_000;
 export class RefreshHints {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private lastPruned = 0;
+  private readonly states: PollStateStore;
+  private readonly signatures: HintSignatureStore;
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly box: SecretBox,
     private readonly limits: HintLimits,
-  ) {}
+  ) {
+    this.states = new PollStateStore(db);
+    this.signatures = new HintSignatureStore(db);
+  }
 
   /** A fresh secret, encrypted for storage with the repository it belongs to. */
   newEncryptedSecret(repositoryId: string): string {
@@ -52,30 +57,23 @@ export class RefreshHints {
 
   /** The repository's hook secret (made on first use for repositories that predate hooks). */
   async secret(repositoryId: string): Promise<string> {
-    const row = await this.db
-      .knex(TABLES.repositoryPollState)
-      .where({ repository_id: repositoryId })
-      .first<{ hook_secret: string | null } | undefined>('hook_secret');
-    if (!row) throw new NotFound(`no repository with id ${repositoryId}`);
-    if (row.hook_secret) return this.decrypt(repositoryId, row.hook_secret);
+    const stored = await this.states.hookSecret(repositoryId);
+    if (stored === undefined) throw new NotFound(`no repository with id ${repositoryId}`);
+    if (stored) return this.decrypt(repositoryId, stored);
     return this.rotate(repositoryId);
   }
 
   async rotate(repositoryId: string): Promise<string> {
     const encrypted = this.newEncryptedSecret(repositoryId);
-    const updated = affectedRows(await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).update({ hook_secret: encrypted }));
-    if (updated === 0) throw new NotFound(`no repository with id ${repositoryId}`);
+    if (!(await this.states.setHookSecret(repositoryId, encrypted))) throw new NotFound(`no repository with id ${repositoryId}`);
     return this.decrypt(repositoryId, encrypted);
   }
 
   /** Checks a hint's timestamp, signature, novelty and rate; throws `HintRefused` when it is not accepted. */
   async verify(repositoryId: string, body: Buffer, signature: string | undefined, timestamp: string | undefined): Promise<void> {
     const seconds = hintTimestamp(timestamp);
-    const row = await this.db
-      .knex(TABLES.repositoryPollState)
-      .where({ repository_id: repositoryId })
-      .first<{ hook_secret: string | null } | undefined>('hook_secret');
-    const secret = row?.hook_secret ? this.decrypt(repositoryId, row.hook_secret) : null;
+    const stored = await this.states.hookSecret(repositoryId);
+    const secret = stored ? this.decrypt(repositoryId, stored) : null;
     if (secret === null || !timestampedSignatureMatches(secret, timestamp!, body, signature)) {
       throw new HintRefused(
         'signature',
@@ -87,7 +85,7 @@ export class RefreshHints {
       this.spend(repositoryId);
     } catch (error) {
       // A hint refused for its rate may be sent again as it is.
-      await this.db.knex(TABLES.hintSignatures).where({ repository_id: repositoryId, signature: signature!.trim() }).delete();
+      await this.signatures.forget(repositoryId, signature!.trim());
       throw error;
     }
   }
@@ -97,19 +95,14 @@ export class RefreshHints {
     await this.prune();
     // Kept past the end of the window its timestamp is accepted in, with room for clocks that differ.
     const expiresAt = new Date((timestampSeconds + 2 * HINT_MAX_SKEW_SECONDS) * 1000);
-    const inserted = await this.db
-      .knex(TABLES.hintSignatures)
-      .insert({ repository_id: repositoryId, signature, expires_at: expiresAt })
-      .onConflict(['repository_id', 'signature'])
-      .ignore()
-      .returning<{ signature: string }[]>('signature');
-    if (inserted.length === 0) throw new HintRefused('replay', 'this hint was received before: send each hint with a fresh X-Baton-Timestamp and signature');
+    if (!(await this.signatures.remember(repositoryId, signature, expiresAt)))
+      throw new HintRefused('replay', 'this hint was received before: send each hint with a fresh X-Baton-Timestamp and signature');
   }
 
   private async prune(): Promise<void> {
     if (Date.now() - this.lastPruned < PRUNE_EVERY_MS) return;
     this.lastPruned = Date.now();
-    await this.db.knex(TABLES.hintSignatures).where('expires_at', '<', this.db.knex.fn.now()).delete();
+    await this.signatures.deleteExpired();
   }
 
   private spend(repositoryId: string): void {

@@ -8,7 +8,7 @@ import { maskSecrets, secureValues } from '../secret-mask';
 import type { RepositoryStore } from '../repository-store';
 import type { ClaimedRepository, PackagePollResult } from './poll-model';
 import type { RecordedPoll, PollRecorder, RepositoryFacts } from './poll-recorder';
-import type { PackageWork, PollWork } from './poll-work';
+import type { PackageWork, PollWorkQueries } from './poll-work-queries';
 
 export type PollPlugins = Pick<PluginHost, 'plugin' | 'latestRevision' | 'latestRevisionSince' | 'latestRevisionsSince'>;
 
@@ -26,7 +26,7 @@ export interface RepositoryPollReport extends RecordedPoll {
 export class RepositoryPoller {
   constructor(
     private readonly repositories: RepositoryStore,
-    private readonly work: PollWork,
+    private readonly work: PollWorkQueries,
     private readonly plugins: PollPlugins,
     private readonly codec: ConfigurationCodec,
     private readonly recorder: PollRecorder,

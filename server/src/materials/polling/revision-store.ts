@@ -24,6 +24,35 @@ export class RevisionStore {
     return new Map(rows.map((row) => [row.package_id, toRecorded(row)]));
   }
 
+  /** The package's most recently recorded revision. */
+  async latest(packageId: string, trx: Knex | Knex.Transaction = this.db.knex): Promise<DbPackageRevisionRow | null> {
+    return ((await trx(TABLES.revisions).where({ package_id: packageId }).orderBy('id', 'desc').first()) as DbPackageRevisionRow | undefined) ?? null;
+  }
+
+  /** The package's revision with this label (the plugin's name for it). */
+  async byLabel(packageId: string, label: string, trx: Knex | Knex.Transaction = this.db.knex): Promise<DbPackageRevisionRow | null> {
+    return ((await trx(TABLES.revisions).where({ package_id: packageId, revision: label }).first()) as DbPackageRevisionRow | undefined) ?? null;
+  }
+
+  async byId(id: number, trx: Knex | Knex.Transaction = this.db.knex): Promise<DbPackageRevisionRow | null> {
+    return ((await trx(TABLES.revisions).where({ id }).first()) as DbPackageRevisionRow | undefined) ?? null;
+  }
+
+  /**
+   * Records reported revisions, each only if its package's configuration is still the one polled
+   * (`config_version`) and the revision is new; answers the rows written.
+   */
+  async recordIfCurrent(trx: Knex.Transaction, revisions: (WireRevision & { package_id: string; config_version: number })[]): Promise<DbPackageRevisionRow[]> {
+    if (revisions.length === 0) return [];
+    const { rows } = await trx.raw<{ rows: DbPackageRevisionRow[] }>(INSERT_REVISIONS_SQL, [JSON.stringify(revisions)]);
+    return rows;
+  }
+
+  /** Whether any revision of the package was ever recorded. */
+  async hasAny(packageId: string, trx: Knex | Knex.Transaction = this.db.knex): Promise<boolean> {
+    return (await trx(TABLES.revisions).where({ package_id: packageId }).first('id')) !== undefined;
+  }
+
   /** A package's history, newest first. */
   async history(packageId: string, page: PageRequest): Promise<Page<RecordedRevision>> {
     const result = await keysetPage<DbPackageRevisionRow & Record<string, unknown>>(
@@ -53,3 +82,16 @@ export function asWire(revision: RecordedRevision): WireRevision {
   const { revision: label, timestamp, user, comment, trackback_url, data } = revision;
   return { revision: label, timestamp, user, comment, trackback_url, data };
 }
+
+// The configuration version is checked with a lookup per row: a join let the planner read the
+// whole packages table to match a few rows, on every poll.
+const CURRENT_CONFIG = `v.config_version = (SELECT p.config_version FROM ${TABLES.packages} p WHERE p.id = v.package_id)`;
+
+const INSERT_REVISIONS_SQL = `
+  INSERT INTO ${TABLES.revisions} (package_id, revision, "timestamp", "user", comment, trackback_url, data)
+  SELECT v.package_id, v.revision, v."timestamp", v."user", v.comment, v.trackback_url, v.data
+    FROM jsonb_to_recordset(?::jsonb) AS v(package_id uuid, config_version int, revision text, "timestamp" timestamptz,
+                                           "user" text, comment text, trackback_url text, data jsonb)
+   WHERE ${CURRENT_CONFIG}
+  ON CONFLICT (package_id, revision) DO NOTHING
+  RETURNING *`;

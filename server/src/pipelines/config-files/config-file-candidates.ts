@@ -1,7 +1,7 @@
 import { addFieldError, type FieldErrors } from '../../domain-errors';
-import type { PipelineDefinition } from '../definition';
-import { shapeErrors } from '../definition-shape';
-import type { StoredPipeline } from '../pipeline-store';
+import type { PipelineDefinition } from '../definitions/definition';
+import { shapeErrors } from '../definitions/definition-shape';
+import type { StoredPipeline } from '../definitions/pipeline-store';
 import type { ConfigFileContent } from './config-file-reader';
 
 /** The pipelines each file declares, once their shape and names are checked. */

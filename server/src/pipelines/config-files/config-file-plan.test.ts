@@ -1,6 +1,6 @@
-import type { PipelineDefinition } from '../definition';
-import { definitionLookups } from '../definition-lookups';
-import type { StoredPipeline } from '../pipeline-store';
+import type { PipelineDefinition } from '../definitions/definition';
+import { definitionLookups } from '../definitions/definition-lookups';
+import type { StoredPipeline } from '../definitions/pipeline-store';
 import { planConfig } from './config-file-plan';
 import type { ConfigFileContent } from './config-file-reader';
 

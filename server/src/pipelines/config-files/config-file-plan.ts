@@ -1,8 +1,8 @@
 import { addFieldError, type FieldErrors } from '../../domain-errors';
-import { isPackageMaterial, type PipelineDefinition } from '../definition';
-import type { DefinitionLookups } from '../definition-lookups';
-import { definitionErrors } from '../definition-rules';
-import type { StoredPipeline } from '../pipeline-store';
+import { isPackageMaterial, type PipelineDefinition } from '../definitions/definition';
+import type { DefinitionLookups } from '../definitions/definition-lookups';
+import { definitionErrors } from '../definitions/definition-rules';
+import type { StoredPipeline } from '../definitions/pipeline-store';
 import { documentCheck, documentPath, fileCandidates } from './config-file-candidates';
 import type { ConfigFileContent } from './config-file-reader';
 

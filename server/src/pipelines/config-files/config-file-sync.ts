@@ -2,10 +2,10 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
 import type { Database } from '../../db/database';
 import { addFieldError } from '../../domain-errors';
-import type { AuditLog } from '../../security/audit-log';
-import type { PipelineDefinition } from '../definition';
-import type { PipelineLookups } from '../pipeline-lookups';
-import type { PipelineStore } from '../pipeline-store';
+import type { AuditStore } from '../../security/audit-store';
+import type { PipelineDefinition } from '../definitions/definition';
+import type { PipelineLookups } from '../definitions/pipeline-lookups';
+import type { PipelineStore } from '../definitions/pipeline-store';
 import { planConfig, type ConfigPlan } from './config-file-plan';
 import type { ConfigFileContent } from './config-file-reader';
 
@@ -19,7 +19,7 @@ export class ConfigFileSync {
     private readonly db: Database,
     private readonly store: PipelineStore,
     private readonly lookups: PipelineLookups,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditStore,
   ) {}
 
   async apply(files: readonly ConfigFileContent[]): Promise<ConfigPlan['reports']> {

@@ -1,0 +1,205 @@
+import type { Knex } from 'knex';
+import { affectedRows } from '../../db/affected-rows';
+import type { Database } from '../../db/database';
+import { TABLES, type DbConfigurationEntry, type DbPackagePollStateRow } from '../../db/tables';
+
+type Queryable = Knex | Knex.Transaction;
+
+/** A repository that has polling work, as the candidates statement finds it. */
+export interface CandidateRow {
+  repository_id: string;
+  plugin_id: string;
+  configuration: DbConfigurationEntry[];
+  poll_requested_at: Date | null;
+  due_at: Date | null;
+  db_now: Date;
+}
+
+/** A package's next poll state, as a poll computed it, with the configuration version it polled. */
+export interface PollStateUpdate {
+  package_id: string;
+  config_version: number;
+  status: string;
+  schedule_anchor: string;
+  next_poll_at: string;
+  last_outcome: string;
+  last_error: string | null;
+  error_kind: string | null;
+  error_code: string | null;
+  consecutive_failures: number;
+  warnings: string[];
+}
+
+// Kept to the millisecond: a claim's time reaches JavaScript cut to milliseconds and comes back
+// to clear the requests made before it, which must include one made earlier in that millisecond.
+const REQUESTED_NOW = "date_trunc('milliseconds', now())";
+
+/**
+ * The poll state of every package (schedule, last outcome, requests) and of every repository
+ * (the claim's lease, requests, the hook secret).
+ */
+export class PollStateStore {
+  constructor(private readonly db: Database) {}
+
+  /** A new package is due for its first poll at once. */
+  async createForPackage(trx: Queryable, packageId: string): Promise<void> {
+    await trx(TABLES.packagePollState).insert({ package_id: packageId });
+  }
+
+  async createForRepository(trx: Queryable, repositoryId: string): Promise<void> {
+    await trx(TABLES.repositoryPollState).insert({ repository_id: repositoryId });
+  }
+
+  async ofPackage(packageId: string): Promise<DbPackagePollStateRow | undefined> {
+    return (await this.db.knex(TABLES.packagePollState).where({ package_id: packageId }).first()) as DbPackagePollStateRow | undefined;
+  }
+
+  async ofPackages(packageIds: string[]): Promise<DbPackagePollStateRow[]> {
+    if (packageIds.length === 0) return [];
+    return (await this.db.knex(TABLES.packagePollState).whereIn('package_id', packageIds)) as DbPackagePollStateRow[];
+  }
+
+  /** The poll states of a repository's packages, by package name (a join with the packages, for their order). */
+  async ofRepositoryPackages(repositoryId: string): Promise<DbPackagePollStateRow[]> {
+    return (await this.db
+      .knex(`${TABLES.packagePollState} as ps`)
+      .join(`${TABLES.packages} as p`, 'p.id', 'ps.package_id')
+      .where('p.repository_id', repositoryId)
+      .select('ps.*')
+      .orderBy('p.name')) as DbPackagePollStateRow[];
+  }
+
+  async ofRepository(repositoryId: string): Promise<{ poll_requested_at: Date | null; last_polled_at: Date | null } | undefined> {
+    return (await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first()) as
+      { poll_requested_at: Date | null; last_polled_at: Date | null } | undefined;
+  }
+
+  /** Asks for the package to be polled now; answers when it was asked, null when there is no such package. */
+  async requestPackagePoll(packageId: string): Promise<Date | null> {
+    const [row] = await this.db
+      .knex(TABLES.packagePollState)
+      .where({ package_id: packageId })
+      .update({ poll_requested_at: this.db.knex.raw(REQUESTED_NOW) })
+      .returning<{ poll_requested_at: Date }[]>('poll_requested_at');
+    return row?.poll_requested_at ?? null;
+  }
+
+  /** Asks for the repository to be polled now; answers when it was asked, null when there is no such repository. */
+  async requestRepositoryPoll(repositoryId: string): Promise<Date | null> {
+    const [row] = await this.db
+      .knex(TABLES.repositoryPollState)
+      .where({ repository_id: repositoryId })
+      .update({ poll_requested_at: this.db.knex.raw(REQUESTED_NOW) })
+      .returning<{ poll_requested_at: Date }[]>('poll_requested_at');
+    return row?.poll_requested_at ?? null;
+  }
+
+  /**
+   * Writes the polls' outcomes, each only if its package's configuration is still the one polled,
+   * and clears requests the poll served; answers the packages written.
+   */
+  async recordOutcomes(trx: Knex.Transaction, claimedAt: Date, updates: PollStateUpdate[]): Promise<Set<string>> {
+    if (updates.length === 0) return new Set();
+    const { rows } = await trx.raw<{ rows: { package_id: string }[] }>(UPDATE_STATES_SQL, [claimedAt, JSON.stringify(updates)]);
+    return new Set(rows.map((r) => r.package_id));
+  }
+
+  /** The encrypted hook secret of a repository: undefined without the repository, null before it has one. */
+  async hookSecret(repositoryId: string): Promise<string | null | undefined> {
+    const row = await this.db
+      .knex(TABLES.repositoryPollState)
+      .where({ repository_id: repositoryId })
+      .first<{ hook_secret: string | null } | undefined>('hook_secret');
+    return row ? row.hook_secret : undefined;
+  }
+
+  /** Answers whether the repository exists. */
+  async setHookSecret(repositoryId: string, encrypted: string): Promise<boolean> {
+    return affectedRows(await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).update({ hook_secret: encrypted })) > 0;
+  }
+
+  /** Repositories with polling work whose lease is free, up to `limit`, held (skipping held ones) until the transaction ends. */
+  async lockCandidates(trx: Knex.Transaction, limit: number): Promise<CandidateRow[]> {
+    const { rows } = await trx.raw<{ rows: CandidateRow[] }>(CANDIDATES_SQL, [limit]);
+    return rows;
+  }
+
+  async lease(trx: Knex.Transaction, repositoryIds: string[], owner: string, leaseSeconds: number): Promise<void> {
+    await trx(TABLES.repositoryPollState)
+      .whereIn('repository_id', repositoryIds)
+      .update({ lease_owner: owner, lease_expires_at: trx.raw(`now() + make_interval(secs => ?)`, [leaseSeconds]) });
+  }
+
+  /** Extends the leases `owner` holds; answers the repositories whose lease was renewed. */
+  async renewLeases(owner: string, repositoryIds: string[], leaseSeconds: number): Promise<string[]> {
+    const renewed = await this.db
+      .knex(TABLES.repositoryPollState)
+      .whereIn('repository_id', repositoryIds)
+      .andWhere({ lease_owner: owner })
+      .update({ lease_expires_at: this.db.knex.raw(`now() + make_interval(secs => ?)`, [leaseSeconds]) })
+      .returning<{ repository_id: string }[]>('repository_id');
+    return renewed.map((r) => r.repository_id);
+  }
+
+  /** Ends `owner`'s lease on a polled repository, clearing the poll requests the poll served (those up to `claimedAt`). */
+  async releasePolled(owner: string, repositoryId: string, claimedAt: Date): Promise<void> {
+    await this.db
+      .knex(TABLES.repositoryPollState)
+      .where({ repository_id: repositoryId, lease_owner: owner })
+      .update({
+        lease_owner: null,
+        lease_expires_at: null,
+        last_polled_at: this.db.knex.fn.now(),
+        poll_requested_at: this.db.knex.raw('CASE WHEN poll_requested_at <= ? THEN NULL ELSE poll_requested_at END', [claimedAt]),
+      });
+  }
+
+  /** Ends every lease `owner` holds; answers how many. */
+  async releaseAll(owner: string): Promise<number> {
+    return affectedRows(await this.db.knex(TABLES.repositoryPollState).where({ lease_owner: owner }).update({ lease_owner: null, lease_expires_at: null }));
+  }
+
+  async leasesHeld(owner: string): Promise<number> {
+    const row = (await this.db.knex(TABLES.repositoryPollState).where({ lease_owner: owner }).count({ n: '*' }).first()) as { n: number };
+    return Number(row.n);
+  }
+}
+
+// Repositories whose lease is free or expired and that have work: a poll request, or a package
+// whose slot has come. Locked rows are skipped, not waited for. Wanted packages are found in one
+// pass over the poll states: a subquery per repository read every package at each claim, which
+// made claiming the costliest step of a poll. `due_at` is the earliest slot of the repository's
+// auto-update packages; when some are due, the earliest due one is that slot.
+const CANDIDATES_SQL = `
+  WITH wanted AS (
+    SELECT p.repository_id, min(ps.next_poll_at) FILTER (WHERE p.auto_update AND ps.next_poll_at <= now()) AS earliest_due
+      FROM ${TABLES.packagePollState} ps JOIN ${TABLES.packages} p ON p.id = ps.package_id
+     WHERE (p.auto_update AND ps.next_poll_at <= now()) OR ps.poll_requested_at IS NOT NULL
+     GROUP BY p.repository_id)
+  SELECT rs.repository_id, r.plugin_id, r.configuration, rs.poll_requested_at, statement_timestamp() AS db_now,
+         COALESCE(w.earliest_due, (SELECT min(ps.next_poll_at) FROM ${TABLES.packages} p JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
+                                    WHERE p.repository_id = rs.repository_id AND p.auto_update)) AS due_at
+    FROM ${TABLES.repositoryPollState} rs
+    JOIN ${TABLES.repositories} r ON r.id = rs.repository_id
+    LEFT JOIN wanted w ON w.repository_id = rs.repository_id
+   WHERE (rs.lease_expires_at IS NULL OR rs.lease_expires_at < now())
+     AND (rs.poll_requested_at IS NOT NULL OR w.repository_id IS NOT NULL)
+   ORDER BY rs.poll_requested_at NULLS LAST, due_at NULLS LAST
+   LIMIT ?
+   FOR UPDATE OF rs SKIP LOCKED`;
+
+// The configuration version is checked with a lookup per row: a join let the planner read the
+// whole packages table to match a few rows, on every poll.
+const CURRENT_CONFIG = `v.config_version = (SELECT p.config_version FROM ${TABLES.packages} p WHERE p.id = v.package_id)`;
+
+const UPDATE_STATES_SQL = `
+  UPDATE ${TABLES.packagePollState} AS ps
+     SET status = v.status, schedule_anchor = v.schedule_anchor, next_poll_at = v.next_poll_at,
+         poll_requested_at = CASE WHEN ps.poll_requested_at <= ? THEN NULL ELSE ps.poll_requested_at END,
+         last_polled_at = now(), last_outcome = v.last_outcome, last_error = v.last_error, error_kind = v.error_kind,
+         error_code = v.error_code, consecutive_failures = v.consecutive_failures, warnings = v.warnings, updated_at = now()
+    FROM jsonb_to_recordset(?::jsonb) AS v(package_id uuid, config_version int, status text, schedule_anchor timestamptz,
+                                           next_poll_at timestamptz, last_outcome text, last_error text, error_kind text,
+                                           error_code text, consecutive_failures int, warnings jsonb)
+   WHERE ps.package_id = v.package_id AND ${CURRENT_CONFIG}
+  RETURNING ps.package_id`;

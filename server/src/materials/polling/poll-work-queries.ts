@@ -1,0 +1,61 @@
+import type { Database } from '../../db/database';
+import { TABLES, type DbConfigurationEntry, type DbPackagePollStateRow } from '../../db/tables';
+import type { ClaimedRepository, PackageToPoll } from './poll-model';
+import { asWire, type RevisionStore } from './revision-store';
+
+/** A package to poll, with its stored configuration. */
+export interface PackageWork extends PackageToPoll {
+  configuration: DbConfigurationEntry[];
+}
+
+type Row = DbPackagePollStateRow & {
+  id: string;
+  name: string;
+  configuration: DbConfigurationEntry[];
+  config_version: number;
+  poll_interval_seconds: number;
+  auto_update: boolean;
+};
+
+/** Reads what a claimed repository's poll must cover: its due or requested packages, and their last revisions. */
+export class PollWorkQueries {
+  constructor(
+    private readonly db: Database,
+    private readonly revisions: RevisionStore,
+  ) {}
+
+  async packagesOf(claim: ClaimedRepository): Promise<PackageWork[]> {
+    const query = this.db
+      .knex(`${TABLES.packages} as p`)
+      .join(`${TABLES.packagePollState} as ps`, 'ps.package_id', 'p.id')
+      .where('p.repository_id', claim.repositoryId)
+      .select('p.id', 'p.name', 'p.configuration', 'p.config_version', 'p.poll_interval_seconds', 'p.auto_update', 'ps.*');
+    if (claim.repositoryRequestedAt === null) {
+      query.andWhere((q) => {
+        q.whereNotNull('ps.poll_requested_at').orWhere((due) => {
+          due.where('p.auto_update', true).andWhere('ps.next_poll_at', '<=', claim.claimedAt);
+        });
+      });
+    }
+    const rows = (await query.orderBy('p.id')) as Row[];
+    const previous = await this.revisions.latestOf(rows.map((r) => r.id));
+    return rows.map((row) => {
+      const last = previous.get(row.id);
+      return {
+        packageId: row.id,
+        repositoryId: claim.repositoryId,
+        packageName: row.name,
+        configuration: row.configuration,
+        configVersion: row.config_version,
+        intervalSeconds: row.poll_interval_seconds,
+        autoUpdate: row.auto_update,
+        status: row.status,
+        scheduleAnchor: row.schedule_anchor,
+        nextPollAt: row.next_poll_at,
+        consecutiveFailures: row.consecutive_failures,
+        previous: last ? asWire(last) : null,
+        scheduled: row.auto_update && row.next_poll_at <= claim.claimedAt,
+      };
+    });
+  }
+}

@@ -1,0 +1,30 @@
+import type { Database } from '../db/database';
+import { TABLES, FOREIGN_KEY_VIOLATION, violatedConstraint } from '../db/tables';
+import type { PluginStateStore } from '../plugins/plugin-state-store';
+
+/** The plugins' key/value store in the database, one namespace per repository. */
+export class RepositoryPluginStateStore implements PluginStateStore {
+  constructor(private readonly db: Database) {}
+
+  async get(scope: string, key: string): Promise<string | null> {
+    const row = await this.db.knex(TABLES.pluginState).where({ repository_id: scope, key }).first<{ value: string } | undefined>('value');
+    return row?.value ?? null;
+  }
+
+  async set(scope: string, key: string, value: string): Promise<void> {
+    try {
+      await this.db
+        .knex(TABLES.pluginState)
+        .insert({ repository_id: scope, key, value })
+        .onConflict(['repository_id', 'key'])
+        .merge({ value, updated_at: this.db.knex.fn.now() });
+    } catch (error) {
+      // The repository was deleted while its plugin was answering: nothing to keep.
+      if (violatedConstraint(error, FOREIGN_KEY_VIOLATION) === null) throw error;
+    }
+  }
+
+  async delete(scope: string, key: string): Promise<void> {
+    await this.db.knex(TABLES.pluginState).where({ repository_id: scope, key }).delete();
+  }
+}

@@ -1,0 +1,129 @@
+import type { AssignedPackage, JobAssignment, PackageCredentials } from '../../agents/job-assignment';
+import type { DbJobRunRow, DbPipelineRunRow, DbStageRunRow } from '../../db/tables';
+import type { MaterialReader, PackageMaterialConfiguration } from '../../materials/material-reader';
+import type { SecretBox } from '../../security/secret-box';
+import type { PipelineDefinition } from '../definitions/definition';
+import { jobEnvironment } from './job-environment';
+import type { BuildCause } from '../runs/run-model';
+
+/** A job just claimed, with its stage and run as the database holds them. */
+export interface ClaimedJob {
+  job: DbJobRunRow;
+  stage: DbStageRunRow;
+  run: DbPipelineRunRow;
+}
+
+/** Thrown when a claimed job cannot be handed to an agent; the message says why, for its console. */
+export class UnassignableJob extends Error {}
+
+/**
+ * Turns a claimed job into a self-contained assignment: its tasks from the run's definition
+ * snapshot, its environment and secrets, and for each package material the revision's location
+ * and the repository's current credentials with the one origin they may go to.
+ */
+export class JobAssignments {
+  constructor(
+    private readonly materials: MaterialReader,
+    private readonly box: SecretBox,
+  ) {}
+
+  async build({ job, stage, run }: ClaimedJob): Promise<JobAssignment> {
+    const definition = run.definition as unknown as PipelineDefinition;
+    const buildCause = run.build_cause as unknown as BuildCause;
+    const jobDefinition = definition.stages[stage.stage_index]?.jobs.find((j) => j.name === job.job_name);
+    if (!jobDefinition) throw new UnassignableJob(`the run's definition has no job '${job.job_name}' in stage '${stage.stage_name}'`);
+    const packages = await this.packageConfigurations(buildCause);
+    const { environment, secrets } = jobEnvironment(
+      {
+        pipeline: run.pipeline_name,
+        counter: run.counter,
+        label: run.label,
+        triggeredBy: run.triggered_by,
+        definition,
+        buildCause,
+        environmentOverrides: run.environment_overrides ?? {},
+        stage: { name: stage.stage_name, counter: stage.counter },
+        job: jobDefinition,
+        packages,
+      },
+      this.box,
+    );
+    return {
+      jobId: job.id,
+      stageRunId: stage.id,
+      runId: run.id,
+      pipeline: run.pipeline_name,
+      counter: run.counter,
+      label: run.label,
+      stage: stage.stage_name,
+      stageCounter: stage.counter,
+      job: job.job_name,
+      tasks: jobDefinition.tasks,
+      environment,
+      secrets,
+      packages: assignedPackages(buildCause, packages),
+    };
+  }
+
+  private async packageConfigurations(buildCause: BuildCause): Promise<Map<string, PackageMaterialConfiguration | null>> {
+    const configurations = new Map<string, PackageMaterialConfiguration | null>();
+    for (const material of buildCause.materials) {
+      if (material.type !== 'package' || configurations.has(material.package_id)) continue;
+      try {
+        configurations.set(material.package_id, await this.materials.packageConfiguration(material.package_id));
+      } catch (error) {
+        throw new UnassignableJob(`the configuration of material '${material.name}' cannot be read: ${(error as Error).message}`);
+      }
+    }
+    return configurations;
+  }
+}
+
+function assignedPackages(buildCause: BuildCause, configurations: ReadonlyMap<string, PackageMaterialConfiguration | null>): AssignedPackage[] {
+  const assigned: AssignedPackage[] = [];
+  for (const material of buildCause.materials) {
+    if (material.type !== 'package') continue;
+    assigned.push({
+      material: material.name,
+      revision: material.revision,
+      location: material.data['LOCATION'] ?? null,
+      checksum: material.data['CHECKSUM'] ?? null,
+      credentials: credentialsOf(configurations.get(material.package_id) ?? null),
+      localRepository: isLocalRepository(configurations.get(material.package_id) ?? null),
+    });
+  }
+  return assigned;
+}
+
+/** USERNAME/PASSWORD of the repository, bound to the origin of its repository URL; none without one. */
+function credentialsOf(configuration: PackageMaterialConfiguration | null): PackageCredentials | null {
+  if (!configuration) return null;
+  const { values } = configuration.repository;
+  const username = values['USERNAME'] ?? null;
+  const password = values['PASSWORD'] ?? null;
+  if (username === null && password === null) return null;
+  const origin = repositoryOrigin(values);
+  return origin ? { origin, username, password } : null;
+}
+
+/** Whether the repository's URL (`REPO_URL` or `URL`) is a `file:` URL. */
+function isLocalRepository(configuration: PackageMaterialConfiguration | null): boolean {
+  const value = configuration?.repository.values['REPO_URL'] ?? configuration?.repository.values['URL'];
+  return value !== undefined && value.trim().toLowerCase().startsWith('file:');
+}
+
+/**
+ * The origin of `REPO_URL` (or, for plugins that name it so, `URL`) when it is an http(s) URL.
+ * No other property is guessed at: a proxy's or a callback's URL must never receive the
+ * repository's credentials.
+ */
+export function repositoryOrigin(values: Readonly<Record<string, string>>): string | null {
+  const value = values['REPO_URL'] ?? values['URL'];
+  if (value === undefined) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
