@@ -10,6 +10,6 @@
 export { cachedGet, conditionalGet, type CachedBody, type ConditionalAnswer, type Validators } from './conditional-get';
 export { decompress, detectCompression, type Compression, type DecompressOptions } from './decompress';
 export { networkFailure, statusFailure, type FailureWording } from './http-failures';
-export { readPublicKey, verifyClearSigned, verifyDetached, type PublicKey, type SignatureNames } from './openpgp-verify';
+export { PublicKey, readPublicKey, verifyClearSigned, verifyDetached, type SignatureNames } from './openpgp-verify';
 export { parseSafeXml, xmlAll, xmlAttribute, xmlFirst, xmlText, type SafeXmlLimits, type XmlNode } from './safe-xml';
 export { MalformedXmlError, decodeXmlText } from './xml-text';

@@ -4,16 +4,41 @@ import { PermanentError } from '@baton/plugin-api';
 const openpgpModule = () => import('openpgp');
 
 type OpenPgp = Awaited<ReturnType<typeof openpgpModule>>;
+type OpenPgpKey = Awaited<ReturnType<OpenPgp['readKey']>>;
+
+/** Set by {@link PublicKey}'s static block: only this module makes one or reaches inside it. */
+let wrapKey: (key: OpenPgpKey) => PublicKey;
+let openpgpKeyOf: (key: PublicKey) => OpenPgpKey;
 
 /**
- * A public key as openpgp reads it.
+ * An OpenPGP public key read by {@link readPublicKey}: opaque, with the facts a plugin may show.
  *
  * @example
  * ```ts
  * const key: PublicKey = await readPublicKey(repository['GPG_KEY']);
+ * ctx.log.info(`GPG_KEY is key ${key.keyId} (${key.fingerprint})`);
  * ```
  */
-export type PublicKey = Awaited<ReturnType<OpenPgp['readKey']>>;
+export class PublicKey {
+  /** The long key ID of the primary key: 16 upper-case hex digits, as GnuPG shows it. */
+  readonly keyId: string;
+  /** The fingerprint of the primary key: upper-case hex digits (40 for a v4 key, 64 for v6). */
+  readonly fingerprint: string;
+  // Kept private so the kit's declarations do not name openpgp's types: those refer to a package
+  // openpgp depends on only optionally, and a plugin compiling them would need `skipLibCheck`.
+  readonly #key: OpenPgpKey;
+
+  private constructor(key: OpenPgpKey) {
+    this.#key = key;
+    this.keyId = key.getKeyID().toHex().toUpperCase();
+    this.fingerprint = key.getFingerprint().toUpperCase();
+  }
+
+  static {
+    wrapKey = (key) => new PublicKey(key);
+    openpgpKeyOf = (key) => key.#key;
+  }
+}
 
 /**
  * How to name what is verified in messages: the document, the configuration key that holds the
@@ -45,7 +70,7 @@ export async function readPublicKey(armoredKey: string): Promise<PublicKey> {
   }
   const openpgp = await openpgpModule();
   try {
-    return await openpgp.readKey({ armoredKey: armoredKey.trim() });
+    return wrapKey(await openpgp.readKey({ armoredKey: armoredKey.trim() }));
   } catch (error) {
     throw new Error(`cannot be read as an OpenPGP public key: ${(error as Error).message}`);
   }
@@ -62,10 +87,9 @@ async function requireVerified(result: Awaited<ReturnType<OpenPgp['verify']>>, k
   const outcomes = await Promise.allSettled(result.signatures.map((s) => s.verified));
   if (outcomes.some((o) => o.status === 'fulfilled' && o.value === true)) return;
   const reasons = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : 'not verified'));
-  const keyId = key.getKeyID().toHex().toUpperCase();
   throw new PermanentError(
     'bad_signature',
-    `${names.document} does not verify against ${names.keySetting} (key ${keyId}) with ${names.signature}: ${reasons.join('; ') || 'no signature in it'}`,
+    `${names.document} does not verify against ${names.keySetting} (key ${key.keyId}) with ${names.signature}: ${reasons.join('; ') || 'no signature in it'}`,
   );
 }
 
@@ -86,7 +110,7 @@ export async function verifyDetached(document: Uint8Array, armoredSignature: str
     throw new PermanentError('bad_signature', `${names.signature} is not an ASCII-armoured OpenPGP signature: ${error.message}`);
   });
   const message = await openpgp.createMessage({ binary: document });
-  await requireVerified(await openpgp.verify({ message, signature, verificationKeys: key }), key, names);
+  await requireVerified(await openpgp.verify({ message, signature, verificationKeys: openpgpKeyOf(key) }), key, names);
 }
 
 /**
@@ -105,7 +129,7 @@ export async function verifyClearSigned(armoredDocument: string, armoredKey: str
   const message = await openpgp.readCleartextMessage({ cleartextMessage: armoredDocument }).catch((error: Error) => {
     throw new PermanentError('bad_signature', `${names.signature} is not a clear-signed OpenPGP message: ${error.message}`);
   });
-  const result = await openpgp.verify({ message, verificationKeys: key });
+  const result = await openpgp.verify({ message, verificationKeys: openpgpKeyOf(key) });
   await requireVerified(result, key, names);
   return result.data;
 }

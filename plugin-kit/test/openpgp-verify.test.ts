@@ -1,6 +1,6 @@
 import type * as OpenPgpModule from 'openpgp' with { 'resolution-mode': 'import' };
 import { PermanentError } from '@baton/plugin-api';
-import { readPublicKey, verifyClearSigned, verifyDetached } from '../src/openpgp-verify';
+import { PublicKey, readPublicKey, verifyClearSigned, verifyDetached } from '../src/openpgp-verify';
 
 const NAMES = { document: 'InRelease', keySetting: 'GPG_KEY', signature: 'https://registry.example.org/dists/stable/InRelease' };
 const DOCUMENT = Buffer.from('Origin: Example\nSuite: stable\n');
@@ -101,8 +101,26 @@ describe('OpenPGP verification', () => {
     expect(error).toMatchObject({ code: 'bad_signature' });
   });
 
-  it('reads a public key, and says what is wrong with one that is not', async () => {
-    await expect(readPublicKey(owner.publicKey)).resolves.toBeDefined();
+  it('reads a public key as an opaque key that tells its ID and fingerprint as GnuPG shows them', async () => {
+    const key = await readPublicKey(owner.publicKey);
+
+    expect(key).toBeInstanceOf(PublicKey);
+    expect(key.keyId).toBe(owner.privateKey.getKeyID().toHex().toUpperCase());
+    expect(key.fingerprint).toBe(owner.privateKey.getFingerprint().toUpperCase());
+    expect(key.keyId).toMatch(/^[0-9A-F]{16}$/);
+    expect(key.fingerprint).toMatch(/^[0-9A-F]{40}$/);
+    expect(key.fingerprint.endsWith(key.keyId)).toBe(true);
+    expect(Object.keys(key).sort()).toEqual(['fingerprint', 'keyId']);
+  });
+
+  it('names the key in a signature that does not verify', async () => {
+    const key = await readPublicKey(owner.publicKey);
+    const error = await failure(verifyDetached(DOCUMENT, await detached(Buffer.from('other'), owner), owner.publicKey, NAMES));
+
+    expect((error as Error).message).toContain(`(key ${key.keyId})`);
+  });
+
+  it('says what is wrong with a public key that cannot be read', async () => {
     await expect(readPublicKey('-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxx\n-----END PGP PUBLIC KEY BLOCK-----')).rejects.toThrow(
       /^cannot be read as an OpenPGP public key: /,
     );

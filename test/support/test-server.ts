@@ -25,14 +25,17 @@ export interface TestServer {
   api: ApiClient;
   database: TestDatabase;
   env: Record<string, string>;
-  /** Stops the server, keeping the database (to start again on it). */
+  /** Stops the server, keeping the database (to start again on it); removes the plugins folder it made. */
   stop(): Promise<void>;
   /** Stops the server and removes its database. */
   destroy(): Promise<void>;
 }
 
 export interface TestServerOptions {
-  /** Test plugins to load from BATON_PLUGINS_DIR (default: json-file). */
+  /**
+   * Test plugins to load (default: json-file), linked into a plugins folder made for this server;
+   * ignored when `env` names BATON_PLUGINS_DIR.
+   */
   plugins?: string[];
   env?: Record<string, string>;
   /** Start on an existing database instead of a new one. */
@@ -45,11 +48,16 @@ export interface TestServerOptions {
 export async function startTestServer(kind: DatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase(kind));
   const adminToken = keptBeside(database, 'test-admin-token', () => `test-admin-${randomBytes(16).toString('hex')}`);
+  // Made only when the caller names no folder of its own, and removed when this server stops.
+  const ownPlugins = options.env?.['BATON_PLUGINS_DIR'] === undefined ? pluginsFolder(...(options.plugins ?? ['json-file'])) : null;
+  const removeOwnPlugins = () => {
+    if (ownPlugins !== null) fs.rmSync(ownPlugins, { recursive: true, force: true });
+  };
   const env: Record<string, string> = {
     BATON_DATA_DIR: database.dataDir,
     BATON_PORT: '0',
     BATON_ADMIN_TOKEN: adminToken,
-    BATON_PLUGINS_DIR: pluginsFolder(...(options.plugins ?? ['json-file'])),
+    ...(ownPlugins === null ? {} : { BATON_PLUGINS_DIR: ownPlugins }),
     BATON_PLUGIN_CALL_TIMEOUT_SECONDS: '10',
     BATON_SHUTDOWN_GRACE_SECONDS: '2',
     BATON_SHUTDOWN_DELAY_SECONDS: '0',
@@ -58,13 +66,26 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
       : {}),
     ...(options.env ?? {}),
   };
-  const settings = loadSettings(env);
   const logger = options.logs
     ? createLogger('debug', { write: (line: string) => void options.logs!.push(line) })
     : createLogger(process.env['BATON_TEST_LOG'] ?? 'silent');
-  const server = await BatonServer.start(settings, logger);
+  let server: BatonServer;
+  try {
+    server = await BatonServer.start(loadSettings(env), logger);
+  } catch (error) {
+    removeOwnPlugins();
+    if (options.database === undefined) await database.drop();
+    throw error;
+  }
   await server.reviewed();
   const api = await ApiClient.connect(server.url, env['BATON_ADMIN_TOKEN']);
+  const stop = async () => {
+    try {
+      await server.stop();
+    } finally {
+      removeOwnPlugins();
+    }
+  };
   return {
     server,
     url: server.url,
@@ -72,9 +93,9 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     api,
     database,
     env,
-    stop: () => server.stop(),
+    stop,
     destroy: async () => {
-      await server.stop();
+      await stop();
       await database.drop();
     },
   };
