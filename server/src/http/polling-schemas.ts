@@ -1,24 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { PollState } from '../materials/polling/poll-state-schema';
-import { AnyObject, component, Dictionary, Nullable, ref, StringEnum } from '../schema-components';
+import { WireRevisionSchema } from '../plugins/protocol-schemas';
+import { AnyObject, component, Nullable, ref, StringEnum } from '../schema-components';
 
-/** Schemas of revisions, poll state and outcomes, and events. */
+/** Schemas of recorded revisions, poll state and outcomes, and events; a revision itself is the protocol's. */
 
 const DateTime = Type.String({ format: 'date-time' });
 
-export const Revision = component(
-  'Revision',
-  Type.Object({
-    revision: Type.String(),
-    timestamp: DateTime,
-    user: Nullable(Type.String()),
-    comment: Nullable(Type.String()),
-    trackback_url: Nullable(Type.String()),
-    data: Dictionary(Type.String()),
-  }),
-);
-
-export const RecordedRevision = component('RecordedRevision', Type.Intersect([ref(Revision), Type.Object({ detected_at: DateTime })]));
+export const RecordedRevision = component('RecordedRevision', Type.Intersect([ref(WireRevisionSchema), Type.Object({ detected_at: DateTime })]));
 
 export const PollOutcome = component(
   'PollOutcome',

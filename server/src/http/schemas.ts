@@ -3,7 +3,9 @@ import { ConfigurationEntryInput, PackageInput, RepositoryInput, UnsavedReposito
 import { ROLES } from '../security/roles';
 import { AnyObject, component, componentsByName, Dictionary, Nullable, OneOf, ref, StringEnum } from '../schema-components';
 import { PollState } from '../materials/polling/poll-state-schema';
-import { POLLING_SCHEMAS, RecordedRevision, Revision } from './polling-schemas';
+import { ConnectionCheck } from '../materials/plugin-calls';
+import { WireRevisionSchema } from '../plugins/protocol-schemas';
+import { POLLING_SCHEMAS, RecordedRevision } from './polling-schemas';
 import { RUN_SCHEMAS } from './run-schemas';
 import { PIPELINE_SCHEMAS } from './pipeline-schemas';
 import { WEBHOOK_SCHEMAS } from './webhook-schemas';
@@ -156,18 +158,6 @@ export const Package = component(
   ),
 );
 
-export const ConnectionCheck = component(
-  'ConnectionCheck',
-  Type.Object(
-    {
-      ok: Type.Boolean(),
-      messages: Type.Array(Type.String()),
-      revision: Type.Optional(OneOf([Type.Null(), ref(Revision)])),
-    },
-    { additionalProperties: false },
-  ),
-);
-
 export const TokenInput = component('TokenInput', Type.Object({ name, role: StringEnum(ROLES) }, { additionalProperties: false }));
 
 export const Token = component(
@@ -225,7 +215,7 @@ export const SCHEMAS: Record<string, TSchema> = componentsByName([
   PackageInput,
   Package,
   ConnectionCheck,
-  Revision,
+  WireRevisionSchema,
   ...POLLING_SCHEMAS,
   TokenInput,
   Token,
