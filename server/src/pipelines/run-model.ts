@@ -1,58 +1,59 @@
-/** What a run carries and why it exists: the build cause, stored with the run. */
+import { Type, type Static } from '@sinclair/typebox';
+import { component, Dictionary, OneOf, ref, StringEnum } from '../schema-components';
 
-export type TriggerKind = 'revision' | 'upstream' | 'timer' | 'manual';
+/**
+ * What a run carries and why it exists: the build cause, stored with the run. The API shows it as
+ * stored, so these schemas are also the OpenAPI document's `BuildCause` and `MaterialRevision`.
+ */
 
-export interface UpstreamReference {
-  pipeline: string;
-  counter: number;
-  stage: string;
-  stage_counter: number;
-}
+export const TriggerKind = StringEnum(['revision', 'upstream', 'timer', 'manual']);
+export type TriggerKind = Static<typeof TriggerKind>;
 
-export interface TriggerCause {
-  kind: TriggerKind;
-  /** The user who asked (manual), or `system`. */
-  by: string;
-  /** One line for people: "scrt-0.3.4-1.x86_64 detected", "build-app/12 package passed". */
-  message: string;
-  event_id?: number;
-  upstream?: UpstreamReference;
-  fired_at?: string;
-}
+const UpstreamReference = Type.Object({ pipeline: Type.String(), counter: Type.Integer(), stage: Type.String(), stage_counter: Type.Integer() });
+export type UpstreamReference = Static<typeof UpstreamReference>;
 
-export interface PackageMaterialRevision {
-  type: 'package';
-  name: string;
-  repository_id: string;
-  repository_name: string;
-  package_id: string;
-  package_name: string;
-  revision_id: number;
-  revision: string;
-  data: Record<string, string>;
-  /** Reached through an upstream run rather than chosen for this run. */
-  via_upstream: boolean;
-  /** Not the revision the pipeline's previous run carried. */
-  changed: boolean;
-}
+const TriggerCause = Type.Object({
+  kind: TriggerKind,
+  by: Type.String({ description: 'The user who asked (manual), or `system`.' }),
+  message: Type.String({ description: 'One line for people: "scrt-0.3.4-1.x86_64 detected", "build-app/12 package passed".' }),
+  event_id: Type.Optional(Type.Integer()),
+  upstream: Type.Optional(UpstreamReference),
+  fired_at: Type.Optional(Type.String({ format: 'date-time' })),
+});
+export type TriggerCause = Static<typeof TriggerCause>;
 
-export interface PipelineMaterialRevision {
-  type: 'pipeline';
-  name: string;
-  pipeline: string;
-  stage: string;
-  counter: number;
-  stage_counter: number;
-  label: string;
-  changed: boolean;
-}
+const PackageMaterialRevision = Type.Object({
+  type: Type.Literal('package'),
+  name: Type.String(),
+  repository_id: Type.String(),
+  repository_name: Type.String(),
+  package_id: Type.String(),
+  package_name: Type.String(),
+  revision_id: Type.Integer(),
+  revision: Type.String(),
+  data: Dictionary(Type.String()),
+  via_upstream: Type.Boolean({ description: 'Reached through an upstream run rather than chosen for this run.' }),
+  changed: Type.Boolean({ description: 'Not the revision the pipeline’s previous run carried.' }),
+});
+export type PackageMaterialRevision = Static<typeof PackageMaterialRevision>;
 
-export type MaterialRevision = PackageMaterialRevision | PipelineMaterialRevision;
+const PipelineMaterialRevision = Type.Object({
+  type: Type.Literal('pipeline'),
+  name: Type.String(),
+  pipeline: Type.String(),
+  stage: Type.String(),
+  counter: Type.Integer(),
+  stage_counter: Type.Integer(),
+  label: Type.String(),
+  changed: Type.Boolean({ description: 'Not the upstream stage run the pipeline’s previous run carried.' }),
+});
+export type PipelineMaterialRevision = Static<typeof PipelineMaterialRevision>;
 
-export interface BuildCause {
-  trigger: TriggerCause;
-  materials: MaterialRevision[];
-}
+export const MaterialRevision = component('MaterialRevision', OneOf([PackageMaterialRevision, PipelineMaterialRevision]));
+export type MaterialRevision = Static<typeof MaterialRevision>;
+
+export const BuildCause = component('BuildCause', Type.Object({ trigger: TriggerCause, materials: Type.Array(ref(MaterialRevision)) }));
+export type BuildCause = Static<typeof BuildCause>;
 
 /** A manual trigger's override as stored with the run: the value of a secure variable only encrypted. */
 export type EnvironmentOverride = string | { encrypted_value: string };
