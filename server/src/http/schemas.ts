@@ -4,6 +4,7 @@ import { ROLES } from '../security/roles';
 import { AnyObject, component, componentsByName, Dictionary, Nullable, OneOf, ref, StringEnum } from '../schema-components';
 import { PollState } from '../materials/polling/poll-state-schema';
 import { ConnectionCheck } from '../materials/plugin-calls';
+import { PluginRefusal } from '../plugins/plugin-info';
 import { WireRevisionSchema } from '../plugins/protocol-schemas';
 import { POLLING_SCHEMAS, RecordedRevision } from './polling-schemas';
 import { RUN_SCHEMAS } from './run-schemas';
@@ -118,8 +119,6 @@ export const Plugin = component(
     { additionalProperties: false },
   ),
 );
-
-export const PluginRefusal = component('PluginRefusal', Type.Object({ location: Type.String(), message: Type.String() }, { additionalProperties: false }));
 
 export const Repository = component(
   'Repository',
