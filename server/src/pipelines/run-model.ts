@@ -1,25 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { component, Dictionary, OneOf, ref, StringEnum } from '../schema-components';
+import { TriggerCause } from '../events/event-catalogue';
+import { component, Dictionary, OneOf, ref } from '../schema-components';
 
 /**
  * What a run carries and why it exists: the build cause, stored with the run. The API shows it as
- * stored, so these schemas are also the OpenAPI document's `BuildCause` and `MaterialRevision`.
+ * stored, so these schemas are also the OpenAPI document's `BuildCause` and `MaterialRevision`;
+ * the trigger is the one `pipeline.run.created` events carry.
  */
 
-export const TriggerKind = StringEnum(['revision', 'upstream', 'timer', 'manual']);
-export type TriggerKind = Static<typeof TriggerKind>;
-
-const UpstreamReference = Type.Object({ pipeline: Type.String(), counter: Type.Integer(), stage: Type.String(), stage_counter: Type.Integer() });
-export type UpstreamReference = Static<typeof UpstreamReference>;
-
-const TriggerCause = Type.Object({
-  kind: TriggerKind,
-  by: Type.String({ description: 'The user who asked (manual), or `system`.' }),
-  message: Type.String({ description: 'One line for people: "scrt-0.3.4-1.x86_64 detected", "build-app/12 package passed".' }),
-  event_id: Type.Optional(Type.Integer()),
-  upstream: Type.Optional(UpstreamReference),
-  fired_at: Type.Optional(Type.String({ format: 'date-time' })),
-});
 export type TriggerCause = Static<typeof TriggerCause>;
 
 const PackageMaterialRevision = Type.Object({
