@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
+import { BatonEvent } from '../events/event-log';
 import { PollState } from '../materials/polling/poll-state-schema';
 import { WireRevisionSchema } from '../plugins/protocol-schemas';
-import { AnyObject, component, Nullable, ref, StringEnum } from '../schema-components';
+import { component, Nullable, ref, StringEnum } from '../schema-components';
 
-/** Schemas of recorded revisions, poll state and outcomes, and events; a revision itself is the protocol's. */
+/** Schemas of recorded revisions, poll state and outcomes; a revision itself is the protocol's, an event the event log's. */
 
 const DateTime = Type.String({ format: 'date-time' });
 
@@ -22,17 +23,4 @@ export const PollOutcome = component(
   ),
 );
 
-export const Event = component(
-  'Event',
-  Type.Object(
-    {
-      id: Type.Integer(),
-      type: Type.String({ description: 'An event type of the catalogue: one of the entries under `webhooks`.' }),
-      occurred_at: DateTime,
-      data: AnyObject({ description: 'The payload of its type: `components.schemas["Event.<type>"]`.' }),
-    },
-    { additionalProperties: false },
-  ),
-);
-
-export const POLLING_SCHEMAS = [RecordedRevision, PollState, PollOutcome, Event];
+export const POLLING_SCHEMAS = [RecordedRevision, PollState, PollOutcome, BatonEvent];
