@@ -14,7 +14,10 @@ export type PluginCalls = Pick<
   'plugin' | 'plugins' | 'validateRepository' | 'validatePackage' | 'checkRepositoryConnection' | 'checkPackageConnection'
 >;
 
-/** A connection check's answer; a failed connection is an answer, not an error. */
+/**
+ * A connection check's answer; a failed connection is an answer, not an error. The protocol's
+ * check answers describe what a worker sends, before the host's checks; this is what the API shows.
+ */
 export const ConnectionCheck = component(
   'ConnectionCheck',
   Type.Object(
