@@ -1,7 +1,8 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { defineRoute, type RouteContext } from '../server/src/http/route';
-import { ID_PARAM, PAGE_QUERY, PluginRefusal, TokenInput } from '../server/src/http/schemas';
-import { WebhookInput } from '../server/src/http/webhook-schemas';
+import { ID_PARAM, PAGE_QUERY, TokenInput } from '../server/src/http/schemas';
+import { PluginRefusal } from '../server/src/plugins/plugin-info';
+import { WebhookInput } from '../server/src/events/webhooks/webhook-input';
 import { componentsByName, ref } from '../server/src/schema-components';
 import type { Actor } from '../server/src/security/roles';
 

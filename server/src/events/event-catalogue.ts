@@ -4,6 +4,7 @@
  * filters are checked against them, and the OpenAPI document lists them for receivers.
  */
 import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
+import { WireRevisionSchema } from '../plugins/protocol-schemas';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
@@ -20,19 +21,7 @@ const packageFields = {
 };
 
 /** A revision as recorded: the plugin's wire form, its id and when Baton detected it. */
-const RecordedRevision = Type.Object(
-  {
-    id: Type.Integer(),
-    revision: Type.String(),
-    timestamp: DateTime,
-    user: Nullable(Type.String()),
-    comment: Nullable(Type.String()),
-    trackback_url: Nullable(Type.String()),
-    data: Type.Record(Type.String(), Type.String()),
-    detected_at: DateTime,
-  },
-  closed,
-);
+export const RecordedRevision = Type.Object({ id: Type.Integer(), ...WireRevisionSchema.properties, detected_at: DateTime }, closed);
 
 /** The pipeline run an event is about. */
 const runFields = {
@@ -44,7 +33,8 @@ const runFields = {
 
 const stageFields = { ...runFields, stage: Type.String(), stage_counter: Type.Integer({ minimum: 1 }) };
 
-const TriggerCause = Type.Object(
+/** Why a pipeline run exists; runs store it in their build cause (pipelines/run-model.ts). */
+export const TriggerCause = Type.Object(
   {
     kind: Type.Union([Type.Literal('revision'), Type.Literal('upstream'), Type.Literal('timer'), Type.Literal('manual')]),
     by: Type.String({ description: 'The user who asked (manual), or `system`.' }),

@@ -1,17 +1,26 @@
+import { Type, type Static } from '@sinclair/typebox';
 import type { Knex } from 'knex';
 import type { Database } from '../db/database';
 import { TABLES, type DbEventRow } from '../db/tables';
 import { affectedRows } from '../db/affected-rows';
 import { ADVISORY_LOCKS, lockInTransaction } from '../db/advisory-lock';
+import { AnyObject, component } from '../schema-components';
 import type { EventPayload, EventType } from './event-catalogue';
 
-/** A domain event as stored and as clients see it. */
-export interface BatonEvent {
-  id: number;
-  type: string;
-  occurred_at: string;
-  data: Record<string, unknown>;
-}
+/** A domain event as stored and as clients see it (the API's `Event` component). */
+export const BatonEvent = component(
+  'Event',
+  Type.Object(
+    {
+      id: Type.Integer(),
+      type: Type.String({ description: 'An event type of the catalogue: one of the entries under `webhooks`.' }),
+      occurred_at: Type.String({ format: 'date-time' }),
+      data: AnyObject({ description: 'The payload of its type: `components.schemas["Event.<type>"]`.' }),
+    },
+    { additionalProperties: false },
+  ),
+);
+export type BatonEvent = Static<typeof BatonEvent>;
 
 /**
  * The outbox: events are appended in the transaction of the change they describe, and read in

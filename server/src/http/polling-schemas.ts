@@ -1,24 +1,14 @@
 import { Type } from '@sinclair/typebox';
+import { BatonEvent } from '../events/event-store';
 import { PollState } from '../materials/polling/poll-state-schema';
-import { AnyObject, component, Dictionary, Nullable, ref, StringEnum } from '../schema-components';
+import { WireRevisionSchema } from '../plugins/protocol-schemas';
+import { component, Nullable, ref, StringEnum } from '../schema-components';
 
-/** Schemas of revisions, poll state and outcomes, and events. */
+/** Schemas of recorded revisions, poll state and outcomes; a revision itself is the protocol's, an event the event log's. */
 
 const DateTime = Type.String({ format: 'date-time' });
 
-export const Revision = component(
-  'Revision',
-  Type.Object({
-    revision: Type.String(),
-    timestamp: DateTime,
-    user: Nullable(Type.String()),
-    comment: Nullable(Type.String()),
-    trackback_url: Nullable(Type.String()),
-    data: Dictionary(Type.String()),
-  }),
-);
-
-export const RecordedRevision = component('RecordedRevision', Type.Intersect([ref(Revision), Type.Object({ detected_at: DateTime })]));
+export const RecordedRevision = component('RecordedRevision', Type.Intersect([ref(WireRevisionSchema), Type.Object({ detected_at: DateTime })]));
 
 export const PollOutcome = component(
   'PollOutcome',
@@ -33,17 +23,4 @@ export const PollOutcome = component(
   ),
 );
 
-export const Event = component(
-  'Event',
-  Type.Object(
-    {
-      id: Type.Integer(),
-      type: Type.String({ description: 'An event type of the catalogue: one of the entries under `webhooks`.' }),
-      occurred_at: DateTime,
-      data: AnyObject({ description: 'The payload of its type: `components.schemas["Event.<type>"]`.' }),
-    },
-    { additionalProperties: false },
-  ),
-);
-
-export const POLLING_SCHEMAS = [RecordedRevision, PollState, PollOutcome, Event];
+export const POLLING_SCHEMAS = [RecordedRevision, PollState, PollOutcome, BatonEvent];

@@ -7,7 +7,7 @@ import type { RecordedRevision } from '../materials/polling/revision-store';
 import type { RepositoryView } from '../materials/repository-service';
 import type { PluginInfo, PluginRefusal } from '../plugins/plugin-info';
 import type { RecordedRevision as RecordedRevisionSchema } from './polling-schemas';
-import type { ConfigurationProperty, Package, Plugin, PluginRefusal as PluginRefusalSchema, Repository } from './schemas';
+import type { ConfigurationProperty, Package, Plugin, Repository } from './schemas';
 
 /** Domain objects in their API form: snake_case, RFC 3339 times. */
 
@@ -69,7 +69,7 @@ export function presentPlugin(plugin: PluginInfo): Static<typeof Plugin> {
   };
 }
 
-export function presentRefusal(refusal: PluginRefusal): Static<typeof PluginRefusalSchema> {
+export function presentRefusal(refusal: PluginRefusal): PluginRefusal {
   // The folder's name, not its full path: viewers need not learn the server's file system.
   return { location: path.basename(refusal.location), message: refusal.message };
 }

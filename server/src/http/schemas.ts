@@ -3,7 +3,10 @@ import { ConfigurationEntryInput, PackageInput, RepositoryInput, UnsavedReposito
 import { ROLES } from '../security/roles';
 import { AnyObject, component, componentsByName, Dictionary, Nullable, OneOf, ref, StringEnum } from '../schema-components';
 import { PollState } from '../materials/polling/poll-state-schema';
-import { POLLING_SCHEMAS, RecordedRevision, Revision } from './polling-schemas';
+import { ConnectionCheck } from '../materials/plugin-calls';
+import { PluginRefusal } from '../plugins/plugin-info';
+import { WireRevisionSchema } from '../plugins/protocol-schemas';
+import { POLLING_SCHEMAS, RecordedRevision } from './polling-schemas';
 import { RUN_SCHEMAS } from './run-schemas';
 import { PIPELINE_SCHEMAS } from './pipeline-schemas';
 import { WEBHOOK_SCHEMAS } from './webhook-schemas';
@@ -117,8 +120,6 @@ export const Plugin = component(
   ),
 );
 
-export const PluginRefusal = component('PluginRefusal', Type.Object({ location: Type.String(), message: Type.String() }, { additionalProperties: false }));
-
 export const Repository = component(
   'Repository',
   Type.Object(
@@ -151,18 +152,6 @@ export const Package = component(
       poll: ref(PollState),
       created_at: DateTime,
       updated_at: DateTime,
-    },
-    { additionalProperties: false },
-  ),
-);
-
-export const ConnectionCheck = component(
-  'ConnectionCheck',
-  Type.Object(
-    {
-      ok: Type.Boolean(),
-      messages: Type.Array(Type.String()),
-      revision: Type.Optional(OneOf([Type.Null(), ref(Revision)])),
     },
     { additionalProperties: false },
   ),
@@ -225,7 +214,7 @@ export const SCHEMAS: Record<string, TSchema> = componentsByName([
   PackageInput,
   Package,
   ConnectionCheck,
-  Revision,
+  WireRevisionSchema,
   ...POLLING_SCHEMAS,
   TokenInput,
   Token,

@@ -1,51 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { component, Defaulted, Nullable, StringEnum } from '../schema-components';
+import { WebhookInput, WebhookUpdate } from '../events/webhooks/webhook-input';
+import { component, Nullable, StringEnum } from '../schema-components';
 
-/** Schemas of the webhook routes, for the OpenAPI document's components. */
+/** Schemas of the webhook routes, for the OpenAPI document's components; the bodies are declared with the webhooks. */
 
 const DateTime = Type.String({ format: 'date-time' });
-const Url = Type.String({
-  minLength: 1,
-  maxLength: 2048,
-  description: 'An http or https URL without user name, password or fragment; redirects are not followed.',
-});
-const EventTypes = Type.Array(Type.String({ maxLength: 200 }), {
-  maxItems: 100,
-  description:
-    'Exact event types (`package.revision.detected`) or prefixes (`package.*`) of the catalogue (the entries under `webhooks`); one that matches no type is refused; empty means every event.',
-});
-const SECRET_OPTIONS = { minLength: 16, maxLength: 1024, writeOnly: true };
-
-export const WebhookInput = component(
-  'WebhookInput',
-  Type.Object(
-    {
-      url: Url,
-      event_types: Defaulted(EventTypes, []),
-      secret: Type.String({
-        ...SECRET_OPTIONS,
-        description: 'Key of the HMAC-SHA256 signature in `X-Baton-Signature`; stored encrypted and never shown again.',
-      }),
-      enabled: Defaulted(Type.Boolean(), true),
-    },
-    { additionalProperties: false },
-  ),
-);
-
-export const WebhookUpdate = component(
-  'WebhookUpdate',
-  Type.Object(
-    {
-      url: Url,
-      event_types: EventTypes,
-      secret: Type.Optional(
-        Type.String({ ...SECRET_OPTIONS, description: 'Leave out to keep the current secret (required when the url moves to another origin).' }),
-      ),
-      enabled: Type.Boolean({ description: 'True also clears a failing mark: delivery resumes from the cursor.' }),
-    },
-    { additionalProperties: false },
-  ),
-);
 
 export const Webhook = component(
   'Webhook',

@@ -1,9 +1,11 @@
+import { Type, type Static } from '@sinclair/typebox';
 import type { ValidationError } from '@baton/plugin-api';
 import { PluginCallError } from '../plugins/plugin-call-error';
 import type { PluginHost } from '../plugins/plugin-host';
 import type { PluginInfo } from '../plugins/plugin-info';
-import type { WireRevision } from '../plugins/protocol';
+import { WireRevisionSchema } from '../plugins/protocol-schemas';
 import { addFieldError, InvalidInput, PluginFailed, Unavailable, type FieldErrors } from '../domain-errors';
+import { component, OneOf, ref } from '../schema-components';
 import { maskSecrets } from './secret-mask';
 
 /** What materials need of the plugin host. */
@@ -12,12 +14,22 @@ export type PluginCalls = Pick<
   'plugin' | 'plugins' | 'validateRepository' | 'validatePackage' | 'checkRepositoryConnection' | 'checkPackageConnection'
 >;
 
-/** A connection check's answer; a failed connection is an answer, not an error. */
-export interface ConnectionCheck {
-  ok: boolean;
-  messages: string[];
-  revision?: WireRevision | null;
-}
+/**
+ * A connection check's answer; a failed connection is an answer, not an error. The protocol's
+ * check answers describe what a worker sends, before the host's checks; this is what the API shows.
+ */
+export const ConnectionCheck = component(
+  'ConnectionCheck',
+  Type.Object(
+    {
+      ok: Type.Boolean(),
+      messages: Type.Array(Type.String()),
+      revision: Type.Optional(OneOf([Type.Null(), ref(WireRevisionSchema)])),
+    },
+    { additionalProperties: false },
+  ),
+);
+export type ConnectionCheck = Static<typeof ConnectionCheck>;
 
 /** The loaded plugin, or a validation error on `field` that names the loaded ones. */
 export function requirePlugin(plugins: PluginCalls, pluginId: string, field = 'plugin_id'): PluginInfo {

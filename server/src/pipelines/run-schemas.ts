@@ -1,43 +1,14 @@
 import { Type } from '@sinclair/typebox';
-import { component, Dictionary, Nullable, OneOf, ref, StringEnum } from '../schema-components';
+import { component, Nullable, OneOf, ref, StringEnum } from '../schema-components';
+import { BuildCause } from './runs/run-model';
 
 /**
  * Runs, stages and the promotion record as the API shows them; `run-views.ts` and the promotion
- * queries build values of these types.
+ * queries build values of these types. A run's build cause is shown as stored (run-model.ts).
  */
 
 const DateTime = Type.String({ format: 'date-time' });
 const NullableTime = Nullable(DateTime);
-
-export const MaterialRevision = component(
-  'MaterialRevision',
-  Type.Object({
-    type: StringEnum(['package', 'pipeline']),
-    name: Type.String(),
-    changed: Type.Boolean(),
-    revision: Type.Optional(Type.String()),
-    revision_id: Type.Optional(Type.Integer()),
-    package_id: Type.Optional(Type.String()),
-    package_name: Type.Optional(Type.String()),
-    repository_id: Type.Optional(Type.String()),
-    repository_name: Type.Optional(Type.String()),
-    data: Type.Optional(Dictionary(Type.String())),
-    via_upstream: Type.Optional(Type.Boolean()),
-    pipeline: Type.Optional(Type.String()),
-    stage: Type.Optional(Type.String()),
-    counter: Type.Optional(Type.Integer()),
-    stage_counter: Type.Optional(Type.Integer()),
-    label: Type.Optional(Type.String()),
-  }),
-);
-
-export const BuildCause = component(
-  'BuildCause',
-  Type.Object({
-    trigger: Type.Object({ kind: StringEnum(['revision', 'upstream', 'timer', 'manual']), by: Type.String(), message: Type.String() }),
-    materials: Type.Array(ref(MaterialRevision)),
-  }),
-);
 
 export const StageRun = component(
   'StageRun',

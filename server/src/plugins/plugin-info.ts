@@ -1,4 +1,6 @@
+import { Type, type Static } from '@sinclair/typebox';
 import type { Capabilities, ResolvedProperty, SettingDeclaration } from '@baton/plugin-api';
+import { component } from '../schema-components';
 import type { PluginMemory } from './plugin-memory';
 
 /**
@@ -30,8 +32,9 @@ export interface PluginInfo {
   memory: PluginMemory | null;
 }
 
-/** A plugin package the host did not load, and why. */
-export interface PluginRefusal {
-  location: string;
-  message: string;
-}
+/**
+ * A plugin package the host did not load, and why. The host knows its full path; the API shows the
+ * same shape with only the folder's name as `location`.
+ */
+export const PluginRefusal = component('PluginRefusal', Type.Object({ location: Type.String(), message: Type.String() }, { additionalProperties: false }));
+export type PluginRefusal = Static<typeof PluginRefusal>;

@@ -8,7 +8,7 @@ import type { AuditStore } from '../../security/audit-store';
 import type { Actor } from '../../security/roles';
 import type { SecretBox } from '../../security/secret-box';
 import type { WebhookDeliveryStore } from './webhook-delivery-store';
-import { auditableUrl, checkWebhookInput, distinctEventTypes, type WebhookInput } from './webhook-input';
+import { auditableUrl, checkWebhookInput, distinctEventTypes, type WebhookInput, type WebhookUpdate } from './webhook-input';
 import type { WebhookConfiguration, WebhookStore } from './webhook-store';
 import { secretContextOf, type Webhook } from './webhook';
 
@@ -34,7 +34,6 @@ export class WebhookService {
 
   async create(input: WebhookInput, actor: Actor): Promise<Webhook> {
     checkWebhookInput(input);
-    if (input.secret === undefined) throw InvalidInput.field('secret', 'secret is required: receivers check the signature made with it');
     const id = randomUUID();
     const configuration = configurationOf(input, this.encrypt(id, input.secret));
     return this.db.knex.transaction(async (trx) => {
@@ -45,7 +44,7 @@ export class WebhookService {
   }
 
   /** Replaces the configuration; a secret left out is kept, unless the URL moves to another origin. */
-  async update(id: string, input: WebhookInput, ifMatch: string | undefined, actor: Actor): Promise<Webhook> {
+  async update(id: string, input: WebhookUpdate, ifMatch: string | undefined, actor: Actor): Promise<Webhook> {
     checkVersion((await this.get(id)).configVersion, ifMatch);
     checkWebhookInput(input);
     return this.db.knex.transaction(async (trx) => {
@@ -100,10 +99,10 @@ export class WebhookService {
   }
 }
 
-function configurationOf(input: WebhookInput, encryptedSecret: string): WebhookConfiguration {
+function configurationOf(input: WebhookInput | WebhookUpdate, encryptedSecret: string): WebhookConfiguration {
   return { url: input.url, eventTypes: distinctEventTypes(input.event_types), encryptedSecret, enabled: input.enabled };
 }
 
-function detailsOf(input: WebhookInput): Record<string, unknown> {
+function detailsOf(input: WebhookInput | WebhookUpdate): Record<string, unknown> {
   return { url: auditableUrl(input.url), event_types: distinctEventTypes(input.event_types), enabled: input.enabled };
 }

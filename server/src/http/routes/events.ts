@@ -1,12 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { Response } from 'express';
 import { InvalidInput } from '../../domain-errors';
-import type { EventStore, BatonEvent } from '../../events/event-store';
+import { BatonEvent, type EventStore } from '../../events/event-store';
 import type { EventStream } from '../../events/event-stream';
 import type { StreamSessions } from '../../events/stream-sessions';
 import { eventTypePatternProblem } from '../../events/webhooks/event-type-filter';
 import { defineRoute, type RouteDefinition } from '../route';
-import { Event } from '../polling-schemas';
 import { ref } from '../schemas';
 
 const HEARTBEAT_MS = 15_000;
@@ -88,7 +87,7 @@ export function eventRoutes(log: EventStore, stream: EventStream, sessions: Stre
       responses: {
         200: {
           description: 'Events, oldest first.',
-          schema: Type.Object({ events: Type.Array(ref(Event)) }, { additionalProperties: false }),
+          schema: Type.Object({ events: Type.Array(ref(BatonEvent)) }, { additionalProperties: false }),
         },
       },
       async handler({ query }) {

@@ -3,12 +3,13 @@ import { pageRequest } from '../../db/pagination';
 import { InvalidInput } from '../../domain-errors';
 import type { MaterialPackage } from '../../materials/model';
 import { PackageInput } from '../../materials/input-schemas';
+import { ConnectionCheck } from '../../materials/plugin-calls';
 import type { PackageService } from '../../materials/package-service';
 import type { PollStatusReader } from '../../materials/polling/poll-status';
 import { etagOf } from '../../versions';
 import { presentPackage } from '../presenters';
 import { defineRoute, type RouteDefinition } from '../route';
-import { collection, ConnectionCheck, ETAG_HEADER, ID_PARAM, Package, PAGE_QUERY, Problem, ref, UUID_PATTERN } from '../schemas';
+import { collection, ETAG_HEADER, ID_PARAM, Package, PAGE_QUERY, Problem, ref, UUID_PATTERN } from '../schemas';
 
 /** Packages: register, change, delete, check the connection. */
 export function packageRoutes(service: PackageService, polls: PollStatusReader): RouteDefinition[] {

@@ -1,11 +1,11 @@
 import { NotFound } from '../../domain-errors';
 import type { PluginHost } from '../../plugins/plugin-host';
-import type { PluginInfo } from '../../plugins/plugin-info';
+import { PluginRefusal, type PluginInfo } from '../../plugins/plugin-info';
 import type { PluginRestarts } from '../../materials/plugin-restarts';
 import { presentPlugin, presentRefusal } from '../presenters';
 import { Type } from '@sinclair/typebox';
 import { defineRoute, type RouteDefinition } from '../route';
-import { Plugin, PluginRefusal, ref } from '../schemas';
+import { Plugin, ref } from '../schemas';
 
 /** What these routes need of the plugin host. */
 export type PluginAdministration = Pick<PluginHost, 'plugins' | 'plugin' | 'refused'>;

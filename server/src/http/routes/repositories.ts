@@ -1,10 +1,11 @@
 import { pageRequest } from '../../db/pagination';
 import { RepositoryInput, UnsavedRepositoryInput } from '../../materials/input-schemas';
 import type { RepositoryService, RepositoryView } from '../../materials/repository-service';
+import { ConnectionCheck } from '../../materials/plugin-calls';
 import { etagOf } from '../../versions';
 import { presentRepository } from '../presenters';
 import { defineRoute, type RouteDefinition } from '../route';
-import { collection, ConnectionCheck, ETAG_HEADER, ID_PARAM, PAGE_QUERY, Problem, ref, Repository } from '../schemas';
+import { collection, ETAG_HEADER, ID_PARAM, PAGE_QUERY, Problem, ref, Repository } from '../schemas';
 
 /** Package repositories: register, change, delete, check the connection. */
 export function repositoryRoutes(service: RepositoryService): RouteDefinition[] {

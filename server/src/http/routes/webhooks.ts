@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { pageRequest } from '../../db/pagination';
 import type { DbWebhookDeliveryRow } from '../../db/tables';
+import { WebhookInput, WebhookUpdate } from '../../events/webhooks/webhook-input';
 import type { WebhookService } from '../../events/webhooks/webhook-service';
 import type { Webhook } from '../../events/webhooks/webhook';
 import { etagOf } from '../../versions';
@@ -70,7 +71,7 @@ function collectionRoutes(service: WebhookService): RouteDefinition[] {
       summary: 'Register a webhook; it receives events from now on',
       tag: 'webhooks',
       access: 'admin',
-      body: ref(schemas.WebhookInput),
+      body: ref(WebhookInput),
       responses: { 201: { description: 'Created.', schema: ref(schemas.Webhook), headers: ETAG_HEADER } },
       async handler({ body, actor }) {
         const webhook = await service.create(body, actor);
@@ -103,7 +104,7 @@ function resourceRoutes(service: WebhookService): RouteDefinition[] {
       tag: 'webhooks',
       access: 'admin',
       params: ID_PARAM,
-      body: ref(schemas.WebhookUpdate),
+      body: ref(WebhookUpdate),
       responses: { 200: { description: 'Updated.', schema: ref(schemas.Webhook), headers: ETAG_HEADER } },
       async handler({ params, body, header, actor }) {
         return single(200, await service.update(params['id'], body, header('if-match'), actor));

@@ -1,14 +1,13 @@
+import type { Static } from '@sinclair/typebox';
 import type { Knex } from 'knex';
 import type { Database } from '../../db/database';
 import { keysetPage, NEWEST_FIRST, type Page, type PageRequest } from '../../db/pagination';
 import { TABLES, type DbPackageRevisionRow } from '../../db/tables';
+import type { RecordedRevision as RecordedRevisionSchema } from '../../events/event-catalogue';
 import type { WireRevision } from '../../plugins/protocol';
 
-/** A recorded revision as the API shows it. */
-export interface RecordedRevision extends WireRevision {
-  id: number;
-  detected_at: string;
-}
+/** A recorded revision, as `package.revision.detected` events carry it; the API leaves out the id. */
+export type RecordedRevision = Static<typeof RecordedRevisionSchema>;
 
 /** The package_revisions table: every version a plugin reported, kept for good. */
 export class RevisionStore {

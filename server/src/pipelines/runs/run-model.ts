@@ -1,58 +1,47 @@
-/** What a run carries and why it exists: the build cause, stored with the run. */
+import { Type, type Static } from '@sinclair/typebox';
+import { TriggerCause } from '../../events/event-catalogue';
+import { component, Dictionary, OneOf, ref } from '../../schema-components';
 
-export type TriggerKind = 'revision' | 'upstream' | 'timer' | 'manual';
+/**
+ * What a run carries and why it exists: the build cause, stored with the run. The API shows it as
+ * stored, so these schemas are also the OpenAPI document's `BuildCause` and `MaterialRevision`;
+ * the trigger is the one `pipeline.run.created` events carry.
+ */
 
-export interface UpstreamReference {
-  pipeline: string;
-  counter: number;
-  stage: string;
-  stage_counter: number;
-}
+export type TriggerCause = Static<typeof TriggerCause>;
 
-export interface TriggerCause {
-  kind: TriggerKind;
-  /** The user who asked (manual), or `system`. */
-  by: string;
-  /** One line for people: "scrt-0.3.4-1.x86_64 detected", "build-app/12 package passed". */
-  message: string;
-  event_id?: number;
-  upstream?: UpstreamReference;
-  fired_at?: string;
-}
+const PackageMaterialRevision = Type.Object({
+  type: Type.Literal('package'),
+  name: Type.String(),
+  repository_id: Type.String(),
+  repository_name: Type.String(),
+  package_id: Type.String(),
+  package_name: Type.String(),
+  revision_id: Type.Integer(),
+  revision: Type.String(),
+  data: Dictionary(Type.String()),
+  via_upstream: Type.Boolean({ description: 'Reached through an upstream run rather than chosen for this run.' }),
+  changed: Type.Boolean({ description: 'Not the revision the pipeline’s previous run carried.' }),
+});
+export type PackageMaterialRevision = Static<typeof PackageMaterialRevision>;
 
-export interface PackageMaterialRevision {
-  type: 'package';
-  name: string;
-  repository_id: string;
-  repository_name: string;
-  package_id: string;
-  package_name: string;
-  revision_id: number;
-  revision: string;
-  data: Record<string, string>;
-  /** Reached through an upstream run rather than chosen for this run. */
-  via_upstream: boolean;
-  /** Not the revision the pipeline's previous run carried. */
-  changed: boolean;
-}
+const PipelineMaterialRevision = Type.Object({
+  type: Type.Literal('pipeline'),
+  name: Type.String(),
+  pipeline: Type.String(),
+  stage: Type.String(),
+  counter: Type.Integer(),
+  stage_counter: Type.Integer(),
+  label: Type.String(),
+  changed: Type.Boolean({ description: 'Not the upstream stage run the pipeline’s previous run carried.' }),
+});
+export type PipelineMaterialRevision = Static<typeof PipelineMaterialRevision>;
 
-export interface PipelineMaterialRevision {
-  type: 'pipeline';
-  name: string;
-  pipeline: string;
-  stage: string;
-  counter: number;
-  stage_counter: number;
-  label: string;
-  changed: boolean;
-}
+export const MaterialRevision = component('MaterialRevision', OneOf([PackageMaterialRevision, PipelineMaterialRevision]));
+export type MaterialRevision = Static<typeof MaterialRevision>;
 
-export type MaterialRevision = PackageMaterialRevision | PipelineMaterialRevision;
-
-export interface BuildCause {
-  trigger: TriggerCause;
-  materials: MaterialRevision[];
-}
+export const BuildCause = component('BuildCause', Type.Object({ trigger: TriggerCause, materials: Type.Array(ref(MaterialRevision)) }));
+export type BuildCause = Static<typeof BuildCause>;
 
 /** A manual trigger's override as stored with the run: the value of a secure variable only encrypted. */
 export type EnvironmentOverride = string | { encrypted_value: string };
