@@ -5,7 +5,7 @@ import { TriggerInput } from '../../pipelines/input-schemas';
 import type { RunService } from '../../pipelines/runs/run-service';
 import type { RunView } from '../../pipelines/runs/run-views';
 import { defineRoute, type RouteDefinition } from '../route';
-import { Run, ValueStream } from '../../pipelines/run-schemas';
+import { Run, ValueStream } from '../../pipelines/runs/run-schemas';
 import { InvalidInput } from '../../domain-errors';
 import { collection, ID_PARAM, PAGE_QUERY, Problem, ref, UUID_PATTERN } from '../schemas';
 

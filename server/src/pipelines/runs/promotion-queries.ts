@@ -9,7 +9,7 @@ import { loadPipelineGraph } from '../definitions/pipeline-definitions';
 import { PipelineStore } from '../definitions/pipeline-store';
 import { RunStore } from './run-store';
 import { runViews, type RunView } from './run-views';
-import type { ValueStream } from '../run-schemas';
+import type { ValueStream } from './run-schemas';
 
 /**
  * The promotion record: runs, how far a revision got, what is ready for a level, the value

@@ -4,7 +4,7 @@ import type { DbJobRunRow, DbPipelineRunRow, DbStageRunRow } from '../../db/tabl
 import type { PipelineDefinition } from '../definitions/definition';
 import { JobRunStore } from '../jobs/job-run-store';
 import type { BuildCause } from './run-model';
-import type { Run, StageRun } from '../run-schemas';
+import type { Run, StageRun } from './run-schemas';
 import { StageRunStore } from './stage-run-store';
 
 /** A run as the API shows it: its build cause and every stage (attempts of the latest counter), with jobs. */

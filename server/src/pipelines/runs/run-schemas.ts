@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { component, Nullable, OneOf, ref, StringEnum } from '../schema-components';
-import { BuildCause } from './runs/run-model';
+import { component, Nullable, OneOf, ref, StringEnum } from '../../schema-components';
+import { BuildCause } from './run-model';
 
 /**
  * Runs, stages and the promotion record as the API shows them; `run-views.ts` and the promotion
