@@ -16,8 +16,10 @@ export interface PollSchedulerOptions {
   /** node-cron expression of the claim tick (every second by default). */
   tick?: string;
   /**
-   * Each tick claims after a random delay of up to this many milliseconds. Processes sharing one
-   * database tick on the same second; without it the quickest one would win every due slot.
+   * Each tick, and each wake-up after a poll, claims after a random delay of up to this many
+   * milliseconds. Processes sharing one database tick on the same second; without it the quickest
+   * one would win every due slot, and a process busy with polls, waking as each one ends, would
+   * take the slots that fell due meanwhile before the others' ticks came.
    */
   tickJitterMs?: number;
 }
@@ -58,14 +60,15 @@ export class PollScheduler {
   start(): void {
     this.stopped = false;
     this.abandon = new AbortController();
-    this.task = cron.schedule(this.options.tick ?? '* * * * * *', () => this.tick(), { noOverlap: true });
+    this.task = cron.schedule(this.options.tick ?? '* * * * * *', () => this.wakeShortly(), { noOverlap: true });
     const renewEveryMs = Math.max(1000, (this.options.leaseSeconds * 1000) / 3);
     this.renewTimer = setInterval(() => void this.renewLeases(), renewEveryMs);
     this.renewTimer.unref();
     this.wake();
   }
 
-  private tick(): void {
+  /** A wake-up after the jitter that gives every process sharing the database an even chance. */
+  private wakeShortly(): void {
     const jitter = this.options.tickJitterMs ?? 0;
     if (jitter <= 0) return this.wake();
     setTimeout(() => this.wake(), Math.random() * jitter).unref();
@@ -132,7 +135,7 @@ export class PollScheduler {
         if (left > 0) this.perHost.set(claim.host, left);
         else this.perHost.delete(claim.host);
         this.observer.leasesHeld?.(this.inFlight.size);
-        this.wake();
+        this.wakeShortly();
       });
     this.inFlight.set(claim.repositoryId, { claim, done });
   }
