@@ -76,12 +76,7 @@ export class StageMachine {
     await this.stageRuns.markCompleted(trx, stage.id, state);
     const run = await this.runOf(trx, stage.run_id);
     await this.events.append(trx, 'stage.run.completed', {
-      pipeline: run.pipeline_name,
-      counter: run.counter,
-      label: run.label,
-      run_id: run.id,
-      stage: stage.stage_name,
-      stage_counter: stage.counter,
+      ...stageOfRun(run, stage),
       state,
       approved_by: stage.approved_by,
       cancelled_by: stage.cancelled_by,
@@ -113,14 +108,7 @@ export class StageMachine {
       scheduled_at: waits ? null : trx.fn.now(),
     });
     if (waits) {
-      await this.events.append(trx, 'stage.awaiting_approval', {
-        pipeline: run.pipeline_name,
-        counter: run.counter,
-        label: run.label,
-        run_id: run.id,
-        stage: stage.stage_name,
-        stage_counter: stage.counter,
-      });
+      await this.events.append(trx, 'stage.awaiting_approval', stageOfRun(run, stage));
     } else {
       await this.createJobs(trx, run, stage.id, index);
     }
@@ -150,4 +138,16 @@ export class StageMachine {
   private async runOf(trx: Knex.Transaction, runId: string): Promise<DbPipelineRunRow> {
     return this.runs.byId(trx, runId);
   }
+}
+
+/** What every stage event says of the stage and its run. */
+function stageOfRun(run: DbPipelineRunRow, stage: DbStageRunRow) {
+  return {
+    pipeline: run.pipeline_name,
+    counter: run.counter,
+    label: run.label,
+    run_id: run.id,
+    stage: stage.stage_name,
+    stage_counter: stage.counter,
+  };
 }

@@ -60,30 +60,12 @@ export class RunMaterialQueries {
     return this.runs.carried(q, runId);
   }
 
-  async packageByNames(repository: string, pkg: string, q: Queryable = this.db.knex): Promise<PackageRef | null> {
-    const row = await q(`${TABLES.packages} as p`)
-      .join(`${TABLES.repositories} as r`, 'r.id', 'p.repository_id')
-      .whereRaw('lower(r.name) = lower(?) AND lower(p.name) = lower(?)', [repository, pkg])
-      .first<{ package_id: string; package_name: string; repository_id: string; repository_name: string } | undefined>(
-        'p.id as package_id',
-        'p.name as package_name',
-        'r.id as repository_id',
-        'r.name as repository_name',
-      );
-    return row ? { packageId: row.package_id, packageName: row.package_name, repositoryId: row.repository_id, repositoryName: row.repository_name } : null;
+  packageByNames(repository: string, pkg: string, q: Queryable = this.db.knex): Promise<PackageRef | null> {
+    return packageRef(q, (query) => query.whereRaw('lower(r.name) = lower(?) AND lower(p.name) = lower(?)', [repository, pkg]));
   }
 
-  async packageById(packageId: string, q: Queryable = this.db.knex): Promise<PackageRef | null> {
-    const row = await q(`${TABLES.packages} as p`)
-      .join(`${TABLES.repositories} as r`, 'r.id', 'p.repository_id')
-      .where('p.id', packageId)
-      .first<{ package_id: string; package_name: string; repository_id: string; repository_name: string } | undefined>(
-        'p.id as package_id',
-        'p.name as package_name',
-        'r.id as repository_id',
-        'r.name as repository_name',
-      );
-    return row ? { packageId: row.package_id, packageName: row.package_name, repositoryId: row.repository_id, repositoryName: row.repository_name } : null;
+  packageById(packageId: string, q: Queryable = this.db.knex): Promise<PackageRef | null> {
+    return packageRef(q, (query) => query.where('p.id', packageId));
   }
 
   latestRevision(packageId: string, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
@@ -116,4 +98,12 @@ function passedAttempts(q: Queryable, pipeline: string, stage: string) {
       { column: 'r.counter', order: 'desc' },
       { column: 's.counter', order: 'desc' },
     ]);
+}
+
+/** One package with its repository's name, as the query narrowed by `where` finds it. */
+async function packageRef(q: Queryable, where: (query: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<PackageRef | null> {
+  const row = await where(q(`${TABLES.packages} as p`).join(`${TABLES.repositories} as r`, 'r.id', 'p.repository_id')).first<
+    { package_id: string; package_name: string; repository_id: string; repository_name: string } | undefined
+  >('p.id as package_id', 'p.name as package_name', 'r.id as repository_id', 'r.name as repository_name');
+  return row ? { packageId: row.package_id, packageName: row.package_name, repositoryId: row.repository_id, repositoryName: row.repository_name } : null;
 }
