@@ -1,5 +1,5 @@
 import type { Configuration, ConfigurationProperty, SettingDeclaration, ValidationError } from '@baton/plugin-api';
-import { parsePackageSpec } from './spec';
+import { hasFieldReading, parsePackageSpec } from './spec';
 import { readPublicKey } from '@baton/plugin-kit';
 
 export const repositoryProperties: ConfigurationProperty[] = [
@@ -140,7 +140,7 @@ export async function validatePackage(_repository: Configuration, pkg: Configura
       },
     ];
   }
-  if (parsePackageSpec(spec).readings.length === 0) {
+  if (!hasFieldReading(parsePackageSpec(spec))) {
     return [{ key: 'PACKAGE_SPEC', message: `Package spec (PACKAGE_SPEC) '${spec}' is not a name, name.arch or name-[epoch:]version[-release][.arch]` }];
   }
   return [];
