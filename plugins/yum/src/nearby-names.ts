@@ -4,10 +4,17 @@ import type { PackageSpec } from './spec';
 export const NEARBY_COUNT = 5;
 /** The fewest leading characters a name must share with a spec to be offered (fewer when the spec is shorter). */
 const MIN_SHARED = 3;
+const WHOLE_NAME_BONUS = 1.5;
+/** What may follow a name in a spec. */
+const SEPARATORS = new Set(['', '-', '.']);
 
 interface Candidate {
   name: string;
-  /** Leading characters shared with the spec, case ignored: the more, the closer. */
+  /**
+   * Leading characters shared with the spec, case ignored: the more, the closer. A name the
+   * spec starts with, followed by a separator, counts one and a half more: `foo-libs` is closer
+   * to `foo-libs-9.9` than `foo-libs-devel` is.
+   */
   shared: number;
   /** How much longer or shorter than the spec's text the name is: the less, the closer. */
   gap: number;
@@ -33,14 +40,20 @@ class Nearest {
 
   consider(name: string, lower: string): void {
     const shared = sharedLength(lower, this.key);
-    if (shared < this.minShared) return;
-    const candidate = { name, shared, gap: Math.abs(lower.length - this.key.length) };
+    const wholeName = this.startsWithName(shared, lower);
+    if (shared < this.minShared && !wholeName) return;
+    const candidate = { name, shared: wholeName ? shared + WHOLE_NAME_BONUS : shared, gap: Math.abs(lower.length - this.key.length) };
     const worst = this.kept[NEARBY_COUNT - 1];
     if (worst !== undefined && closer(candidate, worst) >= 0) return;
     if (this.kept.some((kept) => kept.name === name)) return;
     this.kept.push(candidate);
     this.kept.sort(closer);
     if (this.kept.length > NEARBY_COUNT) this.kept.pop();
+  }
+
+  /** Whether the spec starts with the whole name and a separator (`ep-0:1.0` and `ep`). */
+  private startsWithName(shared: number, lower: string): boolean {
+    return shared === lower.length && SEPARATORS.has(this.key.charAt(shared));
   }
 }
 
