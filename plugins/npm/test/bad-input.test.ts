@@ -63,6 +63,17 @@ describe('a registry answering what is not a packument', () => {
     expect(allowed.revision?.revision).toBe('1.0.0');
   });
 
+  it('over the size limit while streaming, without a Content-Length, fails the same way', async () => {
+    const body = JSON.stringify({ ...madeUpPackument('streamed', daily('1.0.0'), { latest: '1.0.0' }), readme: 'x'.repeat(1024 * 1024) });
+    registry.options.canned.set('streamed', { body, chunked: true });
+
+    const error = await thrown(plugin.latestRevision(repository(), { PACKAGE_NAME: 'streamed' }, contextFor(undefined, { MAX_PACKUMENT_MB: 1 })));
+    const allowed = await plugin.latestRevision(repository(), { PACKAGE_NAME: 'streamed' }, contextFor(undefined, { MAX_PACKUMENT_MB: 2 }));
+
+    expect(error).toMatchObject({ kind: 'permanent', code: 'packument_too_large', message: expect.stringContaining('larger than the limit of 1 MB') });
+    expect(allowed.revision?.revision).toBe('1.0.0');
+  });
+
   it.each([
     [500, 'transient'],
     [429, 'transient'],

@@ -19,6 +19,8 @@ export interface CannedAnswer {
   status?: number;
   body?: Buffer | string;
   contentType?: string;
+  /** Sent without Content-Length, as a stream of chunks. */
+  chunked?: boolean;
 }
 
 /** How the registry behaves; tests change it between requests. */
@@ -71,6 +73,17 @@ function send(response: http.ServerResponse, status: number, body: Buffer | stri
 }
 
 const JSON_TYPE = 'application/json';
+
+function sendCanned(response: http.ServerResponse, canned: CannedAnswer): number {
+  const status = canned.status ?? 200;
+  const body = canned.body ?? '';
+  if (!canned.chunked) return send(response, status, body, { 'content-type': canned.contentType ?? JSON_TYPE });
+  response.writeHead(status, { 'content-type': canned.contentType ?? JSON_TYPE });
+  const bytes = Buffer.from(body);
+  for (let start = 0; start < bytes.length; start += 64 * 1024) response.write(bytes.subarray(start, start + 64 * 1024));
+  response.end();
+  return status;
+}
 const LAST_MODIFIED = new Date(Date.UTC(2026, 0, 1)).toUTCString();
 
 function packumentAnswer(request: http.IncomingMessage, response: http.ServerResponse, text: string, options: RegistryOptions): number {
@@ -96,7 +109,7 @@ function answer(request: http.IncomingMessage, response: http.ServerResponse, se
   }
   const name = nameOf(requestPath, base);
   const canned = options.canned.get(name ?? requestPath) ?? options.canned.get(requestPath);
-  if (canned !== undefined) return send(response, canned.status ?? 200, canned.body ?? '', { 'content-type': canned.contentType ?? JSON_TYPE });
+  if (canned !== undefined) return sendCanned(response, canned);
   if (name === '-/ping' && options.ping) return send(response, 200, '{}', { 'content-type': JSON_TYPE });
   const text = name === null ? undefined : server.packuments.get(name);
   if (text === undefined) return send(response, 404, '{"error":"Not found"}', { 'content-type': JSON_TYPE });
