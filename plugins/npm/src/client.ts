@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PermanentError, type HttpResponse, type PluginContext } from '@baton/plugin-api';
 import { statusFailure, type Validators } from '@baton/plugin-kit';
 import { MAX_PACKUMENT_VARIABLE } from './config';
@@ -17,9 +18,30 @@ export function packumentUrl(registry: string, name: string): string {
   return `${registry}${name.replace('/', '%2f')}`;
 }
 
+/** A packument's body as read: its chunks, joined only when it must be parsed. */
+export interface PackumentBody {
+  chunks: Uint8Array[];
+  size: number;
+  /** sha256 (hex), computed while the body streams by when the registry sent no validators; else null. */
+  sha256: string | null;
+}
+
 /** The answer to a packument request: no such package, unchanged since the validators sent, or the body. */
 export type PackumentAnswer =
-  { status: 'missing'; url: string } | { status: 'unchanged'; url: string } | { status: 'fetched'; url: string; bytes: Buffer; validators: Validators };
+  { status: 'missing'; url: string } | { status: 'unchanged'; url: string } | { status: 'fetched'; url: string; body: PackumentBody; validators: Validators };
+
+/**
+ * The body's bytes in one buffer, taking the chunks out of `body` so that a large packument is
+ * not held twice while it is parsed.
+ *
+ * @example
+ * ```ts
+ * parsePackument(takeBytes(answer.body), answer.url);
+ * ```
+ */
+export function takeBytes(body: PackumentBody): Buffer {
+  return Buffer.concat(body.chunks.splice(0), body.size);
+}
 
 /** What to say when a registry refuses the credentials. */
 export function accessHint(access: RegistryAccess): string {
@@ -33,8 +55,8 @@ function tooLarge(url: string, limitMb: number, size: string): PermanentError {
   return new PermanentError('packument_too_large', `${url}: the packument is ${size} the limit of ${limitMb} MB; raise ${MAX_PACKUMENT_VARIABLE} to accept it`);
 }
 
-/** Reads the body, counting decoded bytes, and stops as soon as it passes the limit. */
-async function readCapped(response: HttpResponse, url: string, limitMb: number): Promise<Buffer> {
+/** Reads the body, counting decoded bytes (and hashing them, if asked), and stops as soon as it passes the limit. */
+async function readCapped(response: HttpResponse, url: string, limitMb: number, hashed: boolean): Promise<PackumentBody> {
   const limit = limitMb * 1024 * 1024;
   const announced = Number(response.headers['content-length']);
   if (Number.isFinite(announced) && announced > limit && !response.headers['content-encoding']) {
@@ -42,13 +64,15 @@ async function readCapped(response: HttpResponse, url: string, limitMb: number):
     throw tooLarge(url, limitMb, `${announced} bytes, over`);
   }
   const chunks: Uint8Array[] = [];
+  const hash = hashed ? createHash('sha256') : null;
   let size = 0;
   for await (const chunk of response.body()) {
     size += chunk.length;
     if (size > limit) throw tooLarge(url, limitMb, 'larger than');
     chunks.push(chunk);
+    hash?.update(chunk);
   }
-  return Buffer.concat(chunks, size);
+  return { chunks, size, sha256: hash === null ? null : hash.digest('hex') };
 }
 
 /** A registry that answers a web page (a wrong REGISTRY_URL, a login page, a proxy's error) is not read as JSON. */
@@ -70,7 +94,7 @@ function refuseHtml(response: HttpResponse, url: string): void {
  * @example
  * ```ts
  * const answer = await fetchPackument(access, 'left-pad', stored?.validators ?? null, ctx, 200);
- * if (answer.status === 'fetched') parsePackument(answer.bytes, answer.url);
+ * if (answer.status === 'fetched') parsePackument(takeBytes(answer.body), answer.url);
  * ```
  */
 export async function fetchPackument(
@@ -98,11 +122,11 @@ export async function fetchPackument(
     throw statusFailure(url, response, { what: `the packument of ${name}`, accessHint: accessHint(access) });
   }
   refuseHtml(response, url);
-  const bytes = await readCapped(response, url, limitMb);
   const validators: Validators = {};
   if (response.headers['etag']) validators.etag = response.headers['etag'];
   if (response.headers['last-modified']) validators.lastModified = response.headers['last-modified'];
-  return { status: 'fetched', url, bytes, validators };
+  const body = await readCapped(response, url, limitMb, Object.keys(validators).length === 0);
+  return { status: 'fetched', url, body, validators };
 }
 
 /** What a registry said to a connection check. */

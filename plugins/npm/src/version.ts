@@ -23,9 +23,6 @@ export function inRange(version: string, range: string, includePrerelease: boole
   return semver.satisfies(version, range, { includePrerelease });
 }
 
-const eligible = (record: VersionRecord, query: PackageQuery): boolean =>
-  (query.includeDeprecated || record.deprecated === undefined) && inRange(record.version, query.range, query.includePrerelease);
-
 /**
  * The highest version satisfying the query's range, deprecated ones left out unless included.
  *
@@ -35,11 +32,15 @@ const eligible = (record: VersionRecord, query: PackageQuery): boolean =>
  * ```
  */
 export function highestInRange(packument: Packument, query: PackageQuery): VersionRecord | null {
-  let best: VersionRecord | null = null;
+  // One parsed range and one parsed version each: thousands of versions are compared per poll.
+  const range = new semver.Range(query.range, { includePrerelease: query.includePrerelease });
+  let best: { record: VersionRecord; version: semver.SemVer } | null = null;
   for (const record of packument.versions) {
-    if (eligible(record, query) && (best === null || semver.gt(record.version, best.version))) best = record;
+    if (record.deprecated !== undefined && !query.includeDeprecated) continue;
+    const version = new semver.SemVer(record.version);
+    if (range.test(version) && (best === null || version.compare(best.version) > 0)) best = { record, version };
   }
-  return best;
+  return best?.record ?? null;
 }
 
 function tagProblem(record: VersionRecord, query: PackageQuery, tag: string): string | null {
