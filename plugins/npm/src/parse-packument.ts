@@ -77,9 +77,17 @@ function distTagsOf(value: unknown): Record<string, string> {
 
 function documentOf(bytes: Buffer, url: string): Json {
   let document: unknown;
+  const text = bytes.toString('utf8');
   try {
-    document = JSON.parse(bytes.toString('utf8'));
+    document = JSON.parse(text);
   } catch (error) {
+    // A web page served as something else than text/html (a proxy's error page, a login form).
+    if (/^\s*</.test(text.slice(0, 1024))) {
+      throw new PermanentError(
+        'not_a_registry',
+        `${url} answered markup (HTML or XML), not a packument: check that the registry URL is the registry's API URL`,
+      );
+    }
     throw new PermanentError('bad_packument', `${url} is not JSON: ${(error as Error).message}`);
   }
   if (!isObject(document)) throw new PermanentError('bad_packument', `${url} is not a packument: the document is not a JSON object`);

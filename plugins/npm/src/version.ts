@@ -88,7 +88,16 @@ export function taggedVersion(packument: Packument, query: PackageQuery, tag: st
  */
 export function chosenVersion(packument: Packument, query: PackageQuery): Choice {
   if (query.distTag !== null) return taggedVersion(packument, query, query.distTag);
-  return { record: highestInRange(packument, query), warnings: [] };
+  const record = highestInRange(packument, query);
+  if (record !== null || query.includeDeprecated) return { record, warnings: [] };
+  const deprecated = highestInRange(packument, { ...query, includeDeprecated: true });
+  if (deprecated === null) return { record, warnings: [] };
+  return {
+    record,
+    warnings: [
+      `every version of ${query.name} in the range ${query.range} is deprecated (the highest: ${deprecated.version}), and INCLUDE_DEPRECATED is false`,
+    ],
+  };
 }
 
 /**

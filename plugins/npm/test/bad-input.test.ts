@@ -28,6 +28,7 @@ describe('a registry answering what is not a packument', () => {
       'not_a_registry',
       'answered a web page (text/html)',
     ],
+    ['an HTML page served as JSON', { body: '\n<html><body>Bad gateway</body></html>' }, 'not_a_registry', 'answered markup (HTML or XML), not a packument'],
   ])('%s fails permanently and clearly, and nothing is kept', async (_what, canned, code, message) => {
     registry.options.canned.set('left-pad', canned);
     const store = new MemoryKeyValueStore();

@@ -67,6 +67,13 @@ describe('the version a package question lands on', () => {
     expect(choice.warnings).toEqual([]);
   });
 
+  it('is none when every version in range is deprecated, with a warning', () => {
+    const choice = chosenVersion(packument, packageQuery({ PACKAGE_NAME: 'tool', VERSION_RANGE: '>=1.4' }));
+
+    expect(choice.record).toBeNull();
+    expect(choice.warnings).toEqual(['every version of tool in the range >=1.4 is deprecated (the highest: 1.4.0), and INCLUDE_DEPRECATED is false']);
+  });
+
   it.each([
     [{ DIST_TAG: 'next' }, "dist-tag 'next' of tool points at 2.0.0-rc.1, a pre-release, and INCLUDE_PRERELEASE is false"],
     [{ DIST_TAG: 'legacy', VERSION_RANGE: '^1.1' }, "dist-tag 'legacy' of tool points at 1.0.0, outside the range ^1.1"],
