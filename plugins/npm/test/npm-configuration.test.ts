@@ -106,6 +106,27 @@ describe("with REGISTRY_URL empty, the registry of npm's configuration", () => {
   });
 });
 
+describe("credentials npm's configuration keeps for a registry", () => {
+  it.each([
+    ['//registry.example.org/npm/:_authToken=${NPM_TEST_TOKEN}', { scheme: 'bearer', token: TOKEN }],
+    [`//registry.example.org/npm/:_auth=${Buffer.from('ci:pa:ss').toString('base64')}`, { scheme: 'basic', username: 'ci', password: 'pa:ss' }],
+    [
+      `//registry.example.org/npm/:username=ci\n//registry.example.org/npm/:_password=${Buffer.from('s3cret').toString('base64')}`,
+      { scheme: 'basic', username: 'ci', password: 's3cret' },
+    ],
+  ])('%s is %j, for that registry only', async (line, expected) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'baton-npm-auth-'));
+    writeFileSync(path.join(dir, '.npmrc'), `${line}\n`);
+
+    const configuration = await loadNpmConfiguration({ HOME: dir, NPM_TEST_TOKEN: TOKEN, npm_config_globalconfig: '/nonexistent/npmrc' });
+    rmSync(dir, { recursive: true, force: true });
+
+    expect(configuration.credentialsFor('https://registry.example.org/npm/')).toEqual(expected);
+    expect(configuration.credentialsFor('https://registry.example.org/other/')).toBeUndefined();
+    expect(configuration.credentialsFor('https://mirror.example.org/npm/')).toBeUndefined();
+  });
+});
+
 /** Runs the built plugin in a worker thread whose environment is `env` alone, as the server runs it. */
 function inWorker(env: Record<string, string>, packageName: string): Promise<{ revision?: string | null; error?: string }> {
   const root = path.resolve(__dirname, '..', '..', '..');
