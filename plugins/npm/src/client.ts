@@ -43,12 +43,21 @@ export function takeBytes(body: PackumentBody): Buffer {
   return Buffer.concat(body.chunks.splice(0), body.size);
 }
 
-/** What to say when a registry refuses the credentials. */
+/**
+ * What to say when a registry refuses access: which credentials it refused, or that none were sent.
+ *
+ * @example
+ * ```ts
+ * accessHint({ registry: 'https://registry.example.org/npm/', source: 'repository' }); // 'no credentials were sent: …'
+ * ```
+ */
 export function accessHint(access: RegistryAccess): string {
-  if (access.source === 'repository') return 'check AUTH_TOKEN, or USERNAME and PASSWORD';
-  return access.credentials
-    ? `check the credentials npm's configuration keeps for ${access.registry}, or set AUTH_TOKEN`
-    : `npm's configuration keeps no credentials for ${access.registry}: set AUTH_TOKEN, or USERNAME and PASSWORD`;
+  if (access.credentialSource === 'repository') return 'the registry refused the credentials of AUTH_TOKEN (or USERNAME and PASSWORD): check them';
+  if (access.credentialSource === 'npm configuration') {
+    return `the registry refused the credentials npm's configuration keeps for ${access.registry}: check them, or set AUTH_TOKEN`;
+  }
+  const npm = access.source === 'npm configuration' ? `, or keep a token for ${access.registry} in npm's configuration` : '';
+  return `no credentials were sent: set AUTH_TOKEN, or USERNAME and PASSWORD${npm}`;
 }
 
 function tooLarge(url: string, limitMb: number, size: string): PermanentError {

@@ -9,6 +9,8 @@ export interface RegistryAccess {
   credentials?: RegistryCredentials;
   /** Whether the registry came from the repository's REGISTRY_URL or from npm's configuration. */
   source: 'repository' | 'npm configuration';
+  /** Where the credentials came from, when there are any. */
+  credentialSource?: 'repository' | 'npm configuration';
 }
 
 /** Resolves the registry of each package of one repository; npm's configuration is read once, when first needed. */
@@ -42,7 +44,11 @@ export function registryResolver(repository: Configuration, load: () => Promise<
   const configured = repository['REGISTRY_URL']?.trim();
   const credentials = repositoryCredentials(repository);
   if (configured) {
-    const access: RegistryAccess = { registry: withSlash(configured), ...(credentials && { credentials }), source: 'repository' };
+    const access: RegistryAccess = {
+      registry: withSlash(configured),
+      ...(credentials && { credentials, credentialSource: 'repository' }),
+      source: 'repository',
+    };
     return { accessFor: async () => access };
   }
   let npm: Promise<NpmConfiguration> | null = null;
@@ -51,8 +57,9 @@ export function registryResolver(repository: Configuration, load: () => Promise<
       npm ??= load();
       const configuration = await npm;
       const registry = configuration.registryFor(packageName);
-      const found = credentials ?? configuration.credentialsFor(registry);
-      return { registry, ...(found && { credentials: found }), source: 'npm configuration' };
+      if (credentials) return { registry, credentials, credentialSource: 'repository', source: 'npm configuration' };
+      const found = configuration.credentialsFor(registry);
+      return { registry, ...(found && { credentials: found, credentialSource: 'npm configuration' }), source: 'npm configuration' };
     },
   };
 }

@@ -90,8 +90,9 @@ describe('a registry answering what is not a packument', () => {
 
 describe('refused credentials', () => {
   it.each([
-    [401, { AUTH_TOKEN: 'wrong' }, 'check AUTH_TOKEN, or USERNAME and PASSWORD'],
-    [403, {}, 'check AUTH_TOKEN, or USERNAME and PASSWORD'],
+    [401, { AUTH_TOKEN: 'wrong' }, 'the registry refused the credentials of AUTH_TOKEN (or USERNAME and PASSWORD): check them'],
+    [403, { USERNAME: 'ci', PASSWORD: 'wrong' }, 'the registry refused the credentials of AUTH_TOKEN (or USERNAME and PASSWORD): check them'],
+    [401, {}, 'no credentials were sent: set AUTH_TOKEN, or USERNAME and PASSWORD'],
   ])('%s fails permanently, saying the credentials were refused', async (status, credentials, hint) => {
     registry.options.canned.set('left-pad', { status, body: '{"error":"no"}' });
 

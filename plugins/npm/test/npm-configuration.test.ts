@@ -164,7 +164,7 @@ describe("npm's configuration in a worker thread with its own environment", () =
   it('sends no token when the variable the .npmrc names is not passed to the worker', async () => {
     const answer = await inWorker({ HOME: home, npm_config_globalconfig: '/nonexistent/npmrc' }, 'left-pad');
 
-    expect(answer.error).toContain('refused access (401)');
+    expect(answer.error).toContain(`refused access (401); the registry refused the credentials npm's configuration keeps for ${main.url}`);
     expect(main.requests.map((r) => r.headers.authorization)).toEqual(['Bearer ${NPM_TEST_TOKEN}']);
   });
 });
