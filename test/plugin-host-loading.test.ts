@@ -17,6 +17,10 @@ const WORKER_VISIBLE = {
   BATON_PLUGIN_INSPECTOR_VERBOSE: 'yes',
 };
 const OTHER_PLUGIN = { BATON_PLUGIN_JSON_FILE_LIMIT: '3', BATON_PLUGIN_INSPECTOR_UNKNOWN: 'x' };
+/** What the inspector declares (a name and a prefix) and what an administrator adds for it. */
+const DECLARED = { INSPECTOR_HOME: '/home/inspector', INSPECTOR_CFG_REGISTRY: 'http://registry.example.org/', inspector_cfg_token: '${TOKEN}' };
+const PASSED = { INSPECTOR_TOKEN: 'tok', BATON_PLUGIN_INSPECTOR_PASS_ENV: 'INSPECTOR_TOKEN, DATABASE_URL BATON_ADMIN_TOKEN' };
+const NOT_PASSED = { INSPECTOR_OTHER: 'x', CFG_INSPECTOR: 'y' };
 
 function setEnv(values: Record<string, string>): () => void {
   const saved = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
@@ -37,7 +41,7 @@ describe('plugin host: loading', () => {
   let host: PluginHost;
 
   beforeAll(async () => {
-    restoreEnv = setEnv({ ...SERVER_SECRETS, ...WORKER_VISIBLE, ...OTHER_PLUGIN });
+    restoreEnv = setEnv({ ...SERVER_SECRETS, ...WORKER_VISIBLE, ...OTHER_PLUGIN, ...DECLARED, ...PASSED, ...NOT_PASSED });
     const bundledDir = folders.folder('bundled', ['json-file', 'inspector', 'bad-definition', 'future-api', 'malformed', 'hanging']);
     const externalDir = folders.folder('external', ['duplicate-id'], {
       'no-manifest': { 'index.js': 'module.exports = {};' },
@@ -113,8 +117,28 @@ describe('plugin host: loading', () => {
     expect(names).not.toContain('BATON_PLUGIN_JSON_FILE_LIMIT');
     expect(names).not.toContain('BATON_PLUGIN_INSPECTOR_UNKNOWN');
     expect(names).toEqual(expect.arrayContaining([...Object.keys(WORKER_VISIBLE), 'EXTRA_SETTING']));
-    const allowed = new Set([...Object.keys(WORKER_VISIBLE), 'EXTRA_SETTING', 'NODE_ENV', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy']);
+    const allowed = new Set([
+      ...Object.keys(WORKER_VISIBLE),
+      ...Object.keys(DECLARED),
+      'INSPECTOR_TOKEN',
+      'EXTRA_SETTING',
+      'NODE_ENV',
+      'HTTP_PROXY',
+      'NO_PROXY',
+      'https_proxy',
+      'http_proxy',
+    ]);
     expect(names.filter((name) => !allowed.has(name))).toEqual([]);
+  });
+
+  it("gives a worker the variables its plugin declares (names, prefixes in any case) and the administrator's additions, never Baton's own", async () => {
+    const { messages: names } = await host.checkRepositoryConnection('inspector', null, {});
+
+    expect(names).toEqual(expect.arrayContaining([...Object.keys(DECLARED), 'INSPECTOR_TOKEN']));
+    for (const name of [...Object.keys(NOT_PASSED), 'BATON_PLUGIN_INSPECTOR_PASS_ENV', 'DATABASE_URL', 'BATON_ADMIN_TOKEN']) expect(names).not.toContain(name);
+    expect(host.plugin('inspector')?.environment).toEqual(['INSPECTOR_HOME', 'inspector_cfg_*']);
+    const warned = lines.filter((line) => line['plugin'] === 'inspector' && String(line['msg']).includes('BATON_PLUGIN_INSPECTOR_PASS_ENV names'));
+    expect(warned.map((line) => line['variable'])).toEqual(['DATABASE_URL', 'BATON_ADMIN_TOKEN']);
   });
 
   it("resolves the plugin's declared settings from its variables", async () => {

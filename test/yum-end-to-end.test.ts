@@ -80,4 +80,29 @@ describe.each(DATABASE_KINDS)('yum repositories end to end [%s]', (kind) => {
     expect(outside.body.ok).toBe(false);
     expect(outside.body.messages.join(' ')).toContain('BATON_FILE_REPO_ROOTS');
   });
+
+  it('says in the poll status, and in the connection check, that a spec matches nothing, naming the closest names', async () => {
+    const repo = await baton.api.post('/api/repositories', {
+      name: 'scrt-typo',
+      plugin_id: 'yum',
+      configuration: [{ key: 'REPO_URL', value: repository.url }],
+    });
+    const pkg = await baton.api.post('/api/packages', {
+      name: 'scrt-agent',
+      repository_id: repo.body.id,
+      configuration: [{ key: 'PACKAGE_SPEC', value: 'scrt-agent' }],
+      auto_update: false,
+    });
+
+    const polled = await baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=20`);
+    const status = await baton.api.get(`/api/packages/${pkg.body.id}`);
+    const checked = await baton.api.post(`/api/packages/${pkg.body.id}/check-connection`);
+
+    expect(polled.body.outcome).toBe('no_change');
+    expect(status.body.poll.warnings).toEqual(["no package matches 'scrt-agent' in this repository; the closest names are: scrt"]);
+    expect(checked.body).toMatchObject({
+      ok: false,
+      messages: [`No package in ${repository.url} matches the spec 'scrt-agent'; the closest names are: scrt.`],
+    });
+  });
 });

@@ -42,13 +42,14 @@ const ANCHORS: { name: string; epoch: string; arches: string[]; builds: [string,
   { name: 'python3-requests', epoch: '0', arches: ['noarch'], builds: [['2.31.0', '3.fc40']] },
 ];
 
-/** Specs of the anchors in several of the forms dnf accepts, one with a glob. */
+/** Specs of the anchors in several of the forms dnf accepts, one with a glob in the version, one a glob of the whole spec. */
 export const WATCHED: WatchedPackage[] = [
   { spec: 'bash', expected: 'bash-5.2.26-3.fc40.x86_64' },
   { spec: 'kernel-core-6.*', expected: 'kernel-core-6.10.3-200.fc40.x86_64' },
   { spec: 'glibc.x86_64', expected: 'glibc-2.39-17.fc40.x86_64' },
   { spec: 'openssl-libs-1:3.2.2-3.fc40.x86_64', expected: 'openssl-libs-1:3.2.2-3.fc40.x86_64' },
   { spec: 'python3-requests', expected: 'python3-requests-2.31.0-3.fc40.noarch' },
+  { spec: 'openssl-libs-*.fc40.i686', expected: 'openssl-libs-1:3.2.2-3.fc40.i686' },
 ];
 
 /** Shares of source packages by family, roughly those of a large distribution. */

@@ -129,6 +129,14 @@ export interface PluginSpec extends PluginOperations {
   repository: { properties: ConfigurationProperty[] };
   package: { properties: ConfigurationProperty[] };
   settings?: Record<string, SettingDeclaration>;
+  /**
+   * Variables of the server's environment this plugin's workers receive, beyond the proxy
+   * variables every worker gets and its own settings: names (`HOME`), or prefixes ending in `*`
+   * (`npm_config_*`, compared without regard to case). Baton's own variables (`BATON_*`) and the
+   * database's (`DATABASE_URL`, `PG*`) are never passed. Administrators may add names with
+   * `BATON_PLUGIN_<ID>_PASS_ENV`.
+   */
+  environment?: string[];
 }
 
 /**
@@ -141,11 +149,12 @@ export interface PluginSpec extends PluginOperations {
  * await definition.validateRepository({}); // includes "… (URL) is required"
  * ```
  */
-export interface PluginDefinition extends Omit<PluginSpec, 'repository' | 'package' | 'settings' | 'validateRepository' | 'validatePackage'> {
+export interface PluginDefinition extends Omit<PluginSpec, 'repository' | 'package' | 'settings' | 'environment' | 'validateRepository' | 'validatePackage'> {
   apiVersion: number;
   repository: { properties: ResolvedProperty[] };
   package: { properties: ResolvedProperty[] };
   settings: Record<string, SettingDeclaration>;
+  environment: string[];
   validateRepository(repository: Configuration): Promise<ValidationError[]>;
   validatePackage(repository: Configuration, pkg: Configuration): Promise<ValidationError[]>;
 }
@@ -199,6 +208,7 @@ export function definePlugin(spec: PluginSpec): PluginDefinition {
     repository: { properties: repositoryProperties },
     package: { properties: packageProperties },
     settings: spec.settings ?? {},
+    environment: spec.environment ?? [],
     async validateRepository(repository) {
       const generic = validateAgainstProperties(repositoryProperties, repository);
       const own = spec.validateRepository ? await spec.validateRepository(repository) : [];

@@ -25,6 +25,7 @@ export {
   type PluginSpec,
   type SettingDeclaration,
 } from './define-plugin';
+export { coversReservedVariable } from './spec-problems';
 export { PermanentError, PluginError, TransientError, toWireError, type ErrorKind, type WireError } from './errors';
 export { parseRetryAfter } from './retry-after';
 export { revisionProblems, type PackageRevision, type RevisionResult } from './revision';

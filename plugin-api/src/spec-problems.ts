@@ -31,7 +31,43 @@ export function specProblems(spec: unknown): string[] {
     if (s[op] !== undefined && typeof s[op] !== 'function') problems.push(`${op} must be a function when given`);
   }
   problems.push(...propertyProblems('repository', s.repository), ...propertyProblems('package', s.package));
-  problems.push(...settingProblems(s.settings));
+  problems.push(...settingProblems(s.settings), ...environmentProblems(s.environment));
+  return problems;
+}
+
+const ENVIRONMENT_ENTRY = /^[A-Za-z_][A-Za-z0-9_]*\*?$/;
+
+/**
+ * Whether an environment entry (a name, or a prefix ending in `*`) could pass a variable of
+ * Baton's own or of its database's, which no plugin may receive.
+ *
+ * @example
+ * ```ts
+ * coversReservedVariable('B*'); // true: it would pass BATON_*
+ * coversReservedVariable('npm_config_*'); // false
+ * ```
+ */
+export function coversReservedVariable(entry: string): boolean {
+  const upper = entry.toUpperCase();
+  if (!upper.endsWith('*')) return RESERVED_NAMES.has(upper) || RESERVED_PREFIXES.some((prefix) => upper.startsWith(prefix));
+  const stem = upper.slice(0, -1);
+  return [...RESERVED_NAMES, ...RESERVED_PREFIXES].some((reserved) => reserved.startsWith(stem) || stem.startsWith(reserved));
+}
+
+const RESERVED_NAMES = new Set(['DATABASE_URL', 'TEST_DATABASE_URL']);
+const RESERVED_PREFIXES = ['BATON_', 'PG'];
+
+function environmentProblems(environment: unknown): string[] {
+  if (environment === undefined) return [];
+  if (!Array.isArray(environment)) return ['environment must be an array of variable names'];
+  const problems: string[] = [];
+  for (const entry of environment as unknown[]) {
+    if (typeof entry !== 'string' || !ENVIRONMENT_ENTRY.test(entry)) {
+      problems.push(`environment entry ${JSON.stringify(entry)} must be a variable name, or a prefix of one ending in *`);
+    } else if (coversReservedVariable(entry)) {
+      problems.push(`environment entry '${entry}' would pass Baton's own or its database's variables (BATON_*, DATABASE_URL, PG*), which no plugin receives`);
+    }
+  }
   return problems;
 }
 

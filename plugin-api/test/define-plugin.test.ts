@@ -46,6 +46,14 @@ describe('specProblems', () => {
     expect(specProblems(definePlugin(spec()))).toEqual([]);
   });
 
+  it('finds nothing wrong with an environment of names and prefixes', () => {
+    const withEnvironment = { ...spec(), environment: ['HOME', 'npm_config_*', 'NPM_TOKEN', 'PATHEXT'] };
+
+    expect(specProblems(withEnvironment)).toEqual([]);
+    expect(definePlugin(withEnvironment).environment).toEqual(['HOME', 'npm_config_*', 'NPM_TOKEN', 'PATHEXT']);
+    expect(definePlugin(spec()).environment).toEqual([]);
+  });
+
   it('finds nothing wrong with well-formed typed properties, resolved or not', () => {
     const typed = repositoryPropertiesOf([
       { key: 'ON', displayName: 'On', type: 'boolean', defaultValue: 'false' },
@@ -104,6 +112,17 @@ describe('specProblems', () => {
     ['a setting without a default', changed({ settings: { MAX_BYTES: { type: 'integer' } } }), 'settings.MAX_BYTES needs a type'],
     ['a setting that is null', changed({ settings: { MAX_BYTES: null } }), 'settings.MAX_BYTES needs a type'],
     ['a lower-case setting key', changed({ settings: { max: { type: 'boolean', default: true, description: '' } } }), "settings key 'max' must match"],
+    ['an environment that is not a list', changed({ environment: 'HOME' }), 'environment must be an array of variable names'],
+    ['an environment entry that is no name', changed({ environment: ['HOME', 'npm config'] }), 'environment entry "npm config" must be a variable name'],
+    ['a bare * in the environment', changed({ environment: ['*'] }), 'environment entry "*" must be a variable name'],
+    [
+      "Baton's own variables in the environment",
+      changed({ environment: ['BATON_ADMIN_TOKEN'] }),
+      "environment entry 'BATON_ADMIN_TOKEN' would pass Baton's own",
+    ],
+    ['a prefix covering them', changed({ environment: ['ba*'] }), "environment entry 'ba*' would pass Baton's own"],
+    ["the database's URL", changed({ environment: ['DATABASE_URL'] }), "environment entry 'DATABASE_URL' would pass"],
+    ["the database's variables", changed({ environment: ['PGPASSWORD'] }), "environment entry 'PGPASSWORD' would pass"],
   ])('reports %s', (_case, change: Change, fragment) => {
     const problems = specProblems(change(spec()));
 

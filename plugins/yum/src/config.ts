@@ -1,5 +1,5 @@
 import type { Configuration, ConfigurationProperty, SettingDeclaration, ValidationError } from '@baton/plugin-api';
-import { parsePackageSpec } from './spec';
+import { hasFieldReading, parsePackageSpec } from './spec';
 import { readPublicKey } from '@baton/plugin-kit';
 
 export const repositoryProperties: ConfigurationProperty[] = [
@@ -27,7 +27,7 @@ export const packageProperties: ConfigurationProperty[] = [
     displayName: 'Package spec',
     displayOrder: 0,
     description:
-      'name, name.arch, name-version, name-version-release, name-version-release.arch, name-epoch:version-release.arch or epoch:name-version-release.arch; * and ? match any characters and one character.',
+      'name, name.arch, name-version, name-version-release, name-version-release.arch, name-epoch:version-release.arch or epoch:name-version-release.arch; * and ? match any characters and one character, in a field or across the whole spec (arc-*.i686). Names match without regard to case when nothing else matches.',
   },
 ];
 
@@ -128,7 +128,7 @@ export async function validateRepository(repository: Configuration): Promise<Val
   return [...(url ? urlErrors(url) : []), ...credentialErrors(repository), ...(await gpgKeyErrors(repository['GPG_KEY']))];
 }
 
-/** The plugin's own package checks: a spec that some form of repoquery's can read. */
+/** The plugin's own package checks: a spec that one of the forms can read. */
 export async function validatePackage(_repository: Configuration, pkg: Configuration): Promise<ValidationError[]> {
   const spec = pkg['PACKAGE_SPEC']?.trim();
   if (!spec) return [];
@@ -140,7 +140,7 @@ export async function validatePackage(_repository: Configuration, pkg: Configura
       },
     ];
   }
-  if (parsePackageSpec(spec).readings.length === 0) {
+  if (!hasFieldReading(parsePackageSpec(spec))) {
     return [{ key: 'PACKAGE_SPEC', message: `Package spec (PACKAGE_SPEC) '${spec}' is not a name, name.arch or name-[epoch:]version[-release][.arch]` }];
   }
   return [];

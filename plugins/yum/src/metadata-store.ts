@@ -24,7 +24,9 @@ export interface StoredOutcomes {
 }
 
 const REPOMD_KEY = 'yum.repomd.v1';
-const OUTCOMES_KEY = 'yum.outcomes.v1';
+/** v2: outcomes carry nearby names and caseless matches, and specs match as dnf's three steps. */
+const OUTCOMES_KEY = 'yum.outcomes.v2';
+const EARLIER_OUTCOMES_KEYS = ['yum.outcomes.v1'];
 /** Store values may hold at most 8 MiB; stay below. */
 const MAX_STORED_BYTES = 6 * 1024 * 1024;
 
@@ -73,6 +75,8 @@ export function loadOutcomes(store: KeyValueStore, identity: string): Promise<St
   return load<StoredOutcomes>(store, OUTCOMES_KEY, identity);
 }
 
-export function saveOutcomes(store: KeyValueStore, value: StoredOutcomes): Promise<void> {
-  return save(store, OUTCOMES_KEY, value);
+/** Saves the outcomes, and drops those kept under an earlier key, which no version reads any more. */
+export async function saveOutcomes(store: KeyValueStore, value: StoredOutcomes): Promise<void> {
+  await save(store, OUTCOMES_KEY, value);
+  for (const key of EARLIER_OUTCOMES_KEYS) await store.delete(key);
 }

@@ -9,16 +9,18 @@ import {
   type PluginContext,
   type RevisionResult,
 } from '@baton/plugin-api';
-import { latestResult, newerResult } from './package-revision';
+import { closestNames, latestResult, newerResult } from './package-revision';
 import { specOutcomes } from './primary-outcomes';
 import { readRepomd } from './repository-metadata';
 import type { SpecOutcome } from './spec-resolver';
 
 const specOf = (pkg: Configuration): string => (pkg['PACKAGE_SPEC'] ?? '').trim();
 
+const NOTHING: SpecOutcome = { kind: 'none', skipped: [], nearby: null };
+
 async function outcomeOf(repository: Configuration, spec: string, ctx: PluginContext): Promise<SpecOutcome> {
   const { outcomes } = await specOutcomes(repository, [spec], ctx);
-  return outcomes.get(spec) ?? { kind: 'none', skipped: [] };
+  return outcomes.get(spec) ?? NOTHING;
 }
 
 /** Connection check of a repository: repomd.xml readable, parsable and, with GPG_KEY, verified. */
@@ -33,14 +35,18 @@ export async function checkRepository(repository: Configuration, ctx: PluginCont
   }
 }
 
-/** Connection check of a package: its spec resolves to exactly one package. */
+/** Connection check of a package: its spec resolves to exactly one package; when none, the closest names. */
 export async function checkPackage(repository: Configuration, pkg: Configuration, ctx: PluginContext): Promise<PackageCheckResult> {
   const spec = specOf(pkg);
   try {
     const { outcomes, baseUrl } = await specOutcomes(repository, [spec], ctx);
-    const { revision } = latestResult(spec, outcomes.get(spec) ?? { kind: 'none', skipped: [] });
-    if (revision === null) return { ok: false, messages: [`No package in ${baseUrl} matches the spec '${spec}'.`], revision: null };
-    return { ok: true, messages: [`Found package '${revision.revision}'.`], revision };
+    const outcome = outcomes.get(spec) ?? NOTHING;
+    const { revision, warnings = [] } = latestResult(spec, outcome);
+    if (revision === null) {
+      const nearby = outcome.kind === 'none' && outcome.nearby ? `; ${closestNames(outcome.nearby)}` : '';
+      return { ok: false, messages: [`No package in ${baseUrl} matches the spec '${spec}'${nearby}.`], revision: null };
+    }
+    return { ok: true, messages: [`Found package '${revision.revision}'.`, ...warnings], revision };
   } catch (error) {
     if (error instanceof PluginError) return { ok: false, messages: [error.message], revision: null };
     throw error;
@@ -68,7 +74,7 @@ export async function latestRevisionsSince(repository: Configuration, items: Bat
   const { outcomes } = await specOutcomes(repository, specs, ctx);
   return items.map((item): BatchAnswer => {
     const spec = specOf(item.package);
-    const outcome = outcomes.get(spec) ?? { kind: 'none', skipped: [] };
+    const outcome = outcomes.get(spec) ?? NOTHING;
     try {
       const result = item.previous === null ? latestResult(spec, outcome) : newerResult(spec, outcome, item.previous);
       return { key: item.key, result };

@@ -33,23 +33,21 @@ export function toRevision(pkg: PackageRecord): PackageRevision {
   };
 }
 
-function outcomeError(spec: string, outcome: SpecOutcome): PermanentError | null {
+function outcomeError(spec: string, outcome: Extract<SpecOutcome, { kind: 'ambiguous' | 'conflict' }>): PermanentError {
   if (outcome.kind === 'ambiguous') {
     const more = outcome.count > outcome.groups.length ? ` and ${outcome.count - outcome.groups.length} more` : '';
+    const caseless = outcome.caseless ? ' when case is ignored' : '';
     return new PermanentError(
       'ambiguous_spec',
-      `Package spec '${spec}' matches more than one package (name.arch): ${outcome.groups.join(', ')}${more}; ` +
+      `Package spec '${spec}' matches more than one package (name.arch)${caseless}: ${outcome.groups.join(', ')}${more}; ` +
         `make it name one of them, for example '${outcome.groups[0]}'`,
     );
   }
-  if (outcome.kind === 'conflict') {
-    return new PermanentError(
-      'ambiguous_package',
-      `Package spec '${spec}': its latest package ${outcome.label} stands for ${outcome.files.length} different files: ` +
-        `${outcome.files.join(', ')}; which one is meant cannot be told`,
-    );
-  }
-  return null;
+  return new PermanentError(
+    'ambiguous_package',
+    `Package spec '${spec}': its latest package ${outcome.label} stands for ${outcome.files.length} different files: ` +
+      `${outcome.files.join(', ')}; which one is meant cannot be told`,
+  );
 }
 
 /**
@@ -62,9 +60,43 @@ function outcomeError(spec: string, outcome: SpecOutcome): PermanentError | null
  * ```
  */
 export function latestResult(spec: string, outcome: SpecOutcome): RevisionResult {
-  const error = outcomeError(spec, outcome);
-  if (error !== null) throw error;
-  return withWarnings(outcome.kind === 'found' ? toRevision(outcome.pkg) : null, outcome.skipped);
+  if (outcome.kind === 'none') return withWarnings(null, noMatchWarnings(spec, outcome));
+  if (outcome.kind !== 'found') throw outcomeError(spec, outcome);
+  const warnings = outcome.caseless ? [...outcome.skipped, caselessWarning(spec, outcome.pkg.name)] : outcome.skipped;
+  return withWarnings(toRevision(outcome.pkg), warnings);
+}
+
+function caselessWarning(spec: string, name: string): string {
+  return `Package spec '${spec}' matches '${name}' only when case is ignored; write the name as the repository does to silence this warning`;
+}
+
+/**
+ * Why a spec found nothing, for a repository that has packages: the spec and the closest names
+ * it has. An empty repository gives no warning: its package may simply not be published yet.
+ *
+ * @example
+ * ```ts
+ * noMatchMessage('Foo-Libz', ['foo-libs']); // "no package matches 'Foo-Libz' in this repository; the closest names are: foo-libs"
+ * ```
+ */
+export function noMatchMessage(spec: string, nearby: readonly string[]): string {
+  return `no package matches '${spec}' in this repository; ${closestNames(nearby)}`;
+}
+
+/**
+ * The closest names, said in a sentence.
+ *
+ * @example
+ * ```ts
+ * closestNames(['foo-libs', 'foo']); // 'the closest names are: foo-libs, foo'
+ * ```
+ */
+export function closestNames(nearby: readonly string[]): string {
+  return nearby.length > 0 ? `the closest names are: ${nearby.join(', ')}` : 'no name in it comes close';
+}
+
+function noMatchWarnings(spec: string, outcome: Extract<SpecOutcome, { kind: 'none' }>): string[] {
+  return outcome.nearby === null ? outcome.skipped : [...outcome.skipped, noMatchMessage(spec, outcome.nearby)];
 }
 
 /** The previous revision's EVR, from its data when recorded there, else from its label. */

@@ -9,6 +9,8 @@ export type { PackageRecord };
 export interface PrimaryScanOptions {
   /** The repository's base URL, ending with `/`. */
   baseUrl: string;
+  /** Every package's name, read in full or not. */
+  onName?(name: string): void;
   /** Names worth reading in full; every other package is skipped after its name. */
   wanted(name: string): boolean;
   onPackage(pkg: PackageRecord): void;
@@ -190,6 +192,7 @@ export class PrimaryScanner {
       return;
     }
     const name = decodeXmlText(data.toString('utf8', nameAt + NAME_OPEN.length, nameEnd));
+    this.options.onName?.(name);
     if (!this.options.wanted(name)) return;
     const entry = readPackageRecord(data.toString('utf8', start, close), this.options.baseUrl);
     if (typeof entry === 'string') this.options.onSkipped(name, `an entry of package '${name}' was skipped: ${entry}`);

@@ -5,6 +5,7 @@ import { MAX_ENTRY_BYTES, MAX_ENTRY_VARIABLE, MAX_METADATA_BYTES, MAX_METADATA_V
 import { loadOutcomes, saveOutcomes, storeIdentity } from './metadata-store';
 import { EntryTooLargeError, PrimaryScanner } from './parse-primary';
 import { readRepomd, type RepomdState } from './repository-metadata';
+import { NearbyNames } from './nearby-names';
 import { nameFilter, parsePackageSpec } from './spec';
 import { SpecResolver, type SpecOutcome } from './spec-resolver';
 
@@ -38,13 +39,19 @@ async function scanFailure(error: unknown, download: PrimaryDownload): Promise<u
   return malformed ? new PermanentError('malformed_metadata', `${download.file}: ${error.message}`) : error;
 }
 
-/** Downloads and scans primary once for all `specs`; memory stays flat whatever its size. */
+/**
+ * Downloads and scans primary once for all `specs`; memory stays flat whatever its size. Every
+ * name passes by the nearby-names watch, so that a spec matching nothing is answered with the
+ * closest names.
+ */
 async function scanPrimary(repomd: RepomdState, specs: readonly string[], ctx: PluginContext): Promise<Map<string, SpecOutcome>> {
   const maxBytes = Number(ctx.settings[MAX_METADATA_BYTES]);
   const parsed = specs.map(parsePackageSpec);
   const resolvers = parsed.map((spec) => new SpecResolver(spec));
+  const nearby = new NearbyNames(parsed);
   const scanner = new PrimaryScanner({
     baseUrl: repomd.access.baseUrl,
+    onName: (name) => nearby.see(name),
     wanted: nameFilter(parsed),
     onPackage: (pkg) => resolvers.forEach((resolver) => resolver.offer(pkg)),
     onSkipped: (name, reason) => resolvers.forEach((resolver) => resolver.offerSkipped(name, reason)),
@@ -66,7 +73,7 @@ async function scanPrimary(repomd: RepomdState, specs: readonly string[], ctx: P
     scanner.release();
     await download.close();
   }
-  return new Map(resolvers.map((resolver) => [resolver.spec.text, resolver.outcome()]));
+  return new Map(resolvers.map((resolver) => [resolver.spec.text, resolver.outcome(nearby.of(resolver.spec.text))]));
 }
 
 /**

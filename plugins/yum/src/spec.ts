@@ -1,3 +1,5 @@
+import { rpmvercmp } from './version';
+
 /** What a spec is compared with: one package's name, epoch, version, release and arch. */
 export interface Nevra {
   name: string;
@@ -7,8 +9,8 @@ export interface Nevra {
   arch: string;
 }
 
-/** One way of reading a spec, in the order dnf tries them. */
-export type SpecForm = 'nevra' | 'na' | 'name' | 'nevr' | 'nev';
+/** One way of reading a spec: a form dnf knows, in dnf's order, or the whole spec as one glob. */
+export type SpecForm = 'nevra' | 'na' | 'name' | 'nevr' | 'nev' | 'glob';
 
 /** A field pattern: `*` any run of characters, `?` one character, everything else literal. */
 export interface Glob {
@@ -16,9 +18,11 @@ export interface Glob {
   test(value: string): boolean;
 }
 
-/** One reading of a spec: the fields it fixes, each a glob. */
-export interface SpecReading {
-  form: SpecForm;
+/** A reading of a spec into fields, each a glob (a version or release without glob characters compares as rpm does). */
+export interface FieldReading {
+  form: Exclude<SpecForm, 'glob'>;
+  /** Names compared without regard to case: the last step, taken only when no other matches. */
+  caseless: boolean;
   name: Glob;
   epoch?: Glob;
   version?: Glob;
@@ -26,28 +30,67 @@ export interface SpecReading {
   arch?: Glob;
 }
 
-/** A parsed package spec: its readings in dnf's order (NEVRA, NA, NAME, NEVR, NEV). */
+/** The whole spec as one glob against `name-version-release.arch` and its other spellings. */
+export interface GlobReading {
+  form: 'glob';
+  caseless: boolean;
+  whole: Glob;
+  /** The spec's text before its first glob character, in lower case: every match starts with it. */
+  lead: string;
+}
+
+export type SpecReading = FieldReading | GlobReading;
+
+/** A parsed package spec: its readings in the order they are tried, the first that matches deciding. */
 export interface PackageSpec {
   text: string;
   readings: SpecReading[];
 }
 
+const GLOB_CHARACTER = /[*?]/;
+
 /**
- * Compiles a glob; an exact string compares without a regular expression.
+ * Compiles a glob; an exact string compares without a regular expression. A caseless glob
+ * ignores the case of letters.
  *
  * @example
  * ```ts
  * compileGlob('scrt*').test('scrt-agent'); // true
+ * compileGlob('Foo-Libs', true).test('foo-libs'); // true
  * ```
  */
-export function compileGlob(text: string): Glob {
-  if (!/[*?]/.test(text)) return { text, test: (value) => value === text };
+export function compileGlob(text: string, caseless = false): Glob {
+  if (!GLOB_CHARACTER.test(text)) {
+    const lower = text.toLowerCase();
+    return { text, test: caseless ? (value) => value.toLowerCase() === lower : (value) => value === text };
+  }
   const source = text
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
-  const pattern = new RegExp(`^${source}$`, 's');
+  const pattern = new RegExp(`^${source}$`, caseless ? 'si' : 's');
   return { text, test: (value) => pattern.test(value) };
+}
+
+/**
+ * A version or release pattern: a glob when it holds glob characters, else equality by rpm's
+ * comparison, so that `1.10` matches `1.010` as in dnf.
+ *
+ * @example
+ * ```ts
+ * compileEvrField('1.10').test('1.010'); // true
+ * ```
+ */
+export function compileEvrField(text: string): Glob {
+  if (GLOB_CHARACTER.test(text)) return compileGlob(text);
+  return { text, test: (value) => rpmvercmp(value, text) === 0 };
+}
+
+/** An epoch pattern: digits compare as numbers (`01` is `1`), globs as text. */
+function compileEpoch(text: string): Glob {
+  if (GLOB_CHARACTER.test(text)) return compileGlob(text);
+  const value = text.replace(/^0+(?=\d)/, '');
+  return { text, test: (epoch) => epoch.replace(/^0+(?=\d)/, '') === value };
 }
 
 interface Fields {
@@ -88,7 +131,7 @@ function splitEpoch(text: string): { epoch?: string; version: string } | null {
   return /^[0-9*?]+$/.test(epoch) ? { epoch, version: text.slice(colon + 1) } : null;
 }
 
-function readingsOf(text: string, prefixEpoch: string | undefined): [SpecForm, Fields | null][] {
+function readingsOf(text: string, prefixEpoch: string | undefined): [FieldReading['form'], Fields | null][] {
   const arch = splitArch(text);
   const nevra = arch ? splitNevr(arch.rest) : null;
   const withEpoch = (fields: Fields | null): Fields | null => {
@@ -111,32 +154,70 @@ function usable(fields: Fields | null): fields is Fields {
   return Object.values(fields).every((value) => value !== '');
 }
 
+function compileFields(form: FieldReading['form'], fields: Fields, caseless: boolean): FieldReading {
+  return {
+    form,
+    caseless,
+    name: compileGlob(fields.name, caseless),
+    ...(fields.epoch !== undefined && { epoch: compileEpoch(fields.epoch) }),
+    ...(fields.version !== undefined && { version: compileEvrField(fields.version) }),
+    ...(fields.release !== undefined && { release: compileEvrField(fields.release) }),
+    ...(fields.arch !== undefined && { arch: compileGlob(fields.arch) }),
+  };
+}
+
+function globReading(text: string, caseless: boolean): GlobReading {
+  const firstGlob = text.search(GLOB_CHARACTER);
+  const lead = (firstGlob < 0 ? text : text.slice(0, firstGlob)).toLowerCase();
+  return { form: 'glob', caseless, whole: compileGlob(text, caseless), lead };
+}
+
 /**
- * Reads a package spec in every form repoquery accepts: name, name.arch, name-version,
- * name-version-release, name-version-release.arch, name-epoch:version-release.arch and
- * epoch:name-version-release.arch, with `*` and `?` in any field.
+ * Reads a package spec the ways dnf does, in three steps of which the first that matches
+ * anything decides:
+ * 1. the forms name-version-release.arch (with `epoch:` before the name or the version),
+ *    name.arch, name, name-version-release and name-version, in that order;
+ * 2. the whole spec as one glob against `name-version-release.arch`,
+ *    `name-epoch:version-release.arch`, `name-version-release` and `name-epoch:version-release`;
+ * 3. both again with names compared without regard to case.
+ * `*` and `?` may stand in any field.
  *
  * @example
  * ```ts
- * parsePackageSpec('scrt-0.3.3-1.x86_64').readings.map((r) => r.form); // ['nevra', 'na', 'name', 'nevr', 'nev']
+ * parsePackageSpec('scrt-0.3.3-1.x86_64').readings.map((r) => r.form);
+ * // ['nevra', 'na', 'name', 'nevr', 'nev', 'glob', 'nevra', 'na', 'name', 'nevr', 'nev', 'glob']
  * ```
  */
 export function parsePackageSpec(text: string): PackageSpec {
   const prefix = /^([0-9*?]+):(.*)$/.exec(text);
-  const readings: SpecReading[] = [];
   const candidates = prefix ? readingsOf(prefix[2], prefix[1]) : readingsOf(text, undefined);
-  for (const [form, fields] of candidates) {
-    if (!usable(fields)) continue;
-    readings.push({
-      form,
-      name: compileGlob(fields.name),
-      ...(fields.epoch !== undefined && { epoch: compileGlob(fields.epoch) }),
-      ...(fields.version !== undefined && { version: compileGlob(fields.version) }),
-      ...(fields.release !== undefined && { release: compileGlob(fields.release) }),
-      ...(fields.arch !== undefined && { arch: compileGlob(fields.arch) }),
-    });
-  }
-  return { text, readings };
+  const usableForms = candidates.filter((candidate): candidate is [FieldReading['form'], Fields] => usable(candidate[1]));
+  const step = (caseless: boolean): SpecReading[] => [
+    ...usableForms.map(([form, fields]) => compileFields(form, fields, caseless)),
+    globReading(text, caseless),
+  ];
+  return { text, readings: [...step(false), ...step(true)] };
+}
+
+/**
+ * Whether the spec can be read in one of dnf's forms (step 1); a spec that cannot is refused
+ * when a package is configured.
+ *
+ * @example
+ * ```ts
+ * hasFieldReading(parsePackageSpec('1:scrt')); // false
+ * ```
+ */
+export function hasFieldReading(spec: PackageSpec): boolean {
+  return spec.readings.some((reading) => reading.form !== 'glob');
+}
+
+/** The spellings of a package that a whole-spec glob is compared with. */
+function spellings(pkg: Nevra): string[] {
+  const release = pkg.release ? `-${pkg.release}` : '';
+  const plain = `${pkg.name}-${pkg.version}${release}`;
+  const withEpoch = `${pkg.name}-${pkg.epoch || '0'}:${pkg.version}${release}`;
+  return [`${plain}.${pkg.arch}`, `${withEpoch}.${pkg.arch}`, plain, withEpoch];
 }
 
 /**
@@ -149,6 +230,7 @@ export function parsePackageSpec(text: string): PackageSpec {
  * ```
  */
 export function readingMatches(reading: SpecReading, pkg: Nevra): boolean {
+  if (reading.form === 'glob') return spellings(pkg).some((spelling) => reading.whole.test(spelling));
   return (
     reading.name.test(pkg.name) &&
     (reading.arch === undefined || reading.arch.test(pkg.arch)) &&
@@ -159,21 +241,54 @@ export function readingMatches(reading: SpecReading, pkg: Nevra): boolean {
 }
 
 /**
+ * Whether a reading could match some package of this name: the test that decides which
+ * entries of primary are read in full. A whole-spec glob can match only names whose
+ * `name-` agrees with the spec's text before its first glob character.
+ *
+ * @example
+ * ```ts
+ * const glob = parsePackageSpec('arc-*.i686').readings.find((r) => r.form === 'glob');
+ * readingMayMatchName(glob, 'arc'); // true
+ * ```
+ */
+export function readingMayMatchName(reading: SpecReading, name: string): boolean {
+  return reading.form === 'glob' ? leadAllows(reading, `${name.toLowerCase()}-`) : reading.name.test(name);
+}
+
+/** Whether a whole-spec glob's leading text agrees with `head`, a lower-case name and a dash. */
+function leadAllows(reading: GlobReading, head: string): boolean {
+  // Without glob characters the spec is one spelling, which starts with the name and a dash.
+  if (reading.lead.length === reading.whole.text.length) return reading.lead.startsWith(head);
+  return reading.lead.startsWith(head) || head.startsWith(reading.lead);
+}
+
+/**
  * A test of package names that answers true for every name some reading of some spec could
- * match, so that a scan of primary keeps only those packages.
+ * match, so that a scan of primary keeps only those packages. Caseless readings make it
+ * compare lower-cased names; whole-spec globs add the names their leading text allows.
  *
  * @example
  * ```ts
  * const wanted = nameFilter([parsePackageSpec('scrt.x86_64')]);
  * wanted('scrt'); // true
+ * wanted('SCRT'); // true
  * ```
  */
 export function nameFilter(specs: readonly PackageSpec[]): (name: string) => boolean {
   const exact = new Set<string>();
   const globs: Glob[] = [];
+  const wholeGlobs: GlobReading[] = [];
   for (const reading of specs.flatMap((spec) => spec.readings)) {
-    if (/[*?]/.test(reading.name.text)) globs.push(reading.name);
-    else exact.add(reading.name.text);
+    // A caseless reading matches all its case-sensitive twin does, and more.
+    if (!reading.caseless) continue;
+    if (reading.form === 'glob') wholeGlobs.push(reading);
+    else if (GLOB_CHARACTER.test(reading.name.text)) globs.push(reading.name);
+    else exact.add(reading.name.text.toLowerCase());
   }
-  return (name) => exact.has(name) || globs.some((glob) => glob.test(name));
+  return (name) => {
+    const lower = name.toLowerCase();
+    if (exact.has(lower) || globs.some((glob) => glob.test(name))) return true;
+    const head = `${lower}-`;
+    return wholeGlobs.some((reading) => leadAllows(reading, head));
+  };
 }

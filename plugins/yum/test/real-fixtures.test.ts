@@ -57,10 +57,10 @@ describe.each(['http', 'file'])('the real fixture repositories over %s', (transp
       expect((error as Error).message).toContain(`${base('scrt-yum')}main/scrt_0.3.2_linux_armv7.rpm`);
     });
 
-    it('answers no revision, not an error, for a package it does not have', async () => {
-      const result = await latest(base('scrt-yum'), 'no-such-package');
+    it('answers no revision, not an error, for a package it does not have, with the closest names as a warning', async () => {
+      const result = await latest(base('scrt-yum'), 'scrt-agent');
 
-      expect(result).toEqual({ revision: null });
+      expect(result).toEqual({ revision: null, warnings: ["no package matches 'scrt-agent' in this repository; the closest names are: scrt"] });
     });
 
     it('checks the connection of the repository and of a package', async () => {
@@ -76,7 +76,11 @@ describe.each(['http', 'file'])('the real fixture repositories over %s', (transp
         messages: [`Successfully accessed repository metadata at ${base('scrt-yum')}repodata/repomd.xml (revision 1654609942)`],
       });
       expect(found).toMatchObject({ ok: true, messages: ["Found package 'scrt-0.3.3-1.x86_64'."] });
-      expect(missing).toEqual({ ok: false, messages: [`No package in ${base('scrt-yum')} matches the spec 'nothing'.`], revision: null });
+      expect(missing).toEqual({
+        ok: false,
+        messages: [`No package in ${base('scrt-yum')} matches the spec 'nothing'; no name in it comes close.`],
+        revision: null,
+      });
       expect(ambiguous).toMatchObject({ ok: false, messages: [expect.stringContaining("Package spec 'scrt' matches more than one package")] });
     });
 

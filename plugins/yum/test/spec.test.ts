@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { PrimaryScanner, type PackageRecord } from '../src/parse-primary';
-import { compileGlob, nameFilter, parsePackageSpec, readingMatches, type Nevra } from '../src/spec';
+import { NearbyNames } from '../src/nearby-names';
+import { compileEvrField, compileGlob, nameFilter, parsePackageSpec, readingMatches, readingMayMatchName, type FieldReading, type Nevra } from '../src/spec';
 import { SpecResolver, revisionLabel, type SpecOutcome } from '../src/spec-resolver';
 import { fixturePath, fixturePrimaryXml } from './support/repositories';
 
+/** The readings of the first step: the forms dnf knows, case kept. */
 function readingsOf(spec: string): string[] {
-  return parsePackageSpec(spec).readings.map((r) => {
+  const forms = parsePackageSpec(spec).readings.filter((r): r is FieldReading => r.form !== 'glob' && !r.caseless);
+  return forms.map((r) => {
     const fields = { n: r.name, e: r.epoch, v: r.version, r: r.release, a: r.arch };
     const shown = Object.entries(fields)
       .filter(([, glob]) => glob !== undefined)
@@ -47,6 +50,37 @@ describe('parsePackageSpec', () => {
     const readings = readingsOf(spec);
 
     expect(readings).toEqual(expected);
+  });
+});
+
+describe('the steps of a spec', () => {
+  it('tries the forms, then the whole spec as a glob, then both with names compared without regard to case', () => {
+    const steps = parsePackageSpec('scrt.x86_64').readings.map((r) => `${r.form}${r.caseless ? ' caseless' : ''}`);
+
+    expect(steps).toEqual(['na', 'name', 'glob', 'na caseless', 'name caseless', 'glob caseless']);
+  });
+
+  it('compares only the name without regard to case in a caseless form; the arch keeps its case', () => {
+    const pkg: Nevra = { name: 'arc', epoch: '0', version: '2.0', release: '1', arch: 'i686' };
+    const caseless = (spec: string): boolean => parsePackageSpec(spec).readings.some((r) => r.caseless && r.form !== 'glob' && readingMatches(r, pkg));
+
+    expect([caseless('ARC.i686'), caseless('arc.I686')]).toEqual([true, false]);
+  });
+});
+
+describe('compileEvrField', () => {
+  it.each([
+    ['1.10', '1.010', true],
+    ['1.10', '1.1', false],
+    ['1.0', '1_0', true],
+    ['1.0~rc1', '1.0~rc1', true],
+    ['1.0~rc1', '1.0', false],
+    ['1.*', '1.010', true],
+    ['1.0*', '1.10', false],
+  ])('%s against %s is %s', (pattern, value, expected) => {
+    const matches = compileEvrField(pattern).test(value);
+
+    expect(matches).toBe(expected);
   });
 });
 
@@ -95,6 +129,60 @@ describe('nameFilter', () => {
 
     expect(answers).toEqual([true, true, true, false]);
   });
+
+  it.each([
+    ['EP', 'ep', true],
+    ['Foo-Libs', 'foo-libs', true],
+    ['arc-*.i686', 'arc', true],
+    ['arc-*.i686', 'arc-devel', true],
+    ['arc-*.i686', 'arch', false],
+    ['many-*.el9*', 'many', true],
+    ['many-*.el9*', 'manx', false],
+    ['bash', 'bash-completion', false],
+    ['ep-1:1.*.x86_64', 'ep', true],
+    ['*-1:1.0-1', 'anything', true],
+  ])('for %s wants %s: %s (whole-spec globs and case folding widen the test)', (spec, name, expected) => {
+    const wanted = nameFilter([parsePackageSpec(spec)]);
+
+    expect(wanted(name)).toBe(expected);
+  });
+
+  it('wants every name a reading may match, for each reading of several specs', () => {
+    const specs = ['arc-*.i686', 'EP', 'lz-1.10'].map(parsePackageSpec);
+    const names = ['arc', 'Arc', 'ep', 'EP', 'lz', 'Lz', 'arc-devel', 'epel', 'lzma', 'other'];
+    const wanted = nameFilter(specs);
+
+    const missed = names.filter((name) => !wanted(name) && specs.some((spec) => spec.readings.some((r) => readingMayMatchName(r, name))));
+
+    expect(missed).toEqual([]);
+    expect(names.filter(wanted)).toEqual(['arc', 'Arc', 'ep', 'EP', 'lz', 'Lz', 'arc-devel']);
+  });
+});
+
+describe('NearbyNames', () => {
+  const names = ['foo', 'foo-libs', 'foo-libs-devel', 'Foo-tools', 'food', 'bar', 'fo', 'foo-libs'];
+
+  it.each([
+    ['Foo-Libz', ['foo-libs', 'foo-libs-devel', 'foo', 'Foo-tools', 'food']],
+    ['foo-libs-9.9', ['foo-libs', 'foo-libs-devel', 'foo', 'Foo-tools', 'food']],
+    ['2:ba', ['bar']],
+    ['bar*', ['bar']],
+    ['baz*', []],
+    ['*.x86_64', []],
+    ['qux', []],
+  ])('offers %s the names %j, closest first, each once', (spec, expected) => {
+    const nearby = new NearbyNames([parsePackageSpec(spec)]);
+
+    names.forEach((name) => nearby.see(name));
+
+    expect(nearby.of(spec)).toEqual(expected);
+  });
+
+  it('offers nothing, rather than no names, when the repository has no packages', () => {
+    const nearby = new NearbyNames([parsePackageSpec('foo')]);
+
+    expect(nearby.of('foo')).toBeNull();
+  });
 });
 
 function recordsOf(xml: Buffer): PackageRecord[] {
@@ -128,7 +216,7 @@ describe('SpecResolver on scrt-yum (five arches, two armhf builds per version)',
     ['scrt-0:0.3.3-1.aarch64', 'scrt-0.3.3-1.aarch64'],
     ['0:scrt-0.2.0-1.i386', 'scrt-0.2.0-1.i386'],
     ['scrt-0.1.*-1.x86_64', 'scrt-0.1.1-1.x86_64'],
-    ['scrt-0.1.*.x86_64', 'none'],
+    ['scrt-0.1.*.x86_64', 'scrt-0.1.1-1.x86_64'],
     ['s?rt.armv7hl', 'scrt-0.3.3-1.armv7hl'],
     ['*.i386', 'scrt-0.3.3-1.i386'],
     ['scrt-0.3.3-1.armhf', 'none'],

@@ -59,6 +59,7 @@ export function presentPlugin(plugin: PluginInfo): Static<typeof Plugin> {
     capabilities: { batch: plugin.capabilities.batch },
     repository_configuration: plugin.repositoryProperties.map(presentProperty),
     package_configuration: plugin.packageProperties.map(presentProperty),
+    environment: plugin.environment,
     memory: plugin.memory && {
       heap_used_bytes: plugin.memory.heapUsedBytes,
       external_bytes: plugin.memory.externalBytes,

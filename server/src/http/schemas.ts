@@ -114,6 +114,10 @@ export const Plugin = component(
       capabilities: Type.Object({ batch: Type.Boolean() }),
       repository_configuration: Type.Array(ref(ConfigurationProperty)),
       package_configuration: Type.Array(ref(ConfigurationProperty)),
+      environment: Type.Array(Type.String(), {
+        description:
+          "Variables of the server's environment the plugin's workers receive besides the proxy variables and its own settings: names, or prefixes ending in *. Administrators add names with BATON_PLUGIN_<ID>_PASS_ENV.",
+      }),
       memory: OneOf([Type.Null(), ref(PluginMemory)]),
     },
     { additionalProperties: false },

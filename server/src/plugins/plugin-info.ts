@@ -28,6 +28,8 @@ export interface PluginInfo {
   repositoryProperties: ResolvedProperty[];
   packageProperties: ResolvedProperty[];
   settings: Record<string, SettingDeclaration>;
+  /** Variables of the server's environment its workers receive, as it declares them (names, `prefix*`). */
+  environment: string[];
   /** Its workers' memory as they last sampled it; null until one has. */
   memory: PluginMemory | null;
 }

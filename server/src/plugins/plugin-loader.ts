@@ -4,12 +4,13 @@ import type { PluginHostObserver, PluginHostOptions, RestartPolicy } from './plu
 import type { PluginRefusal } from './plugin-info';
 import type { PluginManifest } from './plugin-manifest';
 import { PluginRuntime } from './plugin-runtime';
+import { coversReservedVariable } from '@baton/plugin-api';
 import { settingVariable } from './plugin-settings';
 import type { PluginStateStore } from './plugin-state-store';
 import type { PluginDescriptor } from './protocol';
 import { launchPluginWorker } from './worker-launch';
 import { awaitReady } from './worker-ready';
-import { workerEnv } from './worker-env';
+import { passedNames, workerEnv } from './worker-env';
 
 export interface LoaderSettings extends PluginHostOptions {
   restart: RestartPolicy;
@@ -24,6 +25,9 @@ export interface LoadedPlugins {
   runtimes: PluginRuntime[];
   refusals: PluginRefusal[];
 }
+
+/** The setting every plugin has: more variables of the server's environment for its workers. */
+const PASS_ENV_SETTING = 'PASS_ENV';
 
 type Probe = { manifest: PluginManifest; descriptor: PluginDescriptor } | PluginRefusal;
 
@@ -63,7 +67,7 @@ export class PluginLoader {
     const worker = launchPluginWorker({
       entryFile: manifest.entryFile,
       describeOnly: true,
-      env: workerEnv(process.env, [], this.settings.extraWorkerEnv),
+      env: workerEnv(process.env, { settings: [], entries: [] }, this.settings.extraWorkerEnv),
       maxHeapMb: this.settings.maxHeapMb,
       http: this.settings.http,
       memorySampleMs: this.settings.memorySampleMs,
@@ -87,8 +91,10 @@ export class PluginLoader {
 
   private async startRuntime(manifest: PluginManifest, descriptor: PluginDescriptor): Promise<PluginRuntime | PluginRefusal> {
     const variables = Object.keys(descriptor.settings).map((key) => settingVariable(descriptor.id, key));
-    this.warnAboutUnknownVariables(descriptor.id, variables);
-    const env = workerEnv(process.env, variables, this.settings.extraWorkerEnv);
+    const passVariable = settingVariable(descriptor.id, PASS_ENV_SETTING);
+    this.warnAboutUnknownVariables(descriptor.id, [...variables, passVariable]);
+    const entries = [...descriptor.environment, ...this.passedNames(descriptor.id, passVariable)];
+    const env = workerEnv(process.env, { settings: variables, entries }, this.settings.extraWorkerEnv);
     const logger = this.logger.child({ plugin: descriptor.id });
     const { maxHeapMb, http, memorySampleMs, observer } = this.settings;
     const runtime = new PluginRuntime({
@@ -113,6 +119,15 @@ export class PluginLoader {
     }
     logger.info({ version: descriptor.version, source: manifest.source, location: manifest.location }, 'plugin loaded');
     return runtime;
+  }
+
+  /** The administrator's additions to a plugin's environment; names Baton keeps to itself are dropped, saying so. */
+  private passedNames(pluginId: string, passVariable: string): string[] {
+    const names = passedNames(process.env[passVariable]);
+    for (const name of names.filter(coversReservedVariable)) {
+      this.logger.warn({ plugin: pluginId, variable: name }, `${passVariable} names ${name}, which is Baton's own or its database's: it is not passed`);
+    }
+    return names.filter((name) => !coversReservedVariable(name));
   }
 
   /** A misspelt setting would otherwise be ignored without a word. */

@@ -124,6 +124,7 @@ export class PluginRuntime {
       repositoryProperties: descriptor.repositoryProperties,
       packageProperties: descriptor.packageProperties,
       settings: descriptor.settings,
+      environment: descriptor.environment,
       memory: this.memory(),
     };
   }

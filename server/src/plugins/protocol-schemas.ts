@@ -144,6 +144,7 @@ export const PluginDescriptorSchema = Type.Object({
   repositoryProperties: Type.Array(ResolvedPropertySchema),
   packageProperties: Type.Array(ResolvedPropertySchema),
   settings: Type.Record(Type.String(), SettingDeclarationSchema),
+  environment: Type.Array(Type.String()),
 });
 
 /**

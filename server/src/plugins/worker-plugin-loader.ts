@@ -55,5 +55,6 @@ export function describePlugin(definition: PluginDefinition): PluginDescriptor {
     repositoryProperties: definition.repository.properties.map(resolveProperty),
     packageProperties: definition.package.properties.map(resolveProperty),
     settings: definition.settings,
+    environment: definition.environment,
   };
 }

@@ -25,6 +25,7 @@ export default definePlugin({
     GREETING: { type: 'string', default: 'hello', description: 'a word' },
     VERBOSE: { type: 'boolean', default: false, description: 'a flag' },
   },
+  environment: ['INSPECTOR_HOME', 'inspector_cfg_*'],
   async checkRepositoryConnection(repository, ctx) {
     // Printing is not logging, but it reaches the server's log all the same.
     console.log(`printed token ${repository['TOKEN']}`);
