@@ -1,5 +1,6 @@
 import { definePlugin } from '@baton/plugin-api';
 import { packageProperties, repositoryProperties, settings, validatePackage, validateRepository } from './config';
+import { NPM_ENVIRONMENT } from './npm-configuration';
 import { checkPackage, checkRepository, latestRevision, latestRevisionSince, latestRevisionsSince } from './package-answers';
 
 /** Baton's npm plugin: watches packages of any npm registry and orders versions by node-semver. */
@@ -11,6 +12,7 @@ export default definePlugin({
   repository: { properties: repositoryProperties },
   package: { properties: packageProperties },
   settings,
+  environment: NPM_ENVIRONMENT,
   validateRepository,
   validatePackage,
   checkRepositoryConnection: checkRepository,

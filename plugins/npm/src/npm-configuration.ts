@@ -5,6 +5,18 @@ import { NpmCliConfigClass, npmCliDefinitions, type NpmCliCredentials } from './
 
 const { definitions, flatten, nerfDarts, shorthands } = npmCliDefinitions;
 
+/**
+ * The server's variables npm's configuration is read from, which the plugin's workers receive:
+ * the user's home (`.npmrc`), npm's settings, and where npm's global configuration is. Variables
+ * that an `.npmrc` names in `${VAR}` are the administrator's to add (`BATON_PLUGIN_NPM_PASS_ENV`).
+ *
+ * @example
+ * ```ts
+ * NPM_ENVIRONMENT.includes('HOME'); // true
+ * ```
+ */
+export const NPM_ENVIRONMENT: string[] = ['HOME', 'npm_config_*', 'PREFIX', 'DESTDIR'];
+
 /** What npm's configuration says about registries, as npm itself reads it. */
 export interface NpmConfiguration {
   /** The registry for a package name: its scope's registry, else the configured one, else npm's default; ends with `/`. */
