@@ -1,0 +1,114 @@
+import semver from 'semver';
+import type { PackageQuery } from './config';
+import type { Packument, VersionRecord } from './parse-packument';
+
+/** The version a package question lands on, or none, with what the package's owner should hear. */
+export interface Choice {
+  record: VersionRecord | null;
+  warnings: string[];
+}
+
+/**
+ * Whether a version satisfies a range by node-semver's rules: a pre-release only when the range
+ * names a pre-release of the same major.minor.patch, or when pre-releases are included.
+ *
+ * @example
+ * ```ts
+ * inRange('1.2.3-beta', '^1.2.3', false); // false
+ * inRange('1.2.4-beta', '^1.2.4-alpha', false); // true
+ * inRange('1.0.0-rc1', '*', true); // true
+ * ```
+ */
+export function inRange(version: string, range: string, includePrerelease: boolean): boolean {
+  return semver.satisfies(version, range, { includePrerelease });
+}
+
+/**
+ * The highest version satisfying the query's range, deprecated ones left out unless included.
+ *
+ * @example
+ * ```ts
+ * highestInRange(packument, { name: 'left-pad', range: '^1', distTag: null, includePrerelease: false, includeDeprecated: false })?.version; // '1.3.0'
+ * ```
+ */
+export function highestInRange(packument: Packument, query: PackageQuery): VersionRecord | null {
+  // One parsed range and one parsed version each: thousands of versions are compared per poll.
+  const range = new semver.Range(query.range, { includePrerelease: query.includePrerelease });
+  let best: { record: VersionRecord; version: semver.SemVer } | null = null;
+  for (const record of packument.versions) {
+    if (record.deprecated !== undefined && !query.includeDeprecated) continue;
+    const version = new semver.SemVer(record.version);
+    if (range.test(version) && (best === null || version.compare(best.version) > 0)) best = { record, version };
+  }
+  return best?.record ?? null;
+}
+
+function tagProblem(record: VersionRecord, query: PackageQuery, tag: string): string | null {
+  const where = `dist-tag '${tag}' of ${query.name} points at ${record.version}`;
+  if (!inRange(record.version, query.range, query.includePrerelease)) {
+    if (semver.prerelease(record.version) !== null && inRange(record.version, query.range, true)) {
+      return `${where}, a pre-release, and INCLUDE_PRERELEASE is false: no revision`;
+    }
+    return `${where}, outside the range ${query.range}: no revision`;
+  }
+  if (record.deprecated !== undefined && !query.includeDeprecated) return `${where}, which is deprecated, and INCLUDE_DEPRECATED is false: no revision`;
+  return null;
+}
+
+/**
+ * The version the query's dist-tag points at, when it satisfies the range (and the pre-release and
+ * deprecation rules); otherwise none, with a warning that says why.
+ *
+ * @example
+ * ```ts
+ * taggedVersion(packument, { ...query, distTag: 'next' }).warnings; // ["dist-tag 'next' of tool points at 3.0.0, outside the range ^2: no revision"]
+ * ```
+ */
+export function taggedVersion(packument: Packument, query: PackageQuery, tag: string): Choice {
+  const target = packument.distTags[tag];
+  if (target === undefined) {
+    const tags = Object.keys(packument.distTags).sort().join(', ') || 'none';
+    return { record: null, warnings: [`${query.name} has no dist-tag '${tag}' (its tags: ${tags})`] };
+  }
+  const record = packument.versions.find((candidate) => candidate.version === target);
+  if (record === undefined)
+    return { record: null, warnings: [`dist-tag '${tag}' of ${query.name} points at ${target}, which the packument does not list as a version`] };
+  const problem = tagProblem(record, query, tag);
+  return problem === null ? { record, warnings: [] } : { record: null, warnings: [problem] };
+}
+
+/**
+ * The version a package question lands on: the dist-tag's when one is configured, else the
+ * highest in range.
+ *
+ * @example
+ * ```ts
+ * chosenVersion(packument, query).record?.version; // '1.3.0'
+ * ```
+ */
+export function chosenVersion(packument: Packument, query: PackageQuery): Choice {
+  if (query.distTag !== null) return taggedVersion(packument, query, query.distTag);
+  const record = highestInRange(packument, query);
+  if (record !== null || query.includeDeprecated) return { record, warnings: [] };
+  const deprecated = highestInRange(packument, { ...query, includeDeprecated: true });
+  if (deprecated === null) return { record, warnings: [] };
+  return {
+    record,
+    warnings: [
+      `every version of ${query.name} in the range ${query.range} is deprecated (the highest: ${deprecated.version}), and INCLUDE_DEPRECATED is false`,
+    ],
+  };
+}
+
+/**
+ * Whether `version` comes after `previous` by semver; a previous label that is no semver version
+ * (recorded by something else) counts as older than any version.
+ *
+ * @example
+ * ```ts
+ * isNewer('1.10.0', '1.9.2'); // true
+ * ```
+ */
+export function isNewer(version: string, previous: string): boolean {
+  return semver.valid(previous) === null || semver.gt(version, previous);
+}
