@@ -13,6 +13,8 @@ export default definePlugin({
   package: { properties: packageProperties },
   settings,
   environment: NPM_ENVIRONMENT,
+  // Tarballs are fetched with the repository's own credentials, and only from its registry's origin.
+  fetchCredentials: { urlKey: 'REGISTRY_URL', bearer: { token: 'AUTH_TOKEN' }, basic: { username: 'USERNAME', password: 'PASSWORD' } },
   validateRepository,
   validatePackage,
   checkRepositoryConnection: checkRepository,
