@@ -1,9 +1,19 @@
+const NUMBER = 0;
+const QUALIFIER = 1;
+const LIST = 2;
+
 /**
- * One item of a parsed version, as Maven's ComparableVersion builds them: a number (kept as its
- * digits, so any size compares exactly), a qualifier (aliases already applied), or a nested list
- * (what each `-` and each digit/letter transition starts).
+ * One item of a parsed version, as Maven's ComparableVersion builds them: a number, a qualifier,
+ * or a nested list (what each `-` and each digit/letter transition starts). One shape for all
+ * three keeps the comparisons of a large sort fast.
  */
-type Item = { kind: 'number'; digits: string } | { kind: 'qualifier'; value: string } | { kind: 'list'; items: Item[] };
+interface Item {
+  kind: typeof NUMBER | typeof QUALIFIER | typeof LIST;
+  /** A number's digits without leading zeros (any size compares exactly); a qualifier's rank. */
+  key: string;
+  /** A list's items; empty for the others. */
+  items: Item[];
+}
 
 /** A version parsed once for ordering; `text` is the version as the repository wrote it. */
 export interface MavenVersion {
@@ -16,23 +26,35 @@ const QUALIFIERS = ['alpha', 'beta', 'milestone', 'rc', 'snapshot', '', 'sp'];
 const ALIASES: Readonly<Record<string, string>> = { ga: '', final: '', release: '', cr: 'rc' };
 /** `a1`, `b2`, `m3`: one letter directly followed by a digit. */
 const LETTER_ALIASES: Readonly<Record<string, string>> = { a: 'alpha', b: 'beta', m: 'milestone' };
-const PRERELEASES = new Set(['alpha', 'beta', 'milestone', 'rc']);
-const RELEASE_RANK = QUALIFIERS.indexOf('');
+/** Ranks of alpha, beta, milestone and rc. */
+const PRERELEASE_RANKS = new Set(['0', '1', '2', '3']);
+const RELEASE_RANK = String(QUALIFIERS.indexOf(''));
+const NONE: Item[] = [];
+const DOT = 46;
+const DASH = 45;
 
-const isDigit = (c: string): boolean => c >= '0' && c <= '9';
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
 
-function numberItem(digits: string): Item {
-  return { kind: 'number', digits: digits.replace(/^0+/, '') };
+function numberItem(text: string, start: number, end: number): Item {
+  let first = start;
+  while (first < end && text.charCodeAt(first) === 48) first += 1;
+  return { kind: NUMBER, key: text.slice(first, end), items: NONE };
+}
+
+/** A qualifier's sort key: its index among the known ones, or after all of them, by its text. */
+function rank(qualifier: string): string {
+  const index = QUALIFIERS.indexOf(qualifier);
+  return index === -1 ? `${QUALIFIERS.length}-${qualifier}` : String(index);
 }
 
 function qualifierItem(text: string, followedByDigit: boolean): Item {
   const spelled = followedByDigit && text.length === 1 ? (LETTER_ALIASES[text] ?? text) : text;
-  return { kind: 'qualifier', value: ALIASES[spelled] ?? spelled };
+  return { kind: QUALIFIER, key: rank(ALIASES[spelled] ?? spelled), items: NONE };
 }
 
 function isNull(item: Item): boolean {
-  if (item.kind === 'number') return item.digits === '';
-  if (item.kind === 'qualifier') return item.value === '';
+  if (item.kind === NUMBER) return item.key === '';
+  if (item.kind === QUALIFIER) return item.key === RELEASE_RANK;
   return item.items.length === 0;
 }
 
@@ -41,43 +63,37 @@ function normalize(list: Item[]): void {
   for (let i = list.length - 1; i >= 0; i -= 1) {
     const item = list[i];
     if (isNull(item)) list.splice(i, 1);
-    else if (item.kind !== 'list') break;
+    else if (item.kind !== LIST) break;
   }
 }
 
 /** Splits the text into Maven's nested items: `.` separates, `-` and digit/letter transitions nest. */
 function parseItems(text: string): Item[] {
   const version = text.toLowerCase();
-  const root: Item[] = [];
-  const lists: Item[][] = [root];
-  let list = root;
+  const lists: Item[][] = [[]];
+  let list = lists[0];
   let digit = false;
   let start = 0;
-  const token = (end: number): Item => (digit ? numberItem(version.slice(start, end)) : qualifierItem(version.slice(start, end), false));
-  const nest = (): void => {
-    const inner: Item[] = [];
-    list.push({ kind: 'list', items: inner });
-    lists.push(inner);
-    list = inner;
-  };
-  for (let i = 0; i < version.length; i += 1) {
-    const c = version[i];
-    if (c === '.' || c === '-') {
-      list.push(i === start ? numberItem('0') : token(i));
-      start = i + 1;
-      if (c === '-') nest();
-    } else if (isDigit(c) !== digit && i > start) {
-      list.push(digit ? numberItem(version.slice(start, i)) : qualifierItem(version.slice(start, i), true));
-      start = i;
-      nest();
-      digit = isDigit(c);
-    } else {
-      digit = isDigit(c);
+  for (let i = 0; i <= version.length; i += 1) {
+    const c = i < version.length ? version.charCodeAt(i) : DOT;
+    const separator = c === DOT || c === DASH;
+    const transition = !separator && isDigitCode(c) !== digit && i > start;
+    if (separator && i === start && i === version.length) break;
+    if (separator || transition) {
+      if (separator && i === start) list.push({ kind: NUMBER, key: '', items: NONE });
+      else list.push(digit ? numberItem(version, start, i) : qualifierItem(version.slice(start, i), transition));
+      start = separator ? i + 1 : i;
+      if (c === DASH || transition) {
+        const inner: Item[] = [];
+        list.push({ kind: LIST, key: '', items: inner });
+        lists.push(inner);
+        list = inner;
+      }
     }
+    if (!separator) digit = isDigitCode(c);
   }
-  if (version.length > start) list.push(token(version.length));
   for (let i = lists.length - 1; i >= 0; i -= 1) normalize(lists[i]);
-  return root;
+  return lists[0];
 }
 
 /**
@@ -92,40 +108,30 @@ export function parseMavenVersion(text: string): MavenVersion {
   return { text, items: parseItems(text) };
 }
 
-function rank(qualifier: string): string {
-  const index = QUALIFIERS.indexOf(qualifier);
-  return index === -1 ? `${QUALIFIERS.length}-${qualifier}` : String(index);
-}
-
 function sign(a: string, b: string): number {
   return a === b ? 0 : a < b ? -1 : 1;
 }
 
-function compareDigits(a: string, b: string): number {
-  return a.length !== b.length ? (a.length < b.length ? -1 : 1) : sign(a, b);
-}
-
 /** Compares an item with another, or with the padding of a shorter list (null). */
 function compareItem(a: Item, b: Item | null): number {
-  if (a.kind === 'number') {
-    if (b === null) return a.digits === '' ? 0 : 1;
-    return b.kind === 'number' ? compareDigits(a.digits, b.digits) : 1;
+  if (a.kind === NUMBER) {
+    if (b === null) return a.key === '' ? 0 : 1;
+    if (b.kind !== NUMBER) return 1;
+    return a.key.length !== b.key.length ? (a.key.length < b.key.length ? -1 : 1) : sign(a.key, b.key);
   }
-  if (a.kind === 'qualifier') {
-    if (b === null) return sign(rank(a.value), String(RELEASE_RANK));
-    return b.kind === 'qualifier' ? sign(rank(a.value), rank(b.value)) : -1;
+  if (a.kind === QUALIFIER) {
+    if (b === null) return sign(a.key, RELEASE_RANK);
+    return b.kind === QUALIFIER ? sign(a.key, b.key) : -1;
   }
   if (b === null) return a.items.length === 0 ? 0 : compareItem(a.items[0], null);
-  if (b.kind === 'number') return -1;
-  if (b.kind === 'qualifier') return 1;
-  return compareLists(a.items, b.items);
+  if (b.kind === LIST) return compareLists(a.items, b.items);
+  return b.kind === NUMBER ? -1 : 1;
 }
 
 function compareLists(a: Item[], b: Item[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i += 1) {
-    const left = a[i];
-    const right = b[i];
-    const result = left === undefined ? -compareItem(right, null) : compareItem(left, right ?? null);
+  const length = a.length > b.length ? a.length : b.length;
+  for (let i = 0; i < length; i += 1) {
+    const result = i < a.length ? compareItem(a[i], i < b.length ? b[i] : null) : -compareItem(b[i], null);
     if (result !== 0) return result;
   }
   return 0;
@@ -156,8 +162,8 @@ export function compareVersionTexts(a: string, b: string): number {
   return compareMavenVersions(parseMavenVersion(a), parseMavenVersion(b));
 }
 
-function hasQualifier(items: Item[], wanted: (value: string) => boolean): boolean {
-  return items.some((item) => (item.kind === 'qualifier' && wanted(item.value)) || (item.kind === 'list' && hasQualifier(item.items, wanted)));
+function hasPrerelease(items: Item[]): boolean {
+  return items.some((item) => (item.kind === QUALIFIER && PRERELEASE_RANKS.has(item.key)) || (item.kind === LIST && hasPrerelease(item.items)));
 }
 
 /**
@@ -171,7 +177,7 @@ function hasQualifier(items: Item[], wanted: (value: string) => boolean): boolea
  * ```
  */
 export function isPrerelease(version: MavenVersion): boolean {
-  return hasQualifier(version.items, (value) => PRERELEASES.has(value));
+  return hasPrerelease(version.items);
 }
 
 /**
