@@ -87,7 +87,7 @@ export class ArtifactReader {
       if (JSON.stringify(stored.validators) !== JSON.stringify(answer.validators)) await saveDocument(this.ctx.store, same);
       return { ...same, unchanged: true };
     }
-    const document: StoredDocument<T> = { url, validators: answer.validators, hash, parsed: this.parsed(url, answer.bytes, parse), answers: {} };
+    const document: StoredDocument<T> = { url, validators: answer.validators, hash, parsed: this.parsed(url, answer.bytes, parse) };
     await saveDocument(this.ctx.store, document);
     return { ...document, unchanged: false };
   }

@@ -83,7 +83,8 @@ export interface Existence {
 
 /**
  * Asks whether an artifact exists without downloading it: a GET of its first byte
- * (`Range: bytes=0-0`), the body dropped unread whatever the server sends. 404 and 410 mean
+ * (`Range: bytes=0-0`), the body dropped unread whatever the server sends (a whole file over the
+ * client's cap counts as there). 404 and 410 mean
  * missing; refused access and other statuses fail as the kit maps them.
  *
  * @example
@@ -92,7 +93,14 @@ export interface Existence {
  * ```
  */
 export async function artifactExists(access: RepositoryAccess, url: string, ctx: PluginContext): Promise<Existence> {
-  const response = await ctx.http.get(requestFor(access, url, { headers: { range: 'bytes=0-0', 'accept-encoding': 'identity' } }));
+  let response;
+  try {
+    response = await ctx.http.get(requestFor(access, url, { headers: { range: 'bytes=0-0', 'accept-encoding': 'identity' } }));
+  } catch (error) {
+    // A server that ignores Range announces the whole file, which may be over the client's cap: it is there.
+    if (error instanceof PluginError && TOO_LARGE.has(error.code)) return { exists: true, status: 200, lastModified: null };
+    throw error;
+  }
   response.discard();
   const { status } = response;
   const modified = new Date(response.headers['last-modified'] ?? '');

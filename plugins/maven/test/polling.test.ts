@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import type { PackageRevision } from '@baton/plugin-api';
-import { MemoryKeyValueStore } from '@baton/plugin-api/testing';
+import { createTestContext, defaultSettings, MemoryKeyValueStore } from '@baton/plugin-api/testing';
 import { startFixtureServer, type FixtureServer } from '@baton/plugin-kit/testing';
 import { artifactBytes, deploy, listVersion, newSnapshotBuild, ScratchFolders } from './support/repositories';
 import { batch, contextFor, latest, plugin, stored } from './support/plugin-calls';
@@ -98,6 +99,17 @@ describe('polling imagingbook-common over loopback HTTP', () => {
     expect(warnings).toEqual([
       `3.2 is listed in maven-metadata.xml but its artifact ${url}com/imagingbook/imagingbook-common/3.2/imagingbook-common-3.2.jar is missing (404); skipped`,
     ]);
+  });
+
+  it('counts an artifact as there when a server that ignores Range announces more than the client may read', async () => {
+    const jar = deploy(dir, 'imagingbook-common', '3.1', { sidecars: [] });
+    writeFileSync(jar, Buffer.alloc(200_000, 1));
+    const ctx = createTestContext({ settings: defaultSettings(plugin), maxBytes: 100_000 });
+
+    const { revision } = await plugin.latestRevision({ REPO_URL: url }, { GROUP_ID: 'com.imagingbook', ...common }, ctx);
+
+    expect(revision?.revision).toBe('3.1');
+    expect(server.requests.find((r) => r.path.endsWith('3.1.jar'))?.status).toBe(200);
   });
 
   it('trusts the metadata without VERIFY_ARTIFACT, dating the version by lastUpdated', async () => {
