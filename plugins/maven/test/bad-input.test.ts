@@ -3,7 +3,7 @@ import { PermanentError, TransientError } from '@baton/plugin-api';
 import { MemoryKeyValueStore } from '@baton/plugin-api/testing';
 import { startFixtureServer, type FixtureServer } from '@baton/plugin-kit/testing';
 import { deploy, metadataPath, ScratchFolders } from './support/repositories';
-import { contextFor, plugin, thrown } from './support/plugin-calls';
+import { batch, contextFor, plugin, thrown } from './support/plugin-calls';
 
 const folders = new ScratchFolders();
 let server: FixtureServer;
@@ -12,6 +12,7 @@ let dir: string;
 beforeAll(async () => {
   dir = folders.copy();
   for (const version of ['3.0', '3.1']) deploy(dir, 'imagingbook-common', version);
+  deploy(dir, 'imagingbook_plugins_all', '3.1');
   server = await startFixtureServer(dir);
 });
 afterAll(async () => {
@@ -133,6 +134,23 @@ describe('HTTP answers', () => {
       messages: ["No version of com.imagingbook:imagingbook-common matches the package's settings.", warning],
       revision: null,
     });
+  });
+
+  it('a failure of one artifact stays with its packages in a batch', async () => {
+    server.options.overrides.set(METADATA, 403);
+    const items = [
+      { key: 'common', package: pkg, previous: null },
+      { key: 'all', package: { ...pkg, ARTIFACT_ID: 'imagingbook_plugins_all' }, previous: null },
+      { key: 'common-sources', package: { ...pkg, CLASSIFIER: 'sources' }, previous: null },
+    ];
+
+    const answers = await batch({ REPO_URL: server.url }, items, contextFor());
+
+    expect(answers.map((a) => [a.key, a.error ? `${(a.error as PermanentError).code}` : a.result?.revision?.revision])).toEqual([
+      ['common', 'access_denied'],
+      ['all', '3.1'],
+      ['common-sources', 'access_denied'],
+    ]);
   });
 
   it('a checksum sidecar that is not hex is a permanent error naming it', async () => {
