@@ -94,6 +94,7 @@ async function answerArtifact(reader: ArtifactReader, questions: Question[]): Pr
     const warnings = [`Nothing deployed as ${coordinates(first)} yet: there is no ${folder}maven-metadata.xml (404)`];
     return questions.map(({ key }) => ({ key, result: { revision: null, warnings } }));
   }
+  const before = JSON.stringify(document.answers ?? {});
   const answers: Answer[] = [];
   for (const { key, selection, previous } of questions) {
     try {
@@ -103,7 +104,8 @@ async function answerArtifact(reader: ArtifactReader, questions: Question[]): Pr
       answers.push({ key, error });
     }
   }
-  await reader.saveAnswers(document);
+  // An unchanged poll writes nothing: the store is the host's database.
+  if (JSON.stringify(document.answers ?? {}) !== before) await reader.saveAnswers(document);
   return answers;
 }
 

@@ -53,6 +53,7 @@ describe('polling imagingbook-common over loopback HTTP', () => {
     const store = new MemoryKeyValueStore();
     await latest(url, common, store);
     const cold = paths();
+    const writes = jest.spyOn(store, 'set');
 
     await latest(url, common, store);
 
@@ -65,6 +66,7 @@ describe('polling imagingbook-common over loopback HTTP', () => {
     ]);
     expect(server.requests[1]?.headers['range']).toBe('bytes=0-0');
     expect(paths(cold.length)).toEqual(['304 …/maven-metadata.xml']);
+    expect(writes).not.toHaveBeenCalled();
   });
 
   it('asks once, by content hash, when the server sends no validators', async () => {
