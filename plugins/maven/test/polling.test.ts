@@ -103,6 +103,17 @@ describe('polling imagingbook-common over loopback HTTP', () => {
     ]);
   });
 
+  it('gives up after ten listed versions without artifacts, saying so', async () => {
+    for (let minor = 2; minor <= 12; minor += 1) listVersion(dir, 'imagingbook-common', `3.${minor}`);
+
+    const { revision, warnings } = await latest(url, common);
+
+    expect(revision).toBeNull();
+    expect(warnings?.length).toBe(11);
+    expect(warnings?.[0]).toMatch(/^3\.12 is listed in maven-metadata\.xml but its artifact/);
+    expect(warnings?.[10]).toBe('gave up after 10 listed versions without the file wanted; lower versions were not tried');
+  });
+
   it('counts an artifact as there when a server that ignores Range announces more than the client may read', async () => {
     const jar = deploy(dir, 'imagingbook-common', '3.1', { sidecars: [] });
     writeFileSync(jar, Buffer.alloc(200_000, 1));

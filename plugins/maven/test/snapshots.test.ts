@@ -1,7 +1,8 @@
 import type { PackageRevision } from '@baton/plugin-api';
 import { MemoryKeyValueStore } from '@baton/plugin-api/testing';
 import { startFixtureServer, type FixtureServer } from '@baton/plugin-kit/testing';
-import { deploy, newSnapshotBuild, ScratchFolders } from './support/repositories';
+import { writeFileSync } from 'node:fs';
+import { deploy, metadataPath, newSnapshotBuild, ScratchFolders } from './support/repositories';
 import { contextFor, latest, plugin, stored } from './support/plugin-calls';
 
 const folders = new ScratchFolders();
@@ -57,6 +58,17 @@ describe('snapshots', () => {
     const { revision } = await latest(server.url, snapshots('imagingbook-common', { CLASSIFIER: 'sources', VERSION_RANGE: '[2.0-SNAPSHOT]' }));
 
     expect(revision?.data?.['LOCATION']).toMatch(/2\.0-SNAPSHOT\/imagingbook-common-2\.0-20210811\.104928-7-sources\.jar$/);
+  });
+
+  it('resolve through an older metadata file that gives only the timestamp and build number', async () => {
+    const older = '<metadata><versioning><snapshot><timestamp>20200101.120000</timestamp><buildNumber>3</buildNumber></snapshot></versioning></metadata>';
+    writeFileSync(metadataPath(dir, 'imagingbook_plugins_tools', '4.0-SNAPSHOT'), older);
+    deploy(dir, 'imagingbook_plugins_tools', '4.0-SNAPSHOT', { label: '4.0-20200101.120000-3', classifier: 'sources' });
+
+    const { revision } = await latest(server.url, snapshots('imagingbook_plugins_tools', { CLASSIFIER: 'sources' }));
+
+    expect(revision?.revision).toBe('4.0-20200101.120000-3');
+    expect(revision?.data?.['LOCATION']).toMatch(/4\.0-SNAPSHOT\/imagingbook_plugins_tools-4\.0-20200101\.120000-3-sources\.jar$/);
   });
 
   it('without a build of the wanted extension are skipped with a warning', async () => {
