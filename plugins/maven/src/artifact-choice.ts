@@ -1,6 +1,6 @@
-import type { ArtifactReader, MetadataDocument } from './artifact-reader';
+import type { ArtifactReader } from './artifact-reader';
 import type { ArtifactSelection } from './config';
-import type { StoredAnswer, StoredChoice } from './metadata-store';
+import type { StoredAnswer, StoredChoice, StoredDocument } from './metadata-store';
 import { mavenTimestamp, type ArtifactMetadata, type SnapshotFile, type SnapshotMetadata } from './parse-metadata';
 import { compareMavenVersions, isPrerelease, isSnapshot, parseMavenVersion } from './version';
 import { containsVersion } from './version-range';
@@ -82,7 +82,7 @@ function toChoice(candidate: Candidate, selection: ArtifactSelection, lastModifi
  * choice?.label; // '3.1', or '3.1-20210822.092232-1' for a snapshot
  * ```
  */
-export async function chooseVersion(reader: ArtifactReader, document: MetadataDocument<ArtifactMetadata>, selection: ArtifactSelection): Promise<StoredAnswer> {
+export async function chooseVersion(reader: ArtifactReader, document: StoredDocument<ArtifactMetadata>, selection: ArtifactSelection): Promise<StoredAnswer> {
   const root = document.url.slice(0, -'maven-metadata.xml'.length);
   const metadataTime = mavenTimestamp(document.parsed.lastUpdated);
   const warnings: string[] = [];

@@ -6,18 +6,12 @@ import { MAX_METADATA_BYTES } from './config';
 import { loadDocument, saveDocument, type StoredDocument } from './metadata-store';
 import { parseArtifactMetadata, parseSnapshotMetadata, type ArtifactMetadata, type SnapshotMetadata } from './parse-metadata';
 
-/** A metadata file as this call knows it. */
-export interface MetadataDocument<T> extends StoredDocument<T> {
-  /** Unchanged since it was stored: answered 304, or the same bytes again. */
-  unchanged: boolean;
-}
-
 /**
  * Reads one repository's files for one call: each metadata file at most once (conditionally,
  * through the store), each existence check at most once, whatever number of packages ask.
  */
 export class ArtifactReader {
-  private readonly documents = new Map<string, Promise<MetadataDocument<unknown> | null>>();
+  private readonly documents = new Map<string, Promise<StoredDocument<unknown> | null>>();
   private readonly checks = new Map<string, Promise<Existence>>();
   readonly maxBytes: number;
 
@@ -34,12 +28,12 @@ export class ArtifactReader {
   }
 
   /** The artifact's maven-metadata.xml; null when there is none (404). */
-  artifactMetadata(folder: string): Promise<MetadataDocument<ArtifactMetadata> | null> {
+  artifactMetadata(folder: string): Promise<StoredDocument<ArtifactMetadata> | null> {
     return this.document(`${folder}maven-metadata.xml`, parseArtifactMetadata);
   }
 
   /** A snapshot's own maven-metadata.xml; null when there is none (404). */
-  snapshotMetadata(folder: string, version: string): Promise<MetadataDocument<SnapshotMetadata> | null> {
+  snapshotMetadata(folder: string, version: string): Promise<StoredDocument<SnapshotMetadata> | null> {
     return this.document(`${folder}${encodeURIComponent(version)}/maven-metadata.xml`, parseSnapshotMetadata);
   }
 
@@ -58,38 +52,37 @@ export class ArtifactReader {
   }
 
   /** Keeps the answers of an artifact-level file for the next call. */
-  async saveAnswers(document: MetadataDocument<ArtifactMetadata>): Promise<void> {
-    const { unchanged: _unchanged, ...stored } = document;
-    await saveDocument(this.ctx.store, stored);
+  async saveAnswers(document: StoredDocument<ArtifactMetadata>): Promise<void> {
+    await saveDocument(this.ctx.store, document);
   }
 
-  private document<T>(url: string, parse: (bytes: Buffer, maxBytes: number) => T): Promise<MetadataDocument<T> | null> {
+  private document<T>(url: string, parse: (bytes: Buffer, maxBytes: number) => T): Promise<StoredDocument<T> | null> {
     let read = this.documents.get(url);
     if (read === undefined) {
       read = this.read(url, parse);
       this.documents.set(url, read);
     }
-    return read as Promise<MetadataDocument<T> | null>;
+    return read as Promise<StoredDocument<T> | null>;
   }
 
-  private async read<T>(url: string, parse: (bytes: Buffer, maxBytes: number) => T): Promise<MetadataDocument<T> | null> {
+  private async read<T>(url: string, parse: (bytes: Buffer, maxBytes: number) => T): Promise<StoredDocument<T> | null> {
     const stored = await loadDocument<T>(this.ctx.store, url);
     const answer = await fetchDocument(this.access, url, stored?.validators ?? null, 'maven-metadata.xml', this.maxBytes, this.ctx);
     if (answer === null) return null;
     if (answer.status === 'unchanged') {
       // Only a conditional request is answered "unchanged", and only a stored file makes one.
       if (stored === null) throw new TypeError(`${url} unchanged, yet nothing was stored`);
-      return { ...stored, unchanged: true };
+      return stored;
     }
     const hash = createHash('sha256').update(answer.bytes).digest('hex');
     if (stored !== null && stored.hash === hash) {
       const same = { ...stored, validators: answer.validators };
       if (JSON.stringify(stored.validators) !== JSON.stringify(answer.validators)) await saveDocument(this.ctx.store, same);
-      return { ...same, unchanged: true };
+      return same;
     }
     const document: StoredDocument<T> = { url, validators: answer.validators, hash, parsed: this.parsed(url, answer.bytes, parse) };
     await saveDocument(this.ctx.store, document);
-    return { ...document, unchanged: false };
+    return document;
   }
 
   private parsed<T>(url: string, bytes: Buffer, parse: (bytes: Buffer, maxBytes: number) => T): T {

@@ -11,11 +11,11 @@ import {
   type RevisionResult,
 } from '@baton/plugin-api';
 import { chooseVersion } from './artifact-choice';
-import { ArtifactReader, type MetadataDocument } from './artifact-reader';
+import { ArtifactReader } from './artifact-reader';
 import { isNewer, revisionOf, toRevision } from './artifact-revision';
 import { repositoryAccess, rootStatus } from './client';
 import { selectionOf, type ArtifactSelection } from './config';
-import type { StoredAnswer } from './metadata-store';
+import type { StoredAnswer, StoredDocument } from './metadata-store';
 import type { ArtifactMetadata } from './parse-metadata';
 import { RangeSyntaxError } from './version-range';
 
@@ -57,7 +57,7 @@ async function stillHolds(reader: ArtifactReader, folder: string, answer: Stored
 
 async function answerOne(
   reader: ArtifactReader,
-  document: MetadataDocument<ArtifactMetadata>,
+  document: StoredDocument<ArtifactMetadata>,
   selection: ArtifactSelection,
   previous: PackageRevision | null,
 ): Promise<RevisionResult> {
@@ -83,7 +83,7 @@ function coordinates(selection: ArtifactSelection): string {
 async function answerArtifact(reader: ArtifactReader, questions: Question[]): Promise<Answer[]> {
   const first = questions[0].selection as ArtifactSelection;
   const folder = reader.folder(first.groupId, first.artifactId);
-  let document: MetadataDocument<ArtifactMetadata> | null;
+  let document: StoredDocument<ArtifactMetadata> | null;
   try {
     document = await reader.artifactMetadata(folder);
   } catch (error) {
