@@ -89,7 +89,7 @@ describe('Maven timestamps', () => {
 });
 
 describe('POMs', () => {
-  const pom = (body: string) => Buffer.from(`<?xml version="1.0"?><project xmlns="http://maven.apache.org/POM/4.0.0">${body}</project>`);
+  const pom = (body: string) => Buffer.from(`<?xml version="1.0"?><project xmlns="urn:example:pom:4.0.0">${body}</project>`);
 
   it.each([
     [

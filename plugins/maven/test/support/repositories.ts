@@ -33,7 +33,7 @@ function artifactFolder(dir: string, groupId: string, artifactId: string, versio
 
 function pomXml(groupId: string, artifactId: string, version: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0">
+<project xmlns="urn:example:pom:4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>${groupId}</groupId>
   <artifactId>${artifactId}</artifactId>
