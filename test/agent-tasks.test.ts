@@ -132,6 +132,90 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
     expect(seenAt('/elsewhere/app.rpm').map((s) => s.authorization)).toEqual([undefined]);
   });
 
+  describe('with credentials and integrity as a registry plugin declares them', () => {
+    const TOKEN = `tok-${randomBytes(6).toString('hex')}`;
+    const integrity = (algorithm: string, bytes = PACKAGE_BYTES) => `${algorithm}-${createHash(algorithm).update(bytes).digest('base64')}`;
+    let registry: string;
+    let registryIds: { repositoryId: string; packageId: string };
+
+    beforeAll(async () => {
+      registry = await serve((req, res) => {
+        if (req.headers.authorization !== `Bearer ${TOKEN}`) return res.writeHead(401).end();
+        if (req.url === '/app/-/moved.tgz') return res.writeHead(302, { location: `${mirror}/cdn/app.tgz` }).end();
+        res.end(PACKAGE_BYTES);
+      });
+      harness.fetchCredentials.set('registry-like', {
+        urlKey: 'REGISTRY_URL',
+        bearer: { token: 'AUTH_TOKEN' },
+        basic: { username: 'USERNAME', password: 'PASSWORD' },
+      });
+      const repositoryId = await harness.addRepository(
+        'registry',
+        { plain: { REGISTRY_URL: `${registry}/`, USERNAME: 'reader' }, secure: { AUTH_TOKEN: TOKEN, PASSWORD } },
+        'registry-like',
+      );
+      registryIds = { repositoryId, packageId: await harness.addPackage(repositoryId, 'app', {}) };
+    });
+
+    it('sends the declared token as Bearer to the declared origin, and verifies INTEGRITY (sha512) and CHECKSUM both', async () => {
+      const data = { LOCATION: `${registry}/app/-/app-1.0.0.tgz`, INTEGRITY: `sha1-abc= ${integrity('sha512')}`, CHECKSUM: `sha512:${digest('sha512')}` };
+      const run = await fetchRun('fetch-bearer', data, registryIds);
+
+      const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+      expect(job.state).toBe('passed');
+      expect(seenAt('/app/-/app-1.0.0.tgz').map((s) => s.authorization)).toEqual([`Bearer ${TOKEN}`]);
+      expect(await harness.jobConsole.text(job.id)).toContain('sha512 checksum and sha512 integrity verified');
+      expect(await harness.jobConsole.text(job.id)).not.toContain(TOKEN);
+    });
+
+    it('sends the token to no other origin, along a redirect or not', async () => {
+      const run = await fetchRun('fetch-bearer-moved', { LOCATION: `${registry}/app/-/moved.tgz`, INTEGRITY: integrity('sha256') }, registryIds);
+
+      const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+      expect(job.state).toBe('passed');
+      expect(seenAt('/app/-/moved.tgz').map((s) => s.authorization)).toEqual([`Bearer ${TOKEN}`]);
+      expect(seenAt('/cdn/app.tgz').map((s) => s.authorization)).toEqual([undefined]);
+      expect(await harness.jobConsole.text(job.id)).toContain('sha256 integrity verified');
+    });
+
+    it('fails on an INTEGRITY that does not match, and keeps no file', async () => {
+      const data = { LOCATION: `${registry}/app/-/app-1.0.1.tgz`, INTEGRITY: integrity('sha512', Buffer.from('other bytes')) };
+      const run = await fetchRun('fetch-integrity-bad', data, registryIds);
+
+      const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+      expect(job.state).toBe('failed');
+      expect(job.result).toContain(`does not match its INTEGRITY: expected ${data.INTEGRITY}, got ${integrity('sha512')}`);
+      expect(fs.existsSync(fetched(run, 'app-1.0.1.tgz'))).toBe(false);
+    });
+
+    it('refuses an INTEGRITY that names no hash it can check', async () => {
+      const run = await fetchRun('fetch-integrity-unknown', { LOCATION: `${registry}/app/-/app-1.0.2.tgz`, INTEGRITY: 'md5-abc=' }, registryIds);
+
+      const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+      expect(job.state).toBe('failed');
+      expect(job.result).toContain("INTEGRITY 'md5-abc=' names no hash that can be checked");
+      expect(seenAt('/app/-/app-1.0.2.tgz')).toEqual([]);
+    });
+
+    it('sends Basic credentials when the repository has no token, as the declaration allows', async () => {
+      const repositoryId = await harness.addRepository(
+        'registry-basic',
+        { plain: { REGISTRY_URL: `${repository}/el9/`, USERNAME: 'reader' }, secure: { PASSWORD } },
+        'registry-like',
+      );
+      const basicIds = { repositoryId, packageId: await harness.addPackage(repositoryId, 'app', {}) };
+
+      const run = await fetchRun('fetch-declared-basic', { LOCATION: `${repository}/el9/declared.rpm` }, basicIds);
+
+      expect((await harness.waitForJob(run.id, 'qa', 'smoke')).state).toBe('passed');
+      expect(seenAt('/el9/declared.rpm').map((s) => s.authorization)).toEqual([BASIC]);
+    });
+  });
+
   it("reads a file: repository's file: LOCATION under BATON_FILE_REPO_ROOTS and refuses one elsewhere", async () => {
     const outside = path.join(harness.workDir, 'outside.rpm');
     fs.writeFileSync(outside, PACKAGE_BYTES);

@@ -115,6 +115,29 @@ export interface PluginOperations {
 }
 
 /**
+ * Which of a repository's configuration values a pipeline's `fetch_package` sends with the
+ * download of a revision's `LOCATION`, and to which origin. Downloads from any other origin, and
+ * every hop of a redirect to another origin, get none.
+ *
+ * @example
+ * ```ts
+ * const fetchCredentials: FetchCredentials = {
+ *   urlKey: 'REGISTRY_URL',
+ *   bearer: { token: 'AUTH_TOKEN' },
+ *   basic: { username: 'USERNAME', password: 'PASSWORD' },
+ * };
+ * ```
+ */
+export interface FetchCredentials {
+  /** The repository key whose URL's origin the credentials belong to. Empty or not http(s): none are sent. */
+  urlKey: string;
+  /** Keys of a user name and password sent as HTTP Basic. */
+  basic?: { username: string; password: string };
+  /** Key of a token sent as `Authorization: Bearer`; it wins over Basic when both are set. */
+  bearer?: { token: string };
+}
+
+/**
  * What a plugin author writes.
  *
  * @example See {@link definePlugin}.
@@ -137,6 +160,11 @@ export interface PluginSpec extends PluginOperations {
    * `BATON_PLUGIN_<ID>_PASS_ENV`.
    */
   environment?: string[];
+  /**
+   * Which repository values `fetch_package` sends with downloads of this plugin's revisions, and
+   * where. Without it: `USERNAME` and `PASSWORD` as Basic, to the origin of `REPO_URL` (or `URL`).
+   */
+  fetchCredentials?: FetchCredentials;
 }
 
 /**
@@ -149,12 +177,16 @@ export interface PluginSpec extends PluginOperations {
  * await definition.validateRepository({}); // includes "… (URL) is required"
  * ```
  */
-export interface PluginDefinition extends Omit<PluginSpec, 'repository' | 'package' | 'settings' | 'environment' | 'validateRepository' | 'validatePackage'> {
+export interface PluginDefinition extends Omit<
+  PluginSpec,
+  'repository' | 'package' | 'settings' | 'environment' | 'fetchCredentials' | 'validateRepository' | 'validatePackage'
+> {
   apiVersion: number;
   repository: { properties: ResolvedProperty[] };
   package: { properties: ResolvedProperty[] };
   settings: Record<string, SettingDeclaration>;
   environment: string[];
+  fetchCredentials: FetchCredentials | null;
   validateRepository(repository: Configuration): Promise<ValidationError[]>;
   validatePackage(repository: Configuration, pkg: Configuration): Promise<ValidationError[]>;
 }
@@ -209,6 +241,7 @@ export function definePlugin(spec: PluginSpec): PluginDefinition {
     package: { properties: packageProperties },
     settings: spec.settings ?? {},
     environment: spec.environment ?? [],
+    fetchCredentials: spec.fetchCredentials ?? null,
     async validateRepository(repository) {
       const generic = validateAgainstProperties(repositoryProperties, repository);
       const own = spec.validateRepository ? await spec.validateRepository(repository) : [];

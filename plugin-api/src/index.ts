@@ -19,6 +19,7 @@ export {
   type BatchItem,
   type Capabilities,
   type CheckResult,
+  type FetchCredentials,
   type PackageCheckResult,
   type PluginDefinition,
   type PluginOperations,

@@ -31,7 +31,7 @@ export function specProblems(spec: unknown): string[] {
     if (s[op] !== undefined && typeof s[op] !== 'function') problems.push(`${op} must be a function when given`);
   }
   problems.push(...propertyProblems('repository', s.repository), ...propertyProblems('package', s.package));
-  problems.push(...settingProblems(s.settings), ...environmentProblems(s.environment));
+  problems.push(...settingProblems(s.settings), ...environmentProblems(s.environment), ...fetchCredentialProblems(s.fetchCredentials, s.repository));
   return problems;
 }
 
@@ -152,5 +152,29 @@ function settingProblems(settings: unknown): string[] {
       (d.type === 'boolean' && typeof d.default === 'boolean');
     if (!typeOk) problems.push(`settings.${key} needs a type (integer, string or boolean) and a default of that type`);
   }
+  return problems;
+}
+
+/** A `fetchCredentials` declaration names declared repository keys, and its secrets are secure ones. */
+function fetchCredentialProblems(declaration: unknown, repository: unknown): string[] {
+  if (declaration === undefined || declaration === null) return [];
+  if (typeof declaration !== 'object') return ['fetchCredentials must be an object'];
+  const properties = (repository as { properties?: unknown } | undefined)?.properties;
+  const declared = new Map<string, boolean>();
+  if (Array.isArray(properties)) {
+    for (const property of properties as { key?: unknown; secure?: unknown }[]) {
+      if (typeof property?.key === 'string') declared.set(property.key, property.secure === true);
+    }
+  }
+  const { urlKey, basic, bearer } = declaration as { urlKey?: unknown; basic?: { username?: unknown; password?: unknown }; bearer?: { token?: unknown } };
+  const keys: [string, unknown, boolean][] = [['fetchCredentials.urlKey', urlKey, false]];
+  if (basic !== undefined) keys.push(['fetchCredentials.basic.username', basic?.username, false], ['fetchCredentials.basic.password', basic?.password, true]);
+  if (bearer !== undefined) keys.push(['fetchCredentials.bearer.token', bearer?.token, true]);
+  const problems: string[] = [];
+  for (const [field, key, secret] of keys) {
+    if (typeof key !== 'string' || !declared.has(key)) problems.push(`${field} must name a declared repository property`);
+    else if (secret && !declared.get(key)) problems.push(`${field} names '${key}', which must be a secure property`);
+  }
+  if (basic === undefined && bearer === undefined) problems.push('fetchCredentials needs basic, bearer or both');
   return problems;
 }

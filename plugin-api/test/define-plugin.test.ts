@@ -24,6 +24,10 @@ function spec(): PluginSpec {
 }
 
 type Change = (s: PluginSpec) => unknown;
+/** A spec whose repository has these properties besides URL, and this fetchCredentials declaration. */
+const withCredentials =
+  (properties: PluginSpec['repository']['properties'], fetchCredentials: unknown): Change =>
+  (s) => ({ ...s, repository: { properties: [...s.repository.properties, ...properties] }, fetchCredentials });
 const changed =
   (fields: Record<string, unknown>): Change =>
   (s) => ({ ...s, ...fields });
@@ -44,6 +48,21 @@ describe('specProblems', () => {
   it('finds nothing wrong with a valid spec or with the definition made from it', () => {
     expect(specProblems(spec())).toEqual([]);
     expect(specProblems(definePlugin(spec()))).toEqual([]);
+  });
+
+  it('finds nothing wrong with fetch credentials naming declared keys, secrets secure', () => {
+    const properties = [
+      { key: 'USER', displayName: 'User', required: false },
+      { key: 'PASS', displayName: 'Password', required: false, secure: true, partOfIdentity: false },
+      { key: 'TOKEN', displayName: 'Token', required: false, secure: true, partOfIdentity: false },
+    ];
+    const declared = withCredentials(properties, { urlKey: 'URL', basic: { username: 'USER', password: 'PASS' }, bearer: { token: 'TOKEN' } })(
+      spec(),
+    ) as PluginSpec;
+
+    expect(specProblems(declared)).toEqual([]);
+    expect(definePlugin(declared).fetchCredentials).toEqual({ urlKey: 'URL', basic: { username: 'USER', password: 'PASS' }, bearer: { token: 'TOKEN' } });
+    expect(definePlugin(spec()).fetchCredentials).toBeNull();
   });
 
   it('finds nothing wrong with an environment of names and prefixes', () => {
@@ -123,6 +142,28 @@ describe('specProblems', () => {
     ['a prefix covering them', changed({ environment: ['ba*'] }), "environment entry 'ba*' would pass Baton's own"],
     ["the database's URL", changed({ environment: ['DATABASE_URL'] }), "environment entry 'DATABASE_URL' would pass"],
     ["the database's variables", changed({ environment: ['PGPASSWORD'] }), "environment entry 'PGPASSWORD' would pass"],
+    [
+      'fetch credentials bound to an undeclared key',
+      changed({ fetchCredentials: { urlKey: 'HOST', basic: { username: 'URL', password: 'URL' } } }),
+      'fetchCredentials.urlKey must name a declared repository property',
+    ],
+    [
+      'a fetch password that is not secure',
+      withCredentials(
+        [
+          { key: 'USER', displayName: 'User' },
+          { key: 'PASS', displayName: 'Password' },
+        ],
+        { urlKey: 'URL', basic: { username: 'USER', password: 'PASS' } },
+      ),
+      "fetchCredentials.basic.password names 'PASS', which must be a secure property",
+    ],
+    [
+      'a fetch token that is not declared',
+      withCredentials([], { urlKey: 'URL', bearer: { token: 'TOKEN' } }),
+      'fetchCredentials.bearer.token must name a declared repository property',
+    ],
+    ['fetch credentials with no scheme', withCredentials([], { urlKey: 'URL' }), 'fetchCredentials needs basic, bearer or both'],
   ])('reports %s', (_case, change: Change, fragment) => {
     const problems = specProblems(change(spec()));
 

@@ -1,3 +1,4 @@
+import type { FetchCredentials } from '@baton/plugin-api';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +43,8 @@ export class AgentHarness {
   readonly workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-work-'));
   private readonly agents: LocalAgent[] = [];
   private readonly extraDatabases: Database[] = [];
+  /** Plugins' fetch_package credential declarations, by plugin id; the default rule for the others. */
+  readonly fetchCredentials = new Map<string, FetchCredentials>();
 
   private constructor(
     readonly database: TestDatabase,
@@ -63,7 +66,13 @@ export class AgentHarness {
       db = await this.database.open();
       this.extraDatabases.push(db);
     }
-    const reader = new StoredMaterialReader(new RepositoryStore(db), new PackageStore(db), new ConfigurationCodec(this.box), { plugin: () => null });
+    const plugins = {
+      plugin: (id: string) => {
+        const declared = this.fetchCredentials.get(id);
+        return declared ? { repositoryProperties: [], packageProperties: [], fetchCredentials: declared } : null;
+      },
+    };
+    const reader = new StoredMaterialReader(new RepositoryStore(db), new PackageStore(db), new ConfigurationCodec(this.box), plugins);
     const assignments = new JobAssignments(reader, this.box);
     return new JobQueue(
       db,
@@ -99,9 +108,9 @@ export class AgentHarness {
     return agent;
   }
 
-  async addRepository(name: string, configuration: TestConfiguration): Promise<string> {
+  async addRepository(name: string, configuration: TestConfiguration, pluginId = 'json-file'): Promise<string> {
     const id = randomUUID();
-    await new RepositoryStore(this.db).insert(this.db.knex, { id, name, pluginId: 'json-file', configuration: this.entries('repository', id, configuration) });
+    await new RepositoryStore(this.db).insert(this.db.knex, { id, name, pluginId, configuration: this.entries('repository', id, configuration) });
     return id;
   }
 

@@ -22,3 +22,35 @@ export function parseChecksum(text: string | null): Checksum | null {
   if (hex.length !== HEX_LENGTH[algorithm]) throw new TaskRefused(`the revision's CHECKSUM '${text}' does not have the length of a ${algorithm} digest`);
   return { algorithm, hex };
 }
+
+/** A revision's `INTEGRITY` (Subresource Integrity): the strongest hash it names, and its digest in base64. */
+export interface Integrity {
+  algorithm: 'sha1' | 'sha256' | 'sha384' | 'sha512';
+  base64: string;
+}
+
+const INTEGRITY_ALGORITHMS: Integrity['algorithm'][] = ['sha512', 'sha384', 'sha256', 'sha1'];
+
+/**
+ * Reads Subresource Integrity (`sha512-<base64>`, several separated by spaces, options after `?`
+ * ignored) and keeps the strongest hash; null when there is none; TaskRefused when no entry can
+ * be checked.
+ *
+ * @example
+ * ```ts
+ * parseIntegrity('sha1-abc= sha512-def=='); // { algorithm: 'sha512', base64: 'def==' }
+ * ```
+ */
+export function parseIntegrity(text: string | null | undefined): Integrity | null {
+  if (text === null || text === undefined || text.trim() === '') return null;
+  const entries = text
+    .trim()
+    .split(/\s+/)
+    .map((entry) => /^(sha1|sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})(?:\?.*)?$/i.exec(entry))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ algorithm: match[1].toLowerCase() as Integrity['algorithm'], base64: match[2] }));
+  const strongest = INTEGRITY_ALGORITHMS.map((algorithm) => entries.find((entry) => entry.algorithm === algorithm)).find((entry) => entry !== undefined);
+  if (!strongest)
+    throw new TaskRefused(`the revision's INTEGRITY '${text}' names no hash that can be checked (sha512, sha384, sha256 or sha1, as <algorithm>-<base64>)`);
+  return strongest;
+}

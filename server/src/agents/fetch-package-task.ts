@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parseChecksum } from './checksum';
+import { parseChecksum, parseIntegrity, type Checksum, type Integrity } from './checksum';
 import type { FetchPackageStep } from './job-assignment';
 import { insideJobFolder } from './job-folder';
 import { openPackageLocation } from './package-download';
@@ -14,13 +14,15 @@ const IDLE_TIMEOUT_MS = 60_000;
 
 /**
  * Downloads the material's revision (its `LOCATION`) into `destination`, streaming to disk, and
- * verifies the revision's `CHECKSUM` when it has one: a file that does not match is removed.
+ * verifies the revision's `CHECKSUM` and `INTEGRITY` when it has them: a file that does not match
+ * is removed.
  */
 export async function runFetchPackageTask(step: FetchPackageStep['fetch_package'], context: TaskContext): Promise<TaskOutcome> {
   const material = context.assignment.packages.find((p) => p.material === step.material);
   if (!material) return failed(`the pipeline has no package material named '${step.material}'`);
   if (!material.location) return failed(`revision ${material.revision} of '${step.material}' has no LOCATION to fetch`);
   const checksum = parseChecksum(material.checksum);
+  const integrity = parseIntegrity(material.integrity);
   const folder = insideJobFolder(context.folder, step.destination, 'destination');
   const target = path.join(folder, fileNameOf(material.location));
   context.console.line(`fetch_package ${step.material} ${material.revision}: ${material.location} into ${path.relative(context.folder, target)}`);
@@ -36,14 +38,15 @@ export async function runFetchPackageTask(step: FetchPackageStep['fetch_package'
       outbound: context.settings.outbound,
       signal,
     });
-    const { digest, bytes } = await save(source, await openPackageFile(target, user), checksum?.algorithm ?? 'sha256', idle, signal);
-    if (checksum && digest !== checksum.hex) {
+    const algorithms = [...new Set([checksum?.algorithm, integrity?.algorithm].flatMap((algorithm) => (algorithm ? [algorithm] : [])))];
+    const { digests, bytes } = await save(source, await openPackageFile(target, user), algorithms, idle, signal);
+    const mismatch = mismatchOf(material.location, checksum, integrity, digests);
+    if (mismatch !== null) {
       await removePackageFile(target, user);
-      return failed(
-        `the download of ${material.location} does not match its CHECKSUM: expected ${checksum.algorithm}:${checksum.hex}, got ${checksum.algorithm}:${digest}`,
-      );
+      return failed(mismatch);
     }
-    context.console.line(`fetched ${bytes} bytes${checksum ? `, ${checksum.algorithm} checksum verified` : ''}`);
+    const verified = [checksum && `${checksum.algorithm} checksum`, integrity && `${integrity.algorithm} integrity`].filter(Boolean).join(' and ');
+    context.console.line(`fetched ${bytes} bytes${verified ? `, ${verified} verified` : ''}`);
     return PASSED;
   } catch (error) {
     await removePackageFile(target, user);
@@ -55,21 +58,34 @@ export async function runFetchPackageTask(step: FetchPackageStep['fetch_package'
   }
 }
 
+/** Why the download does not match what the revision says of it; null when it does. */
+function mismatchOf(location: string, checksum: Checksum | null, integrity: Integrity | null, digests: ReadonlyMap<string, Buffer>): string | null {
+  const checksumHex = checksum && digests.get(checksum.algorithm)?.toString('hex');
+  if (checksum && checksumHex !== checksum.hex) {
+    return `the download of ${location} does not match its CHECKSUM: expected ${checksum.algorithm}:${checksum.hex}, got ${checksum.algorithm}:${checksumHex}`;
+  }
+  const integrityBase64 = integrity && digests.get(integrity.algorithm)?.toString('base64');
+  if (integrity && integrityBase64 !== integrity.base64) {
+    return `the download of ${location} does not match its INTEGRITY: expected ${integrity.algorithm}-${integrity.base64}, got ${integrity.algorithm}-${integrityBase64}`;
+  }
+  return null;
+}
+
 async function save(
   source: Readable,
   file: PackageFileWriter,
-  algorithm: string,
+  algorithms: readonly string[],
   idle: IdleWatch,
   signal: AbortSignal,
-): Promise<{ digest: string; bytes: number }> {
-  const hash = createHash(algorithm);
+): Promise<{ digests: Map<string, Buffer>; bytes: number }> {
+  const hashes = algorithms.map((algorithm) => [algorithm, createHash(algorithm)] as const);
   let bytes = 0;
   const writing = pipeline(
     source,
     async function* (chunks: AsyncIterable<Buffer>) {
       for await (const chunk of chunks) {
         idle.touch();
-        hash.update(chunk);
+        for (const [, hash] of hashes) hash.update(chunk);
         bytes += chunk.length;
         yield chunk;
       }
@@ -83,7 +99,7 @@ async function save(
     throw error;
   });
   await file.done();
-  return { digest: hash.digest('hex'), bytes };
+  return { digests: new Map(hashes.map(([algorithm, hash]) => [algorithm, hash.digest()])), bytes };
 }
 
 /** The file name the location ends with; `package` when it names none. */

@@ -11,12 +11,9 @@ export type FetchPackageStep = FetchPackageTask;
 export type HttpStep = HttpTask;
 export type AssignedTask = TaskDefinition;
 
-/** Repository credentials, and the only origin they may be sent to. */
-export interface PackageCredentials {
-  origin: string;
-  username: string | null;
-  password: string | null;
-}
+/** Repository credentials, how they are sent, and the only origin they may be sent to. */
+export type PackageCredentials =
+  { origin: string; scheme: 'basic'; username: string | null; password: string | null } | { origin: string; scheme: 'bearer'; token: string };
 
 /** A package material's revision as the job carries it. */
 export interface AssignedPackage {
@@ -27,6 +24,8 @@ export interface AssignedPackage {
   location: string | null;
   /** The revision's `CHECKSUM` data: `<algorithm>:<hex>`. */
   checksum: string | null;
+  /** The revision's `INTEGRITY` data: Subresource Integrity, `sha512-<base64>` (npm's `dist.integrity`). */
+  integrity?: string | null;
   credentials: PackageCredentials | null;
   /** The repository is itself a folder (a `file:` URL): only then may its `LOCATION` be a local file. */
   localRepository?: boolean;

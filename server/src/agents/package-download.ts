@@ -71,9 +71,10 @@ async function openHttp(start: URL, options: DownloadOptions): Promise<Readable>
   throw new TaskRefused(`GET ${start.href} was redirected more than ${MAX_REDIRECTS} times`);
 }
 
-/** Basic credentials, only for the origin they belong to. */
+/** Basic or Bearer credentials, only for the origin they belong to. */
 function authorizationFor(url: URL, credentials: PackageCredentials | null): string | null {
   if (!credentials || url.origin !== credentials.origin) return null;
+  if (credentials.scheme === 'bearer') return `Bearer ${credentials.token}`;
   return `Basic ${Buffer.from(`${credentials.username ?? ''}:${credentials.password ?? ''}`, 'utf8').toString('base64')}`;
 }
 

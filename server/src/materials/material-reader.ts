@@ -1,4 +1,4 @@
-import type { ResolvedProperty } from '@baton/plugin-api';
+import type { FetchCredentials, ResolvedProperty } from '@baton/plugin-api';
 import type { DbConfigurationEntry } from '../db/tables';
 import type { ConfigurationCodec, ConfigurationOwner } from './configuration-codec';
 import type { PackageStore } from './package-store';
@@ -19,6 +19,8 @@ export interface PackageMaterialConfiguration {
   packageId: string;
   packageName: string;
   package: PlainConfiguration;
+  /** Which repository values fetch_package sends, and where, as the plugin declares it; null: the default. */
+  fetchCredentials: FetchCredentials | null;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface MaterialReader {
 
 /** The plugin properties a configuration is read with; none when the plugin is not loaded. */
 export interface PluginProperties {
-  plugin(id: string): { repositoryProperties: ResolvedProperty[]; packageProperties: ResolvedProperty[] } | null;
+  plugin(id: string): { repositoryProperties: ResolvedProperty[]; packageProperties: ResolvedProperty[]; fetchCredentials: FetchCredentials | null } | null;
 }
 
 /** The materials' stores behind the reader port. */
@@ -59,6 +61,7 @@ export class StoredMaterialReader implements MaterialReader {
       packageId: pkg.id,
       packageName: pkg.name,
       package: this.plain(plugin?.packageProperties ?? [], pkg.configuration, { resourceType: 'package', resourceId: pkg.id }),
+      fetchCredentials: plugin?.fetchCredentials ?? null,
     };
   }
 

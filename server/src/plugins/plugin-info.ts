@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { Capabilities, ResolvedProperty, SettingDeclaration } from '@baton/plugin-api';
+import type { Capabilities, FetchCredentials, ResolvedProperty, SettingDeclaration } from '@baton/plugin-api';
 import { component } from '../schema-components';
 import type { PluginMemory } from './plugin-memory';
 
@@ -30,6 +30,8 @@ export interface PluginInfo {
   settings: Record<string, SettingDeclaration>;
   /** Variables of the server's environment its workers receive, as it declares them (names, `prefix*`). */
   environment: string[];
+  /** Which repository values fetch_package sends, and where; null for the default (USERNAME and PASSWORD to REPO_URL's origin). */
+  fetchCredentials: FetchCredentials | null;
   /** Its workers' memory as they last sampled it; null until one has. */
   memory: PluginMemory | null;
 }

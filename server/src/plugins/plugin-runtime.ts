@@ -125,6 +125,7 @@ export class PluginRuntime {
       packageProperties: descriptor.packageProperties,
       settings: descriptor.settings,
       environment: descriptor.environment,
+      fetchCredentials: descriptor.fetchCredentials,
       memory: this.memory(),
     };
   }

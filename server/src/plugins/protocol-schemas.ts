@@ -145,6 +145,13 @@ export const PluginDescriptorSchema = Type.Object({
   packageProperties: Type.Array(ResolvedPropertySchema),
   settings: Type.Record(Type.String(), SettingDeclarationSchema),
   environment: Type.Array(Type.String()),
+  fetchCredentials: Nullable(
+    Type.Object({
+      urlKey: Type.String(),
+      basic: Type.Optional(Type.Object({ username: Type.String(), password: Type.String() })),
+      bearer: Type.Optional(Type.Object({ token: Type.String() })),
+    }),
+  ),
 });
 
 /**

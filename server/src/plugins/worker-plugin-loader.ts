@@ -56,5 +56,6 @@ export function describePlugin(definition: PluginDefinition): PluginDescriptor {
     packageProperties: definition.package.properties.map(resolveProperty),
     settings: definition.settings,
     environment: definition.environment,
+    fetchCredentials: definition.fetchCredentials,
   };
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { FetchCredentials } from '@baton/plugin-api';
 import type { DbJobRunRow, DbPipelineRunRow, DbStageRunRow } from '../../db/tables';
 import type { MaterialReader, PackageMaterialConfiguration } from '../../materials/material-reader';
 import { SecretBox } from '../../security/secret-box';
 import { JobAssignments, repositoryOrigin, UnassignableJob } from './job-assignments';
 
-function reader(repository: Record<string, string>): MaterialReader {
+function reader(repository: Record<string, string>, fetchCredentials: FetchCredentials | null = null): MaterialReader {
   const configuration: PackageMaterialConfiguration = {
     repositoryId: 'r1',
     repositoryName: 'epel',
@@ -13,6 +14,7 @@ function reader(repository: Record<string, string>): MaterialReader {
     packageId: 'p1',
     packageName: 'scrt',
     package: { values: {}, secureKeys: [] },
+    fetchCredentials,
   };
   return { packageConfiguration: async (id) => (id === 'p1' ? configuration : null) };
 }
@@ -50,11 +52,31 @@ describe('JobAssignments', () => {
         revision: '1.0',
         location: 'http://repo.example.org/el9/a.rpm',
         checksum: 'md5:00',
-        credentials: { origin: 'https://repo.example.org:8443', username: 'u', password: 'p' },
+        integrity: null,
+        credentials: { origin: 'https://repo.example.org:8443', scheme: 'basic', username: 'u', password: 'p' },
         localRepository: false,
       },
     ]);
     expect(assignment.secrets).toEqual(['p']);
+  });
+
+  it.each([
+    [
+      { REGISTRY_URL: 'https://registry.example.org/npm/', AUTH_TOKEN: 't', USERNAME: 'u', PASSWORD: 'p' },
+      { origin: 'https://registry.example.org', scheme: 'bearer', token: 't' },
+    ],
+    [
+      { REGISTRY_URL: 'https://registry.example.org/npm/', USERNAME: 'u', PASSWORD: 'p' },
+      { origin: 'https://registry.example.org', scheme: 'basic', username: 'u', password: 'p' },
+    ],
+    [{ REGISTRY_URL: '', AUTH_TOKEN: 't' }, null],
+    [{ REGISTRY_URL: 'https://registry.example.org/' }, null],
+    [{ REPO_URL: 'https://repo.example.org/', AUTH_TOKEN: 't' }, null],
+  ])('follows the plugin’s declaration: %j → %j', async (repository, expected) => {
+    const declared: FetchCredentials = { urlKey: 'REGISTRY_URL', bearer: { token: 'AUTH_TOKEN' }, basic: { username: 'USERNAME', password: 'PASSWORD' } };
+    const assignments = new JobAssignments(reader(repository, declared), box);
+
+    expect((await assignments.build({ job: job('smoke'), stage, run })).packages[0].credentials).toEqual(expected);
   });
 
   it('sends no credentials when the repository has no URL to bind them to', async () => {

@@ -1,3 +1,4 @@
+import type { FetchCredentials } from '@baton/plugin-api';
 import type { AssignedPackage, JobAssignment, PackageCredentials } from '../../agents/job-assignment';
 import type { DbJobRunRow, DbPipelineRunRow, DbStageRunRow } from '../../db/tables';
 import type { MaterialReader, PackageMaterialConfiguration } from '../../materials/material-reader';
@@ -88,6 +89,7 @@ function assignedPackages(buildCause: BuildCause, configurations: ReadonlyMap<st
       revision: material.revision,
       location: material.data['LOCATION'] ?? null,
       checksum: material.data['CHECKSUM'] ?? null,
+      integrity: material.data['INTEGRITY'] ?? null,
       credentials: credentialsOf(configurations.get(material.package_id) ?? null),
       localRepository: isLocalRepository(configurations.get(material.package_id) ?? null),
     });
@@ -95,15 +97,27 @@ function assignedPackages(buildCause: BuildCause, configurations: ReadonlyMap<st
   return assigned;
 }
 
-/** USERNAME/PASSWORD of the repository, bound to the origin of its repository URL; none without one. */
+/** Without a plugin's declaration: USERNAME and PASSWORD as Basic, to the origin of REPO_URL (or URL). */
+function defaultFetchCredentials(values: Readonly<Record<string, string>>): FetchCredentials {
+  return { urlKey: values['REPO_URL'] !== undefined ? 'REPO_URL' : 'URL', basic: { username: 'USERNAME', password: 'PASSWORD' } };
+}
+
+/**
+ * The repository's credentials as its plugin declares them — a Bearer token when one is set,
+ * else a user name and password — bound to the origin of the declared URL; none without one.
+ */
 function credentialsOf(configuration: PackageMaterialConfiguration | null): PackageCredentials | null {
   if (!configuration) return null;
   const { values } = configuration.repository;
-  const username = values['USERNAME'] ?? null;
-  const password = values['PASSWORD'] ?? null;
-  if (username === null && password === null) return null;
-  const origin = repositoryOrigin(values);
-  return origin ? { origin, username, password } : null;
+  const rule = configuration.fetchCredentials ?? defaultFetchCredentials(values);
+  const origin = httpOrigin(values[rule.urlKey]);
+  if (origin === null) return null;
+  const token = rule.bearer ? values[rule.bearer.token] : undefined;
+  if (token) return { origin, scheme: 'bearer', token };
+  if (!rule.basic) return null;
+  const username = values[rule.basic.username] ?? null;
+  const password = values[rule.basic.password] ?? null;
+  return username === null && password === null ? null : { origin, scheme: 'basic', username, password };
 }
 
 /** Whether the repository's URL (`REPO_URL` or `URL`) is a `file:` URL. */
@@ -118,8 +132,11 @@ function isLocalRepository(configuration: PackageMaterialConfiguration | null): 
  * repository's credentials.
  */
 export function repositoryOrigin(values: Readonly<Record<string, string>>): string | null {
-  const value = values['REPO_URL'] ?? values['URL'];
-  if (value === undefined) return null;
+  return httpOrigin(values['REPO_URL'] ?? values['URL']);
+}
+
+function httpOrigin(value: string | undefined): string | null {
+  if (value === undefined || value.trim() === '') return null;
   try {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;

@@ -30,6 +30,7 @@ const configuration: PackageMaterialConfiguration = {
   packageId: 'p1',
   packageName: 'scrt',
   package: { values: { PACKAGE_SPEC: 'scrt-*', TOKEN: 'pkg-secret' }, secureKeys: ['TOKEN'] },
+  fetchCredentials: null,
 };
 
 function input(overrides: Partial<JobEnvironmentInput> = {}): JobEnvironmentInput {
