@@ -13,6 +13,8 @@ export default definePlugin({
   package: { properties: packageProperties },
   settings,
   environment: NPM_ENVIRONMENT,
+  // Tarballs of a private registry need the registry's credentials; only to REGISTRY_URL's origin.
+  fetchCredentials: { urlKey: 'REGISTRY_URL', bearer: { token: 'AUTH_TOKEN' }, basic: { username: 'USERNAME', password: 'PASSWORD' } },
   validateRepository,
   validatePackage,
   checkRepositoryConnection: checkRepository,
