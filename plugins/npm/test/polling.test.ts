@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { BatchItem, KeyValueStore } from '@baton/plugin-api';
 import { MemoryKeyValueStore } from '@baton/plugin-api/testing';
 import { daily, madeUpPackument } from './support/packuments';
@@ -73,6 +74,43 @@ describe('asking again for an unchanged packument', () => {
     const { revision } = await latest({ PACKAGE_NAME: 'hashed' }, store);
 
     expect(revision?.revision).toBe('1.1.0');
+  });
+});
+
+/** The plugin as a new worker loads it: without the copies of packuments the running one holds. */
+function freshPlugin(): typeof plugin {
+  let fresh: typeof plugin | undefined;
+  jest.isolateModules(() => {
+    fresh = jest.requireActual<{ default: typeof plugin }>('../src').default;
+  });
+  if (fresh === undefined) throw new Error('the plugin did not load');
+  return fresh;
+}
+
+describe('a new worker asking again for an unchanged packument', () => {
+  it("answers the 304 from the store's copy", async () => {
+    const store = new CountingStore();
+    await latest({ PACKAGE_NAME: 'left-pad' }, store);
+
+    const again = await freshPlugin().latestRevision(repository(), { PACKAGE_NAME: 'left-pad' }, contextFor(store));
+
+    expect(registry.requests.map((r) => r.status)).toEqual([200, 304]);
+    expect(again.revision?.revision).toBe('1.3.0');
+  });
+
+  it("asks once more, unconditionally, when the store's copy is gone", async () => {
+    const store = new CountingStore();
+    await latest({ PACKAGE_NAME: 'left-pad' }, store);
+    await store.delete(`npm.versions.v2.${createHash('sha256').update('left-pad').digest('hex')}`);
+
+    const again = await freshPlugin().latestRevision(repository(), { PACKAGE_NAME: 'left-pad' }, contextFor(store));
+
+    expect(registry.requests.map((r) => [r.status, r.headers['if-none-match'] !== undefined])).toEqual([
+      [200, false],
+      [304, true],
+      [200, false],
+    ]);
+    expect(again.revision?.revision).toBe('1.3.0');
   });
 });
 
