@@ -14,4 +14,5 @@ export { createTestContext, defaultSettings, type TestContext, type TestContextO
 export { CollectingLogger } from './collecting-logger';
 export { FetchHttpClient } from './fetch-http-client';
 export { MemoryKeyValueStore } from './memory-key-value-store';
+export { storedRevision, thrown } from './test-helpers';
 export { parseRetryAfter } from '../retry-after';

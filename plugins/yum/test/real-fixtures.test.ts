@@ -126,8 +126,8 @@ describe.each(['http', 'file'])('the real fixture repositories over %s', (transp
       const older = await latest(base('moosync'), 'moosync-11.0.1');
       const newest = await latest(base('moosync'), 'moosync');
 
-      const fromOlder = await plugin.latestRevisionSince(repository(), { PACKAGE_SPEC: 'moosync' }, stored(older.revision!), contextFor());
-      const fromNewest = await plugin.latestRevisionSince(repository(), { PACKAGE_SPEC: 'moosync' }, stored(newest.revision!), contextFor());
+      const fromOlder = await plugin.latestRevisionSince(repository(), { PACKAGE_SPEC: 'moosync' }, stored(older.revision), contextFor());
+      const fromNewest = await plugin.latestRevisionSince(repository(), { PACKAGE_SPEC: 'moosync' }, stored(newest.revision), contextFor());
 
       expect(older.revision?.revision).toBe('moosync-11.0.1-1.x86_64');
       expect(fromOlder.revision?.revision).toBe('moosync-11.0.2-1.x86_64');

@@ -1,5 +1,5 @@
-import type { BatchAnswer, BatchItem, Configuration, KeyValueStore, PackageRevision, PluginContext } from '@baton/plugin-api';
-import { createTestContext, defaultSettings, MemoryKeyValueStore, type TestContext } from '@baton/plugin-api/testing';
+import type { BatchAnswer, BatchItem, Configuration, KeyValueStore, PluginContext } from '@baton/plugin-api';
+import { createTestContext, defaultSettings, MemoryKeyValueStore, storedRevision, thrown, type TestContext } from '@baton/plugin-api/testing';
 import plugin from '../../src';
 
 /** A context like the host's for one call: the plugin's default settings (or these), the given store, a 10 s limit. */
@@ -13,18 +13,4 @@ export function batch(repository: Configuration, items: BatchItem[], ctx: Plugin
   return plugin.latestRevisionsSince(repository, items, ctx);
 }
 
-/** What a call threw (or an Error saying it did not throw). */
-export async function thrown(call: Promise<unknown>): Promise<unknown> {
-  return call.then(
-    () => new Error('the call did not throw'),
-    (error: unknown) => error,
-  );
-}
-
-/** A stored copy of a revision, as the host hands it back in `previous`. */
-export function stored(revision: PackageRevision | null): PackageRevision {
-  if (revision === null) throw new Error('expected a revision');
-  return JSON.parse(JSON.stringify(revision), (key, value: unknown) => (key === 'timestamp' ? new Date(value as string) : value)) as PackageRevision;
-}
-
-export { plugin };
+export { plugin, storedRevision as stored, thrown };

@@ -1,5 +1,5 @@
-import type { BatchAnswer, BatchItem, Configuration, KeyValueStore, PackageRevision, PluginContext, RevisionResult } from '@baton/plugin-api';
-import { createTestContext, defaultSettings, MemoryKeyValueStore, type TestContext } from '@baton/plugin-api/testing';
+import type { BatchAnswer, BatchItem, Configuration, KeyValueStore, PluginContext, RevisionResult } from '@baton/plugin-api';
+import { createTestContext, defaultSettings, MemoryKeyValueStore, storedRevision, thrown, type TestContext } from '@baton/plugin-api/testing';
 import plugin from '../../src';
 
 /** A context like the host's for one call: the plugin's default settings (or these), the given store, a 10 s limit. */
@@ -18,19 +18,4 @@ export function batch(repository: Configuration, items: BatchItem[], ctx: Plugin
   return plugin.latestRevisionsSince(repository, items, ctx);
 }
 
-/** What a call threw (or an Error saying it did not throw). */
-export async function thrown(call: Promise<unknown>): Promise<unknown> {
-  return call.then(
-    () => new Error('the call did not throw'),
-    (error: unknown) => error,
-  );
-}
-
-/** A stored copy of a revision, as the host hands it back in `previous`. */
-export function stored(revision: PackageRevision, changes: Partial<PackageRevision> = {}): PackageRevision {
-  return JSON.parse(JSON.stringify({ ...revision, ...changes }), (key, value: unknown) =>
-    key === 'timestamp' ? new Date(value as string) : value,
-  ) as PackageRevision;
-}
-
-export { plugin };
+export { plugin, storedRevision as stored, thrown };
