@@ -147,7 +147,7 @@ export class PackageService {
     await this.db.knex.transaction(async (trx) => {
       const current = await this.packages.get(id, trx, true);
       if (!current) throw new NotFound(`no package with id ${id}`);
-      if (ifMatch !== undefined) checkVersion(current.configVersion, ifMatch);
+      checkVersion(current.configVersion, ifMatch);
       await this.packages.delete(trx, id);
       await this.audit.record({ actor: actor.name, action: 'package.delete', resourceType: 'package', resourceId: id, details: { name: current.name } }, trx);
     });

@@ -107,7 +107,7 @@ export class RepositoryService {
     await this.db.knex.transaction(async (trx) => {
       const current = await this.repositories.get(id, trx, 'update');
       if (!current) throw new NotFound(`no repository with id ${id}`);
-      if (ifMatch !== undefined) checkVersion(current.configVersion, ifMatch);
+      checkVersion(current.configVersion, ifMatch);
       const packages = await this.packages.ofRepository(id, trx);
       if (packages.length > 0) {
         throw new Conflict(

@@ -77,6 +77,7 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
       summary: 'Replace a package’s name, configuration and polling settings',
       tag: 'packages',
       access: 'admin',
+      versioned: true,
       params: ID_PARAM,
       body: ref(PackageInput),
       responses: {
@@ -97,11 +98,11 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
       summary: 'Delete a package and its revision history',
       tag: 'packages',
       access: 'admin',
+      versioned: true,
       params: ID_PARAM,
       responses: {
         204: { description: 'Deleted.' },
         409: { description: 'Pipelines use the package (named in the detail).', schema: ref(Problem) },
-        412: { description: 'If-Match was given and is stale.', schema: ref(Problem) },
       },
       async handler({ params, header, actor }) {
         await service.delete(params['id'], header('if-match'), actor);

@@ -76,6 +76,7 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       summary: 'Replace a package repository’s name and configuration',
       tag: 'repositories',
       access: 'admin',
+      versioned: true,
       params: ID_PARAM,
       body: ref(RepositoryInput),
       responses: {
@@ -96,11 +97,11 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       summary: 'Delete a package repository that has no packages',
       tag: 'repositories',
       access: 'admin',
+      versioned: true,
       params: ID_PARAM,
       responses: {
         204: { description: 'Deleted.' },
         409: { description: 'The repository still has packages, or pipelines use it.', schema: ref(Problem) },
-        412: { description: 'If-Match was given and is stale.', schema: ref(Problem) },
       },
       async handler({ params, header, actor }) {
         await service.delete(params['id'], header('if-match'), actor);
