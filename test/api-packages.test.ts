@@ -244,17 +244,18 @@ describe.each(DATABASE_KINDS)('packages API [%s]', (kind) => {
     expect(statuses).toEqual({ missing: 428, stale: 412, current: 204, after: 404 });
   });
 
-  it('deletes a package and its history', async () => {
+  it('archives a package with history instead of deleting it, keeping its revisions', async () => {
     const created = await createPackage('short-lived', 'short-lived');
     await giveHistory(created.body.id);
 
     const deleted = await baton.api.deleteCurrent(`/api/packages/${created.body.id}`);
-    const gone = await baton.api.get(`/api/packages/${created.body.id}`);
+    const kept = await baton.api.get(`/api/packages/${created.body.id}`);
     const db = baton.server.dependencies.resolve<Database>(TOKENS.database);
     const history = await db.knex('package_revisions').where({ package_id: created.body.id });
 
     expect(deleted.status).toBe(204);
-    expect(gone.status).toBe(404);
-    expect(history).toEqual([]);
+    expect(kept.status).toBe(200);
+    expect(kept.body.deleted_at).toEqual(expect.any(String));
+    expect(history.map((row: { revision: string }) => row.revision)).toEqual(['0.3.3']);
   });
 });
