@@ -1,6 +1,7 @@
 import { TOKENS } from '../server/src/injection-tokens';
 import type { Database } from '../server/src/db/database';
 import { DATABASE_KINDS } from './support/databases';
+import { deleteThreeWays } from './support/versioned-delete';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -235,17 +236,26 @@ describe.each(DATABASE_KINDS)('packages API [%s]', (kind) => {
     expect(pkgAfter.headers.get('etag')).not.toBe(pkg.headers.get('etag'));
   });
 
-  it('deletes a package and its history', async () => {
+  it('deletes only with a current If-Match', async () => {
+    const created = await createPackage('versioned-delete', 'versioned-delete');
+
+    const statuses = await deleteThreeWays(baton.api, `/api/packages/${created.body.id}`, created.headers.get('etag')!);
+
+    expect(statuses).toEqual({ missing: 428, stale: 412, current: 204, after: 404 });
+  });
+
+  it('archives a package with history instead of deleting it, keeping its revisions', async () => {
     const created = await createPackage('short-lived', 'short-lived');
     await giveHistory(created.body.id);
 
-    const deleted = await baton.api.delete(`/api/packages/${created.body.id}`);
-    const gone = await baton.api.get(`/api/packages/${created.body.id}`);
+    const deleted = await baton.api.deleteCurrent(`/api/packages/${created.body.id}`);
+    const kept = await baton.api.get(`/api/packages/${created.body.id}`);
     const db = baton.server.dependencies.resolve<Database>(TOKENS.database);
     const history = await db.knex('package_revisions').where({ package_id: created.body.id });
 
     expect(deleted.status).toBe(204);
-    expect(gone.status).toBe(404);
-    expect(history).toEqual([]);
+    expect(kept.status).toBe(200);
+    expect(kept.body.deleted_at).toEqual(expect.any(String));
+    expect(history.map((row: { revision: string }) => row.revision)).toEqual(['0.3.3']);
   });
 });

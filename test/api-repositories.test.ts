@@ -1,4 +1,5 @@
 import { DATABASE_KINDS } from './support/databases';
+import { deleteThreeWays } from './support/versioned-delete';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -271,19 +272,29 @@ describe.each(DATABASE_KINDS)('repositories API [%s]', (kind) => {
   });
 
   describe('deletion', () => {
-    it('is refused while the repository has packages, and works after', async () => {
+    it('deletes a repository with its packages when none has history', async () => {
       const repository = await create('doomed', [{ key: 'URL', value: open.url }]);
-      const pkg = await baton.api.post('/api/packages', { name: 'scrt', repository_id: repository.body.id, configuration: [{ key: 'NAME', value: 'scrt' }] });
+      const pkg = await baton.api.post('/api/packages', {
+        name: 'scrt',
+        repository_id: repository.body.id,
+        auto_update: false,
+        configuration: [{ key: 'NAME', value: 'scrt' }],
+      });
 
-      const refused = await baton.api.delete(`/api/repositories/${repository.body.id}`);
-      await baton.api.delete(`/api/packages/${pkg.body.id}`);
-      const deleted = await baton.api.delete(`/api/repositories/${repository.body.id}`);
+      const deleted = await baton.api.deleteCurrent(`/api/repositories/${repository.body.id}`);
       const gone = await baton.api.get(`/api/repositories/${repository.body.id}`);
 
-      expect(refused.status).toBe(409);
-      expect(refused.body.detail).toContain('scrt');
       expect(deleted.status).toBe(204);
       expect(gone.status).toBe(404);
+      expect((await baton.api.get(`/api/packages/${pkg.body.id}`)).status).toBe(404);
+    });
+
+    it('deletes only with a current If-Match', async () => {
+      const created = await create('versioned-delete', [{ key: 'URL', value: open.url }]);
+
+      const statuses = await deleteThreeWays(baton.api, `/api/repositories/${created.body.id}`, created.headers.get('etag')!);
+
+      expect(statuses).toEqual({ missing: 428, stale: 412, current: 204, after: 404 });
     });
 
     it('answers 404 for an id that is not a UUID or does not exist', async () => {

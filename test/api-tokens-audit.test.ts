@@ -83,7 +83,7 @@ describe.each(DATABASE_KINDS)('tokens and audit log [%s]', (kind) => {
       ],
     });
     await baton.api.post('/api/tokens', { name: operatorName, role: 'viewer' });
-    await baton.api.delete(`/api/repositories/${repository.body.id}`);
+    await baton.api.deleteCurrent(`/api/repositories/${repository.body.id}`);
 
     const audit = await baton.api.get('/api/audit?limit=3');
     const forRepository = await baton.api.get(`/api/audit?resource_type=repository&resource_id=${repository.body.id}`);

@@ -161,7 +161,7 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     const { source: _s, source_file: _f, created_at: _c, updated_at: _u, ...definition } = current.body;
 
     const put = await app.api.put('/api/pipelines/read-only', definition, { headers: { 'if-match': current.headers.get('etag')! } });
-    const deleted = await app.api.delete('/api/pipelines/read-only');
+    const deleted = await app.api.delete('/api/pipelines/read-only', { headers: { 'if-match': current.headers.get('etag')! } });
     const duplicate = await app.api.post('/api/pipelines', { ...definition, name: 'READ-only' });
 
     for (const response of [put, deleted, duplicate]) {

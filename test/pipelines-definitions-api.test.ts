@@ -94,7 +94,7 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
     const etags: string[] = [];
     for (let round = 0; round < 3; round += 1) {
       etags.push((await app.api.post('/api/pipelines', pipeline('reborn'))).headers.get('etag')!);
-      if (round < 2) await app.api.delete('/api/pipelines/reborn');
+      if (round < 2) await app.api.deleteCurrent('/api/pipelines/reborn');
     }
 
     const withOldTag = await app.api.put('/api/pipelines/reborn', pipeline('reborn', { environment: { OLD: 'yes' } }), { headers: { 'if-match': etags[0] } });
@@ -202,13 +202,15 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
     await app.api.post('/api/pipelines', pipeline('upstream-1'));
     await app.api.post('/api/pipelines', pipeline('downstream-1', { materials: [{ pipeline: 'upstream-1', stage: 'package' }] }));
 
-    const refused = await app.api.delete('/api/pipelines/upstream-1');
+    const refused = await app.api.deleteCurrent('/api/pipelines/upstream-1');
+    const missing = await app.api.delete('/api/pipelines/downstream-1');
     const stale = await app.api.delete('/api/pipelines/downstream-1', { headers: { 'if-match': '"9"' } });
     const downstream = await app.api.delete('/api/pipelines/downstream-1', { headers: { 'if-match': await etagOf('downstream-1') } });
-    const upstream = await app.api.delete('/api/pipelines/upstream-1');
+    const upstream = await app.api.deleteCurrent('/api/pipelines/upstream-1');
 
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toContain("'downstream-1'");
+    expect(missing.status).toBe(428);
     expect(stale.status).toBe(412);
     expect(downstream.status).toBe(204);
     expect(upstream.status).toBe(204);
@@ -231,7 +233,7 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
     const asViewer = app.api.withToken(viewer.body.token);
     await app.api.post('/api/pipelines', pipeline('audited'));
     await app.api.put('/api/pipelines/audited', pipeline('audited', { lock: true }), { headers: { 'if-match': await etagOf('audited') } });
-    await app.api.delete('/api/pipelines/audited');
+    await app.api.deleteCurrent('/api/pipelines/audited');
 
     expect((await asViewer.get('/api/pipelines/build-app')).status).toBe(200);
     expect((await asViewer.post('/api/pipelines', pipeline('by-viewer'))).status).toBe(403);

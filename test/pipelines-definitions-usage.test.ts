@@ -104,7 +104,7 @@ describe.each(DATABASE_KINDS)('pipelines: secure variables and materials in use 
     await app.api.post('/api/pipelines', pipeline('uses-package', 'used-repo', 'used-pkg'));
     const current = { name: pkg.name, repository_id: pkg.repository_id, configuration: pkg.configuration };
 
-    const deleted = await app.api.delete(`/api/packages/${pkg.id}`);
+    const deleted = await app.api.deleteCurrent(`/api/packages/${pkg.id}`);
     const renamed = await app.api.put(`/api/packages/${pkg.id}`, { ...current, name: 'renamed-pkg' }, { headers: { 'if-match': '"1"' } });
     const otherChange = await app.api.put(`/api/packages/${pkg.id}`, { ...current, poll_interval_seconds: 120 }, { headers: { 'if-match': '"1"' } });
 
@@ -120,11 +120,11 @@ describe.each(DATABASE_KINDS)('pipelines: secure variables and materials in use 
     await app.api.post('/api/pipelines', pipeline('uses-repo', 'busy-repo', 'busy-pkg'));
     const renamedBody = { name: 'calm-repo', plugin_id: 'json-file', configuration: [{ key: 'URL', value: upstream.url }] };
 
-    const deleted = await app.api.delete(`/api/repositories/${repository.id}`);
+    const deleted = await app.api.deleteCurrent(`/api/repositories/${repository.id}`);
     const renamed = await app.api.put(`/api/repositories/${repository.id}`, renamedBody, { headers: { 'if-match': '"1"' } });
-    await app.api.delete('/api/pipelines/uses-repo');
+    await app.api.deleteCurrent('/api/pipelines/uses-repo');
     const renamedLater = await app.api.put(`/api/repositories/${repository.id}`, renamedBody, { headers: { 'if-match': '"1"' } });
-    const packageDeleted = await app.api.delete(`/api/packages/${pkg.id}`);
+    const packageDeleted = await app.api.deleteCurrent(`/api/packages/${pkg.id}`);
 
     expect(deleted.status).toBe(409);
     expect(deleted.body.detail).toContain("'uses-repo'");
@@ -147,7 +147,7 @@ describe.each(DATABASE_KINDS)('pipelines: secure variables and materials in use 
       trigger_kind: 'manual',
       triggered_by: 'admin',
     });
-    await app.api.delete('/api/pipelines/reborn');
+    await app.api.deleteCurrent('/api/pipelines/reborn');
 
     await app.api.post('/api/pipelines', pipeline('reborn', 'secure-repo', 'scrt'));
 

@@ -57,7 +57,7 @@ describe.each(DATABASE_KINDS)('pipelines named like built-in object members [%s]
     const created = await baton.api.post('/api/pipelines', { ...MEMBER_NAMED, name, label_template: '${COUNT}' });
     const read = await baton.api.get(`/api/pipelines/${name}`);
     const listed = (await baton.api.get('/api/pipelines')).body.pipelines.map((p: { name: string }) => p.name);
-    const deleted = await baton.api.delete(`/api/pipelines/${name}`);
+    const deleted = await baton.api.deleteCurrent(`/api/pipelines/${name}`);
 
     expect([created.status, read.status, deleted.status]).toEqual([201, 200, 204]);
     expect(read.body.name).toBe(name);

@@ -3,6 +3,7 @@ import { AuditStore } from '../server/src/security/audit-store';
 import { TokenService } from '../server/src/security/token-service';
 import type { ApiClient } from './support/api-client';
 import { DATABASE_KINDS } from './support/databases';
+import { deleteThreeWays } from './support/versioned-delete';
 import { TEST_ADMIN, WebhookHarness } from './support/webhook-harness';
 
 const SECRET = 'a-webhook-secret-of-some-length';
@@ -112,16 +113,13 @@ describe.each(DATABASE_KINDS)('webhooks API [%s]', (kind) => {
     expect(JSON.stringify(accepted.body)).not.toContain(SECRET);
   });
 
-  it('deletes, honouring If-Match when given', async () => {
+  it('deletes only with a current If-Match', async () => {
     const created = await api.post('/api/webhooks', { url: 'https://hooks.example.org/gone', secret: SECRET });
     const path = `/api/webhooks/${created.body.id}`;
 
-    const stale = await api.delete(path, { headers: { 'if-match': '"999"' } });
-    const deleted = await api.delete(path);
+    const statuses = await deleteThreeWays(api, path, created.headers.get('etag')!);
 
-    expect(stale.status).toBe(412);
-    expect(deleted.status).toBe(204);
-    expect((await api.get(path)).status).toBe(404);
+    expect(statuses).toEqual({ missing: 428, stale: 412, current: 204, after: 404 });
     expect((await api.get(`${path}/deliveries`)).status).toBe(404);
   });
 
@@ -134,7 +132,7 @@ describe.each(DATABASE_KINDS)('webhooks API [%s]', (kind) => {
       { headers: { 'if-match': created.headers.get('etag')! } },
     );
     await api.post(`${path}/enable`);
-    await api.delete(path);
+    await api.deleteCurrent(path);
 
     const entries = (await new AuditStore(harness.db).list({ limit: 50, cursor: null }, { resourceType: 'webhook', resourceId: created.body.id })).items;
 

@@ -118,6 +118,6 @@ describe.each(DATABASE_KINDS)('webhook delivery [%s]', (kind) => {
     expect(attempt.error).toContain('redirects are not followed');
     expect(elsewhere.received).toHaveLength(0);
     expect((await harness.service.get(webhook.id)).cursor).toBeLessThan(id);
-    await harness.service.delete(webhook.id, undefined, TEST_ADMIN);
+    await harness.service.delete(webhook.id, '*', TEST_ADMIN);
   });
 });

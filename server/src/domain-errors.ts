@@ -27,7 +27,7 @@ export class Conflict extends Error {}
 /** The client's `If-Match` names a version that is no longer current. */
 export class StaleVersion extends Error {}
 
-/** An update came without `If-Match`. */
+/** An update or delete came without `If-Match`. */
 export class VersionRequired extends Error {}
 
 /** The actor is known but may not do this (beyond role checks: an approval restricted to users). */

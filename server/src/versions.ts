@@ -11,7 +11,7 @@ export function etagOf(configVersion: number): string {
  */
 export function checkVersion(current: number, ifMatch: string | undefined): void {
   if (ifMatch === undefined || ifMatch.trim() === '') {
-    throw new VersionRequired('this update needs an If-Match header with the ETag from the last GET');
+    throw new VersionRequired('a change or delete needs an If-Match header with the ETag from the last GET');
   }
   const tags = ifMatch.split(',').map((t) => t.trim());
   if (tags.includes('*') || tags.includes(etagOf(current))) return;

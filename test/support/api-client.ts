@@ -59,6 +59,12 @@ export class ApiClient {
     return this.request('DELETE', path, options);
   }
 
+  /** Deletes as a client that read the resource first: its ETag from a GET, sent back as If-Match. */
+  async deleteCurrent<T = any>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const etag = (await this.get(path, { token: options.token })).headers.get('etag');
+    return this.delete(path, { ...options, headers: { ...(etag === null ? {} : { 'if-match': etag }), ...options.headers } });
+  }
+
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     const token = options.token === undefined ? this.token : options.token;

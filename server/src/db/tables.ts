@@ -27,6 +27,7 @@ export const DbPackageRepositoryRow = Type.Object({
   config_version: Type.Integer(),
   created_at: Type.Date(),
   updated_at: Type.Date(),
+  deleted_at: nullable(Type.Date()),
 });
 export type DbPackageRepositoryRow = Static<typeof DbPackageRepositoryRow>;
 
@@ -42,6 +43,7 @@ export const DbPackageRow = Type.Object({
   config_version: Type.Integer(),
   created_at: Type.Date(),
   updated_at: Type.Date(),
+  deleted_at: nullable(Type.Date()),
 });
 export type DbPackageRow = Static<typeof DbPackageRow>;
 

@@ -63,7 +63,7 @@ function operationOf(route: RouteDefinition): Operation {
       schema: q.schema,
     })),
   ];
-  if (route.method === 'put') parameters.push({ name: 'If-Match', in: 'header', required: true, schema: Type.String() });
+  if (route.versioned) parameters.push({ name: 'If-Match', in: 'header', required: true, schema: Type.String() });
   if (parameters.length > 0) operation.parameters = parameters;
   if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: route.body } } };
   return operation;
@@ -87,7 +87,7 @@ function responsesOf(route: RouteDefinition): Record<string, unknown> {
   if (route.params) problems.push(404);
   if (route.body) problems.push(400, 413, 415, 422);
   if (route.query) problems.push(422);
-  if (route.method === 'put') problems.push(412, 428);
+  if (route.versioned) problems.push(412, 428);
   for (const status of problems) responses[String(status)] ??= PROBLEM;
   return responses;
 }

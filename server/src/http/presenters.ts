@@ -22,6 +22,7 @@ export function presentRepository(view: RepositoryView): Static<typeof Repositor
     configuration_errors: repository.configurationErrors,
     created_at: repository.createdAt.toISOString(),
     updated_at: repository.updatedAt.toISOString(),
+    deleted_at: iso(repository.deletedAt),
   };
 }
 
@@ -38,6 +39,7 @@ export function presentPackage(pkg: MaterialPackage, state: { poll: PackagePollV
     poll: state.poll,
     created_at: pkg.createdAt.toISOString(),
     updated_at: pkg.updatedAt.toISOString(),
+    deleted_at: iso(pkg.deletedAt),
   };
 }
 

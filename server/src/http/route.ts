@@ -93,6 +93,11 @@ export interface RouteSpec<
   queryToken?: boolean;
   /** Take the body as raw bytes of any content type (a Buffer), e.g. to check a signature over it. */
   rawBody?: Raw;
+  /**
+   * The route changes a resource that carries an ETag: it needs `If-Match` with the current one
+   * (428 without it, 412 when stale). The service checks the version; this declares the header.
+   */
+  versioned?: boolean;
   responses: R;
   handler(context: RouteContext<P, Q, BodyOf<B, Raw>, A>): Promise<RouteResult<ResponseBody<R>>>;
 }

@@ -33,6 +33,19 @@ export const PAGE_QUERY = {
   cursor: { description: 'The `next_cursor` of the previous page.', schema: Type.String() },
 };
 
+/** Lists hide what was deleted but kept for its history; this shows it too. */
+export const INCLUDE_DELETED_QUERY = {
+  include_deleted: {
+    description: '`true` lists deleted ones kept for their history too (marked by `deleted_at`).',
+    schema: Type.String({ enum: ['true', 'false'] }),
+  },
+};
+
+/** Whether a list asked for deleted ones too. */
+export const includesDeleted = (query: { include_deleted?: string }): boolean => query.include_deleted === 'true';
+
+const DELETED_AT = 'When it was deleted; it is kept, archived, for its history (its revisions and their promotions). Null while it is live.';
+
 /** A collection answer: `{ "<plural>": [ … ], "next_cursor": … }`. */
 export function collection<K extends string, T extends TSchema>(plural: K, item: T): TUnsafe<{ [P in K]: Static<T>[] } & { next_cursor: string | null }> {
   return Type.Unsafe({
@@ -136,6 +149,7 @@ export const Repository = component(
       configuration_errors: ref(FieldErrors),
       created_at: DateTime,
       updated_at: DateTime,
+      deleted_at: Nullable(DateTime, { description: DELETED_AT }),
     },
     { additionalProperties: false },
   ),
@@ -156,6 +170,7 @@ export const Package = component(
       poll: ref(PollState),
       created_at: DateTime,
       updated_at: DateTime,
+      deleted_at: Nullable(DateTime, { description: DELETED_AT }),
     },
     { additionalProperties: false },
   ),

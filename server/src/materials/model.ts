@@ -11,6 +11,8 @@ export interface PackageRepository {
   configVersion: number;
   createdAt: Date;
   updatedAt: Date;
+  /** Set when it was deleted with history: archived, kept for that history, no longer polled. */
+  deletedAt: Date | null;
 }
 
 /** A package inside a repository. */
@@ -26,6 +28,8 @@ export interface MaterialPackage {
   configVersion: number;
   createdAt: Date;
   updatedAt: Date;
+  /** Set when it was deleted with revisions: archived, its revisions and promotions kept, no longer polled. */
+  deletedAt: Date | null;
 }
 
 /** A package named in a listing of its repository. */

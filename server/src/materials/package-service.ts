@@ -16,6 +16,7 @@ import { connectionCheck, nameErrors, pluginValidation, requirePlugin, throwIfIn
 import type { RepositoryService } from './repository-service';
 
 import { secureValues } from './secret-mask';
+import { refuseArchived, retirePackage } from './archiving';
 import { checkVersion } from '../versions';
 
 export interface PackageRules {
@@ -39,7 +40,7 @@ export class PackageService {
     private readonly usage: MaterialUsage = NO_MATERIAL_USAGE,
   ) {}
 
-  list(page: PageRequest, filter: { repositoryId?: string }): Promise<Page<MaterialPackage>> {
+  list(page: PageRequest, filter: { repositoryId?: string; includeDeleted?: boolean }): Promise<Page<MaterialPackage>> {
     return this.packages.list(page, filter);
   }
 
@@ -47,6 +48,11 @@ export class PackageService {
     const pkg = await this.packages.get(id);
     if (!pkg) throw new NotFound(`no package with id ${id}`);
     return pkg;
+  }
+
+  /** A package that is not archived: one that is polled and may change. */
+  async live(id: string): Promise<MaterialPackage> {
+    return refuseArchived(await this.get(id), 'package');
   }
 
   async create(input: PackageInput, actor: Actor): Promise<MaterialPackage> {
@@ -79,6 +85,7 @@ export class PackageService {
 
   async update(id: string, input: PackageInput, ifMatch: string | undefined, actor: Actor): Promise<MaterialPackage> {
     const current = await this.get(id);
+    refuseArchived(current, 'package');
     checkVersion(current.configVersion, ifMatch);
     throwIfInvalid(nameErrors(input.name), this.pollErrors(input));
     if (input.repository_id !== current.repositoryId) {
@@ -142,14 +149,15 @@ export class PackageService {
     }
   }
 
+  /** Deletes a package without history; one with revisions is archived, keeping them and their promotions. */
   async delete(id: string, ifMatch: string | undefined, actor: Actor): Promise<void> {
     await this.refuseIfUsed(id, 'deleted');
     await this.db.knex.transaction(async (trx) => {
       const current = await this.packages.get(id, trx, true);
       if (!current) throw new NotFound(`no package with id ${id}`);
-      if (ifMatch !== undefined) checkVersion(current.configVersion, ifMatch);
-      await this.packages.delete(trx, id);
-      await this.audit.record({ actor: actor.name, action: 'package.delete', resourceType: 'package', resourceId: id, details: { name: current.name } }, trx);
+      refuseArchived(current, 'package');
+      checkVersion(current.configVersion, ifMatch);
+      await retirePackage(trx, { packages: this.packages, audit: this.audit }, current, actor);
     });
   }
 
@@ -202,7 +210,10 @@ export class PackageService {
 
   private async repositoryFor(repositoryId: string): Promise<PackageRepository> {
     try {
-      return await this.repositories.find(repositoryId);
+      const repository = await this.repositories.find(repositoryId);
+      if (repository.deletedAt !== null)
+        throw InvalidInput.field('repository_id', `repository '${repository.name}' is archived: packages go in a live repository`);
+      return repository;
     } catch (error) {
       if (error instanceof NotFound) throw InvalidInput.field('repository_id', `no repository with id ${repositoryId}`);
       throw error;

@@ -21,18 +21,22 @@ export class PackageStore {
     this.pollStates = new PollStateStore(db);
   }
 
-  async list(page: PageRequest, filter: { repositoryId?: string }): Promise<Page<MaterialPackage>> {
+  /** Live packages; archived ones too with `includeDeleted`. */
+  async list(page: PageRequest, filter: { repositoryId?: string; includeDeleted?: boolean }): Promise<Page<MaterialPackage>> {
     const query = this.db.knex(TABLES.packages).select('*');
     if (filter.repositoryId) query.where({ repository_id: filter.repositoryId });
+    if (!filter.includeDeleted) query.whereNull('deleted_at');
     const result = await keysetPage<DbPackageRow & Record<string, unknown>>(query, BY_NAME, page);
     return { items: result.items.map(toPackage), nextCursor: result.nextCursor };
   }
 
+  /** Every live package. */
   async all(): Promise<MaterialPackage[]> {
-    const rows = (await this.db.knex(TABLES.packages).select('*').orderBy('id')) as DbPackageRow[];
+    const rows = (await this.db.knex(TABLES.packages).whereNull('deleted_at').select('*').orderBy('id')) as DbPackageRow[];
     return rows.map(toPackage);
   }
 
+  /** A package, live or archived. */
   async get(id: string, trx: Queryable = this.db.knex, forUpdate = false): Promise<MaterialPackage | null> {
     const query = trx(TABLES.packages).where({ id }).first();
     if (forUpdate) query.forUpdate();
@@ -40,17 +44,17 @@ export class PackageStore {
     return row ? toPackage(row) : null;
   }
 
-  /** A repository's packages; `forUpdate` locks them until the transaction ends. */
+  /** A repository's live packages; `forUpdate` locks them until the transaction ends. */
   async ofRepository(repositoryId: string, trx: Queryable = this.db.knex, forUpdate = false): Promise<MaterialPackage[]> {
-    const query = trx(TABLES.packages).where({ repository_id: repositoryId }).orderBy('id');
+    const query = trx(TABLES.packages).where({ repository_id: repositoryId }).whereNull('deleted_at').orderBy('id');
     if (forUpdate) query.forUpdate();
     const rows = (await query) as DbPackageRow[];
     return rows.map(toPackage);
   }
 
-  /** The package that already has this fingerprint, if any. */
+  /** The live package that already has this fingerprint, if any. */
   async withFingerprint(fingerprint: string, trx: Queryable = this.db.knex): Promise<MaterialPackage | null> {
-    const row = (await trx(TABLES.packages).where({ fingerprint }).first()) as DbPackageRow | undefined;
+    const row = (await trx(TABLES.packages).where({ fingerprint }).whereNull('deleted_at').first()) as DbPackageRow | undefined;
     return row ? toPackage(row) : null;
   }
 
@@ -58,11 +62,11 @@ export class PackageStore {
     return this.revisions.hasAny(packageId, trx);
   }
 
-  /** The packages of each repository, by name. */
+  /** The live packages of each repository, by name. */
   async referencesOf(repositoryIds: string[], trx: Queryable = this.db.knex): Promise<Map<string, PackageReference[]>> {
     const result = new Map<string, PackageReference[]>(repositoryIds.map((id) => [id, []]));
     if (repositoryIds.length === 0) return result;
-    const rows = await trx(TABLES.packages).whereIn('repository_id', repositoryIds).select('id', 'name', 'repository_id').orderByRaw<
+    const rows = await trx(TABLES.packages).whereIn('repository_id', repositoryIds).whereNull('deleted_at').select('id', 'name', 'repository_id').orderByRaw<
       {
         id: string;
         name: string;
@@ -131,8 +135,21 @@ export class PackageStore {
     return this.pollStates.createForPackage(trx, packageId);
   }
 
+  /** Removes a package without history; a package with revisions cannot go (the revisions' key refuses). */
   async delete(trx: Queryable, id: string): Promise<void> {
     await trx(TABLES.packages).where({ id }).delete();
+  }
+
+  /** Keeps a package with history for the record: hidden from lists, no longer polled, its name and identity free. */
+  async archive(trx: Queryable, id: string): Promise<void> {
+    await trx(TABLES.packages)
+      .where({ id })
+      .update({ deleted_at: trx.fn.now(), config_version: trx.raw('config_version + 1'), updated_at: trx.fn.now() });
+  }
+
+  /** Whether a repository still holds packages, archived ones included. */
+  async anyOfRepository(repositoryId: string, trx: Queryable = this.db.knex): Promise<boolean> {
+    return (await trx(TABLES.packages).where({ repository_id: repositoryId }).first('id')) !== undefined;
   }
 
   private async unique<T>(pkg: { name: string; fingerprint: string }, work: () => Promise<T>): Promise<T> {
@@ -169,5 +186,6 @@ function toPackage(row: DbPackageRow): MaterialPackage {
     configVersion: row.config_version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
   };
 }

@@ -15,6 +15,7 @@ import type { PackageStore } from './package-store';
 import { connectionCheck, nameErrors, pluginValidation, requirePlugin, throwIfInvalid, type ConnectionCheck, type PluginCalls } from './plugin-calls';
 import type { RepositoryStore } from './repository-store';
 import { secureValues } from './secret-mask';
+import { refuseArchived, retirePackage } from './archiving';
 import { checkVersion } from '../versions';
 
 export interface RepositoryView {
@@ -35,8 +36,8 @@ export class RepositoryService {
     private readonly usage: MaterialUsage = NO_MATERIAL_USAGE,
   ) {}
 
-  async list(page: PageRequest): Promise<Page<RepositoryView>> {
-    const result = await this.repositories.list(page);
+  async list(page: PageRequest, includeDeleted = false): Promise<Page<RepositoryView>> {
+    const result = await this.repositories.list(page, includeDeleted);
     const packages = await this.repositories.packagesOf(result.items.map((r) => r.id));
     return { items: result.items.map((repository) => ({ repository, packages: packages.get(repository.id) ?? [] })), nextCursor: result.nextCursor };
   }
@@ -45,6 +46,11 @@ export class RepositoryService {
     const repository = await this.find(id);
     const packages = await this.repositories.packagesOf([id]);
     return { repository, packages: packages.get(id) ?? [] };
+  }
+
+  /** A repository that is not archived: one that is polled and may change. */
+  async live(id: string): Promise<PackageRepository> {
+    return refuseArchived(await this.find(id), 'repository');
   }
 
   async create(input: RepositoryInput, actor: Actor): Promise<RepositoryView> {
@@ -69,6 +75,7 @@ export class RepositoryService {
 
   async update(id: string, input: RepositoryInput, ifMatch: string | undefined, actor: Actor): Promise<RepositoryView> {
     const current = await this.find(id);
+    refuseArchived(current, 'repository');
     checkVersion(current.configVersion, ifMatch);
     throwIfInvalid(nameErrors(input.name));
     if (input.plugin_id !== current.pluginId) throwIfInvalid({ plugin_id: [`plugin_id cannot change (this repository uses '${current.pluginId}')`] });
@@ -102,23 +109,25 @@ export class RepositoryService {
     return this.withPackages(repository);
   }
 
+  /**
+   * Deletes a repository with its packages. Packages with revisions are archived, not deleted, and
+   * a repository that keeps any archived package is archived with them, so history never goes.
+   */
   async delete(id: string, ifMatch: string | undefined, actor: Actor): Promise<void> {
     await this.refuseIfUsed(id, 'deleted');
     await this.db.knex.transaction(async (trx) => {
       const current = await this.repositories.get(id, trx, 'update');
       if (!current) throw new NotFound(`no repository with id ${id}`);
-      if (ifMatch !== undefined) checkVersion(current.configVersion, ifMatch);
-      const packages = await this.packages.ofRepository(id, trx);
-      if (packages.length > 0) {
-        throw new Conflict(
-          `repository '${current.name}' still has ${packages.length} package(s) (${packages.map((p) => p.name).join(', ')}): delete them first`,
-        );
+      refuseArchived(current, 'repository');
+      checkVersion(current.configVersion, ifMatch);
+      for (const pkg of await this.packages.ofRepository(id, trx, true)) {
+        await retirePackage(trx, { packages: this.packages, audit: this.audit }, pkg, actor, { with_repository: id });
       }
-      await this.repositories.delete(trx, id);
-      await this.audit.record(
-        { actor: actor.name, action: 'repository.delete', resourceType: 'repository', resourceId: id, details: { name: current.name } },
-        trx,
-      );
+      const archived = await this.packages.anyOfRepository(id, trx);
+      if (archived) await this.repositories.archive(trx, id);
+      else await this.repositories.delete(trx, id);
+      const action = archived ? 'repository.archive' : 'repository.delete';
+      await this.audit.record({ actor: actor.name, action, resourceType: 'repository', resourceId: id, details: { name: current.name } }, trx);
     });
   }
 

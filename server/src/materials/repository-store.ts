@@ -19,13 +19,17 @@ export class RepositoryStore {
     this.pollStates = new PollStateStore(db);
   }
 
-  async list(page: PageRequest): Promise<Page<PackageRepository>> {
-    const result = await keysetPage<DbPackageRepositoryRow & Record<string, unknown>>(this.db.knex(TABLES.repositories).select('*'), BY_NAME, page);
+  /** Live repositories; archived ones too with `includeDeleted`. */
+  async list(page: PageRequest, includeDeleted = false): Promise<Page<PackageRepository>> {
+    const query = this.db.knex(TABLES.repositories).select('*');
+    if (!includeDeleted) query.whereNull('deleted_at');
+    const result = await keysetPage<DbPackageRepositoryRow & Record<string, unknown>>(query, BY_NAME, page);
     return { items: result.items.map(toRepository), nextCursor: result.nextCursor };
   }
 
+  /** Every live repository. */
   async all(trx: Queryable = this.db.knex): Promise<PackageRepository[]> {
-    const rows = (await trx(TABLES.repositories).select('*').orderBy('id')) as DbPackageRepositoryRow[];
+    const rows = (await trx(TABLES.repositories).whereNull('deleted_at').select('*').orderBy('id')) as DbPackageRepositoryRow[];
     return rows.map(toRepository);
   }
 
@@ -66,6 +70,13 @@ export class RepositoryStore {
 
   async delete(trx: Queryable, id: string): Promise<void> {
     await trx(TABLES.repositories).where({ id }).delete();
+  }
+
+  /** Keeps a repository whose packages have history: hidden from lists, no longer polled, its name free. */
+  async archive(trx: Queryable, id: string): Promise<void> {
+    await trx(TABLES.repositories)
+      .where({ id })
+      .update({ deleted_at: trx.fn.now(), config_version: trx.raw('config_version + 1'), updated_at: trx.fn.now() });
   }
 
   /** The packages of each repository, by name. */
@@ -113,5 +124,6 @@ function toRepository(row: DbPackageRepositoryRow): PackageRepository {
     configVersion: row.config_version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
   };
 }

@@ -79,7 +79,7 @@ export class WebhookService {
     await this.db.knex.transaction(async (trx) => {
       const current = await this.store.get(id, trx, true);
       if (!current) throw new NotFound(`no webhook with id ${id}`);
-      if (ifMatch !== undefined) checkVersion(current.configVersion, ifMatch);
+      checkVersion(current.configVersion, ifMatch);
       await this.store.delete(trx, id);
       await this.audit.record(
         { actor: actor.name, action: 'webhook.delete', resourceType: 'webhook', resourceId: id, details: { url: auditableUrl(current.url) } },

@@ -9,7 +9,7 @@ import type { PollStatusReader } from '../../materials/polling/poll-status';
 import { etagOf } from '../../versions';
 import { presentPackage } from '../presenters';
 import { defineRoute, type RouteDefinition } from '../route';
-import { collection, ETAG_HEADER, ID_PARAM, Package, PAGE_QUERY, Problem, ref, UUID_PATTERN } from '../schemas';
+import { collection, ETAG_HEADER, ID_PARAM, INCLUDE_DELETED_QUERY, includesDeleted, Package, PAGE_QUERY, Problem, ref, UUID_PATTERN } from '../schemas';
 
 /** Packages: register, change, delete, check the connection. */
 export function packageRoutes(service: PackageService, polls: PollStatusReader): RouteDefinition[] {
@@ -30,12 +30,16 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
       summary: 'List packages, by name',
       tag: 'packages',
       access: 'viewer',
-      query: { ...PAGE_QUERY, repository_id: { description: 'Only the packages of this repository.', schema: Type.String({ format: 'uuid' }) } },
+      query: {
+        ...PAGE_QUERY,
+        ...INCLUDE_DELETED_QUERY,
+        repository_id: { description: 'Only the packages of this repository.', schema: Type.String({ format: 'uuid' }) },
+      },
       responses: { 200: { description: 'A page of packages.', schema: collection('packages', ref(Package)) } },
       async handler({ query }) {
         const repositoryId = query['repository_id'];
         if (repositoryId !== undefined && !UUID_PATTERN.test(repositoryId)) throw InvalidInput.field('repository_id', 'repository_id must be a UUID');
-        const page = await service.list(pageRequest(query), repositoryId ? { repositoryId } : {});
+        const page = await service.list(pageRequest(query), { ...(repositoryId ? { repositoryId } : {}), includeDeleted: includesDeleted(query) });
         return { status: 200, body: { packages: await presentAll(page.items), next_cursor: page.nextCursor } };
       },
     }),
@@ -77,6 +81,7 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
       summary: 'Replace a package’s name, configuration and polling settings',
       tag: 'packages',
       access: 'admin',
+      versioned: true,
       params: ID_PARAM,
       body: ref(PackageInput),
       responses: {
@@ -94,14 +99,16 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
       method: 'delete',
       path: '/api/packages/:id',
       operationId: 'deletePackage',
-      summary: 'Delete a package and its revision history',
+      summary: 'Delete a package; one with revision history is archived instead',
       tag: 'packages',
       access: 'admin',
+      versioned: true,
       params: ID_PARAM,
       responses: {
-        204: { description: 'Deleted.' },
-        409: { description: 'Pipelines use the package (named in the detail).', schema: ref(Problem) },
-        412: { description: 'If-Match was given and is stale.', schema: ref(Problem) },
+        204: {
+          description: 'Deleted, or archived (kept with its revisions and their promotions, hidden from lists, no longer polled, its name and identity free).',
+        },
+        409: { description: 'Pipelines use the package (named in the detail), or it is archived already.', schema: ref(Problem) },
       },
       async handler({ params, header, actor }) {
         await service.delete(params['id'], header('if-match'), actor);

@@ -74,6 +74,7 @@ export function pipelineRoutes(service: PipelineService): RouteDefinition[] {
       summary: 'Replace a pipeline’s definition (its name stays)',
       tag: 'pipelines',
       access: 'admin',
+      versioned: true,
       params: NAME_PARAM,
       body: ref(PipelineInput),
       responses: {
@@ -91,11 +92,11 @@ export function pipelineRoutes(service: PipelineService): RouteDefinition[] {
       summary: 'Delete a pipeline that no other pipeline depends on',
       tag: 'pipelines',
       access: 'admin',
+      versioned: true,
       params: NAME_PARAM,
       responses: {
         204: { description: 'Deleted; its runs stay in the record.' },
         409: { description: 'Other pipelines depend on it, or it is defined in a configuration file.', schema: ref(Problem) },
-        412: { description: 'If-Match was given and is stale.', schema: ref(Problem) },
       },
       async handler({ params, header, actor }) {
         await service.delete(params['name'], header('if-match'), actor);

@@ -74,10 +74,11 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
       responses: {
         200: { description: 'The outcome of the poll.', schema: ref(PollOutcome) },
         202: { description: 'The poll did not finish within `wait`; it goes on.', schema: ref(PollOutcome) },
+        409: { description: 'The package is archived: it is no longer polled.', schema: ref(Problem) },
       },
       async handler({ params, query, response }) {
         const wait = waitSeconds(query);
-        await deps.packages.get(params['id']);
+        await deps.packages.live(params['id']);
         const answer = await deps.requests.pollPackage(params['id'], wait, arrivedAt(response.locals));
         const { package_id: _id, ...body } = answer;
         return {
@@ -101,10 +102,11 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
           schema: Type.Object({ packages: Type.Array(ref(PollOutcome)) }),
         },
         202: { description: 'The poll did not finish within `wait`; it goes on.', schema: ref(PollOutcome) },
+        409: { description: 'The repository is archived: it is no longer polled.', schema: ref(Problem) },
       },
       async handler({ params, query, response }) {
         const wait = waitSeconds(query);
-        await deps.repositories.find(params['id']);
+        await deps.repositories.live(params['id']);
         const result = await deps.requests.pollRepository(params['id'], wait, arrivedAt(response.locals));
         if (!result.done) return { status: 202, body: STILL_POLLING };
         const packages = result.packages.map((a) => ({ ...a, ...(a.revision ? { revision: presentRevision(a.revision) } : {}) }));

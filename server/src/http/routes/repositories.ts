@@ -5,7 +5,7 @@ import { ConnectionCheck } from '../../materials/plugin-calls';
 import { etagOf } from '../../versions';
 import { presentRepository } from '../presenters';
 import { defineRoute, type RouteDefinition } from '../route';
-import { collection, ETAG_HEADER, ID_PARAM, PAGE_QUERY, Problem, ref, Repository } from '../schemas';
+import { collection, ETAG_HEADER, ID_PARAM, INCLUDE_DELETED_QUERY, includesDeleted, PAGE_QUERY, Problem, ref, Repository } from '../schemas';
 
 /** Package repositories: register, change, delete, check the connection. */
 export function repositoryRoutes(service: RepositoryService): RouteDefinition[] {
@@ -19,10 +19,10 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       summary: 'List package repositories, by name',
       tag: 'repositories',
       access: 'viewer',
-      query: PAGE_QUERY,
+      query: { ...PAGE_QUERY, ...INCLUDE_DELETED_QUERY },
       responses: { 200: { description: 'A page of repositories.', schema: collection('repositories', ref(Repository)) } },
       async handler({ query }) {
-        const page = await service.list(pageRequest(query));
+        const page = await service.list(pageRequest(query), includesDeleted(query));
         return { status: 200, body: { repositories: page.items.map(present), next_cursor: page.nextCursor } };
       },
     }),
@@ -76,6 +76,7 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       summary: 'Replace a package repository’s name and configuration',
       tag: 'repositories',
       access: 'admin',
+      versioned: true,
       params: ID_PARAM,
       body: ref(RepositoryInput),
       responses: {
@@ -93,14 +94,14 @@ export function repositoryRoutes(service: RepositoryService): RouteDefinition[] 
       method: 'delete',
       path: '/api/repositories/:id',
       operationId: 'deleteRepository',
-      summary: 'Delete a package repository that has no packages',
+      summary: 'Delete a package repository with its packages; with revision history, archive them instead',
       tag: 'repositories',
       access: 'admin',
+      versioned: true,
       params: ID_PARAM,
       responses: {
-        204: { description: 'Deleted.' },
-        409: { description: 'The repository still has packages, or pipelines use it.', schema: ref(Problem) },
-        412: { description: 'If-Match was given and is stale.', schema: ref(Problem) },
+        204: { description: 'Deleted, or archived (kept with its packages’ history, hidden from lists, no longer polled, its name free).' },
+        409: { description: 'Pipelines use the repository, or it is archived already.', schema: ref(Problem) },
       },
       async handler({ params, header, actor }) {
         await service.delete(params['id'], header('if-match'), actor);

@@ -7,7 +7,7 @@ import type { Webhook } from '../../events/webhooks/webhook';
 import { etagOf } from '../../versions';
 import { iso } from '../presenters';
 import { defineRoute, type RouteDefinition } from '../route';
-import { collection, ETAG_HEADER, ID_PARAM, PAGE_QUERY, Problem, ref } from '../schemas';
+import { collection, ETAG_HEADER, ID_PARAM, PAGE_QUERY, ref } from '../schemas';
 import * as schemas from '../webhook-schemas';
 
 /** A webhook in its API form; the secret never leaves the server. */
@@ -103,6 +103,7 @@ function resourceRoutes(service: WebhookService): RouteDefinition[] {
       summary: 'Replace a webhook’s configuration; enabling clears a failing mark',
       tag: 'webhooks',
       access: 'admin',
+      versioned: true,
       params: ID_PARAM,
       body: ref(WebhookUpdate),
       responses: { 200: { description: 'Updated.', schema: ref(schemas.Webhook), headers: ETAG_HEADER } },
@@ -117,8 +118,9 @@ function resourceRoutes(service: WebhookService): RouteDefinition[] {
       summary: 'Delete a webhook and its delivery history',
       tag: 'webhooks',
       access: 'admin',
+      versioned: true,
       params: ID_PARAM,
-      responses: { 204: { description: 'Deleted.' }, 412: { description: 'If-Match was given and is stale.', schema: ref(Problem) } },
+      responses: { 204: { description: 'Deleted.' } },
       async handler({ params, header, actor }) {
         await service.delete(params['id'], header('if-match'), actor);
         return { status: 204 };

@@ -57,7 +57,7 @@ export class PollRequests {
 
   private async requestPackage(packageId: string): Promise<Date> {
     const requestedAt = await this.states.requestPackagePoll(packageId);
-    if (requestedAt === null) throw new NotFound(`no package with id ${packageId}`);
+    if (requestedAt === null) throw new NotFound(`no package with id ${packageId} to poll (archived packages are not polled)`);
     this.trigger.wake();
     return requestedAt;
   }
@@ -65,7 +65,7 @@ export class PollRequests {
   /** Asks for a poll of every package of the repository (auto_update off too), as a hint does. */
   async requestRepository(repositoryId: string): Promise<Date> {
     const requestedAt = await this.states.requestRepositoryPoll(repositoryId);
-    if (requestedAt === null) throw new NotFound(`no repository with id ${repositoryId}`);
+    if (requestedAt === null) throw new NotFound(`no repository with id ${repositoryId} to poll (archived repositories are not polled)`);
     this.trigger.wake();
     return requestedAt;
   }

@@ -59,12 +59,13 @@ export class PollStateStore {
     return (await this.db.knex(TABLES.packagePollState).whereIn('package_id', packageIds)) as DbPackagePollStateRow[];
   }
 
-  /** The poll states of a repository's packages, by package name (a join with the packages, for their order). */
+  /** The poll states of a repository's live packages, by package name (a join with the packages, for their order). */
   async ofRepositoryPackages(repositoryId: string): Promise<DbPackagePollStateRow[]> {
     return (await this.db
       .knex(`${TABLES.packagePollState} as ps`)
       .join(`${TABLES.packages} as p`, 'p.id', 'ps.package_id')
       .where('p.repository_id', repositoryId)
+      .whereNull('p.deleted_at')
       .select('ps.*')
       .orderBy('p.name')) as DbPackagePollStateRow[];
   }
@@ -74,21 +75,23 @@ export class PollStateStore {
       { poll_requested_at: Date | null; last_polled_at: Date | null } | undefined;
   }
 
-  /** Asks for the package to be polled now; answers when it was asked, null when there is no such package. */
+  /** Asks for the package to be polled now; answers when it was asked, null when there is no such live package. */
   async requestPackagePoll(packageId: string): Promise<Date | null> {
     const [row] = await this.db
       .knex(TABLES.packagePollState)
       .where({ package_id: packageId })
+      .whereIn('package_id', this.db.knex(TABLES.packages).where({ id: packageId }).whereNull('deleted_at').select('id'))
       .update({ poll_requested_at: this.db.knex.raw(REQUESTED_NOW) })
       .returning<{ poll_requested_at: Date }[]>('poll_requested_at');
     return row?.poll_requested_at ?? null;
   }
 
-  /** Asks for the repository to be polled now; answers when it was asked, null when there is no such repository. */
+  /** Asks for the repository to be polled now; answers when it was asked, null when there is no such live repository. */
   async requestRepositoryPoll(repositoryId: string): Promise<Date | null> {
     const [row] = await this.db
       .knex(TABLES.repositoryPollState)
       .where({ repository_id: repositoryId })
+      .whereIn('repository_id', this.db.knex(TABLES.repositories).where({ id: repositoryId }).whereNull('deleted_at').select('id'))
       .update({ poll_requested_at: this.db.knex.raw(REQUESTED_NOW) })
       .returning<{ poll_requested_at: Date }[]>('poll_requested_at');
     return row?.poll_requested_at ?? null;
@@ -169,18 +172,19 @@ export class PollStateStore {
 // whose slot has come. Locked rows are skipped, not waited for. Wanted packages are found in one
 // pass over the poll states: a subquery per repository read every package at each claim, which
 // made claiming the costliest step of a poll. `due_at` is the earliest slot of the repository's
-// auto-update packages; when some are due, the earliest due one is that slot.
+// auto-update packages; when some are due, the earliest due one is that slot. Archived packages
+// and repositories are never polled.
 const CANDIDATES_SQL = `
   WITH wanted AS (
     SELECT p.repository_id, min(ps.next_poll_at) FILTER (WHERE p.auto_update AND ps.next_poll_at <= now()) AS earliest_due
       FROM ${TABLES.packagePollState} ps JOIN ${TABLES.packages} p ON p.id = ps.package_id
-     WHERE (p.auto_update AND ps.next_poll_at <= now()) OR ps.poll_requested_at IS NOT NULL
+     WHERE p.deleted_at IS NULL AND ((p.auto_update AND ps.next_poll_at <= now()) OR ps.poll_requested_at IS NOT NULL)
      GROUP BY p.repository_id)
   SELECT rs.repository_id, r.plugin_id, r.configuration, rs.poll_requested_at, statement_timestamp() AS db_now,
          COALESCE(w.earliest_due, (SELECT min(ps.next_poll_at) FROM ${TABLES.packages} p JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
-                                    WHERE p.repository_id = rs.repository_id AND p.auto_update)) AS due_at
+                                    WHERE p.repository_id = rs.repository_id AND p.auto_update AND p.deleted_at IS NULL)) AS due_at
     FROM ${TABLES.repositoryPollState} rs
-    JOIN ${TABLES.repositories} r ON r.id = rs.repository_id
+    JOIN ${TABLES.repositories} r ON r.id = rs.repository_id AND r.deleted_at IS NULL
     LEFT JOIN wanted w ON w.repository_id = rs.repository_id
    WHERE (rs.lease_expires_at IS NULL OR rs.lease_expires_at < now())
      AND (rs.poll_requested_at IS NOT NULL OR w.repository_id IS NOT NULL)

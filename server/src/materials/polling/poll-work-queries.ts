@@ -29,6 +29,7 @@ export class PollWorkQueries {
       .knex(`${TABLES.packages} as p`)
       .join(`${TABLES.packagePollState} as ps`, 'ps.package_id', 'p.id')
       .where('p.repository_id', claim.repositoryId)
+      .whereNull('p.deleted_at')
       .select('p.id', 'p.name', 'p.configuration', 'p.config_version', 'p.poll_interval_seconds', 'p.auto_update', 'ps.*');
     if (claim.repositoryRequestedAt === null) {
       query.andWhere((q) => {

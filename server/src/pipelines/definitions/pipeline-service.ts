@@ -72,7 +72,7 @@ export class PipelineService {
       const current = await this.store.get(name, trx, true);
       if (!current) throw new NotFound(`no pipeline named '${name}'`);
       writable(current);
-      if (ifMatch !== undefined) checkVersion(current.configVersion, ifMatch);
+      checkVersion(current.configVersion, ifMatch);
       const dependents = await this.store.dependentsOf(name, trx);
       if (dependents.length > 0) {
         throw new Conflict(`pipeline '${name}' cannot be deleted: pipeline(s) ${dependents.map((d) => `'${d}'`).join(', ')} depend on it`);

@@ -61,7 +61,10 @@ export class RunMaterialQueries {
   }
 
   packageByNames(repository: string, pkg: string, q: Queryable = this.db.knex): Promise<PackageRef | null> {
-    return packageRef(q, (query) => query.whereRaw('lower(r.name) = lower(?) AND lower(p.name) = lower(?)', [repository, pkg]));
+    // Names belong to the live package: an archived one has given its name up.
+    return packageRef(q, (query) =>
+      query.whereRaw('lower(r.name) = lower(?) AND lower(p.name) = lower(?)', [repository, pkg]).whereNull('p.deleted_at').whereNull('r.deleted_at'),
+    );
   }
 
   packageById(packageId: string, q: Queryable = this.db.knex): Promise<PackageRef | null> {
