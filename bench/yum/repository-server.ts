@@ -5,6 +5,7 @@ import path from 'node:path';
 
 /** One request the server answered. */
 export interface ServedRequest {
+  method: string;
   path: string;
   status: number;
   bytes: number;
@@ -15,7 +16,8 @@ export type RepositoryServerReply = { type: 'ready'; origin: string } | { type: 
 
 /**
  * The benchmark's repository, served from a folder as a static web server serves files:
- * ETag and Last-Modified from the file's size and time, 304 to a matching conditional request.
+ * ETag and Last-Modified from the file's size and time, 304 to a matching conditional request,
+ * HEAD answered with the headers a GET would get.
  * A process of its own, so that serving the download does not count as Baton's work or delay
  * the load generator.
  */
@@ -37,22 +39,27 @@ function main(): void {
 
 function serve(root: string, request: http.IncomingMessage, response: http.ServerResponse): ServedRequest {
   const urlPath = decodeURIComponent(new URL(request.url ?? '/', 'http://repository').pathname);
+  const method = request.method ?? '';
   const file = path.join(root, urlPath);
   const info = file.startsWith(root + path.sep) ? fs.statSync(file, { throwIfNoEntry: false }) : undefined;
-  if (request.method !== 'GET' || info === undefined || !info.isFile()) {
+  if ((method !== 'GET' && method !== 'HEAD') || info === undefined || !info.isFile()) {
     response.writeHead(404).end();
-    return { path: urlPath, status: 404, bytes: 0 };
+    return { method, path: urlPath, status: 404, bytes: 0 };
   }
   const etag = `"${Math.floor(info.mtimeMs).toString(16)}-${info.size.toString(16)}"`;
   const lastModified = info.mtime.toUTCString();
   if (notModified(request, etag, info.mtime)) {
     response.writeHead(304, { etag, 'last-modified': lastModified }).end();
-    return { path: urlPath, status: 304, bytes: 0 };
+    return { method, path: urlPath, status: 304, bytes: 0 };
   }
   const type = file.endsWith('.xml') ? 'text/xml' : 'application/octet-stream';
   response.writeHead(200, { etag, 'last-modified': lastModified, 'content-type': type, 'content-length': String(info.size) });
+  if (method === 'HEAD') {
+    response.end();
+    return { method, path: urlPath, status: 200, bytes: 0 };
+  }
   fs.createReadStream(file).pipe(response);
-  return { path: urlPath, status: 200, bytes: info.size };
+  return { method, path: urlPath, status: 200, bytes: info.size };
 }
 
 /** If-None-Match wins over If-Modified-Since, as HTTP says. */

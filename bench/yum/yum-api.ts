@@ -11,7 +11,8 @@ export interface PluginMemory {
   sampled_at: string;
 }
 
-interface PollAnswer {
+/** One package's part of a poll's answer. */
+export interface PollAnswer {
   package_id: string;
   outcome: string;
   revision?: { revision: string };

@@ -8,6 +8,7 @@
  *   headers: { 'if-none-match': '"abc"' },
  *   auth: { username: 'reader', password: 's3cret' },
  * };
+ * const exists: HttpRequest = { url: 'https://repo.example.org/el9/Packages/tool-1.0.rpm', method: 'HEAD' };
  * ```
  */
 export interface HttpRequest {
@@ -23,6 +24,12 @@ export interface HttpRequest {
   auth?: { username: string; password: string };
   /** A lower cap on downloaded bytes than the host's for this request. */
   maxBytes?: number;
+  /**
+   * `GET` (the default) or `HEAD`. A `HEAD` response has an empty body and keeps the headers the
+   * server sent, `Content-Length` included, which is not held against `maxBytes`. Redirects are
+   * followed with `HEAD` too.
+   */
+  method?: 'GET' | 'HEAD';
 }
 
 /**

@@ -14,7 +14,8 @@ const USER_AGENT = 'baton-plugin-conformance-kit';
  * An {@link HttpClient} on Node's global `fetch`, behaving as the host's client is documented to:
  * lower-case headers, decoded bodies within a byte cap, at most 10 redirects, network failures,
  * timeouts, 429 and 5xx thrown as `TransientError` (with `Retry-After`), oversized bodies and
- * redirect loops as `PermanentError`. `file:` URLs are read from disk.
+ * redirect loops as `PermanentError`. `file:` URLs are read from disk. `HEAD` answers have an
+ * empty body.
  *
  * @example
  * ```ts
@@ -31,7 +32,8 @@ export class FetchHttpClient implements HttpClient {
   async get(request: HttpRequest): Promise<HttpResponse> {
     const url = parseUrl(request.url);
     const cap = Math.min(request.maxBytes ?? Number.POSITIVE_INFINITY, this.maxBytes);
-    if (url.protocol === 'file:') return fileUrlResponse(url, cap, this.signal);
+    const head = request.method === 'HEAD';
+    if (url.protocol === 'file:') return fileUrlResponse(url, cap, this.signal, head);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new PermanentError('unsupported_url', `${url.protocol} URLs are not supported: use http, https or file`);
     }
@@ -42,7 +44,8 @@ export class FetchHttpClient implements HttpClient {
       throw new TransientError(`http_${response.status}`, `${finalUrl.href} answered ${response.status}`, { retryAfterSeconds });
     }
     const length = Number(response.headers.get('content-length') ?? Number.NaN);
-    if (length > cap) {
+    // A HEAD answer's Content-Length is the size of a body that was not sent.
+    if (length > cap && !head) {
       await response.body?.cancel().catch(() => undefined);
       throw new PermanentError('too_large', `${finalUrl.href}: ${length} bytes is more than ${cap}`);
     }
@@ -54,7 +57,7 @@ export class FetchHttpClient implements HttpClient {
   private async follow(start: URL, request: HttpRequest): Promise<{ response: Response; finalUrl: URL }> {
     let url = start;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
-      const response = await this.fetchOnce(url, requestHeaders(request, url.origin === start.origin));
+      const response = await this.fetchOnce(url, request.method ?? 'GET', requestHeaders(request, url.origin === start.origin));
       const location = response.headers.get('location');
       if (!REDIRECT_STATUSES.has(response.status) || location === null) return { response, finalUrl: url };
       await response.body?.cancel().catch(() => undefined);
@@ -66,9 +69,9 @@ export class FetchHttpClient implements HttpClient {
     throw new PermanentError('too_many_redirects', `${start.href}: more than ${MAX_REDIRECTS} redirects`);
   }
 
-  private async fetchOnce(url: URL, headers: Record<string, string>): Promise<Response> {
+  private async fetchOnce(url: URL, method: string, headers: Record<string, string>): Promise<Response> {
     try {
-      return await fetch(url, { headers, redirect: 'manual', signal: this.signal });
+      return await fetch(url, { method, headers, redirect: 'manual', signal: this.signal });
     } catch (error) {
       throw this.networkFailure(url, error);
     }

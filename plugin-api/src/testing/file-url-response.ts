@@ -9,17 +9,19 @@ import { TestHttpResponse, type BodySource } from './http-response';
 /** Errors that mean "there is nothing at this path", answered like HTTP would: 404. */
 const NOT_FOUND = new Set(['ENOENT', 'ENOTDIR']);
 const FORBIDDEN = new Set(['EACCES', 'EPERM']);
+const NOTHING: BodySource = { async *chunks() {}, cancel() {} };
 
 /**
  * Answers a `file:` URL from disk the way an HTTP server would answer its path: 200 with the
- * file, 404 when there is no file, 403 when it may not be read.
+ * file, 404 when there is no file, 403 when it may not be read; with `head`, the same headers and
+ * no body.
  *
  * @example
  * ```ts
  * const response = await fileUrlResponse(new URL('file:///srv/repo/list.json'), 1024 * 1024, signal);
  * ```
  */
-export async function fileUrlResponse(url: URL, maxBytes: number, signal: AbortSignal): Promise<HttpResponse> {
+export async function fileUrlResponse(url: URL, maxBytes: number, signal: AbortSignal, head = false): Promise<HttpResponse> {
   const path = fileURLToPath(url);
   const info = await stat(path).catch((error: unknown) => errorCode(error));
   if (typeof info === 'string') {
@@ -28,8 +30,9 @@ export async function fileUrlResponse(url: URL, maxBytes: number, signal: AbortS
     throw new TransientError('file_read', `${url.href}: ${info}`);
   }
   if (info.isDirectory()) return emptyResponse(404, url);
-  if (info.size > maxBytes) throw new PermanentError('too_large', `${url.href}: ${info.size} bytes is more than ${maxBytes}`);
   const headers = { 'content-length': String(info.size), 'last-modified': info.mtime.toUTCString() };
+  if (head) return new TestHttpResponse(200, headers, url.href, NOTHING, 0);
+  if (info.size > maxBytes) throw new PermanentError('too_large', `${url.href}: ${info.size} bytes is more than ${maxBytes}`);
   return new TestHttpResponse(200, headers, url.href, fileSource(path, url, signal), maxBytes);
 }
 
@@ -52,8 +55,7 @@ function fileSource(path: string, url: URL, signal: AbortSignal): BodySource {
 }
 
 function emptyResponse(status: number, url: URL): HttpResponse {
-  const nothing: BodySource = { async *chunks() {}, cancel() {} };
-  return new TestHttpResponse(status, { 'content-length': '0' }, url.href, nothing, 0);
+  return new TestHttpResponse(status, { 'content-length': '0' }, url.href, NOTHING, 0);
 }
 
 function errorCode(error: unknown): string {

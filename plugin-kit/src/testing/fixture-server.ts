@@ -6,6 +6,7 @@ import path from 'node:path';
 
 /** One request the server received. */
 export interface RecordedRequest {
+  method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
   status: number;
@@ -78,7 +79,7 @@ export async function startFixtureServer(root: string, options: Partial<FixtureS
   const requests: RecordedRequest[] = [];
   const server = http.createServer((request, response) => {
     answer(resolvedRoot, settings, request, response).then(
-      (status) => requests.push({ path: request.url ?? '', headers: request.headers, status }),
+      (status) => requests.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers, status }),
       () => response.writeHead(500).end(),
     );
   });

@@ -1,4 +1,4 @@
-import { PermanentError, PluginError, type Configuration, type HttpRequest, type PluginContext } from '@baton/plugin-api';
+import { PermanentError, PluginError, TransientError, type Configuration, type HttpRequest, type HttpResponse, type PluginContext } from '@baton/plugin-api';
 import { conditionalGet, statusFailure, type ConditionalAnswer, type FailureWording, type Validators } from '@baton/plugin-kit';
 import { MAX_METADATA_VARIABLE, repositoryBaseUrl } from './config';
 
@@ -81,11 +81,20 @@ export interface Existence {
   lastModified: Date | null;
 }
 
+/** HEAD answers that mean the server does not do HEAD. 501 reaches the plugin thrown, as every 5xx. */
+const HEAD_REFUSED = new Set([405, 501]);
 /**
- * Asks whether an artifact exists without downloading it: a GET of its first byte
- * (`Range: bytes=0-0`), the body dropped unread whatever the server sends (a whole file over the
- * client's cap counts as there). 404 and 410 mean
- * missing; refused access and other statuses fail as the kit maps them.
+ * HEAD answers that are not trusted alone: some repository managers and the object stores behind
+ * them answer HEAD 403 or 404 where a GET of the same URL is served (URLs signed for GET only).
+ */
+const HEAD_DOUBTED = new Set([403, 404]);
+
+/**
+ * Asks whether an artifact exists without downloading it: a HEAD, and where the server refuses
+ * HEAD (405, 501) or answers it 403 or 404, a GET of the first byte (`Range: bytes=0-0`) whose
+ * answer decides, the body dropped unread whatever the server sends (a whole file over the
+ * client's cap counts as there). 404 and 410 mean missing; refused access and other statuses fail
+ * as the kit maps them.
  *
  * @example
  * ```ts
@@ -93,15 +102,37 @@ export interface Existence {
  * ```
  */
 export async function artifactExists(access: RepositoryAccess, url: string, ctx: PluginContext): Promise<Existence> {
-  let response;
+  const status = await headStatus(access, url, ctx);
+  if (status !== null && !HEAD_REFUSED.has(status.status) && !HEAD_DOUBTED.has(status.status)) return existence(url, status);
+  return existence(url, await rangedGet(access, url, ctx));
+}
+
+type Answer = Pick<HttpResponse, 'status' | 'headers'>;
+
+async function headStatus(access: RepositoryAccess, url: string, ctx: PluginContext): Promise<Answer | null> {
   try {
-    response = await ctx.http.get(requestFor(access, url, { headers: { range: 'bytes=0-0', 'accept-encoding': 'identity' } }));
+    const response = await ctx.http.get(requestFor(access, url, { method: 'HEAD' }));
+    response.discard();
+    return response;
   } catch (error) {
-    // A server that ignores Range announces the whole file, which may be over the client's cap: it is there.
-    if (error instanceof PluginError && TOO_LARGE.has(error.code)) return { exists: true, status: 200, lastModified: null };
+    if (error instanceof TransientError && error.code === 'http_501') return null;
     throw error;
   }
-  response.discard();
+}
+
+async function rangedGet(access: RepositoryAccess, url: string, ctx: PluginContext): Promise<Answer> {
+  try {
+    const response = await ctx.http.get(requestFor(access, url, { headers: { range: 'bytes=0-0', 'accept-encoding': 'identity' } }));
+    response.discard();
+    return response;
+  } catch (error) {
+    // A server that ignores Range announces the whole file, which may be over the client's cap: it is there.
+    if (error instanceof PluginError && TOO_LARGE.has(error.code)) return { status: 200, headers: {} };
+    throw error;
+  }
+}
+
+function existence(url: string, response: Answer): Existence {
   const { status } = response;
   const modified = new Date(response.headers['last-modified'] ?? '');
   const lastModified = Number.isNaN(modified.getTime()) ? null : modified;

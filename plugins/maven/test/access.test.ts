@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { startFixtureServer, type FixtureServer } from '@baton/plugin-kit/testing';
-import { artifactBytes, deploy, fileUrl, ScratchFolders, startBearerGate } from './support/repositories';
+import { artifactBytes, deploy, fileUrl, ScratchFolders, startBearerGate, type Gate } from './support/repositories';
 import { latest, thrown } from './support/plugin-calls';
 
 const folders = new ScratchFolders();
@@ -19,7 +19,7 @@ const common = { ARTIFACT_ID: 'imagingbook-common' };
 
 describe('a repository that wants a Bearer token', () => {
   let server: FixtureServer;
-  let gate: { url: string; close(): Promise<void> };
+  let gate: Gate;
 
   beforeAll(async () => {
     server = await startFixtureServer(dir);

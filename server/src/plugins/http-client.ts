@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { PermanentError, type Configuration, type HttpClient, type HttpRequest, type HttpResponse } from '@baton/plugin-api';
 import { OutboundPolicy } from '../security/outbound-policy';
 import type { HttpClientSettings } from './protocol';
@@ -39,12 +40,26 @@ export function createHttpClient(settings: HttpClientSettings, signal: AbortSign
 async function get(request: HttpRequest, { settings, policy, fileRepository }: CallRules, signal: AbortSignal): Promise<HttpResponse> {
   const url = parseUrl(request.url);
   const limits = bodyLimits(request, settings);
+  const head = isHead(request);
   if (signal.aborted) throw abortedError(redactUrl(url));
   if (url.protocol === 'file:' && !fileRepository) {
     throw new PermanentError('file_not_allowed', `${url.href}: only a repository whose own URL is a file: URL may read file: URLs`);
   }
   const raw = url.protocol === 'file:' ? await fetchFile(url, request, settings.fileRoots) : await fetchHttp(url, request, settings, policy, signal);
-  return respond(raw, limits, signal);
+  return respond(head ? withoutBody(raw) : raw, limits, signal);
+}
+
+function isHead(request: HttpRequest): boolean {
+  const method = request.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD') throw new TypeError(`method must be GET or HEAD, not ${String(method)}`);
+  return method === 'HEAD';
+}
+
+// A HEAD answer's Content-Length and Content-Encoding describe the body a GET would get: the
+// plugin sees them as sent, and there is nothing to cap or decode.
+function withoutBody(raw: RawResponse): RawResponse {
+  raw.body.destroy();
+  return { ...raw, body: Readable.from([]), bodiless: true };
 }
 
 // Plugins name their URL keys as they like (REPO_URL, REGISTRY_URL…): any value counts.

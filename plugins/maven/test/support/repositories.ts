@@ -118,23 +118,46 @@ export class ScratchFolders {
   }
 }
 
-/** A loopback server in front of another that wants `Authorization: Bearer <token>`, as token-based registries do. */
-export async function startBearerGate(upstream: string, token: string): Promise<{ url: string; close(): Promise<void> }> {
+/** A loopback server in front of another; it answers itself where `stop` gives a status, and records what it saw. */
+export interface Gate {
+  url: string;
+  /** `METHOD /path` of every request, in order. */
+  seen: string[];
+  close(): Promise<void>;
+}
+
+type Stop = (request: http.IncomingMessage) => { status: number; headers?: Record<string, string> } | null;
+
+export async function startGate(upstream: string, stop: Stop): Promise<Gate> {
+  const seen: string[] = [];
   const server = http.createServer((request, response) => {
-    if (request.headers.authorization !== `Bearer ${token}`) {
-      response.writeHead(401, { 'www-authenticate': 'Bearer realm="packages"' }).end();
+    seen.push(`${request.method} ${request.url}`);
+    const answer = stop(request);
+    if (answer !== null) {
+      response.writeHead(answer.status, answer.headers).end();
       return;
     }
     const headers = { ...request.headers, host: new URL(upstream).host };
-    delete headers.authorization;
-    const forward = http.request(new URL(request.url ?? '/', upstream), { method: request.method, headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
+    const forward = http.request(new URL(request.url ?? '/', upstream), { method: request.method, headers }, (reply) => {
+      response.writeHead(reply.statusCode ?? 502, reply.headers);
+      reply.pipe(response);
     });
     forward.on('error', () => response.writeHead(502).end());
     request.pipe(forward);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${port}/`, seen, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** A gate that wants `Authorization: Bearer <token>`, as token-based registries do. */
+export function startBearerGate(upstream: string, token: string): Promise<Gate> {
+  return startGate(upstream, (request) =>
+    request.headers.authorization === `Bearer ${token}` ? null : { status: 401, headers: { 'www-authenticate': 'Bearer realm="packages"' } },
+  );
+}
+
+/** A gate that answers every HEAD with `status`, as servers that do not do HEAD (or sign URLs for GET only) do. */
+export function startHeadRefusingGate(upstream: string, status: number): Promise<Gate> {
+  return startGate(upstream, (request) => (request.method === 'HEAD' ? { status } : null));
 }

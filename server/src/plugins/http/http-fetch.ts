@@ -14,6 +14,7 @@ import { parseRetryAfter } from './retry-after';
 type Credentials = NonNullable<HttpRequest['auth']>;
 
 interface Outgoing {
+  method: 'GET' | 'HEAD';
   headers: Record<string, string>;
   auth: Credentials | undefined;
 }
@@ -23,7 +24,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 
 /**
- * GETs an http or https URL, following redirects itself so that it can refuse loops, keep
+ * GETs (or HEADs) an http or https URL, following redirects itself so that it can refuse loops, keep
  * credentials on the first origin, and pick the proxy and check the address for every hop. 429
  * and 5xx are thrown as `TransientError`; every other status is returned with its body unread.
  */
@@ -40,7 +41,7 @@ export async function fetchHttp(
   for (let current = first; ;) {
     visited.add(current.href);
     const sameOrigin = current.origin === first.origin;
-    const outgoing = { headers: requestHeaders(request, settings, sameOrigin), auth: sameOrigin ? credentials : undefined };
+    const outgoing = { method: request.method ?? 'GET', headers: requestHeaders(request, settings, sameOrigin), auth: sameOrigin ? credentials : undefined };
     const response = await exchange(current, outgoing, { settings, policy }, signal);
     const next = redirectTarget(response, current);
     if (next === undefined) return settle(response, current.href);
@@ -95,7 +96,7 @@ interface Connection {
 function requestConfig(url: URL, outgoing: Outgoing, { agent, timer, policy }: Connection, signal: AbortSignal): AxiosRequestConfig {
   return {
     url: url.href,
-    method: 'GET',
+    method: outgoing.method,
     headers: outgoing.headers,
     auth: outgoing.auth,
     responseType: 'stream',

@@ -10,6 +10,8 @@ export interface RawResponse {
   /** Without credentials, so that it may be printed. */
   url: string;
   body: Readable;
+  /** The answer to a HEAD: its length and encoding headers describe a body that was not sent. */
+  bodiless?: boolean;
 }
 
 // Statuses that never carry a body, even when a server still names a Content-Encoding.
@@ -23,8 +25,8 @@ export function createHttpResponse(raw: RawResponse, limits: BodyLimits, signal:
   const { url } = raw;
   let decoders: (() => Transform)[];
   try {
-    checkDeclaredLength(raw.headers['content-length'], limits.maxBytes, url);
-    const encoded = !BODILESS.has(raw.status) && raw.headers['content-length'] !== '0';
+    if (raw.bodiless !== true) checkDeclaredLength(raw.headers['content-length'], limits.maxBytes, url);
+    const encoded = raw.bodiless !== true && !BODILESS.has(raw.status) && raw.headers['content-length'] !== '0';
     decoders = encoded ? decodersFor(raw.headers['content-encoding'], url) : [];
   } catch (error) {
     raw.body.destroy();
