@@ -1,0 +1,61 @@
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+/** What one download and parse took, as the child reports it to the runner. */
+export interface DownloadAndParse {
+  bytes: number;
+  downloadMs: number;
+  parseMs: number;
+  /** Heap used + external the parsed document adds, the downloaded bytes already held, after a full GC on both sides. */
+  parseAddsBytes: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const held = (): number => {
+  gc!();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
+};
+
+function download(url: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers: { accept: 'application/json' } }, (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.length;
+      });
+      response.on('end', () =>
+        response.statusCode === 200 ? resolve(Buffer.concat(chunks, size)) : reject(new Error(`${url} answered ${response.statusCode}`)),
+      );
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
+}
+
+/**
+ * Run as a fresh process with `--expose-gc`: GETs the packument over HTTP as Baton's worker does
+ * (Node's http, the body's chunks joined), then `JSON.parse`s it; answers the figures to the runner.
+ */
+async function main(): Promise<void> {
+  if (gc === undefined) throw new Error('run with --expose-gc');
+  const startedAt = performance.now();
+  const bytes = await download(process.argv[2]);
+  const downloadMs = performance.now() - startedAt;
+  const before = held();
+  const parsedAt = performance.now();
+  const document: unknown = JSON.parse(bytes.toString('utf8'));
+  const parseMs = performance.now() - parsedAt;
+  const parseAddsBytes = held() - before;
+  const figures: DownloadAndParse = { bytes: bytes.length, downloadMs, parseMs, parseAddsBytes };
+  if (typeof document !== 'object') throw new Error('the packument is not a JSON object');
+  process.send!(figures);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
