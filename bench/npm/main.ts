@@ -87,7 +87,8 @@ function describe(m: Measured): string {
   const { rounds, batch } = m;
   return [
     `floor:     download ${list(m.floors, (f) => ms(f.downloadMs))}; JSON.parse ${list(m.floors, (f) => ms(f.parseMs))}; ` +
-      `JSON.parse adds ${list(m.floors, (f) => mb(f.parseAddsBytes))} (heap used + external, after GC; a fresh Node process each, over HTTP)`,
+      `JSON.parse adds ${list(m.floors, (f) => mb(f.parseAddsBytes))} (heap used + external just after it), ` +
+      `${list(m.floors, (f) => mb(f.parsedHoldsBytes))} after a GC (a fresh Node process each, over HTTP)`,
     `first:     ${list(rounds, (r) => ms(r.coldApiSeconds * 1000))} through the API; the server timed ${list(rounds, (r) => ms(r.coldServerSeconds * 1000))}; ` +
       `${list(rounds, (r) => String(r.coldRequests))} registry requests`,
     `memory:    worker idle ${list(rounds, (r) => mb(r.idleBytes))}, peak ${list(rounds, (r) => mb(r.peakBytes))} ` +
