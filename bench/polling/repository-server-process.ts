@@ -30,7 +30,9 @@ export class RepositoryServerProcess {
     });
   }
 
+  /** Disconnects, on which the server exits; kills it too, so that no server outlives the run. */
   stop(): void {
     if (this.child.connected) this.child.disconnect();
+    if (this.child.exitCode === null) this.child.kill();
   }
 }
