@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { BatonApi } from '../polling/baton-api';
-import type { PollAnswer } from '../yum/yum-api';
+import type { PollAnswer } from '../polling/plugin-polls';
 import { GROUP, type GeneratedArtifact } from './generated-repository';
 
 /** A repository of the benchmark in Baton and its packages, one per artifact, by package id. */

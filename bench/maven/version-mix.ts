@@ -1,4 +1,4 @@
-import { Random } from '../yum/random';
+import { Random } from '../polling/random';
 
 // Weighted by repetition: most versions are plain releases; the rest carry the qualifiers Maven orders specially.
 const QUALIFIERS = [

@@ -6,7 +6,7 @@ import { BatonApi } from '../polling/baton-api';
 import { BatonProcess, jsonFilePluginsDir } from '../polling/baton-process';
 import { packageName, repositoryName } from '../polling/layout';
 import { readOptions } from '../polling/options';
-import { goalTable, header, seconds, type GoalLine } from '../polling/report';
+import { goalTable, header, seconds, type GoalLine, out, progress } from '../polling/report';
 import { FakeRepository } from './fake-repository';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { PipelinesApi, RunCompletions, STAGES, type PollOutcome, type RunKey } from './pipelines-api';
@@ -25,8 +25,6 @@ const REGISTRATION_CONCURRENCY = 4;
 const FIRST_VERSION = '1.0.0';
 const NEXT_VERSION = '1.1.0';
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const progress = (line: string) => process.stderr.write(`… ${line}\n`);
 const pipelineName = (i: number) => `${packageName(i)}-release`;
 
 /** What the rounds work with. */

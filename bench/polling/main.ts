@@ -12,14 +12,12 @@ import { measureHints } from './measure-hints';
 import { measureWindow, TAIL_MS, type WindowFacts } from './measure-window';
 import { parseOptions, readOptions, USAGE, type BenchOptions } from './options';
 import { histogramQuantile, quantile, shareAtOrBelow } from './prometheus';
-import { goalTable, header, seconds, type GoalLine } from './report';
+import { goalTable, header, seconds, type GoalLine, out, progress } from './report';
 
 const LAG_GOAL_SECONDS = 2;
 const HINT_GOAL_SECONDS = 1;
 const CPU_GOAL_SECONDS_PER_1000 = 2;
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const progress = (line: string) => process.stderr.write(`… ${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `npm run bench:polling`: Baton on a fresh embedded database polling fake repositories, goal by goal. */

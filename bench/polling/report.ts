@@ -43,3 +43,13 @@ function commit(): string {
     return 'unknown (not a git checkout)';
   }
 }
+
+export const milliseconds = (value: number): string => `${value.toFixed(1)} ms`;
+
+export const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** A line of the report, on stdout. */
+export const out = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+/** A line of progress, on stderr, so that stdout holds the report alone. */
+export const progress = (line: string): void => void process.stderr.write(`… ${line}\n`);

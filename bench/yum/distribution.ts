@@ -1,4 +1,4 @@
-import { Random } from './random';
+import { Random } from '../polling/random';
 import { rpmEntry, type Binary, type Build, type Family, type RpmEntry } from './rpm-entry';
 import { stem } from './vocabulary';
 

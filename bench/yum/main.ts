@@ -4,15 +4,17 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BatonApi } from '../polling/baton-api';
 import { BatonProcess } from '../polling/baton-process';
-import { quantile, total, type Scrape } from '../polling/prometheus';
-import { goalTable, header, seconds, type GoalLine } from '../polling/report';
+import { quantile, type Scrape } from '../polling/prometheus';
+import { goalTable, header, seconds, type GoalLine, out, progress, megabytes as mb, milliseconds as ms } from '../polling/report';
 import { WATCHED } from './distribution';
 import { generatedRepository, type GeneratedRepository } from './generated-repository';
 import { OpenLoopLoad, type LoadResult } from './open-loop-load';
+import { readOptions } from '../polling/options';
 import { parseOptions, USAGE, type BenchOptions } from './options';
-import { RepositoryServerProcess } from './repository-server-process';
-import type { ServedRequest } from './repository-server';
-import { checkOutcomes, YumApi, type PluginMemory, type TimedPoll } from './yum-api';
+import { RepositoryServerProcess } from '../polling/repository-server-process';
+import type { ServedRequest } from '../polling/repository-server';
+import { meanPollSeconds, type PluginMemory, type TimedPoll } from '../polling/plugin-polls';
+import { checkOutcomes, YumApi } from './yum-api';
 import { zcatSeconds } from './zcat-floor';
 
 const COLD_FACTOR_GOAL = 4;
@@ -20,11 +22,6 @@ const UNCHANGED_GOAL_MS = 50;
 const MEMORY_GOAL_BYTES = 150e6;
 const API_P99_GOAL_MS = 50;
 const MEMORY_SAMPLE_MS = 50;
-
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const progress = (line: string) => process.stderr.write(`… ${line}\n`);
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
-const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 /** What one run measured. */
 interface Measured {
@@ -44,7 +41,7 @@ interface Measured {
 
 /** `npm run bench:yum`: Baton polls a generated distribution-sized yum repository, goal by goal. */
 async function main(): Promise<void> {
-  const options = readOptions();
+  const options = readOptions(process.argv.slice(2), parseOptions, USAGE);
   if (options === null) return;
   out(header('Baton yum benchmark: one process, embedded database, the bundled yum plugin'));
   const repository = await generatedRepository(options.packages, progress);
@@ -77,19 +74,6 @@ async function main(): Promise<void> {
     server.stop();
     if (failed || options.profile) progress(`kept ${work} for a look`);
     else fs.rmSync(work, { recursive: true, force: true });
-  }
-}
-
-function readOptions(): BenchOptions | null {
-  if (process.argv.includes('--help')) {
-    out(USAGE);
-    return null;
-  }
-  try {
-    return parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(2);
   }
 }
 
@@ -147,12 +131,6 @@ async function unchangedPolls(
     previous = scrape;
   }
   return { unchanged, unchangedSeconds };
-}
-
-/** Every package of a poll is observed with the poll's duration, so the mean per package is the mean per poll. */
-function meanPollSeconds(from: Scrape, to: Scrape): number {
-  const delta = (name: string) => total(to, name) - total(from, name);
-  return delta('baton_poll_duration_seconds_sum') / delta('baton_poll_duration_seconds_count');
 }
 
 /** The first poll, while the open-loop load runs on GET /api/plugins; the load stops when the poll is answered. */

@@ -1,4 +1,4 @@
-import type { Random } from './random';
+import type { Random } from '../polling/random';
 import { capitalized, description, license, summary, word } from './vocabulary';
 
 /** One `rpm:entry` of provides, requires and the like. */

@@ -1,29 +1,6 @@
-import { performance } from 'node:perf_hooks';
 import type { BatonApi } from '../polling/baton-api';
+import { pluginMemory, timedPoll, type PluginMemory, type TimedPoll } from '../polling/plugin-polls';
 import type { WatchedPackage } from './distribution';
-
-/** The memory figures of `GET /api/plugins/:id`. */
-export interface PluginMemory {
-  heap_used_bytes: number;
-  external_bytes: number;
-  array_buffers_bytes: number;
-  peak_total_bytes: number;
-  sampled_at: string;
-}
-
-/** One package's part of a poll's answer. */
-export interface PollAnswer {
-  package_id: string;
-  outcome: string;
-  revision?: { revision: string };
-  error?: { message: string };
-}
-
-/** A poll of the repository: how long the API took to answer, and what each package got. */
-export interface TimedPoll {
-  seconds: number;
-  outcomes: Map<string, PollAnswer>;
-}
 
 /** The benchmark's repository and packages in Baton, through the API. */
 export class YumApi {
@@ -48,17 +25,12 @@ export class YumApi {
   }
 
   /** `POST /api/repositories/:id/poll?wait=300`, timed; outcomes by spec. */
-  async poll(): Promise<TimedPoll> {
-    const startedAt = performance.now();
-    const answer = await this.api.json<{ packages: PollAnswer[] }>('POST', `/api/repositories/${this.repositoryId}/poll?wait=300`);
-    const seconds = (performance.now() - startedAt) / 1000;
-    return { seconds, outcomes: new Map(answer.packages.map((p) => [this.specOf.get(p.package_id) ?? p.package_id, p])) };
+  poll(): Promise<TimedPoll> {
+    return timedPoll(this.api, this.repositoryId, (id) => this.specOf.get(id) ?? id);
   }
 
-  async memory(): Promise<PluginMemory> {
-    const plugin = await this.api.json<{ memory: PluginMemory | null }>('GET', '/api/plugins/yum');
-    if (plugin.memory === null) throw new Error('the yum plugin reports no memory figures');
-    return plugin.memory;
+  memory(): Promise<PluginMemory> {
+    return pluginMemory(this.api, 'yum');
   }
 }
 

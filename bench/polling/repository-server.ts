@@ -14,18 +14,31 @@ export interface ServedRequest {
 /** Messages to the runner; the runner sends `{ type: 'report' }` to get the requests since the last report. */
 export type RepositoryServerReply = { type: 'ready'; origin: string } | { type: 'report'; requests: ServedRequest[] };
 
+/** How the server answers: with validators or without (as some proxies), and the type of files without a known extension. */
+export interface ServingOptions {
+  validators: boolean;
+  defaultType: string;
+}
+
 /**
  * The benchmark's repository, served from a folder as a static web server serves files:
- * ETag and Last-Modified from the file's size and time, 304 to a matching conditional request,
- * HEAD answered with the headers a GET would get.
- * A process of its own, so that serving the download does not count as Baton's work or delay
- * the load generator.
+ * ETag and Last-Modified from the file's size and time, 304 to a matching conditional request
+ * (or, with `--no-validators`, neither), HEAD answered with the headers a GET would get. A process
+ * of its own, so that serving the download does not count as Baton's work or delay the load
+ * generator.
+ * Arguments: the folder, then `--no-validators` and `--type=<content type>`.
  */
 function main(): void {
   const root = path.resolve(process.argv[2] ?? '.');
+  const flags = process.argv.slice(3);
+  const type = flags.find((flag) => flag.startsWith('--type='));
+  const options: ServingOptions = {
+    validators: !flags.includes('--no-validators'),
+    defaultType: type === undefined ? 'application/octet-stream' : type.slice('--type='.length),
+  };
   let requests: ServedRequest[] = [];
   const server = http.createServer((request, response) => {
-    const served = serve(root, request, response);
+    const served = serve(root, options, request, response);
     requests.push(served);
   });
   server.keepAliveTimeout = 60_000;
@@ -37,7 +50,7 @@ function main(): void {
   server.listen(0, '127.0.0.1', () => send({ type: 'ready', origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
 }
 
-function serve(root: string, request: http.IncomingMessage, response: http.ServerResponse): ServedRequest {
+function serve(root: string, options: ServingOptions, request: http.IncomingMessage, response: http.ServerResponse): ServedRequest {
   const urlPath = decodeURIComponent(new URL(request.url ?? '/', 'http://repository').pathname);
   const method = request.method ?? '';
   const file = path.join(root, urlPath);
@@ -48,12 +61,13 @@ function serve(root: string, request: http.IncomingMessage, response: http.Serve
   }
   const etag = `"${Math.floor(info.mtimeMs).toString(16)}-${info.size.toString(16)}"`;
   const lastModified = info.mtime.toUTCString();
-  if (notModified(request, etag, info.mtime)) {
-    response.writeHead(304, { etag, 'last-modified': lastModified }).end();
+  const validators = options.validators ? { etag, 'last-modified': lastModified } : {};
+  if (options.validators && notModified(request, etag, info.mtime)) {
+    response.writeHead(304, validators).end();
     return { method, path: urlPath, status: 304, bytes: 0 };
   }
-  const type = file.endsWith('.xml') ? 'text/xml' : 'application/octet-stream';
-  response.writeHead(200, { etag, 'last-modified': lastModified, 'content-type': type, 'content-length': String(info.size) });
+  const type = file.endsWith('.xml') ? 'text/xml' : options.defaultType;
+  response.writeHead(200, { ...validators, 'content-type': type, 'content-length': String(info.size) });
   if (method === 'HEAD') {
     response.end();
     return { method, path: urlPath, status: 200, bytes: 0 };

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { RepositoryServerReply, ServedRequest } from './repository-server';
+import type { RepositoryServerReply, ServedRequest, ServingOptions } from './repository-server';
 
 /** The runner's handle on the repository server process. */
 export class RepositoryServerProcess {
@@ -10,8 +10,10 @@ export class RepositoryServerProcess {
     readonly url: string,
   ) {}
 
-  static async start(dir: string): Promise<RepositoryServerProcess> {
-    const child = fork(path.join(__dirname, 'repository-server.js'), [dir], { stdio: 'inherit' });
+  /** Serves `dir`, by default with validators and files of unknown type as `application/octet-stream`. */
+  static async start(dir: string, options: Partial<ServingOptions> = {}): Promise<RepositoryServerProcess> {
+    const flags = [...(options.validators === false ? ['--no-validators'] : []), ...(options.defaultType ? [`--type=${options.defaultType}`] : [])];
+    const child = fork(path.join(__dirname, 'repository-server.js'), [dir, ...flags], { stdio: 'inherit' });
     const origin = await new Promise<string>((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`the repository server exited with ${code}`)));
@@ -28,7 +30,9 @@ export class RepositoryServerProcess {
     });
   }
 
+  /** Disconnects, on which the server exits; kills it too, so that no server outlives the run. */
   stop(): void {
     if (this.child.connected) this.child.disconnect();
+    if (this.child.exitCode === null) this.child.kill();
   }
 }
