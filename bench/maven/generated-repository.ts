@@ -27,7 +27,7 @@ export interface GeneratedRepository {
 
 /** The version the plugin reports for a package with default settings: the highest release or pre-release. */
 export function expectedVersion(artifactId: string, versions: string[]): string {
-  const chosen = allowedVersions({ versions, lastUpdated: null }, selectionOf({ GROUP_ID: GROUP, ARTIFACT_ID: artifactId }))[0];
+  const chosen = allowedVersions({ versions, lastUpdated: null }, selectionOf({ GROUP_ID: GROUP, ARTIFACT_ID: artifactId })).next().value;
   if (chosen === undefined) throw new Error(`no version of ${artifactId} counts`);
   return chosen;
 }

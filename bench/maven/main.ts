@@ -81,13 +81,14 @@ async function main(): Promise<void> {
   }
 }
 
-/** The plugin's own ordering (parse, filter by the default selection, sort) of 10,000 versions in deploy order. */
+/** The plugin's own ordering (parse, filter by the default selection, then the highest first, as a poll asks) of 10,000 versions in deploy order. */
 function measureOrdering(): Ordering {
   const metadata = { versions: versionMix(ORDERED_VERSIONS, 1), lastUpdated: null };
   const selection = selectionOf({ GROUP_ID: GROUP, ARTIFACT_ID: 'ordered' });
   const time = () => {
     const startedAt = performance.now();
-    allowedVersions(metadata, selection);
+    // What a poll asks for: the highest allowed version (the rest are ordered only if it is missing).
+    allowedVersions(metadata, selection).next();
     return performance.now() - startedAt;
   };
   const firstMs = time();

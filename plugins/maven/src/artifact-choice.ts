@@ -2,7 +2,7 @@ import type { ArtifactReader } from './artifact-reader';
 import type { ArtifactSelection } from './config';
 import type { StoredAnswer, StoredChoice, StoredDocument } from './metadata-store';
 import { mavenTimestamp, type ArtifactMetadata, type SnapshotFile, type SnapshotMetadata } from './parse-metadata';
-import { compareMavenVersions, isPrerelease, isSnapshot, parseMavenVersion } from './version';
+import { compareMavenVersions, isPrerelease, isSnapshot, parseMavenVersion, type MavenVersion } from './version';
 import { containsVersion } from './version-range';
 
 /** Listed versions without a usable file tried before giving up: each costs a request. */
@@ -19,20 +19,55 @@ interface Candidate {
 
 /**
  * The versions a selection allows, highest first by ComparableVersion (the file's order is
- * deploy order, and its `latest`/`release` are not the newest).
+ * deploy order, and its `latest`/`release` are not the newest), each ordered only when asked for.
  *
  * @example
  * ```ts
- * allowedVersions(metadata, selection); // ['3.1', '3.0', '1.9', …]
+ * [...allowedVersions(metadata, selection)]; // ['3.1', '3.0', '1.9', …]
+ * allowedVersions(metadata, selection).next().value; // '3.1'
  * ```
  */
-export function allowedVersions(metadata: ArtifactMetadata, selection: ArtifactSelection): string[] {
+export function* allowedVersions(metadata: ArtifactMetadata, selection: ArtifactSelection): Generator<string> {
   const parsed = metadata.versions.map(parseMavenVersion).filter((version) => {
     if (!selection.snapshots && isSnapshot(version.text)) return false;
     if (!selection.prereleases && isPrerelease(version)) return false;
     return selection.range === null || containsVersion(selection.range, version);
   });
-  return parsed.sort((a, b) => compareMavenVersions(b, a)).map((version) => version.text);
+  // A poll mostly needs the highest version alone: a heap gives it after about 2n comparisons,
+  // and each next one after log n more, where sorting all would take n log n.
+  const heap = new VersionHeap(parsed);
+  for (let next = heap.pop(); next !== undefined; next = heap.pop()) yield next.text;
+}
+
+/** A binary max-heap of versions by ComparableVersion, built in place in linear time. */
+class VersionHeap {
+  constructor(private readonly items: MavenVersion[]) {
+    for (let i = (items.length >> 1) - 1; i >= 0; i -= 1) this.sink(i);
+  }
+
+  pop(): MavenVersion | undefined {
+    const top = this.items[0];
+    const last = this.items.pop();
+    if (top !== undefined && last !== undefined && this.items.length > 0) {
+      this.items[0] = last;
+      this.sink(0);
+    }
+    return top;
+  }
+
+  private sink(from: number): void {
+    const { items } = this;
+    let at = from;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= items.length) return;
+      const right = left + 1;
+      const larger = right < items.length && compareMavenVersions(items[right], items[left]) > 0 ? right : left;
+      if (compareMavenVersions(items[larger], items[at]) <= 0) return;
+      [items[at], items[larger]] = [items[larger], items[at]];
+      at = larger;
+    }
+  }
 }
 
 function fileName(selection: ArtifactSelection, label: string, extension: string): string {
