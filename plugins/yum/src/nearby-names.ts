@@ -1,4 +1,4 @@
-import type { PackageSpec } from './spec';
+import { literalLead, type PackageSpec } from './spec';
 
 /** How many names a spec that matches nothing is offered. */
 export const NEARBY_COUNT = 5;
@@ -62,9 +62,7 @@ class Nearest {
  * first glob character on, in lower case (`Foo-Libs` → `foo-libs`, `0:scrt-0.*` → `scrt-0.`).
  */
 function keyOf(spec: string): string {
-  const text = spec.replace(/^[0-9]+:/, '');
-  const glob = text.search(/[*?]/);
-  return (glob < 0 ? text : text.slice(0, glob)).toLowerCase();
+  return literalLead(spec.replace(/^[0-9]+:/, ''));
 }
 
 /**

@@ -166,10 +166,21 @@ function compileFields(form: FieldReading['form'], fields: Fields, caseless: boo
   };
 }
 
-function globReading(text: string, caseless: boolean): GlobReading {
+/**
+ * A spec's text before its first glob character, in lower case: what every match begins with.
+ *
+ * @example
+ * ```ts
+ * literalLead('Foo-1.*'); // 'foo-1.'
+ * ```
+ */
+export function literalLead(text: string): string {
   const firstGlob = text.search(GLOB_CHARACTER);
-  const lead = (firstGlob < 0 ? text : text.slice(0, firstGlob)).toLowerCase();
-  return { form: 'glob', caseless, whole: compileGlob(text, caseless), lead };
+  return (firstGlob < 0 ? text : text.slice(0, firstGlob)).toLowerCase();
+}
+
+function globReading(text: string, caseless: boolean): GlobReading {
+  return { form: 'glob', caseless, whole: compileGlob(text, caseless), lead: literalLead(text) };
 }
 
 /**
