@@ -216,6 +216,18 @@ describe.each(DATABASE_KINDS)('fetch_package and http tasks [%s]', (kind) => {
     });
   });
 
+  it('fails a fetch_package of a package the run does not carry, naming those it does', async () => {
+    const pipeline = oneJobPipeline('fetch-unknown', [{ fetch_package: { material: 'qa/app' } }]);
+    const run = await harness.startRun(pipeline, [packageRevision('app', ids, '1.0.0', { LOCATION: `${repository}/el9/app-1.0.0.rpm` })]);
+
+    const job = await harness.waitForJob(run.id, 'qa', 'smoke');
+
+    expect(job.state).toBe('failed');
+    expect(job.result).toContain(
+      "the run has no package named 'qa/app' (its packages: app; one that came with an upstream run is named <upstream pipeline>/<material>)",
+    );
+  });
+
   it("reads a file: repository's file: LOCATION under BATON_FILE_REPO_ROOTS and refuses one elsewhere", async () => {
     const outside = path.join(harness.workDir, 'outside.rpm');
     fs.writeFileSync(outside, PACKAGE_BYTES);

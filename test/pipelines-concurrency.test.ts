@@ -50,7 +50,7 @@ describeOnPostgres('one run per cause, whatever races [postgres]', () => {
     await setup.close();
     const connections: Database[] = await Promise.all([database.open(), database.open(), database.open()]);
     const creators = connections.map((db) => new RunCreator(db, new StageMachine(new EventStore(db)), new EventStore(db)));
-    const resolution = { ok: true as const, materials: [], carried: new Map() };
+    const resolution = { ok: true as const, materials: [], carried: new Map(), upstreamPackages: [] };
 
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
@@ -87,7 +87,7 @@ describeOnPostgres('one run per cause, whatever races [postgres]', () => {
     const events = new EventStore(db);
     const creator = new RunCreator(db, new StageMachine(events), events);
     const actor = { tokenId: 'test', name: 'racer', role: 'admin' as const };
-    const resolution = { ok: true as const, materials: [], carried: new Map() };
+    const resolution = { ok: true as const, materials: [], carried: new Map(), upstreamPackages: [] };
     const ROUNDS = 30;
 
     const changes = async () => {

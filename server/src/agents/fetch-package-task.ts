@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseChecksum, parseIntegrity, type Checksum, type Integrity } from './checksum';
-import type { FetchPackageStep } from './job-assignment';
+import type { AssignedPackage, FetchPackageStep } from './job-assignment';
 import { insideJobFolder } from './job-folder';
 import { openPackageLocation } from './package-download';
 import { openPackageFile, removePackageFile, type PackageFileWriter } from './package-file-writer';
@@ -19,7 +19,7 @@ const IDLE_TIMEOUT_MS = 60_000;
  */
 export async function runFetchPackageTask(step: FetchPackageStep['fetch_package'], context: TaskContext): Promise<TaskOutcome> {
   const material = context.assignment.packages.find((p) => p.material === step.material);
-  if (!material) return failed(`the pipeline has no package material named '${step.material}'`);
+  if (!material) return failed(noSuchPackage(step.material, context.assignment.packages));
   if (!material.location) return failed(`revision ${material.revision} of '${step.material}' has no LOCATION to fetch`);
   const checksum = parseChecksum(material.checksum);
   const integrity = parseIntegrity(material.integrity);
@@ -56,6 +56,13 @@ export async function runFetchPackageTask(step: FetchPackageStep['fetch_package'
   } finally {
     idle.stop();
   }
+}
+
+/** Names the packages the run does have, so that a name given wrong can be put right. */
+function noSuchPackage(name: string, packages: readonly AssignedPackage[]): string {
+  const names = packages.map((p) => p.material);
+  const known = names.length > 0 ? `its packages: ${names.join(', ')}` : 'it has none';
+  return `the run has no package named '${name}' (${known}; one that came with an upstream run is named <upstream pipeline>/<material>)`;
 }
 
 /** Why the download does not match what the revision says of it; null when it does. */

@@ -17,7 +17,7 @@ export type PackageCredentials =
 
 /** A package material's revision as the job carries it. */
 export interface AssignedPackage {
-  /** The material's name in the pipeline. */
+  /** The name `fetch_package` takes: a package material's, or `<upstream pipeline>/<name>` for one that came with an upstream run. */
   material: string;
   revision: string;
   /** The revision's `LOCATION` data, if the plugin reported one. */

@@ -158,7 +158,35 @@ describe('definitionErrors', () => {
       'fetch_package of an upstream pipeline',
       (d) => (d.stages[0].jobs[0].tasks[0] = { fetch_package: { material: 'build-app' } }),
       'stages[0].jobs[0].tasks[0].fetch_package.material',
-      'not a package material',
+      "'build-app' is an upstream pipeline, not a package material; fetch a package its runs carry as build-app/epel_scrt",
+    ],
+    [
+      'fetch_package of an unknown material, naming the packages upstream runs bring',
+      (d) => (d.stages[0].jobs[0].tasks[0] = { fetch_package: { material: 'scrt' } }),
+      'stages[0].jobs[0].tasks[0].fetch_package.material',
+      "no material named 'scrt' (materials: app, build-app; packages that come with upstream runs: build-app/epel_scrt)",
+    ],
+    [
+      'fetch_package of a package an upstream does not carry',
+      (d) => (d.stages[0].jobs[0].tasks[0] = { fetch_package: { material: 'build-app/scrt' } }),
+      'stages[0].jobs[0].tasks[0].fetch_package.material',
+      "pipeline 'build-app' carries no package named 'scrt' (packages that come with its runs: build-app/epel_scrt)",
+    ],
+    [
+      'fetch_package through a pipeline that is not upstream',
+      (d) => (d.stages[0].jobs[0].tasks[0] = { fetch_package: { material: 'deploy-app/app' } }),
+      'stages[0].jobs[0].tasks[0].fetch_package.material',
+      "'deploy-app' is not an upstream pipeline of this pipeline (its upstream pipelines: build-app)",
+    ],
+    [
+      'fetch_package through an upstream when there is none',
+      (d) => {
+        d.materials = [d.materials[0]];
+        d.label_template = '${COUNT}';
+        d.stages[0].jobs[0].tasks[0] = { fetch_package: { material: 'build-app/epel_scrt' } };
+      },
+      'stages[0].jobs[0].tasks[0].fetch_package.material',
+      "'build-app' is not an upstream pipeline of this pipeline (it has none)",
     ],
     ['a timer spec cron rejects', (d) => (d.timer = { spec: '0 0 25 * * *' }), 'timer.spec', 'not a valid cron expression'],
     ['a timer spec that is not cron at all', (d) => (d.timer = { spec: 'every night' }), 'timer.spec', 'not a valid cron expression'],
@@ -201,6 +229,24 @@ describe('definitionErrors', () => {
 
     expect(Object.keys(errors)).toEqual([path]);
     expect(errors[path].join(' ')).toContain(message);
+  });
+
+  it('accepts fetch_package of a package that comes with an upstream run, through every level', () => {
+    const definition = valid();
+    definition.stages[0].jobs[0].tasks[0] = { fetch_package: { material: 'build-app/epel_scrt' } };
+    const ship: PipelineDefinition = {
+      name: 'ship',
+      materials: [{ pipeline: 'app-release', stage: 'qa' }],
+      stages: [
+        {
+          name: 'deploy',
+          jobs: [{ name: 'run', tasks: [{ fetch_package: { material: 'app-release/app' } }, { fetch_package: { material: 'app-release/epel_scrt' } }] }],
+        },
+      ],
+    };
+
+    expect(errorsOf(definition)).toEqual({});
+    expect(errorsOf(ship, [upstream, valid()])).toEqual({});
   });
 
   it('refuses a secure value encrypted for no particular pipeline', () => {

@@ -1,8 +1,9 @@
 import { validate as validCron } from 'node-cron';
 import { addFieldError, type FieldErrors } from '../../domain-errors';
-import { DEFAULT_LABEL_TEMPLATE, environmentName, isPackageMaterial, materialName, type PipelineDefinition } from './definition';
+import { DEFAULT_LABEL_TEMPLATE, environmentName, materialName, type PipelineDefinition } from './definition';
 import type { DefinitionLookups } from './definition-lookups';
 import { referenceErrors } from './definition-references';
+import { fetchPackageErrors } from './fetch-package-references';
 import { labelTokens } from './label-template';
 import { isProtectedVariable, PROTECTED_VARIABLES } from './protected-variables';
 
@@ -17,7 +18,7 @@ export function definitionErrors(definition: PipelineDefinition, lookups: Defini
   referenceErrors(definition, lookups, errors);
   stageAndJobNameErrors(definition, errors);
   labelErrors(definition, errors);
-  fetchPackageErrors(definition, errors);
+  fetchPackageErrors(definition, lookups, errors);
   timerErrors(definition, errors);
   secureErrors(definition, lookups, errors);
   overridableErrors(definition, errors);
@@ -80,22 +81,6 @@ function labelErrors(definition: PipelineDefinition, errors: FieldErrors): void 
       addFieldError(errors, 'label_template', `${token.raw} keeps no characters: N must be at least 1`);
     }
   }
-}
-
-function fetchPackageErrors(definition: PipelineDefinition, errors: FieldErrors): void {
-  const materials = new Map(definition.materials.map((m) => [materialName(m), m]));
-  definition.stages.forEach((stage, s) =>
-    stage.jobs.forEach((job, j) =>
-      job.tasks.forEach((task, t) => {
-        if (!('fetch_package' in task)) return;
-        const name = task.fetch_package.material;
-        const material = materials.get(name);
-        const path = `stages[${s}].jobs[${j}].tasks[${t}].fetch_package.material`;
-        if (!material) addFieldError(errors, path, `no material named '${name}' (materials: ${[...materials.keys()].join(', ')})`);
-        else if (!isPackageMaterial(material)) addFieldError(errors, path, `'${name}' is an upstream pipeline, not a package material`);
-      }),
-    ),
-  );
 }
 
 function timerErrors(definition: PipelineDefinition, errors: FieldErrors): void {

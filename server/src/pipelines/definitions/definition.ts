@@ -33,6 +33,15 @@ export function environmentName(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, '_').toUpperCase();
 }
 
+/**
+ * The environment prefix of a package a job sees: a name qualified by the upstream pipeline it
+ * came through (`build-api/app`) keeps its parts apart with `__` (`BUILD_API__APP`), so that it
+ * cannot fall together with a material named `build_api_app`.
+ */
+export function packageEnvironmentName(name: string): string {
+  return name.split('/').map(environmentName).join('__');
+}
+
 /** The approval of a stage, defaults applied. */
 export function approvalOf(stage: StageDefinition): Approval {
   return stage.approval ?? { type: 'success' };

@@ -96,6 +96,34 @@ describe('JobAssignments', () => {
     expect((await assignments.build({ job: job('smoke'), stage, run })).packages[0].localRepository).toBe(local);
   });
 
+  it('hands over a package that came with an upstream run as <upstream>/<name>, with its own repository’s credentials', async () => {
+    const assignments = new JobAssignments(reader({ REPO_URL: 'https://repo.example.org/el9', USERNAME: 'u', PASSWORD: 'p' }), box);
+    const upstreamPackage = {
+      name: 'qa/app',
+      upstream: 'qa',
+      upstream_name: 'app',
+      package_id: 'p1',
+      revision: '0.9',
+      data: { LOCATION: 'https://repo.example.org/el9/a-0.9.rpm', CHECKSUM: 'sha256:ab' },
+    };
+    const downstream = { ...run, build_cause: { ...run.build_cause, materials: [], upstream_packages: [upstreamPackage] } } as unknown as DbPipelineRunRow;
+
+    const assignment = await assignments.build({ job: job('smoke'), stage, run: downstream });
+
+    expect(assignment.packages).toEqual([
+      {
+        material: 'qa/app',
+        revision: '0.9',
+        location: 'https://repo.example.org/el9/a-0.9.rpm',
+        checksum: 'sha256:ab',
+        integrity: null,
+        credentials: { origin: 'https://repo.example.org', scheme: 'basic', username: 'u', password: 'p' },
+        localRepository: false,
+      },
+    ]);
+    expect(assignment.environment['GO_PACKAGE_QA__APP_LABEL']).toBe('0.9');
+  });
+
   it('refuses a job its run’s definition does not have', async () => {
     const assignments = new JobAssignments(reader({}), box);
 

@@ -5,7 +5,7 @@ import type { MaterialReader, PackageMaterialConfiguration } from '../../materia
 import type { SecretBox } from '../../security/secret-box';
 import type { PipelineDefinition } from '../definitions/definition';
 import { jobEnvironment } from './job-environment';
-import type { BuildCause } from '../runs/run-model';
+import type { BuildCause, PackageMaterialRevision, UpstreamPackageRevision } from '../runs/run-model';
 
 /** A job just claimed, with its stage and run as the database holds them. */
 export interface ClaimedJob {
@@ -19,8 +19,9 @@ export class UnassignableJob extends Error {}
 
 /**
  * Turns a claimed job into a self-contained assignment: its tasks from the run's definition
- * snapshot, its environment and secrets, and for each package material the revision's location
- * and the repository's current credentials with the one origin they may go to.
+ * snapshot, its environment and secrets, and for each package material — and each package that
+ * came with an upstream run — the revision's location and its own repository's current
+ * credentials with the one origin they may go to.
  */
 export class JobAssignments {
   constructor(
@@ -68,8 +69,8 @@ export class JobAssignments {
 
   private async packageConfigurations(buildCause: BuildCause): Promise<Map<string, PackageMaterialConfiguration | null>> {
     const configurations = new Map<string, PackageMaterialConfiguration | null>();
-    for (const material of buildCause.materials) {
-      if (material.type !== 'package' || configurations.has(material.package_id)) continue;
+    for (const { material } of fetchable(buildCause)) {
+      if (configurations.has(material.package_id)) continue;
       try {
         configurations.set(material.package_id, await this.materials.packageConfiguration(material.package_id));
       } catch (error) {
@@ -80,12 +81,21 @@ export class JobAssignments {
   }
 }
 
+/**
+ * The run's package revisions under the names `fetch_package` takes: its own materials by their
+ * names, those that came with an upstream run as `<upstream>/<name in the upstream run>`.
+ */
+function fetchable(buildCause: BuildCause): { name: string; material: PackageMaterialRevision | UpstreamPackageRevision }[] {
+  const own = buildCause.materials.flatMap((material) => (material.type === 'package' ? [{ name: material.name, material }] : []));
+  const upstream = (buildCause.upstream_packages ?? []).map((material) => ({ name: `${material.upstream}/${material.upstream_name}`, material }));
+  return [...own, ...upstream];
+}
+
 function assignedPackages(buildCause: BuildCause, configurations: ReadonlyMap<string, PackageMaterialConfiguration | null>): AssignedPackage[] {
   const assigned: AssignedPackage[] = [];
-  for (const material of buildCause.materials) {
-    if (material.type !== 'package') continue;
+  for (const { name, material } of fetchable(buildCause)) {
     assigned.push({
-      material: material.name,
+      material: name,
       revision: material.revision,
       location: material.data['LOCATION'] ?? null,
       checksum: material.data['CHECKSUM'] ?? null,

@@ -3,7 +3,7 @@ import type { PackageMaterialConfiguration } from '../../materials/material-read
 import { SecretBox } from '../../security/secret-box';
 import type { PipelineDefinition } from '../definitions/definition';
 import { jobEnvironment, UnreadableVariable, type JobEnvironmentInput } from './job-environment';
-import type { PackageMaterialRevision } from '../runs/run-model';
+import type { PackageMaterialRevision, UpstreamPackageRevision } from '../runs/run-model';
 import { encryptVariable } from '../definitions/secure-environment';
 
 const box = new SecretBox(randomBytes(32));
@@ -134,6 +134,34 @@ describe('jobEnvironment', () => {
 
     expect([environment['S'], environment['T']]).toEqual(['plain-replacement', 'encrypted-replacement']);
     expect(secrets).toEqual(expect.arrayContaining(['plain-replacement', 'encrypted-replacement']));
+  });
+
+  it('gives packages that came with upstream runs under their names here, with their own repository’s configuration', () => {
+    const throughQa: UpstreamPackageRevision = {
+      name: 'web',
+      upstream: 'qa',
+      upstream_name: 'web',
+      repository_id: 'r1',
+      repository_name: 'epel',
+      package_id: 'p1',
+      package_name: 'scrt',
+      revision_id: 7,
+      revision: 'web-2.0',
+      data: { LOCATION: 'http://repo.example.org/web-2.0.rpm' },
+    };
+    const clashing = { ...throughQa, name: 'build-api/app', upstream: 'build-api', upstream_name: 'app', package_id: 'p2', revision: 'api-3.1' };
+    const buildCause = { trigger: { kind: 'manual' as const, by: 'alice', message: '' }, materials: [], upstream_packages: [throughQa, clashing] };
+
+    const { environment, secrets } = jobEnvironment(input({ buildCause }), box);
+
+    expect(environment).toMatchObject({
+      GO_PACKAGE_WEB_LABEL: 'web-2.0',
+      GO_PACKAGE_WEB_LOCATION: 'http://repo.example.org/web-2.0.rpm',
+      GO_REPO_WEB_REPO_URL: 'http://repo.example.org/',
+      GO_PACKAGE_BUILD_API__APP_LABEL: 'api-3.1',
+    });
+    expect(environment['GO_REPO_BUILD_API__APP_REPO_URL']).toBeUndefined();
+    expect(secrets.sort()).toEqual(['pkg-secret', 'repo-secret', 'var-secret']);
   });
 
   it('refuses a secure variable encrypted for another pipeline', () => {

@@ -1,8 +1,8 @@
 import type { PackageMaterialConfiguration, PlainConfiguration } from '../../materials/material-reader';
 import type { SecretBox } from '../../security/secret-box';
-import { environmentName, type JobDefinition, type PipelineDefinition } from '../definitions/definition';
+import { environmentName, packageEnvironmentName, type JobDefinition, type PipelineDefinition } from '../definitions/definition';
 import { overridableIn } from '../runs/environment-overrides';
-import type { BuildCause, EnvironmentOverride, PackageMaterialRevision, PipelineMaterialRevision } from '../runs/run-model';
+import type { BuildCause, EnvironmentOverride, PackageMaterialRevision, PipelineMaterialRevision, UpstreamPackageRevision } from '../runs/run-model';
 import { decryptVariable } from '../definitions/secure-environment';
 
 export interface JobEnvironmentInput {
@@ -29,7 +29,8 @@ export interface JobEnvironment {
 export class UnreadableVariable extends Error {}
 
 /**
- * The job environment as GoCD defines it, in order — materials, the run's own variables, then
+ * The job environment as GoCD defines it, in order — the packages that came with upstream runs,
+ * the pipeline's own materials, the run's own variables, then
  * the pipeline's `environment`, its decrypted `secure_environment`, the job's `environment` and
  * the run's overrides (later ones win). Nothing comes from the server's own environment. An
  * override applies only to a job whose pipeline or own `overridable` lists it, and never to a
@@ -39,6 +40,7 @@ export function jobEnvironment(input: JobEnvironmentInput, box: SecretBox): JobE
   // Variable names are data: `__proto__` or `constructor` is a variable like any other.
   const environment: Record<string, string> = Object.create(null) as Record<string, string>;
   const secrets: string[] = [];
+  for (const revision of input.buildCause.upstream_packages ?? []) addPackage(environment, secrets, revision, input.packages.get(revision.package_id) ?? null);
   for (const material of input.buildCause.materials) {
     if (material.type === 'package') addPackage(environment, secrets, material, input.packages.get(material.package_id) ?? null);
     else addDependency(environment, material);
@@ -77,10 +79,10 @@ function addOverrides(environment: Record<string, string>, secrets: string[], in
 function addPackage(
   environment: Record<string, string>,
   secrets: string[],
-  material: PackageMaterialRevision,
+  material: PackageMaterialRevision | UpstreamPackageRevision,
   configuration: PackageMaterialConfiguration | null,
 ): void {
-  const name = environmentName(material.name);
+  const name = packageEnvironmentName(material.name);
   environment[`GO_PACKAGE_${name}_LABEL`] = material.revision;
   if (configuration) {
     addConfiguration(environment, secrets, `GO_REPO_${name}_`, configuration.repository);

@@ -93,7 +93,7 @@ export class RunCreator {
     const counter = pipeline.lastCounter + 1;
     const revisions = new Map(input.resolution.materials.map((m) => [m.name, m.type === 'package' ? m.revision : m.label]));
     const busy = definition.lock ? await this.runs.firstUnfinished(trx, pipeline.name) : undefined;
-    const buildCause: BuildCause = { trigger: input.cause, materials: input.resolution.materials };
+    const buildCause: BuildCause = { trigger: input.cause, materials: input.resolution.materials, upstream_packages: input.resolution.upstreamPackages };
     const run = await this.runs.insert(trx, {
       pipeline_name: pipeline.name,
       counter,

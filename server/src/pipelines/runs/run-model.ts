@@ -10,9 +10,8 @@ import { component, Dictionary, OneOf, ref } from '../../schema-components';
 
 export type TriggerCause = Static<typeof TriggerCause>;
 
-const PackageMaterialRevision = Type.Object({
-  type: Type.Literal('package'),
-  name: Type.String(),
+/** Which package revision, as a run records it: the package with its repository, and the data its plugin reported. */
+const PACKAGE_REVISION = {
   repository_id: Type.String(),
   repository_name: Type.String(),
   package_id: Type.String(),
@@ -20,6 +19,12 @@ const PackageMaterialRevision = Type.Object({
   revision_id: Type.Integer(),
   revision: Type.String(),
   data: Dictionary(Type.String()),
+};
+
+const PackageMaterialRevision = Type.Object({
+  type: Type.Literal('package'),
+  name: Type.String(),
+  ...PACKAGE_REVISION,
   via_upstream: Type.Boolean({ description: 'Reached through an upstream run rather than chosen for this run.' }),
   changed: Type.Boolean({ description: 'Not the revision the pipeline’s previous run carried.' }),
 });
@@ -40,7 +45,32 @@ export type PipelineMaterialRevision = Static<typeof PipelineMaterialRevision>;
 export const MaterialRevision = component('MaterialRevision', OneOf([PackageMaterialRevision, PipelineMaterialRevision]));
 export type MaterialRevision = Static<typeof MaterialRevision>;
 
-export const BuildCause = component('BuildCause', Type.Object({ trigger: TriggerCause, materials: Type.Array(ref(MaterialRevision)) }));
+const UpstreamPackageRevision = Type.Object(
+  {
+    name: Type.String({
+      description:
+        'Its name in this run’s jobs (GO_PACKAGE_<NAME>_*): the upstream’s, or `<upstream>/<upstream_name>` where packages of two upstreams share one.',
+    }),
+    upstream: Type.String({ description: 'The upstream pipeline it came through.' }),
+    upstream_name: Type.String({ description: 'Its name in the upstream run; `fetch_package` names it `<upstream>/<upstream_name>`.' }),
+    ...PACKAGE_REVISION,
+  },
+  { additionalProperties: false },
+);
+export type UpstreamPackageRevision = Static<typeof UpstreamPackageRevision>;
+
+export const BuildCause = component(
+  'BuildCause',
+  Type.Object({
+    trigger: TriggerCause,
+    materials: Type.Array(ref(MaterialRevision)),
+    upstream_packages: Type.Optional(
+      Type.Array(UpstreamPackageRevision, {
+        description: 'The package revisions the upstream runs carried, as this run’s jobs see them (absent in runs made before Baton recorded them).',
+      }),
+    ),
+  }),
+);
 export type BuildCause = Static<typeof BuildCause>;
 
 /** A manual trigger's override as stored with the run: the value of a secure variable only encrypted. */

@@ -7,8 +7,9 @@ import {
   type PipelineDefinition,
   type PipelineMaterialDefinition,
 } from '../definitions/definition';
-import type { BuildCause, MaterialRevision, PackageMaterialRevision, PipelineMaterialRevision } from '../runs/run-model';
+import type { BuildCause, MaterialRevision, PackageMaterialRevision, PipelineMaterialRevision, UpstreamPackageRevision } from '../runs/run-model';
 import type { RunMaterialQueries } from './run-material-queries';
+import { upstreamPackageRevisions } from './upstream-package-revisions';
 
 /** How many recent passed runs of an upstream stage are searched for one that agrees with the others. */
 const AGREEING_RUNS_SEARCHED = 50;
@@ -19,9 +20,18 @@ export type TriggerRequest =
   | { kind: 'timer' }
   | { kind: 'manual'; revisions: Record<string, string> };
 
-/** The exact revision of every material for a new run, and every package revision the run carries. */
+/**
+ * The exact revision of every material for a new run, every package revision the run carries,
+ * and those of them that came with its upstream runs, as its jobs see them.
+ */
 export type Resolution =
-  { ok: true; materials: MaterialRevision[]; carried: Map<string, { revisionId: number; materialName: string | null }> } | { ok: false; reason: string };
+  | {
+      ok: true;
+      materials: MaterialRevision[];
+      carried: Map<string, { revisionId: number; materialName: string | null }>;
+      upstreamPackages: UpstreamPackageRevision[];
+    }
+  | { ok: false; reason: string };
 
 /**
  * Decides what a new run carries. Upstream materials take the upstream run that triggered or was
@@ -29,7 +39,9 @@ export type Resolution =
  * reaches the pipeline through an upstream run takes the revision that run carried — the same
  * bits move on — and when no runs of two upstreams carry the same revision of a package they
  * share, the pipeline waits until they agree. Other package
- * materials take the revision that triggered, was asked for, or the latest.
+ * materials take the revision that triggered, was asked for, or the latest. The package
+ * revisions the upstream runs carried come along for the jobs, whether the pipeline declares
+ * those packages or not.
  */
 export class MaterialResolver {
   constructor(private readonly reads: RunMaterialQueries) {}
@@ -54,11 +66,16 @@ export class MaterialResolver {
       carried.set(resolved.revision.package_id, { revisionId: resolved.revision.revision_id, materialName: resolved.revision.name });
       materials.push(withChanged(resolved.revision, previous));
     }
-    return { ok: true, materials, carried };
+    const own = materials.filter((m): m is PackageMaterialRevision => m.type === 'package');
+    const upstreamCauses = pipeline.materials
+      .filter((m): m is PipelineMaterialDefinition => !isPackageMaterial(m))
+      .map((m) => ({ pipeline: m.pipeline, cause: upstream.causes.get(materialName(m))! }));
+    return { ok: true, materials, carried, upstreamPackages: upstreamPackageRevisions(own, upstreamCauses) };
   }
 
   private async upstreamRuns(pipeline: PipelineDefinition, trigger: TriggerRequest, manual: Record<string, string>) {
     const runs = new Map<string, PipelineMaterialRevision>();
+    const causes = new Map<string, BuildCause>();
     const carried = new Map<string, number>();
     const upstreams = pipeline.materials
       .filter((m): m is PipelineMaterialDefinition => !isPackageMaterial(m))
@@ -101,9 +118,10 @@ export class MaterialResolver {
         label: run.label,
         changed: true,
       });
+      causes.set(name, run.build_cause as unknown as BuildCause);
       for (const [packageId, revisionId] of chosen.carries) carried.set(packageId, revisionId);
     }
-    return { ok: true as const, runs, carried };
+    return { ok: true as const, runs, causes, carried };
   }
 
   private pinnedCounter(material: PipelineMaterialDefinition, name: string, trigger: TriggerRequest, manual: Record<string, string>): number | null {
