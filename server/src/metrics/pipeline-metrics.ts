@@ -3,7 +3,11 @@ import type { DbTriggerKind } from '../db/tables';
 import type { JobResult, RunObserver, StageResult } from '../pipelines/runs/run-observer';
 
 /** How many jobs wait for an agent and how many run, as the database holds them now. */
-export type ActiveJobsSource = () => Promise<{ waiting: number; running: number }>;
+export interface ActiveJobs {
+  waiting: number;
+  running: number;
+}
+export type ActiveJobsSource = () => Promise<ActiveJobs>;
 
 export interface PipelineMetricsOptions {
   /** Read when scraped; without it the job gauges are left out. */
@@ -37,7 +41,7 @@ export class PipelineMetrics implements RunObserver {
   private readonly approvalWait: Histogram<'pipeline' | 'stage'>;
   private readonly jobDuration: Histogram<'result'>;
   private readonly stagesLabelled = new Set<string>();
-  private activeJobs: { readAt: number; counts: Promise<{ waiting: number; running: number } | null> } | null = null;
+  private lastReading: { readAt: number; counts: Promise<ActiveJobs | null> } | null = null;
 
   constructor(
     registry: Registry,
@@ -73,7 +77,7 @@ export class PipelineMetrics implements RunObserver {
       buckets: WORK_BUCKETS,
       registers,
     });
-    if (options.activeJobs) this.registerJobGauges(registers, prefix);
+    if (options.activeJobs) this.registerJobGauges(registers, prefix, options.activeJobs);
     // Known values start at zero, so that rate() sees the first of each.
     for (const trigger of TRIGGERS) this.runs.labels(trigger).inc(0);
     for (const result of JOB_RESULTS) this.jobDuration.zero({ result });
@@ -112,9 +116,9 @@ export class PipelineMetrics implements RunObserver {
     return [pipeline, stage];
   }
 
-  private registerJobGauges(registers: Registry[], prefix: string): void {
-    const gauge = (name: string, help: string, pick: (counts: { waiting: number; running: number }) => number) => {
-      const read = () => this.readActiveJobs();
+  private registerJobGauges(registers: Registry[], prefix: string, source: ActiveJobsSource): void {
+    const gauge = (name: string, help: string, pick: (counts: ActiveJobs) => number) => {
+      const read = () => this.readActiveJobs(source);
       return new Gauge({
         name: `${prefix}${name}`,
         help,
@@ -130,11 +134,12 @@ export class PipelineMetrics implements RunObserver {
     gauge('jobs_running', 'Jobs running on an agent, in the whole database.', (c) => c.running);
   }
 
-  private readActiveJobs(): Promise<{ waiting: number; running: number } | null> {
+  /** The counts, read again when the last reading is older than a second; null when the database did not answer. */
+  private readActiveJobs(source: ActiveJobsSource): Promise<ActiveJobs | null> {
     const now = Date.now();
-    if (this.activeJobs === null || now - this.activeJobs.readAt > ACTIVE_JOBS_MAX_AGE_MS) {
-      this.activeJobs = { readAt: now, counts: this.options.activeJobs!().catch(() => null) };
+    if (this.lastReading === null || now - this.lastReading.readAt > ACTIVE_JOBS_MAX_AGE_MS) {
+      this.lastReading = { readAt: now, counts: source().catch(() => null) };
     }
-    return this.activeJobs.counts;
+    return this.lastReading.counts;
   }
 }
