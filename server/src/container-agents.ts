@@ -5,6 +5,7 @@ import { roots, singleton } from './container-registration';
 import { LocalAgent } from './agents/local-agent';
 import { Signals } from './events/signals';
 import { ConfigurationCodec } from './materials/configuration-codec';
+import { Metrics } from './metrics/metrics';
 import { StoredMaterialReader } from './materials/material-reader';
 import { PackageStore } from './materials/package-store';
 import { RepositoryStore } from './materials/repository-store';
@@ -34,7 +35,8 @@ export function registerAgents(c: DependencyContainer): void {
       signals.eventsWritten();
       signals.jobsScheduled();
     };
-    const observer = { jobsChanged };
+    const metrics = r.resolve(Metrics).pipelines;
+    const observer = { jobsChanged, jobCompleted: metrics.jobCompleted.bind(metrics) };
     const options = { leaseSeconds: settings(r).jobLeaseSeconds };
     return new JobQueue(db(r), r.resolve(StageMachine), r.resolve(JobAssignments), r.resolve(JobConsoleStore), options, observer, logger(r, 'jobs'));
   });

@@ -12,6 +12,7 @@ import { RunCreator } from './pipelines/runs/run-creator';
 import { RunMaterialQueries } from './pipelines/triggers/run-material-queries';
 import { RunService } from './pipelines/runs/run-service';
 import { StageMachine } from './pipelines/runs/stage-machine';
+import { Metrics } from './metrics/metrics';
 import { AuditStore } from './security/audit-store';
 import { PackageStore } from './materials/package-store';
 import { RepositoryStore } from './materials/repository-store';
@@ -37,10 +38,10 @@ export function registerRuns(c: DependencyContainer): void {
   };
 
   single(Signals, () => new Signals());
-  single(StageMachine, (r) => new StageMachine(r.resolve(EventStore)));
+  single(StageMachine, (r) => new StageMachine(r.resolve(EventStore), r.resolve(Metrics).pipelines));
   single(RunMaterialQueries, (r) => new RunMaterialQueries(db(r)));
   single(MaterialResolver, (r) => new MaterialResolver(r.resolve(RunMaterialQueries)));
-  single(RunCreator, (r) => new RunCreator(db(r), r.resolve(StageMachine), r.resolve(EventStore)));
+  single(RunCreator, (r) => new RunCreator(db(r), r.resolve(StageMachine), r.resolve(EventStore), r.resolve(Metrics).pipelines));
   single(PromotionQueries, (r) => new PromotionQueries(db(r)));
   single(
     RunService,

@@ -25,6 +25,7 @@ import { RepositoryService } from './materials/repository-service';
 import { Metrics } from './metrics/metrics';
 import { ConfigFiles } from './pipelines/config-files/config-files';
 import { JobConsoleStore } from './pipelines/jobs/job-console-store';
+import { JobRunStore } from './pipelines/jobs/job-run-store';
 import { PipelineService } from './pipelines/definitions/pipeline-service';
 import { PromotionQueries } from './pipelines/runs/promotion-queries';
 import { RunService } from './pipelines/runs/run-service';
@@ -76,7 +77,15 @@ export function buildContainer(given: ContainerRoots): DependencyContainer {
 
 /** What serves the whole server: metrics and the embedded database's upkeep. */
 function registerServer(c: DependencyContainer): void {
-  singleton(c, Metrics, () => new Metrics());
+  singleton(c, Metrics, (r) => {
+    const knex = roots.database(r).knex;
+    const jobs = new JobRunStore();
+    const activeJobs = async () => {
+      const { scheduled, running } = await jobs.countActive(knex);
+      return { waiting: scheduled, running };
+    };
+    return new Metrics({ activeJobs });
+  });
   singleton(c, DatabaseMaintenance, (r) => new DatabaseMaintenance(roots.database(r), roots.logger(r, 'db')));
 }
 

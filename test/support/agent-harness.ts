@@ -80,7 +80,7 @@ export class AgentHarness {
       assignments,
       new JobConsoleStore(db),
       { leaseSeconds: options.leaseSeconds ?? 30 },
-      { jobsChanged: () => undefined },
+      { jobsChanged: () => undefined, jobCompleted: () => undefined },
       logger,
     );
   }

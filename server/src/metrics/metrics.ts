@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PluginMemory } from '../plugins/plugin-memory';
+import { PipelineMetrics, STAGE_SERIES_LIMIT, type PipelineMetricsOptions } from './pipeline-metrics';
 
 export type PollOutcome = 'new_revision' | 'no_change' | 'failed';
 export type DeliveryOutcome = 'delivered' | 'failed';
@@ -67,7 +68,11 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** Runs, stages and jobs: what the pipelines tell as they change. */
+  readonly pipelines: PipelineMetrics;
+
+  constructor(options: Partial<PipelineMetricsOptions> = {}) {
+    this.pipelines = new PipelineMetrics(this.registry, PREFIX, { activeJobs: null, stageSeriesLimit: STAGE_SERIES_LIMIT, ...options });
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
     // Known outcomes start at zero, so that rate() sees the first failure.
     for (const outcome of DELIVERY_OUTCOMES) this.deliveries.labels(outcome).inc(0);

@@ -9,7 +9,7 @@ export function metricsRoutes(metrics: Pick<Metrics, 'render' | 'contentType'>):
       method: 'get',
       path: '/metrics',
       operationId: 'metrics',
-      summary: 'Polls, poll durations, revisions detected, scheduling lag, leases and webhook deliveries, in Prometheus text format',
+      summary: 'Polls, revisions, scheduling lag, leases, webhook deliveries, runs, stages and jobs, in Prometheus text format',
       tag: 'metrics',
       access: 'viewer',
       responses: {

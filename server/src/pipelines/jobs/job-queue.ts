@@ -9,14 +9,18 @@ import { JobRunStore, type JobCondition } from './job-run-store';
 import { RunStore } from '../runs/run-store';
 import { StageRunStore } from '../runs/stage-run-store';
 import type { StageMachine } from '../runs/stage-machine';
+import { afterCommit, secondsBetween, type RunObserver } from '../runs/run-observer';
 
 export interface JobQueueOptions {
   /** How long a running job's lease lasts without a heartbeat. */
   leaseSeconds: number;
 }
 
-/** Told after a commit that moved a stage or a run on (its events are written): wake streams and webhooks. */
-export interface JobQueueObserver {
+/**
+ * Told after a commit that moved a stage or a run on (its events are written): wake streams and
+ * webhooks; and of each job made final, for the metrics.
+ */
+export interface JobQueueObserver extends Pick<RunObserver, 'jobCompleted'> {
   jobsChanged(): void;
 }
 
@@ -135,6 +139,7 @@ export class JobQueue implements JobSource {
       await this.stageRuns.lock(trx, stageRunId);
       const finished = await this.jobs.finish(trx, jobId, { state: outcome.state, result: outcome.result.slice(0, RESULT_MAX_LENGTH) }, condition);
       if (!finished) return false;
+      afterCommit(trx, () => this.observer.jobCompleted(outcome.state, secondsBetween(finished.started_at, finished.completed_at)));
       if (outcome.note) await this.jobConsole.append(jobId, outcome.note, trx);
       await this.stages.jobFinished(trx, stageRunId);
       return true;

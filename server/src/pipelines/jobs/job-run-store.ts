@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { affectedRows } from '../../db/affected-rows';
 import { TABLES, type DbJobRunRow, type DbJobState } from '../../db/tables';
 
 type Queryable = Knex | Knex.Transaction;
@@ -80,17 +79,27 @@ export class JobRunStore {
     return (query) => query.andWhere(leaseExpired(q));
   }
 
-  /** Makes a running job final if `condition` holds; answers whether it did. */
-  async finish(trx: Knex.Transaction, id: string, outcome: { state: 'passed' | 'failed'; result: string }, condition: JobCondition): Promise<boolean> {
-    const changed = affectedRows(
-      await condition(trx(TABLES.jobRuns).where({ id, state: 'running' })).update({
-        state: outcome.state,
-        result: outcome.result,
-        lease_expires_at: null,
-        completed_at: trx.fn.now(),
-      }),
-    );
-    return changed > 0;
+  /** Makes a running job final if `condition` holds; answers when it started and ended, or null when it did not. */
+  async finish(
+    trx: Knex.Transaction,
+    id: string,
+    outcome: { state: 'passed' | 'failed'; result: string },
+    condition: JobCondition,
+  ): Promise<Pick<DbJobRunRow, 'started_at' | 'completed_at'> | null> {
+    const [finished] = await condition(trx(TABLES.jobRuns).where({ id, state: 'running' }))
+      .update({ state: outcome.state, result: outcome.result, lease_expires_at: null, completed_at: trx.fn.now() })
+      .returning<Pick<DbJobRunRow, 'started_at' | 'completed_at'>[]>(['started_at', 'completed_at']);
+    return finished ?? null;
+  }
+
+  /** How many jobs wait for an agent and how many run now, whichever process scheduled or claimed them. */
+  async countActive(q: Queryable): Promise<{ scheduled: number; running: number }> {
+    const rows = await q(TABLES.jobRuns)
+      .whereIn('state', ['scheduled', 'running'])
+      .groupBy('state')
+      .select<{ state: DbJobState; count: number }[]>('state', q.raw('count(*)::integer as count'));
+    const of = (state: DbJobState) => rows.find((row) => row.state === state)?.count ?? 0;
+    return { scheduled: of('scheduled'), running: of('running') };
   }
 
   /** Cancels the stage run's jobs that have not finished. */

@@ -9,6 +9,7 @@ import { renderLabel } from '../definitions/label-template';
 import type { Resolution } from '../triggers/material-resolver';
 import { PipelineStore } from '../definitions/pipeline-store';
 import type { BuildCause, EnvironmentOverride, TriggerCause } from './run-model';
+import { afterCommit, UNOBSERVED, type RunObserver } from './run-observer';
 import { RunStore } from './run-store';
 import type { StageMachine } from './stage-machine';
 
@@ -39,6 +40,7 @@ export class RunCreator {
     private readonly db: Database,
     private readonly stages: StageMachine,
     private readonly events: EventStore,
+    private readonly observer: RunObserver = UNOBSERVED,
   ) {
     this.pipelines = new PipelineStore(db);
   }
@@ -60,6 +62,7 @@ export class RunCreator {
       });
       if (run.status === 'active') await this.stages.startRun(trx, run);
       await input.alsoWrite?.(trx, run);
+      afterCommit(trx, () => this.observer.runCreated(run.trigger_kind));
       return { run, created: true };
     });
   }

@@ -5,6 +5,7 @@ import type { EventStore } from '../../events/event-store';
 import { approvalOf, type PipelineDefinition } from '../definitions/definition';
 import { JobRunStore } from '../jobs/job-run-store';
 import { PipelineStore } from '../definitions/pipeline-store';
+import { afterCommit, secondsBetween, UNOBSERVED, type RunObserver } from './run-observer';
 import { RunStore } from './run-store';
 import { StageRunStore } from './stage-run-store';
 
@@ -24,7 +25,10 @@ export class StageMachine {
   private readonly stageRuns = new StageRunStore();
   private readonly jobs = new JobRunStore();
 
-  constructor(private readonly events: EventStore) {}
+  constructor(
+    private readonly events: EventStore,
+    private readonly observer: RunObserver = UNOBSERVED,
+  ) {}
 
   /** Opens a new run's first stage. */
   async startRun(trx: Knex.Transaction, run: DbPipelineRunRow): Promise<void> {
@@ -56,6 +60,9 @@ export class StageMachine {
   async approve(trx: Knex.Transaction, stage: DbStageRunRow, approvedBy: string): Promise<void> {
     const run = await this.runOf(trx, stage.run_id);
     await this.stageRuns.markApproved(trx, stage.id, approvedBy);
+    const { approved_at } = await this.stageRuns.byId(trx, stage.id);
+    const waited = secondsBetween(stage.created_at, approved_at) ?? 0;
+    afterCommit(trx, () => this.observer.stageApproved(run.pipeline_name, stage.stage_name, waited));
     await this.createJobs(trx, run, stage.id, stage.stage_index);
   }
 
@@ -75,6 +82,8 @@ export class StageMachine {
   private async completeStage(trx: Knex.Transaction, stage: DbStageRunRow, state: FinalStageState): Promise<void> {
     await this.stageRuns.markCompleted(trx, stage.id, state);
     const run = await this.runOf(trx, stage.run_id);
+    const { scheduled_at, completed_at } = await this.stageRuns.byId(trx, stage.id);
+    afterCommit(trx, () => this.observer.stageCompleted(run.pipeline_name, stage.stage_name, state, secondsBetween(scheduled_at, completed_at)));
     await this.events.append(trx, 'stage.run.completed', {
       ...stageOfRun(run, stage),
       state,
