@@ -15,12 +15,6 @@ interface Item {
   items: Item[];
 }
 
-/** A version parsed once for ordering; `text` is the version as the repository wrote it. */
-export interface MavenVersion {
-  text: string;
-  items: Item[];
-}
-
 /** Known qualifiers in their order; `''` is a release. Any other qualifier sorts after these, lexically. */
 const QUALIFIERS = ['alpha', 'beta', 'milestone', 'rc', 'snapshot', '', 'sp'];
 const ALIASES: Readonly<Record<string, string>> = { ga: '', final: '', release: '', cr: 'rc' };
@@ -96,6 +90,56 @@ function parseItems(text: string): Item[] {
   return lists[0];
 }
 
+/** Leading numbers read ahead of the full parse: `1.22.3-rc1` has 1, 22 and 3. */
+const MAX_LEADS = 3;
+/** Longer numbers are left to the full parse, so that a lead is always an exact small integer. */
+const MAX_LEAD_DIGITS = 9;
+
+/**
+ * A version read for ordering; `text` is the version as the repository wrote it.
+ *
+ * Its first plain numbers (`lead0` … `lead2`, `leads` of them) are read at once; the full items
+ * only when a comparison needs them. Most comparisons of a large list are decided by those
+ * numbers, so most versions are never parsed in full: in a fresh process, where the parser runs
+ * before it is compiled and its objects keep the young generation busy, that is most of the
+ * first ordering's cost.
+ */
+export class MavenVersion {
+  readonly leads: number = 0;
+  readonly lead0: number = -1;
+  readonly lead1: number = -1;
+  readonly lead2: number = -1;
+  private parsed: Item[] | null = null;
+
+  constructor(readonly text: string) {
+    // Plain numbers separated by single dots, from the start up to anything else: before the
+    // first `-` or letter, they are the first items of Maven's top-level list, in order.
+    let value = 0;
+    let digits = 0;
+    for (let i = 0; i <= text.length; i += 1) {
+      const c = i < text.length ? text.charCodeAt(i) : DOT;
+      if (isDigitCode(c)) {
+        value = value * 10 + (c - 48);
+        digits += 1;
+        continue;
+      }
+      if (digits === 0 || digits > MAX_LEAD_DIGITS) return;
+      if (this.leads === 0) this.lead0 = value;
+      else if (this.leads === 1) this.lead1 = value;
+      else this.lead2 = value;
+      this.leads += 1;
+      if (c !== DOT || this.leads === MAX_LEADS) return;
+      value = 0;
+      digits = 0;
+    }
+  }
+
+  /** Maven's nested items, parsed at the first call. */
+  get items(): Item[] {
+    return (this.parsed ??= parseItems(this.text));
+  }
+}
+
 /**
  * Reads a version as Maven's ComparableVersion does; any text is a version.
  *
@@ -105,7 +149,7 @@ function parseItems(text: string): Item[] {
  * ```
  */
 export function parseMavenVersion(text: string): MavenVersion {
-  return { text, items: parseItems(text) };
+  return new MavenVersion(text);
 }
 
 function sign(a: string, b: string): number {
@@ -147,6 +191,21 @@ function compareLists(a: Item[], b: Item[]): number {
  * ```
  */
 export function compareMavenVersions(a: MavenVersion, b: MavenVersion): number {
+  // Where both versions start with plain numbers, the first pair that differs decides as the full
+  // comparison would: the smaller one is a number, or a 0 that normalizing dropped, leaving only
+  // lists (below any number) or nothing (below the other's remaining non-zero number) there.
+  const leads = a.leads < b.leads ? a.leads : b.leads;
+  if (leads > 0 && a.lead0 !== b.lead0) return a.lead0 < b.lead0 ? -1 : 1;
+  if (leads > 1 && a.lead1 !== b.lead1) return a.lead1 < b.lead1 ? -1 : 1;
+  if (leads > 2 && a.lead2 !== b.lead2) return a.lead2 < b.lead2 ? -1 : 1;
+  return compareLists(a.items, b.items);
+}
+
+/**
+ * The same order by the full items alone, without reading the leading numbers first: the
+ * reference the shortcut of {@link compareMavenVersions} is tested against.
+ */
+export function compareMavenVersionsFully(a: MavenVersion, b: MavenVersion): number {
   return compareLists(a.items, b.items);
 }
 
