@@ -37,8 +37,14 @@ export function* allowedVersions(metadata: ArtifactMetadata, selection: Artifact
     if (!selection.prereleases && isPrerelease(version)) continue;
     if (selection.range === null || containsVersion(selection.range, version)) parsed.push(version);
   }
-  // A poll mostly needs the highest version alone: a heap gives it after about 2n comparisons,
-  // and each next one after log n more, where sorting all would take n log n.
+  // A poll mostly needs the highest version alone: one pass finds it in n comparisons; a heap of
+  // the rest, built only when more are asked for, gives each next one after log n more.
+  if (parsed.length === 0) return;
+  let highest = 0;
+  for (let i = 1; i < parsed.length; i += 1) if (compareMavenVersions(parsed[i], parsed[highest]) > 0) highest = i;
+  yield parsed[highest].text;
+  parsed[highest] = parsed[parsed.length - 1];
+  parsed.pop();
   const heap = new VersionHeap(parsed);
   for (let next = heap.pop(); next !== undefined; next = heap.pop()) yield next.text;
 }

@@ -27,7 +27,9 @@ const NONE: Item[] = [];
 const DOT = 46;
 const DASH = 45;
 
-const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+const ZERO = 48;
+const NINE = 57;
+const isDigitCode = (c: number): boolean => c >= ZERO && c <= NINE;
 
 function numberItem(text: string, start: number, end: number): Item {
   let first = start;
@@ -104,40 +106,18 @@ const MAX_LEAD_DIGITS = 9;
  * before it is compiled and its objects keep the young generation busy, that is most of the
  * first ordering's cost.
  */
-export class MavenVersion {
-  readonly leads: number = 0;
-  readonly lead0: number = -1;
-  readonly lead1: number = -1;
-  readonly lead2: number = -1;
-  private parsed: Item[] | null = null;
+export interface MavenVersion {
+  readonly text: string;
+  readonly leads: number;
+  readonly lead0: number;
+  readonly lead1: number;
+  readonly lead2: number;
+  /** Maven's nested items, once a comparison has needed them. */
+  parsed: Item[] | null;
+}
 
-  constructor(readonly text: string) {
-    // Plain numbers separated by single dots, from the start up to anything else: before the
-    // first `-` or letter, they are the first items of Maven's top-level list, in order.
-    let value = 0;
-    let digits = 0;
-    for (let i = 0; i <= text.length; i += 1) {
-      const c = i < text.length ? text.charCodeAt(i) : DOT;
-      if (isDigitCode(c)) {
-        value = value * 10 + (c - 48);
-        digits += 1;
-        continue;
-      }
-      if (digits === 0 || digits > MAX_LEAD_DIGITS) return;
-      if (this.leads === 0) this.lead0 = value;
-      else if (this.leads === 1) this.lead1 = value;
-      else this.lead2 = value;
-      this.leads += 1;
-      if (c !== DOT || this.leads === MAX_LEADS) return;
-      value = 0;
-      digits = 0;
-    }
-  }
-
-  /** Maven's nested items, parsed at the first call. */
-  get items(): Item[] {
-    return (this.parsed ??= parseItems(this.text));
-  }
+function itemsOf(version: MavenVersion): Item[] {
+  return (version.parsed ??= parseItems(version.text));
 }
 
 /**
@@ -149,7 +129,32 @@ export class MavenVersion {
  * ```
  */
 export function parseMavenVersion(text: string): MavenVersion {
-  return new MavenVersion(text);
+  // Plain numbers separated by single dots, from the start up to anything else: before the first
+  // `-` or letter, they are the first items of Maven's top-level list, in order. One object
+  // literal at the end, and no calls inside the loop: this runs for every listed version.
+  let leads = 0;
+  let lead0 = -1;
+  let lead1 = -1;
+  let lead2 = -1;
+  let value = 0;
+  let start = 0;
+  const length = text.length;
+  for (let i = 0; i <= length; i += 1) {
+    const c = i < length ? text.charCodeAt(i) : DOT;
+    if (c >= ZERO && c <= NINE) {
+      value = value * 10 + (c - ZERO);
+      continue;
+    }
+    if (i === start || i - start > MAX_LEAD_DIGITS) break;
+    if (leads === 0) lead0 = value;
+    else if (leads === 1) lead1 = value;
+    else lead2 = value;
+    leads += 1;
+    if (c !== DOT || leads === MAX_LEADS) break;
+    value = 0;
+    start = i + 1;
+  }
+  return { text, leads, lead0, lead1, lead2, parsed: null };
 }
 
 function sign(a: string, b: string): number {
@@ -198,7 +203,7 @@ export function compareMavenVersions(a: MavenVersion, b: MavenVersion): number {
   if (leads > 0 && a.lead0 !== b.lead0) return a.lead0 < b.lead0 ? -1 : 1;
   if (leads > 1 && a.lead1 !== b.lead1) return a.lead1 < b.lead1 ? -1 : 1;
   if (leads > 2 && a.lead2 !== b.lead2) return a.lead2 < b.lead2 ? -1 : 1;
-  return compareLists(a.items, b.items);
+  return compareLists(itemsOf(a), itemsOf(b));
 }
 
 /**
@@ -206,7 +211,7 @@ export function compareMavenVersions(a: MavenVersion, b: MavenVersion): number {
  * reference the shortcut of {@link compareMavenVersions} is tested against.
  */
 export function compareMavenVersionsFully(a: MavenVersion, b: MavenVersion): number {
-  return compareLists(a.items, b.items);
+  return compareLists(itemsOf(a), itemsOf(b));
 }
 
 /**
@@ -236,7 +241,7 @@ function hasPrerelease(items: Item[]): boolean {
  * ```
  */
 export function isPrerelease(version: MavenVersion): boolean {
-  return hasPrerelease(version.items);
+  return hasPrerelease(itemsOf(version));
 }
 
 /**
