@@ -2,22 +2,17 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { allowedVersions } from '@baton/plugin-maven/dist/artifact-choice';
-import { selectionOf } from '@baton/plugin-maven/dist/config';
 import { BatonApi } from '../polling/baton-api';
 import { BatonProcess } from '../polling/baton-process';
 import { quantile } from '../polling/prometheus';
 import { goalTable, header, type GoalLine } from '../polling/report';
 import { RepositoryServerProcess } from '../polling/repository-server-process';
 import type { ServedRequest } from '../polling/repository-server';
-import { generateRepository, GROUP, type GeneratedRepository } from './generated-repository';
+import { generateRepository, type GeneratedRepository } from './generated-repository';
 import { MavenApi } from './maven-api';
-import { versionMix } from './version-mix';
+import { FRESH_PROCESSES, measureOrdering, ORDERED_VERSIONS, WARM_ORDERINGS, type Ordering } from './ordering';
 
-const ORDERED_VERSIONS = 10_000;
 const ORDER_GOAL_MS = 50;
-const WARM_ORDERINGS = 20;
 const WIDE_VERSIONS = 2_000;
 const COLD_REQUESTS_GOAL = 2;
 const MANY_ARTIFACTS = 1_000;
@@ -31,11 +26,6 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 /** The POM and checksum sidecars are read once per new revision and counted apart from the poll's own requests. */
 const isPomOrSidecar = (request: ServedRequest) => /\.pom$|\.(sha1|sha256|sha512|md5)$/.test(request.path);
 
-interface Ordering {
-  firstMs: number;
-  warmMs: number[];
-}
-
 interface WidePoll {
   seconds: number;
   served: ServedRequest[];
@@ -47,11 +37,12 @@ interface ManyPolls {
   unchangedServed: ServedRequest[][];
 }
 
-/** `npm run bench:maven`: version ordering in process, then Baton polling a generated Maven repository, goal by goal. */
+/** `npm run bench:maven`: version ordering (first calls in fresh processes, warm ones here), then Baton polling a generated Maven repository, goal by goal. */
 async function main(): Promise<void> {
   out(header('Baton Maven benchmark: one process, embedded database, the bundled maven plugin'));
-  // First, before anything else in this process has ordered a version: the first call is a cold one.
+  // First, while nothing else runs: the first calls, each in a fresh process, then warm ones here.
   const ordering = measureOrdering();
+  progress(`ordering: first calls ${ordering.first.map((call) => ms(call.ms)).join(', ')}; warm median ${ms(quantile(ordering.warmMs, 0.5))}`);
   const repository = generateRepository(WIDE_VERSIONS, MANY_ARTIFACTS);
   out(
     `repo:      ${repository.wide.artifactId} with ${WIDE_VERSIONS} versions (highest counted: ${repository.wide.expected}); ${MANY_ARTIFACTS} artifacts of 5 versions; in ${repository.dir}`,
@@ -81,22 +72,6 @@ async function main(): Promise<void> {
   }
 }
 
-/** The plugin's own ordering (parse, filter by the default selection, then the highest first, as a poll asks) of 10,000 versions in deploy order. */
-function measureOrdering(): Ordering {
-  const metadata = { versions: versionMix(ORDERED_VERSIONS, 1), lastUpdated: null };
-  const selection = selectionOf({ GROUP_ID: GROUP, ARTIFACT_ID: 'ordered' });
-  const time = () => {
-    const startedAt = performance.now();
-    // What a poll asks for: the highest allowed version (the rest are ordered only if it is missing).
-    allowedVersions(metadata, selection).next();
-    return performance.now() - startedAt;
-  };
-  const firstMs = time();
-  const warmMs = Array.from({ length: WARM_ORDERINGS }, time);
-  progress(`ordering: first ${ms(firstMs)}, warm median ${ms(quantile(warmMs, 0.5))}`);
-  return { firstMs, warmMs };
-}
-
 async function widePoll(maven: MavenApi, server: RepositoryServerProcess, repository: GeneratedRepository): Promise<WidePoll> {
   const watched = await maven.watch('bench-wide', server.url, [repository.wide]);
   await server.requests();
@@ -121,12 +96,16 @@ async function manyPolls(maven: MavenApi, server: RepositoryServerProcess, repos
 }
 
 function describe(ordering: Ordering, wide: WidePoll, many: ManyPolls): string {
+  const firstMs = ordering.first.map((call) => call.ms);
+  const firstCpuMs = ordering.first.map((call) => call.cpuMs);
   const own = wide.served.filter((r) => !isPomOrSidecar(r));
   const apart = wide.served.filter(isPomOrSidecar);
   const rates = many.unchangedSeconds.map((s) => MANY_ARTIFACTS / s);
   const answers = many.unchangedServed.map((served) => `${served.filter((r) => r.status === 304).length} of ${served.length} answered 304`);
   return [
-    `ordering:  ${ORDERED_VERSIONS} versions: first call ${ms(ordering.firstMs)}; warm ${ms(quantile(ordering.warmMs, 0.5))} median of ${WARM_ORDERINGS} (${ms(Math.min(...ordering.warmMs))}–${ms(Math.max(...ordering.warmMs))})`,
+    `ordering:  ${ORDERED_VERSIONS} versions: first call ${ms(quantile(firstMs, 0.5))} median of ${FRESH_PROCESSES} fresh processes (${firstMs.map(ms).join(', ')}), ` +
+      `CPU ${ms(quantile(firstCpuMs, 0.5))} median (${firstCpuMs.map(ms).join(', ')}); ` +
+      `warm ${ms(quantile(ordering.warmMs, 0.5))} median of ${WARM_ORDERINGS} (${ms(Math.min(...ordering.warmMs))}–${ms(Math.max(...ordering.warmMs))})`,
     `cold:      ${wide.seconds.toFixed(3)} s through the API; ${own.map((r) => `${r.method} ${r.status} ${path.basename(r.path)}`).join(', ')}; ` +
       `apart: ${apart.map((r) => `${r.status} ${path.basename(r.path)}`).join(', ')}`,
     `batch:     ${MANY_ARTIFACTS} artifacts, cold ${many.coldSeconds.toFixed(2)} s; unchanged ${many.unchangedSeconds.map((s) => `${s.toFixed(3)} s`).join(', ')} ` +
@@ -135,13 +114,19 @@ function describe(ordering: Ordering, wide: WidePoll, many: ManyPolls): string {
 }
 
 function goals(ordering: Ordering, wide: WidePoll, many: ManyPolls): GoalLine[] {
+  const firstMs = ordering.first.map((call) => call.ms);
+  const first = quantile(firstMs, 0.5);
   const warm = quantile(ordering.warmMs, 0.5);
   const own = wide.served.filter((r) => !isPomOrSidecar(r));
   const apart = wide.served.length - own.length;
   const unchanged = quantile(many.unchangedSeconds, 0.5);
   const all304 = many.unchangedServed.every((served) => served.length === MANY_ARTIFACTS && served.every((r) => r.status === 304));
   return [
-    { goal: `ordering ${ORDERED_VERSIONS} versions < ${ORDER_GOAL_MS} ms, first call`, measured: ms(ordering.firstMs), met: ordering.firstMs < ORDER_GOAL_MS },
+    {
+      goal: `ordering ${ORDERED_VERSIONS} versions < ${ORDER_GOAL_MS} ms, first call (median of ${FRESH_PROCESSES} fresh processes)`,
+      measured: `${ms(first)} (${ms(Math.min(...firstMs))}–${ms(Math.max(...firstMs))})`,
+      met: first < ORDER_GOAL_MS,
+    },
     { goal: `ordering ${ORDERED_VERSIONS} versions < ${ORDER_GOAL_MS} ms, warm (median of ${WARM_ORDERINGS})`, measured: ms(warm), met: warm < ORDER_GOAL_MS },
     {
       goal: `cold poll of ${WIDE_VERSIONS} versions: ${COLD_REQUESTS_GOAL} requests (metadata, existence)`,

@@ -28,13 +28,23 @@ interface Candidate {
  * ```
  */
 export function* allowedVersions(metadata: ArtifactMetadata, selection: ArtifactSelection): Generator<string> {
-  const parsed = metadata.versions.map(parseMavenVersion).filter((version) => {
-    if (!selection.snapshots && isSnapshot(version.text)) return false;
-    if (!selection.prereleases && isPrerelease(version)) return false;
-    return selection.range === null || containsVersion(selection.range, version);
-  });
-  // A poll mostly needs the highest version alone: a heap gives it after about 2n comparisons,
-  // and each next one after log n more, where sorting all would take n log n.
+  // One plain loop, and a snapshot left out before it is read: this runs once per listed version,
+  // on the first poll of a worker still running uncompiled code.
+  const parsed: MavenVersion[] = [];
+  for (const text of metadata.versions) {
+    if (!selection.snapshots && isSnapshot(text)) continue;
+    const version = parseMavenVersion(text);
+    if (!selection.prereleases && isPrerelease(version)) continue;
+    if (selection.range === null || containsVersion(selection.range, version)) parsed.push(version);
+  }
+  // A poll mostly needs the highest version alone: one pass finds it in n comparisons; a heap of
+  // the rest, built only when more are asked for, gives each next one after log n more.
+  if (parsed.length === 0) return;
+  let highest = 0;
+  for (let i = 1; i < parsed.length; i += 1) if (compareMavenVersions(parsed[i], parsed[highest]) > 0) highest = i;
+  yield parsed[highest].text;
+  parsed[highest] = parsed[parsed.length - 1];
+  parsed.pop();
   const heap = new VersionHeap(parsed);
   for (let next = heap.pop(); next !== undefined; next = heap.pop()) yield next.text;
 }
@@ -64,7 +74,9 @@ class VersionHeap {
       const right = left + 1;
       const larger = right < items.length && compareMavenVersions(items[right], items[left]) > 0 ? right : left;
       if (compareMavenVersions(items[larger], items[at]) <= 0) return;
-      [items[at], items[larger]] = [items[larger], items[at]];
+      const lower = items[at];
+      items[at] = items[larger];
+      items[larger] = lower;
       at = larger;
     }
   }

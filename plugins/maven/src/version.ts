@@ -15,12 +15,6 @@ interface Item {
   items: Item[];
 }
 
-/** A version parsed once for ordering; `text` is the version as the repository wrote it. */
-export interface MavenVersion {
-  text: string;
-  items: Item[];
-}
-
 /** Known qualifiers in their order; `''` is a release. Any other qualifier sorts after these, lexically. */
 const QUALIFIERS = ['alpha', 'beta', 'milestone', 'rc', 'snapshot', '', 'sp'];
 const ALIASES: Readonly<Record<string, string>> = { ga: '', final: '', release: '', cr: 'rc' };
@@ -33,7 +27,9 @@ const NONE: Item[] = [];
 const DOT = 46;
 const DASH = 45;
 
-const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+const ZERO = 48;
+const NINE = 57;
+const isDigitCode = (c: number): boolean => c >= ZERO && c <= NINE;
 
 function numberItem(text: string, start: number, end: number): Item {
   let first = start;
@@ -96,6 +92,34 @@ function parseItems(text: string): Item[] {
   return lists[0];
 }
 
+/** Leading numbers read ahead of the full parse: `1.22.3-rc1` has 1, 22 and 3. */
+const MAX_LEADS = 3;
+/** Longer numbers are left to the full parse, so that a lead is always an exact small integer. */
+const MAX_LEAD_DIGITS = 9;
+
+/**
+ * A version read for ordering; `text` is the version as the repository wrote it.
+ *
+ * Its first plain numbers (`lead0` … `lead2`, `leads` of them) are read at once; the full items
+ * only when a comparison needs them. Most comparisons of a large list are decided by those
+ * numbers, so most versions are never parsed in full: in a fresh process, where the parser runs
+ * before it is compiled and its objects keep the young generation busy, that is most of the
+ * first ordering's cost.
+ */
+export interface MavenVersion {
+  readonly text: string;
+  readonly leads: number;
+  readonly lead0: number;
+  readonly lead1: number;
+  readonly lead2: number;
+  /** Maven's nested items, once a comparison has needed them. */
+  parsed: Item[] | null;
+}
+
+function itemsOf(version: MavenVersion): Item[] {
+  return (version.parsed ??= parseItems(version.text));
+}
+
 /**
  * Reads a version as Maven's ComparableVersion does; any text is a version.
  *
@@ -105,7 +129,32 @@ function parseItems(text: string): Item[] {
  * ```
  */
 export function parseMavenVersion(text: string): MavenVersion {
-  return { text, items: parseItems(text) };
+  // Plain numbers separated by single dots, from the start up to anything else: before the first
+  // `-` or letter, they are the first items of Maven's top-level list, in order. One object
+  // literal at the end, and no calls inside the loop: this runs for every listed version.
+  let leads = 0;
+  let lead0 = -1;
+  let lead1 = -1;
+  let lead2 = -1;
+  let value = 0;
+  let start = 0;
+  const length = text.length;
+  for (let i = 0; i <= length; i += 1) {
+    const c = i < length ? text.charCodeAt(i) : DOT;
+    if (c >= ZERO && c <= NINE) {
+      value = value * 10 + (c - ZERO);
+      continue;
+    }
+    if (i === start || i - start > MAX_LEAD_DIGITS) break;
+    if (leads === 0) lead0 = value;
+    else if (leads === 1) lead1 = value;
+    else lead2 = value;
+    leads += 1;
+    if (c !== DOT || leads === MAX_LEADS) break;
+    value = 0;
+    start = i + 1;
+  }
+  return { text, leads, lead0, lead1, lead2, parsed: null };
 }
 
 function sign(a: string, b: string): number {
@@ -147,7 +196,22 @@ function compareLists(a: Item[], b: Item[]): number {
  * ```
  */
 export function compareMavenVersions(a: MavenVersion, b: MavenVersion): number {
-  return compareLists(a.items, b.items);
+  // Where both versions start with plain numbers, the first pair that differs decides as the full
+  // comparison would: the smaller one is a number, or a 0 that normalizing dropped, leaving only
+  // lists (below any number) or nothing (below the other's remaining non-zero number) there.
+  const leads = a.leads < b.leads ? a.leads : b.leads;
+  if (leads > 0 && a.lead0 !== b.lead0) return a.lead0 < b.lead0 ? -1 : 1;
+  if (leads > 1 && a.lead1 !== b.lead1) return a.lead1 < b.lead1 ? -1 : 1;
+  if (leads > 2 && a.lead2 !== b.lead2) return a.lead2 < b.lead2 ? -1 : 1;
+  return compareLists(itemsOf(a), itemsOf(b));
+}
+
+/**
+ * The same order by the full items alone, without reading the leading numbers first: the
+ * reference the shortcut of {@link compareMavenVersions} is tested against.
+ */
+export function compareMavenVersionsFully(a: MavenVersion, b: MavenVersion): number {
+  return compareLists(itemsOf(a), itemsOf(b));
 }
 
 /**
@@ -177,7 +241,7 @@ function hasPrerelease(items: Item[]): boolean {
  * ```
  */
 export function isPrerelease(version: MavenVersion): boolean {
-  return hasPrerelease(version.items);
+  return hasPrerelease(itemsOf(version));
 }
 
 /**

@@ -34,6 +34,32 @@ describe('allowedVersions', () => {
     expect([...ordered].sort()).toEqual([...everyAllowed].sort());
   });
 
+  // The highest comes from one pass over the list, the rest from a heap of what remains: the
+  // highest at the start, in the middle, at the end, alone, and among pre-releases and a snapshot.
+  it.each([
+    [
+      ['3.0', '1.0', '2.0'],
+      ['3.0', '2.0', '1.0'],
+    ],
+    [
+      ['1.0', '3.0', '2.0'],
+      ['3.0', '2.0', '1.0'],
+    ],
+    [
+      ['1.0', '2.0', '3.0'],
+      ['3.0', '2.0', '1.0'],
+    ],
+    [['1.0'], ['1.0']],
+    [
+      ['2.0-rc1', '2.0', '2.0-SNAPSHOT', '1.10', '1.9'],
+      ['2.0', '2.0-rc1', '1.10', '1.9'],
+    ],
+  ])('answers %j as %j', (versions, expected) => {
+    const ordered = [...allowedVersions({ versions, lastUpdated: null }, selectionOf({ GROUP_ID: 'g', ARTIFACT_ID: 'a' }))];
+
+    expect(ordered).toEqual(expected);
+  });
+
   it('answers nothing for no versions', () => {
     const ordered = [...allowedVersions({ versions: [], lastUpdated: null }, selectionOf({ GROUP_ID: 'g', ARTIFACT_ID: 'a' }))];
 
