@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PermanentError, type HttpResponse, type PluginContext } from '@baton/plugin-api';
 import { statusFailure, type Validators } from '@baton/plugin-kit';
+import { BodyBuffer } from './body-buffer';
 import { MAX_PACKUMENT_VARIABLE } from './config';
 import { authorizationHeaders } from './credentials';
 import type { RegistryAccess } from './registry-access';
@@ -18,9 +19,9 @@ export function packumentUrl(registry: string, name: string): string {
   return `${registry}${name.replace('/', '%2f')}`;
 }
 
-/** A packument's body as read: its chunks, joined only when it must be parsed. */
+/** A packument's body as read: its bytes, taken only when it must be parsed. */
 export interface PackumentBody {
-  chunks: Uint8Array[];
+  bytes: BodyBuffer;
   size: number;
   /** sha256 (hex), computed while the body streams by when the registry sent no validators; else null. */
   sha256: string | null;
@@ -31,8 +32,8 @@ export type PackumentAnswer =
   { status: 'missing'; url: string } | { status: 'unchanged'; url: string } | { status: 'fetched'; url: string; body: PackumentBody; validators: Validators };
 
 /**
- * The body's bytes in one buffer, taking the chunks out of `body` so that a large packument is
- * not held twice while it is parsed.
+ * The body's bytes in one buffer, taken out of `body` so that nothing else holds them while they
+ * are parsed.
  *
  * @example
  * ```ts
@@ -40,7 +41,7 @@ export type PackumentAnswer =
  * ```
  */
 export function takeBytes(body: PackumentBody): Buffer {
-  return Buffer.concat(body.chunks.splice(0), body.size);
+  return body.bytes.take();
 }
 
 /**
@@ -72,16 +73,17 @@ async function readCapped(response: HttpResponse, url: string, limitMb: number, 
     response.discard();
     throw tooLarge(url, limitMb, `${announced} bytes, over`);
   }
-  const chunks: Uint8Array[] = [];
+  // A decoded body's length is not the announced one; the host leaves no Content-Length then.
+  const bytes = new BodyBuffer(announced <= limit && !response.headers['content-encoding'] ? announced : Number.NaN);
   const hash = hashed ? createHash('sha256') : null;
   let size = 0;
   for await (const chunk of response.body()) {
     size += chunk.length;
     if (size > limit) throw tooLarge(url, limitMb, 'larger than');
-    chunks.push(chunk);
+    bytes.add(chunk);
     hash?.update(chunk);
   }
-  return { chunks, size, sha256: hash === null ? null : hash.digest('hex') };
+  return { bytes, size, sha256: hash === null ? null : hash.digest('hex') };
 }
 
 /** A registry that answers a web page (a wrong REGISTRY_URL, a login page, a proxy's error) is not read as JSON. */

@@ -1,5 +1,6 @@
 import { PermanentError } from '@baton/plugin-api';
 import semver from 'semver';
+import { JsonBytes } from './json-bytes';
 
 /** What Baton keeps of one version of a packument. */
 export interface VersionRecord {
@@ -75,24 +76,71 @@ function distTagsOf(value: unknown): Record<string, string> {
   return tags;
 }
 
-function documentOf(bytes: Buffer, url: string): Json {
-  let document: unknown;
+/** The members of a version's manifest that its record is made of; the others are passed over. */
+const MANIFEST_KEYS = new Set(['dist', '_npmUser', 'author', 'description', 'repository', 'homepage', 'deprecated']);
+
+/** The members of the document read besides `versions`: what records fall back on, the tags, the times. */
+const DOCUMENT_KEYS = new Set(['name', 'dist-tags', 'time', 'modified', 'author', 'description', 'repository', 'homepage']);
+
+/** A document that is not a JSON object: why, as the whole text parsed says it. */
+function notAnObject(bytes: Buffer, url: string): PermanentError {
   const text = bytes.toString('utf8');
   try {
-    document = JSON.parse(text);
+    JSON.parse(text);
   } catch (error) {
-    // A web page served as something else than text/html (a proxy's error page, a login form).
-    if (/^\s*</.test(text.slice(0, 1024))) {
-      throw new PermanentError(
-        'not_a_registry',
-        `${url} answered markup (HTML or XML), not a packument: check that the registry URL is the registry's API URL`,
-      );
-    }
-    throw new PermanentError('bad_packument', `${url} is not JSON: ${(error as Error).message}`);
+    return notJson(text, url, error);
   }
-  if (!isObject(document)) throw new PermanentError('bad_packument', `${url} is not a packument: the document is not a JSON object`);
-  if (!isObject(document['versions'])) throw new PermanentError('bad_packument', `${url} is not a packument: it has no "versions" object`);
-  return document;
+  return new PermanentError('bad_packument', `${url} is not a packument: the document is not a JSON object`);
+}
+
+function notJson(text: string, url: string, error: unknown): PermanentError {
+  // A web page served as something else than text/html (a proxy's error page, a login form).
+  if (/^\s*</.test(text.slice(0, 1024))) {
+    return new PermanentError('not_a_registry', `${url} answered markup (HTML or XML), not a packument: check that the registry URL is the registry's API URL`);
+  }
+  return badJson(url, error);
+}
+
+const badJson = (url: string, error: unknown): PermanentError => new PermanentError('bad_packument', `${url} is not JSON: ${(error as Error).message}`);
+
+/** The manifest's members a record is made of, parsed; the rest only walked over. */
+function pickedManifest(json: JsonBytes, at: number): Json {
+  const manifest: Json = {};
+  json.members(at, (key, start, end) => {
+    if (MANIFEST_KEYS.has(key)) manifest[key] = json.parse(start, end);
+  });
+  return manifest;
+}
+
+/** Each version's picked manifest by version key, in the order `JSON.parse` would give them; null for a manifest that is not an object. */
+function manifestsOf(json: JsonBytes, at: number): Record<string, Json | null> {
+  // No prototype: a version key is any text, `__proto__` included.
+  const manifests = Object.create(null) as Record<string, Json | null>;
+  json.members(at, (version, start) => {
+    manifests[version] = json.byteAt(start) === 0x7b ? pickedManifest(json, start) : null;
+  });
+  return manifests;
+}
+
+/** The document's members that are read, and its versions' picked manifests. */
+function documentOf(bytes: Buffer, url: string): { document: Json; manifests: Record<string, Json | null> } {
+  const json = new JsonBytes(bytes);
+  const start = json.start();
+  if (json.byteAt(start) !== 0x7b) throw notAnObject(bytes, url);
+  const document: Json = {};
+  let manifests: Record<string, Json | null> | undefined;
+  try {
+    const end = json.members(start, (key, valueStart, valueEnd) => {
+      if (key === 'versions') manifests = json.byteAt(valueStart) === 0x7b ? manifestsOf(json, valueStart) : undefined;
+      else if (DOCUMENT_KEYS.has(key)) document[key] = json.parse(valueStart, valueEnd);
+    });
+    json.expectEnd(end);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw badJson(url, error);
+    throw error;
+  }
+  if (manifests === undefined) throw new PermanentError('bad_packument', `${url} is not a packument: it has no "versions" object`);
+  return { document, manifests };
 }
 
 /**
@@ -107,13 +155,12 @@ function documentOf(bytes: Buffer, url: string): Json {
  * ```
  */
 export function parsePackument(bytes: Buffer, url: string): Packument {
-  const document = documentOf(bytes, url);
-  const versions = document['versions'] as Json;
+  const { document, manifests } = documentOf(bytes, url);
   const times = isObject(document['time']) ? document['time'] : {};
   const records: VersionRecord[] = [];
   const skipped: string[] = [];
-  for (const [version, manifest] of Object.entries(versions)) {
-    if (semver.valid(version) === null || !isObject(manifest)) skipped.push(version);
+  for (const [version, manifest] of Object.entries(manifests)) {
+    if (manifest === null || semver.valid(version) === null) skipped.push(version);
     else records.push(recordOf(version, manifest, document, times));
   }
   const modified = text(times['modified']) ?? text(document['modified']);
