@@ -14,7 +14,7 @@ const isDelimiter = (byte: number): boolean => byte === COMMA || byte === CLOSE_
  * A JSON document's bytes, walked without parsing what is not asked for: the members of an
  * object are found by their byte ranges, and only the values a caller wants are parsed (by
  * `JSON.parse`, in full). A value passed over is checked as far as finding its end needs: its
- * strings closed and its brackets matched. A large document is then read without holding its
+ * strings closed and its brackets balanced. A large document is then read without holding its
  * text and its whole parsed tree at once, and faster than parsing all of it.
  *
  * @example
@@ -24,7 +24,15 @@ const isDelimiter = (byte: number): boolean => byte === COMMA || byte === CLOSE_
  * ```
  */
 export class JsonBytes {
-  constructor(private readonly bytes: Buffer) {}
+  /**
+   * The bytes as Latin-1 text, one character a byte, searched for closing quotes: a string's own
+   * search is faster than a buffer's. Text handed out is decoded from the bytes as UTF-8.
+   */
+  private readonly searched: string;
+
+  constructor(private readonly bytes: Buffer) {
+    this.searched = bytes.toString('latin1');
+  }
 
   /** The byte at `at`, or -1 past the end. */
   byteAt(at: number): number {
@@ -53,26 +61,26 @@ export class JsonBytes {
   }
 
   /**
-   * Visits each member of the object at `at` with its key and its value's byte range, and answers
-   * where the object ends.
+   * Visits each member of the object at `at` with its key's and its value's byte ranges (the key's
+   * text is made only when asked for, by `key` or `keyIn`), and answers where the object ends.
    */
-  members(at: number, visit: (key: string, start: number, end: number) => void): number {
-    if (this.byteAt(at) !== OPEN_OBJECT) throw this.unexpected(at);
+  members(at: number, visit: (keyStart: number, keyEnd: number, start: number, end: number) => void): number {
+    const bytes = this.bytes;
+    if (bytes[at] !== OPEN_OBJECT) throw this.unexpected(at);
     let i = this.skipSpace(at + 1);
-    if (this.byteAt(i) === CLOSE_OBJECT) return i + 1;
+    if (bytes[i] === CLOSE_OBJECT) return i + 1;
     for (;;) {
-      if (this.byteAt(i) !== QUOTE) throw this.unexpected(i);
+      if (bytes[i] !== QUOTE) throw this.unexpected(i);
+      const keyStart = i;
       const keyEnd = this.stringEnd(i);
-      const key = this.keyText(i, keyEnd);
       i = this.skipSpace(keyEnd);
-      if (this.byteAt(i) !== COLON) throw this.unexpected(i);
+      if (bytes[i] !== COLON) throw this.unexpected(i);
       const start = this.skipSpace(i + 1);
       const end = this.valueEnd(start);
-      visit(key, start, end);
+      visit(keyStart, keyEnd, start, end);
       i = this.skipSpace(end);
-      const next = this.byteAt(i);
-      if (next === CLOSE_OBJECT) return i + 1;
-      if (next !== COMMA) throw this.unexpected(i);
+      if (bytes[i] === CLOSE_OBJECT) return i + 1;
+      if (bytes[i] !== COMMA) throw this.unexpected(i);
       i = this.skipSpace(i + 1);
     }
   }
@@ -88,40 +96,56 @@ export class JsonBytes {
     return i;
   }
 
+  // One loop, strings skipped by a native search for their closing quote: this runs over nearly
+  // every byte of a packument, in a worker whose code is not yet optimised on its first read.
   private containerEnd(at: number): number {
     const bytes = this.bytes;
-    const closers: number[] = [];
-    for (let i = at; i < bytes.length;) {
+    let objects = 0;
+    let arrays = 0;
+    for (let i = at; i < bytes.length; i += 1) {
       const byte = bytes[i];
-      if (byte === QUOTE) {
-        i = this.stringEnd(i);
-        continue;
-      }
-      if (byte === OPEN_OBJECT) closers.push(CLOSE_OBJECT);
-      else if (byte === OPEN_ARRAY) closers.push(CLOSE_ARRAY);
+      if (byte === QUOTE) i = this.stringEnd(i) - 1;
+      else if (byte === OPEN_OBJECT) objects += 1;
+      else if (byte === OPEN_ARRAY) arrays += 1;
       else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
-        if (closers.pop() !== byte) throw this.unexpected(i);
-        if (closers.length === 0) return i + 1;
+        if (byte === CLOSE_OBJECT) objects -= 1;
+        else arrays -= 1;
+        if (objects < 0 || arrays < 0) throw this.unexpected(i);
+        if (objects === 0 && arrays === 0) return i + 1;
       }
-      i += 1;
     }
     throw this.unexpected(bytes.length);
   }
 
   /** After the closing quote of the string whose opening quote is at `at`. */
   private stringEnd(at: number): number {
+    const bytes = this.bytes;
     let quote = at;
     for (;;) {
-      quote = this.bytes.indexOf(QUOTE, quote + 1);
-      if (quote === -1) throw this.unexpected(this.bytes.length);
-      let backslashes = 0;
-      while (this.bytes[quote - 1 - backslashes] === BACKSLASH) backslashes += 1;
-      if (backslashes % 2 === 0) return quote + 1;
+      quote = this.searched.indexOf('"', quote + 1);
+      if (quote === -1) throw this.unexpected(bytes.length);
+      let before = quote - 1;
+      while (bytes[before] === BACKSLASH) before -= 1;
+      if ((quote - before) % 2 === 1) return quote + 1;
     }
   }
 
-  private keyText(start: number, end: number): string {
-    return this.plainString(start, end) ? this.bytes.toString('utf8', start + 1, end - 1) : (this.parse(start, end) as string);
+  /** The text of the key in `start`..`end`. */
+  key(start: number, end: number): string {
+    return this.parse(start, end) as string;
+  }
+
+  /** Which of `names` the key in `start`..`end` is, if any: compared byte for byte, so that no text is made for the others. */
+  keyIn<Name extends string>(start: number, end: number, names: readonly Name[]): Name | undefined {
+    const length = end - start - 2;
+    for (const name of names) if (name.length === length && this.holds(start + 1, name)) return name;
+    return this.plainString(start, end) ? undefined : names.find((name) => name === this.key(start, end));
+  }
+
+  /** Whether the bytes from `at` are the ASCII `text`. */
+  private holds(at: number, text: string): boolean {
+    for (let i = 0; i < text.length; i += 1) if (this.bytes[at + i] !== text.charCodeAt(i)) return false;
+    return true;
   }
 
   /** Whether the string in `start`..`end` has neither escapes nor control characters, and so is its bytes. */
@@ -131,6 +155,7 @@ export class JsonBytes {
   }
 
   private skipSpace(at: number): number {
+    if (this.bytes[at] > 0x20) return at;
     let i = at;
     while (i < this.bytes.length && isSpace(this.bytes[i])) i += 1;
     return i;

@@ -53,19 +53,20 @@ function repositoryOf(source: Json): string | undefined {
 
 function recordOf(version: string, manifest: Json, document: Json, times: Json): VersionRecord {
   const dist = isObject(manifest['dist']) ? manifest['dist'] : {};
-  const fields: Omit<VersionRecord, 'version'> = {
-    time: text(times[version]),
-    tarball: text(dist['tarball']),
-    integrity: text(dist['integrity']),
-    shasum: text(dist['shasum']),
-    user: personOf(manifest['_npmUser']) ?? personOf(manifest['author']) ?? personOf(document['author']),
-    description: text(manifest['description']) ?? text(document['description']),
-    repository: repositoryOf(manifest) ?? repositoryOf(document),
-    homepage: text(manifest['homepage']) ?? text(document['homepage']),
-    deprecated: text(manifest['deprecated']),
-  };
   const record: VersionRecord = { version };
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) (record as unknown as Json)[key] = value;
+  // Each field set only when present: thousands of records are made per read, without a spare object each.
+  const keep = (field: Exclude<keyof VersionRecord, 'version'>, value: string | undefined): void => {
+    if (value !== undefined) record[field] = value;
+  };
+  keep('time', text(times[version]));
+  keep('tarball', text(dist['tarball']));
+  keep('integrity', text(dist['integrity']));
+  keep('shasum', text(dist['shasum']));
+  keep('user', personOf(manifest['_npmUser']) ?? personOf(manifest['author']) ?? personOf(document['author']));
+  keep('description', text(manifest['description']) ?? text(document['description']));
+  keep('repository', repositoryOf(manifest) ?? repositoryOf(document));
+  keep('homepage', text(manifest['homepage']) ?? text(document['homepage']));
+  keep('deprecated', text(manifest['deprecated']));
   return record;
 }
 
@@ -77,10 +78,13 @@ function distTagsOf(value: unknown): Record<string, string> {
 }
 
 /** The members of a version's manifest that its record is made of; the others are passed over. */
-const MANIFEST_KEYS = new Set(['dist', '_npmUser', 'author', 'description', 'repository', 'homepage', 'deprecated']);
+const MANIFEST_KEYS = ['dist', '_npmUser', 'author', 'description', 'repository', 'homepage', 'deprecated'] as const;
+
+/** The members of `dist` a record keeps (not its signatures and attestations). */
+const DIST_KEYS = ['tarball', 'integrity', 'shasum'] as const;
 
 /** The members of the document read besides `versions`: what records fall back on, the tags, the times. */
-const DOCUMENT_KEYS = new Set(['name', 'dist-tags', 'time', 'modified', 'author', 'description', 'repository', 'homepage']);
+const DOCUMENT_KEYS = ['name', 'dist-tags', 'time', 'modified', 'author', 'description', 'repository', 'homepage', 'versions'] as const;
 
 /** A document that is not a JSON object: why, as the whole text parsed says it. */
 function notAnObject(bytes: Buffer, url: string): PermanentError {
@@ -103,21 +107,29 @@ function notJson(text: string, url: string, error: unknown): PermanentError {
 
 const badJson = (url: string, error: unknown): PermanentError => new PermanentError('bad_packument', `${url} is not JSON: ${(error as Error).message}`);
 
-/** The manifest's members a record is made of, parsed; the rest only walked over. */
-function pickedManifest(json: JsonBytes, at: number): Json {
-  const manifest: Json = {};
-  json.members(at, (key, start, end) => {
-    if (MANIFEST_KEYS.has(key)) manifest[key] = json.parse(start, end);
+/** The members of the object at `at` named in `names`, parsed (by `parse`, if given); the rest only walked over. */
+function picked(json: JsonBytes, at: number, names: readonly string[], parse = (start: number, end: number, _key: string) => json.parse(start, end)): Json {
+  const members: Json = {};
+  json.members(at, (keyStart, keyEnd, start, end) => {
+    const key = json.keyIn(keyStart, keyEnd, names);
+    if (key !== undefined) members[key] = parse(start, end, key);
   });
-  return manifest;
+  return members;
+}
+
+/** A manifest's members a record is made of; of its `dist`, only what the record keeps. */
+function pickedManifest(json: JsonBytes, at: number): Json {
+  return picked(json, at, MANIFEST_KEYS, (start, end, key) =>
+    key === 'dist' && json.byteAt(start) === 0x7b ? picked(json, start, DIST_KEYS) : json.parse(start, end),
+  );
 }
 
 /** Each version's picked manifest by version key, in the order `JSON.parse` would give them; null for a manifest that is not an object. */
 function manifestsOf(json: JsonBytes, at: number): Record<string, Json | null> {
   // No prototype: a version key is any text, `__proto__` included.
   const manifests = Object.create(null) as Record<string, Json | null>;
-  json.members(at, (version, start) => {
-    manifests[version] = json.byteAt(start) === 0x7b ? pickedManifest(json, start) : null;
+  json.members(at, (keyStart, keyEnd, start) => {
+    manifests[json.key(keyStart, keyEnd)] = json.byteAt(start) === 0x7b ? pickedManifest(json, start) : null;
   });
   return manifests;
 }
@@ -130,9 +142,10 @@ function documentOf(bytes: Buffer, url: string): { document: Json; manifests: Re
   const document: Json = {};
   let manifests: Record<string, Json | null> | undefined;
   try {
-    const end = json.members(start, (key, valueStart, valueEnd) => {
+    const end = json.members(start, (keyStart, keyEnd, valueStart, valueEnd) => {
+      const key = json.keyIn(keyStart, keyEnd, DOCUMENT_KEYS);
       if (key === 'versions') manifests = json.byteAt(valueStart) === 0x7b ? manifestsOf(json, valueStart) : undefined;
-      else if (DOCUMENT_KEYS.has(key)) document[key] = json.parse(valueStart, valueEnd);
+      else if (key !== undefined) document[key] = json.parse(valueStart, valueEnd);
     });
     json.expectEnd(end);
   } catch (error) {

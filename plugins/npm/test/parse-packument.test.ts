@@ -74,7 +74,7 @@ describe('reading the parts of a packument an answer needs', () => {
     expect(packument.versions).toEqual([{ version: '1.0.0', description: 'from the document', user: 'Ann <ann@example.org>' }]);
   });
 
-  it('reads a value it does not use leniently: only its strings closed and its brackets matched', () => {
+  it('reads a value it does not use leniently: only its strings closed and its brackets balanced', () => {
     const packument = parsed(`{"versions":{"1.0.0":${manifest('"scripts":{"x":tru},')}}}`);
 
     expect(packument.versions.map((record) => record.version)).toEqual(['1.0.0']);
