@@ -65,8 +65,12 @@ function tooLarge(url: string, limitMb: number, size: string): PermanentError {
   return new PermanentError('packument_too_large', `${url}: the packument is ${size} the limit of ${limitMb} MB; raise ${MAX_PACKUMENT_VARIABLE} to accept it`);
 }
 
-/** Reads the body, counting decoded bytes (and hashing them, if asked), and stops as soon as it passes the limit. */
-async function readCapped(response: HttpResponse, url: string, limitMb: number, hashed: boolean): Promise<PackumentBody> {
+/**
+ * Reads the body, counting decoded bytes (and hashing them, if asked), and stops as soon as it
+ * passes the limit. A body `likelySame` as the last one (hashed, and a hash kept) is kept as its
+ * chunks, not copied into one buffer: most likely its hash matches and its bytes are never read.
+ */
+async function readCapped(response: HttpResponse, url: string, limitMb: number, hashed: boolean, likelySame: boolean): Promise<PackumentBody> {
   const limit = limitMb * 1024 * 1024;
   const announced = Number(response.headers['content-length']);
   if (Number.isFinite(announced) && announced > limit && !response.headers['content-encoding']) {
@@ -74,7 +78,8 @@ async function readCapped(response: HttpResponse, url: string, limitMb: number, 
     throw tooLarge(url, limitMb, `${announced} bytes, over`);
   }
   // A decoded body's length is not the announced one; the host leaves no Content-Length then.
-  const bytes = new BodyBuffer(announced <= limit && !response.headers['content-encoding'] ? announced : Number.NaN);
+  const gathered = announced <= limit && !response.headers['content-encoding'] && !(hashed && likelySame);
+  const bytes = new BodyBuffer(gathered ? announced : Number.NaN);
   const hash = hashed ? createHash('sha256') : null;
   let size = 0;
   for await (const chunk of response.body()) {
@@ -100,7 +105,8 @@ function refuseHtml(response: HttpResponse, url: string): void {
 /**
  * GETs a packument, conditionally when validators are known. 404 is `missing`; 401/403 and any
  * other unexpected status fail as the kit maps them (refused access permanent, 429/5xx
- * transient); an HTML answer and a body over the limit fail permanently.
+ * transient); an HTML answer and a body over the limit fail permanently. `bodyHashKept`: the
+ * hash of the last body read without validators is kept, so this one is likely the same.
  *
  * @example
  * ```ts
@@ -114,6 +120,7 @@ export async function fetchPackument(
   known: Validators | null,
   ctx: Pick<PluginContext, 'http'>,
   limitMb: number,
+  bodyHashKept = false,
 ): Promise<PackumentAnswer> {
   const url = packumentUrl(access.registry, name);
   const headers: Record<string, string> = { accept: 'application/json', ...authorizationHeaders(access.credentials) };
@@ -136,7 +143,7 @@ export async function fetchPackument(
   const validators: Validators = {};
   if (response.headers['etag']) validators.etag = response.headers['etag'];
   if (response.headers['last-modified']) validators.lastModified = response.headers['last-modified'];
-  const body = await readCapped(response, url, limitMb, Object.keys(validators).length === 0);
+  const body = await readCapped(response, url, limitMb, Object.keys(validators).length === 0, bodyHashKept);
   return { status: 'fetched', url, body, validators };
 }
 
