@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PermanentError, type HttpResponse, type PluginContext } from '@baton/plugin-api';
 import { statusFailure, type Validators } from '@baton/plugin-kit';
+import { BodyBuffer } from './body-buffer';
 import { MAX_PACKUMENT_VARIABLE } from './config';
 import { authorizationHeaders } from './credentials';
 import type { RegistryAccess } from './registry-access';
@@ -18,9 +19,9 @@ export function packumentUrl(registry: string, name: string): string {
   return `${registry}${name.replace('/', '%2f')}`;
 }
 
-/** A packument's body as read: its chunks, joined only when it must be parsed. */
+/** A packument's body as read: its bytes, taken only when it must be parsed. */
 export interface PackumentBody {
-  chunks: Uint8Array[];
+  bytes: BodyBuffer;
   size: number;
   /** sha256 (hex), computed while the body streams by when the registry sent no validators; else null. */
   sha256: string | null;
@@ -31,8 +32,8 @@ export type PackumentAnswer =
   { status: 'missing'; url: string } | { status: 'unchanged'; url: string } | { status: 'fetched'; url: string; body: PackumentBody; validators: Validators };
 
 /**
- * The body's bytes in one buffer, taking the chunks out of `body` so that a large packument is
- * not held twice while it is parsed.
+ * The body's bytes in one buffer, taken out of `body` so that nothing else holds them while they
+ * are parsed.
  *
  * @example
  * ```ts
@@ -40,7 +41,7 @@ export type PackumentAnswer =
  * ```
  */
 export function takeBytes(body: PackumentBody): Buffer {
-  return Buffer.concat(body.chunks.splice(0), body.size);
+  return body.bytes.take();
 }
 
 /**
@@ -64,24 +65,30 @@ function tooLarge(url: string, limitMb: number, size: string): PermanentError {
   return new PermanentError('packument_too_large', `${url}: the packument is ${size} the limit of ${limitMb} MB; raise ${MAX_PACKUMENT_VARIABLE} to accept it`);
 }
 
-/** Reads the body, counting decoded bytes (and hashing them, if asked), and stops as soon as it passes the limit. */
-async function readCapped(response: HttpResponse, url: string, limitMb: number, hashed: boolean): Promise<PackumentBody> {
+/**
+ * Reads the body, counting decoded bytes (and hashing them, if asked), and stops as soon as it
+ * passes the limit. A body `likelySame` as the last one (hashed, and a hash kept) is kept as its
+ * chunks, not copied into one buffer: most likely its hash matches and its bytes are never read.
+ */
+async function readCapped(response: HttpResponse, url: string, limitMb: number, hashed: boolean, likelySame: boolean): Promise<PackumentBody> {
   const limit = limitMb * 1024 * 1024;
   const announced = Number(response.headers['content-length']);
   if (Number.isFinite(announced) && announced > limit && !response.headers['content-encoding']) {
     response.discard();
     throw tooLarge(url, limitMb, `${announced} bytes, over`);
   }
-  const chunks: Uint8Array[] = [];
+  // A decoded body's length is not the announced one; the host leaves no Content-Length then.
+  const gathered = announced <= limit && !response.headers['content-encoding'] && !(hashed && likelySame);
+  const bytes = new BodyBuffer(gathered ? announced : Number.NaN);
   const hash = hashed ? createHash('sha256') : null;
   let size = 0;
   for await (const chunk of response.body()) {
     size += chunk.length;
     if (size > limit) throw tooLarge(url, limitMb, 'larger than');
-    chunks.push(chunk);
+    bytes.add(chunk);
     hash?.update(chunk);
   }
-  return { chunks, size, sha256: hash === null ? null : hash.digest('hex') };
+  return { bytes, size, sha256: hash === null ? null : hash.digest('hex') };
 }
 
 /** A registry that answers a web page (a wrong REGISTRY_URL, a login page, a proxy's error) is not read as JSON. */
@@ -98,7 +105,8 @@ function refuseHtml(response: HttpResponse, url: string): void {
 /**
  * GETs a packument, conditionally when validators are known. 404 is `missing`; 401/403 and any
  * other unexpected status fail as the kit maps them (refused access permanent, 429/5xx
- * transient); an HTML answer and a body over the limit fail permanently.
+ * transient); an HTML answer and a body over the limit fail permanently. `bodyHashKept`: the
+ * hash of the last body read without validators is kept, so this one is likely the same.
  *
  * @example
  * ```ts
@@ -112,6 +120,7 @@ export async function fetchPackument(
   known: Validators | null,
   ctx: Pick<PluginContext, 'http'>,
   limitMb: number,
+  bodyHashKept = false,
 ): Promise<PackumentAnswer> {
   const url = packumentUrl(access.registry, name);
   const headers: Record<string, string> = { accept: 'application/json', ...authorizationHeaders(access.credentials) };
@@ -134,7 +143,7 @@ export async function fetchPackument(
   const validators: Validators = {};
   if (response.headers['etag']) validators.etag = response.headers['etag'];
   if (response.headers['last-modified']) validators.lastModified = response.headers['last-modified'];
-  const body = await readCapped(response, url, limitMb, Object.keys(validators).length === 0);
+  const body = await readCapped(response, url, limitMb, Object.keys(validators).length === 0, bodyHashKept);
   return { status: 'fetched', url, body, validators };
 }
 

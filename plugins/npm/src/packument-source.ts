@@ -47,7 +47,7 @@ export async function readPackument(access: RegistryAccess, name: string, ctx: C
   const url = packumentUrl(access.registry, name);
   const header = await loadHeader(ctx.store, name, url);
   const known = header !== null && Object.keys(header.validators).length > 0 ? header.validators : null;
-  const answer = await fetchPackument(access, name, known, ctx, limitOf(ctx));
+  const answer = await fetchPackument(access, name, known, ctx, limitOf(ctx), header !== null && header.bodyHash !== '');
   if (answer.status === 'missing') return answer;
   if (answer.status === 'fetched') return fromBody(name, answer, header, ctx);
   const kept = header === null ? null : await loadPackument(ctx.store, name, header);

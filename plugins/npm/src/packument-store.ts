@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { KeyValueStore } from '@baton/plugin-api';
 import type { Validators } from '@baton/plugin-kit';
 import type { Packument } from './parse-packument';
+import { storedVersions, versionRecords, type StoredVersion } from './stored-versions';
 
 /** How a packument was last read: small, read on every poll. */
 export interface PackumentHeader {
@@ -21,8 +22,13 @@ const MAX_STORED_BYTES = 6 * 1024 * 1024;
 
 /** Names may be 214 characters and store keys only 200: key by a hash of the name. */
 const hashOf = (name: string): string => createHash('sha256').update(name).digest('hex');
-const headerKey = (name: string): string => `npm.packument.v2.${hashOf(name)}`;
-const versionsKey = (name: string): string => `npm.versions.v2.${hashOf(name)}`;
+const headerKey = (name: string): string => `npm.packument.v3.${hashOf(name)}`;
+const versionsKey = (name: string): string => `npm.versions.v3.${hashOf(name)}`;
+
+/** A kept packument as stored: its versions in the compact form of `storedVersions`. */
+interface StoredPackument extends Omit<Packument, 'versions'> {
+  versions: StoredVersion[];
+}
 
 /**
  * The worker's own copies of recently read packuments, by stamp: an unchanged packument (a 304)
@@ -90,10 +96,15 @@ export async function loadHeader(store: KeyValueStore, name: string, url: string
 export async function loadPackument(store: KeyValueStore, name: string, header: PackumentHeader): Promise<Packument | null> {
   const copy = recent.get(header.stamp);
   if (copy !== undefined) return copy;
-  const kept = parsed<{ stamp: string; packument: Packument }>(await store.get(versionsKey(name)), (value) => value.stamp === header.stamp);
-  if (kept === null) return null;
-  recent.set(header.stamp, kept.packument);
-  return kept.packument;
+  const kept = parsed<{ stamp: string; packument: StoredPackument }>(
+    await store.get(versionsKey(name)),
+    (value) => value.stamp === header.stamp && typeof value.packument === 'object' && value.packument !== null,
+  );
+  const versions = kept === null ? null : versionRecords(kept.packument.versions);
+  if (kept === null || versions === null) return null;
+  const packument: Packument = { ...kept.packument, versions };
+  recent.set(header.stamp, packument);
+  return packument;
 }
 
 /**
@@ -107,7 +118,7 @@ export async function loadPackument(store: KeyValueStore, name: string, header: 
  */
 export async function savePackument(store: KeyValueStore, name: string, header: Omit<PackumentHeader, 'stamp'>, packument: Packument): Promise<void> {
   const stamp = randomUUID();
-  const versions = JSON.stringify({ stamp, packument });
+  const versions = JSON.stringify({ stamp, packument: { ...packument, versions: storedVersions(packument.versions) } satisfies StoredPackument });
   if (Buffer.byteLength(versions) > MAX_STORED_BYTES) {
     await store.delete(headerKey(name));
     return;

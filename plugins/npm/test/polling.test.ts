@@ -75,6 +75,39 @@ describe('asking again for an unchanged packument', () => {
 
     expect(revision?.revision).toBe('1.1.0');
   });
+  it('without validators, reads afresh a body that changed by one byte', async () => {
+    registry.options.validators = 'none';
+    const store = new CountingStore();
+    registry.publish(madeUpPackument('one-byte', daily('1.0.0', '1.1.0'), { latest: '1.1.0' }));
+    await latest({ PACKAGE_NAME: 'one-byte' }, store);
+    const text = registry.packuments.get('one-byte') ?? '';
+    const at = text.lastIndexOf('one-byte at 1.1.0');
+    const changed = `${text.slice(0, at)}O${text.slice(at + 1)}`;
+    registry.packuments.set('one-byte', changed);
+    const writes = store.writes;
+
+    const { revision } = await latest({ PACKAGE_NAME: 'one-byte' }, store);
+    const parsedAgainWrites = store.writes - writes;
+    await latest({ PACKAGE_NAME: 'one-byte' }, store);
+
+    expect(Buffer.byteLength(changed)).toBe(Buffer.byteLength(text));
+    expect(revision?.comment).toBe((JSON.parse(changed) as { versions: Record<string, { description: string }> }).versions['1.1.0'].description);
+    expect(parsedAgainWrites).toBeGreaterThan(0);
+    expect(store.writes - writes).toBe(parsedAgainWrites);
+  });
+
+  it('reads the same packument whether its length is announced or it streams in chunks', async () => {
+    const packument = madeUpPackument('chunks', daily('1.0.0', '1.1.0'), { latest: '1.1.0' }, { readme: 'é☕'.repeat(100_000) });
+    (packument as { versions: Record<string, { description: string }> }).versions['1.1.0'].description = `${'☕'.repeat(50_000)} 1.1.0`;
+    registry.publish(packument);
+    const announced = await latest({ PACKAGE_NAME: 'chunks' }, new MemoryKeyValueStore());
+    registry.options.canned.set('chunks', { body: JSON.stringify(packument), chunked: true });
+
+    const streamed = await latest({ PACKAGE_NAME: 'chunks' }, new MemoryKeyValueStore());
+
+    expect(streamed.revision).toEqual(announced.revision);
+    expect(streamed.revision?.comment).toBe((packument as { versions: Record<string, { description: string }> }).versions['1.1.0'].description);
+  });
 });
 
 /** The plugin as a new worker loads it: without the copies of packuments the running one holds. */
@@ -101,7 +134,7 @@ describe('a new worker asking again for an unchanged packument', () => {
   it("asks once more, unconditionally, when the store's copy is gone", async () => {
     const store = new CountingStore();
     await latest({ PACKAGE_NAME: 'left-pad' }, store);
-    await store.delete(`npm.versions.v2.${createHash('sha256').update('left-pad').digest('hex')}`);
+    await store.delete(`npm.versions.v3.${createHash('sha256').update('left-pad').digest('hex')}`);
 
     const again = await freshPlugin().latestRevision(repository(), { PACKAGE_NAME: 'left-pad' }, contextFor(store));
 
