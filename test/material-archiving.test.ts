@@ -150,8 +150,11 @@ describe.each(DATABASE_KINDS)('deleting materials keeps their history [%s]', (ki
     const pkg = (await createPackage(repository.id, 'guarded')).body;
     await giveHistory(pkg.id);
     const runId = randomUUID();
+    const pipelineId = randomUUID();
+    await db.knex(TABLES.pipelines).insert({ id: pipelineId, name: 'guarded-run', definition: '{}' });
     await db.knex(TABLES.pipelineRuns).insert({
       id: runId,
+      pipeline_id: pipelineId,
       pipeline_name: 'guarded-run',
       counter: 1,
       label: '1',
