@@ -12,6 +12,7 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.raw('UPDATE pipelines SET id = gen_random_uuid()');
   await knex.raw('ALTER TABLE pipelines ALTER COLUMN id SET NOT NULL');
+  await knex.raw('ALTER TABLE pipelines ALTER COLUMN id SET DEFAULT gen_random_uuid()');
   await knex.raw('ALTER TABLE pipelines DROP CONSTRAINT pipelines_pkey');
   await knex.raw('ALTER TABLE pipelines ADD CONSTRAINT pipelines_pkey PRIMARY KEY (id)');
   // A name belongs to the live pipeline only: a deleted one has given it up.
