@@ -76,6 +76,7 @@ describe.each(DATABASE_KINDS)('a deleted pipeline keeps its runs [%s]', (kind) =
     await create(definition('retired'));
     const first = await trigger('retired');
     const second = await trigger('retired');
+    await finishStage(baton, 'retired', second.counter, 'build', 'passed');
 
     const deleted = await baton.api.deleteCurrent('/api/pipelines/retired');
     const listed = await runsOf('/api/pipelines/retired/runs');
@@ -83,6 +84,8 @@ describe.each(DATABASE_KINDS)('a deleted pipeline keeps its runs [%s]', (kind) =
     const definitionAfter = await baton.api.get('/api/pipelines/retired');
     const cancelled = await baton.api.post(`/api/pipelines/retired/runs/${first.counter}/stages/build/cancel`);
     const rerun = await baton.api.post(`/api/pipelines/retired/runs/${first.counter}/stages/build/rerun`);
+    const approved = await baton.api.post(`/api/pipelines/retired/runs/${second.counter}/stages/ship/approve`);
+    const shipAfter = (await baton.api.get(`/api/pipelines/retired/runs/${second.counter}`)).body.stages[1].state;
 
     expect(deleted.status).toBe(204);
     expect(listed.status).toBe(200);
@@ -94,6 +97,9 @@ describe.each(DATABASE_KINDS)('a deleted pipeline keeps its runs [%s]', (kind) =
     expect(cancelled.status).toBe(200);
     expect(rerun.status).toBe(409);
     expect(rerun.body.detail).toContain('deleted');
+    expect(approved.status).toBe(409);
+    expect(approved.body.detail).toContain('deleted');
+    expect(shipAfter).toBe('awaiting_approval');
   });
 
   it('answers for the new pipeline of a reused name, with the earlier one’s runs only when asked, and numbers on', async () => {

@@ -36,8 +36,8 @@ const USING = (condition: string) => `EXISTS (SELECT 1 FROM jsonb_array_elements
 
 /**
  * The pipelines table. Names are compared regardless of case for uniqueness, exactly for addressing.
- * A deleted pipeline that had runs stays as a row marked deleted, so that its runs stay its own;
- * every method here but the generation ones sees the live pipelines only.
+ * A deleted pipeline stays as a row marked deleted, so that its runs stay its own; what addresses a
+ * pipeline by name here sees the live one only, `generations` and `deletions` the deleted ones too.
  */
 export class PipelineStore {
   constructor(private readonly db: Database) {}
