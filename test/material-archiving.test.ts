@@ -75,6 +75,16 @@ describe.each(DATABASE_KINDS)('deleting materials keeps their history [%s]', (ki
     expect(poll.status).toBe(409);
   });
 
+  it('refuses an include_deleted other than true or false instead of reading it as false', async () => {
+    const packages = await baton.api.get('/api/packages?include_deleted=yes');
+    const repositories = await baton.api.get('/api/repositories?include_deleted=1');
+
+    for (const response of [packages, repositories]) {
+      expect(response.status).toBe(422);
+      expect(JSON.stringify(response.body)).toContain("include_deleted must be 'true' or 'false'");
+    }
+  });
+
   it('deletes a package without history, as before', async () => {
     const repository = await createRepository('plain-pkg-repo');
     const pkg = (await createPackage(repository.id, 'plain')).body;
@@ -150,8 +160,11 @@ describe.each(DATABASE_KINDS)('deleting materials keeps their history [%s]', (ki
     const pkg = (await createPackage(repository.id, 'guarded')).body;
     await giveHistory(pkg.id);
     const runId = randomUUID();
+    const pipelineId = randomUUID();
+    await db.knex(TABLES.pipelines).insert({ id: pipelineId, name: 'guarded-run', definition: '{}' });
     await db.knex(TABLES.pipelineRuns).insert({
       id: runId,
+      pipeline_id: pipelineId,
       pipeline_name: 'guarded-run',
       counter: 1,
       label: '1',

@@ -137,8 +137,10 @@ describe.each(DATABASE_KINDS)('pipelines: secure variables and materials in use 
   it('gives a pipeline created again under a deleted name the next run counter', async () => {
     await app.api.post('/api/pipelines', pipeline('reborn', 'secure-repo', 'scrt'));
     const db = baton.server.dependencies.resolve<Database>(TOKENS.database);
+    const first = await db.knex(TABLES.pipelines).where({ name: 'reborn' }).first('id');
     await db.knex(TABLES.pipelineRuns).insert({
       id: randomUUID(),
+      pipeline_id: first.id,
       pipeline_name: 'reborn',
       counter: 7,
       label: '7',
@@ -147,11 +149,13 @@ describe.each(DATABASE_KINDS)('pipelines: secure variables and materials in use 
       trigger_kind: 'manual',
       triggered_by: 'admin',
     });
+    // Run creation moves the pipeline's last counter with each run it makes.
+    await db.knex(TABLES.pipelines).where({ id: first.id }).update({ last_counter: 7 });
     await app.api.deleteCurrent('/api/pipelines/reborn');
 
     await app.api.post('/api/pipelines', pipeline('reborn', 'secure-repo', 'scrt'));
 
-    const row = await db.knex(TABLES.pipelines).where({ name: 'reborn' }).first('last_counter');
+    const row = await db.knex(TABLES.pipelines).where({ name: 'reborn' }).whereNull('deleted_at').first('last_counter');
     expect(row.last_counter).toBe(7);
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TABLES, WEBHOOK_TABLES } from '../server/src/db/tables';
+import { RETENTION_ACTOR } from '../server/src/events/webhooks/event-retention';
 import { DATABASE_KINDS } from './support/databases';
 import { TEST_ADMIN, WebhookHarness } from './support/webhook-harness';
 
@@ -35,6 +36,41 @@ describe.each(DATABASE_KINDS)('event retention [%s]', (kind) => {
     return Number(row.id);
   }
 
+  /** A run of a deleted pipeline, with a stage, from long ago: run records are not retention's business either. */
+  async function oldRun(): Promise<string> {
+    const pipelineId = randomUUID();
+    const runId = randomUUID();
+    const longAgo = new Date(Date.now() - 400 * DAY_MS);
+    await harness.db.knex(TABLES.pipelines).insert({ id: pipelineId, name: `old-${kind}`, definition: '{}', deleted_at: longAgo, deleted_by: 'alice' });
+    await harness.db.knex(TABLES.pipelineRuns).insert({
+      id: runId,
+      pipeline_id: pipelineId,
+      pipeline_name: `old-${kind}`,
+      counter: 1,
+      label: '1',
+      definition: '{}',
+      build_cause: '{}',
+      trigger_kind: 'manual',
+      triggered_by: 'alice',
+      status: 'completed',
+      created_at: longAgo,
+      completed_at: longAgo,
+    });
+    await harness.db.knex(TABLES.stageRuns).insert({
+      id: randomUUID(),
+      run_id: runId,
+      stage_name: 'only',
+      stage_index: 0,
+      counter: 1,
+      state: 'passed',
+      approval_type: 'success',
+      created_at: longAgo,
+    });
+    return runId;
+  }
+
+  const pruneAudits = () => harness.db.knex(TABLES.audit).where({ action: 'events.prune' }).orderBy('id');
+
   it('prunes events and deliveries older than the retention period, and nothing else', async () => {
     const webhook = await harness.service.create(
       { url: 'https://hooks.example.org/kept', event_types: [], secret: 'retention-secret-0123', enabled: true },
@@ -66,13 +102,21 @@ describe.each(DATABASE_KINDS)('event retention [%s]', (kind) => {
       .where({ event_id: old })
       .update({ attempted_at: new Date(Date.now() - 31 * DAY_MS) });
     const revision = await oldRevision();
+    const run = await oldRun();
 
     const pruned = await harness.retention.pruneOld();
+    const nothingLeft = await harness.retention.pruneOld();
 
     expect(pruned).toEqual({ events: 1, deliveries: 1 });
     expect((await harness.events.after(0, 100)).map((e) => e.id)).toEqual([borderline, recent]);
     expect((await harness.service.deliveriesOf(webhook.id, { limit: 10, cursor: null })).items.map((d) => d.event_id)).toEqual([recent]);
     expect(await harness.db.knex(TABLES.revisions).where({ id: revision }).first('id')).toBeDefined();
+    expect(await harness.db.knex(TABLES.pipelineRuns).where({ id: run }).first('id')).toBeDefined();
+    expect(await harness.db.knex(TABLES.stageRuns).where({ run_id: run }).first('id')).toBeDefined();
+    expect(nothingLeft).toEqual({ events: 0, deliveries: 0 });
+    const audits = await pruneAudits();
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ actor: RETENTION_ACTOR, resource_type: 'events', details: { events: 1, deliveries: 1, retention_days: 30 } });
     expect((await harness.service.get(webhook.id)).id).toBe(webhook.id);
   });
 

@@ -100,7 +100,7 @@ export function registerPolling(c: DependencyContainer): void {
         leases: new WebhookLeases(db(r), deliveries),
         events,
         secretBox: secretBox(r),
-        retention: new EventRetention(events, deliveries, s.eventRetentionDays),
+        retention: new EventRetention(events, deliveries, s.eventRetentionDays, r.resolve(AuditStore)),
         logger: logger(r, 'webhooks'),
       },
       {

@@ -135,14 +135,16 @@ export class AgentHarness {
     options: { overrides?: Record<string, EnvironmentOverride>; by?: string } = {},
   ): Promise<DbPipelineRunRow> {
     return this.db.knex.transaction(async (trx) => {
-      const existing = (await trx('pipelines').where({ name: definition.name }).forUpdate().first()) as { last_counter: number } | undefined;
+      const existing = (await trx('pipelines').where({ name: definition.name }).forUpdate().first()) as { id: string; last_counter: number } | undefined;
       const counter = Number(existing?.last_counter ?? 0) + 1;
-      if (existing) await trx('pipelines').where({ name: definition.name }).update({ last_counter: counter });
-      else await trx('pipelines').insert({ name: definition.name, definition: JSON.stringify(definition), last_counter: counter });
+      const pipelineId = existing?.id ?? randomUUID();
+      if (existing) await trx('pipelines').where({ id: pipelineId }).update({ last_counter: counter });
+      else await trx('pipelines').insert({ id: pipelineId, name: definition.name, definition: JSON.stringify(definition), last_counter: counter });
       const by = options.by ?? 'alice';
       const [run] = (await trx('pipeline_runs')
         .insert({
           id: randomUUID(),
+          pipeline_id: pipelineId,
           pipeline_name: definition.name,
           counter,
           label: `${counter}`,

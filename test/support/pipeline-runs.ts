@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Database } from '../../server/src/db/database';
 import { TABLES } from '../../server/src/db/tables';
 import { TOKENS } from '../../server/src/injection-tokens';
@@ -10,7 +11,7 @@ import type { TestServer } from './test-server';
 /** Stores a pipeline as the definitions API would, for tests that exercise runs. */
 export async function storePipeline(baton: TestServer, definition: PipelineDefinition): Promise<void> {
   const db = baton.server.dependencies.resolve<Database>(TOKENS.database);
-  await db.knex(TABLES.pipelines).insert({ name: definition.name, definition: JSON.stringify(definition), source: 'api' });
+  await db.knex(TABLES.pipelines).insert({ id: randomUUID(), name: definition.name, definition: JSON.stringify(definition), source: 'api' });
 }
 
 /**

@@ -62,7 +62,7 @@ export class WebhookHarness {
   ) {
     this.events = new EventStore(db);
     this.deliveries = new WebhookDeliveryStore(db);
-    this.retention = new EventRetention(this.events, this.deliveries, 30);
+    this.retention = new EventRetention(this.events, this.deliveries, 30, new AuditStore(db));
     this.service = new WebhookService(db, new WebhookStore(db), this.deliveries, secretBox, new AuditStore(db));
   }
 
@@ -87,7 +87,7 @@ export class WebhookHarness {
       leases: new WebhookLeases(db, deliveries),
       events,
       secretBox: this.secretBox,
-      retention: new EventRetention(events, deliveries, 30),
+      retention: new EventRetention(events, deliveries, 30, new AuditStore(db)),
       logger: this.logger,
     };
     const dispatcher = new WebhookDispatcher(parts, { ...FAST_DELIVERY, maxFailingMs: 24 * 3_600_000, ...options }, observer);

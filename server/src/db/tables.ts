@@ -222,6 +222,7 @@ export const WEBHOOK_TABLES = {
 } as const;
 
 export const DbPipelineRow = Type.Object({
+  id: uuid(),
   name: Type.String(),
   definition: Type.Record(Type.String(), Type.Unknown()),
   source: oneOf('api', 'file'),
@@ -230,6 +231,9 @@ export const DbPipelineRow = Type.Object({
   last_counter: Type.Integer(),
   created_at: Type.Date(),
   updated_at: Type.Date(),
+  /** A deleted pipeline is kept with its runs; its name is free for a new one. */
+  deleted_at: nullable(Type.Date()),
+  deleted_by: nullable(Type.String()),
 });
 export type DbPipelineRow = Static<typeof DbPipelineRow>;
 
@@ -240,6 +244,8 @@ export type DbTriggerKind = Static<typeof DbTriggerKind>;
 
 export const DbPipelineRunRow = Type.Object({
   id: uuid(),
+  /** The pipeline the run belongs to: one generation of its name. */
+  pipeline_id: uuid(),
   pipeline_name: Type.String(),
   counter: Type.Integer(),
   label: Type.String(),

@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { ConfigurationEntryInput, PackageInput, RepositoryInput, UnsavedRepositoryInput } from '../materials/input-schemas';
+import { InvalidInput } from '../domain-errors';
 import { ROLES } from '../security/roles';
 import { AnyObject, component, componentsByName, Dictionary, Nullable, OneOf, ref, StringEnum } from '../schema-components';
 import { PollState } from '../materials/polling/poll-state-schema';
@@ -41,8 +42,13 @@ export const INCLUDE_DELETED_QUERY = {
   },
 };
 
-/** Whether a list asked for deleted ones too. */
-export const includesDeleted = (query: { include_deleted?: string }): boolean => query.include_deleted === 'true';
+/** Whether a list asked for deleted ones too; a value other than `true` or `false` is refused, not read as `false`. */
+export function includesDeleted(query: { include_deleted?: string }): boolean {
+  const value = query.include_deleted;
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw InvalidInput.field('include_deleted', `include_deleted must be 'true' or 'false', not '${value}'`);
+}
 
 const DELETED_AT = 'When it was deleted; it is kept, archived, for its history (its revisions and their promotions). Null while it is live.';
 

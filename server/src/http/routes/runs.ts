@@ -7,13 +7,19 @@ import type { RunView } from '../../pipelines/runs/run-views';
 import { defineRoute, type RouteDefinition } from '../route';
 import { Run, ValueStream } from '../../pipelines/runs/run-schemas';
 import { InvalidInput } from '../../domain-errors';
-import { collection, ID_PARAM, PAGE_QUERY, Problem, ref, UUID_PATTERN } from '../schemas';
+import { collection, ID_PARAM, INCLUDE_DELETED_QUERY, includesDeleted, PAGE_QUERY, Problem, ref, UUID_PATTERN } from '../schemas';
 
 const NAME = Type.String({ pattern: '^[A-Za-z0-9._-]{1,255}$' });
 // Counters are PostgreSQL integers: nine digits at most, so that every one asked for can exist.
 const COUNTER = Type.String({ pattern: '^[1-9][0-9]{0,8}$' });
 const RUN_PARAMS = { name: NAME, counter: COUNTER };
 const STAGE_PARAMS = { ...RUN_PARAMS, stage: NAME };
+const INCLUDE_DELETED_RUNS = {
+  include_deleted: {
+    ...INCLUDE_DELETED_QUERY.include_deleted,
+    description: '`true` lists the runs of earlier, deleted pipelines of this name too (marked by `pipeline_deleted`).',
+  },
+};
 
 /** Runs: trigger, read, approve, cancel, rerun; and the promotion record. */
 export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDefinition[] {
@@ -42,14 +48,14 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
       method: 'get',
       path: '/api/pipelines/:name/runs',
       operationId: 'listRuns',
-      summary: 'A pipeline’s runs, newest first',
+      summary: 'A pipeline’s runs, newest first; a deleted pipeline’s runs while no new one has its name',
       tag: 'runs',
       access: 'viewer',
       params: { name: NAME },
-      query: PAGE_QUERY,
+      query: { ...PAGE_QUERY, ...INCLUDE_DELETED_RUNS },
       responses: { 200: { description: 'A page of runs.', schema: collection('runs', ref(Run)) } },
       async handler({ params, query }) {
-        const page = await queries.runs(params['name'], pageRequest(query));
+        const page = await queries.runs(params['name'], pageRequest(query), includesDeleted(query));
         return { status: 200, body: { runs: page.items, next_cursor: page.nextCursor } };
       },
     }),
@@ -80,7 +86,7 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
       method: 'get',
       path: '/api/pipelines/:name/runs/:counter',
       operationId: 'getRun',
-      summary: 'One run: its label, build cause and stages',
+      summary: 'One run: its label, build cause and stages; a deleted pipeline’s run too (counters go on across pipelines of a name)',
       tag: 'runs',
       access: 'viewer',
       params: RUN_PARAMS,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PipelineDefinition } from '../definitions/definition';
 import { definitionLookups } from '../definitions/definition-lookups';
 import type { StoredPipeline } from '../definitions/pipeline-store';
@@ -18,7 +19,7 @@ function file(name: string, ...documents: unknown[]): ConfigFileContent {
 
 function stored(def: PipelineDefinition, sourceFile: string | null): StoredPipeline {
   const at = new Date(0);
-  return { name: def.name, definition: def, source: sourceFile ? 'file' : 'api', sourceFile, configVersion: 1, createdAt: at, updatedAt: at };
+  return { id: randomUUID(), name: def.name, definition: def, source: sourceFile ? 'file' : 'api', sourceFile, configVersion: 1, createdAt: at, updatedAt: at };
 }
 
 const lookupsFor = (definitions: readonly PipelineDefinition[]) => definitionLookups([{ name: 'epel', packages: ['scrt'] }], definitions, () => true);

@@ -79,7 +79,7 @@ export class ConfigFileSync {
       const row = await this.store.get(name, trx, true);
       if (!row || row.source !== 'file' || row.sourceFile !== file) return true;
       if ((await this.store.dependentsOf(name, trx)).length > 0) return false;
-      await this.store.delete(trx, name);
+      await this.store.delete(trx, name, `config-file:${file}`);
       await this.record(trx, 'pipeline.delete', file, name);
       return true;
     });

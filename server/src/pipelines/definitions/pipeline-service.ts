@@ -77,7 +77,7 @@ export class PipelineService {
       if (dependents.length > 0) {
         throw new Conflict(`pipeline '${name}' cannot be deleted: pipeline(s) ${dependents.map((d) => `'${d}'`).join(', ')} depend on it`);
       }
-      await this.store.delete(trx, name);
+      await this.store.delete(trx, name, actor.name);
       await this.audit.record({ actor: actor.name, action: 'pipeline.delete', resourceType: 'pipeline', resourceId: name, details: { source: 'api' } }, trx);
     });
   }

@@ -26,12 +26,18 @@ export class PromotionQueries {
     this.revisions = new RevisionStore(db);
   }
 
-  async runs(pipeline: string, page: PageRequest): Promise<Page<RunView>> {
-    await this.pipeline(pipeline);
-    const result = await this.runStore.page(this.db.knex, pipeline, page);
+  /**
+   * The runs of the live pipeline of this name, or of the most recently deleted one when none
+   * lives; with `includeDeleted`, of every pipeline that had the name.
+   */
+  async runs(pipeline: string, page: PageRequest, includeDeleted = false): Promise<Page<RunView>> {
+    const [current] = await this.pipelines.generations(pipeline);
+    if (!current) throw new NotFound(`no pipeline named '${pipeline}', live or deleted`);
+    const result = await this.runStore.page(this.db.knex, pipeline, includeDeleted ? null : current.id, page);
     return { items: await runViews(this.db.knex, result.items), nextCursor: result.nextCursor };
   }
 
+  /** One run by its counter, whichever pipeline of the name it belongs to: counters go on across them. */
   async run(pipeline: string, counter: number): Promise<RunView> {
     const row = await this.runStore.byCounter(this.db.knex, pipeline, counter);
     if (!row) throw new NotFound(`no run ${counter} of pipeline '${pipeline}'`);
@@ -96,6 +102,7 @@ export class PromotionQueries {
       .join(`${TABLES.runPackageRevisions} as c`, 'c.run_id', 'r.id')
       .join(`${TABLES.revisions} as v`, 'v.id', 'c.revision_id')
       .where({ 'r.pipeline_name': pipeline, 's.stage_name': stage, 's.state': 'passed', 'c.package_id': packageId })
+      .whereIn('r.pipeline_id', PipelineStore.liveId(this.db.knex, pipeline))
       .orderBy('s.completed_at', 'desc')
       .first<{ revision: string; counter: number; label: string; completed_at: Date } | undefined>('v.revision', 'r.counter', 'r.label', 's.completed_at');
     return row ? { revision: row.revision, counter: row.counter, label: row.label, passed_at: row.completed_at.toISOString() } : null;

@@ -89,7 +89,7 @@ export class RunCreator {
 
   private async insert(
     trx: Knex.Transaction,
-    pipeline: { name: string; definition: PipelineDefinition; lastCounter: number },
+    pipeline: { id: string; name: string; definition: PipelineDefinition; lastCounter: number },
     input: NewRun,
   ): Promise<DbPipelineRunRow> {
     const definition = pipeline.definition;
@@ -98,6 +98,7 @@ export class RunCreator {
     const busy = definition.lock ? await this.runs.firstUnfinished(trx, pipeline.name) : undefined;
     const buildCause: BuildCause = { trigger: input.cause, materials: input.resolution.materials, upstream_packages: input.resolution.upstreamPackages };
     const run = await this.runs.insert(trx, {
+      pipeline_id: pipeline.id,
       pipeline_name: pipeline.name,
       counter,
       label: renderLabel(definition.label_template ?? DEFAULT_LABEL_TEMPLATE, counter, revisions),

@@ -39,6 +39,9 @@ export const Run = component(
   'Run',
   Type.Object({
     pipeline: Type.String(),
+    /** The run belongs to a pipeline of this name that was deleted (when): its record stays, read-only. */
+    pipeline_deleted: Type.Boolean(),
+    pipeline_deleted_at: NullableTime,
     counter: Type.Integer(),
     label: Type.String(),
     status: StringEnum(['waiting', 'active', 'completed']),

@@ -74,6 +74,7 @@ export class RunService {
     return this.onStage(pipeline, counter, stageName, actor, 'stage.approve', async (trx, run, stage) => {
       // Who may not approve learns nothing of the stage's state.
       this.mayApprove(run, stage.stage_index, actor);
+      await this.ofLivePipeline(trx, run, 'approved');
       if (stage.state !== 'awaiting_approval') throw new Conflict(`stage '${stageName}' of ${pipeline}/${counter} is ${stage.state}, not awaiting approval`);
       await this.stages.approve(trx, stage, actor.name);
     });
@@ -93,6 +94,7 @@ export class RunService {
     const index = definition.stages.findIndex((s) => s.name === stageName);
     if (index < 0) throw new NotFound(`${pipeline}/${counter} has no stage '${stageName}'`);
     if (approvalOf(definition.stages[index]).type === 'manual') this.mayApprove(run, index, actor);
+    await this.ofLivePipeline(this.db.knex, run, 'run again');
     const stage = await this.db.knex.transaction(async (trx) => {
       // Locked in the order run creation and completion take them: the pipeline, then the run.
       await PipelineStore.lock(trx, pipeline);
@@ -164,6 +166,16 @@ export class RunService {
     throw new Forbidden(
       `'${actor.name}' may not approve stage '${stage.name}': it needs ${[...roles.map((r) => `role ${r}`), ...users.map((u) => `user ${u}`)].join(' or ')}`,
     );
+  }
+
+  /** A deleted pipeline's runs are its record: a stage in progress may be cancelled, nothing started anew. */
+  private async ofLivePipeline(q: Knex, run: DbPipelineRunRow, action: string): Promise<void> {
+    const deletedAt = (await PipelineStore.deletions(q, [run.pipeline_id])).get(run.pipeline_id);
+    if (deletedAt) {
+      throw new Conflict(
+        `${run.pipeline_name}/${run.counter} belongs to a pipeline deleted at ${deletedAt.toISOString()}; its runs are kept as a record, and a stage of them cannot be ${action}`,
+      );
+    }
   }
 
   private async latestAttempts(trx: Knex.Transaction, runId: string): Promise<Map<string, DbStageRunRow>> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { keysetPage, type Page, type PageRequest } from '../../db/pagination';
 import { TABLES, type DbPipelineRunRow, type DbRunPackageRevisionRow, type DbTriggerKind } from '../../db/tables';
+import { PipelineStore } from '../definitions/pipeline-store';
 
 type Queryable = Knex | Knex.Transaction;
 
@@ -15,6 +16,7 @@ const NEWEST_RUN_FIRST = {
 
 /** The columns a new run is written with; the rest take their defaults. */
 export interface NewRunRow {
+  pipeline_id: string;
   pipeline_name: string;
   counter: number;
   label: string;
@@ -33,6 +35,10 @@ export interface NewRunRow {
 /**
  * The pipeline runs and the package revisions each run carries. Every method takes the connection
  * or transaction to work in, so that a run's moves stay inside their caller's transaction.
+ *
+ * A run belongs to one pipeline (`pipeline_id`), and a name may have had several: what decides the
+ * next run (causes, keys, locks, what changed) asks about the live pipeline of the name only.
+ * Counters go on across the pipelines of a name, so a name and a counter find one run of any.
  */
 export class RunStore {
   async byId(q: Queryable, id: string): Promise<DbPipelineRunRow> {
@@ -53,47 +59,40 @@ export class RunStore {
   }
 
   async byCauseKey(q: Queryable, pipeline: string, causeKey: string): Promise<DbPipelineRunRow | undefined> {
-    return q(TABLES.pipelineRuns).where({ pipeline_name: pipeline, cause_key: causeKey }).first<DbPipelineRunRow | undefined>();
+    return liveRuns(q, pipeline).where({ cause_key: causeKey }).first<DbPipelineRunRow | undefined>();
   }
 
   async byIdempotencyKey(q: Queryable, pipeline: string, key: string): Promise<DbPipelineRunRow | undefined> {
-    return (await q(TABLES.pipelineRuns).where({ pipeline_name: pipeline, idempotency_key: key }).first()) as DbPipelineRunRow | undefined;
+    return (await liveRuns(q, pipeline).where({ idempotency_key: key }).first()) as DbPipelineRunRow | undefined;
   }
 
   /** The pipeline's newest run, to tell which materials changed. */
   async latest(q: Queryable, pipeline: string): Promise<DbPipelineRunRow | null> {
-    return ((await q(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).orderBy('counter', 'desc').first()) as DbPipelineRunRow | undefined) ?? null;
+    return ((await liveRuns(q, pipeline).orderBy('counter', 'desc').first()) as DbPipelineRunRow | undefined) ?? null;
   }
 
   /** The newest runs of the pipeline, at most `limit`. */
   async newest(q: Queryable, pipeline: string, limit: number): Promise<DbPipelineRunRow[]> {
-    return (await q(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).orderBy('counter', 'desc').limit(limit)) as DbPipelineRunRow[];
+    return (await liveRuns(q, pipeline).orderBy('counter', 'desc').limit(limit)) as DbPipelineRunRow[];
   }
 
-  /** The pipeline's runs, newest first, a page at a time. */
-  page(q: Queryable, pipeline: string, page: PageRequest): Promise<Page<DbPipelineRunRow & Record<string, unknown>>> {
-    return keysetPage<DbPipelineRunRow & Record<string, unknown>>(
-      q(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).select('*'),
-      NEWEST_RUN_FIRST,
-      page,
-    );
-  }
-
-  /** The highest counter any run of the pipeline had (0 without runs), as a subquery to write with. */
-  highestCounter(q: Queryable, pipeline: string): Knex.QueryBuilder {
-    return q(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).select(q.raw('coalesce(max(counter), 0)'));
+  /** Runs of the name, newest first, a page at a time: of one pipeline of it, or (null) of every one. */
+  page(q: Queryable, pipeline: string, pipelineId: string | null, page: PageRequest): Promise<Page<DbPipelineRunRow & Record<string, unknown>>> {
+    const query = q(TABLES.pipelineRuns).where({ pipeline_name: pipeline });
+    if (pipelineId !== null) query.where({ pipeline_id: pipelineId });
+    return keysetPage<DbPipelineRunRow & Record<string, unknown>>(query.select('*'), NEWEST_RUN_FIRST, page);
   }
 
   /** The oldest run of the pipeline, other than `exceptId`, that is active or waiting. */
   async firstUnfinished(q: Queryable, pipeline: string, exceptId: string | null = null): Promise<{ id: string; counter: number } | undefined> {
-    const query = q(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).whereIn('status', ['active', 'waiting']);
+    const query = liveRuns(q, pipeline).whereIn('status', ['active', 'waiting']);
     if (exceptId !== null) query.whereNot({ id: exceptId });
     return query.orderBy('counter').first<{ id: string; counter: number } | undefined>('id', 'counter');
   }
 
-  /** The oldest run of the pipeline waiting for its lock, held until the transaction ends. */
-  async nextWaiting(trx: Knex.Transaction, pipeline: string): Promise<DbPipelineRunRow | undefined> {
-    return (await trx(TABLES.pipelineRuns).where({ pipeline_name: pipeline, status: 'waiting' }).orderBy('counter').forUpdate().first()) as
+  /** The oldest run of the pipeline (by id: live or deleted) waiting for its lock, held until the transaction ends. */
+  async nextWaiting(trx: Knex.Transaction, pipelineId: string): Promise<DbPipelineRunRow | undefined> {
+    return (await trx(TABLES.pipelineRuns).where({ pipeline_id: pipelineId, status: 'waiting' }).orderBy('counter').forUpdate().first()) as
       DbPipelineRunRow | undefined;
   }
 
@@ -102,8 +101,7 @@ export class RunStore {
    * the build cause's materials (or the part of it that identifies the revision).
    */
   async hasRunWithMaterial(q: Queryable, pipeline: string, match: Record<string, unknown>): Promise<boolean> {
-    const row = await q(TABLES.pipelineRuns)
-      .where({ pipeline_name: pipeline })
+    const row = await liveRuns(q, pipeline)
       .whereRaw("build_cause->'materials' @> ?::jsonb", [JSON.stringify([match])])
       .first<{ id: string } | undefined>('id');
     return row !== undefined;
@@ -153,4 +151,9 @@ export class RunStore {
       .select('r.*')
       .orderBy([{ column: 'r.created_at' }, { column: 'r.pipeline_name' }, { column: 'r.counter' }])) as DbPipelineRunRow[];
   }
+}
+
+/** The runs of the live pipeline of this name. */
+function liveRuns(q: Queryable, pipeline: string): Knex.QueryBuilder {
+  return q(TABLES.pipelineRuns).where({ pipeline_name: pipeline }).whereIn('pipeline_id', PipelineStore.liveId(q, pipeline));
 }

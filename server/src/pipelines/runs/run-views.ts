@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Knex } from 'knex';
 import type { DbJobRunRow, DbPipelineRunRow, DbStageRunRow } from '../../db/tables';
 import type { PipelineDefinition } from '../definitions/definition';
+import { PipelineStore } from '../definitions/pipeline-store';
 import { JobRunStore } from '../jobs/job-run-store';
 import type { BuildCause } from './run-model';
 import type { Run, StageRun } from './run-schemas';
@@ -14,9 +15,13 @@ export type StageView = Static<typeof StageRun>;
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
-/** Builds the views of several runs with two queries for all of them. */
+/** Builds the views of several runs with three queries for all of them. */
 export async function runViews(q: Knex | Knex.Transaction, runs: DbPipelineRunRow[]): Promise<RunView[]> {
   if (runs.length === 0) return [];
+  const deletions = await PipelineStore.deletions(
+    q,
+    runs.map((r) => r.pipeline_id),
+  );
   const stages = await new StageRunStore().ofRuns(
     q,
     runs.map((r) => r.id),
@@ -31,8 +36,11 @@ export async function runViews(q: Knex | Knex.Transaction, runs: DbPipelineRunRo
     const definition = run.definition as unknown as PipelineDefinition;
     const latest = new Map<string, DbStageRunRow>();
     for (const stage of stages.filter((s) => s.run_id === run.id)) latest.set(stage.stage_name, stage);
+    const deletedAt = deletions.get(run.pipeline_id) ?? null;
     return {
       pipeline: run.pipeline_name,
+      pipeline_deleted: deletedAt !== null,
+      pipeline_deleted_at: iso(deletedAt),
       counter: run.counter,
       label: run.label,
       status: run.status,

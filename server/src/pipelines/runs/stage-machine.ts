@@ -140,7 +140,7 @@ export class StageMachine {
     // completed (and starts at once) or is seen here waiting (and is started now).
     await PipelineStore.lock(trx, run.pipeline_name);
     await this.runs.markCompleted(trx, run.id);
-    const next = await this.runs.nextWaiting(trx, run.pipeline_name);
+    const next = await this.runs.nextWaiting(trx, run.pipeline_id);
     if (next) await this.startRun(trx, next);
   }
 

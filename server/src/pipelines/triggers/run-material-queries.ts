@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Database } from '../../db/database';
 import { TABLES, type DbPackageRevisionRow, type DbPipelineRunRow } from '../../db/tables';
 import { RevisionStore } from '../../materials/polling/revision-store';
+import { PipelineStore } from '../definitions/pipeline-store';
 import type { MaterialRevision } from '../runs/run-model';
 import { RunStore } from '../runs/run-store';
 
@@ -91,11 +92,12 @@ export class RunMaterialQueries {
 
 type PassedRun = DbPipelineRunRow & { stage_counter: number };
 
-/** Passed attempts of a stage with their runs, newest run and attempt first. */
+/** Passed attempts of a stage with their runs (of the live pipeline of the name), newest run and attempt first. */
 function passedAttempts(q: Queryable, pipeline: string, stage: string) {
   return q(`${TABLES.stageRuns} as s`)
     .join(`${TABLES.pipelineRuns} as r`, 'r.id', 's.run_id')
     .where({ 'r.pipeline_name': pipeline, 's.stage_name': stage, 's.state': 'passed' })
+    .whereIn('r.pipeline_id', PipelineStore.liveId(q, pipeline))
     .select('r.*', 's.counter as stage_counter')
     .orderBy([
       { column: 'r.counter', order: 'desc' },
