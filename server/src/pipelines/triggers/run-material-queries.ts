@@ -38,9 +38,14 @@ export class RunMaterialQueries {
     return ((await query) as PassedRun | undefined) ?? null;
   }
 
-  /** The newest runs of `pipeline` whose `stage` passed (each with its newest passed attempt), newest first. */
-  async passedStages(pipeline: string, stage: string, limit: number, q: Queryable = this.db.knex) {
-    return (await passedAttempts(q, pipeline, stage).distinctOn('r.counter').limit(limit)) as PassedRun[];
+  /**
+   * The newest runs of `pipeline` whose `stage` passed (each with its newest passed attempt),
+   * newest first; with `before`, only passes completed before that time.
+   */
+  async passedStages(pipeline: string, stage: string, limit: number, before: string | null = null, q: Queryable = this.db.knex) {
+    const query = passedAttempts(q, pipeline, stage).distinctOn('r.counter').limit(limit);
+    if (before !== null) query.andWhere('s.completed_at', '<', before);
+    return (await query) as PassedRun[];
   }
 
   /**
@@ -71,8 +76,12 @@ export class RunMaterialQueries {
     return packageRef(q, (query) => query.where('p.id', packageId));
   }
 
-  latestRevision(packageId: string, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
-    return this.revisions.latest(packageId, q);
+  /** The package's newest revision; with `before`, the newest detected before that time. */
+  async latestRevision(packageId: string, before: string | null = null, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
+    if (before === null) return this.revisions.latest(packageId, q);
+    const row = (await q(TABLES.revisions).where({ package_id: packageId }).andWhere('detected_at', '<', before).orderBy('id', 'desc').first()) as
+      DbPackageRevisionRow | undefined;
+    return row ?? null;
   }
 
   revisionByLabel(packageId: string, label: string, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {

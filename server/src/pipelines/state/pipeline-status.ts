@@ -1,0 +1,124 @@
+import type { Knex } from 'knex';
+import { TABLES, type DbRunStatus, type DbStageState } from '../../db/tables';
+import type { PipelineDefinition } from '../definitions/definition';
+import { StageRunStore } from '../runs/stage-run-store';
+import { pauseOf, PipelineStateStore, type Pause } from './pipeline-state-store';
+
+type Queryable = Knex | Knex.Transaction;
+
+/** What a pipeline is doing, shown next to its definition. */
+export interface PipelineStatus {
+  paused: Pause | null;
+  /** Causes withheld while paused (or a first run waiting for the unpause), not run yet. */
+  withheldCauses: number;
+  /** The pipeline runs one run at a time and one has not finished: new runs wait for it. */
+  locked: boolean;
+  latestRun: LatestRun | null;
+  runsAwaitingApproval: number;
+}
+
+export interface LatestRun {
+  counter: number;
+  label: string;
+  status: DbRunStatus;
+  /** Every stage of the run's definition, with its latest attempt's state and counter. */
+  stages: { name: string; state: DbStageState; counter: number | null }[];
+}
+
+/**
+ * The statuses of a page of pipelines with one query per part for the whole page (the states,
+ * the latest runs, their stages, the unfinished runs, the runs waiting for approval), however
+ * many pipelines the page holds.
+ */
+export async function pipelineStatuses(
+  q: Queryable,
+  pipelines: readonly { name: string; definition: PipelineDefinition }[],
+): Promise<Map<string, PipelineStatus>> {
+  const names = pipelines.map((p) => p.name);
+  if (names.length === 0) return new Map();
+  // One after another: `q` may be a transaction, which has one connection.
+  const states = await PipelineStateStore.ofPipelines(q, names);
+  const latest = await latestRuns(q, names);
+  const unfinished = await countByPipeline(
+    q,
+    q.from(TABLES.pipelineRuns).whereIn('pipeline_name', names).whereIn('status', ['active', 'waiting']),
+    'pipeline_name',
+    'count(*)',
+  );
+  const awaiting = await countByPipeline(
+    q,
+    q
+      .from(`${TABLES.stageRuns} as s`)
+      .join(`${TABLES.pipelineRuns} as r`, 'r.id', 's.run_id')
+      .where('s.state', 'awaiting_approval')
+      .whereIn('r.pipeline_name', names),
+    'r.pipeline_name',
+    'count(DISTINCT r.id)',
+  );
+  const stages =
+    latest.length > 0
+      ? await new StageRunStore().ofRuns(
+          q,
+          latest.map((run) => run.id),
+        )
+      : [];
+  const runs = new Map(latest.map((run) => [run.pipeline_name, run]));
+  return new Map(
+    pipelines.map((pipeline) => {
+      const state = states.get(pipeline.name);
+      const run = runs.get(pipeline.name);
+      const status: PipelineStatus = {
+        paused: pauseOf(state),
+        withheldCauses: state?.pending_cause ? state.pending_count : 0,
+        locked: pipeline.definition.lock === true && (unfinished.get(pipeline.name) ?? 0) > 0,
+        latestRun: run ? latestRunOf(run, stages) : null,
+        runsAwaitingApproval: awaiting.get(pipeline.name) ?? 0,
+      };
+      return [pipeline.name, status];
+    }),
+  );
+}
+
+interface LatestRunRow {
+  id: string;
+  pipeline_name: string;
+  counter: number;
+  label: string;
+  status: DbRunStatus;
+  definition: PipelineDefinition;
+}
+
+/** Each pipeline's newest run: one index lookup per pipeline, in one statement. */
+async function latestRuns(q: Queryable, names: readonly string[]): Promise<LatestRunRow[]> {
+  const values = names.map(() => '(?)').join(', ');
+  const result = await q.raw<{ rows: LatestRunRow[] }>(
+    `SELECT r.id, r.pipeline_name, r.counter, r.label, r.status, r.definition
+       FROM (VALUES ${values}) AS p(name)
+       CROSS JOIN LATERAL (
+         SELECT id, pipeline_name, counter, label, status, definition FROM ${TABLES.pipelineRuns}
+          WHERE pipeline_name = p.name ORDER BY counter DESC LIMIT 1
+       ) AS r`,
+    [...names],
+  );
+  return result.rows;
+}
+
+async function countByPipeline(q: Queryable, query: Knex.QueryBuilder, column: string, count: string): Promise<Map<string, number>> {
+  const rows = await query.groupBy(column).select<{ pipeline_name: string; n: string | number }[]>(`${column} as pipeline_name`, q.raw(`${count} AS n`));
+  return new Map(rows.map((row) => [row.pipeline_name, Number(row.n)]));
+}
+
+function latestRunOf(run: LatestRunRow, attempts: readonly { run_id: string; stage_name: string; state: DbStageState; counter: number }[]): LatestRun {
+  const latest = new Map<string, { state: DbStageState; counter: number }>();
+  // Oldest attempt first: the last one seen is the latest.
+  for (const attempt of attempts) if (attempt.run_id === run.id) latest.set(attempt.stage_name, attempt);
+  return {
+    counter: run.counter,
+    label: run.label,
+    status: run.status,
+    stages: run.definition.stages.map((stage) => {
+      const attempt = latest.get(stage.name);
+      return { name: stage.name, state: attempt?.state ?? 'not_run', counter: attempt?.counter ?? null };
+    }),
+  };
+}
