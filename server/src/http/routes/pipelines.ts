@@ -8,7 +8,7 @@ import { PauseInput, Pipeline, PipelineInput, type PipelineStatus as PipelineSta
 import { collection, ETAG_HEADER, PAGE_QUERY, Problem, ref } from '../schemas';
 import { InvalidInput } from '../../domain-errors';
 import type { PipelineStates } from '../../pipelines/state/pipeline-states';
-import type { PipelineStatus } from '../../pipelines/state/pipeline-status';
+import type { PipelineStatus } from '../../pipelines/state/pipeline-status-queries';
 import { StringEnum } from '../../schema-components';
 
 const NAME_PARAM = { name: Type.String({ pattern: '^[A-Za-z0-9._-]{1,255}$' }) };

@@ -7,7 +7,7 @@ import type { Actor } from '../../security/roles';
 import type { StoredPipeline } from '../definitions/pipeline-store';
 import { PipelineStore } from '../definitions/pipeline-store';
 import { pauseOf, PipelineStateStore } from './pipeline-state-store';
-import { pipelineStatuses, type PipelineStatus } from './pipeline-status';
+import { PipelineStatusQueries, type PipelineStatus } from './pipeline-status-queries';
 
 /**
  * Pausing and unpausing pipelines (each audited, with an event), and their status. A paused
@@ -16,6 +16,7 @@ import { pipelineStatuses, type PipelineStatus } from './pipeline-status';
  */
 export class PipelineStates {
   private readonly states: PipelineStateStore;
+  private readonly statusQueries: PipelineStatusQueries;
 
   constructor(
     private readonly db: Database,
@@ -24,6 +25,7 @@ export class PipelineStates {
     private readonly signals: Signals,
   ) {
     this.states = new PipelineStateStore(db);
+    this.statusQueries = new PipelineStatusQueries(db);
   }
 
   async pause(name: string, reason: string, actor: Actor): Promise<void> {
@@ -61,7 +63,7 @@ export class PipelineStates {
 
   /** The status of each of these pipelines, by name, read together. */
   statuses(pipelines: readonly StoredPipeline[]): Promise<Map<string, PipelineStatus>> {
-    return pipelineStatuses(this.db.knex, pipelines);
+    return this.statusQueries.statuses(pipelines);
   }
 
   private async locked(trx: Parameters<typeof PipelineStore.lock>[0], name: string): Promise<void> {

@@ -77,11 +77,8 @@ export class RunMaterialQueries {
   }
 
   /** The package's newest revision; with `before`, the newest detected before that time. */
-  async latestRevision(packageId: string, before: string | null = null, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
-    if (before === null) return this.revisions.latest(packageId, q);
-    const row = (await q(TABLES.revisions).where({ package_id: packageId }).andWhere('detected_at', '<', before).orderBy('id', 'desc').first()) as
-      DbPackageRevisionRow | undefined;
-    return row ?? null;
+  latestRevision(packageId: string, before: string | null = null, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
+    return before === null ? this.revisions.latest(packageId, q) : this.revisions.latestBefore(packageId, before, q);
   }
 
   revisionByLabel(packageId: string, label: string, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {

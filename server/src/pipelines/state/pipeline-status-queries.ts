@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Database } from '../../db/database';
 import { TABLES, type DbRunStatus, type DbStageState } from '../../db/tables';
 import type { PipelineDefinition } from '../definitions/definition';
 import { StageRunStore } from '../runs/stage-run-store';
@@ -26,14 +27,19 @@ export interface LatestRun {
 }
 
 /**
- * The statuses of a page of pipelines with one query per part for the whole page (the states,
- * the latest runs, their stages, the unfinished runs, the runs waiting for approval), however
- * many pipelines the page holds.
+ * The status of pipelines, read for a whole page at once: one query per part (the states, the
+ * latest runs, their stages, the unfinished runs, the runs waiting for approval), however many
+ * pipelines the page holds. A read model: what one table answers, it asks of that table's store.
  */
-export async function pipelineStatuses(
-  q: Queryable,
-  pipelines: readonly { name: string; definition: PipelineDefinition }[],
-): Promise<Map<string, PipelineStatus>> {
+export class PipelineStatusQueries {
+  constructor(private readonly db: Database) {}
+
+  statuses(pipelines: readonly { name: string; definition: PipelineDefinition }[], q: Queryable = this.db.knex): Promise<Map<string, PipelineStatus>> {
+    return pipelineStatuses(q, pipelines);
+  }
+}
+
+async function pipelineStatuses(q: Queryable, pipelines: readonly { name: string; definition: PipelineDefinition }[]): Promise<Map<string, PipelineStatus>> {
   const names = pipelines.map((p) => p.name);
   if (names.length === 0) return new Map();
   // One after another: `q` may be a transaction, which has one connection.
@@ -67,9 +73,11 @@ export async function pipelineStatuses(
     pipelines.map((pipeline) => {
       const state = states.get(pipeline.name);
       const run = runs.get(pipeline.name);
+      const paused = pauseOf(state);
       const status: PipelineStatus = {
-        paused: pauseOf(state),
-        withheldCauses: state?.pending_cause ? state.pending_count : 0,
+        paused,
+        // Not paused, a pending cause is only on its way to the trigger: nothing is withheld.
+        withheldCauses: paused && state?.pending_cause ? state.pending_count : 0,
         locked: pipeline.definition.lock === true && (unfinished.get(pipeline.name) ?? 0) > 0,
         latestRun: run ? latestRunOf(run, stages) : null,
         runsAwaitingApproval: awaiting.get(pipeline.name) ?? 0,
