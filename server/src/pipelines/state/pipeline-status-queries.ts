@@ -124,7 +124,8 @@ function latestRunOf(run: LatestRunRow, attempts: readonly { run_id: string; sta
     counter: run.counter,
     label: run.label,
     status: run.status,
-    stages: run.definition.stages.map((stage) => {
+    // A run's stored definition is what it ran with; one without stages (imported, hand-made) shows none.
+    stages: (run.definition.stages ?? []).map((stage) => {
       const attempt = latest.get(stage.name);
       return { name: stage.name, state: attempt?.state ?? 'not_run', counter: attempt?.counter ?? null };
     }),
