@@ -165,7 +165,7 @@ describe.each(DATABASE_KINDS)('first runs of pipelines from files [%s]', (kind) 
   });
 });
 
-describeOnPostgres('first runs with two servers on one database', () => {
+describeOnPostgres('first runs with two servers on one database [postgres]', () => {
   let upstream: JsonRepository;
   let servers: TestServer[] = [];
   let dir: string;

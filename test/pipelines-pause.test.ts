@@ -4,6 +4,7 @@ import { TOKENS } from '../server/src/injection-tokens';
 import type { PipelineDefinition } from '../server/src/pipelines/definitions/definition';
 import { PipelineStatusQueries } from '../server/src/pipelines/state/pipeline-status-queries';
 import { PipelineStore } from '../server/src/pipelines/definitions/pipeline-store';
+import { PipelineTimers } from '../server/src/pipelines/triggers/pipeline-timers';
 import { allEvents, catalogueProblems } from './support/catalogue-check';
 import { DATABASE_KINDS } from './support/databases';
 import { eventually } from './support/eventually';
@@ -141,6 +142,21 @@ describe.each(DATABASE_KINDS)('pausing pipelines, and the first run of a new one
     expect(await runsOf('gate')).toHaveLength(3);
     expect(runs[0]).toMatchObject({ counter: 3, build_cause: { trigger: { kind: 'revision' } } });
     expect(runs[0].build_cause.materials[0].revision).toBe('1.2.0');
+  });
+
+  it("withholds a timer's fire while paused, and runs for it when unpaused", async () => {
+    const timers = baton.server.dependencies.resolve(PipelineTimers);
+    await baton.api.post('/api/pipelines', onApp('nightly', { materials: [{ ...APP, auto_trigger: false }], timer: { spec: '0 0 0 1 1 *' } }));
+    await baton.api.post('/api/pipelines/nightly/pause', { reason: 'holidays' });
+
+    const fired = await timers.fire('nightly', new Date());
+    const whilePaused = await statusOf('nightly');
+    await baton.api.post('/api/pipelines/nightly/unpause');
+    const runs = await waitForRuns('nightly', 1);
+
+    expect(fired).toBe(false);
+    expect(whilePaused.withheld_causes).toBe(1);
+    expect(runs.map((run) => run.build_cause.trigger.kind)).toEqual(['timer']);
   });
 
   it('audits pausing and unpausing, and writes catalogue events for both', async () => {
