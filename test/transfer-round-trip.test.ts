@@ -96,6 +96,13 @@ describe(`export and import round trip: ${ROUTE} [${HOPS.includes('postgres') ? 
     packageId = (await source.api.post('/api/packages', { name: 'scrt', repository_id: repositoryId, configuration: [{ key: 'NAME', value: 'scrt' }] })).body
       .id;
     viewerToken = (await source.api.post('/api/tokens', { name: 'reader-bot', role: 'viewer' })).body.token;
+    // A pipeline created paused: its state holds the pause and its pending first run.
+    const held = await source.api.post('/api/pipelines?paused=true', {
+      name: 'held',
+      materials: [{ package: { repository: 'guarded', package: 'scrt' } }],
+      stages: [{ name: 'qa', jobs: [{ name: 'smoke', tasks: [{ exec: { command: 'true' } }] }] }],
+    });
+    expect(held.status).toBe(201);
     await insertHistory(source.server.dependencies.resolve<Database>(TOKENS.database), packageId);
     await source.stop();
     sourceKey = fs.readFileSync(path.join(source.database.dataDir, 'secret.key'), 'utf8').trim();
@@ -140,6 +147,7 @@ describe(`export and import round trip: ${ROUTE} [${HOPS.includes('postgres') ? 
     expect(tables.filter((t) => t === 'plugin_state').length).toBeGreaterThanOrEqual(777);
     expect(tables.indexOf('packages')).toBeGreaterThan(tables.lastIndexOf('package_repositories'));
     expect(tables.indexOf('package_revisions')).toBeGreaterThan(tables.lastIndexOf('packages'));
+    expect(tables.indexOf('pipeline_states')).toBeGreaterThan(tables.lastIndexOf('pipelines'));
     expect(JSON.stringify(first)).not.toContain(PASSWORD);
     expect(JSON.stringify(first)).not.toContain(adminToken);
   });
@@ -182,6 +190,14 @@ describe(`export and import round trip: ${ROUTE} [${HOPS.includes('postgres') ? 
     expect(pkg.body).toMatchObject({ name: 'scrt', repository_id: repositoryId });
     expect(check.body.ok).toBe(true);
     expect(upstream.requests.slice(seen).map((r) => r.authorization)).toContain(`Basic ${Buffer.from(`reader:${PASSWORD}`).toString('base64')}`);
+  });
+
+  it('keeps a paused pipeline paused, with who paused it and why', async () => {
+    const held = await admin.get('/api/pipelines/held');
+
+    expect(held.body.status).toMatchObject({ paused: { by: 'admin', reason: 'created paused' }, latest_run: null });
+    // Its first run, and the package's first revision if it was detected after the pipeline was created.
+    expect(held.body.status.withheld_causes).toBeGreaterThanOrEqual(1);
   });
 
   it('gives new rows fresh ids', async () => {

@@ -138,8 +138,8 @@ async function measure(options: BenchOptions, baton: BatonProcess, api: BatonApi
 
 /**
  * One repository, the packages with auto_update off, and a pipeline on each. Nothing is polled
- * yet: a pipeline runs only for revisions recorded after it was created, so the first polls come
- * on request, once every pipeline exists.
+ * yet: a new pipeline's first run takes what its package holds, and there is nothing, so every run
+ * measured comes from a poll on request, once every pipeline exists.
  */
 async function register(options: BenchOptions, api: BatonApi, repository: FakeRepository): Promise<Setup> {
   const layout = { packages: options.packages, repositories: 1 };

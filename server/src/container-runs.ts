@@ -23,6 +23,7 @@ import type { MaterialDirectory } from './pipelines/definitions/pipeline-materia
 import { PipelineMaterialUsage } from './pipelines/definitions/pipeline-material-usage';
 import { PipelineService } from './pipelines/definitions/pipeline-service';
 import { PipelineStore } from './pipelines/definitions/pipeline-store';
+import { PipelineStates } from './pipelines/state/pipeline-states';
 
 /** Runs, their triggers and the promotion record: part of the composition root. */
 export function registerRuns(c: DependencyContainer): void {
@@ -63,6 +64,7 @@ export function registerRuns(c: DependencyContainer): void {
     return new PipelineTriggers(db(r), r.resolve(EventStore), r.resolve(MaterialResolver), r.resolve(RunCreator), owner, runCreated(r), logger(r), tick);
   });
   single(PipelineTimers, (r) => new PipelineTimers(db(r), r.resolve(MaterialResolver), r.resolve(RunCreator), runCreated(r), logger(r)));
+  single(PipelineStates, (r) => new PipelineStates(db(r), r.resolve(AuditStore), r.resolve(EventStore), r.resolve(Signals)));
 }
 
 /** Pipeline definitions from the API and from YAML files, and their use of packages. */

@@ -27,6 +27,7 @@ import { ConfigFiles } from './pipelines/config-files/config-files';
 import { JobConsoleStore } from './pipelines/jobs/job-console-store';
 import { JobRunStore } from './pipelines/jobs/job-run-store';
 import { PipelineService } from './pipelines/definitions/pipeline-service';
+import { PipelineStates } from './pipelines/state/pipeline-states';
 import { PromotionQueries } from './pipelines/runs/promotion-queries';
 import { RunService } from './pipelines/runs/run-service';
 import { AuditStore } from './security/audit-store';
@@ -113,6 +114,7 @@ function registerApi(c: DependencyContainer): void {
     webhooks: r.resolve(WebhookService),
     runs: r.resolve(RunService),
     pipelines: r.resolve(PipelineService),
+    pipelineStates: r.resolve(PipelineStates),
     configFiles: r.resolve(ConfigFiles),
     promotions: r.resolve(PromotionQueries),
     jobConsole: r.resolve(JobConsoleStore),

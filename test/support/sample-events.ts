@@ -30,6 +30,8 @@ const SAMPLES: { [T in EventType]: EventPayload<T> } = {
     trigger: { kind: 'manual', by: 'admin', message: 'triggered by admin' },
     materials: [{ name: 'scrt', revision: 'scrt-0.3.4-1.x86_64' }],
   },
+  'pipeline.paused': { pipeline: 'build-app', by: 'operator', reason: 'the repository is being migrated' },
+  'pipeline.unpaused': { pipeline: 'build-app', by: 'operator', withheld: 2 },
   'stage.run.completed': { ...RUN, stage: 'package', stage_counter: 1, state: 'passed', approved_by: null, cancelled_by: null },
   'stage.awaiting_approval': { ...RUN, stage: 'deploy', stage_counter: 1 },
 };

@@ -28,6 +28,7 @@ export const TABLE_OWNERS: Readonly<Record<string, { file: string; owner: string
   [WEBHOOK_TABLES.deliveries]: { file: 'events/webhooks/webhook-delivery-store.ts', owner: 'WebhookDeliveryStore' },
   [TABLES.pipelines]: { file: 'pipelines/definitions/pipeline-store.ts', owner: 'PipelineStore' },
   [TABLES.pipelineRuns]: { file: 'pipelines/runs/run-store.ts', owner: 'RunStore' },
+  [TABLES.pipelineStates]: { file: 'pipelines/state/pipeline-state-store.ts', owner: 'PipelineStateStore' },
   [TABLES.runPackageRevisions]: { file: 'pipelines/runs/run-store.ts', owner: 'RunStore' },
   [TABLES.stageRuns]: { file: 'pipelines/runs/stage-run-store.ts', owner: 'StageRunStore' },
   [TABLES.jobRuns]: { file: 'pipelines/jobs/job-run-store.ts', owner: 'JobRunStore' },
@@ -60,6 +61,11 @@ export const TABLE_ACCESS_EXCEPTIONS: readonly TableAccessException[] = [
     file: 'pipelines/triggers/run-material-queries.ts',
     tables: [TABLES.pipelineRuns, TABLES.stageRuns, TABLES.packages, TABLES.repositories],
     why: 'read model for deciding a run’s materials: joins runs with their passed stages, packages with their repositories',
+  },
+  {
+    file: 'pipelines/state/pipeline-status-queries.ts',
+    tables: [TABLES.pipelineRuns, TABLES.stageRuns],
+    why: 'read model of the pipelines’ status: each one’s latest run, and its unfinished runs and runs waiting for approval counted, for a page in a few queries',
   },
   {
     file: 'pipelines/runs/promotion-queries.ts',

@@ -161,6 +161,7 @@ export const TABLES = {
   events: 'events',
   pipelines: 'pipelines',
   pipelineRuns: 'pipeline_runs',
+  pipelineStates: 'pipeline_states',
   runPackageRevisions: 'run_package_revisions',
   stageRuns: 'stage_runs',
   jobRuns: 'job_runs',
@@ -237,9 +238,25 @@ export const DbPipelineRow = Type.Object({
 });
 export type DbPipelineRow = Static<typeof DbPipelineRow>;
 
+/** What a pipeline is doing apart from its definition: paused or not, and the cause it has yet to run for. */
+export const DbPipelineStateRow = Type.Object({
+  /** The pipeline (one generation of its name) the state belongs to. */
+  pipeline_id: uuid(),
+  paused_by: nullable(Type.String()),
+  paused_reason: nullable(Type.String()),
+  paused_at: nullable(Type.Date()),
+  /** The newest cause not run for yet: what the trigger would have done (see pipelines/state). */
+  pending_cause: nullable(Type.Record(Type.String(), Type.Unknown())),
+  /** How many causes were withheld while paused since the last run for one. */
+  pending_count: Type.Integer(),
+  pending_since: nullable(Type.Date()),
+  updated_at: Type.Date(),
+});
+export type DbPipelineStateRow = Static<typeof DbPipelineStateRow>;
+
 export const DbRunStatus = oneOf('waiting', 'active', 'completed');
 export type DbRunStatus = Static<typeof DbRunStatus>;
-export const DbTriggerKind = oneOf('revision', 'upstream', 'timer', 'manual');
+export const DbTriggerKind = oneOf('revision', 'upstream', 'timer', 'manual', 'created');
 export type DbTriggerKind = Static<typeof DbTriggerKind>;
 
 export const DbPipelineRunRow = Type.Object({
@@ -346,6 +363,7 @@ export const ROW_SHAPES: { readonly [Table in TableName]: TObject } = {
   [TABLES.events]: DbEventRow,
   [TABLES.pipelines]: DbPipelineRow,
   [TABLES.pipelineRuns]: DbPipelineRunRow,
+  [TABLES.pipelineStates]: DbPipelineStateRow,
   [TABLES.runPackageRevisions]: DbRunPackageRevisionRow,
   [TABLES.stageRuns]: DbStageRunRow,
   [TABLES.jobRuns]: DbJobRunRow,

@@ -36,7 +36,9 @@ const stageFields = { ...runFields, stage: Type.String(), stage_counter: Type.In
 /** Why a pipeline run exists; runs store it in their build cause (pipelines/run-model.ts). */
 export const TriggerCause = Type.Object(
   {
-    kind: Type.Union([Type.Literal('revision'), Type.Literal('upstream'), Type.Literal('timer'), Type.Literal('manual')]),
+    kind: Type.Union([Type.Literal('revision'), Type.Literal('upstream'), Type.Literal('timer'), Type.Literal('manual'), Type.Literal('created')], {
+      description: '`created`: the first run of a new pipeline, with what its materials held when it was created.',
+    }),
     by: Type.String({ description: 'The user who asked (manual), or `system`.' }),
     message: Type.String({ description: 'One line for people: "scrt-0.3.4-1.x86_64 detected".' }),
     event_id: Type.Optional(Type.Integer({ description: 'The `package.revision.detected` event that caused the run.' })),
@@ -85,6 +87,17 @@ export const EVENT_CATALOGUE = {
           Type.Object({ name: Type.String(), revision: Type.String({ description: "A package's revision, or an upstream run's label." }) }, closed),
         ),
       },
+      closed,
+    ),
+  },
+  'pipeline.paused': {
+    description: 'A pipeline was paused: automatic triggers are withheld until it is unpaused.',
+    payload: Type.Object({ pipeline: Type.String(), by: Type.String(), reason: Type.String() }, closed),
+  },
+  'pipeline.unpaused': {
+    description: 'A pipeline was unpaused; it runs once for the newest cause withheld while it was paused, if any.',
+    payload: Type.Object(
+      { pipeline: Type.String(), by: Type.String(), withheld: Type.Integer({ minimum: 0, description: 'How many causes were withheld.' }) },
       closed,
     ),
   },

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { EncryptInput } from '../pipelines/input-schemas';
 import { PIPELINE_PROPERTIES } from '../pipelines/definitions/definition-schema';
-import { component, Dictionary, Nullable, OneOf, StringEnum } from '../schema-components';
+import { component, Dictionary, Nullable, OneOf, ref, StringEnum } from '../schema-components';
 
 /** Schemas of the pipeline and configuration routes, for the OpenAPI document's components. */
 
@@ -16,6 +16,52 @@ export const PipelineInput = component(
   }),
 );
 
+const closed = { additionalProperties: false } as const;
+
+export const PipelineStatus = component(
+  'PipelineStatus',
+  Type.Object(
+    {
+      paused: Nullable(Type.Object({ by: Type.String(), reason: Type.String(), since: DateTime }, closed), {
+        description: 'Who paused the pipeline, why and since when; null when it is not paused.',
+      }),
+      withheld_causes: Type.Integer({
+        minimum: 0,
+        description: 'Automatic triggers withheld while paused (a first run waiting for the unpause counts); unpausing runs once, for the newest.',
+      }),
+      locked: Type.Boolean({ description: 'The pipeline runs one run at a time (`lock`) and a run has not finished: new runs wait for it.' }),
+      latest_run: Nullable(
+        Type.Object(
+          {
+            counter: Type.Integer(),
+            label: Type.String(),
+            status: StringEnum(['waiting', 'active', 'completed']),
+            stages: Type.Array(
+              Type.Object(
+                {
+                  name: Type.String(),
+                  state: StringEnum(['not_run', 'scheduled', 'running', 'awaiting_approval', 'passed', 'failed', 'cancelled']),
+                  counter: Nullable(Type.Integer(), { description: 'The latest attempt; null when the stage has not run.' }),
+                },
+                closed,
+              ),
+            ),
+          },
+          closed,
+        ),
+        { description: 'The newest run; null before the first.' },
+      ),
+      runs_awaiting_approval: Type.Integer({ minimum: 0, description: 'Runs with a stage waiting for a manual approval.' }),
+    },
+    { ...closed, description: 'What the pipeline is doing: state, not definition (it does not change the ETag).' },
+  ),
+);
+
+export const PauseInput = component(
+  'PauseInput',
+  Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000, description: 'Why: shown to whoever finds the pipeline paused.' }) }, closed),
+);
+
 export const Pipeline = component(
   'Pipeline',
   Type.Object(
@@ -25,6 +71,7 @@ export const Pipeline = component(
       source_file: Nullable(Type.String(), { description: 'The file in the configuration folder, relative to it.' }),
       created_at: DateTime,
       updated_at: DateTime,
+      status: ref(PipelineStatus),
     },
     { additionalProperties: false, description: 'A pipeline definition as stored (secure variables only encrypted), and where it comes from.' },
   ),
@@ -47,4 +94,4 @@ export const ConfigFile = component(
   ),
 );
 
-export const PIPELINE_SCHEMAS = [PipelineInput, Pipeline, EncryptInput, EncryptedValue, ConfigFile];
+export const PIPELINE_SCHEMAS = [PipelineInput, PipelineStatus, Pipeline, PauseInput, EncryptInput, EncryptedValue, ConfigFile];

@@ -21,6 +21,7 @@ export const TRANSFER_TABLES: readonly string[] = [
   WEBHOOK_TABLES.webhooks,
   WEBHOOK_TABLES.deliveries,
   TABLES.pipelines,
+  TABLES.pipelineStates,
   TABLES.pipelineRuns,
   TABLES.runPackageRevisions,
   TABLES.stageRuns,

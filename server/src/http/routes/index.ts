@@ -29,6 +29,7 @@ import { configRoutes } from './config';
 import { pipelineRoutes } from './pipelines';
 import type { ConfigFiles } from '../../pipelines/config-files/config-files';
 import type { PipelineService } from '../../pipelines/definitions/pipeline-service';
+import type { PipelineStates } from '../../pipelines/state/pipeline-states';
 import type { RunService } from '../../pipelines/runs/run-service';
 import type { PromotionQueries } from '../../pipelines/runs/promotion-queries';
 import type { WebhookService } from '../../events/webhooks/webhook-service';
@@ -54,6 +55,7 @@ export interface ApiServices {
   runs: RunService;
   promotions: PromotionQueries;
   pipelines: PipelineService;
+  pipelineStates: PipelineStates;
   configFiles: ConfigFiles;
   jobConsole: JobConsoleStore;
   extra: RouteDefinition[];
@@ -71,7 +73,7 @@ export function apiRoutes(services: ApiServices, readiness: Readiness, document:
     ...tokenRoutes(services.tokens),
     ...auditRoutes(services.audit),
     ...webhookRoutes(services.webhooks),
-    ...pipelineRoutes(services.pipelines),
+    ...pipelineRoutes(services.pipelines, services.pipelineStates),
     ...configRoutes(services.configFiles, services.pipelines),
     ...runRoutes(services.runs, services.promotions),
     ...consoleRoutes(services.jobConsole),

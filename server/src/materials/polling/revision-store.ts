@@ -28,6 +28,13 @@ export class RevisionStore {
     return ((await trx(TABLES.revisions).where({ package_id: packageId }).orderBy('id', 'desc').first()) as DbPackageRevisionRow | undefined) ?? null;
   }
 
+  /** The package's newest revision detected before `before` (a time). */
+  async latestBefore(packageId: string, before: string, trx: Knex | Knex.Transaction = this.db.knex): Promise<DbPackageRevisionRow | null> {
+    const row = (await trx(TABLES.revisions).where({ package_id: packageId }).andWhere('detected_at', '<', before).orderBy('id', 'desc').first()) as
+      DbPackageRevisionRow | undefined;
+    return row ?? null;
+  }
+
   /** The package's revision with this label (the plugin's name for it). */
   async byLabel(packageId: string, label: string, trx: Knex | Knex.Transaction = this.db.knex): Promise<DbPackageRevisionRow | null> {
     return ((await trx(TABLES.revisions).where({ package_id: packageId, revision: label }).first()) as DbPackageRevisionRow | undefined) ?? null;

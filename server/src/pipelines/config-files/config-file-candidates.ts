@@ -10,6 +10,8 @@ export interface FileCandidates {
   candidates: Map<string, PipelineDefinition[]>;
   /** Files refused at this stage, with why. */
   errors: Map<string, FieldErrors>;
+  /** Names (lower case) of the pipelines whose document says `paused: true`: created paused, the first time. */
+  paused: Set<string>;
 }
 
 /** Field paths within a file: plain for one pipeline, `documents[n].` for each of a stream. */
@@ -37,9 +39,10 @@ export function documentCheck(check: () => FieldErrors): FieldErrors {
 export function fileCandidates(files: readonly ConfigFileContent[], stored: readonly StoredPipeline[]): FileCandidates {
   const errors = new Map<string, FieldErrors>();
   const shaped = new Map<string, PipelineDefinition[]>();
+  const paused = new Set<string>();
   for (const file of files) {
     if (file.errors) errors.set(file.file, file.errors);
-    else checkShapes(file, shaped, errors);
+    else checkShapes(file, shaped, errors, paused);
   }
   const present = new Set(files.map((f) => f.file));
   const storedByName = new Map(stored.map((p) => [p.name.toLowerCase(), p]));
@@ -61,14 +64,17 @@ export function fileCandidates(files: readonly ConfigFileContent[], stored: read
     if (Object.keys(fileErrors).length > 0) errors.set(file, fileErrors);
     else candidates.set(file, definitions);
   }
-  return { candidates, errors };
+  return { candidates, errors, paused };
 }
 
-function checkShapes(file: ConfigFileContent, shaped: Map<string, PipelineDefinition[]>, errors: Map<string, FieldErrors>): void {
+function checkShapes(file: ConfigFileContent, shaped: Map<string, PipelineDefinition[]>, errors: Map<string, FieldErrors>, paused: Set<string>): void {
   const fileErrors: FieldErrors = {};
   const names = new Map<string, number>();
-  file.documents.forEach((document, index) => {
+  const documents = file.documents.map(withoutPaused);
+  documents.forEach(({ document, paused: pausedValue }, index) => {
     const at = (path: string) => documentPath(file.documents.length, index, path);
+    if (pausedValue !== undefined && typeof pausedValue !== 'boolean')
+      addFieldError(fileErrors, at('paused'), 'must be true or false: true creates the pipeline paused when the file first brings it');
     for (const [path, messages] of Object.entries(documentCheck(() => shapeErrors(document))))
       for (const message of messages) addFieldError(fileErrors, at(path), message);
     const name = (document as { name?: unknown } | null)?.name;
@@ -76,9 +82,26 @@ function checkShapes(file: ConfigFileContent, shaped: Map<string, PipelineDefini
     const first = names.get(name.toLowerCase());
     if (first !== undefined) addFieldError(fileErrors, at('name'), `pipeline '${name}' is already defined by documents[${first}] of this file`);
     else names.set(name.toLowerCase(), index);
+    if (pausedValue === true) paused.add(name.toLowerCase());
   });
   if (Object.keys(fileErrors).length > 0) errors.set(file.file, fileErrors);
-  else shaped.set(file.file, file.documents as PipelineDefinition[]);
+  else
+    shaped.set(
+      file.file,
+      documents.map((d) => d.document as PipelineDefinition),
+    );
+}
+
+/**
+ * A document's `paused` is state, not definition: it is taken out before the definition is
+ * checked and stored, and applies only when the file first brings the pipeline.
+ */
+function withoutPaused(document: unknown): { document: unknown; paused: unknown } {
+  if (document === null || typeof document !== 'object' || Array.isArray(document) || !Object.hasOwn(document, 'paused')) {
+    return { document, paused: undefined };
+  }
+  const { paused, ...definition } = document as Record<string, unknown>;
+  return { document: definition, paused };
 }
 
 /**

@@ -8,7 +8,8 @@ import type { ConfigFileContent } from './config-file-reader';
 
 /** What the folder asks of the pipelines table, and what to report about each file. */
 export interface ConfigPlan {
-  upserts: { file: string; definition: PipelineDefinition }[];
+  /** `paused`: created paused, should the pipeline be new. */
+  upserts: { file: string; definition: PipelineDefinition; paused: boolean }[];
   removals: { name: string; file: string }[];
   /** Present files, and deleted files whose pipelines had to stay. */
   reports: { file: string; errors: FieldErrors | null; pipelines: string[] }[];
@@ -33,14 +34,16 @@ export function planConfig(
   lookupsFor: (definitions: readonly PipelineDefinition[]) => DefinitionLookups,
 ): ConfigPlan {
   const present = new Set(files.map((f) => f.file));
-  const { candidates, errors } = fileCandidates(files, stored);
+  const { candidates, errors, paused } = fileCandidates(files, stored);
   const check = (accepted: ReadonlyMap<string, PipelineDefinition[]>, into: Map<string, FieldErrors>) =>
     refuseByRules(accepted, lookupsFor(settle(stored, present, accepted).definitions), into);
   const accepted = shrink(new Map(candidates), check, errors);
   grow(candidates, accepted, check, errors);
   const outcome = settle(stored, present, accepted);
   return {
-    upserts: [...accepted].flatMap(([file, definitions]) => definitions.map((definition) => ({ file, definition }))),
+    upserts: [...accepted].flatMap(([file, definitions]) =>
+      definitions.map((definition) => ({ file, definition, paused: paused.has(definition.name.toLowerCase()) })),
+    ),
     removals: outcome.removals.map((p) => ({ name: p.name, file: p.sourceFile! })),
     reports: reports(files, stored, accepted, errors, outcome.keptBack),
   };

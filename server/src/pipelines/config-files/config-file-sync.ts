@@ -8,6 +8,7 @@ import type { PipelineLookups } from '../definitions/pipeline-lookups';
 import type { PipelineStore } from '../definitions/pipeline-store';
 import { planConfig, type ConfigPlan } from './config-file-plan';
 import type { ConfigFileContent } from './config-file-reader';
+import { CREATED_PAUSED, recordNewPipeline } from '../state/first-run';
 
 /**
  * Applies the configuration folder to the pipelines table. Idempotent: a pipeline whose stored
@@ -25,9 +26,9 @@ export class ConfigFileSync {
   async apply(files: readonly ConfigFileContent[]): Promise<ConfigPlan['reports']> {
     const plan = planConfig(files, await this.store.all(), await this.lookups.factory());
     const refusals = new Map<string, string[]>();
-    for (const { file, definition } of plan.upserts) {
+    for (const { file, definition, paused } of plan.upserts) {
       // One pipeline the database refuses is that file's error; the other files still apply.
-      const refusal = await this.upsert(file, definition).catch(
+      const refusal = await this.upsert(file, definition, paused).catch(
         (error: unknown) => `pipeline '${definition.name}' could not be stored: ${(error as Error).message}`,
       );
       if (refusal) refusals.set(file, [...(refusals.get(file) ?? []), refusal]);
@@ -43,12 +44,16 @@ export class ConfigFileSync {
   }
 
   /** A refusal message when the name turned out to be taken; null when stored (or already so). */
-  private upsert(file: string, definition: PipelineDefinition): Promise<string | null> {
+  private upsert(file: string, definition: PipelineDefinition, paused: boolean): Promise<string | null> {
     return this.db.knex.transaction(async (trx) => {
       let row = await this.store.getIgnoringCase(definition.name, trx, true);
       if (!row) {
         const created = await this.store.insert(trx, definition, { source: 'file', sourceFile: file });
-        if (created) return this.record(trx, 'pipeline.create', file, definition.name);
+        if (created) {
+          // Only the process that inserts the pipeline writes its state: its first load, once.
+          await recordNewPipeline(trx, created, paused ? { by: `config-file:${file}`, reason: CREATED_PAUSED } : null);
+          return this.record(trx, 'pipeline.create', file, definition.name);
+        }
         // Another process inserted it first: read what it wrote, and compare.
         row = await this.store.getIgnoringCase(definition.name, trx, true);
         if (!row) return `pipeline '${definition.name}' changed while it was being loaded; it will be loaded again`;

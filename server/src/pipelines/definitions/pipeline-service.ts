@@ -13,6 +13,7 @@ import type { PipelineLookups } from './pipeline-lookups';
 import type { PipelineStore, StoredPipeline } from './pipeline-store';
 import { encryptVariable } from './secure-environment';
 import type { EncryptInput } from '../input-schemas';
+import { CREATED_PAUSED, recordNewPipeline } from '../state/first-run';
 
 /** Declaring, changing and removing pipelines over the API; pipelines from files are read-only here. */
 export class PipelineService {
@@ -34,16 +35,25 @@ export class PipelineService {
     return pipeline;
   }
 
-  async create(input: unknown, actor: Actor): Promise<StoredPipeline> {
+  /** With `paused`, the pipeline starts paused: its first run waits for the unpause. */
+  async create(input: unknown, actor: Actor, options: { paused?: boolean } = {}): Promise<StoredPipeline> {
     const name = (input as { name?: unknown } | null)?.name;
     const existing = typeof name === 'string' ? await this.store.getIgnoringCase(name) : null;
     if (existing) throw nameTaken(String(name), existing);
+    const paused = options.paused === true;
     return this.db.knex.transaction(async (trx) => {
       const definition = await this.validatedAlone(trx, input);
       const created = await this.store.insert(trx, definition, { source: 'api', sourceFile: null });
       if (!created) throw nameTaken(definition.name, (await this.store.getIgnoringCase(definition.name, trx))!);
+      await recordNewPipeline(trx, created, paused ? { by: actor.name, reason: CREATED_PAUSED } : null);
       await this.audit.record(
-        { actor: actor.name, action: 'pipeline.create', resourceType: 'pipeline', resourceId: created.name, details: { source: 'api' } },
+        {
+          actor: actor.name,
+          action: 'pipeline.create',
+          resourceType: 'pipeline',
+          resourceId: created.name,
+          details: { source: 'api', ...(paused ? { paused } : {}) },
+        },
         trx,
       );
       return created;

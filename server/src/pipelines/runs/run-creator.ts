@@ -8,6 +8,7 @@ import { assertRepeatOf, type IdempotentTrigger } from '../triggers/idempotent-t
 import { renderLabel } from '../definitions/label-template';
 import type { Resolution } from '../triggers/material-resolver';
 import { PipelineStore } from '../definitions/pipeline-store';
+import { pauseOf, PipelineStateStore, type PendingCause } from '../state/pipeline-state-store';
 import type { BuildCause, EnvironmentOverride, TriggerCause } from './run-model';
 import { afterCommit, UNOBSERVED, type RunObserver } from './run-observer';
 import { RunStore } from './run-store';
@@ -35,6 +36,7 @@ export interface NewRun {
 export class RunCreator {
   private readonly pipelines: PipelineStore;
   private readonly runs = new RunStore();
+  private readonly states: PipelineStateStore;
 
   constructor(
     private readonly db: Database,
@@ -43,28 +45,63 @@ export class RunCreator {
     private readonly observer: RunObserver = UNOBSERVED,
   ) {
     this.pipelines = new PipelineStore(db);
+    this.states = new PipelineStateStore(db);
   }
 
   async create(input: NewRun): Promise<{ run: DbPipelineRunRow; created: boolean }> {
     return this.db.knex.transaction(async (trx) => {
-      const pipeline = await this.pipelines.lockForNextRun(trx, input.pipeline);
-      if (!pipeline) throw new NotFound(`no pipeline named '${input.pipeline}'`);
+      const pipeline = await this.lockPipeline(trx, input.pipeline);
       const existing = await this.existing(trx, input);
       if (existing) return { run: existing, created: false };
-      const run = await this.insert(trx, pipeline, input);
-      await this.events.append(trx, 'pipeline.run.created', {
-        pipeline: run.pipeline_name,
-        counter: run.counter,
-        label: run.label,
-        run_id: run.id,
-        trigger: input.cause,
-        materials: input.resolution.materials.map((m) => ({ name: m.name, revision: m.type === 'package' ? m.revision : m.label })),
-      });
-      if (run.status === 'active') await this.stages.startRun(trx, run);
-      await input.alsoWrite?.(trx, run);
-      afterCommit(trx, () => this.observer.runCreated(run.trigger_kind));
-      return { run, created: true };
+      return this.start(trx, pipeline, input);
     });
+  }
+
+  /**
+   * An automatic trigger: a paused pipeline records it as its pending cause instead of running.
+   * Decided under the pipeline's row lock, which pausing takes too, so a cause is either run or
+   * withheld, never lost between the two.
+   */
+  async createUnlessPaused(
+    input: NewRun & { causeKey: string },
+    request: PendingCause['request'],
+  ): Promise<{ run: DbPipelineRunRow; created: boolean } | { withheld: true }> {
+    return this.db.knex.transaction(async (trx) => {
+      const pipeline = await this.lockPipeline(trx, input.pipeline);
+      const existing = await this.existing(trx, input);
+      if (existing) return { run: existing, created: false };
+      if (pauseOf(await this.states.get(input.pipeline, trx))) {
+        await this.states.withhold(trx, input.pipeline, { request, cause: input.cause, causeKey: input.causeKey });
+        return { withheld: true as const };
+      }
+      return this.start(trx, pipeline, input);
+    });
+  }
+
+  private async lockPipeline(trx: Knex.Transaction, name: string) {
+    const pipeline = await this.pipelines.lockForNextRun(trx, name);
+    if (!pipeline) throw new NotFound(`no pipeline named '${name}'`);
+    return pipeline;
+  }
+
+  private async start(
+    trx: Knex.Transaction,
+    pipeline: { id: string; name: string; definition: PipelineDefinition; lastCounter: number },
+    input: NewRun,
+  ): Promise<{ run: DbPipelineRunRow; created: true }> {
+    const run = await this.insert(trx, pipeline, input);
+    await this.events.append(trx, 'pipeline.run.created', {
+      pipeline: run.pipeline_name,
+      counter: run.counter,
+      label: run.label,
+      run_id: run.id,
+      trigger: input.cause,
+      materials: input.resolution.materials.map((m) => ({ name: m.name, revision: m.type === 'package' ? m.revision : m.label })),
+    });
+    if (run.status === 'active') await this.stages.startRun(trx, run);
+    await input.alsoWrite?.(trx, run);
+    afterCommit(trx, () => this.observer.runCreated(run.trigger_kind));
+    return { run, created: true };
   }
 
   /** The run an earlier manual trigger with this idempotency key created, if any; InvalidInput when that was another request. */

@@ -18,7 +18,9 @@ export type TriggerRequest =
   | { kind: 'revision'; packageId: string; revisionId: number }
   | { kind: 'upstream'; pipeline: string; stage: string; counter: number; stageCounter: number }
   | { kind: 'timer' }
-  | { kind: 'manual'; revisions: Record<string, string> };
+  | { kind: 'manual'; revisions: Record<string, string> }
+  /** A new pipeline's first run: what its materials held when it was created (ISO time), not what came after. */
+  | { kind: 'created'; asOf: string };
 
 /**
  * The exact revision of every material for a new run, every package revision the run carries,
@@ -88,7 +90,7 @@ export class MaterialResolver {
       const candidates =
         pinned !== null
           ? [await this.reads.passedStage(material.pipeline, material.stage, pinned, attempt)].filter((run) => run !== null)
-          : await this.reads.passedStages(material.pipeline, material.stage, AGREEING_RUNS_SEARCHED);
+          : await this.reads.passedStages(material.pipeline, material.stage, AGREEING_RUNS_SEARCHED, asOf(trigger));
       if (candidates.length === 0) {
         if (pinned !== null && trigger.kind === 'manual')
           throw InvalidInput.field(`revisions.${name}`, `run ${pinned} of '${material.pipeline}' has not passed stage '${material.stage}'`);
@@ -156,7 +158,7 @@ export class MaterialResolver {
       row = await this.reads.revisionByLabel(ref.packageId, asked);
       if (!row) throw InvalidInput.field(`revisions.${name}`, `package '${ref.packageName}' has no revision '${asked}'`);
     } else {
-      row = await this.reads.latestRevision(ref.packageId);
+      row = await this.reads.latestRevision(ref.packageId, asOf(trigger));
     }
     if (!row) return { ok: false, reason: `package '${ref.packageName}' has no revision yet` };
     return {
@@ -187,6 +189,14 @@ export class MaterialResolver {
     const run = await this.reads.latestRun(pipeline);
     return run ? (run.build_cause as unknown as BuildCause) : null;
   }
+}
+
+/**
+ * The time a trigger looks back from. A new pipeline's first run takes what was there before it
+ * was created; what came after triggers it as usual (events from before its creation do not).
+ */
+function asOf(trigger: TriggerRequest): string | null {
+  return trigger.kind === 'created' ? trigger.asOf : null;
 }
 
 /** Whether a material moved since the pipeline's previous run. */

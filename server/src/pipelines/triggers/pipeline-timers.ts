@@ -73,16 +73,20 @@ export class PipelineTimers {
       if (definition.timer.only_on_changes && !(await this.resolver.hasNewRevision(name, resolution.materials))) {
         return this.skipped(name, 'every material is at a revision the pipeline has run with');
       }
-      const { created } = await this.creator.create({
-        pipeline: name,
-        resolution,
-        cause: { kind: 'timer', by: 'system', message: `timer ${definition.timer.spec}`, fired_at: firedAt },
-        causeKey: `timer:${firedAt}`,
-        idempotency: null,
-        environmentOverrides: {},
-      });
-      if (created) this.runCreated();
-      return created;
+      const result = await this.creator.createUnlessPaused(
+        {
+          pipeline: name,
+          resolution,
+          cause: { kind: 'timer', by: 'system', message: `timer ${definition.timer.spec}`, fired_at: firedAt },
+          causeKey: `timer:${firedAt}`,
+          idempotency: null,
+          environmentOverrides: {},
+        },
+        { kind: 'timer' },
+      );
+      if ('withheld' in result) return this.skipped(name, 'the pipeline is paused; the fire is kept for when it is unpaused');
+      if (result.created) this.runCreated();
+      return result.created;
     } catch (error) {
       this.logger.error({ err: error, pipeline: name }, 'timer trigger failed');
       return false;

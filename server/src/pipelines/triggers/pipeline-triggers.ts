@@ -5,11 +5,13 @@ import type { EventPayload } from '../../events/event-catalogue';
 import { EventConsumerStore } from '../../events/event-consumer-store';
 import type { BatonEvent, EventStore } from '../../events/event-store';
 import type { PipelineDefinition } from '../definitions/definition';
-import type { MaterialResolver, TriggerRequest } from './material-resolver';
+import type { MaterialResolver } from './material-resolver';
 import { loadPipelineGraph } from '../definitions/pipeline-definitions';
 import type { RunCreator } from '../runs/run-creator';
 import type { TriggerCause } from '../runs/run-model';
 import { SerialWork } from '../../serial-work';
+import { PendingCauses } from '../state/pending-causes';
+import type { PendingCause } from '../state/pipeline-state-store';
 
 const CONSUMER = 'pipeline-triggers';
 const LEASE_SECONDS = 30;
@@ -34,6 +36,7 @@ export class PipelineTriggers {
   );
   private stopped = true;
   private readonly consumers: EventConsumerStore;
+  private readonly pending: PendingCauses;
 
   constructor(
     private readonly db: Database,
@@ -47,6 +50,7 @@ export class PipelineTriggers {
     private readonly tick = '* * * * * *',
   ) {
     this.consumers = new EventConsumerStore(db);
+    this.pending = new PendingCauses(db, resolver, creator, logger);
   }
 
   async start(): Promise<void> {
@@ -73,6 +77,7 @@ export class PipelineTriggers {
     for (;;) {
       const cursor = await this.lease();
       if (cursor === null || this.stopped) return;
+      if ((await this.pending.release()) > 0) this.runCreated();
       // Read before the batch: every event up to here was visible when the batch was read, so a
       // batch without trigger events may move the cursor this far without skipping one.
       const ceiling = await this.events.latestId();
@@ -111,7 +116,7 @@ export class PipelineTriggers {
         event_id: event.id,
         upstream,
       };
-      const request: TriggerRequest = {
+      const request: PendingCause['request'] = {
         kind: 'upstream',
         pipeline: upstream.pipeline,
         stage: upstream.stage,
@@ -122,15 +127,18 @@ export class PipelineTriggers {
     }
   }
 
-  private async trigger(pipeline: PipelineDefinition, request: TriggerRequest, cause: TriggerCause, causeKey: string): Promise<void> {
+  private async trigger(pipeline: PipelineDefinition, request: PendingCause['request'], cause: TriggerCause, causeKey: string): Promise<void> {
     const resolution = await this.resolver.resolve(pipeline, request);
     if (!resolution.ok) {
       this.logger.info({ pipeline: pipeline.name, cause: causeKey }, `not triggered: ${resolution.reason}`);
       return;
     }
-    const { run, created } = await this.creator.create({ pipeline: pipeline.name, resolution, cause, causeKey, idempotency: null, environmentOverrides: {} });
-    if (created) {
-      this.logger.info({ pipeline: pipeline.name, counter: run.counter, cause: causeKey }, 'run created');
+    const input = { pipeline: pipeline.name, resolution, cause, causeKey, idempotency: null, environmentOverrides: {} };
+    const result = await this.creator.createUnlessPaused(input, request);
+    if ('withheld' in result) {
+      this.logger.info({ pipeline: pipeline.name, cause: causeKey }, 'not triggered: the pipeline is paused; the cause is kept for when it is unpaused');
+    } else if (result.created) {
+      this.logger.info({ pipeline: pipeline.name, counter: result.run.counter, cause: causeKey }, 'run created');
       this.runCreated();
     }
   }

@@ -39,9 +39,14 @@ export class RunMaterialQueries {
     return ((await query) as PassedRun | undefined) ?? null;
   }
 
-  /** The newest runs of `pipeline` whose `stage` passed (each with its newest passed attempt), newest first. */
-  async passedStages(pipeline: string, stage: string, limit: number, q: Queryable = this.db.knex) {
-    return (await passedAttempts(q, pipeline, stage).distinctOn('r.counter').limit(limit)) as PassedRun[];
+  /**
+   * The newest runs of `pipeline` whose `stage` passed (each with its newest passed attempt),
+   * newest first; with `before`, only passes completed before that time.
+   */
+  async passedStages(pipeline: string, stage: string, limit: number, before: string | null = null, q: Queryable = this.db.knex) {
+    const query = passedAttempts(q, pipeline, stage).distinctOn('r.counter').limit(limit);
+    if (before !== null) query.andWhere('s.completed_at', '<', before);
+    return (await query) as PassedRun[];
   }
 
   /**
@@ -72,8 +77,9 @@ export class RunMaterialQueries {
     return packageRef(q, (query) => query.where('p.id', packageId));
   }
 
-  latestRevision(packageId: string, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
-    return this.revisions.latest(packageId, q);
+  /** The package's newest revision; with `before`, the newest detected before that time. */
+  latestRevision(packageId: string, before: string | null = null, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
+    return before === null ? this.revisions.latest(packageId, q) : this.revisions.latestBefore(packageId, before, q);
   }
 
   revisionByLabel(packageId: string, label: string, q: Queryable = this.db.knex): Promise<DbPackageRevisionRow | null> {
