@@ -65,7 +65,7 @@ function operationOf(route: RouteDefinition): Operation {
   ];
   if (route.versioned) parameters.push({ name: 'If-Match', in: 'header', required: true, schema: Type.String() });
   if (parameters.length > 0) operation.parameters = parameters;
-  if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: route.body } } };
+  if (route.body) operation.requestBody = { required: route.optionalBody !== true, content: { 'application/json': { schema: route.body } } };
   return operation;
 }
 

@@ -89,6 +89,11 @@ export interface RouteSpec<
   query?: Q;
   /** The JSON request body; content types other than JSON answer 415. */
   body?: B;
+  /**
+   * The body may be left out: none, or one of no bytes whatever its content type, is taken as
+   * `{}` (validated like any body, so defaults fill in); a body with content must still be JSON.
+   */
+  optionalBody?: boolean;
   /** Also take the token from `?access_token=` (browsers' EventSource cannot send headers). */
   queryToken?: boolean;
   /** Take the body as raw bytes of any content type (a Buffer), e.g. to check a signature over it. */

@@ -57,11 +57,13 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
       method: 'post',
       path: '/api/pipelines/:name/runs',
       operationId: 'triggerPipeline',
-      summary: 'Trigger a run, optionally with chosen revisions (to promote an older one) and environment overrides; repeat-safe with Idempotency-Key',
+      summary:
+        'Trigger a run, optionally with chosen revisions (to promote an older one) and environment overrides; without a body, with the defaults; repeat-safe with Idempotency-Key',
       tag: 'runs',
       access: 'operator',
       params: { name: NAME },
       body: ref(TriggerInput),
+      optionalBody: true,
       responses: {
         201: { description: 'The new run.', schema: ref(Run) },
         200: {

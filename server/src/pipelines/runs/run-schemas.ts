@@ -17,6 +17,10 @@ export const StageRun = component(
     counter: Nullable(Type.Integer()),
     state: StringEnum(['not_run', 'scheduled', 'running', 'awaiting_approval', 'passed', 'failed', 'cancelled']),
     approval_type: StringEnum(['success', 'manual']),
+    approvable: Type.Boolean({
+      description:
+        'Waiting for approval and approvable now: every earlier stage passed on its latest attempt. While an earlier stage runs again its approval is withdrawn (approving is 409) until that stage passes.',
+    }),
     approved_by: Nullable(Type.String()),
     approved_at: NullableTime,
     cancelled_by: Type.Optional(Nullable(Type.String())),
