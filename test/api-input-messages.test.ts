@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { EVENT_TYPES } from '../server/src/events/event-catalogue';
 import { DATABASE_KINDS } from './support/databases';
 import { eventually } from './support/eventually';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
@@ -19,7 +20,7 @@ function pipeline(name: string, approval: unknown, task: unknown) {
 const APPROVAL_TYPE = 'stages[0].approval.type';
 const TASK = 'stages[0].jobs[0].tasks[0]';
 
-describe.each(DATABASE_KINDS)('what a pipeline definition of the wrong shape is told [%s]', (kind) => {
+describe.each(DATABASE_KINDS)('what wrong input is told: pipeline definitions, event filters [%s]', (kind) => {
   let upstream: JsonRepository;
   let baton: TestServer;
   let dir: string;
@@ -77,5 +78,27 @@ describe.each(DATABASE_KINDS)('what a pipeline definition of the wrong shape is 
     expect(api.status).toBe(422);
     expect(file.errors).toEqual(api.body.errors);
     expect(file.errors[TASK][0]).toContain('the nearest, fetch_package, takes material (required), destination');
+  });
+
+  it.each([
+    ['a type that does not exist', 'stage.run.failed', ["'stage.run.failed'"]],
+    ['a prefix of no type', 'pipelines.*', ["'pipelines.*'"]],
+    ['unknown types beside a known one', 'stage.run.completed,stage.run.failed,pipeline.run.started', ["'stage.run.failed'", "'pipeline.run.started'"]],
+    ['separators only', ',', ['names no event type']],
+  ])('refuses an event filter naming %s, for the history and the stream alike, listing the known types', async (_case, types, named) => {
+    const history = await baton.api.get(`/api/events/history?types=${encodeURIComponent(types)}`);
+    const stream = await fetch(`${baton.url}/api/events?access_token=${baton.adminToken}&types=${encodeURIComponent(types)}`);
+    const streamed = (await stream.json()) as { errors: Record<string, string[]> };
+
+    for (const answer of [
+      { status: history.status, errors: history.body.errors },
+      { status: stream.status, errors: streamed.errors },
+    ]) {
+      expect(answer.status).toBe(422);
+      expect(Object.keys(answer.errors)).toEqual(['types']);
+      expect(answer.errors['types']).toHaveLength(named.length);
+      named.forEach((name, i) => expect(answer.errors['types'][i]).toContain(name));
+      for (const message of answer.errors['types']) for (const type of EVENT_TYPES) expect(message).toContain(type);
+    }
   });
 });
