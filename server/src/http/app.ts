@@ -84,7 +84,7 @@ function routeHandler(route: RouteDefinition, options: AppOptions, parsers: { js
       query: req.query as Record<string, string | undefined>,
       body: req.body,
       actor,
-      header: (name) => req.get(name),
+      header: (name) => req.get(declaredHeader(route, name)),
       request: req,
       response: res,
     });
@@ -101,6 +101,14 @@ function checkBody(route: RouteDefinition, req: Request, validator: OpenApiValid
   else if (!req.is(JSON_TYPES)) throw new HttpProblem(415, 'Send the body as application/json');
   const errors = validator.requestBodyErrors(route.method, route.path, req.body);
   if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
+}
+
+/** The name, when the route declares the header; a route that reads an undeclared one is a bug, found by its first request. */
+function declaredHeader(route: RouteDefinition, name: string): string {
+  const declared = Object.keys(route.requestHeaders ?? {}).map((h) => h.toLowerCase());
+  if (route.versioned) declared.push('if-match');
+  if (declared.includes(name.toLowerCase())) return name;
+  throw new Error(`route ${route.operationId} reads the header '${name}' without declaring it in requestHeaders`);
 }
 
 /** No body at all, or one of no bytes, whatever its content type says. */

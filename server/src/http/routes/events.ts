@@ -39,6 +39,7 @@ export function eventRoutes(log: EventStore, stream: EventStream, sessions: Stre
       tag: 'events',
       access: 'viewer',
       queryToken: true,
+      requestHeaders: { 'Last-Event-ID': { description: 'Resume after this event id; browsers send it when they reconnect.' } },
       query: {
         last_event_id: { description: 'Resume after this event id (as the Last-Event-ID header does).', schema: Type.String() },
         types: { description: TYPES_DESCRIPTION, schema: Type.String() },

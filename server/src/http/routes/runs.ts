@@ -64,6 +64,12 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
       params: { name: NAME },
       body: ref(TriggerInput),
       optionalBody: true,
+      requestHeaders: {
+        'Idempotency-Key': {
+          description:
+            'Makes a retried trigger answer the run the first request created (200) instead of creating another; bound to the token and the body (another token or body with the same key: 422).',
+        },
+      },
       responses: {
         201: { description: 'The new run.', schema: ref(Run) },
         200: {
@@ -105,7 +111,7 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
       responses: {
         200: {
           description: 'The candidates, newest first.',
-          schema: Type.Object({ runs: Type.Array(ref(Run)) }),
+          schema: Type.Object({ runs: Type.Array(ref(Run)) }, { additionalProperties: false }),
         },
       },
       async handler({ params }) {
@@ -123,7 +129,7 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
       responses: {
         200: {
           description: 'The revision and the runs that carried it.',
-          schema: Type.Object({ revision: Type.String(), runs: Type.Array(ref(Run)) }),
+          schema: Type.Object({ revision: Type.String(), runs: Type.Array(ref(Run)) }, { additionalProperties: false }),
         },
       },
       async handler({ params }) {

@@ -10,37 +10,46 @@ import { component, Dictionary, OneOf, ref } from '../../schema-components';
 
 export type TriggerCause = Static<typeof TriggerCause>;
 
-const PackageMaterialRevision = Type.Object({
-  type: Type.Literal('package'),
-  name: Type.String(),
-  repository_id: Type.String(),
-  repository_name: Type.String(),
-  package_id: Type.String(),
-  package_name: Type.String(),
-  revision_id: Type.Integer(),
-  revision: Type.String(),
-  data: Dictionary(Type.String()),
-  via_upstream: Type.Boolean({ description: 'Reached through an upstream run rather than chosen for this run.' }),
-  changed: Type.Boolean({ description: 'Not the revision the pipeline’s previous run carried.' }),
-});
+const PackageMaterialRevision = Type.Object(
+  {
+    type: Type.Literal('package'),
+    name: Type.String(),
+    repository_id: Type.String(),
+    repository_name: Type.String(),
+    package_id: Type.String(),
+    package_name: Type.String(),
+    revision_id: Type.Integer(),
+    revision: Type.String(),
+    data: Dictionary(Type.String()),
+    via_upstream: Type.Boolean({ description: 'Reached through an upstream run rather than chosen for this run.' }),
+    changed: Type.Boolean({ description: 'Not the revision the pipeline’s previous run carried.' }),
+  },
+  { additionalProperties: false },
+);
 export type PackageMaterialRevision = Static<typeof PackageMaterialRevision>;
 
-const PipelineMaterialRevision = Type.Object({
-  type: Type.Literal('pipeline'),
-  name: Type.String(),
-  pipeline: Type.String(),
-  stage: Type.String(),
-  counter: Type.Integer(),
-  stage_counter: Type.Integer(),
-  label: Type.String(),
-  changed: Type.Boolean({ description: 'Not the upstream stage run the pipeline’s previous run carried.' }),
-});
+const PipelineMaterialRevision = Type.Object(
+  {
+    type: Type.Literal('pipeline'),
+    name: Type.String(),
+    pipeline: Type.String(),
+    stage: Type.String(),
+    counter: Type.Integer(),
+    stage_counter: Type.Integer(),
+    label: Type.String(),
+    changed: Type.Boolean({ description: 'Not the upstream stage run the pipeline’s previous run carried.' }),
+  },
+  { additionalProperties: false },
+);
 export type PipelineMaterialRevision = Static<typeof PipelineMaterialRevision>;
 
 export const MaterialRevision = component('MaterialRevision', OneOf([PackageMaterialRevision, PipelineMaterialRevision]));
 export type MaterialRevision = Static<typeof MaterialRevision>;
 
-export const BuildCause = component('BuildCause', Type.Object({ trigger: TriggerCause, materials: Type.Array(ref(MaterialRevision)) }));
+export const BuildCause = component(
+  'BuildCause',
+  Type.Object({ trigger: TriggerCause, materials: Type.Array(ref(MaterialRevision)) }, { additionalProperties: false }),
+);
 export type BuildCause = Static<typeof BuildCause>;
 
 /** A manual trigger's override as stored with the run: the value of a secure variable only encrypted. */
