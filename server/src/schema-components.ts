@@ -51,9 +51,9 @@ export function Dictionary<T extends TSchema>(value: T, options: SchemaOptions =
   return Type.Unsafe<Record<string, Static<T>>>({ ...options, type: 'object', additionalProperties: value });
 }
 
-/** Any JSON object, its members unchecked. */
+/** Any JSON object, its members unchecked: open on purpose, and saying so. */
 export function AnyObject(options: SchemaOptions = {}): TUnsafe<Record<string, unknown>> {
-  return Type.Unsafe<Record<string, unknown>>({ ...options, type: 'object' });
+  return Type.Unsafe<Record<string, unknown>>({ ...options, type: 'object', additionalProperties: true });
 }
 
 /**

@@ -1,22 +1,25 @@
 import type { ErrorObject } from 'ajv';
 import { addFieldError, type FieldErrors } from './domain-errors';
+import { narrowAlternatives, type SchemaProblem } from './schema-alternatives';
 
 /**
  * Ajv's errors as the field paths the API answers: `/configuration/0/key` → `configuration[0].key`,
- * with the missing or unknown field named. Alternatives (`oneOf`, `anyOf`) are left out: their
- * branches' own errors say what is wrong.
+ * with the missing or unknown field named, each message once. A value that matches none of a
+ * `oneOf`'s alternatives is reported by the alternative it meant, or by one message naming the
+ * alternatives (see `schema-alternatives.ts`; the validator must run with `verbose`).
  */
 export function schemaFieldErrors(errors: readonly ErrorObject[]): FieldErrors {
   const result: FieldErrors = {};
-  for (const error of errors) {
+  for (const error of narrowAlternatives(errors)) {
     if (error.keyword === 'oneOf' || error.keyword === 'anyOf') continue;
     const { path, message } = describe(error);
-    addFieldError(result, path || 'body', message);
+    const at = path || 'body';
+    if (!Object.hasOwn(result, at) || !result[at].includes(message)) addFieldError(result, at, message);
   }
   return result;
 }
 
-function describe(error: ErrorObject): { path: string; message: string } {
+function describe(error: SchemaProblem): { path: string; message: string } {
   const path = error.instancePath
     .split('/')
     .slice(1)
@@ -25,6 +28,7 @@ function describe(error: ErrorObject): { path: string; message: string } {
     .join('')
     .replace(/^\./, '');
   const join = (field: string) => (path ? `${path}.${field}` : field);
+  if (!('schemaPath' in error)) return { path, message: error.message };
   if (error.keyword === 'required') {
     const missing = (error.params as { missingProperty: string }).missingProperty;
     return { path: join(missing), message: `${missing} is required` };

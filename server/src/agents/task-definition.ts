@@ -48,5 +48,6 @@ export const HttpTask = Type.Object(
 );
 export type HttpTask = Static<typeof HttpTask>;
 
-export const TaskDefinition = OneOf([ExecTask, FetchPackageTask, HttpTask]);
+// The title names the alternatives in validation messages (`is not a known task`).
+export const TaskDefinition = OneOf([ExecTask, FetchPackageTask, HttpTask], { title: 'task' });
 export type TaskDefinition = Static<typeof TaskDefinition>;

@@ -69,7 +69,8 @@ function routeHandler(route: RouteDefinition, options: AppOptions, parsers: { js
     // The body is read only after authentication: nobody without a token makes the server read one.
     if (route.body || route.rawBody) {
       if (!route.rawBody) refuseForeignCharset(req);
-      const parser = route.rawBody ? parsers.raw : parsers.json;
+      // A body that may be left out is read as bytes unless it is JSON, to tell an empty one from one with content.
+      const parser = route.rawBody || (route.optionalBody && !req.is(JSON_TYPES)) ? parsers.raw : parsers.json;
       await new Promise<void>((resolve, reject) =>
         parser(req, res, (error: unknown) =>
           error ? reject(error instanceof Error ? error : new Error('the body could not be read', { cause: error })) : resolve(),
@@ -83,7 +84,7 @@ function routeHandler(route: RouteDefinition, options: AppOptions, parsers: { js
       query: req.query as Record<string, string | undefined>,
       body: req.body,
       actor,
-      header: (name) => req.get(name),
+      header: (name) => req.get(declaredHeader(route, name)),
       request: req,
       response: res,
     });
@@ -96,9 +97,23 @@ function routeHandler(route: RouteDefinition, options: AppOptions, parsers: { js
 }
 
 function checkBody(route: RouteDefinition, req: Request, validator: OpenApiValidator): void {
-  if (!req.is(JSON_TYPES)) throw new HttpProblem(415, 'Send the body as application/json');
+  if (route.optionalBody && isEmpty(req.body)) req.body = {};
+  else if (!req.is(JSON_TYPES)) throw new HttpProblem(415, 'Send the body as application/json');
   const errors = validator.requestBodyErrors(route.method, route.path, req.body);
   if (Object.keys(errors).length > 0) throw new InvalidInput(errors);
+}
+
+/** The name, when the route declares the header; a route that reads an undeclared one is a bug, found by its first request. */
+function declaredHeader(route: RouteDefinition, name: string): string {
+  const declared = Object.keys(route.requestHeaders ?? {}).map((h) => h.toLowerCase());
+  if (route.versioned) declared.push('if-match');
+  if (declared.includes(name.toLowerCase())) return name;
+  throw new Error(`route ${route.operationId} reads the header '${name}' without declaring it in requestHeaders`);
+}
+
+/** No body at all, or one of no bytes, whatever its content type says. */
+function isEmpty(body: unknown): boolean {
+  return body === undefined || (Buffer.isBuffer(body) && body.length === 0);
 }
 
 /**

@@ -15,7 +15,7 @@ export class OpenApiValidator {
   private readonly cache = new Map<string, ValidateFunction>();
 
   constructor(private readonly document: OpenApiDocument) {
-    this.ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true });
+    this.ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true, verbose: true });
     addFormats(this.ajv);
     this.ajv.addSchema({ ...document, $id: DOCUMENT_ID });
   }

@@ -15,6 +15,16 @@ interface Operation {
   responses: Record<string, unknown>;
 }
 
+interface Parameter {
+  name: string;
+  in: string;
+  required: boolean;
+  description?: string;
+  schema: unknown;
+}
+
+const IF_MATCH = 'The ETag of the last GET: 428 without it, 412 when it is no longer the current one.';
+
 const PROBLEM = { description: 'A problem document (RFC 9457).', content: { 'application/problem+json': { schema: ref(Problem) } } };
 
 /** `/api/repositories/:id` → `/api/repositories/{id}` */
@@ -53,7 +63,7 @@ function operationOf(route: RouteDefinition): Operation {
     responses: responsesOf(route),
   };
   if (route.access !== 'public') operation.security = [{ bearer: [] }];
-  const parameters = [
+  const parameters: Parameter[] = [
     ...Object.entries(route.params ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema })),
     ...Object.entries(route.query ?? {}).map(([name, q]) => ({
       name,
@@ -63,9 +73,12 @@ function operationOf(route: RouteDefinition): Operation {
       schema: q.schema,
     })),
   ];
-  if (route.versioned) parameters.push({ name: 'If-Match', in: 'header', required: true, schema: Type.String() });
+  if (route.versioned) parameters.push({ name: 'If-Match', in: 'header', required: true, description: IF_MATCH, schema: Type.String() });
+  for (const [name, header] of Object.entries(route.requestHeaders ?? {})) {
+    parameters.push({ name, in: 'header', required: header.required ?? false, description: header.description, schema: Type.String() });
+  }
   if (parameters.length > 0) operation.parameters = parameters;
-  if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: route.body } } };
+  if (route.body) operation.requestBody = { required: route.optionalBody !== true, content: { 'application/json': { schema: route.body } } };
   return operation;
 }
 

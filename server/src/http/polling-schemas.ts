@@ -8,7 +8,13 @@ import { component, Nullable, ref, StringEnum } from '../schema-components';
 
 const DateTime = Type.String({ format: 'date-time' });
 
-export const RecordedRevision = component('RecordedRevision', Type.Intersect([ref(WireRevisionSchema), Type.Object({ detected_at: DateTime })]));
+export const RecordedRevision = component(
+  'RecordedRevision',
+  Type.Object(
+    { ...WireRevisionSchema.properties, detected_at: DateTime },
+    { additionalProperties: false, description: 'A revision, and when Baton detected it.' },
+  ),
+);
 
 export const PollOutcome = component(
   'PollOutcome',
@@ -17,7 +23,7 @@ export const PollOutcome = component(
       package_id: Type.Optional(Type.String({ format: 'uuid' })),
       outcome: StringEnum(['new_revision', 'no_change', 'failed', 'pending']),
       revision: Type.Optional(ref(RecordedRevision)),
-      error: Type.Optional(Type.Object({ message: Type.String(), kind: Type.String(), code: Nullable(Type.String()) })),
+      error: Type.Optional(Type.Object({ message: Type.String(), kind: Type.String(), code: Nullable(Type.String()) }, { additionalProperties: false })),
     },
     { additionalProperties: false },
   ),

@@ -18,6 +18,11 @@ export interface QueryParameter {
 
 export type QueryParameters = Record<string, QueryParameter>;
 
+export interface HeaderParameter {
+  description: string;
+  required?: boolean;
+}
+
 /** What a handler receives: input already checked against the route's schemas. */
 export interface RouteContext<P extends ParamSchemas = ParamSchemas, Q extends QueryParameters = QueryParameters, B = unknown, A extends Access = Access> {
   /** Each value matched its schema's pattern (or the route answered 404). */
@@ -28,7 +33,7 @@ export interface RouteContext<P extends ParamSchemas = ParamSchemas, Q extends Q
   body: B;
   /** Who is calling; null only on public routes. */
   actor: A extends 'public' ? Actor | null : Actor;
-  /** A plain function, so handlers may take it out of the context. */
+  /** A request header the route declares (see `requestHeaders`); a plain function, so handlers may take it out of the context. */
   header: (name: string) => string | undefined;
   /** The raw request and response, for the few routes that need more (streams, raw bodies). */
   request: Request;
@@ -89,6 +94,11 @@ export interface RouteSpec<
   query?: Q;
   /** The JSON request body; content types other than JSON answer 415. */
   body?: B;
+  /**
+   * The body may be left out: none, or one of no bytes whatever its content type, is taken as
+   * `{}` (validated like any body, so defaults fill in); a body with content must still be JSON.
+   */
+  optionalBody?: boolean;
   /** Also take the token from `?access_token=` (browsers' EventSource cannot send headers). */
   queryToken?: boolean;
   /** Take the body as raw bytes of any content type (a Buffer), e.g. to check a signature over it. */
@@ -98,6 +108,11 @@ export interface RouteSpec<
    * (428 without it, 412 when stale). The service checks the version; this declares the header.
    */
   versioned?: boolean;
+  /**
+   * Request headers the handler reads, by name, besides `If-Match` (which `versioned` declares):
+   * the OpenAPI document lists them, and `header()` refuses to read any other, so none goes unsaid.
+   */
+  requestHeaders?: Record<string, HeaderParameter>;
   responses: R;
   handler(context: RouteContext<P, Q, BodyOf<B, Raw>, A>): Promise<RouteResult<ResponseBody<R>>>;
 }

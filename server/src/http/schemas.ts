@@ -6,7 +6,7 @@ import { AnyObject, component, componentsByName, Dictionary, Nullable, OneOf, re
 import { PollState } from '../materials/polling/poll-state-schema';
 import { ConnectionCheck } from '../materials/plugin-calls';
 import { PluginRefusal } from '../plugins/plugin-info';
-import { WireRevisionSchema } from '../plugins/protocol-schemas';
+import { Revision } from '../materials/revision-schema';
 import { POLLING_SCHEMAS, RecordedRevision } from './polling-schemas';
 import { RUN_SCHEMAS } from './run-schemas';
 import { PIPELINE_SCHEMAS } from './pipeline-schemas';
@@ -64,13 +64,18 @@ export function collection<K extends string, T extends TSchema>(plural: K, item:
 
 export const Problem = component(
   'Problem',
-  Type.Object({
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    errors: Type.Optional(Dictionary(Type.Array(Type.String()), { description: 'Field paths (`name`, `configuration.REPO_URL`) to what is wrong with each.' })),
-  }),
+  Type.Object(
+    {
+      type: Type.String(),
+      title: Type.String(),
+      status: Type.Integer(),
+      detail: Type.String(),
+      errors: Type.Optional(
+        Dictionary(Type.Array(Type.String()), { description: 'Field paths (`name`, `configuration.REPO_URL`) to what is wrong with each.' }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
 );
 
 export const ConfigurationEntry = component(
@@ -130,7 +135,7 @@ export const Plugin = component(
       status: StringEnum(['ok', 'restarting', 'failed']),
       last_error: Nullable(Type.String()),
       last_error_at: Nullable(DateTime),
-      capabilities: Type.Object({ batch: Type.Boolean() }),
+      capabilities: Type.Object({ batch: Type.Boolean() }, { additionalProperties: false }),
       repository_configuration: Type.Array(ref(ConfigurationProperty)),
       package_configuration: Type.Array(ref(ConfigurationProperty)),
       environment: Type.Array(Type.String(), {
@@ -239,7 +244,7 @@ export const SCHEMAS: Record<string, TSchema> = componentsByName([
   PackageInput,
   Package,
   ConnectionCheck,
-  WireRevisionSchema,
+  Revision,
   ...POLLING_SCHEMAS,
   TokenInput,
   Token,

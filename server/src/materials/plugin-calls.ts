@@ -3,9 +3,9 @@ import type { ValidationError } from '@baton/plugin-api';
 import { PluginCallError } from '../plugins/plugin-call-error';
 import type { PluginHost } from '../plugins/plugin-host';
 import type { PluginInfo } from '../plugins/plugin-info';
-import { WireRevisionSchema } from '../plugins/protocol-schemas';
 import { addFieldError, InvalidInput, PluginFailed, Unavailable, type FieldErrors } from '../domain-errors';
 import { component, OneOf, ref } from '../schema-components';
+import { Revision } from './revision-schema';
 import { maskSecrets } from './secret-mask';
 
 /** What materials need of the plugin host. */
@@ -24,7 +24,7 @@ export const ConnectionCheck = component(
     {
       ok: Type.Boolean(),
       messages: Type.Array(Type.String()),
-      revision: Type.Optional(OneOf([Type.Null(), ref(WireRevisionSchema)])),
+      revision: Type.Optional(OneOf([Type.Null(), ref(Revision)])),
     },
     { additionalProperties: false },
   ),

@@ -5,7 +5,7 @@
  * test holds the two in agreement.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
-import { component, Dictionary, Nullable as NullableValue } from '../schema-components';
+import { Dictionary, Nullable as NullableValue } from '../schema-components';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -13,20 +13,17 @@ export const ConfigurationMapSchema = Type.Record(Type.String(), Type.String());
 
 /**
  * A revision in its wire form (and as the server stores it): snake_case, the timestamp as RFC 3339
- * text. The API shows revisions in this same form, as the `Revision` component. A plugin's answer
- * is held to the timestamp's format by the revision rules, whose messages speak to its author.
+ * text. The API shows revisions in this same form, closed, as the `Revision` component. A plugin's
+ * answer is held to the timestamp's format by the revision rules, whose messages speak to its author.
  */
-export const WireRevisionSchema = component(
-  'Revision',
-  Type.Object({
-    revision: Type.String(),
-    timestamp: Type.String({ format: 'date-time' }),
-    user: NullableValue(Type.String()),
-    comment: NullableValue(Type.String()),
-    trackback_url: NullableValue(Type.String()),
-    data: Dictionary(Type.String()),
-  }),
-);
+export const WireRevisionSchema = Type.Object({
+  revision: Type.String(),
+  timestamp: Type.String({ format: 'date-time' }),
+  user: NullableValue(Type.String()),
+  comment: NullableValue(Type.String()),
+  trackback_url: NullableValue(Type.String()),
+  data: Dictionary(Type.String()),
+});
 
 export const PropertyTypeSchema = Type.Union([Type.Literal('string'), Type.Literal('boolean'), Type.Literal('integer')]);
 

@@ -18,3 +18,18 @@ export function eventTypePatternProblem(pattern: string): string | null {
   if (pattern.endsWith('.*') ? EVENT_TYPES.some((type) => eventTypeMatches([pattern], type)) : isEventType(pattern)) return null;
   return `'${pattern}' matches no event type: use one of ${EVENT_TYPES.join(', ')}, or a prefix of them such as package.*`;
 }
+
+/**
+ * A `?types=` filter: comma-separated patterns, or null for none given (every event). Each
+ * pattern that can never match is a problem, also beside ones that can: the client meant every
+ * pattern it sent. A value of separators only names no type, and is a problem too.
+ */
+export function eventTypeFilter(value: string | undefined): { types: string[] | null; problems: string[] } {
+  if (value === undefined || value === '') return { types: null, problems: [] };
+  const types = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  if (types.length === 0) return { types, problems: [`names no event type: use one of ${EVENT_TYPES.join(', ')}, or a prefix of them such as package.*`] };
+  return { types, problems: types.map(eventTypePatternProblem).filter((problem) => problem !== null) };
+}

@@ -4,11 +4,14 @@ import { InvalidInput } from '../../domain-errors';
 import { BatonEvent, type EventStore } from '../../events/event-store';
 import type { EventStream } from '../../events/event-stream';
 import type { StreamSessions } from '../../events/stream-sessions';
-import { eventTypePatternProblem } from '../../events/webhooks/event-type-filter';
+import { eventTypeFilter } from '../../events/webhooks/event-type-filter';
 import { defineRoute, type RouteDefinition } from '../route';
 import { ref } from '../schemas';
 
 const HEARTBEAT_MS = 15_000;
+
+const TYPES_DESCRIPTION =
+  'Comma-separated event types; `package.*` matches a prefix. Empty or left out: every type. A filter naming a type or prefix that matches no event type (alone or beside others), or naming none, is 422 naming each such entry and the known types.';
 
 function numberParam(name: string, value: string | undefined, fallback: number | null, max = Number.MAX_SAFE_INTEGER): number | null {
   if (value === undefined || value === '') return fallback;
@@ -17,17 +20,10 @@ function numberParam(name: string, value: string | undefined, fallback: number |
   return Number(value);
 }
 
-/** The `types` filter; a type or prefix that matches nothing in the catalogue is refused, not silently empty. */
+/** The `types` filter; one that matches nothing in the catalogue, in whole or in part, is refused, not silently empty. */
 function typesParam(value: string | undefined): string[] | null {
-  if (!value) return null;
-  const types = value
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
-  for (const type of types) {
-    const problem = eventTypePatternProblem(type);
-    if (problem) throw InvalidInput.field('types', problem);
-  }
+  const { types, problems } = eventTypeFilter(value);
+  if (problems.length > 0) throw new InvalidInput({ types: problems });
   return types;
 }
 
@@ -43,9 +39,10 @@ export function eventRoutes(log: EventStore, stream: EventStream, sessions: Stre
       tag: 'events',
       access: 'viewer',
       queryToken: true,
+      requestHeaders: { 'Last-Event-ID': { description: 'Resume after this event id; browsers send it when they reconnect.' } },
       query: {
         last_event_id: { description: 'Resume after this event id (as the Last-Event-ID header does).', schema: Type.String() },
-        types: { description: 'Comma-separated event types; `package.*` matches a prefix.', schema: Type.String() },
+        types: { description: TYPES_DESCRIPTION, schema: Type.String() },
         access_token: { description: 'The API token, for clients that cannot send headers.', schema: Type.String() },
       },
       responses: {
@@ -82,7 +79,7 @@ export function eventRoutes(log: EventStore, stream: EventStream, sessions: Stre
       query: {
         after: { description: 'Only events with a larger id (default 0).', schema: Type.String({ pattern: '^[0-9]+$' }) },
         limit: { description: 'At most this many, 1 to 500 (default 50).', schema: Type.String({ pattern: '^[0-9]+$' }) },
-        types: { description: 'Comma-separated event types; `package.*` matches a prefix.', schema: Type.String() },
+        types: { description: TYPES_DESCRIPTION, schema: Type.String() },
       },
       responses: {
         200: {

@@ -7,7 +7,7 @@ export interface Readiness {
   check(): Promise<{ ready: boolean; reason: string }>;
 }
 
-const STATUS = Type.Object({ status: Type.String(), reason: Type.Optional(Type.String()) });
+const STATUS = Type.Object({ status: Type.String(), reason: Type.Optional(Type.String()) }, { additionalProperties: false });
 
 /** Public routes: liveness, readiness, and the API's own description. */
 export function healthRoutes(readiness: Readiness, document: () => OpenApiDocument): RouteDefinition[] {
@@ -47,7 +47,13 @@ export function healthRoutes(readiness: Readiness, document: () => OpenApiDocume
       summary: 'This API, described in OpenAPI 3.1',
       tag: 'health',
       access: 'public',
-      responses: { 200: { description: 'The OpenAPI document.', schema: Type.Unsafe<OpenApiDocument>({ type: 'object', required: ['openapi', 'paths'] }) } },
+      responses: {
+        200: {
+          description: 'The OpenAPI document.',
+          // Its members are OpenAPI's own, described by that specification rather than here.
+          schema: Type.Unsafe<OpenApiDocument>({ type: 'object', required: ['openapi', 'paths'], additionalProperties: true }),
+        },
+      },
       async handler() {
         return { status: 200, body: document() };
       },

@@ -99,7 +99,7 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
       responses: {
         200: {
           description: 'The outcome for each package.',
-          schema: Type.Object({ packages: Type.Array(ref(PollOutcome)) }),
+          schema: Type.Object({ packages: Type.Array(ref(PollOutcome)) }, { additionalProperties: false }),
         },
         202: { description: 'The poll did not finish within `wait`; it goes on.', schema: ref(PollOutcome) },
         409: { description: 'The repository is archived: it is no longer polled.', schema: ref(Problem) },
@@ -158,10 +158,14 @@ function hookRoutes(deps: PollingDependencies): RouteDefinition[] {
       access: 'public',
       params: ID_PARAM,
       rawBody: true,
+      requestHeaders: {
+        'X-Baton-Timestamp': { description: 'When the hint was signed, in unix seconds; within five minutes of now.', required: true },
+        'X-Baton-Signature': { description: '`sha256=` and the hex HMAC-SHA256 of `<timestamp>.<raw body>` with the hook secret.', required: true },
+      },
       responses: {
         202: {
           description: 'Accepted: the repository will be polled soon.',
-          schema: Type.Object({ status: Type.Literal('accepted') }),
+          schema: Type.Object({ status: Type.Literal('accepted') }, { additionalProperties: false }),
         },
         401: { description: 'The timestamp or the signature is missing or wrong, or the timestamp is too old; nothing happens.', schema: ref(Problem) },
         409: { description: 'This hint (its signature) was received before: a replay; nothing happens.', schema: ref(Problem) },

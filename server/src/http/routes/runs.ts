@@ -63,11 +63,19 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
       method: 'post',
       path: '/api/pipelines/:name/runs',
       operationId: 'triggerPipeline',
-      summary: 'Trigger a run, optionally with chosen revisions (to promote an older one) and environment overrides; repeat-safe with Idempotency-Key',
+      summary:
+        'Trigger a run, optionally with chosen revisions (to promote an older one) and environment overrides; without a body, with the defaults; repeat-safe with Idempotency-Key',
       tag: 'runs',
       access: 'operator',
       params: { name: NAME },
       body: ref(TriggerInput),
+      optionalBody: true,
+      requestHeaders: {
+        'Idempotency-Key': {
+          description:
+            'Makes a retried trigger answer the run the first request created (200) instead of creating another; bound to the token and the body (another token or body with the same key: 422).',
+        },
+      },
       responses: {
         201: { description: 'The new run.', schema: ref(Run) },
         200: {
@@ -109,7 +117,7 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
       responses: {
         200: {
           description: 'The candidates, newest first.',
-          schema: Type.Object({ runs: Type.Array(ref(Run)) }),
+          schema: Type.Object({ runs: Type.Array(ref(Run)) }, { additionalProperties: false }),
         },
       },
       async handler({ params }) {
@@ -127,7 +135,7 @@ export function runRoutes(runs: RunService, queries: PromotionQueries): RouteDef
       responses: {
         200: {
           description: 'The revision and the runs that carried it.',
-          schema: Type.Object({ revision: Type.String(), runs: Type.Array(ref(Run)) }),
+          schema: Type.Object({ revision: Type.String(), runs: Type.Array(ref(Run)) }, { additionalProperties: false }),
         },
       },
       async handler({ params }) {

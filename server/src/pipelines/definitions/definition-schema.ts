@@ -6,7 +6,8 @@ import { Dictionary, OneOf, StringEnum } from '../../schema-components';
 /**
  * The pipeline model, declared once: these schemas check REST bodies and YAML files alike, appear
  * in the OpenAPI document, and (through `Static`, in `definition.ts`) are the model's types.
- * The semantic rules (references, cycles, names) are in `definition-rules.ts`.
+ * The semantic rules (references, cycles, names) are in `definition-rules.ts`. A `oneOf`'s title
+ * names its alternatives in validation messages (`is not a known material`).
  */
 
 // Names become path segments (URLs, job folders): never only dots.
@@ -48,17 +49,20 @@ export const JobSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const ApprovalSchema = OneOf([
-  Type.Object({ type: Type.Literal('success') }, { additionalProperties: false }),
-  Type.Object(
-    {
-      type: Type.Literal('manual'),
-      roles: Type.Optional(Type.Array(StringEnum(ROLES))),
-      users: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
-    },
-    { additionalProperties: false },
-  ),
-]);
+export const ApprovalSchema = OneOf(
+  [
+    Type.Object({ type: Type.Literal('success') }, { additionalProperties: false }),
+    Type.Object(
+      {
+        type: Type.Literal('manual'),
+        roles: Type.Optional(Type.Array(StringEnum(ROLES))),
+        users: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { title: 'approval' },
+);
 
 export const StageSchema = Type.Object(
   {
@@ -88,7 +92,7 @@ export const PIPELINE_PROPERTIES = {
   label_template: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   /** One run at a time: a new run waits until the previous one has finished. */
   lock: Type.Optional(Type.Boolean()),
-  materials: Type.Array(OneOf([PackageMaterialSchema, PipelineMaterialSchema]), { minItems: 1 }),
+  materials: Type.Array(OneOf([PackageMaterialSchema, PipelineMaterialSchema], { title: 'material' }), { minItems: 1 }),
   environment: Type.Optional(Environment),
   secure_environment: Type.Optional(
     Dictionary(Type.Object({ encrypted_value: Type.String() }, { additionalProperties: false }), { propertyNames: { pattern: VARIABLE } }),

@@ -10,7 +10,7 @@ export type ShapeCheck = { ok: true; definition: PipelineDefinition } | { ok: fa
 
 /** The definition, typed, when its shape is right and it can be stored; its errors otherwise. */
 export function checkShape(value: unknown): ShapeCheck {
-  compiled ??= new Ajv2020({ strict: false, allErrors: true }).compile<PipelineDefinition>(PIPELINE_SCHEMA);
+  compiled ??= new Ajv2020({ strict: false, allErrors: true, verbose: true }).compile<PipelineDefinition>(PIPELINE_SCHEMA);
   if (!compiled(value)) return { ok: false, errors: schemaFieldErrors(compiled.errors ?? []) };
   const errors = unstorableStrings(value);
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, definition: value };

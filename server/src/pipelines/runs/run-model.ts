@@ -21,25 +21,31 @@ const PACKAGE_REVISION = {
   data: Dictionary(Type.String()),
 };
 
-const PackageMaterialRevision = Type.Object({
-  type: Type.Literal('package'),
-  name: Type.String(),
-  ...PACKAGE_REVISION,
-  via_upstream: Type.Boolean({ description: 'Reached through an upstream run rather than chosen for this run.' }),
-  changed: Type.Boolean({ description: 'Not the revision the pipeline’s previous run carried.' }),
-});
+const PackageMaterialRevision = Type.Object(
+  {
+    type: Type.Literal('package'),
+    name: Type.String(),
+    ...PACKAGE_REVISION,
+    via_upstream: Type.Boolean({ description: 'Reached through an upstream run rather than chosen for this run.' }),
+    changed: Type.Boolean({ description: 'Not the revision the pipeline’s previous run carried.' }),
+  },
+  { additionalProperties: false },
+);
 export type PackageMaterialRevision = Static<typeof PackageMaterialRevision>;
 
-const PipelineMaterialRevision = Type.Object({
-  type: Type.Literal('pipeline'),
-  name: Type.String(),
-  pipeline: Type.String(),
-  stage: Type.String(),
-  counter: Type.Integer(),
-  stage_counter: Type.Integer(),
-  label: Type.String(),
-  changed: Type.Boolean({ description: 'Not the upstream stage run the pipeline’s previous run carried.' }),
-});
+const PipelineMaterialRevision = Type.Object(
+  {
+    type: Type.Literal('pipeline'),
+    name: Type.String(),
+    pipeline: Type.String(),
+    stage: Type.String(),
+    counter: Type.Integer(),
+    stage_counter: Type.Integer(),
+    label: Type.String(),
+    changed: Type.Boolean({ description: 'Not the upstream stage run the pipeline’s previous run carried.' }),
+  },
+  { additionalProperties: false },
+);
 export type PipelineMaterialRevision = Static<typeof PipelineMaterialRevision>;
 
 export const MaterialRevision = component('MaterialRevision', OneOf([PackageMaterialRevision, PipelineMaterialRevision]));
@@ -61,15 +67,18 @@ export type UpstreamPackageRevision = Static<typeof UpstreamPackageRevision>;
 
 export const BuildCause = component(
   'BuildCause',
-  Type.Object({
-    trigger: TriggerCause,
-    materials: Type.Array(ref(MaterialRevision)),
-    upstream_packages: Type.Optional(
-      Type.Array(UpstreamPackageRevision, {
-        description: 'The package revisions the upstream runs carried, as this run’s jobs see them (absent in runs made before Baton recorded them).',
-      }),
-    ),
-  }),
+  Type.Object(
+    {
+      trigger: TriggerCause,
+      materials: Type.Array(ref(MaterialRevision)),
+      upstream_packages: Type.Optional(
+        Type.Array(UpstreamPackageRevision, {
+          description: 'The package revisions the upstream runs carried, as this run’s jobs see them (absent in runs made before Baton recorded them).',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
 );
 export type BuildCause = Static<typeof BuildCause>;
 

@@ -15,6 +15,7 @@ import type { RunCreator } from './run-creator';
 import { RunStore } from './run-store';
 import type { StageMachine } from './stage-machine';
 import type { TriggerInput } from '../input-schemas';
+import { approvalWithdrawn, rerunRefused } from './stage-gates';
 import { StageRunStore } from './stage-run-store';
 
 const IN_PROGRESS = ['scheduled', 'running', 'awaiting_approval'];
@@ -75,6 +76,11 @@ export class RunService {
       // Who may not approve learns nothing of the stage's state.
       this.mayApprove(run, stage.stage_index, actor);
       await this.ofLivePipeline(trx, run, 'approved');
+      // Held as reruns hold it, so that an earlier stage cannot start again while this is approved.
+      await this.runs.lock(trx, run.id);
+      const names = (run.definition as unknown as PipelineDefinition).stages.map((s) => s.name);
+      const withdrawn = approvalWithdrawn(names, stage.stage_index, await this.stageRuns.latestAttempts(trx, run.id));
+      if (withdrawn !== null) throw new Conflict(`the approval of stage '${stageName}' of ${pipeline}/${counter} is withdrawn: ${withdrawn}`);
       if (stage.state !== 'awaiting_approval') throw new Conflict(`stage '${stageName}' of ${pipeline}/${counter} is ${stage.state}, not awaiting approval`);
       await this.stages.approve(trx, stage, actor.name);
     });
@@ -103,13 +109,9 @@ export class RunService {
         const other = await this.runs.firstUnfinished(trx, pipeline, run.id);
         if (other) throw new Conflict(`'${pipeline}' is locked (one run at a time) and run ${other.counter} has not finished; rerun when it has`);
       }
-      const latest = await this.latestAttempts(trx, run.id);
-      if ([...latest.values()].some((s) => IN_PROGRESS.includes(s.state)))
-        throw new Conflict(`${pipeline}/${counter} has a stage in progress; wait for it or cancel it first`);
-      for (const earlier of definition.stages.slice(0, index)) {
-        if (latest.get(earlier.name)?.state !== 'passed')
-          throw new Conflict(`stage '${earlier.name}' of ${pipeline}/${counter} has not passed, so '${stageName}' cannot run`);
-      }
+      const names = definition.stages.map((s) => s.name);
+      const refused = rerunRefused(names, index, await this.stageRuns.latestAttempts(trx, run.id));
+      if (refused !== null) throw new Conflict(`stage '${stageName}' of ${pipeline}/${counter} cannot run again now: ${refused}`);
       const started = await this.stages.rerun(trx, run, index, actor.name);
       await this.audit.record(
         {
@@ -176,11 +178,6 @@ export class RunService {
         `${run.pipeline_name}/${run.counter} belongs to a pipeline deleted at ${deletedAt.toISOString()}; its runs are kept as a record, and a stage of them cannot be ${action}`,
       );
     }
-  }
-
-  private async latestAttempts(trx: Knex.Transaction, runId: string): Promise<Map<string, DbStageRunRow>> {
-    const rows = await this.stageRuns.ofRun(trx, runId);
-    return new Map(rows.map((row) => [row.stage_name, row]));
   }
 
   private async pipeline(name: string): Promise<StoredPipeline> {

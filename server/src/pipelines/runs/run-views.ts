@@ -6,6 +6,7 @@ import { PipelineStore } from '../definitions/pipeline-store';
 import { JobRunStore } from '../jobs/job-run-store';
 import type { BuildCause } from './run-model';
 import type { Run, StageRun } from './run-schemas';
+import { approvalWithdrawn } from './stage-gates';
 import { StageRunStore } from './stage-run-store';
 
 /** A run as the API shows it: its build cause and every stage (attempts of the latest counter), with jobs. */
@@ -37,6 +38,7 @@ export async function runViews(q: Knex | Knex.Transaction, runs: DbPipelineRunRo
     const latest = new Map<string, DbStageRunRow>();
     for (const stage of stages.filter((s) => s.run_id === run.id)) latest.set(stage.stage_name, stage);
     const deletedAt = deletions.get(run.pipeline_id) ?? null;
+    const names = definition.stages.map((s) => s.name);
     return {
       pipeline: run.pipeline_name,
       pipeline_deleted: deletedAt !== null,
@@ -47,12 +49,15 @@ export async function runViews(q: Knex | Knex.Transaction, runs: DbPipelineRunRo
       created_at: run.created_at.toISOString(),
       completed_at: iso(run.completed_at),
       build_cause: run.build_cause as unknown as BuildCause,
-      stages: definition.stages.map((stage) => stageView(stage.name, stage.approval?.type ?? 'success', latest.get(stage.name), jobs)),
+      stages: definition.stages.map((stage, index) => {
+        const view = stageView(stage.name, stage.approval?.type ?? 'success', latest.get(stage.name), jobs);
+        return { ...view, approvable: view.state === 'awaiting_approval' && approvalWithdrawn(names, index, latest) === null };
+      }),
     };
   });
 }
 
-function stageView(name: string, approval: 'success' | 'manual', stage: DbStageRunRow | undefined, jobs: DbJobRunRow[]): StageView {
+function stageView(name: string, approval: 'success' | 'manual', stage: DbStageRunRow | undefined, jobs: DbJobRunRow[]): Omit<StageView, 'approvable'> {
   if (!stage) {
     return {
       name,

@@ -80,6 +80,20 @@ export class StageMachine {
   }
 
   private async completeStage(trx: Knex.Transaction, stage: DbStageRunRow, state: FinalStageState): Promise<void> {
+    const run = await this.closeStage(trx, stage, state);
+    const definition = run.definition as unknown as PipelineDefinition;
+    if (state === 'passed' && stage.stage_index + 1 < definition.stages.length) {
+      await this.enterStage(trx, run, stage.stage_index + 1, false);
+      return;
+    }
+    const latest = await this.stageRuns.latestAttempts(trx, run.id);
+    await this.withdrawLaterApprovals(trx, latest, stage.stage_index);
+    // A later stage cancelled while an earlier one runs again: the run ends when that one does.
+    if ([...latest.values()].some((s) => s.state === 'scheduled' || s.state === 'running')) return;
+    await this.completeRun(trx, run);
+  }
+
+  private async closeStage(trx: Knex.Transaction, stage: DbStageRunRow, state: FinalStageState): Promise<DbPipelineRunRow> {
     await this.stageRuns.markCompleted(trx, stage.id, state);
     const run = await this.runOf(trx, stage.run_id);
     const { scheduled_at, completed_at } = await this.stageRuns.byId(trx, stage.id);
@@ -90,26 +104,40 @@ export class StageMachine {
       approved_by: stage.approved_by,
       cancelled_by: stage.cancelled_by,
     });
-    const definition = run.definition as unknown as PipelineDefinition;
-    if (state === 'passed' && stage.stage_index + 1 < definition.stages.length) {
-      await this.enterStage(trx, run, stage.stage_index + 1, false);
-      return;
-    }
-    await this.completeRun(trx, run);
+    return run;
   }
 
-  /** Opens a stage: scheduled with its jobs, or waiting for approval when it is manual (unless forced). */
+  /**
+   * The run ends at a stage that did not pass: a later stage still waiting for approval (its
+   * approval withdrawn while this one ran again) is cancelled, so that no run ends with a stage
+   * waiting and nobody promotes over the failed level. A rerun that passes asks for approval anew.
+   */
+  private async withdrawLaterApprovals(trx: Knex.Transaction, latest: Map<string, DbStageRunRow>, index: number): Promise<void> {
+    for (const stage of latest.values()) {
+      if (stage.stage_index > index && stage.state === 'awaiting_approval') await this.closeStage(trx, stage, 'cancelled');
+    }
+  }
+
+  /**
+   * Opens a stage: scheduled with its jobs, or waiting for approval when it is manual (unless
+   * forced). A manual stage still waiting from before an earlier stage ran again keeps its
+   * attempt: that stage passed, so it may be approved again, and waiting for approval is announced anew.
+   */
   private async enterStage(trx: Knex.Transaction, run: DbPipelineRunRow, index: number, forced: boolean, by: string | null = null): Promise<DbStageRunRow> {
     const definition = run.definition as unknown as PipelineDefinition;
     const stageDefinition = definition.stages[index];
     const manual = approvalOf(stageDefinition).type === 'manual';
-    const previous = await this.stageRuns.highestCounter(trx, run.id, stageDefinition.name);
+    const previous = (await this.stageRuns.latestAttempts(trx, run.id)).get(stageDefinition.name);
     const waits = manual && !forced;
+    if (waits && previous?.state === 'awaiting_approval') {
+      await this.events.append(trx, 'stage.awaiting_approval', stageOfRun(run, previous));
+      return previous;
+    }
     const stage = await this.stageRuns.insert(trx, {
       run_id: run.id,
       stage_name: stageDefinition.name,
       stage_index: index,
-      counter: previous + 1,
+      counter: (previous?.counter ?? 0) + 1,
       state: waits ? 'awaiting_approval' : 'scheduled',
       approval_type: manual ? 'manual' : 'success',
       approved_by: manual && forced ? by : null,

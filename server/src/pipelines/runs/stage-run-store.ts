@@ -56,12 +56,10 @@ export class StageRunStore {
     return (await q(TABLES.stageRuns).where({ run_id: runId }).orderBy('counter')) as DbStageRunRow[];
   }
 
-  /** The highest attempt counter of the stage in the run (0 before its first attempt). */
-  async highestCounter(trx: Knex.Transaction, runId: string, stageName: string): Promise<number> {
-    const previous = (await trx(TABLES.stageRuns).where({ run_id: runId, stage_name: stageName }).max('counter as counter').first()) as {
-      counter: number | null;
-    };
-    return Number(previous?.counter ?? 0);
+  /** The latest attempt of each stage of the run that has been reached, by stage name. */
+  async latestAttempts(q: Queryable, runId: string): Promise<Map<string, DbStageRunRow>> {
+    const rows = await this.ofRun(q, runId);
+    return new Map(rows.map((row) => [row.stage_name, row]));
   }
 
   async insert(trx: Knex.Transaction, stage: NewStageRunRow): Promise<DbStageRunRow> {
