@@ -55,6 +55,16 @@ export class PipelineStore {
     return live(q, name).select('id');
   }
 
+  /** The names of those of these pipelines that are live, by id. */
+  static async liveNames(q: Queryable, ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await q(TABLES.pipelines)
+      .whereIn('id', [...new Set(ids)])
+      .whereNull('deleted_at')
+      .select<Pick<DbPipelineRow, 'id' | 'name'>[]>('id', 'name');
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
   /** When each of these pipelines was deleted (null: live), by id. */
   static async deletions(q: Queryable, ids: string[]): Promise<Map<string, Date | null>> {
     const rows = await q(TABLES.pipelines)

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Database } from '../../db/database';
 import { TABLES, type DbPipelineStateRow } from '../../db/tables';
+import { PipelineStore } from '../definitions/pipeline-store';
 import type { TriggerCause } from '../runs/run-model';
 import type { TriggerRequest } from '../triggers/material-resolver';
 
@@ -36,7 +37,7 @@ export class PipelineStateStore {
   static async create(trx: Knex.Transaction, pipeline: string, pause: { by: string; reason: string } | null, pending: PendingCause | null): Promise<void> {
     await trx(TABLES.pipelineStates)
       .insert({
-        pipeline_id: liveId(trx, pipeline),
+        pipeline_id: PipelineStore.liveId(trx, pipeline),
         ...pausedColumns(trx, pause),
         pending_cause: pending ? JSON.stringify(pending) : null,
         pending_count: pending ? 1 : 0,
@@ -47,7 +48,7 @@ export class PipelineStateStore {
   }
 
   async get(pipeline: string, q: Queryable = this.db.knex): Promise<DbPipelineStateRow | null> {
-    return ((await q(TABLES.pipelineStates).where('pipeline_id', liveId(q, pipeline)).first()) as DbPipelineStateRow | undefined) ?? null;
+    return ((await q(TABLES.pipelineStates).where('pipeline_id', PipelineStore.liveId(q, pipeline)).first()) as DbPipelineStateRow | undefined) ?? null;
   }
 
   /** The states of these pipelines, by id; pipelines without one are absent. */
@@ -59,13 +60,13 @@ export class PipelineStateStore {
 
   async pause(trx: Knex.Transaction, pipeline: string, by: string, reason: string): Promise<void> {
     await trx(TABLES.pipelineStates)
-      .insert({ pipeline_id: liveId(trx, pipeline), ...pausedColumns(trx, { by, reason }) })
+      .insert({ pipeline_id: PipelineStore.liveId(trx, pipeline), ...pausedColumns(trx, { by, reason }) })
       .onConflict('pipeline_id')
       .merge([...PAUSED_COLUMNS, 'updated_at']);
   }
 
   async unpause(trx: Knex.Transaction, pipeline: string): Promise<void> {
-    await trx(TABLES.pipelineStates).where('pipeline_id', liveId(trx, pipeline)).update(pausedColumns(trx, null));
+    await trx(TABLES.pipelineStates).where('pipeline_id', PipelineStore.liveId(trx, pipeline)).update(pausedColumns(trx, null));
   }
 
   /**
@@ -74,7 +75,7 @@ export class PipelineStateStore {
    */
   async withhold(trx: Knex.Transaction, pipeline: string, pending: PendingCause): Promise<void> {
     await trx(TABLES.pipelineStates)
-      .where('pipeline_id', liveId(trx, pipeline))
+      .where('pipeline_id', PipelineStore.liveId(trx, pipeline))
       .update({
         pending_cause: JSON.stringify(pending),
         pending_count: trx.raw("pending_count + (CASE WHEN pending_cause ->> 'causeKey' IS DISTINCT FROM ? THEN 1 ELSE 0 END)", [pending.causeKey]),
@@ -85,28 +86,29 @@ export class PipelineStateStore {
 
   /** The pending causes of pipelines that are not paused: each is to run once. */
   async releasable(q: Queryable = this.db.knex): Promise<{ pipeline: string; pending: PendingCause }[]> {
-    const rows = await q(`${TABLES.pipelineStates} as s`)
-      .join(`${TABLES.pipelines} as p`, 'p.id', 's.pipeline_id')
-      .whereNull('p.deleted_at')
-      .whereNotNull('s.pending_cause')
-      .whereNull('s.paused_at')
-      .orderBy('s.pending_since')
-      .select<{ name: string; pending_cause: DbPipelineStateRow['pending_cause'] }[]>('p.name', 's.pending_cause');
-    return rows.map((row) => ({ pipeline: row.name, pending: row.pending_cause as unknown as PendingCause }));
+    const rows = await q(TABLES.pipelineStates)
+      .whereNotNull('pending_cause')
+      .whereNull('paused_at')
+      .orderBy('pending_since')
+      .select<Pick<DbPipelineStateRow, 'pipeline_id' | 'pending_cause'>[]>('pipeline_id', 'pending_cause');
+    // A deleted pipeline's pending cause stays with it, never to run.
+    const names = await PipelineStore.liveNames(
+      q,
+      rows.map((row) => row.pipeline_id),
+    );
+    return rows.flatMap((row) => {
+      const pipeline = names.get(row.pipeline_id);
+      return pipeline === undefined ? [] : [{ pipeline, pending: row.pending_cause as unknown as PendingCause }];
+    });
   }
 
   /** Forgets the pending cause once it has run (or cannot), unless a newer one replaced it meanwhile. */
   async clearPending(pipeline: string, causeKey: string, q: Queryable = this.db.knex): Promise<void> {
     await q(TABLES.pipelineStates)
-      .where('pipeline_id', liveId(q, pipeline))
+      .where('pipeline_id', PipelineStore.liveId(q, pipeline))
       .whereRaw("pending_cause ->> 'causeKey' = ?", [causeKey])
       .update({ pending_cause: null, pending_count: 0, pending_since: null, updated_at: q.fn.now() });
   }
-}
-
-/** The id of the live pipeline of this name, as a subquery: state is kept per pipeline, not per name. */
-function liveId(q: Queryable, name: string): Knex.QueryBuilder {
-  return q(TABLES.pipelines).where({ name }).whereNull('deleted_at').select('id');
 }
 
 const PAUSED_COLUMNS = ['paused_by', 'paused_reason', 'paused_at'] as const;
