@@ -62,7 +62,7 @@ type Outcome = { ok: true; result: ResponsePayloads[RequestName] } | { ok: false
 
 async function runRequest(plugin: PluginDefinition, bridge: WorkerBridge, request: RequestMessage, signal: AbortSignal): Promise<Outcome> {
   try {
-    const ctx = bridge.context(request.id, request.scope, signal, repositoryOf(request.payload));
+    const ctx = bridge.context(request.id, request.scope, signal, repositoryOf(request.payload), request.store ?? null);
     return { ok: true, result: await runOperation(plugin, request.name, request.payload, ctx) };
   } catch (error) {
     return { ok: false, error: toWireError(error) };
