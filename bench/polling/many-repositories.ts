@@ -243,11 +243,15 @@ async function register(api: BatonApi, options: ManyOptions, origin: string): Pr
 async function waitForFirstPolls(api: BatonApi, count: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const listed = await api.packages();
-    const pending = listed.filter((p) => p.poll.status === 'pending').length;
-    const failing = listed.filter((p) => p.poll.status === 'failing').length;
+    // A busy machine may drop a connection now and then: the next round asks again.
+    const listed = await api.packages().catch((error: unknown) => {
+      progress(`listing the packages failed (${(error as Error).message}); asking again`);
+      return null;
+    });
+    const pending = listed?.filter((p) => p.poll.status === 'pending').length ?? count;
+    const failing = listed?.filter((p) => p.poll.status === 'failing').length ?? 0;
     if (failing > 0) throw new Error(`${failing} packages fail their polls; see the Baton log`);
-    if (pending === 0 && listed.length === count) return;
+    if (pending === 0 && listed?.length === count) return;
     if (Date.now() > deadline) throw new Error(`${pending} packages still wait for their first poll`);
     progress(`${pending} of ${count} packages wait for their first poll`);
     await new Promise((resolve) => setTimeout(resolve, 3000));
