@@ -56,7 +56,7 @@ export function registerPolling(c: DependencyContainer): void {
   single(RevisionStore, (r) => new RevisionStore(db(r)));
   single(PollClaims, (r) => new PollClaims(db(r)));
   single(PollRecorder, (r) => new PollRecorder(db(r), r.resolve(EventStore)));
-  single(PollWorkQueries, (r) => new PollWorkQueries(db(r), r.resolve(RevisionStore)));
+  single(PollWorkQueries, (r) => new PollWorkQueries(db(r)));
   single(PollStatusReader, (r) => new PollStatusReader(db(r), r.resolve(RepositoryStore), r.resolve(RevisionStore), plugins(r)));
   single(RepositoryPoller, (r) => {
     const log = logger(r, 'polling');
