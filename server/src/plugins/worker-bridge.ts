@@ -21,6 +21,7 @@ export class WorkerBridge {
     private readonly port: MessagePort,
     private readonly http: HttpClientSettings,
     private readonly settings: Readonly<Record<string, SettingValue>>,
+    private readonly logLevels: ReadonlySet<LogLevel>,
   ) {}
 
   /**
@@ -85,8 +86,9 @@ export class WorkerBridge {
   }
 
   private logger(requestId: number): PluginLogger {
-    const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) =>
-      this.post({ v: 1, type: 'log', level, message: String(message), fields: plainFields(fields), request_id: requestId });
+    const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
+      if (this.logLevels.has(level)) this.post({ v: 1, type: 'log', level, message: String(message), fields: plainFields(fields), request_id: requestId });
+    };
     return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
   }
 }
