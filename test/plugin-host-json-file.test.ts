@@ -167,6 +167,33 @@ describe('json-file plugin in the plugin host', () => {
     expect(scopes).not.toContain(null);
   });
 
+  it("carries the repository's store with a poll: the plugin's reads ask the host nothing", async () => {
+    await host.latestRevision('json-file', 'repo-carried', repo(), { NAME: 'scrt' });
+    const before = store.calls.length;
+
+    const again = await host.latestRevision('json-file', 'repo-carried', repo(), { NAME: 'scrt' });
+
+    const calls = store.calls.slice(before).filter((c) => c.scope === 'repo-carried');
+    expect(again.revision?.revision).toBe('1.2.0');
+    expect(served.ifNoneMatch.at(-1)).toBe('"v1"');
+    expect(calls.map((c) => c.op)).toEqual(['snapshot']);
+  });
+
+  it('reads key by key when the store is too large to carry', async () => {
+    await store.inner.set('repo-large', 'ballast', 'x'.repeat(1024 * 1024 + 1));
+    await host.latestRevision('json-file', 'repo-large', repo(), { NAME: 'scrt' });
+    const before = store.calls.length;
+
+    await host.latestRevision('json-file', 'repo-large', repo(), { NAME: 'scrt' });
+
+    const ops = store.calls
+      .slice(before)
+      .filter((c) => c.scope === 'repo-large')
+      .map((c) => `${c.op} ${c.key}`);
+    expect(ops).toEqual(['snapshot ', 'get document']);
+    expect(served.ifNoneMatch.at(-1)).toBe('"v1"');
+  });
+
   it('downloads again when the document changed', async () => {
     await host.latestRevision('json-file', 'repo-change', repo(), { NAME: 'scrt' });
     (document as { packages: { scrt: object[] } }).packages.scrt.push({ version: '1.3.0', published: '2024-04-01T00:00:00Z' });

@@ -10,6 +10,7 @@ import { measureLag, type PackageGrid } from './lag';
 import { packagesIn, repositoryOf, type Layout } from './layout';
 import { measureHints } from './measure-hints';
 import { measureWindow, TAIL_MS, type WindowFacts } from './measure-window';
+import { MANY_USAGE, parseManyOptions, runManyRepositories } from './many-repositories';
 import { parseOptions, readOptions, USAGE, type BenchOptions } from './options';
 import { histogramQuantile, quantile, shareAtOrBelow } from './prometheus';
 import { goalTable, header, seconds, type GoalLine, out, progress } from './report';
@@ -20,9 +21,38 @@ const CPU_GOAL_SECONDS_PER_1000 = 2;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `npm run bench:polling`: Baton on a fresh embedded database polling fake repositories, goal by goal. */
+const SCENARIOS_USAGE = `usage: npm run bench:polling -- [shared | many] [flags]
+shared: packages in a few repositories (fake json-file repositories); many: thousands of yum repositories of one package each.
+Without a scenario both run, with their defaults (or --quick).
+
+${USAGE}
+
+${MANY_USAGE}`;
+
+/** `npm run bench:polling`: both scenarios, or the one named first. */
 async function main(): Promise<void> {
-  const options = readOptions(process.argv.slice(2), parseOptions, USAGE);
+  const [first, ...rest] = process.argv.slice(2);
+  if (first === 'shared') return runShared(rest);
+  if (first === 'many') return runMany(rest);
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) return void process.stdout.write(`${SCENARIOS_USAGE}\n`);
+  if (argv.some((arg) => arg !== '--quick')) {
+    process.stderr.write(`name a scenario to give it flags other than --quick\n${SCENARIOS_USAGE}\n`);
+    process.exit(2);
+  }
+  await runShared(argv);
+  out();
+  await runMany(argv);
+}
+
+async function runMany(argv: string[]): Promise<void> {
+  const options = readOptions(argv, parseManyOptions, MANY_USAGE);
+  if (options !== null) await runManyRepositories(options);
+}
+
+/** Baton on a fresh embedded database polling fake repositories, goal by goal. */
+async function runShared(argv: string[]): Promise<void> {
+  const options = readOptions(argv, parseOptions, USAGE);
   if (options === null) return;
   out(header('Baton polling benchmark: one process, embedded database'));
   out(

@@ -9,6 +9,8 @@ export interface ServedRequest {
   path: string;
   status: number;
   bytes: number;
+  /** When the request arrived (epoch milliseconds). */
+  at: number;
 }
 
 /** Messages to the runner; the runner sends `{ type: 'report' }` to get the requests since the last report. */
@@ -51,29 +53,30 @@ function main(): void {
 }
 
 function serve(root: string, options: ServingOptions, request: http.IncomingMessage, response: http.ServerResponse): ServedRequest {
+  const at = Date.now();
   const urlPath = decodeURIComponent(new URL(request.url ?? '/', 'http://repository').pathname);
   const method = request.method ?? '';
   const file = path.join(root, urlPath);
   const info = file.startsWith(root + path.sep) ? fs.statSync(file, { throwIfNoEntry: false }) : undefined;
   if ((method !== 'GET' && method !== 'HEAD') || info === undefined || !info.isFile()) {
     response.writeHead(404).end();
-    return { method, path: urlPath, status: 404, bytes: 0 };
+    return { method, path: urlPath, status: 404, bytes: 0, at };
   }
   const etag = `"${Math.floor(info.mtimeMs).toString(16)}-${info.size.toString(16)}"`;
   const lastModified = info.mtime.toUTCString();
   const validators = options.validators ? { etag, 'last-modified': lastModified } : {};
   if (options.validators && notModified(request, etag, info.mtime)) {
     response.writeHead(304, validators).end();
-    return { method, path: urlPath, status: 304, bytes: 0 };
+    return { method, path: urlPath, status: 304, bytes: 0, at };
   }
   const type = file.endsWith('.xml') ? 'text/xml' : options.defaultType;
   response.writeHead(200, { ...validators, 'content-type': type, 'content-length': String(info.size) });
   if (method === 'HEAD') {
     response.end();
-    return { method, path: urlPath, status: 200, bytes: 0 };
+    return { method, path: urlPath, status: 200, bytes: 0, at };
   }
   fs.createReadStream(file).pipe(response);
-  return { method, path: urlPath, status: 200, bytes: info.size };
+  return { method, path: urlPath, status: 200, bytes: info.size, at };
 }
 
 /** If-None-Match wins over If-Modified-Since, as HTTP says. */

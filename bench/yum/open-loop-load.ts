@@ -27,6 +27,8 @@ export class OpenLoopLoad {
     private readonly url: URL,
     private readonly headers: Record<string, string>,
     private readonly perSecond: number,
+    /** The path of the k-th request, when the requests go to several paths of `url`'s origin. */
+    private readonly pathOf?: (k: number) => string,
   ) {}
 
   start(): void {
@@ -48,13 +50,13 @@ export class OpenLoopLoad {
     const now = performance.now();
     // Every request that has come due is sent, even when the timer fired late.
     while (this.startedAt + this.sent * interval <= now) {
-      this.send(this.startedAt + this.sent * interval);
+      this.send(this.startedAt + this.sent * interval, this.pathOf ? new URL(this.pathOf(this.sent), this.url) : this.url);
       this.sent += 1;
     }
     this.timer = setTimeout(() => this.tick(), Math.max(0, this.startedAt + this.sent * interval - performance.now()));
   }
 
-  private send(dueAt: number): void {
+  private send(dueAt: number, url: URL): void {
     this.result.sendDelays.push(performance.now() - dueAt);
     const request = new Promise<void>((resolve) => {
       const finish = (ok: boolean) => {
@@ -63,7 +65,7 @@ export class OpenLoopLoad {
         resolve();
       };
       http
-        .get(this.url, { agent: this.agent, headers: this.headers }, (response) => {
+        .get(url, { agent: this.agent, headers: this.headers }, (response) => {
           response.resume();
           response.on('end', () => finish(response.statusCode === 200));
           response.on('error', () => finish(false));

@@ -30,8 +30,8 @@ import type { PollObserver } from './materials/polling/poll-scheduler';
 /** What a finished poll tells the rest of the server: metrics, and live event streams. */
 function pollObserver(metrics: Metrics, signals: Signals): PollObserver {
   return {
-    claimed: (claim) => {
-      if (claim.dueAt) metrics.schedulingLag((claim.claimedAt.getTime() - claim.dueAt.getTime()) / 1000);
+    claimed: (claim, waitedSeconds) => {
+      if (claim.dueAt) metrics.schedulingLag((claim.claimedAt.getTime() - claim.dueAt.getTime()) / 1000 + waitedSeconds);
     },
     polled: (_claim, report, durationSeconds) => {
       let detected = 0;
@@ -56,18 +56,11 @@ export function registerPolling(c: DependencyContainer): void {
   single(RevisionStore, (r) => new RevisionStore(db(r)));
   single(PollClaims, (r) => new PollClaims(db(r)));
   single(PollRecorder, (r) => new PollRecorder(db(r), r.resolve(EventStore)));
-  single(PollWorkQueries, (r) => new PollWorkQueries(db(r), r.resolve(RevisionStore)));
+  single(PollWorkQueries, (r) => new PollWorkQueries(db(r)));
   single(PollStatusReader, (r) => new PollStatusReader(db(r), r.resolve(RepositoryStore), r.resolve(RevisionStore), plugins(r)));
   single(RepositoryPoller, (r) => {
     const log = logger(r, 'polling');
-    return new RepositoryPoller(
-      r.resolve(RepositoryStore),
-      r.resolve(PollWorkQueries),
-      plugins(r),
-      r.resolve(ConfigurationCodec),
-      r.resolve(PollRecorder),
-      log,
-    );
+    return new RepositoryPoller(r.resolve(PollWorkQueries), plugins(r), r.resolve(ConfigurationCodec), r.resolve(PollRecorder), log);
   });
   single(PollScheduler, (r) => {
     const { poll } = settings(r);

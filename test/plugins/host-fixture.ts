@@ -92,6 +92,11 @@ export class RecordingStore implements PluginStateStore {
     this.calls.push({ op: 'delete', scope, key });
     return this.inner.delete(scope, key);
   }
+
+  snapshot(scope: string, maxBytes: number): Promise<Record<string, string> | null> {
+    this.calls.push({ op: 'snapshot', scope, key: '' });
+    return this.inner.snapshot(scope, maxBytes);
+  }
 }
 
 /** Two repository ids that the host sends to different workers of a two-worker plugin. */

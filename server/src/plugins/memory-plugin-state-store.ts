@@ -1,4 +1,4 @@
-import type { PluginStateStore } from './plugin-state-store';
+import { snapshotWithin, type PluginStateStore } from './plugin-state-store';
 
 /** A {@link PluginStateStore} that lives in memory: for tests and throw-away runs. */
 export class MemoryPluginStateStore implements PluginStateStore {
@@ -19,5 +19,10 @@ export class MemoryPluginStateStore implements PluginStateStore {
 
   async delete(scope: string, key: string): Promise<void> {
     this.scopes.get(scope)?.delete(key);
+  }
+
+  async snapshot(scope: string, maxBytes: number): Promise<Record<string, string> | null> {
+    const entries = [...(this.scopes.get(scope) ?? new Map<string, string>())];
+    return snapshotWithin(entries, maxBytes);
   }
 }

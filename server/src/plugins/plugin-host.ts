@@ -12,9 +12,15 @@ import {
 import type { PluginInfo, PluginRefusal } from './plugin-info';
 import { PluginLoader } from './plugin-loader';
 import type { PluginRuntime } from './plugin-runtime';
-import type { PluginStateStore } from './plugin-state-store';
+import { MAX_SNAPSHOT_BYTES, type PluginStateStore } from './plugin-state-store';
 import type { ConfigurationMap, RequestName, RequestPayloads, ResponsePayloads, RevisionAnswer, WireRevision } from './protocol';
 import { WORKER_FILE } from './worker-launch';
+
+/**
+ * Polls read the repository's store on every call (validators, what the last poll saw): they get
+ * it with the call, one query and no messages instead of a query and two messages per read.
+ */
+const POLLS: ReadonlySet<RequestName> = new Set(['latest-revision', 'latest-revision-since', 'latest-revisions-since']);
 
 /** One package of a batch question, as the protocol carries it. */
 export type BatchRequestItem = RequestPayloads['latest-revisions-since']['packages'][number];
@@ -131,8 +137,19 @@ export class PluginHost {
   }
 
   private async call<N extends RequestName>(pluginId: string, name: N, scope: string | null, payload: RequestPayloads[N]): Promise<ResponsePayloads[N]> {
-    const answer = await this.runtime(pluginId).call(name, scope, payload);
+    const runtime = this.runtime(pluginId);
+    const store = scope !== null && POLLS.has(name) ? await this.snapshot(scope) : null;
+    const answer = await runtime.call(name, scope, payload, store);
     return checkedAnswer(pluginId, name, answer, payload);
+  }
+
+  /** The store a poll carries; without one (too large, or unreadable now) the worker asks key by key. */
+  private async snapshot(scope: string): Promise<Record<string, string> | null> {
+    try {
+      return await this.store.snapshot(scope, MAX_SNAPSHOT_BYTES);
+    } catch {
+      return null;
+    }
   }
 
   private runtime(pluginId: string): PluginRuntime {

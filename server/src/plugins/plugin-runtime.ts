@@ -81,10 +81,11 @@ export class PluginRuntime {
     }
   }
 
-  call(name: RequestName, scope: string | null, payload: RequestPayloads[RequestName]): Promise<unknown> {
+  /** `store`: the scope's store as the call begins, for the worker to read from (null: read on request). */
+  call(name: RequestName, scope: string | null, payload: RequestPayloads[RequestName], store: Record<string, string> | null = null): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.hostError('host_stopped', `plugin '${this.id}' is stopped: the server is shutting down`));
     if (this.status === 'failed') return Promise.reject(this.hostError('plugin_failed', this.failedMessage()));
-    return this.slotFor(scope).call(name, scope, payload);
+    return this.slotFor(scope).call(name, scope, payload, store);
   }
 
   /** Fresh workers and a clean crash history, whatever the plugin's state. */

@@ -20,7 +20,7 @@ async function main(port: MessagePort, data: WorkerStartData): Promise<void> {
     if (data.protocolVersion !== PROTOCOL_VERSION) throw new Error(`the host speaks protocol v${data.protocolVersion}, this worker v${PROTOCOL_VERSION}`);
     plugin = await loadPluginDefinition(data.entryFile);
     const settings = data.describeOnly ? {} : resolveSettings(plugin.id, plugin.settings, process.env);
-    bridge = new WorkerBridge(port, data.http, Object.freeze(settings));
+    bridge = new WorkerBridge(port, data.http, Object.freeze(settings), new Set(data.logLevels));
   } catch (error) {
     port.postMessage({ v: 1, type: 'load-failed', message: describeError(error) });
     return;
@@ -62,7 +62,7 @@ type Outcome = { ok: true; result: ResponsePayloads[RequestName] } | { ok: false
 
 async function runRequest(plugin: PluginDefinition, bridge: WorkerBridge, request: RequestMessage, signal: AbortSignal): Promise<Outcome> {
   try {
-    const ctx = bridge.context(request.id, request.scope, signal, repositoryOf(request.payload));
+    const ctx = bridge.context(request.id, request.scope, signal, repositoryOf(request.payload), request.store ?? null);
     return { ok: true, result: await runOperation(plugin, request.name, request.payload, ctx) };
   } catch (error) {
     return { ok: false, error: toWireError(error) };

@@ -168,7 +168,16 @@ const AnyRequestPayload = Type.Union(Object.values(RequestSchemas));
 const AnyAnswer = Type.Union(Object.values(AnswerSchemas));
 
 export const HostMessageSchema = Type.Union([
-  Type.Object({ v: V, type: Type.Literal('request'), id: Type.Number(), name: RequestNameSchema, scope: Nullable(Type.String()), payload: AnyRequestPayload }),
+  Type.Object({
+    v: V,
+    type: Type.Literal('request'),
+    id: Type.Number(),
+    name: RequestNameSchema,
+    scope: Nullable(Type.String()),
+    payload: AnyRequestPayload,
+    // The scope's store as the call began, when the host sent it: reads are answered from it.
+    store: Type.Optional(Nullable(Type.Record(Type.String(), Type.String()))),
+  }),
   Type.Object({ v: V, type: Type.Literal('cancel'), id: Type.Number() }),
   Type.Object({ v: V, type: Type.Literal('store-reply'), id: Type.Number(), ok: Type.Literal(true), value: Nullable(Type.String()) }),
   Type.Object({ v: V, type: Type.Literal('store-reply'), id: Type.Number(), ok: Type.Literal(false), message: Type.String(), transient: Type.Boolean() }),

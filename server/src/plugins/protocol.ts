@@ -83,6 +83,8 @@ export interface WorkerStartData {
   http: HttpClientSettings;
   /** How often the worker samples its memory while a call runs. */
   memorySampleMs: number;
+  /** Log levels the host writes: the worker sends no message for the others (a debug line on every poll cost a message each). */
+  logLevels: ('debug' | 'info' | 'warn' | 'error')[];
 }
 
 /** Settings of the HTTP client each worker builds for its plugin. */

@@ -21,14 +21,24 @@ export class WorkerBridge {
     private readonly port: MessagePort,
     private readonly http: HttpClientSettings,
     private readonly settings: Readonly<Record<string, SettingValue>>,
+    private readonly logLevels: ReadonlySet<LogLevel>,
   ) {}
 
-  /** `repository` is the configuration the call is about, when it is about one. */
-  context(requestId: number, scope: string | null, signal: AbortSignal, repository: Configuration | null): PluginContext {
+  /**
+   * `repository` is the configuration the call is about, when it is about one; `snapshot` the
+   * scope's store as the host sent it with the call, which then answers reads without a message.
+   */
+  context(
+    requestId: number,
+    scope: string | null,
+    signal: AbortSignal,
+    repository: Configuration | null,
+    snapshot: Record<string, string> | null = null,
+  ): PluginContext {
     return {
       signal,
       http: createHttpClient(this.http, signal, repository),
-      store: scope === null ? EMPTY_STORE : this.store(requestId, scope),
+      store: scope === null ? EMPTY_STORE : this.store(requestId, scope, snapshot),
       log: this.logger(requestId),
       settings: this.settings,
     };
@@ -46,23 +56,39 @@ export class WorkerBridge {
     this.port.postMessage(message);
   }
 
-  private store(requestId: number, scope: string): KeyValueStore {
+  private store(requestId: number, scope: string, snapshot: Record<string, string> | null): KeyValueStore {
     const ask = (op: 'get' | 'set' | 'delete', key: string, value?: string): Promise<string | null> =>
       new Promise((resolve, reject) => {
         const id = this.nextStoreId++;
         this.pendingStore.set(id, { resolve, reject });
         this.post({ v: 1, type: 'store', id, request_id: requestId, scope, op, key, value });
       });
+    if (snapshot === null) {
+      return {
+        get: (key) => ask('get', key),
+        set: async (key, value) => void (await ask('set', key, value)),
+        delete: async (key) => void (await ask('delete', key)),
+      };
+    }
+    // Writes still go to the host (which checks them), and the copy follows once they are done.
+    const copy = new Map(Object.entries(snapshot));
     return {
-      get: (key) => ask('get', key),
-      set: async (key, value) => void (await ask('set', key, value)),
-      delete: async (key) => void (await ask('delete', key)),
+      get: async (key) => copy.get(key) ?? null,
+      set: async (key, value) => {
+        await ask('set', key, value);
+        copy.set(key, value);
+      },
+      delete: async (key) => {
+        await ask('delete', key);
+        copy.delete(key);
+      },
     };
   }
 
   private logger(requestId: number): PluginLogger {
-    const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) =>
-      this.post({ v: 1, type: 'log', level, message: String(message), fields: plainFields(fields), request_id: requestId });
+    const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
+      if (this.logLevels.has(level)) this.post({ v: 1, type: 'log', level, message: String(message), fields: plainFields(fields), request_id: requestId });
+    };
     return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
   }
 }

@@ -31,6 +31,7 @@ export function launchPluginWorker(launch: WorkerLaunch): Worker {
     describeOnly: launch.describeOnly,
     http: launch.http,
     memorySampleMs: launch.memorySampleMs,
+    logLevels: (['debug', 'info', 'warn', 'error'] as const).filter((level) => launch.logger.isLevelEnabled(level)),
   };
   const worker = new Worker(WORKER_FILE, {
     workerData,

@@ -43,6 +43,7 @@ interface SlotCall {
   name: RequestName;
   scope: string | null;
   payload: RequestPayloads[RequestName];
+  store: Record<string, string> | null;
   resolve(answer: unknown): void;
   reject(error: PluginCallError): void;
   timer: NodeJS.Timeout;
@@ -118,13 +119,14 @@ export class WorkerSlot {
     return true;
   }
 
-  call(name: RequestName, scope: string | null, payload: RequestPayloads[RequestName]): Promise<unknown> {
+  call(name: RequestName, scope: string | null, payload: RequestPayloads[RequestName], store: Record<string, string> | null = null): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const call: SlotCall = {
         id: this.env.nextCallId(),
         name,
         scope,
         payload,
+        store,
         resolve,
         reject,
         timer: setTimeout(() => this.expired(call), this.env.callTimeoutMs),
@@ -161,7 +163,7 @@ export class WorkerSlot {
     this.sent.set(call.id, call);
     this.env.log.callStarted(call.id, call.payload);
     try {
-      this.post({ v: 1, type: 'request', id: call.id, name: call.name, scope: call.scope, payload: call.payload });
+      this.post({ v: 1, type: 'request', id: call.id, name: call.name, scope: call.scope, payload: call.payload, store: call.store });
     } catch (error) {
       this.sent.delete(call.id);
       const message = `a ${call.name} request for plugin '${this.env.pluginId}' could not be sent: ${(error as Error).message}`;

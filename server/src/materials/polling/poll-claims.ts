@@ -1,6 +1,7 @@
 import type { Database } from '../../db/database';
 import type { DbConfigurationEntry } from '../../db/tables';
 import type { ClaimedRepository } from './poll-model';
+import { GroupCommit } from './group-commit';
 import { PollStateStore } from './poll-state-store';
 
 /** Which repositories may be claimed now, as the scheduler's caps see them. */
@@ -17,6 +18,8 @@ export interface ClaimLimits {
  */
 export class PollClaims {
   private readonly states: PollStateStore;
+  /** Repositories polled while another release is written are given back together, in one statement. */
+  private readonly releases = new GroupCommit<{ owner: string; claim: ClaimedRepository }, void>((polled) => this.releaseAllOf(polled));
 
   constructor(private readonly db: Database) {
     this.states = new PollStateStore(db);
@@ -37,12 +40,15 @@ export class PollClaims {
         chosen.push({
           repositoryId: row.repository_id,
           pluginId: row.plugin_id,
+          name: row.name,
+          configuration: row.configuration,
           // The candidates statement's time, not its transaction's: a poll request the statement
           // saw is older than it, so the poll clears it rather than running once more.
           claimedAt: row.db_now,
           dueAt: row.due_at,
           host,
           repositoryRequestedAt: row.poll_requested_at,
+          requested: row.poll_requested_at !== null || row.package_requested,
         });
       }
       if (chosen.length > 0) {
@@ -69,7 +75,19 @@ export class PollClaims {
    * arrived during the poll stays, so the repository is polled once more right away.
    */
   async release(owner: string, claim: ClaimedRepository): Promise<void> {
-    await this.states.releasePolled(owner, claim.repositoryId, claim.claimedAt);
+    await this.releases.submit({ owner, claim });
+  }
+
+  private async releaseAllOf(polled: { owner: string; claim: ClaimedRepository }[]): Promise<void[]> {
+    const owners = new Set(polled.map((p) => p.owner));
+    for (const owner of owners) {
+      const mine = polled.filter((p) => p.owner === owner);
+      await this.states.releasePolled(
+        owner,
+        mine.map(({ claim }) => ({ repository_id: claim.repositoryId, claimed_at: claim.claimedAt.toISOString() })),
+      );
+    }
+    return polled.map(() => undefined);
   }
 
   /** Gives back every lease of this owner (on shutdown), so that another process takes over at once. */

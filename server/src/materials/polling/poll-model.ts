@@ -1,9 +1,13 @@
+import type { DbConfigurationEntry } from '../../db/tables';
 import type { WireRevision } from '../../plugins/protocol';
 
 /** A repository this process has leased for a poll. */
 export interface ClaimedRepository {
   repositoryId: string;
   pluginId: string;
+  /** The repository's name and stored configuration, as the claim read them. */
+  name: string;
+  configuration: DbConfigurationEntry[];
   /** The database's clock when the lease was taken: the poll's notion of "now". */
   claimedAt: Date;
   /** Earliest scheduled poll among its due packages, for the scheduling lag. */
@@ -12,6 +16,8 @@ export interface ClaimedRepository {
   host: string;
   /** Set when a hint or a poll request asked for every package of the repository. */
   repositoryRequestedAt: Date | null;
+  /** Someone waits for it: a poll request for the repository or one of its packages. */
+  requested: boolean;
 }
 
 /** A package taken into a poll, with what the recorder needs to write its result. */

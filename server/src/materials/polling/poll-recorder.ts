@@ -4,6 +4,7 @@ import type { CatalogueEvent, EventPayload } from '../../events/event-catalogue'
 import type { EventStore } from '../../events/event-store';
 import type { WireRevision } from '../../plugins/protocol';
 import type { ClaimedRepository, PackagePollResult, PollOutcome } from './poll-model';
+import { GroupCommit } from './group-commit';
 import { nextPollState, type NextPollState } from './poll-transition';
 import { PollStateStore } from './poll-state-store';
 import type { PackageWork } from './poll-work-queries';
@@ -13,6 +14,14 @@ import { RevisionStore, toRecorded, type RecordedRevision } from './revision-sto
 export interface RecordedPoll {
   outcomes: Map<string, { outcome: PollOutcome; revision: RecordedRevision | null; error: string | null }>;
   eventIds: number[];
+}
+
+/** One repository's poll, to be recorded. */
+interface FinishedPoll {
+  claim: ClaimedRepository;
+  repository: RepositoryFacts;
+  packages: PackageWork[];
+  results: PackagePollResult[];
 }
 
 export interface RepositoryFacts {
@@ -30,6 +39,7 @@ export interface RepositoryFacts {
 export class PollRecorder {
   private readonly revisions: RevisionStore;
   private readonly states: PollStateStore;
+  private readonly together = new GroupCommit<FinishedPoll, RecordedPoll>((polls) => this.recordAll(polls));
 
   constructor(
     private readonly db: Database,
@@ -39,33 +49,63 @@ export class PollRecorder {
     this.states = new PollStateStore(db);
   }
 
+  /** Records one repository's poll in a transaction of its own. */
   async record(claim: ClaimedRepository, repository: RepositoryFacts, packages: PackageWork[], results: PackagePollResult[]): Promise<RecordedPoll> {
-    const byId = new Map(packages.map((p) => [p.packageId, p]));
+    const [recorded] = await this.recordAll([{ claim, repository, packages, results }]);
+    return recorded;
+  }
+
+  /**
+   * Records the poll together with the polls that finish while another one is being written: one
+   * transaction for all of them. Rejects, for all of them, when the database refuses any one.
+   */
+  recordTogether(claim: ClaimedRepository, repository: RepositoryFacts, packages: PackageWork[], results: PackagePollResult[]): Promise<RecordedPoll> {
+    return this.together.submit({ claim, repository, packages, results });
+  }
+
+  private async recordAll(polls: FinishedPoll[]): Promise<RecordedPoll[]> {
+    const byId = new Map(polls.flatMap((poll) => poll.packages.map((p) => [p.packageId, p] as const)));
     return this.db.knex.transaction(async (trx) => {
       const now = (await trx.raw<{ rows: { now: Date }[] }>('SELECT now() AS now')).rows[0].now;
-      const inserted = await this.insertRevisions(trx, results, byId);
-      const states = results.map((r) => nextPollState(byId.get(r.packageId)!, r, inserted.has(r.packageId), now));
-      const current = await this.updateStates(trx, claim, states, byId);
-      const outcomes: RecordedPoll['outcomes'] = new Map();
-      const pending: CatalogueEvent[] = [];
-      for (const state of states.filter((s) => current.has(s.packageId))) {
-        const pkg = byId.get(state.packageId)!;
-        const revision = inserted.get(state.packageId) ?? null;
-        outcomes.set(state.packageId, { outcome: state.lastOutcome, revision, error: state.lastError });
-        const about = {
-          package_id: pkg.packageId,
-          package_name: pkg.packageName,
-          repository_id: repository.id,
-          repository_name: repository.name,
-          plugin_id: repository.pluginId,
-        };
-        if (revision) pending.push({ type: 'package.revision.detected', data: { ...about, revision } });
-        if (state.event === 'package.poll.failed') pending.push({ type: state.event, data: { ...about, ...errorFields(state) } });
-        if (state.event === 'package.poll.recovered') pending.push({ type: state.event, data: about });
+      const inserted = await this.insertRevisions(
+        trx,
+        polls.flatMap((poll) => poll.results),
+        byId,
+      );
+      const states = polls.map((poll) => poll.results.map((r) => nextPollState(byId.get(r.packageId)!, r, inserted.has(r.packageId), now)));
+      const current = await this.updateStates(
+        trx,
+        polls.flatMap((poll, k) => states[k].map((state) => ({ state, claimedAt: poll.claim.claimedAt }))),
+        byId,
+      );
+      const recorded: RecordedPoll[] = [];
+      const events: CatalogueEvent[][] = [];
+      for (const [k, { repository }] of polls.entries()) {
+        const outcomes: RecordedPoll['outcomes'] = new Map();
+        const pending: CatalogueEvent[] = [];
+        for (const state of states[k].filter((s) => current.has(s.packageId))) {
+          const pkg = byId.get(state.packageId)!;
+          const revision = inserted.get(state.packageId) ?? null;
+          outcomes.set(state.packageId, { outcome: state.lastOutcome, revision, error: state.lastError });
+          const about = {
+            package_id: pkg.packageId,
+            package_name: pkg.packageName,
+            repository_id: repository.id,
+            repository_name: repository.name,
+            plugin_id: repository.pluginId,
+          };
+          if (revision) pending.push({ type: 'package.revision.detected', data: { ...about, revision } });
+          if (state.event === 'package.poll.failed') pending.push({ type: state.event, data: { ...about, ...errorFields(state) } });
+          if (state.event === 'package.poll.recovered') pending.push({ type: state.event, data: about });
+        }
+        recorded.push({ outcomes, eventIds: [] });
+        events.push(pending);
       }
-      const eventIds: number[] = [];
-      for (const event of pending) eventIds.push(await this.events.append(trx, event.type, event.data));
-      return { outcomes, eventIds };
+      // Appending takes the event-order lock, which is held to the commit: it comes last.
+      for (const [k, poll] of recorded.entries()) {
+        for (const event of events[k]) poll.eventIds.push(await this.events.append(trx, event.type, event.data));
+      }
+      return recorded;
     });
   }
 
@@ -79,10 +119,11 @@ export class PollRecorder {
     return new Map(inserted.map((row) => [row.package_id, toRecorded(row)]));
   }
 
-  private async updateStates(trx: Knex.Transaction, claim: ClaimedRepository, states: NextPollState[], byId: Map<string, PackageWork>): Promise<Set<string>> {
+  private async updateStates(trx: Knex.Transaction, states: { state: NextPollState; claimedAt: Date }[], byId: Map<string, PackageWork>): Promise<Set<string>> {
     if (states.length === 0) return new Set();
-    const rows = states.map((s) => ({
+    const rows = states.map(({ state: s, claimedAt }) => ({
       package_id: s.packageId,
+      claimed_at: claimedAt.toISOString(),
       config_version: byId.get(s.packageId)!.configVersion,
       status: s.status,
       schedule_anchor: s.scheduleAnchor.toISOString(),
@@ -94,7 +135,7 @@ export class PollRecorder {
       consecutive_failures: s.consecutiveFailures,
       warnings: s.warnings,
     }));
-    return this.states.recordOutcomes(trx, claim.claimedAt, rows);
+    return this.states.recordOutcomes(trx, rows);
   }
 }
 

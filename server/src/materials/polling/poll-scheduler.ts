@@ -24,23 +24,36 @@ export interface PollSchedulerOptions {
   tickJitterMs?: number;
 }
 
+/**
+ * How many repositories a process holds per poll slot: claimed ones wait in the process for a
+ * slot, so that one claim serves several polls. Claiming once per poll, with a statement that
+ * looks at every due package, cost more than the polls themselves with thousands of repositories.
+ */
+const CLAIM_AHEAD = 4;
+
 /** Told about each finished poll: metrics, events, waiters. */
 export interface PollObserver {
-  claimed?(claim: ClaimedRepository): void;
+  /** A claimed repository's poll starts, `waitedSeconds` after its claim (waiting for a slot). */
+  claimed?(claim: ClaimedRepository, waitedSeconds: number): void;
   polled?(claim: ClaimedRepository, report: RepositoryPollReport, durationSeconds: number): void;
   leasesHeld?(count: number): void;
 }
 
 /**
- * The server's poll loop: a node-cron tick (and a wake-up after every poll or request) claims
- * due repositories within the process's caps, polls them, renews their leases meanwhile, and
- * gives them back. Plugins never schedule anything.
+ * The server's poll loop: a node-cron tick (and a wake-up after a request, or when the claimed
+ * repositories have all started) claims due repositories — up to {@link CLAIM_AHEAD} times the
+ * process's caps — polls them as slots free up (requested ones first), renews their leases
+ * meanwhile, and gives them back. Plugins never schedule anything.
  */
 export class PollScheduler {
   private task: ScheduledTask | null = null;
   private stopped = true;
   private readonly inFlight = new Map<string, { claim: ClaimedRepository; done: Promise<void> }>();
   private readonly perHost = new Map<string, number>();
+  /** Claimed repositories waiting for a slot, with when they were claimed (this process's clock). */
+  private queued: { claim: ClaimedRepository; at: number }[] = [];
+  /** Claimed repositories per host, running or waiting. */
+  private readonly heldPerHost = new Map<string, number>();
   private renewTimer: NodeJS.Timeout | null = null;
   private abandon = new AbortController();
   private readonly claiming = new SerialWork(() => this.claimAndRun());
@@ -85,9 +98,11 @@ export class PollScheduler {
     await this.task?.stop();
     this.task = null;
     if (this.renewTimer) clearInterval(this.renewTimer);
-    // A claim under way still starts its polls: they are waited for like the others, not left
-    // running against a closed database.
+    // Repositories claimed but not started (a claim under way included) are not polled: their
+    // leases are given back with the others below.
     await this.claiming.settled();
+    for (const { claim } of this.queued) this.letGo(claim.host);
+    this.queued = [];
     const running = [...this.inFlight.values()].map((f) => f.done);
     await Promise.race([Promise.allSettled(running), new Promise((resolve) => setTimeout(resolve, deadlineMs).unref())]);
     // Polls still running are about to have their plugin calls cut by the shutdown: that is no
@@ -99,19 +114,45 @@ export class PollScheduler {
 
   private async claimAndRun(): Promise<void> {
     try {
+      const held = this.inFlight.size + this.queued.length;
       const claimed = await this.claims.claim(this.options.owner, this.options.leaseSeconds, {
-        max: this.options.concurrency - this.inFlight.size,
-        hostRoom: (host) => this.options.hostConcurrency - (this.perHost.get(host) ?? 0),
+        max: this.options.concurrency * CLAIM_AHEAD - held,
+        hostRoom: (host) => this.options.hostConcurrency * CLAIM_AHEAD - (this.heldPerHost.get(host) ?? 0),
       });
-      for (const claim of claimed) this.run(claim);
-      if (claimed.length > 0) this.observer.leasesHeld?.(this.inFlight.size);
+      const at = Date.now();
+      // Someone waits for a requested repository: it goes before those only due.
+      const requested = claimed.filter((c) => c.requested).map((claim) => ({ claim, at }));
+      const due = claimed.filter((c) => !c.requested).map((claim) => ({ claim, at }));
+      this.queued = [...requested, ...this.queued, ...due];
+      for (const { claim } of [...requested, ...due]) this.heldPerHost.set(claim.host, (this.heldPerHost.get(claim.host) ?? 0) + 1);
+      this.startQueued();
+      if (claimed.length > 0) this.observer.leasesHeld?.(this.inFlight.size + this.queued.length);
     } catch (error) {
       if (!this.stopped) this.logger.error({ err: error }, 'could not claim poll work');
     }
   }
 
-  private run(claim: ClaimedRepository): void {
-    this.observer.claimed?.(claim);
+  /** Starts the claimed repositories that have a slot, in their order. */
+  private startQueued(): void {
+    if (this.stopped) return;
+    const waiting: typeof this.queued = [];
+    for (const entry of this.queued) {
+      const { host } = entry.claim;
+      if (this.inFlight.size < this.options.concurrency && (this.perHost.get(host) ?? 0) < this.options.hostConcurrency) {
+        this.run(entry.claim, (Date.now() - entry.at) / 1000);
+      } else waiting.push(entry);
+    }
+    this.queued = waiting;
+  }
+
+  private letGo(host: string): void {
+    const left = (this.heldPerHost.get(host) ?? 1) - 1;
+    if (left > 0) this.heldPerHost.set(host, left);
+    else this.heldPerHost.delete(host);
+  }
+
+  private run(claim: ClaimedRepository, waitedSeconds: number): void {
+    this.observer.claimed?.(claim, waitedSeconds);
     this.perHost.set(claim.host, (this.perHost.get(claim.host) ?? 0) + 1);
     const started = process.hrtime.bigint();
     let report = null as RepositoryPollReport | null;
@@ -134,18 +175,26 @@ export class PollScheduler {
         const left = (this.perHost.get(claim.host) ?? 1) - 1;
         if (left > 0) this.perHost.set(claim.host, left);
         else this.perHost.delete(claim.host);
-        this.observer.leasesHeld?.(this.inFlight.size);
-        this.wakeShortly();
+        this.letGo(claim.host);
+        this.startQueued();
+        this.observer.leasesHeld?.(this.inFlight.size + this.queued.length);
+        // Claimed repositories still waiting make a claim now needless; the tick claims more.
+        if (this.queued.length === 0) this.wakeShortly();
       });
     this.inFlight.set(claim.repositoryId, { claim, done });
   }
 
   private async renewLeases(): Promise<void> {
-    const ids = [...this.inFlight.keys()];
+    const ids = [...this.inFlight.keys(), ...this.queued.map((q) => q.claim.repositoryId)];
     if (ids.length === 0) return;
     try {
       const lost = await this.claims.renew(this.options.owner, ids, this.options.leaseSeconds);
-      if (lost.length > 0) this.logger.warn({ repositories: lost }, 'poll leases were lost while polling (expired and taken over)');
+      if (lost.length === 0) return;
+      // A waiting repository whose lease is gone is another process's to poll now.
+      const gone = new Set(lost);
+      for (const { claim } of this.queued.filter((q) => gone.has(q.claim.repositoryId))) this.letGo(claim.host);
+      this.queued = this.queued.filter((q) => !gone.has(q.claim.repositoryId));
+      this.logger.warn({ repositories: lost }, 'poll leases were lost while polling (expired and taken over)');
     } catch (error) {
       this.logger.warn({ err: error }, 'could not renew poll leases');
     }

@@ -9,8 +9,11 @@ type Queryable = Knex | Knex.Transaction;
 export interface CandidateRow {
   repository_id: string;
   plugin_id: string;
+  name: string;
   configuration: DbConfigurationEntry[];
   poll_requested_at: Date | null;
+  /** One of its packages has a poll request. */
+  package_requested: boolean;
   due_at: Date | null;
   db_now: Date;
 }
@@ -18,6 +21,8 @@ export interface CandidateRow {
 /** A package's next poll state, as a poll computed it, with the configuration version it polled. */
 export interface PollStateUpdate {
   package_id: string;
+  /** The claim of the poll: requests up to it were served. */
+  claimed_at: string;
   config_version: number;
   status: string;
   schedule_anchor: string;
@@ -101,9 +106,9 @@ export class PollStateStore {
    * Writes the polls' outcomes, each only if its package's configuration is still the one polled,
    * and clears requests the poll served; answers the packages written.
    */
-  async recordOutcomes(trx: Knex.Transaction, claimedAt: Date, updates: PollStateUpdate[]): Promise<Set<string>> {
+  async recordOutcomes(trx: Knex.Transaction, updates: PollStateUpdate[]): Promise<Set<string>> {
     if (updates.length === 0) return new Set();
-    const { rows } = await trx.raw<{ rows: { package_id: string }[] }>(UPDATE_STATES_SQL, [claimedAt, JSON.stringify(updates)]);
+    const { rows } = await trx.raw<{ rows: { package_id: string }[] }>(UPDATE_STATES_SQL, [JSON.stringify(updates)]);
     return new Set(rows.map((r) => r.package_id));
   }
 
@@ -144,17 +149,10 @@ export class PollStateStore {
     return renewed.map((r) => r.repository_id);
   }
 
-  /** Ends `owner`'s lease on a polled repository, clearing the poll requests the poll served (those up to `claimedAt`). */
-  async releasePolled(owner: string, repositoryId: string, claimedAt: Date): Promise<void> {
-    await this.db
-      .knex(TABLES.repositoryPollState)
-      .where({ repository_id: repositoryId, lease_owner: owner })
-      .update({
-        lease_owner: null,
-        lease_expires_at: null,
-        last_polled_at: this.db.knex.fn.now(),
-        poll_requested_at: this.db.knex.raw('CASE WHEN poll_requested_at <= ? THEN NULL ELSE poll_requested_at END', [claimedAt]),
-      });
+  /** Ends `owner`'s leases on polled repositories, clearing the poll requests each poll served (those up to its claim). */
+  async releasePolled(owner: string, polled: { repository_id: string; claimed_at: string }[]): Promise<void> {
+    if (polled.length === 0) return;
+    await this.db.knex.raw(RELEASE_SQL, [JSON.stringify(polled), owner]);
   }
 
   /** Ends every lease `owner` holds; answers how many. */
@@ -169,25 +167,34 @@ export class PollStateStore {
 }
 
 // Repositories whose lease is free or expired and that have work: a poll request, or a package
-// whose slot has come. Locked rows are skipped, not waited for. Wanted packages are found in one
-// pass over the poll states: a subquery per repository read every package at each claim, which
-// made claiming the costliest step of a poll. `due_at` is the earliest slot of the repository's
-// auto-update packages; when some are due, the earliest due one is that slot. Archived packages
-// and repositories are never polled.
+// whose slot has come. Locked rows are skipped, not waited for. The statement starts from the
+// packages that are due (the next-poll index) and the requests (partial indexes), and joins the
+// repositories once, by key: reading every package's and repository's poll state at each claim,
+// and joining the wanted repositories twice (quadratic when the embedded database has no
+// statistics yet), made claiming cost more than the poll itself with thousands of repositories.
+// `due_at` is the earliest slot of the repository's auto-update packages; when some are due, the
+// earliest due one is that slot. Archived packages and repositories are never polled.
 const CANDIDATES_SQL = `
-  WITH wanted AS (
-    SELECT p.repository_id, min(ps.next_poll_at) FILTER (WHERE p.auto_update AND ps.next_poll_at <= now()) AS earliest_due
-      FROM ${TABLES.packagePollState} ps JOIN ${TABLES.packages} p ON p.id = ps.package_id
-     WHERE p.deleted_at IS NULL AND ((p.auto_update AND ps.next_poll_at <= now()) OR ps.poll_requested_at IS NOT NULL)
-     GROUP BY p.repository_id)
-  SELECT rs.repository_id, r.plugin_id, r.configuration, rs.poll_requested_at, statement_timestamp() AS db_now,
-         COALESCE(w.earliest_due, (SELECT min(ps.next_poll_at) FROM ${TABLES.packages} p JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
+  WITH wanted_packages AS (
+    SELECT ps.package_id, ps.next_poll_at AS due FROM ${TABLES.packagePollState} ps WHERE ps.next_poll_at <= now()
+    UNION ALL
+    SELECT ps.package_id, NULL FROM ${TABLES.packagePollState} ps WHERE ps.poll_requested_at IS NOT NULL),
+  wanted AS (
+    SELECT p.repository_id, min(wp.due) AS earliest_due, bool_or(wp.due IS NULL) AS package_requested
+      FROM wanted_packages wp JOIN ${TABLES.packages} p ON p.id = wp.package_id
+     WHERE p.deleted_at IS NULL AND (wp.due IS NULL OR p.auto_update)
+     GROUP BY p.repository_id
+    UNION ALL
+    SELECT repository_id, NULL, false FROM ${TABLES.repositoryPollState} WHERE poll_requested_at IS NOT NULL),
+  candidates AS (
+    SELECT repository_id, min(earliest_due) AS earliest_due, bool_or(package_requested) AS package_requested FROM wanted GROUP BY repository_id)
+  SELECT rs.repository_id, r.plugin_id, r.name, r.configuration, rs.poll_requested_at, statement_timestamp() AS db_now, c.package_requested,
+         COALESCE(c.earliest_due, (SELECT min(ps.next_poll_at) FROM ${TABLES.packages} p JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
                                     WHERE p.repository_id = rs.repository_id AND p.auto_update AND p.deleted_at IS NULL)) AS due_at
-    FROM ${TABLES.repositoryPollState} rs
+    FROM candidates c
+    JOIN ${TABLES.repositoryPollState} rs ON rs.repository_id = c.repository_id
     JOIN ${TABLES.repositories} r ON r.id = rs.repository_id AND r.deleted_at IS NULL
-    LEFT JOIN wanted w ON w.repository_id = rs.repository_id
    WHERE (rs.lease_expires_at IS NULL OR rs.lease_expires_at < now())
-     AND (rs.poll_requested_at IS NOT NULL OR w.repository_id IS NOT NULL)
    ORDER BY rs.poll_requested_at NULLS LAST, due_at NULLS LAST
    LIMIT ?
    FOR UPDATE OF rs SKIP LOCKED`;
@@ -199,11 +206,18 @@ const CURRENT_CONFIG = `v.config_version = (SELECT p.config_version FROM ${TABLE
 const UPDATE_STATES_SQL = `
   UPDATE ${TABLES.packagePollState} AS ps
      SET status = v.status, schedule_anchor = v.schedule_anchor, next_poll_at = v.next_poll_at,
-         poll_requested_at = CASE WHEN ps.poll_requested_at <= ? THEN NULL ELSE ps.poll_requested_at END,
+         poll_requested_at = CASE WHEN ps.poll_requested_at <= v.claimed_at THEN NULL ELSE ps.poll_requested_at END,
          last_polled_at = now(), last_outcome = v.last_outcome, last_error = v.last_error, error_kind = v.error_kind,
          error_code = v.error_code, consecutive_failures = v.consecutive_failures, warnings = v.warnings, updated_at = now()
-    FROM jsonb_to_recordset(?::jsonb) AS v(package_id uuid, config_version int, status text, schedule_anchor timestamptz,
+    FROM jsonb_to_recordset(?::jsonb) AS v(package_id uuid, claimed_at timestamptz, config_version int, status text, schedule_anchor timestamptz,
                                            next_poll_at timestamptz, last_outcome text, last_error text, error_kind text,
                                            error_code text, consecutive_failures int, warnings jsonb)
    WHERE ps.package_id = v.package_id AND ${CURRENT_CONFIG}
   RETURNING ps.package_id`;
+
+const RELEASE_SQL = `
+  UPDATE ${TABLES.repositoryPollState} AS rs
+     SET lease_owner = NULL, lease_expires_at = NULL, last_polled_at = now(),
+         poll_requested_at = CASE WHEN rs.poll_requested_at <= v.claimed_at THEN NULL ELSE rs.poll_requested_at END
+    FROM jsonb_to_recordset(?::jsonb) AS v(repository_id uuid, claimed_at timestamptz)
+   WHERE rs.repository_id = v.repository_id AND rs.lease_owner = ?`;

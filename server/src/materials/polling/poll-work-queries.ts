@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database';
-import { TABLES, type DbConfigurationEntry, type DbPackagePollStateRow } from '../../db/tables';
+import { TABLES, type DbConfigurationEntry, type DbPackagePollStateRow, type DbPackageRevisionRow } from '../../db/tables';
 import type { ClaimedRepository, PackageToPoll } from './poll-model';
-import { asWire, type RevisionStore } from './revision-store';
+import { asWire, toRecorded } from './revision-store';
 
 /** A package to poll, with its stored configuration. */
 export interface PackageWork extends PackageToPoll {
@@ -15,22 +15,28 @@ type Row = DbPackagePollStateRow & {
   config_version: number;
   poll_interval_seconds: number;
   auto_update: boolean;
+  latest: RevisionJson | null;
 };
 
 /** Reads what a claimed repository's poll must cover: its due or requested packages, and their last revisions. */
 export class PollWorkQueries {
-  constructor(
-    private readonly db: Database,
-    private readonly revisions: RevisionStore,
-  ) {}
+  constructor(private readonly db: Database) {}
 
+  /** One statement: the packages with their last revisions (a second query per poll cost as much as the first). */
   async packagesOf(claim: ClaimedRepository): Promise<PackageWork[]> {
+    const latest = this.db
+      .knex(`${TABLES.revisions} as r`)
+      .whereRaw('r.package_id = p.id')
+      .orderBy('r.id', 'desc')
+      .limit(1)
+      .select(this.db.knex.raw('to_jsonb(r) AS latest'));
     const query = this.db
       .knex(`${TABLES.packages} as p`)
       .join(`${TABLES.packagePollState} as ps`, 'ps.package_id', 'p.id')
       .where('p.repository_id', claim.repositoryId)
       .whereNull('p.deleted_at')
-      .select('p.id', 'p.name', 'p.configuration', 'p.config_version', 'p.poll_interval_seconds', 'p.auto_update', 'ps.*');
+      .select('p.id', 'p.name', 'p.configuration', 'p.config_version', 'p.poll_interval_seconds', 'p.auto_update', 'ps.*')
+      .select({ latest: latest });
     if (claim.repositoryRequestedAt === null) {
       query.andWhere((q) => {
         q.whereNotNull('ps.poll_requested_at').orWhere((due) => {
@@ -39,9 +45,8 @@ export class PollWorkQueries {
       });
     }
     const rows = (await query.orderBy('p.id')) as Row[];
-    const previous = await this.revisions.latestOf(rows.map((r) => r.id));
     return rows.map((row) => {
-      const last = previous.get(row.id);
+      const last = row.latest === null ? null : revisionFromJson(row.latest);
       return {
         packageId: row.id,
         repositoryId: claim.repositoryId,
@@ -54,9 +59,16 @@ export class PollWorkQueries {
         scheduleAnchor: row.schedule_anchor,
         nextPollAt: row.next_poll_at,
         consecutiveFailures: row.consecutive_failures,
-        previous: last ? asWire(last) : null,
+        previous: last ? asWire(toRecorded(last)) : null,
         scheduled: row.auto_update && row.next_poll_at <= claim.claimedAt,
       };
     });
   }
+}
+
+/** A revision row as `to_jsonb` gives it: its times as text. */
+type RevisionJson = Omit<DbPackageRevisionRow, 'timestamp' | 'detected_at'> & { timestamp: string; detected_at: string };
+
+function revisionFromJson(json: RevisionJson): DbPackageRevisionRow {
+  return { ...json, timestamp: new Date(json.timestamp), detected_at: new Date(json.detected_at) };
 }

@@ -5,7 +5,6 @@ import { PluginCallError } from '../../plugins/plugin-call-error';
 import type { PluginHost } from '../../plugins/plugin-host';
 import type { ConfigurationCodec } from '../configuration-codec';
 import { maskSecrets, secureValues } from '../secret-mask';
-import type { RepositoryStore } from '../repository-store';
 import type { ClaimedRepository, PackagePollResult } from './poll-model';
 import type { RecordedPoll, PollRecorder, RepositoryFacts } from './poll-recorder';
 import type { PackageWork, PollWorkQueries } from './poll-work-queries';
@@ -25,7 +24,6 @@ export interface RepositoryPollReport extends RecordedPoll {
  */
 export class RepositoryPoller {
   constructor(
-    private readonly repositories: RepositoryStore,
     private readonly work: PollWorkQueries,
     private readonly plugins: PollPlugins,
     private readonly codec: ConfigurationCodec,
@@ -36,14 +34,13 @@ export class RepositoryPoller {
   /** `abandoned` aborting (a shutdown) before the plugin has answered means: record nothing. */
   async poll(claim: ClaimedRepository, abandoned?: AbortSignal): Promise<RepositoryPollReport> {
     const empty: RepositoryPollReport = { pluginId: claim.pluginId, packageIds: [], outcomes: new Map(), eventIds: [] };
-    const repository = await this.repositories.get(claim.repositoryId);
-    if (!repository) return empty;
+    // The claim read the repository: no read of its own per poll.
     const packages = await this.work.packagesOf(claim);
     if (packages.length === 0) return empty;
-    const results = await this.ask(repository.id, repository.pluginId, repository.configuration, packages);
+    const results = await this.ask(claim.repositoryId, claim.pluginId, claim.configuration, packages);
     if (abandoned?.aborted) return empty;
-    const recorded = await this.recordSafely(claim, { id: repository.id, name: repository.name, pluginId: repository.pluginId }, packages, results);
-    return { ...recorded, pluginId: repository.pluginId, packageIds: packages.map((p) => p.packageId) };
+    const recorded = await this.recordSafely(claim, { id: claim.repositoryId, name: claim.name, pluginId: claim.pluginId }, packages, results);
+    return { ...recorded, pluginId: claim.pluginId, packageIds: packages.map((p) => p.packageId) };
   }
 
   /**
@@ -58,6 +55,11 @@ export class RepositoryPoller {
     packages: PackageWork[],
     results: PackagePollResult[],
   ): Promise<RecordedPoll> {
+    try {
+      return await this.recorder.recordTogether(claim, repository, packages, results);
+    } catch {
+      // Written with other polls, one refusal fails them all: each is written alone once more.
+    }
     try {
       return await this.recorder.record(claim, repository, packages, results);
     } catch (error) {
