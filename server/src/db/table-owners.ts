@@ -74,8 +74,8 @@ export const TABLE_ACCESS_EXCEPTIONS: readonly TableAccessException[] = [
   },
   {
     file: 'materials/polling/poll-work-queries.ts',
-    tables: [TABLES.packages, TABLES.packagePollState],
-    why: 'read model of a claimed repository’s work: its packages with their poll states, in one query per poll',
+    tables: [TABLES.packages, TABLES.packagePollState, TABLES.revisions],
+    why: 'read model of a claimed repository’s work: its packages with their poll states and last revisions, in one query per poll',
   },
   {
     file: 'materials/polling/poll-state-store.ts',
