@@ -85,7 +85,13 @@ async function itemAnswer(item: BatchItem, query: PackageQuery, read: PromiseSet
     if (read.reason instanceof PluginError) return { key: item.key, error: read.reason };
     throw read.reason;
   }
-  return { key: item.key, result: await revisionAnswer(query, read.value, item.previous, ctx.store) };
+  try {
+    return { key: item.key, result: await revisionAnswer(query, read.value, item.previous, ctx.store) };
+  } catch (error) {
+    // The store's refusal of the name's packument (or of the tag's history) stays with the package too.
+    if (error instanceof PluginError) return { key: item.key, error };
+    throw error;
+  }
 }
 
 /** Every package of a repository from one packument download per package name; a name's failure stays with its packages. */

@@ -5,8 +5,22 @@ import { parsePackument, type Packument } from './parse-packument';
 import { loadHeader, loadPackument, savePackument, type PackumentHeader } from './packument-store';
 import type { RegistryAccess } from './registry-access';
 
-/** A package's packument as far as Baton keeps it, or `missing` when the registry has no such package. */
-export type PackumentRead = { status: 'missing'; url: string } | { status: 'found'; url: string; packument: Packument; firstRead: string };
+/**
+ * A package's packument as far as Baton keeps it, or `missing` when the registry has no such
+ * package. `saved` settles when a newly read packument is in the store: an answer made from the
+ * read awaits it before it is given, so that the store's write runs on the host while the answer
+ * is worked out.
+ */
+export type PackumentRead =
+  { status: 'missing'; url: string } | { status: 'found'; url: string; packument: Packument; firstRead: string; saved: Promise<void> };
+
+const nothingToSave = Promise.resolve();
+
+/** `saved`, its failure left to whoever awaits it (an answer fails with it), not reported as unhandled meanwhile. */
+function pending(saved: Promise<void>): Promise<void> {
+  saved.catch(() => undefined);
+  return saved;
+}
 
 type Context = Pick<PluginContext, 'http' | 'store' | 'settings'>;
 
@@ -24,12 +38,12 @@ async function fromBody(
   const { url, body, validators } = answer;
   if (header !== null && body.sha256 !== null && header.bodyHash === body.sha256) {
     const kept = await loadPackument(ctx.store, name, header);
-    if (kept !== null) return { status: 'found', url, packument: kept, firstRead: header.firstRead };
+    if (kept !== null) return { status: 'found', url, packument: kept, firstRead: header.firstRead, saved: nothingToSave };
   }
   const packument = parsePackument(takeBytes(body), url);
   const firstRead = header?.firstRead ?? new Date().toISOString();
-  await savePackument(ctx.store, name, { url, validators, bodyHash: body.sha256 ?? '', firstRead }, packument);
-  return { status: 'found', url, packument, firstRead };
+  const saved = pending(savePackument(ctx.store, name, { url, validators, bodyHash: body.sha256 ?? '', firstRead }, packument));
+  return { status: 'found', url, packument, firstRead, saved };
 }
 
 /**
@@ -51,7 +65,7 @@ export async function readPackument(access: RegistryAccess, name: string, ctx: C
   if (answer.status === 'missing') return answer;
   if (answer.status === 'fetched') return fromBody(name, answer, header, ctx);
   const kept = header === null ? null : await loadPackument(ctx.store, name, header);
-  if (header !== null && kept !== null) return { status: 'found', url, packument: kept, firstRead: header.firstRead };
+  if (header !== null && kept !== null) return { status: 'found', url, packument: kept, firstRead: header.firstRead, saved: nothingToSave };
   // Unchanged, but the kept copy is gone: ask once more, unconditionally.
   const again = await fetchPackument(access, name, null, ctx, limitOf(ctx));
   if (again.status === 'fetched') return fromBody(name, again, header, ctx);

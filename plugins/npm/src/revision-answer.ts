@@ -43,7 +43,8 @@ async function since(query: PackageQuery, choice: Choice, previous: PackageRevis
  * The answer to "what is the latest revision" (`previous` null) or "what is newer than previous":
  * without a dist-tag, a higher version in range; with one, the tag's version when the tag moved
  * (forwards or backwards) to a version not recorded before — moving back to a recorded one is a
- * warning instead. A package the registry does not have is no revision, with a warning.
+ * warning instead. A package the registry does not have is no revision, with a warning. A newly
+ * read packument is in the store before the answer is given (its `saved`).
  *
  * @example
  * ```ts
@@ -62,5 +63,6 @@ export async function revisionAnswer(
   const choice = previous === null ? chosen : await since(query, chosen, previous, store);
   const warnings = [...skippedWarning(read, query.name), ...choice.warnings];
   const revision = choice.record && toRevision(choice.record, read.packument, read.firstRead, query.includeDeprecated);
+  await read.saved;
   return { revision, ...(warnings.length > 0 && { warnings }) };
 }

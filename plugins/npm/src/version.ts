@@ -32,15 +32,29 @@ export function inRange(version: string, range: string, includePrerelease: boole
  * ```
  */
 export function highestInRange(packument: Packument, query: PackageQuery): VersionRecord | null {
-  // One parsed range and one parsed version each: thousands of versions are compared per poll.
   const range = new semver.Range(query.range, { includePrerelease: query.includePrerelease });
   let best: { record: VersionRecord; version: semver.SemVer } | null = null;
-  for (const record of packument.versions) {
-    if (record.deprecated !== undefined && !query.includeDeprecated) continue;
+  // Newest last, as registries list them: walked backwards, the best is met early, and the many
+  // versions whose major.minor.patch is below it are passed over without being parsed.
+  const { versions } = packument;
+  for (let i = versions.length - 1; i >= 0; i -= 1) {
+    const record = versions[i];
+    if ((record.deprecated !== undefined && !query.includeDeprecated) || (best !== null && coreBelow(record.version, best.version))) continue;
     const version = new semver.SemVer(record.version);
-    if (range.test(version) && (best === null || version.compare(best.version) > 0)) best = { record, version };
+    // `>=`: of versions equal by semver (`1.0.0+a`, `1.0.0+b`), the first listed, as a forward walk would keep.
+    if (range.test(version) && (best === null || version.compare(best.version) >= 0)) best = { record, version };
   }
   return best?.record ?? null;
+}
+
+/** A version's major, minor and patch, as a valid version (trimmed, `v` allowed) begins with them. */
+const CORE = /^\s*v?(\d+)\.(\d+)\.(\d+)/;
+
+/** Whether `version`'s major.minor.patch is below `best`'s: then so is the version, whatever its pre-release. */
+function coreBelow(version: string, best: semver.SemVer): boolean {
+  const core = CORE.exec(version);
+  if (core === null) return false;
+  return (Number(core[1]) - best.major || Number(core[2]) - best.minor || Number(core[3]) - best.patch) < 0;
 }
 
 function tagProblem(record: VersionRecord, query: PackageQuery, tag: string): string | null {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { BatchItem, KeyValueStore } from '@baton/plugin-api';
+import { TransientError, type BatchItem, type KeyValueStore } from '@baton/plugin-api';
 import { MemoryKeyValueStore } from '@baton/plugin-api/testing';
 import { daily, madeUpPackument } from './support/packuments';
-import { batch, contextFor, plugin, stored } from './support/plugin-calls';
+import { batch, contextFor, plugin, stored, thrown } from './support/plugin-calls';
 import { fixturePackuments, startRegistry, type RegistryServer } from './support/registry-server';
 
 let registry: RegistryServer;
@@ -276,5 +276,60 @@ describe('a batch', () => {
 
     expect(answers[0].error).toMatchObject({ kind: 'permanent', code: 'access_denied' });
     expect(answers[1].result?.revision?.revision).toBe('1.3.0');
+  });
+});
+
+/** A store whose writes wait until `release`, then fail with `failure` when one is given; `written` names the keys it kept. */
+class HeldStore extends MemoryKeyValueStore {
+  readonly written: string[] = [];
+  private started!: () => void;
+  /** Settles when the first write is asked for. */
+  readonly writing = new Promise<void>((resolve) => (this.started = resolve));
+  private opened!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
+
+  constructor(private readonly failure: Error | null = null) {
+    super();
+  }
+
+  release(): void {
+    this.opened();
+  }
+
+  override async set(key: string, value: string): Promise<void> {
+    this.started();
+    await this.gate;
+    if (this.failure !== null) throw this.failure;
+    await super.set(key, value);
+    this.written.push(key);
+  }
+}
+
+describe('keeping a newly read packument', () => {
+  it('answers only once the packument is in the store', async () => {
+    const store = new HeldStore();
+    let answered = false;
+
+    const answer = latest({ PACKAGE_NAME: 'left-pad' }, store).finally(() => (answered = true));
+    await store.writing;
+    for (let turn = 0; turn < 20; turn += 1) await new Promise(setImmediate);
+    const before = answered;
+    store.release();
+
+    expect(before).toBe(false);
+    expect((await answer).revision?.revision).toBe('1.3.0');
+    expect(store.written.filter((key) => key.startsWith('npm.packument.') || key.startsWith('npm.versions.'))).toHaveLength(2);
+  });
+
+  it('fails the answer when the store refuses the packument, in a batch as the package’s error', async () => {
+    const failure = new TransientError('store_unavailable', 'the store is unavailable');
+    const single = new HeldStore(failure);
+    single.release();
+    const batched = new HeldStore(failure);
+    batched.release();
+
+    expect(await thrown(latest({ PACKAGE_NAME: 'left-pad' }, single))).toBe(failure);
+    const answers = await batch(repository(), [{ key: 'a', package: { PACKAGE_NAME: 'left-pad' }, previous: null }], contextFor(batched));
+    expect(answers[0].error).toBe(failure);
   });
 });

@@ -67,6 +67,24 @@ describe('the version a package question lands on', () => {
     expect(choice.warnings).toEqual([]);
   });
 
+  it.each([
+    [['3.0.0', '1.0.0', '2.10.0', '2.9.0'], '*', '3.0.0'],
+    [['1.2.0', '9.0.0', '1.10.0', '1.9.9'], '^1', '1.10.0'],
+    [['2.0.0', '2.0.0-rc.1', '1.0.0'], '*', '2.0.0'],
+    [['2.0.0-rc.1', '2.0.0-rc.2', '2.0.0-beta'], '>=2.0.0-alpha', '2.0.0-rc.2'],
+    [['v1.5.0', '1.4.0'], '*', 'v1.5.0'],
+  ])('the highest of %j in %s, in whatever order they are listed: %s', (listed, range, expected) => {
+    const unordered = packumentOf(daily(...listed), {});
+
+    expect(chosenVersion(unordered, packageQuery({ PACKAGE_NAME: 'tool', VERSION_RANGE: range })).record?.version).toBe(expected);
+  });
+
+  it('keeps the first listed of versions equal by semver (their build metadata aside)', () => {
+    const builds = packumentOf(daily('1.0.0+b', '1.0.0+a', '0.9.0'), {});
+
+    expect(chosenVersion(builds, packageQuery({ PACKAGE_NAME: 'tool' })).record?.version).toBe('1.0.0+b');
+  });
+
   it('is none when every version in range is deprecated, with a warning', () => {
     const choice = chosenVersion(packument, packageQuery({ PACKAGE_NAME: 'tool', VERSION_RANGE: '>=1.4' }));
 
