@@ -73,4 +73,35 @@ describe('embedded database maintenance', () => {
     expect(growthWithout).toBeGreaterThan(100_000);
     expect(growthAfter).toBeLessThan(growthWithout / 4);
   });
+
+  it('analyzes tables that outgrew their statistics, at start and as they grow, and leaves the others alone', async () => {
+    const testDb = await createTestDatabase('embedded');
+    const db = await testDb.open();
+    const statistics = async (table: string) => Number((await db.knex.raw('SELECT reltuples AS n FROM pg_class WHERE relname = ?', [table])).rows[0].n);
+    const addPackages = async (from: number, to: number) =>
+      db.knex.raw(
+        "INSERT INTO packages (id, repository_id, name, fingerprint) SELECT gen_random_uuid(), '00000000-0000-4000-8000-000000000001', 'p' || g, 'f' || g FROM generate_series(?::int, ?::int) g",
+        [from, to],
+      );
+    await db.knex.raw("INSERT INTO package_repositories (id, name, plugin_id) VALUES ('00000000-0000-4000-8000-000000000001', 'r', 'p')");
+    await addPackages(1, 2000);
+    const before = await statistics('packages');
+    const maintenance = new DatabaseMaintenance(db, createLogger('silent'), '0 0 1 1 *', 60_000);
+
+    maintenance.start();
+    await maintenance.stop();
+    const atStart = await statistics('packages');
+    const unchanged = await maintenance.analyzeGrown();
+    await addPackages(2001, 8000);
+    const grown = await maintenance.analyzeGrown();
+    const afterGrowth = await statistics('packages');
+    await db.close();
+    await testDb.drop();
+
+    expect(before).toBeLessThanOrEqual(0);
+    expect(atStart).toBe(2000);
+    expect(unchanged).toEqual([]);
+    expect(grown).toEqual(['packages']);
+    expect(afterGrowth).toBe(8000);
+  });
 });
