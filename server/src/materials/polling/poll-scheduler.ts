@@ -25,9 +25,11 @@ export interface PollSchedulerOptions {
 }
 
 /**
- * How many repositories a process holds per poll slot: claimed ones wait in the process for a
- * slot, so that one claim serves several polls. Claiming once per poll, with a statement that
- * looks at every due package, cost more than the polls themselves with thousands of repositories.
+ * How many repositories a process holds per poll slot while due work outnumbers its slots:
+ * claimed ones wait in the process for a slot, so that one claim serves several polls. Claiming
+ * once per poll, with a statement that looks at every due package, cost more than the polls
+ * themselves with thousands of repositories. Without such a backlog a process claims only what
+ * its free slots take, so that processes sharing a database share a small installation's work.
  */
 const CLAIM_AHEAD = 4;
 
@@ -57,6 +59,8 @@ export class PollScheduler {
   private renewTimer: NodeJS.Timeout | null = null;
   private abandon = new AbortController();
   private readonly claiming = new SerialWork(() => this.claimAndRun());
+  /** The last claim took all it asked for: more may be due than the slots take, so claim ahead. */
+  private backlog = false;
   /** Emits 'polled' with the package ids of every poll this process finished. */
   readonly finished = new EventEmitter();
 
@@ -115,9 +119,11 @@ export class PollScheduler {
   private async claimAndRun(): Promise<void> {
     try {
       const held = this.inFlight.size + this.queued.length;
+      const ahead = this.backlog ? CLAIM_AHEAD : 1;
+      const max = this.options.concurrency * ahead - held;
       const claimed = await this.claims.claim(this.options.owner, this.options.leaseSeconds, {
-        max: this.options.concurrency * CLAIM_AHEAD - held,
-        hostRoom: (host) => this.options.hostConcurrency * CLAIM_AHEAD - (this.heldPerHost.get(host) ?? 0),
+        max,
+        hostRoom: (host) => this.options.hostConcurrency * ahead - (this.heldPerHost.get(host) ?? 0),
       });
       const at = Date.now();
       // Someone waits for a requested repository: it goes before those only due.
@@ -125,6 +131,9 @@ export class PollScheduler {
       const due = claimed.filter((c) => !c.requested).map((claim) => ({ claim, at }));
       this.queued = [...requested, ...this.queued, ...due];
       for (const { claim } of [...requested, ...due]) this.heldPerHost.set(claim.host, (this.heldPerHost.get(claim.host) ?? 0) + 1);
+      // Filled to the process's cap: more may be due than its slots take. (A host's cap filling
+      // says nothing of the others': processes sharing one host's few repositories share them.)
+      if (max > 0) this.backlog = claimed.length >= max;
       this.startQueued();
       if (claimed.length > 0) this.observer.leasesHeld?.(this.inFlight.size + this.queued.length);
     } catch (error) {
