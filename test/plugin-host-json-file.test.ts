@@ -179,17 +179,21 @@ describe('json-file plugin in the plugin host', () => {
     expect(calls.map((c) => c.op)).toEqual(['snapshot']);
   });
 
-  it('reads key by key when the store is too large to carry', async () => {
-    await store.inner.set('repo-large', 'ballast', 'x'.repeat(1024 * 1024 + 1));
-    await host.latestRevision('json-file', 'repo-large', repo(), { NAME: 'scrt' });
+  it('carries small values and leaves a large one to be read from the host only when the plugin asks for it', async () => {
+    const large = 64 * 1024;
+    await store.inner.set('repo-large', 'ballast', 'x'.repeat(large));
+    // The cached document, padded past what a poll carries (JSON allows the trailing blanks).
+    const cached = { url: `${base}/packages.json`, etag: '"v1"', body: `${JSON.stringify(document)}${' '.repeat(large)}` };
+    await store.inner.set('repo-large', 'document', JSON.stringify(cached));
     const before = store.calls.length;
 
-    await host.latestRevision('json-file', 'repo-large', repo(), { NAME: 'scrt' });
+    const answer = await host.latestRevision('json-file', 'repo-large', repo(), { NAME: 'scrt' });
 
     const ops = store.calls
       .slice(before)
       .filter((c) => c.scope === 'repo-large')
       .map((c) => `${c.op} ${c.key}`);
+    expect(answer.revision?.revision).toBe('1.2.0');
     expect(ops).toEqual(['snapshot ', 'get document']);
     expect(served.ifNoneMatch.at(-1)).toBe('"v1"');
   });

@@ -25,22 +25,35 @@ describe.each(DATABASE_KINDS)('plugin store snapshot [%s]', (kind) => {
     return id;
   }
 
+  const limits = { maxValueBytes: 1024, maxTotalBytes: 4096 };
+
   it("answers every key and value of the repository's store, and no other repository's", async () => {
     const [mine, other] = [await repository(), await repository()];
     await store.set(mine, 'etag', '"v1"');
     await store.set(mine, 'seen', 'ü');
     await store.set(other, 'etag', '"v9"');
 
-    expect(await store.snapshot(mine, 1024)).toEqual({ etag: '"v1"', seen: 'ü' });
-    expect(await store.snapshot(await repository(), 1024)).toEqual({});
+    expect(await store.snapshot(mine, limits)).toEqual({ values: { etag: '"v1"', seen: 'ü' }, deferred: [] });
+    expect(await store.snapshot(await repository(), limits)).toEqual({ values: {}, deferred: [] });
   });
 
-  it('answers null when keys and values come to more than the limit, counted in UTF-8 bytes', async () => {
+  it('defers a value larger than the limit for one, counted with its key in UTF-8 bytes', async () => {
     const id = await repository();
     await store.set(id, 'k', 'üü');
+    await store.set(id, 'z', 's');
 
     // 'k' is one byte, 'üü' four.
-    expect(await store.snapshot(id, 5)).toEqual({ k: 'üü' });
-    expect(await store.snapshot(id, 4)).toBeNull();
+    expect(await store.snapshot(id, { maxValueBytes: 5, maxTotalBytes: 100 })).toEqual({ values: { k: 'üü', z: 's' }, deferred: [] });
+    expect(await store.snapshot(id, { maxValueBytes: 4, maxTotalBytes: 100 })).toEqual({ values: { z: 's' }, deferred: ['k'] });
+  });
+
+  it('carries the smallest values first and defers the rest once the total would pass its limit', async () => {
+    const id = await repository();
+    await store.set(id, 'a', 'x'.repeat(9)); // 10 bytes
+    await store.set(id, 'b', 'x'.repeat(19)); // 20 bytes
+    await store.set(id, 'c', 'x'.repeat(29)); // 30 bytes
+
+    expect(await store.snapshot(id, { maxValueBytes: 100, maxTotalBytes: 30 })).toEqual({ values: { a: 'x'.repeat(9), b: 'x'.repeat(19) }, deferred: ['c'] });
+    expect(await store.snapshot(id, { maxValueBytes: 100, maxTotalBytes: 29 })).toEqual({ values: { a: 'x'.repeat(9) }, deferred: ['b', 'c'] });
   });
 });

@@ -6,7 +6,7 @@ import pino, { type Logger } from 'pino';
 import { MemoryPluginStateStore } from '../../server/src/plugins/memory-plugin-state-store';
 import type { PluginCallError } from '../../server/src/plugins/plugin-call-error';
 import type { PluginHostOptions } from '../../server/src/plugins/plugin-host-options';
-import type { PluginStateStore } from '../../server/src/plugins/plugin-state-store';
+import type { PluginStateStore, SnapshotLimits, StoreSnapshot } from '../../server/src/plugins/plugin-state-store';
 import { workerIndexForScope } from '../../server/src/plugins/scope-hash';
 import { DEFAULT_OUTBOUND_DENY } from '../../server/src/config/outbound-rules';
 
@@ -93,9 +93,9 @@ export class RecordingStore implements PluginStateStore {
     return this.inner.delete(scope, key);
   }
 
-  snapshot(scope: string, maxBytes: number): Promise<Record<string, string> | null> {
+  snapshot(scope: string, limits: SnapshotLimits): Promise<StoreSnapshot> {
     this.calls.push({ op: 'snapshot', scope, key: '' });
-    return this.inner.snapshot(scope, maxBytes);
+    return this.inner.snapshot(scope, limits);
   }
 }
 

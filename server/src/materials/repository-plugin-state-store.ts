@@ -1,6 +1,6 @@
 import type { Database } from '../db/database';
 import { TABLES, FOREIGN_KEY_VIOLATION, violatedConstraint } from '../db/tables';
-import { snapshotWithin, type PluginStateStore } from '../plugins/plugin-state-store';
+import { snapshotWithin, type PluginStateStore, type SnapshotLimits, type StoreSnapshot } from '../plugins/plugin-state-store';
 
 /** The plugins' key/value store in the database, one namespace per repository. */
 export class RepositoryPluginStateStore implements PluginStateStore {
@@ -28,18 +28,16 @@ export class RepositoryPluginStateStore implements PluginStateStore {
     await this.db.knex(TABLES.pluginState).where({ repository_id: scope, key }).delete();
   }
 
-  async snapshot(scope: string, maxBytes: number): Promise<Record<string, string> | null> {
-    // Sizes first, so that a store too large to carry is not read whole for nothing.
-    const rows = await this.db.knex.raw<{ rows: { key: string; value: string | null }[] }>(SNAPSHOT_SQL, [scope, maxBytes, scope]);
-    if (rows.rows.some((row) => row.value === null)) return null;
+  async snapshot(scope: string, limits: SnapshotLimits): Promise<StoreSnapshot> {
+    // A value too large to carry is not read: its key comes with a null value.
+    const rows = await this.db.knex.raw<{ rows: { key: string; value: string | null }[] }>(SNAPSHOT_SQL, [limits.maxValueBytes, scope]);
     return snapshotWithin(
-      rows.rows.map((row) => [row.key, row.value!]),
-      maxBytes,
+      rows.rows.map((row) => [row.key, row.value]),
+      limits,
     );
   }
 }
 
-// Every key and value of a scope, when they fit; values are left out (null) when they do not.
 const SNAPSHOT_SQL = `
-  SELECT key, CASE WHEN (SELECT sum(octet_length(key) + octet_length(value)) FROM ${TABLES.pluginState} WHERE repository_id = ?) <= ? THEN value END AS value
+  SELECT key, CASE WHEN octet_length(key) + octet_length(value) <= ? THEN value END AS value
     FROM ${TABLES.pluginState} WHERE repository_id = ?`;

@@ -1,4 +1,4 @@
-import { snapshotWithin, type PluginStateStore } from './plugin-state-store';
+import { snapshotWithin, type PluginStateStore, type SnapshotLimits, type StoreSnapshot } from './plugin-state-store';
 
 /** A {@link PluginStateStore} that lives in memory: for tests and throw-away runs. */
 export class MemoryPluginStateStore implements PluginStateStore {
@@ -21,8 +21,7 @@ export class MemoryPluginStateStore implements PluginStateStore {
     this.scopes.get(scope)?.delete(key);
   }
 
-  async snapshot(scope: string, maxBytes: number): Promise<Record<string, string> | null> {
-    const entries = [...(this.scopes.get(scope) ?? new Map<string, string>())];
-    return snapshotWithin(entries, maxBytes);
+  async snapshot(scope: string, limits: SnapshotLimits): Promise<StoreSnapshot> {
+    return snapshotWithin(this.scopes.get(scope) ?? new Map<string, string>(), limits);
   }
 }

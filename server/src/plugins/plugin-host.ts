@@ -12,7 +12,7 @@ import {
 import type { PluginInfo, PluginRefusal } from './plugin-info';
 import { PluginLoader } from './plugin-loader';
 import type { PluginRuntime } from './plugin-runtime';
-import { MAX_SNAPSHOT_BYTES, type PluginStateStore } from './plugin-state-store';
+import { SNAPSHOT_LIMITS, type PluginStateStore, type StoreSnapshot } from './plugin-state-store';
 import type { ConfigurationMap, RequestName, RequestPayloads, ResponsePayloads, RevisionAnswer, WireRevision } from './protocol';
 import { WORKER_FILE } from './worker-launch';
 
@@ -143,10 +143,10 @@ export class PluginHost {
     return checkedAnswer(pluginId, name, answer, payload);
   }
 
-  /** The store a poll carries; without one (too large, or unreadable now) the worker asks key by key. */
-  private async snapshot(scope: string): Promise<Record<string, string> | null> {
+  /** The store a poll carries; without one (unreadable now) the worker asks key by key. */
+  private async snapshot(scope: string): Promise<StoreSnapshot | null> {
     try {
-      return await this.store.snapshot(scope, MAX_SNAPSHOT_BYTES);
+      return await this.store.snapshot(scope, SNAPSHOT_LIMITS);
     } catch {
       return null;
     }

@@ -9,7 +9,7 @@ import type { PluginInfo, PluginStatus } from './plugin-info';
 import { PluginLogForwarder } from './plugin-log-forwarder';
 import type { PluginManifest } from './plugin-manifest';
 import { combineWorkerMemory, type PluginMemory } from './plugin-memory';
-import type { PluginStateStore } from './plugin-state-store';
+import type { PluginStateStore, StoreSnapshot } from './plugin-state-store';
 import type { PluginDescriptor, RequestName, RequestPayloads } from './protocol';
 import { workerIndexForScope } from './scope-hash';
 import { WorkerSlot } from './worker-slot';
@@ -82,7 +82,7 @@ export class PluginRuntime {
   }
 
   /** `store`: the scope's store as the call begins, for the worker to read from (null: read on request). */
-  call(name: RequestName, scope: string | null, payload: RequestPayloads[RequestName], store: Record<string, string> | null = null): Promise<unknown> {
+  call(name: RequestName, scope: string | null, payload: RequestPayloads[RequestName], store: StoreSnapshot | null = null): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.hostError('host_stopped', `plugin '${this.id}' is stopped: the server is shutting down`));
     if (this.status === 'failed') return Promise.reject(this.hostError('plugin_failed', this.failedMessage()));
     return this.slotFor(scope).call(name, scope, payload, store);

@@ -7,14 +7,32 @@ export interface PluginStateStore {
   set(scope: string, key: string, value: string): Promise<void>;
   delete(scope: string, key: string): Promise<void>;
   /**
-   * Every key and value of the scope, or null when they come to more than `maxBytes` of UTF-8:
-   * sent with a poll, so that the plugin's reads need no message to the host and no query each.
+   * The scope's store as a poll carries it, so that the plugin's reads need no message to the
+   * host and no query each: its small values, and the keys of the large ones (read on request).
    */
-  snapshot(scope: string, maxBytes: number): Promise<Record<string, string> | null>;
+  snapshot(scope: string, limits: SnapshotLimits): Promise<StoreSnapshot>;
 }
 
-/** Largest store a poll carries to its worker; a larger one is read key by key, on request. */
-export const MAX_SNAPSHOT_BYTES = 1024 * 1024;
+/** What a poll carries of its scope's store. */
+export interface StoreSnapshot {
+  /** Values carried with the call: reads of these keys are answered by the worker itself. */
+  values: Record<string, string>;
+  /** Keys whose values were too large to carry: the worker reads them from the host, if it needs them. */
+  deferred: string[];
+}
+
+/** Sizes in bytes of UTF-8, key included: the largest value carried, and the most carried in all. */
+export interface SnapshotLimits {
+  maxValueBytes: number;
+  maxTotalBytes: number;
+}
+
+/**
+ * What a poll carries: values up to 64 KiB (validators, hashes, small documents), 1 MiB in all.
+ * A large value (a whole kept document) is often not needed — an unchanged answer is answered
+ * from the worker's own copy — so it is read only when the plugin asks for it.
+ */
+export const SNAPSHOT_LIMITS: SnapshotLimits = { maxValueBytes: 64 * 1024, maxTotalBytes: 1024 * 1024 };
 
 /** Longest key a plugin may use, in characters. */
 export const MAX_STATE_KEY_LENGTH = 200;
@@ -22,14 +40,22 @@ export const MAX_STATE_KEY_LENGTH = 200;
 /** Largest value a plugin may store, in bytes of UTF-8. */
 export const MAX_STATE_VALUE_BYTES = 8 * 1024 * 1024;
 
-/** The entries as a record, or null when their keys and values come to more than `maxBytes`. */
-export function snapshotWithin(entries: Iterable<[string, string]>, maxBytes: number): Record<string, string> | null {
-  const snapshot: Record<string, string> = {};
-  let bytes = 0;
-  for (const [key, value] of entries) {
-    bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
-    if (bytes > maxBytes) return null;
-    snapshot[key] = value;
+/**
+ * The entries as a snapshot: smallest first, each carried while it and the total stay within the
+ * limits, the rest deferred. An entry whose value is null was left out as too large by the reader.
+ */
+export function snapshotWithin(entries: Iterable<[string, string | null]>, limits: SnapshotLimits): StoreSnapshot {
+  const sized = [...entries].map(([key, value]) => ({ key, value, bytes: value === null ? Infinity : Buffer.byteLength(key) + Buffer.byteLength(value) }));
+  sized.sort((a, b) => a.bytes - b.bytes);
+  const snapshot: StoreSnapshot = { values: {}, deferred: [] };
+  let total = 0;
+  for (const { key, value, bytes } of sized) {
+    if (value !== null && bytes <= limits.maxValueBytes && total + bytes <= limits.maxTotalBytes) {
+      snapshot.values[key] = value;
+      total += bytes;
+    } else {
+      snapshot.deferred.push(key);
+    }
   }
   return snapshot;
 }

@@ -175,8 +175,9 @@ export const HostMessageSchema = Type.Union([
     name: RequestNameSchema,
     scope: Nullable(Type.String()),
     payload: AnyRequestPayload,
-    // The scope's store as the call began, when the host sent it: reads are answered from it.
-    store: Type.Optional(Nullable(Type.Record(Type.String(), Type.String()))),
+    // The scope's store as the call began, when the host sent it: reads are answered from its
+    // values; a deferred key's value (too large to carry) is asked for with a store message.
+    store: Type.Optional(Nullable(Type.Object({ values: Type.Record(Type.String(), Type.String()), deferred: Type.Array(Type.String()) }))),
   }),
   Type.Object({ v: V, type: Type.Literal('cancel'), id: Type.Number() }),
   Type.Object({ v: V, type: Type.Literal('store-reply'), id: Type.Number(), ok: Type.Literal(true), value: Nullable(Type.String()) }),

@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { TransientError } from '@baton/plugin-api';
 import type { Configuration, KeyValueStore, PluginContext, PluginLogger, SettingValue } from '@baton/plugin-api';
 import { createHttpClient } from './http-client';
+import type { StoreSnapshot } from './plugin-state-store';
 import type { HostMessage, HttpClientSettings, WorkerMessage } from './protocol';
 
 type StoreReply = Extract<HostMessage, { type: 'store-reply' }>;
@@ -33,7 +34,7 @@ export class WorkerBridge {
     scope: string | null,
     signal: AbortSignal,
     repository: Configuration | null,
-    snapshot: Record<string, string> | null = null,
+    snapshot: StoreSnapshot | null = null,
   ): PluginContext {
     return {
       signal,
@@ -56,7 +57,7 @@ export class WorkerBridge {
     this.port.postMessage(message);
   }
 
-  private store(requestId: number, scope: string, snapshot: Record<string, string> | null): KeyValueStore {
+  private store(requestId: number, scope: string, snapshot: StoreSnapshot | null): KeyValueStore {
     const ask = (op: 'get' | 'set' | 'delete', key: string, value?: string): Promise<string | null> =>
       new Promise((resolve, reject) => {
         const id = this.nextStoreId++;
@@ -71,16 +72,20 @@ export class WorkerBridge {
       };
     }
     // Writes still go to the host (which checks them), and the copy follows once they are done.
-    const copy = new Map(Object.entries(snapshot));
+    // A deferred key's value was too large to carry: the host reads it, when it is asked for.
+    const copy = new Map(Object.entries(snapshot.values));
+    const deferred = new Set(snapshot.deferred);
     return {
-      get: async (key) => copy.get(key) ?? null,
+      get: async (key) => (deferred.has(key) ? ask('get', key) : (copy.get(key) ?? null)),
       set: async (key, value) => {
         await ask('set', key, value);
         copy.set(key, value);
+        deferred.delete(key);
       },
       delete: async (key) => {
         await ask('delete', key);
         copy.delete(key);
+        deferred.delete(key);
       },
     };
   }

@@ -5,7 +5,7 @@ import { formatDuration } from './format-duration';
 import { PluginCallError } from './plugin-call-error';
 import type { PluginLogForwarder } from './plugin-log-forwarder';
 import { memoryFromWire, type PluginMemory } from './plugin-memory';
-import type { PluginStateStore } from './plugin-state-store';
+import type { PluginStateStore, StoreSnapshot } from './plugin-state-store';
 import { answerStoreRequest, refusedStoreRequest } from './plugin-store-access';
 import type { HostMessage, RequestName, RequestPayloads, WorkerMessage } from './protocol';
 import { awaitReady, describeWorkerError } from './worker-ready';
@@ -43,7 +43,7 @@ interface SlotCall {
   name: RequestName;
   scope: string | null;
   payload: RequestPayloads[RequestName];
-  store: Record<string, string> | null;
+  store: StoreSnapshot | null;
   resolve(answer: unknown): void;
   reject(error: PluginCallError): void;
   timer: NodeJS.Timeout;
@@ -119,7 +119,7 @@ export class WorkerSlot {
     return true;
   }
 
-  call(name: RequestName, scope: string | null, payload: RequestPayloads[RequestName], store: Record<string, string> | null = null): Promise<unknown> {
+  call(name: RequestName, scope: string | null, payload: RequestPayloads[RequestName], store: StoreSnapshot | null = null): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const call: SlotCall = {
         id: this.env.nextCallId(),
