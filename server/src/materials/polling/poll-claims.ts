@@ -1,14 +1,21 @@
+import type { Knex } from 'knex';
 import type { Database } from '../../db/database';
 import type { DbConfigurationEntry } from '../../db/tables';
 import type { ClaimedRepository } from './poll-model';
 import { GroupCommit } from './group-commit';
-import { PollStateStore } from './poll-state-store';
+import { PollStateStore, type CandidateRow } from './poll-state-store';
 
 /** Which repositories may be claimed now, as the scheduler's caps see them. */
 export interface ClaimLimits {
   max: number;
   /** How many more polls may start on this host. */
   hostRoom(host: string): number;
+}
+
+/** What a claim took, and whether it left repositories with work behind (for the caps, or past its look-ahead). */
+export interface Claimed {
+  claimed: ClaimedRepository[];
+  leftBehind: boolean;
 }
 
 /**
@@ -25,42 +32,48 @@ export class PollClaims {
     this.states = new PollStateStore(db);
   }
 
-  async claim(owner: string, leaseSeconds: number, limits: ClaimLimits): Promise<ClaimedRepository[]> {
-    if (limits.max <= 0) return [];
+  /** Claims repositories with work, the requested ones and the longest due first, within the caps. */
+  async claim(owner: string, leaseSeconds: number, limits: ClaimLimits): Promise<Claimed> {
+    if (limits.max <= 0) return { claimed: [], leftBehind: false };
+    const lookAhead = limits.max * 4;
     return this.db.knex.transaction(async (trx) => {
-      const rows = await this.states.lockCandidates(trx, limits.max * 4);
-      const chosen: ClaimedRepository[] = [];
-      const hostsTaken = new Map<string, number>();
-      for (const row of rows) {
-        if (chosen.length >= limits.max) break;
-        const host = hostOf(row.configuration) ?? row.repository_id;
-        const taken = hostsTaken.get(host) ?? 0;
-        if (taken >= limits.hostRoom(host)) continue;
-        hostsTaken.set(host, taken + 1);
-        chosen.push({
-          repositoryId: row.repository_id,
-          pluginId: row.plugin_id,
-          name: row.name,
-          configuration: row.configuration,
-          // The candidates statement's time, not its transaction's: a poll request the statement
-          // saw is older than it, so the poll clears it rather than running once more.
-          claimedAt: row.db_now,
-          dueAt: row.due_at,
-          host,
-          repositoryRequestedAt: row.poll_requested_at,
-          requested: row.poll_requested_at !== null || row.package_requested,
-        });
-      }
-      if (chosen.length > 0) {
-        await this.states.lease(
-          trx,
-          chosen.map((c) => c.repositoryId),
-          owner,
-          leaseSeconds,
-        );
-      }
-      return chosen;
+      const rows = await this.states.lockCandidates(trx, lookAhead);
+      const claimed = await this.take(trx, rows, owner, leaseSeconds, limits);
+      return { claimed, leftBehind: rows.length > claimed.length || rows.length >= lookAhead };
     });
+  }
+
+  /**
+   * Claims, among `repositoryIds`, those with a poll request and a free lease, in one statement:
+   * a request is served at once without looking for every repository that has work. The caller
+   * asks only when the caps have room for all of them.
+   */
+  async claimRequested(owner: string, leaseSeconds: number, repositoryIds: string[]): Promise<ClaimedRepository[]> {
+    if (repositoryIds.length === 0) return [];
+    return (await this.states.leaseRequested(repositoryIds, owner, leaseSeconds)).map(claimOf);
+  }
+
+  /** Leases the rows the caps let in, in their order. */
+  private async take(trx: Knex.Transaction, rows: CandidateRow[], owner: string, leaseSeconds: number, limits: ClaimLimits): Promise<ClaimedRepository[]> {
+    const chosen: ClaimedRepository[] = [];
+    const hostsTaken = new Map<string, number>();
+    for (const row of rows) {
+      if (chosen.length >= limits.max) break;
+      const host = hostOf(row.configuration) ?? row.repository_id;
+      const taken = hostsTaken.get(host) ?? 0;
+      if (taken >= limits.hostRoom(host)) continue;
+      hostsTaken.set(host, taken + 1);
+      chosen.push(claimOf(row));
+    }
+    if (chosen.length > 0) {
+      await this.states.lease(
+        trx,
+        chosen.map((c) => c.repositoryId),
+        owner,
+        leaseSeconds,
+      );
+    }
+    return chosen;
   }
 
   /** Extends the leases this owner still holds; answers the repositories whose lease was lost. */
@@ -99,6 +112,23 @@ export class PollClaims {
   async held(owner: string): Promise<number> {
     return this.states.leasesHeld(owner);
   }
+}
+
+function claimOf(row: CandidateRow): ClaimedRepository {
+  return {
+    repositoryId: row.repository_id,
+    pluginId: row.plugin_id,
+    name: row.name,
+    configuration: row.configuration,
+    // The candidates statement's time, not its transaction's: a poll request the statement saw
+    // is older than it, so the poll clears it rather than running once more.
+    claimedAt: row.db_now,
+    claimedLocally: performance.now(),
+    dueAt: row.due_at,
+    host: hostOf(row.configuration) ?? row.repository_id,
+    repositoryRequestedAt: row.poll_requested_at,
+    requested: row.poll_requested_at !== null || row.package_requested,
+  };
 }
 
 /** The host of the first plain configuration value that is an http(s) URL. */

@@ -10,6 +10,8 @@ export interface ClaimedRepository {
   configuration: DbConfigurationEntry[];
   /** The database's clock when the lease was taken: the poll's notion of "now". */
   claimedAt: Date;
+  /** `performance.now()` when the claim came back: the database's clock later on is `claimedAt` plus the time since. */
+  claimedLocally: number;
   /** Earliest scheduled poll among its due packages, for the scheduling lag. */
   dueAt: Date | null;
   /** The host the repository's URL points at, for the per-host cap. */

@@ -65,42 +65,26 @@ export class PollRecorder {
 
   private async recordAll(polls: FinishedPoll[]): Promise<RecordedPoll[]> {
     const byId = new Map(polls.flatMap((poll) => poll.packages.map((p) => [p.packageId, p] as const)));
+    // Nothing new and no event (the common poll): the states alone, in one statement.
+    if (
+      this.newRevisions(
+        polls.flatMap((poll) => poll.results),
+        byId,
+      ).length === 0
+    ) {
+      const states = this.nextStates(polls, byId, new Map());
+      if (states.every((of) => of.every((s) => s.event === null))) {
+        return this.outcomes(polls, states, await this.updateStates(this.db.knex, polls, states, byId), new Map(), byId).recorded;
+      }
+    }
     return this.db.knex.transaction(async (trx) => {
-      const now = (await trx.raw<{ rows: { now: Date }[] }>('SELECT now() AS now')).rows[0].now;
       const inserted = await this.insertRevisions(
         trx,
         polls.flatMap((poll) => poll.results),
         byId,
       );
-      const states = polls.map((poll) => poll.results.map((r) => nextPollState(byId.get(r.packageId)!, r, inserted.has(r.packageId), now)));
-      const current = await this.updateStates(
-        trx,
-        polls.flatMap((poll, k) => states[k].map((state) => ({ state, claimedAt: poll.claim.claimedAt }))),
-        byId,
-      );
-      const recorded: RecordedPoll[] = [];
-      const events: CatalogueEvent[][] = [];
-      for (const [k, { repository }] of polls.entries()) {
-        const outcomes: RecordedPoll['outcomes'] = new Map();
-        const pending: CatalogueEvent[] = [];
-        for (const state of states[k].filter((s) => current.has(s.packageId))) {
-          const pkg = byId.get(state.packageId)!;
-          const revision = inserted.get(state.packageId) ?? null;
-          outcomes.set(state.packageId, { outcome: state.lastOutcome, revision, error: state.lastError });
-          const about = {
-            package_id: pkg.packageId,
-            package_name: pkg.packageName,
-            repository_id: repository.id,
-            repository_name: repository.name,
-            plugin_id: repository.pluginId,
-          };
-          if (revision) pending.push({ type: 'package.revision.detected', data: { ...about, revision } });
-          if (state.event === 'package.poll.failed') pending.push({ type: state.event, data: { ...about, ...errorFields(state) } });
-          if (state.event === 'package.poll.recovered') pending.push({ type: state.event, data: about });
-        }
-        recorded.push({ outcomes, eventIds: [] });
-        events.push(pending);
-      }
+      const states = this.nextStates(polls, byId, inserted);
+      const { recorded, events } = this.outcomes(polls, states, await this.updateStates(trx, polls, states, byId), inserted, byId);
       // Appending takes the event-order lock, which is held to the commit: it comes last.
       for (const [k, poll] of recorded.entries()) {
         for (const event of events[k]) poll.eventIds.push(await this.events.append(trx, event.type, event.data));
@@ -109,19 +93,78 @@ export class PollRecorder {
     });
   }
 
-  private async insertRevisions(trx: Knex.Transaction, results: PackagePollResult[], byId: Map<string, PackageWork>): Promise<Map<string, RecordedRevision>> {
-    const rows = results
+  /**
+   * Each poll's next package states, as of the database's clock now: its claim's time plus the
+   * time since (a query for the time cost as much as the write).
+   */
+  private nextStates(polls: FinishedPoll[], byId: Map<string, PackageWork>, inserted: Map<string, RecordedRevision>): NextPollState[][] {
+    return polls.map(({ claim, results }) => {
+      const now = new Date(claim.claimedAt.getTime() + Math.max(0, performance.now() - claim.claimedLocally));
+      return results.map((r) => nextPollState(byId.get(r.packageId)!, r, inserted.has(r.packageId), now));
+    });
+  }
+
+  /** What each poll recorded (its packages whose configuration is still the one polled), and its events. */
+  private outcomes(
+    polls: FinishedPoll[],
+    states: NextPollState[][],
+    current: Set<string>,
+    inserted: Map<string, RecordedRevision>,
+    byId: Map<string, PackageWork>,
+  ): { recorded: RecordedPoll[]; events: CatalogueEvent[][] } {
+    const recorded: RecordedPoll[] = [];
+    const events: CatalogueEvent[][] = [];
+    for (const [k, { repository }] of polls.entries()) {
+      const outcomes: RecordedPoll['outcomes'] = new Map();
+      const pending: CatalogueEvent[] = [];
+      for (const state of states[k].filter((s) => current.has(s.packageId))) {
+        const pkg = byId.get(state.packageId)!;
+        const revision = inserted.get(state.packageId) ?? null;
+        outcomes.set(state.packageId, { outcome: state.lastOutcome, revision, error: state.lastError });
+        const about = {
+          package_id: pkg.packageId,
+          package_name: pkg.packageName,
+          repository_id: repository.id,
+          repository_name: repository.name,
+          plugin_id: repository.pluginId,
+        };
+        if (revision) pending.push({ type: 'package.revision.detected', data: { ...about, revision } });
+        if (state.event === 'package.poll.failed') pending.push({ type: state.event, data: { ...about, ...errorFields(state) } });
+        if (state.event === 'package.poll.recovered') pending.push({ type: state.event, data: about });
+      }
+      recorded.push({ outcomes, eventIds: [] });
+      events.push(pending);
+    }
+    return { recorded, events };
+  }
+
+  /** Answers naming a revision other than the package's last one. */
+  private newRevisions(results: PackagePollResult[], byId: Map<string, PackageWork>): Extract<PackagePollResult, { kind: 'answer' }>[] {
+    return results
       .filter((r): r is Extract<PackagePollResult, { kind: 'answer' }> => r.kind === 'answer' && r.revision !== null)
-      .filter((r) => r.revision!.revision !== byId.get(r.packageId)!.previous?.revision)
-      .map((r) => ({ package_id: r.packageId, config_version: byId.get(r.packageId)!.configVersion, ...(r.revision as WireRevision) }));
+      .filter((r) => r.revision!.revision !== byId.get(r.packageId)!.previous?.revision);
+  }
+
+  private async insertRevisions(trx: Knex.Transaction, results: PackagePollResult[], byId: Map<string, PackageWork>): Promise<Map<string, RecordedRevision>> {
+    const rows = this.newRevisions(results, byId).map((r) => ({
+      package_id: r.packageId,
+      config_version: byId.get(r.packageId)!.configVersion,
+      ...(r.revision as WireRevision),
+    }));
     if (rows.length === 0) return new Map();
     const inserted = await this.revisions.recordIfCurrent(trx, rows);
     return new Map(inserted.map((row) => [row.package_id, toRecorded(row)]));
   }
 
-  private async updateStates(trx: Knex.Transaction, states: { state: NextPollState; claimedAt: Date }[], byId: Map<string, PackageWork>): Promise<Set<string>> {
-    if (states.length === 0) return new Set();
-    const rows = states.map(({ state: s, claimedAt }) => ({
+  private async updateStates(
+    db: Knex | Knex.Transaction,
+    polls: FinishedPoll[],
+    states: NextPollState[][],
+    byId: Map<string, PackageWork>,
+  ): Promise<Set<string>> {
+    const all = polls.flatMap((poll, k) => states[k].map((state) => ({ state, claimedAt: poll.claim.claimedAt })));
+    if (all.length === 0) return new Set();
+    const rows = all.map(({ state: s, claimedAt }) => ({
       package_id: s.packageId,
       claimed_at: claimedAt.toISOString(),
       config_version: byId.get(s.packageId)!.configVersion,
@@ -135,7 +178,7 @@ export class PollRecorder {
       consecutive_failures: s.consecutiveFailures,
       warnings: s.warnings,
     }));
-    return this.states.recordOutcomes(trx, rows);
+    return this.states.recordOutcomes(db, rows);
   }
 }
 

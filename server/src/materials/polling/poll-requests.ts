@@ -14,9 +14,9 @@ export interface PollAnswer {
   error?: { message: string; kind: string; code: string | null };
 }
 
-/** What the requests need of the scheduler: a wake-up, and word of finished polls. */
+/** What the requests need of the scheduler: a wake-up to claim the requested repository, and word of finished polls. */
 export interface PollTrigger {
-  wake(): void;
+  wake(repositoryId: string): void;
   readonly finished: EventEmitter;
 }
 
@@ -56,17 +56,17 @@ export class PollRequests {
   }
 
   private async requestPackage(packageId: string): Promise<Date> {
-    const requestedAt = await this.states.requestPackagePoll(packageId);
-    if (requestedAt === null) throw new NotFound(`no package with id ${packageId} to poll (archived packages are not polled)`);
-    this.trigger.wake();
-    return requestedAt;
+    const requested = await this.states.requestPackagePoll(packageId);
+    if (requested === null) throw new NotFound(`no package with id ${packageId} to poll (archived packages are not polled)`);
+    this.trigger.wake(requested.repositoryId);
+    return requested.requestedAt;
   }
 
   /** Asks for a poll of every package of the repository (auto_update off too), as a hint does. */
   async requestRepository(repositoryId: string): Promise<Date> {
     const requestedAt = await this.states.requestRepositoryPoll(repositoryId);
     if (requestedAt === null) throw new NotFound(`no repository with id ${repositoryId} to poll (archived repositories are not polled)`);
-    this.trigger.wake();
+    this.trigger.wake(repositoryId);
     return requestedAt;
   }
 
@@ -126,6 +126,8 @@ export class PollRequests {
     return new Promise((resolve) => {
       let settled = false;
       let checking = false;
+      // A poll that ended during a check may be the one waited for: check again after it.
+      let again = false;
       const finish = (value: T | null) => {
         if (settled) return;
         settled = true;
@@ -135,14 +137,22 @@ export class PollRequests {
         resolve(value);
       };
       const run = () => {
-        if (checking || settled) return;
+        if (settled) return;
+        if (checking) {
+          again = true;
+          return;
+        }
         checking = true;
+        again = false;
         check()
           .then(
             (v) => (v !== null ? finish(v) : undefined),
             () => undefined,
           )
-          .finally(() => (checking = false));
+          .finally(() => {
+            checking = false;
+            if (again) run();
+          });
       };
       const onPolled = () => run();
       const deadline = setTimeout(() => finish(null), Math.max(0, deadlineMs - Date.now()));

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { ClaimedRepository } from './poll-model';
-import type { PollClaims } from './poll-claims';
+import type { Claimed, ClaimLimits, PollClaims } from './poll-claims';
 import type { RepositoryPollReport, RepositoryPoller } from './repository-poller';
 import { SerialWork } from '../../serial-work';
 
@@ -61,6 +61,12 @@ export class PollScheduler {
   private readonly claiming = new SerialWork(() => this.claimAndRun());
   /** The last claim took all it asked for: more may be due than the slots take, so claim ahead. */
   private backlog = false;
+  /** The last claim left repositories with work behind: claim again as each poll ends. */
+  private leftBehind = false;
+  /** A wake-up asked for the look at every repository with work (a tick, a poll's end). */
+  private lookWanted = false;
+  /** Requested repositories to claim by id. One under way here stays until its poll ends, then is claimed again. */
+  private readonly targets = new Set<string>();
   /** Emits 'polled' with the package ids of every poll this process finished. */
   readonly finished = new EventEmitter();
 
@@ -91,9 +97,15 @@ export class PollScheduler {
     setTimeout(() => this.wake(), Math.random() * jitter).unref();
   }
 
-  /** Looks for work now rather than at the next tick (after a request, a hint, or a poll). */
-  wake(): void {
-    if (!this.stopped) this.claiming.request();
+  /**
+   * Looks for work now rather than at the next tick. With `repositoryId` (a poll request of it or
+   * of one of its packages), claims just that repository; without, every repository with work.
+   */
+  wake(repositoryId?: string): void {
+    if (this.stopped) return;
+    if (repositoryId === undefined) this.lookWanted = true;
+    else this.targets.add(repositoryId);
+    this.claiming.request();
   }
 
   /** Stops claiming, lets polls under way finish (up to `deadlineMs`), gives every lease back. */
@@ -117,28 +129,57 @@ export class PollScheduler {
   }
 
   private async claimAndRun(): Promise<void> {
+    let look = this.lookWanted;
+    this.lookWanted = false;
+    // Requested repositories held here are claimed again once their poll ends.
+    const targets = [...this.targets].filter((id) => !this.inFlight.has(id) && !this.queued.some((q) => q.claim.repositoryId === id));
+    for (const id of targets) this.targets.delete(id);
     try {
-      const held = this.inFlight.size + this.queued.length;
-      const ahead = this.backlog ? CLAIM_AHEAD : 1;
-      const max = this.options.concurrency * ahead - held;
-      const claimed = await this.claims.claim(this.options.owner, this.options.leaseSeconds, {
-        max,
-        hostRoom: (host) => this.options.hostConcurrency * ahead - (this.heldPerHost.get(host) ?? 0),
-      });
-      const at = Date.now();
-      // Someone waits for a requested repository: it goes before those only due.
-      const requested = claimed.filter((c) => c.requested).map((claim) => ({ claim, at }));
-      const due = claimed.filter((c) => !c.requested).map((claim) => ({ claim, at }));
-      this.queued = [...requested, ...this.queued, ...due];
-      for (const { claim } of [...requested, ...due]) this.heldPerHost.set(claim.host, (this.heldPerHost.get(claim.host) ?? 0) + 1);
-      // Filled to the process's cap: more may be due than its slots take. (A host's cap filling
-      // says nothing of the others': processes sharing one host's few repositories share them.)
-      if (max > 0) this.backlog = claimed.length >= max;
-      this.startQueued();
-      if (claimed.length > 0) this.observer.leasesHeld?.(this.inFlight.size + this.queued.length);
+      // Claimed by id when the caps have room for every one, whatever its host; else by the look.
+      if (targets.length > 0 && this.roomForAny() >= targets.length) {
+        this.add(await this.claims.claimRequested(this.options.owner, this.options.leaseSeconds, targets));
+      } else if (targets.length > 0) {
+        look = true;
+      }
+      if (look) {
+        const ahead = this.backlog ? CLAIM_AHEAD : 1;
+        const limits = this.limits(ahead);
+        const found = await this.claims.claim(this.options.owner, this.options.leaseSeconds, limits);
+        // Filled to the process's cap: more may be due than its slots take. (A host's cap filling
+        // says nothing of the others': processes sharing one host's few repositories share them.)
+        if (limits.max > 0) this.backlog = found.claimed.length >= limits.max;
+        this.leftBehind = found.leftBehind;
+        this.add(found.claimed);
+      }
     } catch (error) {
       if (!this.stopped) this.logger.error({ err: error }, 'could not claim poll work');
     }
+  }
+
+  /** How many more polls the caps let start now on any one host. */
+  private roomForAny(): number {
+    const busiest = Math.max(0, ...this.heldPerHost.values());
+    return Math.min(this.options.concurrency - (this.inFlight.size + this.queued.length), this.options.hostConcurrency - busiest);
+  }
+
+  /** The room the caps leave, `ahead` times over. */
+  private limits(ahead: number): ClaimLimits {
+    return {
+      max: this.options.concurrency * ahead - (this.inFlight.size + this.queued.length),
+      hostRoom: (host) => this.options.hostConcurrency * ahead - (this.heldPerHost.get(host) ?? 0),
+    };
+  }
+
+  /** Queues claimed repositories (requested ones first) and starts those that have a slot. */
+  private add(claimed: Claimed['claimed']): void {
+    const at = Date.now();
+    // Someone waits for a requested repository: it goes before those only due.
+    const requested = claimed.filter((c) => c.requested).map((claim) => ({ claim, at }));
+    const due = claimed.filter((c) => !c.requested).map((claim) => ({ claim, at }));
+    this.queued = [...requested, ...this.queued, ...due];
+    for (const { claim } of [...requested, ...due]) this.heldPerHost.set(claim.host, (this.heldPerHost.get(claim.host) ?? 0) + 1);
+    this.startQueued();
+    if (claimed.length > 0) this.observer.leasesHeld?.(this.inFlight.size + this.queued.length);
   }
 
   /** Starts the claimed repositories that have a slot, in their order. */
@@ -187,8 +228,11 @@ export class PollScheduler {
         this.letGo(claim.host);
         this.startQueued();
         this.observer.leasesHeld?.(this.inFlight.size + this.queued.length);
-        // Claimed repositories still waiting make a claim now needless; the tick claims more.
-        if (this.queued.length === 0) this.wakeShortly();
+        // A request of this repository that came during its poll is served now. Claimed
+        // repositories still waiting make a look now needless, and so does a last look that
+        // left nothing behind: the tick finds what falls due.
+        if (this.targets.has(claim.repositoryId)) this.wake(claim.repositoryId);
+        if (this.queued.length === 0 && this.leftBehind) this.wakeShortly();
       });
     this.inFlight.set(claim.repositoryId, { claim, done });
   }

@@ -80,15 +80,14 @@ export class PollStateStore {
       { poll_requested_at: Date | null; last_polled_at: Date | null } | undefined;
   }
 
-  /** Asks for the package to be polled now; answers when it was asked, null when there is no such live package. */
-  async requestPackagePoll(packageId: string): Promise<Date | null> {
-    const [row] = await this.db
-      .knex(TABLES.packagePollState)
-      .where({ package_id: packageId })
-      .whereIn('package_id', this.db.knex(TABLES.packages).where({ id: packageId }).whereNull('deleted_at').select('id'))
-      .update({ poll_requested_at: this.db.knex.raw(REQUESTED_NOW) })
-      .returning<{ poll_requested_at: Date }[]>('poll_requested_at');
-    return row?.poll_requested_at ?? null;
+  /**
+   * Asks for the package to be polled now; answers when it was asked and the package's repository,
+   * null when there is no such live package.
+   */
+  async requestPackagePoll(packageId: string): Promise<{ requestedAt: Date; repositoryId: string } | null> {
+    const { rows } = await this.db.knex.raw<{ rows: { poll_requested_at: Date; repository_id: string }[] }>(REQUEST_PACKAGE_SQL, [packageId]);
+    const [row] = rows;
+    return row ? { requestedAt: row.poll_requested_at, repositoryId: row.repository_id } : null;
   }
 
   /** Asks for the repository to be polled now; answers when it was asked, null when there is no such live repository. */
@@ -106,7 +105,7 @@ export class PollStateStore {
    * Writes the polls' outcomes, each only if its package's configuration is still the one polled,
    * and clears requests the poll served; answers the packages written.
    */
-  async recordOutcomes(trx: Knex.Transaction, updates: PollStateUpdate[]): Promise<Set<string>> {
+  async recordOutcomes(trx: Queryable, updates: PollStateUpdate[]): Promise<Set<string>> {
     if (updates.length === 0) return new Set();
     const { rows } = await trx.raw<{ rows: { package_id: string }[] }>(UPDATE_STATES_SQL, [JSON.stringify(updates)]);
     return new Set(rows.map((r) => r.package_id));
@@ -129,6 +128,16 @@ export class PollStateStore {
   /** Repositories with polling work whose lease is free, up to `limit`, held (skipping held ones) until the transaction ends. */
   async lockCandidates(trx: Knex.Transaction, limit: number): Promise<CandidateRow[]> {
     const { rows } = await trx.raw<{ rows: CandidateRow[] }>(CANDIDATES_SQL, [limit]);
+    return rows;
+  }
+
+  /**
+   * Leases, in one statement, the repositories among `repositoryIds` that have a poll request
+   * (theirs or a package's) and a free lease, skipping rows another claimer holds: a request is
+   * claimed by id, without the statement that looks for every repository with work.
+   */
+  async leaseRequested(repositoryIds: string[], owner: string, leaseSeconds: number): Promise<CandidateRow[]> {
+    const { rows } = await this.db.knex.raw<{ rows: CandidateRow[] }>(LEASE_REQUESTED_SQL, [owner, leaseSeconds, repositoryIds]);
     return rows;
   }
 
@@ -198,6 +207,31 @@ const CANDIDATES_SQL = `
    ORDER BY rs.poll_requested_at NULLS LAST, due_at NULLS LAST
    LIMIT ?
    FOR UPDATE OF rs SKIP LOCKED`;
+
+// A package's request, with its repository (a live package of a live repository only).
+const REQUEST_PACKAGE_SQL = `
+  UPDATE ${TABLES.packagePollState} AS ps SET poll_requested_at = ${REQUESTED_NOW}
+    FROM ${TABLES.packages} p
+   WHERE ps.package_id = ? AND p.id = ps.package_id AND p.deleted_at IS NULL
+  RETURNING ps.poll_requested_at, p.repository_id`;
+
+// The candidates statement's columns for given repositories with a request, leased as they are
+// read. due_at is the earliest slot of the auto-update packages: when some are due, the earliest
+// of those, as there.
+const LEASE_REQUESTED_SQL = `
+  UPDATE ${TABLES.repositoryPollState} AS leased
+     SET lease_owner = ?, lease_expires_at = now() + make_interval(secs => ?)
+    FROM (SELECT rs.repository_id, r.plugin_id, r.name, r.configuration, rs.poll_requested_at, statement_timestamp() AS db_now,
+                 EXISTS (SELECT 1 FROM ${TABLES.packages} p JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
+                          WHERE p.repository_id = rs.repository_id AND p.deleted_at IS NULL AND ps.poll_requested_at IS NOT NULL) AS package_requested,
+                 (SELECT min(ps.next_poll_at) FROM ${TABLES.packages} p JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
+                   WHERE p.repository_id = rs.repository_id AND p.auto_update AND p.deleted_at IS NULL) AS due_at
+            FROM ${TABLES.repositoryPollState} rs
+            JOIN ${TABLES.repositories} r ON r.id = rs.repository_id AND r.deleted_at IS NULL
+           WHERE rs.repository_id = ANY(?::uuid[]) AND (rs.lease_expires_at IS NULL OR rs.lease_expires_at < now())
+             FOR UPDATE OF rs SKIP LOCKED) AS c
+   WHERE leased.repository_id = c.repository_id AND (c.poll_requested_at IS NOT NULL OR c.package_requested)
+  RETURNING c.*`;
 
 // The configuration version is checked with a lookup per row: a join let the planner read the
 // whole packages table to match a few rows, on every poll.

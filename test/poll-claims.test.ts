@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../server/src/db/database';
+import { TABLES } from '../server/src/db/tables';
+import { PollClaims } from '../server/src/materials/polling/poll-claims';
+import { PollStateStore } from '../server/src/materials/polling/poll-state-store';
+import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from './support/databases';
+
+const LEASE_SECONDS = 60;
+const ROOMY = { max: 100, hostRoom: () => 100 };
+
+describe.each(DATABASE_KINDS)('poll claims [%s]', (kind) => {
+  let testDb: TestDatabase;
+  let db: Database;
+  let claims: PollClaims;
+  let states: PollStateStore;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(kind);
+    db = await testDb.open();
+    claims = new PollClaims(db);
+    states = new PollStateStore(db);
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+  });
+
+  /** A repository with one package, polled an hour from now unless asked. */
+  async function repository(url = 'http://repo.example.org/r/'): Promise<{ repositoryId: string; packageId: string }> {
+    const repositoryId = randomUUID();
+    const packageId = randomUUID();
+    await db
+      .knex(TABLES.repositories)
+      .insert({ id: repositoryId, name: `r-${repositoryId}`, plugin_id: 'p', configuration: JSON.stringify([{ key: 'URL', value: url }]) });
+    await states.createForRepository(db.knex, repositoryId);
+    await db.knex(TABLES.packages).insert({ id: packageId, repository_id: repositoryId, name: 'pkg', fingerprint: randomUUID() });
+    await states.createForPackage(db.knex, packageId);
+    await db
+      .knex(TABLES.packagePollState)
+      .where({ package_id: packageId })
+      .update({ next_poll_at: db.knex.raw("now() + interval '1 hour'") });
+    return { repositoryId, packageId };
+  }
+
+  async function leaseOf(repositoryId: string): Promise<string | null> {
+    const row = await db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first<{ lease_owner: string | null }>('lease_owner');
+    return row.lease_owner;
+  }
+
+  it('claims a requested repository by id, as requested, and leases it to the claimer alone', async () => {
+    const asked = await repository();
+    const notAsked = await repository();
+    await states.requestRepositoryPoll(asked.repositoryId);
+
+    const [claim, ...rest] = await claims.claimRequested('owner-a', LEASE_SECONDS, [asked.repositoryId, notAsked.repositoryId]);
+
+    expect(rest).toEqual([]);
+    expect(claim).toMatchObject({ repositoryId: asked.repositoryId, requested: true, host: 'repo.example.org', pluginId: 'p' });
+    expect(claim.repositoryRequestedAt).not.toBeNull();
+    expect(await leaseOf(asked.repositoryId)).toBe('owner-a');
+    expect(await leaseOf(notAsked.repositoryId)).toBeNull();
+    expect(await claims.claimRequested('owner-b', LEASE_SECONDS, [asked.repositoryId])).toEqual([]);
+  });
+
+  it("claims a repository by id for a package's request, with the repository's earliest slot", async () => {
+    const { repositoryId, packageId } = await repository();
+    const requested = await states.requestPackagePoll(packageId);
+
+    const [claim] = await claims.claimRequested('owner-c', LEASE_SECONDS, [repositoryId]);
+
+    expect(requested?.repositoryId).toBe(repositoryId);
+    expect(claim).toMatchObject({ repositoryId, requested: true, repositoryRequestedAt: null });
+    const slot = await db.knex(TABLES.packagePollState).where({ package_id: packageId }).first<{ next_poll_at: Date }>('next_poll_at');
+    expect(claim.dueAt?.getTime()).toBe(slot.next_poll_at.getTime());
+  });
+
+  it('does not claim an archived repository by id, nor answer a request for an archived package', async () => {
+    const { repositoryId, packageId } = await repository();
+    await states.requestRepositoryPoll(repositoryId);
+    await db.knex(TABLES.packages).where({ id: packageId }).update({ deleted_at: db.knex.fn.now() });
+    await db.knex(TABLES.repositories).where({ id: repositoryId }).update({ deleted_at: db.knex.fn.now() });
+
+    expect(await claims.claimRequested('owner-d', LEASE_SECONDS, [repositoryId])).toEqual([]);
+    expect(await states.requestPackagePoll(packageId)).toBeNull();
+  });
+
+  it('says when a claim left repositories with work behind for the caps', async () => {
+    // Every repository with work, this test's and the earlier ones', taken at once: none left.
+    await claims.claim('owner-sweep', LEASE_SECONDS, ROOMY);
+    const first = await repository('http://one.example.org/');
+    const second = await repository('http://one.example.org/');
+    await states.requestRepositoryPoll(first.repositoryId);
+    await states.requestRepositoryPoll(second.repositoryId);
+
+    const capped = await claims.claim('owner-e', LEASE_SECONDS, { max: 100, hostRoom: (host) => (host === 'one.example.org' ? 1 : 100) });
+    const rest = await claims.claim('owner-e', LEASE_SECONDS, ROOMY);
+
+    expect(capped.claimed).toHaveLength(1);
+    expect(capped.leftBehind).toBe(true);
+    expect(rest.claimed).toHaveLength(1);
+    expect(rest.leftBehind).toBe(false);
+    expect(new Set([...capped.claimed, ...rest.claimed].map((c) => c.repositoryId))).toEqual(new Set([first.repositoryId, second.repositoryId]));
+  });
+});
