@@ -97,21 +97,18 @@ export class JsonBytes {
   }
 
   // One loop, strings skipped by a native search for their closing quote: this runs over nearly
-  // every byte of a packument, in a worker whose code is not yet optimised on its first read.
+  // every byte of a packument, in a worker whose code is not yet optimised on its first read. The
+  // open brackets are kept, so that each closing one must match the last one opened.
   private containerEnd(at: number): number {
     const bytes = this.bytes;
-    let objects = 0;
-    let arrays = 0;
+    const open: number[] = [];
     for (let i = at; i < bytes.length; i += 1) {
       const byte = bytes[i];
       if (byte === QUOTE) i = this.stringEnd(i) - 1;
-      else if (byte === OPEN_OBJECT) objects += 1;
-      else if (byte === OPEN_ARRAY) arrays += 1;
+      else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) open.push(byte);
       else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
-        if (byte === CLOSE_OBJECT) objects -= 1;
-        else arrays -= 1;
-        if (objects < 0 || arrays < 0) throw this.unexpected(i);
-        if (objects === 0 && arrays === 0) return i + 1;
+        if (open.pop() !== (byte === CLOSE_OBJECT ? OPEN_OBJECT : OPEN_ARRAY)) throw this.unexpected(i);
+        if (open.length === 0) return i + 1;
       }
     }
     throw this.unexpected(bytes.length);

@@ -85,6 +85,7 @@ describe('a packument that is not JSON', () => {
   it.each([
     ['a truncated document', '{"name":"tool","versions":{"1.0.0":{"description":"cut'],
     ['a bracket that does not match', `{"versions":{"1.0.0":${manifest('"files":[1,2},')}}}`],
+    ['brackets closed in the wrong order', `{"versions":{"1.0.0":${manifest('"files":[{"a":1]},')}}}`],
     ['a value it uses that is not JSON', `{"versions":{"1.0.0":${manifest('"description":tru,')}}}`],
     ['a missing comma', '{"name":"tool" "versions":{}}'],
     ['a missing colon', '{"name" "tool","versions":{}}'],
