@@ -33,8 +33,20 @@ interface CallRules {
  * ```
  */
 export function createHttpClient(settings: HttpClientSettings, signal: AbortSignal, repository: Configuration | null = null): HttpClient {
-  const rules = { settings, policy: new OutboundPolicy(settings.outbound), fileRepository: repository !== null && namesFileUrl(repository) };
+  const rules = { settings, policy: policyOf(settings), fileRepository: repository !== null && namesFileUrl(repository) };
   return { get: (request) => get(request, rules, signal) };
+}
+
+/** A worker's settings stay the same for its life: their policy is built once, not per call. */
+const policies = new WeakMap<HttpClientSettings, OutboundPolicy>();
+
+function policyOf(settings: HttpClientSettings): OutboundPolicy {
+  let policy = policies.get(settings);
+  if (policy === undefined) {
+    policy = new OutboundPolicy(settings.outbound);
+    policies.set(settings, policy);
+  }
+  return policy;
 }
 
 async function get(request: HttpRequest, { settings, policy, fileRepository }: CallRules, signal: AbortSignal): Promise<HttpResponse> {
