@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../server/src/db/database';
 import { TABLES } from '../server/src/db/tables';
+import { EventStore } from '../server/src/events/event-store';
 import { PollClaims } from '../server/src/materials/polling/poll-claims';
+import type { ClaimedRepository } from '../server/src/materials/polling/poll-model';
+import { PollRecorder } from '../server/src/materials/polling/poll-recorder';
+import { PollWorkQueries } from '../server/src/materials/polling/poll-work-queries';
 import { PollStateStore } from '../server/src/materials/polling/poll-state-store';
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from './support/databases';
 
@@ -101,5 +105,42 @@ describe.each(DATABASE_KINDS)('poll claims [%s]', (kind) => {
     expect(rest.claimed).toHaveLength(1);
     expect(rest.leftBehind).toBe(false);
     expect(new Set([...capped.claimed, ...rest.claimed].map((c) => c.repositoryId))).toEqual(new Set([first.repositoryId, second.repositoryId]));
+  });
+
+  describe('a poll written whole gives its lease back in the same write', () => {
+    async function polled(answer: { revision: string } | null): Promise<{ claim: ClaimedRepository; released: boolean | undefined }> {
+      const { repositoryId } = await repository();
+      await states.requestRepositoryPoll(repositoryId);
+      const [claim] = await claims.claimRequested('owner-r', LEASE_SECONDS, [repositoryId]);
+      const packages = await new PollWorkQueries(db).packagesOf(claim);
+      const revision = answer && { revision: answer.revision, timestamp: '2026-01-01T00:00:00Z', user: null, comment: null, trackback_url: null, data: {} };
+      const recorded = await new PollRecorder(db, new EventStore(db)).record({
+        claim,
+        owner: 'owner-r',
+        repository: { id: repositoryId, name: claim.name, pluginId: 'p' },
+        packages,
+        results: packages.map((p) => ({ packageId: p.packageId, kind: 'answer' as const, revision, warnings: [] })),
+      });
+      return { claim, released: recorded.released };
+    }
+
+    async function repositoryState(repositoryId: string) {
+      return db
+        .knex(TABLES.repositoryPollState)
+        .where({ repository_id: repositoryId })
+        .first<{ lease_owner: string | null; poll_requested_at: Date | null; last_polled_at: Date | null }>();
+    }
+
+    it.each([
+      ['nothing new (one statement)', null],
+      ['a new revision (a transaction with its event)', { revision: '1.0.0' }],
+    ])('%s', async (_what, answer) => {
+      const { claim, released } = await polled(answer);
+
+      const state = await repositoryState(claim.repositoryId);
+      expect(released).toBe(true);
+      expect(state).toMatchObject({ lease_owner: null, poll_requested_at: null });
+      expect(state?.last_polled_at).not.toBeNull();
+    });
   });
 });

@@ -74,6 +74,7 @@ export function registerPolling(c: DependencyContainer): void {
         hostConcurrency: poll.hostConcurrency,
         // Only PostgreSQL can be shared by several processes; one process needs no turn-taking.
         tickJitterMs: db(r).kind === 'postgres' ? 250 : 0,
+        alone: db(r).kind === 'embedded',
       },
       pollObserver(r.resolve(Metrics), r.resolve(Signals)),
       logger(r, 'polling'),

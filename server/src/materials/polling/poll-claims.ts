@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Database } from '../../db/database';
 import type { DbConfigurationEntry } from '../../db/tables';
-import type { ClaimedRepository } from './poll-model';
+import { releaseOf, type ClaimedRepository } from './poll-model';
 import { GroupCommit } from './group-commit';
 import { PollStateStore, type CandidateRow } from './poll-state-store';
 
@@ -92,14 +92,7 @@ export class PollClaims {
   }
 
   private async releaseAllOf(polled: { owner: string; claim: ClaimedRepository }[]): Promise<void[]> {
-    const owners = new Set(polled.map((p) => p.owner));
-    for (const owner of owners) {
-      const mine = polled.filter((p) => p.owner === owner);
-      await this.states.releasePolled(
-        owner,
-        mine.map(({ claim }) => ({ repository_id: claim.repositoryId, claimed_at: claim.claimedAt.toISOString() })),
-      );
-    }
+    await this.states.releasePolled(polled.map(({ owner, claim }) => releaseOf(owner, claim)));
     return polled.map(() => undefined);
   }
 

@@ -49,3 +49,15 @@ export type PackagePollResult =
     };
 
 export type PollOutcome = 'new_revision' | 'no_change' | 'failed';
+
+/** A polled repository to give back: its lease's owner, and its claim (requests up to it were served). */
+export interface PolledRelease {
+  repository_id: string;
+  owner: string;
+  claimed_at: string;
+}
+
+/** A polled repository's lease to give back, as the release statement takes it. */
+export function releaseOf(owner: string, claim: ClaimedRepository): PolledRelease {
+  return { repository_id: claim.repositoryId, owner, claimed_at: claim.claimedAt.toISOString() };
+}

@@ -3,7 +3,7 @@ import type { Database } from '../../db/database';
 import type { CatalogueEvent, EventPayload } from '../../events/event-catalogue';
 import type { EventStore } from '../../events/event-store';
 import type { WireRevision } from '../../plugins/protocol';
-import type { ClaimedRepository, PackagePollResult, PollOutcome } from './poll-model';
+import { releaseOf, type ClaimedRepository, type PackagePollResult, type PollOutcome } from './poll-model';
 import { GroupCommit } from './group-commit';
 import { nextPollState, type NextPollState } from './poll-transition';
 import { PollStateStore } from './poll-state-store';
@@ -14,11 +14,15 @@ import { RevisionStore, toRecorded, type RecordedRevision } from './revision-sto
 export interface RecordedPoll {
   outcomes: Map<string, { outcome: PollOutcome; revision: RecordedRevision | null; error: string | null }>;
   eventIds: number[];
+  /** The repository's lease was given back with the record (it was asked to be). */
+  released?: boolean;
 }
 
 /** One repository's poll, to be recorded. */
-interface FinishedPoll {
+export interface FinishedPoll {
   claim: ClaimedRepository;
+  /** The lease's owner, when the lease is given back with the record. */
+  owner: string | null;
   repository: RepositoryFacts;
   packages: PackageWork[];
   results: PackagePollResult[];
@@ -49,9 +53,9 @@ export class PollRecorder {
     this.states = new PollStateStore(db);
   }
 
-  /** Records one repository's poll in a transaction of its own. */
-  async record(claim: ClaimedRepository, repository: RepositoryFacts, packages: PackageWork[], results: PackagePollResult[]): Promise<RecordedPoll> {
-    const [recorded] = await this.recordAll([{ claim, repository, packages, results }]);
+  /** Records one repository's poll in a write of its own; with an `owner`, gives the repository's lease back in it. */
+  async record(poll: FinishedPoll): Promise<RecordedPoll> {
+    const [recorded] = await this.recordAll([poll]);
     return recorded;
   }
 
@@ -59,8 +63,8 @@ export class PollRecorder {
    * Records the poll together with the polls that finish while another one is being written: one
    * transaction for all of them. Rejects, for all of them, when the database refuses any one.
    */
-  recordTogether(claim: ClaimedRepository, repository: RepositoryFacts, packages: PackageWork[], results: PackagePollResult[]): Promise<RecordedPoll> {
-    return this.together.submit({ claim, repository, packages, results });
+  recordTogether(poll: FinishedPoll): Promise<RecordedPoll> {
+    return this.together.submit(poll);
   }
 
   private async recordAll(polls: FinishedPoll[]): Promise<RecordedPoll[]> {
@@ -132,7 +136,7 @@ export class PollRecorder {
         if (state.event === 'package.poll.failed') pending.push({ type: state.event, data: { ...about, ...errorFields(state) } });
         if (state.event === 'package.poll.recovered') pending.push({ type: state.event, data: about });
       }
-      recorded.push({ outcomes, eventIds: [] });
+      recorded.push({ outcomes, eventIds: [], released: polls[k].owner !== null });
       events.push(pending);
     }
     return { recorded, events };
@@ -156,6 +160,7 @@ export class PollRecorder {
     return new Map(inserted.map((row) => [row.package_id, toRecorded(row)]));
   }
 
+  /** Writes the package states, and gives back the leases of the polls that have an owner, in one statement. */
   private async updateStates(
     db: Knex | Knex.Transaction,
     polls: FinishedPoll[],
@@ -163,7 +168,7 @@ export class PollRecorder {
     byId: Map<string, PackageWork>,
   ): Promise<Set<string>> {
     const all = polls.flatMap((poll, k) => states[k].map((state) => ({ state, claimedAt: poll.claim.claimedAt })));
-    if (all.length === 0) return new Set();
+    const releases = polls.flatMap(({ owner, claim }) => (owner === null ? [] : [releaseOf(owner, claim)]));
     const rows = all.map(({ state: s, claimedAt }) => ({
       package_id: s.packageId,
       claimed_at: claimedAt.toISOString(),
@@ -178,7 +183,7 @@ export class PollRecorder {
       consecutive_failures: s.consecutiveFailures,
       warnings: s.warnings,
     }));
-    return this.states.recordOutcomes(db, rows);
+    return this.states.recordOutcomes(db, rows, releases);
   }
 }
 

@@ -22,14 +22,21 @@ export interface PollSchedulerOptions {
    * take the slots that fell due meanwhile before the others' ticks came.
    */
   tickJitterMs?: number;
+  /**
+   * The only process on its database (the embedded one): it claims ahead whenever a look left
+   * work behind, whichever cap held it back. Processes sharing a database claim ahead only when
+   * their own cap is full, so that one of them does not hold a small installation's work.
+   */
+  alone?: boolean;
 }
 
 /**
  * How many repositories a process holds per poll slot while due work outnumbers its slots:
  * claimed ones wait in the process for a slot, so that one claim serves several polls. Claiming
  * once per poll, with a statement that looks at every due package, cost more than the polls
- * themselves with thousands of repositories. Without such a backlog a process claims only what
- * its free slots take, so that processes sharing a database share a small installation's work.
+ * themselves with thousands of repositories (on one host, whose cap lets one poll start as each
+ * ends). Without such a backlog a process claims only what its free slots take, so that
+ * processes sharing a database share a small installation's work.
  */
 const CLAIM_AHEAD = 4;
 
@@ -142,7 +149,7 @@ export class PollScheduler {
         look = true;
       }
       if (look) {
-        const ahead = this.backlog ? CLAIM_AHEAD : 1;
+        const ahead = this.backlog || (this.options.alone === true && this.leftBehind) ? CLAIM_AHEAD : 1;
         const limits = this.limits(ahead);
         const found = await this.claims.claim(this.options.owner, this.options.leaseSeconds, limits);
         // Filled to the process's cap: more may be due than its slots take. (A host's cap filling
@@ -207,14 +214,15 @@ export class PollScheduler {
     const started = process.hrtime.bigint();
     let report = null as RepositoryPollReport | null;
     const done = this.poller
-      .poll(claim, this.abandon.signal)
+      .poll(claim, this.abandon.signal, this.options.owner)
       .then((answer) => {
         report = answer;
         this.observer.polled?.(claim, answer, Number(process.hrtime.bigint() - started) / 1e9);
       })
       .catch((error: unknown) => this.logger.error({ err: error, repository: claim.repositoryId }, 'poll failed'))
-      // Once a stop has given every lease back, an abandoned poll leaves the database alone.
-      .then(() => (this.abandon.signal.aborted ? undefined : this.claims.release(this.options.owner, claim)))
+      // Once a stop has given every lease back, an abandoned poll leaves the database alone. A
+      // poll written whole gave its lease back as it was written.
+      .then(() => (this.abandon.signal.aborted || report?.released === true ? undefined : this.claims.release(this.options.owner, claim)))
       .catch((error: unknown) => this.logger.error({ err: error, repository: claim.repositoryId }, 'could not give the lease back'))
       // Waiters learn of the poll once the release has marked the requests it served.
       .then(() => {

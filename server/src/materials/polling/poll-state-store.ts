@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { affectedRows } from '../../db/affected-rows';
 import type { Database } from '../../db/database';
 import { TABLES, type DbConfigurationEntry, type DbPackagePollStateRow } from '../../db/tables';
+import type { PolledRelease } from './poll-model';
 
 type Queryable = Knex | Knex.Transaction;
 
@@ -105,9 +106,9 @@ export class PollStateStore {
    * Writes the polls' outcomes, each only if its package's configuration is still the one polled,
    * and clears requests the poll served; answers the packages written.
    */
-  async recordOutcomes(trx: Queryable, updates: PollStateUpdate[]): Promise<Set<string>> {
-    if (updates.length === 0) return new Set();
-    const { rows } = await trx.raw<{ rows: { package_id: string }[] }>(UPDATE_STATES_SQL, [JSON.stringify(updates)]);
+  async recordOutcomes(trx: Queryable, updates: PollStateUpdate[], released: PolledRelease[] = []): Promise<Set<string>> {
+    if (updates.length === 0 && released.length === 0) return new Set();
+    const { rows } = await trx.raw<{ rows: { package_id: string }[] }>(UPDATE_STATES_SQL, [JSON.stringify(released), JSON.stringify(updates)]);
     return new Set(rows.map((r) => r.package_id));
   }
 
@@ -158,10 +159,10 @@ export class PollStateStore {
     return renewed.map((r) => r.repository_id);
   }
 
-  /** Ends `owner`'s leases on polled repositories, clearing the poll requests each poll served (those up to its claim). */
-  async releasePolled(owner: string, polled: { repository_id: string; claimed_at: string }[]): Promise<void> {
+  /** Ends the owners' leases on polled repositories, clearing the poll requests each poll served (those up to its claim). */
+  async releasePolled(polled: PolledRelease[]): Promise<void> {
     if (polled.length === 0) return;
-    await this.db.knex.raw(RELEASE_SQL, [JSON.stringify(polled), owner]);
+    await this.db.knex.raw(RELEASE_UPDATE, [JSON.stringify(polled)]);
   }
 
   /** Ends every lease `owner` holds; answers how many. */
@@ -237,7 +238,17 @@ const LEASE_REQUESTED_SQL = `
 // whole packages table to match a few rows, on every poll.
 const CURRENT_CONFIG = `v.config_version = (SELECT p.config_version FROM ${TABLES.packages} p WHERE p.id = v.package_id)`;
 
+const RELEASE_UPDATE = `
+  UPDATE ${TABLES.repositoryPollState} AS rs
+     SET lease_owner = NULL, lease_expires_at = NULL, last_polled_at = now(),
+         poll_requested_at = CASE WHEN rs.poll_requested_at <= r.claimed_at THEN NULL ELSE rs.poll_requested_at END
+    FROM jsonb_to_recordset(?::jsonb) AS r(repository_id uuid, owner text, claimed_at timestamptz)
+   WHERE rs.repository_id = r.repository_id AND rs.lease_owner = r.owner`;
+
+// Releases (the first parameter) go with the states in one statement, when a poll gives its
+// lease back as it is written.
 const UPDATE_STATES_SQL = `
+  WITH released AS (${RELEASE_UPDATE})
   UPDATE ${TABLES.packagePollState} AS ps
      SET status = v.status, schedule_anchor = v.schedule_anchor, next_poll_at = v.next_poll_at,
          poll_requested_at = CASE WHEN ps.poll_requested_at <= v.claimed_at THEN NULL ELSE ps.poll_requested_at END,
@@ -248,10 +259,3 @@ const UPDATE_STATES_SQL = `
                                            error_code text, consecutive_failures int, warnings jsonb)
    WHERE ps.package_id = v.package_id AND ${CURRENT_CONFIG}
   RETURNING ps.package_id`;
-
-const RELEASE_SQL = `
-  UPDATE ${TABLES.repositoryPollState} AS rs
-     SET lease_owner = NULL, lease_expires_at = NULL, last_polled_at = now(),
-         poll_requested_at = CASE WHEN rs.poll_requested_at <= v.claimed_at THEN NULL ELSE rs.poll_requested_at END
-    FROM jsonb_to_recordset(?::jsonb) AS v(repository_id uuid, claimed_at timestamptz)
-   WHERE rs.repository_id = v.repository_id AND rs.lease_owner = ?`;

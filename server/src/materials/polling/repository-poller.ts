@@ -31,15 +31,18 @@ export class RepositoryPoller {
     private readonly logger: Logger,
   ) {}
 
-  /** `abandoned` aborting (a shutdown) before the plugin has answered means: record nothing. */
-  async poll(claim: ClaimedRepository, abandoned?: AbortSignal): Promise<RepositoryPollReport> {
+  /**
+   * `abandoned` aborting (a shutdown) before the plugin has answered means: record nothing. With
+   * `owner`, the lease is given back with the record when the poll is written whole (`released`).
+   */
+  async poll(claim: ClaimedRepository, abandoned?: AbortSignal, owner: string | null = null): Promise<RepositoryPollReport> {
     const empty: RepositoryPollReport = { pluginId: claim.pluginId, packageIds: [], outcomes: new Map(), eventIds: [] };
     // The claim read the repository: no read of its own per poll.
     const packages = await this.work.packagesOf(claim);
     if (packages.length === 0) return empty;
     const results = await this.ask(claim.repositoryId, claim.pluginId, claim.configuration, packages);
     if (abandoned?.aborted) return empty;
-    const recorded = await this.recordSafely(claim, { id: claim.repositoryId, name: claim.name, pluginId: claim.pluginId }, packages, results);
+    const recorded = await this.recordSafely(claim, { id: claim.repositoryId, name: claim.name, pluginId: claim.pluginId }, packages, results, owner);
     return { ...recorded, pluginId: claim.pluginId, packageIds: packages.map((p) => p.packageId) };
   }
 
@@ -54,14 +57,15 @@ export class RepositoryPoller {
     repository: RepositoryFacts,
     packages: PackageWork[],
     results: PackagePollResult[],
+    owner: string | null,
   ): Promise<RecordedPoll> {
     try {
-      return await this.recorder.recordTogether(claim, repository, packages, results);
+      return await this.recorder.recordTogether({ claim, owner, repository, packages, results });
     } catch {
       // Written with other polls, one refusal fails them all: each is written alone once more.
     }
     try {
-      return await this.recorder.record(claim, repository, packages, results);
+      return await this.recorder.record({ claim, owner, repository, packages, results });
     } catch (error) {
       this.logger.warn({ err: error, repository: repository.id }, 'the poll could not be recorded as a whole; recording package by package');
     }
@@ -76,14 +80,17 @@ export class RepositoryPoller {
 
   private async recordOne(claim: ClaimedRepository, repository: RepositoryFacts, packages: PackageWork[], result: PackagePollResult): Promise<RecordedPoll> {
     try {
-      return await this.recorder.record(claim, repository, packages, [result]);
+      return await this.recorder.record({ claim, owner: null, repository, packages, results: [result] });
     } catch (error) {
       if (result.kind === 'error') throw error;
       this.logger.error({ err: error, repository: repository.id, package: result.packageId }, "a package's poll answer could not be recorded");
       const message = `the poll's answer could not be recorded: ${databaseRefusal(error)}`;
-      return this.recorder.record(claim, repository, packages, [
-        { packageId: result.packageId, kind: 'error', error: { kind: 'transient', code: 'recording_failed', message, retry_after_seconds: null } },
-      ]);
+      const failed: PackagePollResult = {
+        packageId: result.packageId,
+        kind: 'error',
+        error: { kind: 'transient', code: 'recording_failed', message, retry_after_seconds: null },
+      };
+      return this.recorder.record({ claim, owner: null, repository, packages, results: [failed] });
     }
   }
 
