@@ -14,7 +14,6 @@ import { PollWorkQueries } from './materials/polling/poll-work-queries';
 import { RefreshHints } from './materials/polling/refresh-hints';
 import { RepositoryPoller } from './materials/polling/repository-poller';
 import { RevisionStore } from './materials/polling/revision-store';
-import { RepositoryStore } from './materials/repository-store';
 import { Metrics } from './metrics/metrics';
 import { Signals } from './events/signals';
 import { AuditStore } from './security/audit-store';
@@ -57,7 +56,7 @@ export function registerPolling(c: DependencyContainer): void {
   single(PollClaims, (r) => new PollClaims(db(r)));
   single(PollRecorder, (r) => new PollRecorder(db(r), r.resolve(EventStore)));
   single(PollWorkQueries, (r) => new PollWorkQueries(db(r)));
-  single(PollStatusReader, (r) => new PollStatusReader(db(r), r.resolve(RepositoryStore), r.resolve(RevisionStore), plugins(r)));
+  single(PollStatusReader, (r) => new PollStatusReader(db(r), plugins(r)));
   single(RepositoryPoller, (r) => {
     const log = logger(r, 'polling');
     return new RepositoryPoller(r.resolve(PollWorkQueries), plugins(r), r.resolve(ConfigurationCodec), r.resolve(PollRecorder), log);

@@ -64,6 +64,11 @@ export const TABLE_ACCESS_EXCEPTIONS: readonly TableAccessException[] = [
     why: 'read model for deciding a run’s materials: joins runs with their passed stages, packages with their repositories',
   },
   {
+    file: 'materials/polling/poll-status.ts',
+    tables: [TABLES.packages, TABLES.repositories, TABLES.packagePollState, TABLES.revisions],
+    why: "read model of packages' poll status for the API: each package's plugin, poll state and newest revision, for a page in one query",
+  },
+  {
     file: 'pipelines/state/pipeline-status-queries.ts',
     tables: [TABLES.pipelineRuns, TABLES.stageRuns],
     why: 'read model of the pipelines’ status: each one’s latest run, and its unfinished runs and runs waiting for approval counted, for a page in a few queries',

@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database';
-import { TABLES, type DbConfigurationEntry, type DbPackagePollStateRow, type DbPackageRevisionRow } from '../../db/tables';
+import { TABLES, type DbConfigurationEntry, type DbPackagePollStateRow } from '../../db/tables';
 import type { ClaimedRepository, PackageToPoll } from './poll-model';
-import { asWire, toRecorded } from './revision-store';
+import { asWire, revisionFromJson, toRecorded, type RevisionJson } from './revision-store';
 
 /** A package to poll, with its stored configuration. */
 export interface PackageWork extends PackageToPoll {
@@ -64,11 +64,4 @@ export class PollWorkQueries {
       };
     });
   }
-}
-
-/** A revision row as `to_jsonb` gives it: its times as text. */
-type RevisionJson = Omit<DbPackageRevisionRow, 'timestamp' | 'detected_at'> & { timestamp: string; detected_at: string };
-
-function revisionFromJson(json: RevisionJson): DbPackageRevisionRow {
-  return { ...json, timestamp: new Date(json.timestamp), detected_at: new Date(json.detected_at) };
 }

@@ -101,3 +101,11 @@ const INSERT_REVISIONS_SQL = `
    WHERE ${CURRENT_CONFIG}
   ON CONFLICT (package_id, revision) DO NOTHING
   RETURNING *`;
+
+/** A revision row as `to_jsonb` gives it: its times as text. */
+export type RevisionJson = Omit<DbPackageRevisionRow, 'timestamp' | 'detected_at'> & { timestamp: string; detected_at: string };
+
+/** The row of a revision read with `to_jsonb`, in a query that reads it along with other tables. */
+export function revisionFromJson(json: RevisionJson): DbPackageRevisionRow {
+  return { ...json, timestamp: new Date(json.timestamp), detected_at: new Date(json.detected_at) };
+}
