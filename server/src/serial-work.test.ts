@@ -37,4 +37,36 @@ describe('SerialWork', () => {
 
     expect(runs).toBe(0);
   });
+
+  it('with a spacing, starts a run no sooner than the spacing after the one before, once for a burst of requests', async () => {
+    const starts: number[] = [];
+    const spacingMs = 50;
+    const work = new SerialWork(async () => {
+      starts.push(performance.now());
+    }, spacingMs);
+
+    work.request();
+    await work.settled();
+    for (let i = 0; i < 5; i += 1) work.request();
+    await new Promise((resolve) => setTimeout(resolve, spacingMs * 3));
+    await work.settled();
+
+    expect(starts).toHaveLength(2);
+    // Timers may fire a millisecond early by the monotonic clock.
+    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(spacingMs - 1);
+  });
+
+  it('with a spacing, starts a waiting run at once when asked to settle', async () => {
+    let runs = 0;
+    const work = new SerialWork(async () => {
+      runs += 1;
+    }, 60_000);
+
+    work.request();
+    await work.settled();
+    work.request();
+    await work.settled();
+
+    expect(runs).toBe(2);
+  });
 });

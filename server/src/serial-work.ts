@@ -1,21 +1,47 @@
 /**
  * Work that runs one at a time and is asked for again whenever there may be more of it (a tick,
  * a commit in this process): a request while a run is under way asks for exactly one more run
- * after it, so nothing asked for is missed and runs never pile up.
+ * after it, so nothing asked for is missed and runs never pile up. With `spacingMs`, a run starts
+ * no sooner than that after the one before started: a burst of requests (an event per poll while
+ * thousands of packages are polled for the first time) costs a run per spacing, not one each.
  */
 export class SerialWork {
   private running: Promise<void> | null = null;
   private again = false;
+  private lastStart = Number.NEGATIVE_INFINITY;
+  private delayed: NodeJS.Timeout | null = null;
 
   /** `work` must not throw: it reports its own failures. */
-  constructor(private readonly work: () => Promise<void>) {}
+  constructor(
+    private readonly work: () => Promise<void>,
+    private readonly spacingMs = 0,
+  ) {}
 
-  /** Runs the work now, or once more after the run under way. */
+  /** Runs the work now (or once the spacing allows), or once more after the run under way. */
   request(): void {
     if (this.running) {
       this.again = true;
       return;
     }
+    if (this.delayed) return;
+    const wait = this.lastStart + this.spacingMs - performance.now();
+    if (wait > 0) {
+      this.delayed = setTimeout(() => this.start(), wait);
+      return;
+    }
+    this.start();
+  }
+
+  /** Resolves once the run under way (if any) has ended; a run waiting for its spacing starts now. */
+  async settled(): Promise<void> {
+    if (this.delayed) this.start();
+    await this.running;
+  }
+
+  private start(): void {
+    if (this.delayed) clearTimeout(this.delayed);
+    this.delayed = null;
+    this.lastStart = performance.now();
     this.running = this.work().finally(() => {
       this.running = null;
       if (this.again) {
@@ -23,10 +49,5 @@ export class SerialWork {
         this.request();
       }
     });
-  }
-
-  /** Resolves once the run under way (if any) has ended; a run asked for meanwhile may follow. */
-  async settled(): Promise<void> {
-    await this.running;
   }
 }

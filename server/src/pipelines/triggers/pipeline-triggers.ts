@@ -29,10 +29,15 @@ const TRIGGER_EVENTS = ['package.revision.detected', 'stage.run.completed'];
 type RevisionDetected = EventPayload<'package.revision.detected'>;
 type StageFinished = EventPayload<'stage.run.completed'>;
 
+const WAKE_SPACING_MS = 100;
+
 export class PipelineTriggers {
   private task: ScheduledTask | null = null;
-  private readonly consuming = new SerialWork(() =>
-    this.consume().catch((error: unknown) => this.logger.error({ err: error }, 'pipeline triggers failed; retrying')),
+  // Woken after every commit of events in this process: runs at most every 100 ms, so that a burst
+  // of events is read in pages rather than one run each.
+  private readonly consuming = new SerialWork(
+    () => this.consume().catch((error: unknown) => this.logger.error({ err: error }, 'pipeline triggers failed; retrying')),
+    WAKE_SPACING_MS,
   );
   private stopped = true;
   private readonly consumers: EventConsumerStore;
