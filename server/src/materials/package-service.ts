@@ -60,7 +60,7 @@ export class PackageService {
     const repository = await this.repositoryFor(input.repository_id);
     const id = randomUUID();
     const { prepared, fingerprint } = await this.validated(repository, id, input, null);
-    await this.refuseDuplicateIdentity(fingerprint, null);
+    // A live package with the same identity makes the insert fail, and is then named.
     return this.namingDuplicates(id, fingerprint, () =>
       this.db.knex.transaction(async (trx) => {
         await this.repositoryUnchanged(trx, repository);
