@@ -56,4 +56,12 @@ describe.each(DATABASE_KINDS)('plugin store snapshot [%s]', (kind) => {
     expect(await store.snapshot(id, { maxValueBytes: 100, maxTotalBytes: 30 })).toEqual({ values: { a: 'x'.repeat(9), b: 'x'.repeat(19) }, deferred: ['c'] });
     expect(await store.snapshot(id, { maxValueBytes: 100, maxTotalBytes: 29 })).toEqual({ values: { a: 'x'.repeat(9) }, deferred: ['b', 'c'] });
   });
+
+  it('stores values uncompressed, out of line when large (a write of a large value does not compress it)', async () => {
+    const { rows } = await db.knex.raw<{ rows: { attstorage: string }[] }>(
+      "SELECT attstorage FROM pg_attribute WHERE attrelid = 'plugin_state'::regclass AND attname = 'value'",
+    );
+
+    expect(rows[0]?.attstorage).toBe('e');
+  });
 });
