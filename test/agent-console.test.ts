@@ -7,6 +7,7 @@ import { createLogger } from '../server/src/logger';
 import type { PipelineDefinition } from '../server/src/pipelines/definitions/definition';
 import { encryptVariable } from '../server/src/pipelines/definitions/secure-environment';
 import { AuditStore } from '../server/src/security/audit-store';
+import { SignInSessions } from '../server/src/security/sign-in-sessions';
 import { TokenService } from '../server/src/security/token-service';
 import { AgentHarness, oneJobPipeline, packageRevision } from './support/agent-harness';
 import { DATABASE_KINDS } from './support/databases';
@@ -36,7 +37,10 @@ describe.each(DATABASE_KINDS)('a job’s console over HTTP [%s]', (kind) => {
     const routes = consoleRoutes(harness.jobConsole);
     const validator = new OpenApiValidator(buildOpenApiDocument(routes, '0.0.0'));
     const logger = createLogger('silent');
-    baseUrl = await servers.serve(buildApp({ routes, validator, tokens, logger, bodyLimitBytes: 1_000_000, trustProxy: false, isShuttingDown: () => false }));
+    const signIns = new SignInSessions(harness.db, tokens, { maxAgeSeconds: 3600 });
+    baseUrl = await servers.serve(
+      buildApp({ routes, validator, tokens, signIns, logger, bodyLimitBytes: 1_000_000, trustProxy: false, isShuttingDown: () => false }),
+    );
     const repositoryId = await harness.addRepository('repo', { plain: { REPO_URL: 'http://repo.example.org/' } });
     material = packageRevision('app', { repositoryId, packageId: await harness.addPackage(repositoryId, 'pkg', {}) }, '1.0.0', {});
     harness.agent(await harness.queue());

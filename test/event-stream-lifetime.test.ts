@@ -3,42 +3,12 @@ import { TABLES } from '../server/src/db/tables';
 import { EventStore } from '../server/src/events/event-store';
 import { TOKENS } from '../server/src/injection-tokens';
 import { DATABASE_KINDS } from './support/databases';
+import { openEventStream, type OpenStream } from './support/event-stream-reader';
 import { samplePayload } from './support/sample-events';
 import { startTestServer, type TestServer } from './support/test-server';
 
-/** An open Server-Sent Events stream, read as it comes. */
-interface OpenStream {
-  /** Resolves with everything the stream sent once the server has ended it. */
-  ended: Promise<string>;
-  /** Resolves once the stream's text contains `text`. */
-  received(text: string): Promise<void>;
-  /** Closes the stream from the client's side. */
-  close(): void;
-}
-
-async function openStream(baton: TestServer, token: string, headers: Record<string, string> = {}): Promise<OpenStream> {
-  const controller = new AbortController();
-  const response = await fetch(`${baton.url}/api/events`, { headers: { authorization: `Bearer ${token}`, ...headers }, signal: controller.signal });
-  if (response.status !== 200) throw new Error(`the stream answered ${response.status}`);
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const waiting: { text: string; resolve: () => void }[] = [];
-  const ended = (async () => {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return text;
-      text += decoder.decode(value, { stream: true });
-      for (const wait of waiting.filter((w) => text.includes(w.text))) wait.resolve();
-    }
-  })();
-  // A stream the client closes itself ends in an abort, which nobody waits for.
-  ended.catch(() => undefined);
-  return {
-    ended,
-    close: () => controller.abort(),
-    received: (wanted) => (text.includes(wanted) ? Promise.resolve() : new Promise((resolve) => waiting.push({ text: wanted, resolve }))),
-  };
+function openStream(baton: TestServer, token: string, headers: Record<string, string> = {}): Promise<OpenStream> {
+  return openEventStream(`${baton.url}/api/events`, { authorization: `Bearer ${token}`, ...headers });
 }
 
 describe.each(DATABASE_KINDS)('event streams and their tokens [%s]', (kind) => {

@@ -9,6 +9,7 @@ import { metricsRoutes } from '../server/src/http/routes/metrics';
 import { createLogger } from '../server/src/logger';
 import { Metrics } from '../server/src/metrics/metrics';
 import { AuditStore } from '../server/src/security/audit-store';
+import { SignInSessions } from '../server/src/security/sign-in-sessions';
 import { TokenService } from '../server/src/security/token-service';
 import { ApiClient } from './support/api-client';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/databases';
@@ -31,6 +32,7 @@ describe.each(DATABASE_KINDS)('GET /metrics [%s]', (kind) => {
       routes,
       validator: new OpenApiValidator(document),
       tokens,
+      signIns: new SignInSessions(db, tokens, { maxAgeSeconds: 3600 }),
       logger: createLogger('silent'),
       bodyLimitBytes: 1024 * 1024,
       trustProxy: false,
@@ -74,7 +76,7 @@ describe.each(DATABASE_KINDS)('GET /metrics [%s]', (kind) => {
     const response = await viewer.get('/api/openapi.json');
 
     const operation = response.body.paths['/metrics'].get;
-    expect(operation.security).toEqual([{ bearer: [] }]);
+    expect(operation.security).toEqual([{ bearer: [] }, { session: [] }]);
     expect(operation.responses['200'].content).toEqual({ 'text/plain': { schema: { type: 'string' } } });
   });
 });

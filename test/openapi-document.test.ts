@@ -4,6 +4,7 @@ import { buildApp } from '../server/src/http/app';
 import { buildOpenApiDocument, type OpenApiDocument } from '../server/src/http/openapi';
 import { OpenApiValidator } from '../server/src/http/openapi-validator';
 import { defineRoute } from '../server/src/http/route';
+import { SignInSessions } from '../server/src/security/sign-in-sessions';
 import { TokenService } from '../server/src/security/token-service';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -126,6 +127,7 @@ describe('the OpenAPI document', () => {
       routes: [route],
       validator: new OpenApiValidator(buildOpenApiDocument([route], 'test')),
       tokens: baton.server.dependencies.resolve(TokenService),
+      signIns: baton.server.dependencies.resolve(SignInSessions),
       logger: pino({ level: 'error' }, { write: (line: string) => void logs.push(line) }),
       bodyLimitBytes: 1024,
       trustProxy: false,

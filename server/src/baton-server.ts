@@ -20,6 +20,7 @@ import { TOKENS } from './injection-tokens';
 import { ConfigurationReview } from './materials/configuration-review';
 import { SecretBox } from './security/secret-box';
 import { resolveSecretKey, verifySecretKey } from './security/secret-key';
+import { SignInSessions } from './security/sign-in-sessions';
 import { TokenService } from './security/token-service';
 
 const READINESS_QUERY_TIMEOUT_MS = 2000;
@@ -143,6 +144,7 @@ export class BatonServer {
       routes,
       validator: new OpenApiValidator(document),
       tokens: this.container.resolve(TokenService),
+      signIns: this.container.resolve(SignInSessions),
       logger: this.logger,
       bodyLimitBytes: this.settings.bodyLimitBytes,
       trustProxy: this.settings.trustProxy,

@@ -13,6 +13,7 @@ import { Metrics } from './metrics/metrics';
 import { PipelineMaterialUsage } from './pipelines/definitions/pipeline-material-usage';
 import { PluginHost } from './plugins/plugin-host';
 import { AuditStore } from './security/audit-store';
+import { SignInSessions } from './security/sign-in-sessions';
 import { TokenService } from './security/token-service';
 
 /** Tokens and the audit log: part of the composition root. */
@@ -20,6 +21,7 @@ export function registerSecurity(c: DependencyContainer): void {
   const { database } = roots;
   singleton(c, AuditStore, (r) => new AuditStore(database(r)));
   singleton(c, TokenService, (r) => new TokenService(database(r), r.resolve(AuditStore)));
+  singleton(c, SignInSessions, (r) => new SignInSessions(database(r), r.resolve(TokenService), { maxAgeSeconds: roots.settings(r).sessionMaxAgeSeconds }));
 }
 
 /** The plugin host, repositories and packages with their configurations: part of the composition root. */

@@ -32,6 +32,7 @@ import { PromotionQueries } from './pipelines/runs/promotion-queries';
 import { RunService } from './pipelines/runs/run-service';
 import { AuditStore } from './security/audit-store';
 import type { SecretBox } from './security/secret-box';
+import { SignInSessions } from './security/sign-in-sessions';
 import { TokenService } from './security/token-service';
 
 /** What exists before the container: settings, the log, the open database and the secret key. */
@@ -94,7 +95,7 @@ function registerServer(c: DependencyContainer): void {
 function registerApi(c: DependencyContainer): void {
   singleton(c, StreamSessions, (r) => {
     const maxAgeMs = roots.settings(r).eventStreamMaxAgeSeconds * 1000;
-    return new StreamSessions(r.resolve(TokenService), { maxAgeMs, recheckMs: STREAM_TOKEN_RECHECK_MS }, roots.logger(r, 'events'));
+    return new StreamSessions(r.resolve(TokenService), r.resolve(SignInSessions), { maxAgeMs, recheckMs: STREAM_TOKEN_RECHECK_MS }, roots.logger(r, 'events'));
   });
   singleton(c, TOKENS.apiServices, (r): ApiServices => ({
     plugins: roots.plugins(r),
@@ -109,6 +110,7 @@ function registerApi(c: DependencyContainer): void {
     stream: r.resolve(EventStream),
     streamSessions: r.resolve(StreamSessions),
     tokens: r.resolve(TokenService),
+    signIns: r.resolve(SignInSessions),
     audit: r.resolve(AuditStore),
     metrics: r.resolve(Metrics),
     webhooks: r.resolve(WebhookService),

@@ -24,6 +24,7 @@ import { PipelineStore } from '../../server/src/pipelines/definitions/pipeline-s
 import type { PluginHost } from '../../server/src/plugins/plugin-host';
 import { AuditStore } from '../../server/src/security/audit-store';
 import type { SecretBox } from '../../server/src/security/secret-box';
+import { SignInSessions } from '../../server/src/security/sign-in-sessions';
 import { TokenService } from '../../server/src/security/token-service';
 import { ApiClient } from './api-client';
 import type { TestServer } from './test-server';
@@ -95,6 +96,7 @@ export async function startPipelinesApp(baton: TestServer, options: { configDir?
     routes,
     validator: new OpenApiValidator(document),
     tokens: c.resolve(TokenService),
+    signIns: c.resolve(SignInSessions),
     logger,
     bodyLimitBytes: settings.bodyLimitBytes,
     trustProxy: false,

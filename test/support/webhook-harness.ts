@@ -24,6 +24,7 @@ import { createLogger } from '../../server/src/logger';
 import { AuditStore } from '../../server/src/security/audit-store';
 import type { Actor } from '../../server/src/security/roles';
 import { SecretBox } from '../../server/src/security/secret-box';
+import { SignInSessions } from '../../server/src/security/sign-in-sessions';
 import { TokenService } from '../../server/src/security/token-service';
 import { ApiClient } from './api-client';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases';
@@ -109,6 +110,7 @@ export class WebhookHarness {
       routes,
       validator: new OpenApiValidator(document),
       tokens,
+      signIns: new SignInSessions(this.db, tokens, { maxAgeSeconds: 3600 }),
       logger: this.logger,
       bodyLimitBytes: 1024 * 1024,
       trustProxy: false,

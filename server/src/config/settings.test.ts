@@ -99,6 +99,14 @@ describe('loadSettings', () => {
       expect(() => loadSettings({ BATON_EVENT_STREAM_MAX_AGE_SECONDS: value })).toThrow('BATON_EVENT_STREAM_MAX_AGE_SECONDS');
     }
   });
+
+  it('ends sign-in sessions after 12 hours unless BATON_SESSION_MAX_AGE_SECONDS says otherwise, from a minute to a week', () => {
+    expect(loadSettings({}).sessionMaxAgeSeconds).toBe(43200);
+    expect(loadSettings({ BATON_SESSION_MAX_AGE_SECONDS: '60' }).sessionMaxAgeSeconds).toBe(60);
+    for (const value of ['59', '604801', '12h']) {
+      expect(() => loadSettings({ BATON_SESSION_MAX_AGE_SECONDS: value })).toThrow('BATON_SESSION_MAX_AGE_SECONDS');
+    }
+  });
 });
 
 describe('BATON_JOB_USER', () => {

@@ -56,6 +56,8 @@ export interface Settings {
   webhookMaxFailingHours: number;
   /** An event stream is ended after this long (the client resumes with Last-Event-ID), so its token is checked anew. */
   eventStreamMaxAgeSeconds: number;
+  /** A browser's sign-in session ends this long after sign-in. */
+  sessionMaxAgeSeconds: number;
   /** YAML pipeline definitions (config as code); null: none. */
   configDir: string | null;
   /** Job working directories; never inside the data directory. */
@@ -124,6 +126,7 @@ export function loadSettings(env: Env = process.env, projectRoot = defaultProjec
     eventRetentionDays: read.integer('BATON_EVENT_RETENTION_DAYS', 30, 1, 36500),
     webhookMaxFailingHours: read.integer('BATON_WEBHOOK_MAX_FAILING_HOURS', 24, 1, 8760),
     eventStreamMaxAgeSeconds: read.integer('BATON_EVENT_STREAM_MAX_AGE_SECONDS', 3600, 1, 86400),
+    sessionMaxAgeSeconds: read.integer('BATON_SESSION_MAX_AGE_SECONDS', 43200, 60, 604800),
     configDir: read.optionalPath('BATON_CONFIG_DIR'),
     workDir: workDirSetting(read, dataDir),
     agentConcurrency: read.integer('BATON_AGENT_CONCURRENCY', 2, 1, 64),

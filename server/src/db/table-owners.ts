@@ -14,6 +14,7 @@ import { TABLES, WEBHOOK_TABLES } from './tables';
 export const TABLE_OWNERS: Readonly<Record<string, { file: string; owner: string }>> = {
   [TABLES.meta]: { file: 'security/server-meta-store.ts', owner: 'ServerMetaStore' },
   [TABLES.tokens]: { file: 'security/token-store.ts', owner: 'TokenStore' },
+  [TABLES.signInSessions]: { file: 'security/sign-in-session-store.ts', owner: 'SignInSessionStore' },
   [TABLES.audit]: { file: 'security/audit-store.ts', owner: 'AuditStore' },
   [TABLES.repositories]: { file: 'materials/repository-store.ts', owner: 'RepositoryStore' },
   [TABLES.packages]: { file: 'materials/package-store.ts', owner: 'PackageStore' },

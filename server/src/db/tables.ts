@@ -74,6 +74,16 @@ export const DbApiTokenRow = Type.Object({
 });
 export type DbApiTokenRow = Static<typeof DbApiTokenRow>;
 
+export const DbSignInSessionRow = Type.Object({
+  id: uuid(),
+  secret_hash: Type.String(),
+  token_id: uuid(),
+  role: DbRole,
+  created_at: Type.Date(),
+  expires_at: Type.Date(),
+});
+export type DbSignInSessionRow = Static<typeof DbSignInSessionRow>;
+
 export const DbAuditLogRow = Type.Object({
   id: Type.Integer(),
   occurred_at: Type.Date(),
@@ -152,6 +162,7 @@ export const TABLES = {
   packages: 'packages',
   revisions: 'package_revisions',
   tokens: 'api_tokens',
+  signInSessions: 'sign_in_sessions',
   audit: 'audit_log',
   meta: 'server_meta',
   pluginState: 'plugin_state',
@@ -354,6 +365,7 @@ export const ROW_SHAPES: { readonly [Table in TableName]: TObject } = {
   [TABLES.packages]: DbPackageRow,
   [TABLES.revisions]: DbPackageRevisionRow,
   [TABLES.tokens]: DbApiTokenRow,
+  [TABLES.signInSessions]: DbSignInSessionRow,
   [TABLES.audit]: DbAuditLogRow,
   [TABLES.meta]: DbServerMetaRow,
   [TABLES.pluginState]: DbPluginStateRow,

@@ -9,6 +9,14 @@ export interface TokenRoles {
   onDeleted(listener: (tokenId: string) => void): void;
 }
 
+/** What the streams need to know of sign-in sessions, for streams opened with a session cookie. */
+export interface SignInLiveness {
+  /** Which of these sessions have not ended. */
+  live(sessionIds: readonly string[]): Promise<Set<string>>;
+  /** Word that a session ended in this process. */
+  onEnded(listener: (sessionId: string) => void): void;
+}
+
 /** One cheap query every few seconds bounds how long a token deleted by another process keeps its streams. */
 export const STREAM_TOKEN_RECHECK_MS = 5000;
 
@@ -22,6 +30,8 @@ export interface StreamSessionOptions {
 interface Session {
   tokenId: string;
   role: Role;
+  /** The sign-in session the stream was opened with, if it came with a cookie. */
+  signInId: string | null;
   end: () => void;
   ageTimer: NodeJS.Timeout;
 }
@@ -31,6 +41,7 @@ interface Session {
  * and may stay open for hours: it ends when its token is deleted (at once in this process; within
  * `recheckMs` when another process sharing the database deleted it) or gets another role, and at
  * the latest after `maxAgeMs`, when its client reconnects with Last-Event-ID and loses nothing.
+ * A stream opened with a sign-in session's cookie ends with that session too, in the same way.
  */
 export class StreamSessions {
   private readonly sessions = new Set<Session>();
@@ -39,10 +50,12 @@ export class StreamSessions {
 
   constructor(
     private readonly tokens: TokenRoles,
+    private readonly signIns: SignInLiveness,
     private readonly options: StreamSessionOptions,
     private readonly logger: Logger,
   ) {
     tokens.onDeleted((tokenId) => this.endWhere((session) => session.tokenId === tokenId));
+    signIns.onEnded((signInId) => this.endWhere((session) => session.signInId === signInId));
   }
 
   /** Tracks a stream; `end` closes it. Answers the function to call when it has closed otherwise. */
@@ -50,6 +63,7 @@ export class StreamSessions {
     const session: Session = {
       tokenId: actor.tokenId,
       role: actor.role,
+      signInId: actor.sessionId ?? null,
       end,
       ageTimer: setTimeout(() => this.endWhere((s) => s === session), this.options.maxAgeMs),
     };
@@ -66,7 +80,9 @@ export class StreamSessions {
       // Only the streams open when the query started are judged by its answer.
       const checked = new Set(this.sessions);
       const roles = await this.tokens.roles([...new Set([...checked].map((s) => s.tokenId))]);
-      this.endWhere((session) => checked.has(session) && roles.get(session.tokenId) !== session.role);
+      const signIns = await this.signIns.live([...checked].flatMap((s) => (s.signInId === null ? [] : [s.signInId])));
+      const ended = (s: Session) => roles.get(s.tokenId) !== s.role || (s.signInId !== null && !signIns.has(s.signInId));
+      this.endWhere((session) => checked.has(session) && ended(session));
     } catch (error) {
       // The database may be out for a moment: the streams are looked at again at the next check.
       this.logger.warn({ err: error }, 'could not check the tokens of open event streams');

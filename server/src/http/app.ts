@@ -1,7 +1,8 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import type { SignInSessions } from '../security/sign-in-sessions';
 import type { TokenService } from '../security/token-service';
-import { authenticate, bearerToken } from './authenticate';
+import { authenticateRequest } from './authenticate';
 import type { OpenApiValidator } from './openapi-validator';
 import { HttpProblem, problemHandler, sendProblem } from './problem';
 import type { RouteDefinition } from './route';
@@ -13,6 +14,7 @@ export interface AppOptions {
   routes: readonly RouteDefinition[];
   validator: OpenApiValidator;
   tokens: TokenService;
+  signIns: SignInSessions;
   logger: Logger;
   bodyLimitBytes: number;
   trustProxy: boolean;
@@ -37,8 +39,8 @@ export function buildApp(options: AppOptions): Express {
     raw: express.raw({ limit: options.bodyLimitBytes, type: () => true }),
   };
   for (const route of options.routes) app[route.method](route.path, routeHandler(route, options, parsers));
-  // Without a token, a protected path answers 401 whatever the method; so does any unknown /api path.
-  const signedIn = (req: Request) => authenticate(options.tokens, bearerToken(req), 'viewer');
+  // Without a token or session, a protected path answers 401 whatever the method; so does any unknown /api path.
+  const signedIn = (req: Request) => authenticateRequest(options, req, 'viewer');
   for (const [path, { methods, isPublic }] of methodsByPath(options.routes)) {
     const allow = [...methods].map((m) => m.toUpperCase()).join(', ');
     app.all(path, async (req: Request) => {
@@ -61,8 +63,7 @@ type Middleware = (req: Request, res: Response, next: (error?: unknown) => void)
 
 function routeHandler(route: RouteDefinition, options: AppOptions, parsers: { json: Middleware; raw: Middleware }) {
   return async (req: Request, res: Response): Promise<void> => {
-    const token = bearerToken(req) ?? (route.queryToken && typeof req.query['access_token'] === 'string' ? req.query['access_token'] : null);
-    const actor = route.access === 'public' ? null : await authenticate(options.tokens, token, route.access);
+    const actor = route.access === 'public' ? null : await authenticateRequest(options, req, route.access, route.queryToken);
     res.locals['actor'] = actor?.name;
     for (const [name, schema] of Object.entries(route.params ?? {})) {
       const value = String(req.params[name]);

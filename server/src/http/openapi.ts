@@ -2,6 +2,8 @@ import { Type } from '@sinclair/typebox';
 import { EVENT_CATALOGUE, EVENT_TYPES, payloadSchemaName, type EventType } from '../events/event-catalogue';
 import { Problem, SCHEMAS, ref } from './schemas';
 import type { RouteDefinition } from './route';
+import { REQUEST_HEADER } from './cross-site';
+import { SESSION_COOKIE } from './session-cookie';
 
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, Operation>> };
 
@@ -22,6 +24,8 @@ interface Parameter {
   description?: string;
   schema: unknown;
 }
+
+const SESSION_SCHEME = `A sign-in session from \`POST /api/session\`, with the role its token had. A request that changes something (any method but GET, HEAD and OPTIONS) by the cookie alone needs \`${REQUEST_HEADER}: 1\` and, when it has an \`Origin\`, Baton's own; otherwise 403.`;
 
 const IF_MATCH = 'The ETag of the last GET: 428 without it, 412 when it is no longer the current one.';
 
@@ -50,7 +54,10 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
     webhooks: eventWebhooks(),
     components: {
       schemas: { ...SCHEMAS, ...eventPayloadSchemas() },
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token: `Authorization: Bearer <token>`.' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API token: `Authorization: Bearer <token>`; it wins over a session cookie.' },
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: SESSION_SCHEME },
+      },
     },
   };
 }
@@ -62,7 +69,7 @@ function operationOf(route: RouteDefinition): Operation {
     tags: [route.tag],
     responses: responsesOf(route),
   };
-  if (route.access !== 'public') operation.security = [{ bearer: [] }];
+  if (route.access !== 'public') operation.security = [{ bearer: [] }, { session: [] }];
   const parameters: Parameter[] = [
     ...Object.entries(route.params ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema })),
     ...Object.entries(route.query ?? {}).map(([name, q]) => ({

@@ -212,6 +212,23 @@ export const CreatedToken = component(
   ),
 );
 
+export const SignInInput = component(
+  'SignInInput',
+  Type.Object({ token: Type.String({ minLength: 1, description: 'An API token; the browser does not keep it.' }) }, { additionalProperties: false }),
+);
+
+export const SignInSession = component(
+  'SignInSession',
+  Type.Object(
+    {
+      name: Type.String({ description: "The token's name: who the session acts as." }),
+      role: StringEnum(ROLES),
+      expires_at: DateTime,
+    },
+    { additionalProperties: false },
+  ),
+);
+
 export const AuditEntry = component(
   'AuditEntry',
   Type.Object(
@@ -249,6 +266,8 @@ export const SCHEMAS: Record<string, TSchema> = componentsByName([
   TokenInput,
   Token,
   CreatedToken,
+  SignInInput,
+  SignInSession,
   AuditEntry,
   ...WEBHOOK_SCHEMAS,
   ...RUN_SCHEMAS,

@@ -16,4 +16,6 @@ export interface Actor {
   tokenId: string;
   name: string;
   role: Role;
+  /** The sign-in session the request came with, when it came with a session cookie instead of the token. */
+  sessionId?: string;
 }

@@ -34,7 +34,15 @@ export class TokenService {
 
   /** The actor a bearer token stands for, or null when it is unknown. */
   async authenticate(token: string): Promise<Actor | null> {
-    const row = await this.tokens.byHash(hashToken(token));
+    return this.used(await this.tokens.byHash(hashToken(token)));
+  }
+
+  /** The actor a token stands for now, by its id (a sign-in session's token), or null once it is deleted. */
+  async actorOf(tokenId: string): Promise<Actor | null> {
+    return this.used(await this.tokens.byId(this.db.knex, tokenId));
+  }
+
+  private async used(row: DbApiTokenRow | undefined): Promise<Actor | null> {
     if (!row) return null;
     const now = Date.now();
     if (!row.last_used_at || now - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {

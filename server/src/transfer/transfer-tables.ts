@@ -16,6 +16,7 @@ export const TRANSFER_TABLES: readonly string[] = [
   TABLES.packagePollState,
   TABLES.revisions,
   TABLES.tokens,
+  TABLES.signInSessions,
   TABLES.audit,
   TABLES.events,
   WEBHOOK_TABLES.webhooks,

@@ -35,7 +35,7 @@ export function eventRoutes(log: EventStore, stream: EventStream, sessions: Stre
       path: '/api/events',
       operationId: 'streamEvents',
       summary:
-        'Events as Server-Sent Events; resume with Last-Event-ID (or ?last_event_id=); the token may come as ?access_token=. The stream ends when its token is deleted or changes role, and after BATON_EVENT_STREAM_MAX_AGE_SECONDS',
+        'Events as Server-Sent Events; resume with Last-Event-ID (or ?last_event_id=); the token may come as ?access_token=, or a browser may send its session cookie. The stream ends when its token is deleted or changes role, when its session ends, and after BATON_EVENT_STREAM_MAX_AGE_SECONDS',
       tag: 'events',
       access: 'viewer',
       queryToken: true,

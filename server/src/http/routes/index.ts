@@ -9,6 +9,7 @@ import type { RefreshHints } from '../../materials/polling/refresh-hints';
 import type { RevisionStore } from '../../materials/polling/revision-store';
 import type { RepositoryService } from '../../materials/repository-service';
 import type { AuditStore } from '../../security/audit-store';
+import type { SignInSessions } from '../../security/sign-in-sessions';
 import type { TokenService } from '../../security/token-service';
 import type { OpenApiDocument } from '../openapi';
 import type { RouteDefinition } from '../route';
@@ -19,6 +20,7 @@ import { packageRoutes } from './packages';
 import { pluginRoutes, type PluginAdministration } from './plugins';
 import { pollingRoutes } from './polling';
 import { repositoryRoutes } from './repositories';
+import { sessionRoutes } from './session';
 import { tokenRoutes } from './tokens';
 import { metricsRoutes } from './metrics';
 import { webhookRoutes } from './webhooks';
@@ -49,6 +51,7 @@ export interface ApiServices {
   stream: EventStream;
   streamSessions: StreamSessions;
   tokens: TokenService;
+  signIns: SignInSessions;
   audit: AuditStore;
   metrics: Metrics;
   webhooks: WebhookService;
@@ -70,6 +73,7 @@ export function apiRoutes(services: ApiServices, readiness: Readiness, document:
     ...packageRoutes(services.packages, services.polls),
     ...pollingRoutes(services),
     ...eventRoutes(services.events, services.stream, services.streamSessions),
+    ...sessionRoutes(services.signIns),
     ...tokenRoutes(services.tokens),
     ...auditRoutes(services.audit),
     ...webhookRoutes(services.webhooks),
