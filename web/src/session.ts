@@ -1,12 +1,7 @@
-import { ApiError } from './api/client';
+import { api, dataOf, UI_REQUEST_HEADER, type Schemas } from './api/client';
 
-export type Role = 'viewer' | 'operator' | 'admin';
-
-export interface Session {
-  name: string;
-  role: Role;
-  expires_at: string;
-}
+export type Session = Schemas['SignInSession'];
+export type Role = Session['role'];
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
@@ -14,29 +9,18 @@ export function roleAtLeast(role: Role, wanted: Role): boolean {
   return RANK[role] >= RANK[wanted];
 }
 
-const HEADERS = { 'Content-Type': 'application/json', 'X-Baton-Request': '1' };
-
-async function failure(response: Response): Promise<ApiError> {
-  const problem = (await response.json().catch(() => null)) as { detail?: string } | null;
-  return new ApiError(response.status, problem?.detail ?? `The server answered ${response.status}`);
-}
-
 /** Who is signed in, or null when nobody is (no cookie, or an expired or revoked session). */
 export async function currentSession(): Promise<Session | null> {
-  const response = await fetch('/api/session', { credentials: 'same-origin', headers: HEADERS });
-  if (response.status === 401) return null;
-  if (!response.ok) throw await failure(response);
-  return (await response.json()) as Session;
+  const answer = await api.GET('/api/session');
+  return answer.response.status === 401 ? null : dataOf(answer);
 }
 
 /** Trades the API token for a session cookie; the token itself is not kept anywhere. */
 export async function signIn(token: string): Promise<Session> {
-  const response = await fetch('/api/session', { method: 'POST', credentials: 'same-origin', headers: HEADERS, body: JSON.stringify({ token }) });
-  if (!response.ok) throw await failure(response);
-  return (await response.json()) as Session;
+  return dataOf(await api.POST('/api/session', { body: { token } }));
 }
 
 export async function signOut(): Promise<void> {
-  const response = await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin', headers: HEADERS });
-  if (!response.ok && response.status !== 401) throw await failure(response);
+  const answer = await api.DELETE('/api/session', { params: { header: UI_REQUEST_HEADER } });
+  if (answer.response.status !== 401) dataOf(answer);
 }

@@ -8,11 +8,9 @@ export type Schemas = components['schemas'];
  * request; the header marks a request as the UI's own, which the server asks of cookie-signed
  * changes so that another site cannot forge them.
  */
-export const api = createClient<paths>({
-  baseUrl: '',
-  credentials: 'same-origin',
-  headers: { 'X-Baton-Request': '1' },
-});
+export const UI_REQUEST_HEADER = { 'X-Baton-Request': '1' } as const;
+
+export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin', headers: UI_REQUEST_HEADER });
 
 /** An API answer that was not a success, in the words of its problem document. */
 export class ApiError extends Error {
