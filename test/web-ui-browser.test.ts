@@ -140,6 +140,31 @@ describeInChromium('the web UI in Chromium', () => {
       expect(await page.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
     });
 
+    it('shows the plugins, with Restart for an admin only', async () => {
+      await signIn(baton.adminToken);
+      await page.getByRole('link', { name: 'Plugins' }).click();
+      const plugin = page.getByRole('region', { name: /json-file/ });
+      await plugin.waitFor();
+
+      expect(await plugin.textContent()).toContain('OK');
+      await plugin.getByRole('button', { name: /^Restart/ }).click();
+      await plugin
+        .getByRole('button', { name: /^Restart/ })
+        .filter({ hasText: 'Restart' })
+        .waitFor();
+      expect(await plugin.getByRole('alert').count()).toBe(0);
+      expect(await scrollsHorizontally(page)).toBe(false);
+      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('API token').fill(viewerToken);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Plugins' }).waitFor();
+      await page.getByRole('region', { name: /json-file/ }).waitFor();
+      expect(await page.getByRole('button', { name: /^Restart/ }).count()).toBe(0);
+      expect(errors).toEqual([]);
+    });
+
     it('filters pipelines by name', async () => {
       await signIn(viewerToken);
       await page.getByRole('heading', { name: 'gated-release' }).waitFor();

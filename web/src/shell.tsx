@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from './api/client';
 import { Dashboard } from './pages/dashboard';
 import { NotFound } from './pages/not-found';
+import { Plugins } from './pages/plugins';
 import { Link, usePath } from './router';
 import { signOut, type Session } from './session';
 
@@ -62,10 +63,17 @@ export function Shell({ session, onSignedOut }: ShellProps) {
         </div>
       </header>
       <main id="main" ref={main} tabIndex={-1} class="page">
-        {path === '/' ? <Dashboard session={session} /> : page ? <Planned title={page.title} /> : <NotFound path={path} />}
+        <Page path={path} session={session} />
       </main>
     </>
   );
+}
+
+function Page({ path, session }: { path: string; session: Session }) {
+  if (path === '/') return <Dashboard session={session} />;
+  if (path === '/plugins') return <Plugins session={session} />;
+  const planned = PAGES.find((p) => p.path === path);
+  return planned ? <Planned title={planned.title} /> : <NotFound path={path} />;
 }
 
 /** A page the navigation already names whose view is not written yet: said plainly, with where to look meanwhile. */

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-export type LiveState = 'connecting' | 'live' | 'reconnecting';
+export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
 
 interface StreamedEvent {
   type: string;
@@ -21,7 +21,8 @@ export function useLiveEvents(types: readonly string[], onEvent: (event: Streame
     const receive = (message: MessageEvent<string>) => handler.current(JSON.parse(message.data) as StreamedEvent);
     for (const type of filter.split(',')) source.addEventListener(type, receive);
     source.onopen = () => setState('live');
-    source.onerror = () => setState('reconnecting');
+    // The browser retries a dropped stream by itself, but not one the server refused (the session ended).
+    source.onerror = () => setState(source.readyState === EventSource.CLOSED ? 'stopped' : 'reconnecting');
     return () => source.close();
   }, [filter]);
   return state;

@@ -1,5 +1,4 @@
-import { useState } from 'preact/hooks';
-import { messageOf } from '../api/client';
+import { ActionButton } from '../action-button';
 import { roleAtLeast, type Session } from '../session';
 import { approveStage, type Pipeline, type Run, type StageRun } from './dashboard-data';
 
@@ -34,24 +33,8 @@ interface StageCellProps {
 }
 
 export function StageCell({ session, pipeline, run, stage, onChanged }: StageCellProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const { symbol, text } = STATES[stage.state];
   const approvable = stage.state === 'awaiting_approval' && stage.approvable && mayApprove(session, pipeline, stage.name);
-  const approve = () => {
-    setBusy(true);
-    setError(null);
-    approveStage(pipeline.name, run.counter, stage.name).then(
-      (updated) => {
-        setBusy(false);
-        onChanged(updated);
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(messageOf(e));
-      },
-    );
-  };
   return (
     <li class={`stage state-${stage.state}`}>
       <span class="symbol" aria-hidden="true">
@@ -61,14 +44,12 @@ export function StageCell({ session, pipeline, run, stage, onChanged }: StageCel
       <span class="state-text">{text}</span>
       {stage.approved_by !== null && stage.approval_type === 'manual' && <span class="approver">approved by {stage.approved_by}</span>}
       {approvable && (
-        <button type="button" onClick={approve} disabled={busy} aria-label={`Approve ${stage.name} of ${pipeline.name} run ${run.label}`}>
-          {busy ? 'Approving…' : 'Approve'}
-        </button>
-      )}
-      {error !== null && (
-        <p role="alert" class="error">
-          {error}
-        </p>
+        <ActionButton
+          text="Approve"
+          name={`Approve ${stage.name} of ${pipeline.name} run ${run.label}`}
+          busyText="Approving…"
+          act={async () => onChanged(await approveStage(pipeline.name, run.counter, stage.name))}
+        />
       )}
     </li>
   );

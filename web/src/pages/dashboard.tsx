@@ -12,6 +12,7 @@ const LIVE_TEXT: Record<LiveState, string> = {
   connecting: 'Connecting to live updates…',
   live: 'Live: runs update as they change.',
   reconnecting: 'Live updates interrupted: reconnecting…',
+  stopped: 'Live updates stopped: reload the page to resume them.',
 };
 
 /** Every pipeline with its latest runs, filterable by name, following the event stream. */
