@@ -21,11 +21,13 @@ describeInChromium('the web UI in Chromium', () => {
     let page: Page;
     let errors: string[];
     let viewerToken: string;
+    let packageId: string;
 
     beforeAll(async () => {
       upstream = await startJsonRepository(listOf('app', '1.0.0'));
       baton = await startTestServer(kind, { env: { BATON_LOCAL_AGENT: 'false', BATON_WEB_DIR: WEB_DIST } });
-      await baton.api.post(`/api/packages/${await registerUpstreamApp(baton.api, upstream.url)}/poll?wait=20`);
+      packageId = await registerUpstreamApp(baton.api, upstream.url);
+      await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
       await storePipeline(baton, GATED_RELEASE);
       expect((await baton.api.post('/api/pipelines/gated-release/runs')).status).toBe(201);
       await finishStage(baton, 'gated-release', 1, 'build', 'passed');
@@ -108,7 +110,7 @@ describeInChromium('the web UI in Chromium', () => {
       await page.getByRole('heading', { name: 'gated-release' }).waitFor();
       expect(await stageCell('1', 'build').textContent()).toContain('Passed');
       expect(await page.getByRole('list', { name: 'Package revisions of run 1' }).textContent()).toContain('1.0.0');
-      await page.getByText('Live: runs update as they change.').waitFor();
+      await page.getByText('Live: this page updates as things change.').waitFor();
 
       await finishStage(baton, 'gated-release', 1, 'qa', 'passed');
       const approve = page.getByRole('button', { name: 'Approve production of gated-release run 1' });
@@ -163,6 +165,36 @@ describeInChromium('the web UI in Chromium', () => {
       await page.getByRole('region', { name: /json-file/ }).waitFor();
       expect(await page.getByRole('button', { name: /^Restart/ }).count()).toBe(0);
       expect(errors).toEqual([]);
+    });
+
+    it('shows repositories with poll health and latest revision, polls on request, and follows new revisions live', async () => {
+      await signIn(baton.adminToken);
+      await page.getByRole('link', { name: 'Repositories' }).click();
+      const app = page.getByRole('list', { name: 'Packages of upstream' }).getByRole('listitem');
+      await app.locator('code', { hasText: '1.0.0' }).waitFor();
+      await page.getByText('Live: this page updates as things change.').waitFor();
+      expect(await app.textContent()).toContain('Automatic polling off');
+
+      upstream.publish(listOf('app', '1.0.0', '1.1.0'));
+      await app.getByRole('button', { name: 'Poll now app' }).click();
+      await app.getByText('New revision 1.1.0').waitFor();
+      await app.locator('code', { hasText: '1.1.0' }).waitFor();
+
+      upstream.publish(listOf('app', '1.0.0', '1.1.0', '1.2.0'));
+      expect((await baton.api.post(`/api/packages/${packageId}/poll?wait=20`)).body.outcome).toBe('new_revision');
+      await app.locator('code', { hasText: '1.2.0' }).waitFor();
+      expect(await scrollsHorizontally(page)).toBe(false);
+      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+      expect(errors).toEqual([]);
+    });
+
+    it('offers a viewer no Poll now', async () => {
+      await signIn(viewerToken);
+      await page.getByRole('link', { name: 'Repositories' }).click();
+
+      await page.getByRole('list', { name: 'Packages of upstream' }).waitFor();
+
+      expect(await page.getByRole('button', { name: /^Poll now/ }).count()).toBe(0);
     });
 
     it('filters pipelines by name', async () => {

@@ -3,6 +3,7 @@ import { messageOf } from './api/client';
 import { Dashboard } from './pages/dashboard';
 import { NotFound } from './pages/not-found';
 import { Plugins } from './pages/plugins';
+import { Repositories } from './pages/repositories';
 import { Link, usePath } from './router';
 import { signOut, type Session } from './session';
 
@@ -72,16 +73,6 @@ export function Shell({ session, onSignedOut }: ShellProps) {
 function Page({ path, session }: { path: string; session: Session }) {
   if (path === '/') return <Dashboard session={session} />;
   if (path === '/plugins') return <Plugins session={session} />;
-  const planned = PAGES.find((p) => p.path === path);
-  return planned ? <Planned title={planned.title} /> : <NotFound path={path} />;
-}
-
-/** A page the navigation already names whose view is not written yet: said plainly, with where to look meanwhile. */
-function Planned({ title }: { title: string }) {
-  return (
-    <>
-      <h1>{title}</h1>
-      <p>This page is not in the web UI yet. The REST API serves it: see /api/openapi.json.</p>
-    </>
-  );
+  if (path === '/repositories') return <Repositories session={session} />;
+  return <NotFound path={path} />;
 }

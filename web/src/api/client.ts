@@ -10,7 +10,9 @@ export type Schemas = components['schemas'];
  */
 export const UI_REQUEST_HEADER = { 'X-Baton-Request': '1' } as const;
 
-export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin', headers: UI_REQUEST_HEADER });
+// No HTTP cache: the API's answers carry no Cache-Control, and Chromium was seen answering a
+// package's GET from its cache, with the latest revision of an earlier answer.
+export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin', cache: 'no-store', headers: UI_REQUEST_HEADER });
 
 /** An API answer that was not a success, in the words of its problem document. */
 export class ApiError extends Error {

@@ -1,3 +1,4 @@
+import { allPages, PAGE_SIZE } from '../api/all-pages';
 import { api, dataOf, type Schemas } from '../api/client';
 
 export type Pipeline = Schemas['Pipeline'];
@@ -8,16 +9,12 @@ export type StageRun = Schemas['StageRun'];
 export const RUNS_SHOWN = 5;
 /** Runs are read a few pipelines at a time: a browser opens only so many connections to one server anyway. */
 const PARALLEL_READS = 6;
-const PAGE_SIZE = '500';
 
 export async function loadPipelines(): Promise<Pipeline[]> {
-  const pipelines: Pipeline[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = dataOf(await api.GET('/api/pipelines', { params: { query: { limit: PAGE_SIZE, cursor } } }));
-    pipelines.push(...page.pipelines);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor !== undefined);
+  const pipelines = await allPages(
+    async (cursor) => dataOf(await api.GET('/api/pipelines', { params: { query: { limit: PAGE_SIZE, cursor } } })),
+    (page) => page.pipelines,
+  );
   return pipelines.sort((a, b) => a.name.localeCompare(b.name));
 }
 

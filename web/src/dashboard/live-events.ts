@@ -2,6 +2,14 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
 
+/** What a page says about its live updates. */
+export const LIVE_TEXT: Record<LiveState, string> = {
+  connecting: 'Connecting to live updates…',
+  live: 'Live: this page updates as things change.',
+  reconnecting: 'Live updates interrupted: reconnecting…',
+  stopped: 'Live updates stopped: reload the page to resume them.',
+};
+
 interface StreamedEvent {
   type: string;
   data: Record<string, unknown>;

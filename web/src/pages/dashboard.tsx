@@ -1,19 +1,12 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { messageOf } from '../api/client';
 import { loadAllRuns, loadLatestRuns, loadPipelines, RUNS_SHOWN, type Pipeline, type Run } from '../dashboard/dashboard-data';
-import { useLiveEvents, type LiveState } from '../dashboard/live-events';
+import { LIVE_TEXT, useLiveEvents } from '../dashboard/live-events';
 import { PipelineRuns } from '../dashboard/pipeline-runs';
 import type { Session } from '../session';
 
 /** What changes a pipeline's runs: each of these names the pipeline in its data. */
 const RUN_EVENTS = ['pipeline.run.created', 'stage.run.completed', 'stage.awaiting_approval'] as const;
-
-const LIVE_TEXT: Record<LiveState, string> = {
-  connecting: 'Connecting to live updates…',
-  live: 'Live: runs update as they change.',
-  reconnecting: 'Live updates interrupted: reconnecting…',
-  stopped: 'Live updates stopped: reload the page to resume them.',
-};
 
 /** Every pipeline with its latest runs, filterable by name, following the event stream. */
 export function Dashboard({ session }: { session: Session }) {

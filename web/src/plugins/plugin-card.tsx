@@ -1,10 +1,11 @@
 import { ActionButton } from '../action-button';
 import { api, dataOf, type Schemas } from '../api/client';
+import { StatusBadge, type Status } from '../status-badge';
 
 export type Plugin = Schemas['Plugin'];
 
 /** A word and a shape for each status, as the dashboard's stages have. */
-const STATUSES: Record<Plugin['status'], { symbol: string; text: string; look: string }> = {
+const STATUSES: Record<Plugin['status'], Status> = {
   ok: { symbol: '✓', text: 'OK', look: 'state-passed' },
   restarting: { symbol: '◐', text: 'Restarting', look: 'state-running' },
   failed: { symbol: '✕', text: 'Failed', look: 'state-failed' },
@@ -35,11 +36,8 @@ export function PluginCard({ plugin, mayRestart, onChanged }: PluginCardProps) {
       <h2 id={headingId}>
         {plugin.display_name} <code>{plugin.id}</code>
       </h2>
-      <p class={`badge ${status.look}`}>
-        <span class="symbol" aria-hidden="true">
-          {status.symbol}
-        </span>{' '}
-        {status.text}
+      <p>
+        <StatusBadge status={status} />
       </p>
       <dl class="facts">
         <dt>Version</dt>
