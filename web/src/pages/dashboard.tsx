@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { messageOf } from '../api/client';
 import { loadAllRuns, loadLatestRuns, loadPipelines, RUNS_SHOWN, type Pipeline, type Run } from '../dashboard/dashboard-data';
-import { LIVE_TEXT, useLiveEvents } from '../dashboard/live-events';
+import { LIVE_TEXT, useLiveEvents } from '../live-events';
 import { PipelineRuns } from '../dashboard/pipeline-runs';
 import type { Session } from '../session';
 

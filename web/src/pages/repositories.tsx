@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { messageOf } from '../api/client';
-import { LIVE_TEXT, useLiveEvents } from '../dashboard/live-events';
+import { LIVE_TEXT, useLiveEvents } from '../live-events';
 import { PackageRow } from '../repositories/package-row';
 import { loadPackage, loadPackages, loadRepositories, type Package, type Repository } from '../repositories/repositories-data';
 import { roleAtLeast, type Session } from '../session';
