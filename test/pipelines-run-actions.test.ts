@@ -4,21 +4,10 @@ import { EventStore } from '../server/src/events/event-store';
 import { allEvents } from './support/catalogue-check';
 import { DATABASE_KINDS } from './support/databases';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
-import { finishStage, registerUpstreamApp, storePipeline } from './support/pipeline-runs';
+import { finishStage, GATED_RELEASE as RELEASE, registerUpstreamApp, storePipeline } from './support/pipeline-runs';
 import { startTestServer, type TestServer } from './support/test-server';
 
 const task = [{ exec: { command: 'true' } }];
-
-/** Two automatic levels, then a manual one; runs only when triggered. */
-const RELEASE: PipelineDefinition = {
-  name: 'gated-release',
-  materials: [{ name: 'app', package: { repository: 'upstream', package: 'app' }, auto_trigger: false }],
-  stages: [
-    { name: 'build', jobs: [{ name: 'compile', tasks: task }] },
-    { name: 'qa', jobs: [{ name: 'smoke', tasks: task }] },
-    { name: 'production', approval: { type: 'manual' }, jobs: [{ name: 'deploy', tasks: task }] },
-  ],
-};
 
 /** One automatic stage, for triggers. */
 const BODILESS: PipelineDefinition = {

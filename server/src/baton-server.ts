@@ -148,6 +148,7 @@ export class BatonServer {
       logger: this.logger,
       bodyLimitBytes: this.settings.bodyLimitBytes,
       trustProxy: this.settings.trustProxy,
+      webDir: this.settings.webDir,
       isShuttingDown: () => this.shuttingDown,
     });
   }

@@ -8,6 +8,17 @@ import { Signals } from '../../server/src/events/signals';
 import type { ApiClient } from './api-client';
 import type { TestServer } from './test-server';
 
+/** `gated-release`: two automatic levels, then a manual one, on the package `app` of `upstream`; runs only when triggered. */
+export const GATED_RELEASE: PipelineDefinition = {
+  name: 'gated-release',
+  materials: [{ name: 'app', package: { repository: 'upstream', package: 'app' }, auto_trigger: false }],
+  stages: [
+    { name: 'build', jobs: [{ name: 'compile', tasks: [{ exec: { command: 'true' } }] }] },
+    { name: 'qa', jobs: [{ name: 'smoke', tasks: [{ exec: { command: 'true' } }] }] },
+    { name: 'production', approval: { type: 'manual' }, jobs: [{ name: 'deploy', tasks: [{ exec: { command: 'true' } }] }] },
+  ],
+};
+
 /** Stores a pipeline as the definitions API would, for tests that exercise runs. */
 export async function storePipeline(baton: TestServer, definition: PipelineDefinition): Promise<void> {
   const db = baton.server.dependencies.resolve<Database>(TOKENS.database);

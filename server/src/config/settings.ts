@@ -16,6 +16,8 @@ export interface Settings {
   pluginsDir: string | null;
   bundledPluginsDir: string;
   migrationsDir: string;
+  /** The built web UI (`web/dist`), served at `/`; when it is missing, `/` says how to build it. */
+  webDir: string;
   pluginWorkers: number;
   pluginCallTimeoutMs: number;
   pluginMaxHeapMb: number;
@@ -99,6 +101,7 @@ export function loadSettings(env: Env = process.env, projectRoot = defaultProjec
     pluginsDir: read.optionalPath('BATON_PLUGINS_DIR'),
     bundledPluginsDir: path.join(projectRoot, 'plugins'),
     migrationsDir: path.join(projectRoot, 'migrations', 'dist'),
+    webDir: read.optionalPath('BATON_WEB_DIR') ?? path.join(projectRoot, 'web', 'dist'),
     pluginWorkers: read.integer('BATON_PLUGIN_WORKERS', 2, 1, 32),
     pluginCallTimeoutMs: read.integer('BATON_PLUGIN_CALL_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
     pluginMaxHeapMb: read.integer('BATON_PLUGIN_MAX_HEAP_MB', 512, 32, 16384),

@@ -8,6 +8,7 @@ import { HttpProblem, problemHandler, sendProblem } from './problem';
 import type { RouteDefinition } from './route';
 import { InvalidInput } from '../domain-errors';
 import { UUID_PATTERN } from './schemas';
+import { webUi } from './web-ui';
 
 export interface AppOptions {
   routes: readonly RouteDefinition[];
@@ -17,6 +18,8 @@ export interface AppOptions {
   logger: Logger;
   bodyLimitBytes: number;
   trustProxy: boolean;
+  /** The built web UI, served for GETs outside the API; without it, those answer 404 as any unknown path. */
+  webDir?: string;
   /** True once shutdown has begun: keep-alive connections are asked to close. */
   isShuttingDown(): boolean;
 }
@@ -49,6 +52,8 @@ export function buildApp(options: AppOptions): Express {
     await signedIn(req);
     throw new HttpProblem(404, `There is nothing at ${req.method} ${req.baseUrl}${req.path}`);
   });
+  // After the API's own 404s: an unknown /api path stays a problem document, never the app.
+  if (options.webDir !== undefined) app.use(webUi(options.webDir));
   app.use((req: Request, res: Response) => sendProblem(res, 404, `There is nothing at ${req.method} ${req.path}`));
   app.use(problemHandler(options.logger));
   return app;

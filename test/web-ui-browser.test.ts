@@ -1,0 +1,244 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { consoleErrors, describeInChromium, focusedText, launchChromium, scrollsHorizontally, seriousAccessibilityFindings } from './support/browser';
+import { DATABASE_KINDS, PROJECT_ROOT } from './support/databases';
+import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
+import { finishStage, GATED_RELEASE, registerUpstreamApp, storePipeline } from './support/pipeline-runs';
+import { startTestServer, type TestServer } from './support/test-server';
+
+const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
+describeInChromium('the web UI in Chromium', () => {
+  beforeAll(() => {
+    if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error(`the web UI is not built (no ${WEB_DIST}): run npm run build first`);
+  });
+
+  describe.each(DATABASE_KINDS)('[%s]', (kind) => {
+    let baton: TestServer;
+    let upstream: JsonRepository;
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    let errors: string[];
+    let viewerToken: string;
+    let packageId: string;
+
+    beforeAll(async () => {
+      upstream = await startJsonRepository(listOf('app', '1.0.0'));
+      baton = await startTestServer(kind, { env: { BATON_LOCAL_AGENT: 'false', BATON_WEB_DIR: WEB_DIST } });
+      packageId = await registerUpstreamApp(baton.api, upstream.url);
+      await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+      await storePipeline(baton, GATED_RELEASE);
+      expect((await baton.api.post('/api/pipelines/gated-release/runs')).status).toBe(201);
+      await finishStage(baton, 'gated-release', 1, 'build', 'passed');
+      viewerToken = (await baton.api.post('/api/tokens', { name: 'onlooker', role: 'viewer' })).body.token;
+      browser = await launchChromium();
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await baton?.destroy();
+      await upstream?.close();
+    });
+
+    beforeEach(async () => {
+      context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+      page = await context.newPage();
+      errors = consoleErrors(page);
+    });
+
+    afterEach(async () => {
+      await context.close();
+    });
+
+    const signIn = async (token: string) => {
+      await page.goto(`${baton.url}/`);
+      await page.getByLabel('API token').fill(token);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    };
+    const stageCell = (run: string, stage: string) =>
+      page
+        .getByRole('list', { name: `Stages of run ${run}` })
+        .getByRole('listitem')
+        .filter({ hasText: stage });
+
+    it('loads under its CSP, with no console errors, and answers client routes with the app', async () => {
+      const response = await page.goto(`${baton.url}/pipelines/gated-release/runs/1`);
+      await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+
+      expect(response?.status()).toBe(200);
+      expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+      expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(errors).toEqual([]);
+    });
+
+    it('loads hashed assets that are cached for good', async () => {
+      const assets: { url: string; cache: string | undefined }[] = [];
+      page.on('response', (r) => {
+        if (new URL(r.url()).pathname.startsWith('/assets/')) assets.push({ url: r.url(), cache: r.headers()['cache-control'] });
+      });
+
+      await page.goto(`${baton.url}/`);
+      await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+
+      expect(assets.map((a) => path.extname(a.url)).sort()).toEqual(['.css', '.js']);
+      for (const asset of assets) expect(asset.cache).toBe('public, max-age=31536000, immutable');
+    });
+
+    it('keeps unknown API paths a problem document', async () => {
+      const response = await page.request.get(`${baton.url}/api/unknown`, { headers: { Authorization: `Bearer ${baton.adminToken}` } });
+
+      expect(response.status()).toBe(404);
+      expect(response.headers()['content-type']).toMatch(/^application\/problem\+json/);
+    });
+
+    it('shows a refused token where it was typed', async () => {
+      await page.goto(`${baton.url}/`);
+
+      await page.getByLabel('API token').fill('not-a-token');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+
+      await page.getByRole('alert').filter({ hasText: 'The API token is not valid' }).waitFor();
+      expect(await page.getByRole('heading', { name: 'Sign in to Baton' }).isVisible()).toBe(true);
+    });
+
+    it('signs in, shows the pipeline, follows a stage finishing, approves, and signs out', async () => {
+      await signIn(baton.adminToken);
+
+      expect(await page.locator('.who').textContent()).toContain('(admin)');
+      await page.getByRole('heading', { name: 'gated-release' }).waitFor();
+      expect(await stageCell('1', 'build').textContent()).toContain('Passed');
+      expect(await page.getByRole('list', { name: 'Package revisions of run 1' }).textContent()).toContain('1.0.0');
+      await page.getByText('Live: this page updates as things change.').waitFor();
+
+      await finishStage(baton, 'gated-release', 1, 'qa', 'passed');
+      const approve = page.getByRole('button', { name: 'Approve production of gated-release run 1' });
+      await approve.waitFor();
+      expect(await stageCell('1', 'qa').textContent()).toContain('Passed');
+      expect(await stageCell('1', 'production').textContent()).toContain('Waiting for approval');
+
+      await approve.click();
+      await approve.waitFor({ state: 'detached' });
+      expect((await baton.api.get('/api/pipelines/gated-release/runs/1')).body.stages[2].approved_by).not.toBeNull();
+      expect(await stageCell('1', 'production').textContent()).not.toContain('Waiting for approval');
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+      await page.reload();
+      await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+      expect(errors).toEqual([]);
+    });
+
+    it('offers a viewer no Approve button', async () => {
+      const second = (await baton.api.post('/api/pipelines/gated-release/runs')).body.counter as number;
+      await finishStage(baton, 'gated-release', second, 'build', 'passed');
+      await finishStage(baton, 'gated-release', second, 'qa', 'passed');
+
+      await signIn(viewerToken);
+
+      expect(await page.locator('.who').textContent()).toContain('onlooker (viewer)');
+      await stageCell(String(second), 'production').filter({ hasText: 'Waiting for approval' }).waitFor();
+      expect(await page.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+    });
+
+    it('shows the plugins, with Restart for an admin only', async () => {
+      await signIn(baton.adminToken);
+      await page.getByRole('link', { name: 'Plugins' }).click();
+      const plugin = page.getByRole('region', { name: /json-file/ });
+      await plugin.waitFor();
+
+      expect(await plugin.textContent()).toContain('OK');
+      await plugin.getByRole('button', { name: /^Restart/ }).click();
+      await plugin
+        .getByRole('button', { name: /^Restart/ })
+        .filter({ hasText: 'Restart' })
+        .waitFor();
+      expect(await plugin.getByRole('alert').count()).toBe(0);
+      expect(await scrollsHorizontally(page)).toBe(false);
+      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('API token').fill(viewerToken);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Plugins' }).waitFor();
+      await page.getByRole('region', { name: /json-file/ }).waitFor();
+      expect(await page.getByRole('button', { name: /^Restart/ }).count()).toBe(0);
+      expect(errors).toEqual([]);
+    });
+
+    it('shows repositories with poll health and latest revision, polls on request, and follows new revisions live', async () => {
+      await signIn(baton.adminToken);
+      await page.getByRole('link', { name: 'Repositories' }).click();
+      const app = page.getByRole('list', { name: 'Packages of upstream' }).getByRole('listitem');
+      await app.locator('code', { hasText: '1.0.0' }).waitFor();
+      await page.getByText('Live: this page updates as things change.').waitFor();
+      expect(await app.textContent()).toContain('Automatic polling off');
+
+      upstream.publish(listOf('app', '1.0.0', '1.1.0'));
+      await app.getByRole('button', { name: 'Poll now app' }).click();
+      await app.getByText('New revision 1.1.0').waitFor();
+      await app.locator('code', { hasText: '1.1.0' }).waitFor();
+
+      upstream.publish(listOf('app', '1.0.0', '1.1.0', '1.2.0'));
+      expect((await baton.api.post(`/api/packages/${packageId}/poll?wait=20`)).body.outcome).toBe('new_revision');
+      await app.locator('code', { hasText: '1.2.0' }).waitFor();
+      expect(await scrollsHorizontally(page)).toBe(false);
+      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+      expect(errors).toEqual([]);
+    });
+
+    it('offers a viewer no Poll now', async () => {
+      await signIn(viewerToken);
+      await page.getByRole('link', { name: 'Repositories' }).click();
+
+      await page.getByRole('list', { name: 'Packages of upstream' }).waitFor();
+
+      expect(await page.getByRole('button', { name: /^Poll now/ }).count()).toBe(0);
+    });
+
+    it('filters pipelines by name', async () => {
+      await signIn(viewerToken);
+      await page.getByRole('heading', { name: 'gated-release' }).waitFor();
+
+      await page.getByLabel('Filter pipelines by name').fill('nothing-like-it');
+
+      await page.getByText("No pipeline's name contains “nothing-like-it”.").waitFor();
+      expect(await page.getByRole('heading', { name: 'gated-release' }).count()).toBe(0);
+    });
+
+    it('does not scroll sideways at 640 px, signed out or in', async () => {
+      await page.setViewportSize({ width: 640, height: 800 });
+
+      await page.goto(`${baton.url}/`);
+      await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+      expect(await scrollsHorizontally(page)).toBe(false);
+      await signIn(baton.adminToken);
+      await page.getByRole('heading', { name: 'gated-release' }).waitFor();
+      expect(await scrollsHorizontally(page)).toBe(false);
+    });
+
+    it('has no serious or critical accessibility findings on the sign-in page and the dashboard', async () => {
+      await page.goto(`${baton.url}/`);
+      await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+
+      await signIn(baton.adminToken);
+      await page.getByRole('heading', { name: 'gated-release' }).waitFor();
+      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+    });
+
+    it('is usable by keyboard: sign in with Enter, reach the navigation with Tab', async () => {
+      await page.goto(`${baton.url}/`);
+      await page.getByLabel('API token').focus();
+
+      await page.keyboard.type(baton.adminToken);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+
+      expect(await focusedText(page)).toBe('Dashboard');
+    });
+  });
+});
