@@ -126,9 +126,15 @@ export class PollStateStore {
     return affectedRows(await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).update({ hook_secret: encrypted })) > 0;
   }
 
-  /** Repositories with polling work whose lease is free, up to `limit`, held (skipping held ones) until the transaction ends. */
+  /**
+   * Repositories with polling work whose lease is free, up to `limit`, held (skipping held ones)
+   * until the transaction ends. The embedded database has one process, whose claims run one at a
+   * time: nobody to hold them from, so no row is locked (a lock is a write to each row read, and
+   * a claim reads several times what it takes).
+   */
   async lockCandidates(trx: Knex.Transaction, limit: number): Promise<CandidateRow[]> {
-    const { rows } = await trx.raw<{ rows: CandidateRow[] }>(CANDIDATES_SQL, [limit]);
+    const sql = this.db.kind === 'embedded' ? CANDIDATES_SQL : `${CANDIDATES_SQL} FOR UPDATE OF rs SKIP LOCKED`;
+    const { rows } = await trx.raw<{ rows: CandidateRow[] }>(sql, [limit]);
     return rows;
   }
 
@@ -206,8 +212,7 @@ const CANDIDATES_SQL = `
     JOIN ${TABLES.repositories} r ON r.id = rs.repository_id AND r.deleted_at IS NULL
    WHERE (rs.lease_expires_at IS NULL OR rs.lease_expires_at < now())
    ORDER BY rs.poll_requested_at NULLS LAST, due_at NULLS LAST
-   LIMIT ?
-   FOR UPDATE OF rs SKIP LOCKED`;
+   LIMIT ?`;
 
 // A package's request, with its repository (a live package of a live repository only).
 const REQUEST_PACKAGE_SQL = `
