@@ -191,6 +191,16 @@ describe('HTTP behaviour', () => {
     expect(response.body.title).toBe('Not Found');
   });
 
+  it("keeps the API's answers out of caches, errors included", async () => {
+    const read = await baton.api.get('/api/packages');
+    const refused = await baton.api.get('/api/packages', { token: null });
+
+    expect(read.status).toBe(200);
+    expect(read.headers.get('cache-control')).toBe('no-store');
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('answers /healthz and /readyz', async () => {
     expect((await baton.api.get('/healthz', { token: null })).body).toEqual({ status: 'ok' });
     expect((await baton.api.get('/readyz', { token: null })).body).toEqual({ status: 'ready' });

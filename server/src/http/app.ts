@@ -63,6 +63,9 @@ type Middleware = (req: Request, res: Response, next: (error?: unknown) => void)
 
 function routeHandler(route: RouteDefinition, options: AppOptions, parsers: { json: Middleware; raw: Middleware }) {
   return async (req: Request, res: Response): Promise<void> => {
+    // The API's answers are the state as it is now, often another user's to see: no cache keeps them
+    // (a browser otherwise shows an old copy). A route that streams says so itself.
+    res.setHeader('Cache-Control', 'no-store');
     const actor = route.access === 'public' ? null : await authenticateRequest(options, req, route.access, route.queryToken);
     res.locals['actor'] = actor?.name;
     for (const [name, schema] of Object.entries(route.params ?? {})) {
