@@ -143,14 +143,13 @@ export class PollScheduler {
     for (const id of targets) this.targets.delete(id);
     try {
       // Claimed by id when the caps have room for every one, whatever its host; else by the look.
-      if (targets.length > 0 && this.roomForAny() >= targets.length) {
+      if (targets.length > 0 && this.roomForAny(this.ahead()) >= targets.length) {
         this.add(await this.claims.claimRequested(this.options.owner, this.options.leaseSeconds, targets));
       } else if (targets.length > 0) {
         look = true;
       }
       if (look) {
-        const ahead = this.backlog || (this.options.alone === true && this.leftBehind) ? CLAIM_AHEAD : 1;
-        const limits = this.limits(ahead);
+        const limits = this.limits(this.ahead());
         const found = await this.claims.claim(this.options.owner, this.options.leaseSeconds, limits);
         // Filled to the process's cap: more may be due than its slots take. (A host's cap filling
         // says nothing of the others': processes sharing one host's few repositories share them.)
@@ -163,10 +162,15 @@ export class PollScheduler {
     }
   }
 
-  /** How many more polls the caps let start now on any one host. */
-  private roomForAny(): number {
+  /** How many times its caps the process may hold now: more than once while work is left behind. */
+  private ahead(): number {
+    return this.backlog || (this.options.alone === true && this.leftBehind) ? CLAIM_AHEAD : 1;
+  }
+
+  /** How many more repositories the caps, `ahead` times over, let the process hold on any one host. */
+  private roomForAny(ahead: number): number {
     const busiest = Math.max(0, ...this.heldPerHost.values());
-    return Math.min(this.options.concurrency - (this.inFlight.size + this.queued.length), this.options.hostConcurrency - busiest);
+    return Math.min(this.options.concurrency * ahead - (this.inFlight.size + this.queued.length), this.options.hostConcurrency * ahead - busiest);
   }
 
   /** The room the caps leave, `ahead` times over. */
