@@ -3,6 +3,7 @@ import { messageOf } from './api/client';
 import { Dashboard } from './pages/dashboard';
 import { NotFound } from './pages/not-found';
 import { Plugins } from './pages/plugins';
+import { PromotionBoard } from './pages/promotion-board';
 import { Repositories } from './pages/repositories';
 import { Link, usePath } from './router';
 import { signOut, type Session } from './session';
@@ -23,7 +24,7 @@ export function Shell({ session, onSignedOut }: ShellProps) {
   const path = usePath();
   const [error, setError] = useState<string | null>(null);
   const main = useRef<HTMLElement>(null);
-  const page = PAGES.find((p) => p.path === path);
+  const page = PAGES.find((p) => p.path === path) ?? (BOARD_PATH.test(path) ? { title: 'Promotion board' } : undefined);
   useEffect(() => {
     document.title = `${page?.title ?? 'Not found'} · Baton`;
   }, [page]);
@@ -70,7 +71,12 @@ export function Shell({ session, onSignedOut }: ShellProps) {
   );
 }
 
+/** A package's pages: `/packages/<id>/board`. */
+const BOARD_PATH = /^\/packages\/([0-9a-f-]{36})\/board$/;
+
 function Page({ path, session }: { path: string; session: Session }) {
+  const board = BOARD_PATH.exec(path);
+  if (board) return <PromotionBoard key={board[1]} session={session} packageId={board[1]} />;
   if (path === '/') return <Dashboard session={session} />;
   if (path === '/plugins') return <Plugins session={session} />;
   if (path === '/repositories') return <Repositories session={session} />;
