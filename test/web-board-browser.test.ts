@@ -108,6 +108,26 @@ describeInChromium('the promotion board in Chromium', () => {
       expect(await page.getByRole('button', { name: /^Promote/ }).count()).toBe(0);
     });
 
+    it('draws the value stream, each level a labelled node with its latest passed revision', async () => {
+      await openBoard(viewerToken);
+      await page.getByRole('link', { name: 'Value stream of app' }).click();
+
+      const graph = page.getByRole('region', { name: 'Value stream of app' });
+      await graph.waitFor();
+      const nodes = graph.getByRole('listitem');
+      expect(await nodes.evaluateAll((all) => all.map((n) => n.getAttribute('aria-label')))).toEqual(
+        expect.arrayContaining(['Package app: latest 1.1.0', 'gated-release → qa: passed 1.1.0 (run 1)', 'gated-release → production: nothing passed yet']),
+      );
+      const box = (label: string) => page.locator(`[aria-label^="${label}"]`).boundingBox();
+      const pkg = await box('Package app');
+      const qa = await box('gated-release → qa');
+      expect(pkg!.x).toBeLessThan(qa!.x);
+      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+      await page.setViewportSize({ width: 640, height: 800 });
+      expect(await scrollsHorizontally(page)).toBe(false);
+      expect(errors).toEqual([]);
+    });
+
     it('does not scroll sideways at 640 px', async () => {
       await page.setViewportSize({ width: 640, height: 800 });
 

@@ -45,7 +45,7 @@ export function levelsOf(stream: ValueStream): Level[] {
 
 type Material = Pipeline['materials'][number];
 
-function materialName(material: Material): string {
+export function materialName(material: Material): string {
   if (material.name) return material.name;
   return 'package' in material ? `${material.package.repository}_${material.package.package}` : material.pipeline;
 }
@@ -145,17 +145,23 @@ async function inParallel<T, R>(items: T[], read: (item: T) => Promise<R>): Prom
   return results;
 }
 
+/** The definition of each pipeline of the value stream, by name. */
+export async function loadDefinitions(stream: ValueStream): Promise<Map<string, Pipeline>> {
+  const definitions = await inParallel(stream.pipelines, async (p) => dataOf(await api.GET('/api/pipelines/{name}', { params: { path: { name: p.name } } })));
+  return new Map(definitions.map((d) => [d.name, d]));
+}
+
 /** Reads the value stream, its pipelines, the newest revisions and the runs that carried each. */
 export async function loadBoard(session: Session, packageId: string): Promise<Board> {
   const [stream, page] = await Promise.all([
     loadValueStream(packageId),
     api.GET('/api/packages/{id}/revisions', { params: { path: { id: packageId }, query: { limit: String(REVISIONS_SHOWN) } } }).then(dataOf),
   ]);
-  const definitions = await inParallel(stream.pipelines, async (p) => dataOf(await api.GET('/api/pipelines/{name}', { params: { path: { name: p.name } } })));
+  const definitions = await loadDefinitions(stream);
   const carried = await inParallel(page.revisions, async (r) =>
     dataOf(await api.GET('/api/packages/{id}/revisions/{revision}/promotions', { params: { path: { id: packageId, revision: r.revision } } })),
   );
-  return boardOf(session, stream, new Map(definitions.map((d) => [d.name, d])), page.revisions, new Map(carried.map((c) => [c.revision, c.runs])));
+  return boardOf(session, stream, definitions, page.revisions, new Map(carried.map((c) => [c.revision, c.runs])));
 }
 
 /** Promotes: approves the waiting stage, or triggers the pipeline with exactly these revisions. */
