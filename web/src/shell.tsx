@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from './api/client';
+import { LazyValueStream } from './lazy-value-stream';
 import { Dashboard } from './pages/dashboard';
 import { NotFound } from './pages/not-found';
 import { Plugins } from './pages/plugins';
+import { PromotionBoard } from './pages/promotion-board';
 import { Repositories } from './pages/repositories';
 import { Link, usePath } from './router';
 import { signOut, type Session } from './session';
@@ -23,7 +25,9 @@ export function Shell({ session, onSignedOut }: ShellProps) {
   const path = usePath();
   const [error, setError] = useState<string | null>(null);
   const main = useRef<HTMLElement>(null);
-  const page = PAGES.find((p) => p.path === path);
+  const page =
+    PAGES.find((p) => p.path === path) ??
+    (BOARD_PATH.test(path) ? { title: 'Promotion board' } : STREAM_PATH.test(path) ? { title: 'Value stream' } : undefined);
   useEffect(() => {
     document.title = `${page?.title ?? 'Not found'} · Baton`;
   }, [page]);
@@ -70,7 +74,15 @@ export function Shell({ session, onSignedOut }: ShellProps) {
   );
 }
 
+/** A package's pages: `/packages/<id>/board` and `/packages/<id>/value-stream`. */
+const BOARD_PATH = /^\/packages\/([0-9a-f-]{36})\/board$/;
+const STREAM_PATH = /^\/packages\/([0-9a-f-]{36})\/value-stream$/;
+
 function Page({ path, session }: { path: string; session: Session }) {
+  const board = BOARD_PATH.exec(path);
+  if (board) return <PromotionBoard key={board[1]} session={session} packageId={board[1]} />;
+  const stream = STREAM_PATH.exec(path);
+  if (stream) return <LazyValueStream key={stream[1]} packageId={stream[1]} />;
   if (path === '/') return <Dashboard session={session} />;
   if (path === '/plugins') return <Plugins session={session} />;
   if (path === '/repositories') return <Repositories session={session} />;

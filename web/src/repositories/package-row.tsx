@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ActionButton } from '../action-button';
+import { Link } from '../router';
 import { StatusBadge, type Status } from '../status-badge';
 import { outcomeText, pollNow, type Package } from './repositories-data';
 
@@ -41,6 +42,7 @@ export function PackageRow({ pkg, mayPoll, onPolled }: PackageRowProps) {
         {latest !== null && `, seen ${when(latest.detected_at)}`}
       </span>
       <span class="muted">Last polled {when(pkg.poll.last_polled_at)}</span>
+      <Link href={`/packages/${pkg.id}/board`}>Promotion board of {pkg.name}</Link>
       {mayPoll && (
         <ActionButton
           text="Poll now"

@@ -35,3 +35,19 @@ export function useLiveEvents(types: readonly string[], onEvent: (event: Streame
   }, [filter]);
   return state;
 }
+
+/** A page's live-update state and, when its last read failed, the failure in the server's words. */
+export function LiveNote({ live, error }: { live: LiveState; error: string | null }) {
+  return (
+    <>
+      <p class="live" role="status">
+        {LIVE_TEXT[live]}
+      </p>
+      {error !== null && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
