@@ -4,7 +4,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { consoleErrors, describeInChromium, focusedText, launchChromium, scrollsHorizontally, seriousAccessibilityFindings } from './support/browser';
 import { DATABASE_KINDS, PROJECT_ROOT } from './support/databases';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
-import { finishStage, GATED_RELEASE, registerUpstreamApp, storePipeline } from './support/pipeline-runs';
+import { JobConsoleStore } from '../server/src/pipelines/jobs/job-console-store';
+import { finishStage, GATED_RELEASE, registerUpstreamApp, startStageJobs, storePipeline } from './support/pipeline-runs';
 import { startTestServer, type TestServer } from './support/test-server';
 
 const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
@@ -127,6 +128,32 @@ describeInChromium('the web UI in Chromium', () => {
       await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
       await page.reload();
       await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+      expect(errors).toEqual([]);
+    });
+
+    it('shows a run: its cause, its stages, and a running job’s console followed until the job ends', async () => {
+      const counter = (await baton.api.post('/api/pipelines/gated-release/runs')).body.counter as number;
+      const compile = (await startStageJobs(baton, 'gated-release', counter, 'build')).get('compile')!;
+      const jobConsole = baton.server.dependencies.resolve(JobConsoleStore);
+      await jobConsole.append(compile, 'step one\n');
+      await signIn(baton.adminToken);
+
+      await page.getByRole('link', { name: `Run ${counter}`, exact: true }).click();
+      await page.getByRole('heading', { name: `gated-release run ${counter}` }).waitFor();
+      const log = page.getByLabel('Console of build/compile');
+      await log.getByText('step one').waitFor();
+      await page.getByText('Following the console while the job runs…').waitFor();
+      await jobConsole.append(compile, 'step two\n');
+      await log.getByText('step two').waitFor();
+      await finishStage(baton, 'gated-release', counter, 'build', 'passed');
+
+      await page.getByText('Console complete.').waitFor();
+      await page.getByRole('button', { name: `Rerun build of gated-release run ${counter}` }).waitFor();
+      expect(await page.getByRole('region', { name: 'Build cause' }).textContent()).toContain('1.0.0');
+      expect(await page.getByRole('region', { name: 'Build cause' }).textContent()).toContain('Triggered by');
+      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+      await page.setViewportSize({ width: 640, height: 800 });
+      expect(await scrollsHorizontally(page)).toBe(false);
       expect(errors).toEqual([]);
     });
 

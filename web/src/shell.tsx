@@ -4,7 +4,9 @@ import { Dashboard } from './pages/dashboard';
 import { NotFound } from './pages/not-found';
 import { Plugins } from './pages/plugins';
 import { Repositories } from './pages/repositories';
+import { RunView } from './pages/run-view';
 import { Link, usePath } from './router';
+import { parseRunPath } from './runs/run-data';
 import { signOut, type Session } from './session';
 
 const PAGES = [
@@ -23,10 +25,11 @@ export function Shell({ session, onSignedOut }: ShellProps) {
   const path = usePath();
   const [error, setError] = useState<string | null>(null);
   const main = useRef<HTMLElement>(null);
-  const page = PAGES.find((p) => p.path === path);
+  const run = parseRunPath(path);
+  const title = run !== null ? `${run.pipeline} run ${run.counter}` : (PAGES.find((p) => p.path === path)?.title ?? 'Not found');
   useEffect(() => {
-    document.title = `${page?.title ?? 'Not found'} · Baton`;
-  }, [page]);
+    document.title = `${title} · Baton`;
+  }, [title]);
   const leave = () => {
     setError(null);
     signOut().then(onSignedOut, (e: unknown) => setError(messageOf(e)));
@@ -74,5 +77,7 @@ function Page({ path, session }: { path: string; session: Session }) {
   if (path === '/') return <Dashboard session={session} />;
   if (path === '/plugins') return <Plugins session={session} />;
   if (path === '/repositories') return <Repositories session={session} />;
+  const run = parseRunPath(path);
+  if (run !== null) return <RunView session={session} pipeline={run.pipeline} counter={run.counter} />;
   return <NotFound path={path} />;
 }

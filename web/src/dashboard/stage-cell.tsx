@@ -3,7 +3,7 @@ import { roleAtLeast, type Session } from '../session';
 import { approveStage, type Pipeline, type Run, type StageRun } from './dashboard-data';
 
 /** Each state has a word and a shape as well as a colour: status is never told by colour alone. */
-const STATES: Record<StageRun['state'], { symbol: string; text: string }> = {
+export const STATES: Record<StageRun['state'], { symbol: string; text: string }> = {
   passed: { symbol: '✓', text: 'Passed' },
   failed: { symbol: '✕', text: 'Failed' },
   running: { symbol: '◐', text: 'Running' },
@@ -14,7 +14,7 @@ const STATES: Record<StageRun['state'], { symbol: string; text: string }> = {
 };
 
 /** The same rule the server applies: operators and admins, narrowed by the stage's own roles and users. */
-function mayApprove(session: Session, pipeline: Pipeline, stage: string): boolean {
+export function mayApprove(session: Session, pipeline: Pipeline, stage: string): boolean {
   if (!roleAtLeast(session.role, 'operator')) return false;
   const approval = pipeline.stages.find((s) => s.name === stage)?.approval;
   if (approval?.type !== 'manual') return true;

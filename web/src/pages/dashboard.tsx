@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { messageOf } from '../api/client';
 import { loadAllRuns, loadLatestRuns, loadPipelines, RUNS_SHOWN, type Pipeline, type Run } from '../dashboard/dashboard-data';
-import { LIVE_TEXT, useLiveEvents } from '../live-events';
+import { useLiveEvents } from '../live-events';
+import { PageStatus } from '../page-status';
 import { PipelineRuns } from '../dashboard/pipeline-runs';
 import type { Session } from '../session';
 
@@ -47,18 +48,11 @@ export function Dashboard({ session }: { session: Session }) {
   return (
     <>
       <h1>Dashboard</h1>
-      <p class="live" role="status">
-        {LIVE_TEXT[live]}
-      </p>
+      <PageStatus live={live} error={error} />
       <div class="filter">
         <label for="pipeline-filter">Filter pipelines by name</label>
         <input id="pipeline-filter" type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
       </div>
-      {error !== null && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
       {pipelines === null ? (
         error === null && <p>Loading pipelines…</p>
       ) : pipelines.length === 0 ? (

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { messageOf } from '../api/client';
-import { LIVE_TEXT, useLiveEvents } from '../live-events';
+import { useLiveEvents } from '../live-events';
+import { PageStatus } from '../page-status';
 import { PackageRow } from '../repositories/package-row';
 import { loadPackage, loadPackages, loadRepositories, type Package, type Repository } from '../repositories/repositories-data';
 import { roleAtLeast, type Session } from '../session';
@@ -34,14 +35,7 @@ export function Repositories({ session }: { session: Session }) {
   return (
     <>
       <h1>Repositories</h1>
-      <p class="live" role="status">
-        {LIVE_TEXT[live]}
-      </p>
-      {error !== null && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <PageStatus live={live} error={error} />
       {repositories === null && error === null && <p>Loading repositories…</p>}
       {repositories?.length === 0 && <p>No repositories yet. Register one with POST /api/repositories.</p>}
       {repositories?.map((repository) => {
