@@ -215,6 +215,56 @@ describeInChromium('the web UI in Chromium', () => {
       expect(errors).toEqual([]);
     });
 
+    it('adds a repository and a package through the forms made from the plugin’s schema, and never shows a secure value', async () => {
+      const second = await startJsonRepository(listOf('tool', '2.0.0'));
+      try {
+        await signIn(baton.adminToken);
+        await page.getByRole('link', { name: 'Repositories' }).click();
+        await page.getByText('Add a repository').click();
+        const form = page.getByRole('form', { name: 'New repository' });
+        await form.getByLabel('Name (required)', { exact: true }).fill('catalogue');
+        await form.getByLabel('Package list URL').fill('not a url');
+        await form.getByRole('button', { name: 'Add repository' }).click();
+        await form.locator('#new-repository-URL-error', { hasText: 'must be a URL' }).waitFor();
+
+        await form.getByLabel('Package list URL').fill(second.url);
+        await form.getByLabel('User name').fill('reader');
+        await form.getByLabel('Password').fill('pw-never-shown');
+        await form.getByRole('button', { name: 'Check connection' }).click();
+        await form.getByText('✓ Connection OK').waitFor();
+        await form.getByRole('button', { name: 'Add repository' }).click();
+        await page.getByRole('heading', { name: 'catalogue (json-file)' }).waitFor();
+        await page.getByText('Add a package to catalogue').click();
+        const pkg = page.getByRole('form', { name: 'New package in catalogue' });
+        await pkg.getByLabel('Name (required)', { exact: true }).fill('tool');
+        await pkg.getByLabel('Package name').fill('tool');
+        await pkg.getByRole('button', { name: 'Add package' }).click();
+
+        await page.getByRole('list', { name: 'Packages of catalogue' }).locator('code', { hasText: '2.0.0' }).waitFor();
+        const stored = (await baton.api.get('/api/repositories')).body.repositories.find((r: { name: string }) => r.name === 'catalogue');
+        const password = (entries: { key: string; encrypted_value?: string }[]) => entries.find((e) => e.key === 'PASSWORD')?.encrypted_value;
+        await page.getByText('Edit catalogue').click();
+        const edit = page.getByRole('form', { name: 'Edit catalogue' });
+        expect(await edit.getByLabel('Password').inputValue()).toBe('');
+        expect(await page.content()).not.toContain('pw-never-shown');
+        expect(await page.content()).not.toContain(password(stored.configuration));
+        await edit.getByLabel('User name').fill('another-reader');
+        await edit.getByRole('button', { name: 'Save repository' }).click();
+        await edit.getByText('Saved.').waitFor();
+        const saved = (await baton.api.get(`/api/repositories/${stored.id}`)).body;
+        expect(await edit.getByRole('alert').count()).toBe(0);
+        expect(saved.configuration).toContainEqual({ key: 'USERNAME', value: 'another-reader' });
+        expect(password(saved.configuration)).toBe(password(stored.configuration));
+        expect(await seriousAccessibilityFindings(page)).toEqual([]);
+        await page.setViewportSize({ width: 640, height: 800 });
+        expect(await scrollsHorizontally(page)).toBe(false);
+        // The browser reports the refused first attempt (422); nothing else went wrong.
+        expect(errors).toEqual([expect.stringContaining('422 (Unprocessable Entity)')]);
+      } finally {
+        await second.close();
+      }
+    });
+
     it('offers a viewer no Poll now', async () => {
       await signIn(viewerToken);
       await page.getByRole('link', { name: 'Repositories' }).click();

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from './api/client';
+import { Audit } from './pages/audit';
 import { Dashboard } from './pages/dashboard';
 import { NotFound } from './pages/not-found';
 import { Plugins } from './pages/plugins';
@@ -7,13 +8,14 @@ import { Repositories } from './pages/repositories';
 import { RunView } from './pages/run-view';
 import { Link, usePath } from './router';
 import { parseRunPath } from './runs/run-data';
-import { signOut, type Session } from './session';
+import { roleAtLeast, signOut, type Session } from './session';
 
 const PAGES = [
   { path: '/', title: 'Dashboard' },
   { path: '/repositories', title: 'Repositories' },
   { path: '/plugins', title: 'Plugins' },
-];
+  { path: '/audit', title: 'Audit', role: 'admin' },
+] as const;
 
 interface ShellProps {
   session: Session;
@@ -43,7 +45,7 @@ export function Shell({ session, onSignedOut }: ShellProps) {
         <span class="brand">Baton</span>
         <nav aria-label="Main">
           <ul>
-            {PAGES.map((p) => (
+            {PAGES.filter((p) => !('role' in p) || roleAtLeast(session.role, p.role)).map((p) => (
               <li key={p.path}>
                 <Link href={p.path} current={p.path === path}>
                   {p.title}
@@ -77,6 +79,7 @@ function Page({ path, session }: { path: string; session: Session }) {
   if (path === '/') return <Dashboard session={session} />;
   if (path === '/plugins') return <Plugins session={session} />;
   if (path === '/repositories') return <Repositories session={session} />;
+  if (path === '/audit') return <Audit />;
   const run = parseRunPath(path);
   if (run !== null) return <RunView session={session} pipeline={run.pipeline} counter={run.counter} />;
   return <NotFound path={path} />;
