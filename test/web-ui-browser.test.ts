@@ -265,6 +265,23 @@ describeInChromium('the web UI in Chromium', () => {
       }
     });
 
+    it('shows the audit log to an admin, and neither the link nor the entries to a viewer', async () => {
+      await signIn(baton.adminToken);
+      await page.getByRole('link', { name: 'Audit' }).click();
+      const entries = page.getByRole('list', { name: 'Audit entries' });
+
+      await entries.getByRole('listitem').filter({ hasText: 'repository' }).first().waitFor();
+      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+      await page.setViewportSize({ width: 640, height: 800 });
+      expect(await scrollsHorizontally(page)).toBe(false);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('API token').fill(viewerToken);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').waitFor();
+      expect(await page.getByRole('link', { name: 'Audit' }).count()).toBe(0);
+      expect(await entries.count()).toBe(0);
+    });
+
     it('offers a viewer no Poll now', async () => {
       await signIn(viewerToken);
       await page.getByRole('link', { name: 'Repositories' }).click();
