@@ -241,6 +241,8 @@ describeInChromium('the web UI in Chromium', () => {
         await pkg.getByRole('button', { name: 'Add package' }).click();
 
         await page.getByRole('list', { name: 'Packages of catalogue' }).locator('code', { hasText: '2.0.0' }).waitFor();
+        await page.getByText('Revision history of tool').click();
+        await page.getByRole('list', { name: 'Revisions of tool' }).getByRole('listitem').filter({ hasText: '2.0.0' }).locator('dt').first().waitFor();
         const stored = (await baton.api.get('/api/repositories')).body.repositories.find((r: { name: string }) => r.name === 'catalogue');
         const password = (entries: { key: string; encrypted_value?: string }[]) => entries.find((e) => e.key === 'PASSWORD')?.encrypted_value;
         await page.getByText('Edit catalogue').click();
