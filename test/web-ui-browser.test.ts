@@ -4,7 +4,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { consoleErrors, describeInChromium, focusedText, launchChromium, scrollsHorizontally, seriousAccessibilityFindings } from './support/browser';
 import { DATABASE_KINDS, PROJECT_ROOT } from './support/databases';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
-import { finishStage, GATED_RELEASE, registerUpstreamApp, storePipeline } from './support/pipeline-runs';
+import { JobConsoleStore } from '../server/src/pipelines/jobs/job-console-store';
+import { finishStage, GATED_RELEASE, registerUpstreamApp, startStageJobs, storePipeline } from './support/pipeline-runs';
 import { startTestServer, type TestServer } from './support/test-server';
 
 const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
@@ -130,6 +131,32 @@ describeInChromium('the web UI in Chromium', () => {
       expect(errors).toEqual([]);
     });
 
+    it('shows a run: its cause, its stages, and a running job’s console followed until the job ends', async () => {
+      const counter = (await baton.api.post('/api/pipelines/gated-release/runs')).body.counter as number;
+      const compile = (await startStageJobs(baton, 'gated-release', counter, 'build')).get('compile')!;
+      const jobConsole = baton.server.dependencies.resolve(JobConsoleStore);
+      await jobConsole.append(compile, 'step one\n');
+      await signIn(baton.adminToken);
+
+      await page.getByRole('link', { name: `Run ${counter}`, exact: true }).click();
+      await page.getByRole('heading', { name: `gated-release run ${counter}` }).waitFor();
+      const log = page.getByLabel('Console of build/compile');
+      await log.getByText('step one').waitFor();
+      await page.getByText('Following the console while the job runs…').waitFor();
+      await jobConsole.append(compile, 'step two\n');
+      await log.getByText('step two').waitFor();
+      await finishStage(baton, 'gated-release', counter, 'build', 'passed');
+
+      await page.getByText('Console complete.').waitFor();
+      await page.getByRole('button', { name: `Rerun build of gated-release run ${counter}` }).waitFor();
+      expect(await page.getByRole('region', { name: 'Build cause' }).textContent()).toContain('1.0.0');
+      expect(await page.getByRole('region', { name: 'Build cause' }).textContent()).toContain('Triggered by');
+      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+      await page.setViewportSize({ width: 640, height: 800 });
+      expect(await scrollsHorizontally(page)).toBe(false);
+      expect(errors).toEqual([]);
+    });
+
     it('offers a viewer no Approve button', async () => {
       const second = (await baton.api.post('/api/pipelines/gated-release/runs')).body.counter as number;
       await finishStage(baton, 'gated-release', second, 'build', 'passed');
@@ -186,6 +213,75 @@ describeInChromium('the web UI in Chromium', () => {
       expect(await scrollsHorizontally(page)).toBe(false);
       expect(await seriousAccessibilityFindings(page)).toEqual([]);
       expect(errors).toEqual([]);
+    });
+
+    it('adds a repository and a package through the forms made from the plugin’s schema, and never shows a secure value', async () => {
+      const second = await startJsonRepository(listOf('tool', '2.0.0'));
+      try {
+        await signIn(baton.adminToken);
+        await page.getByRole('link', { name: 'Repositories' }).click();
+        await page.getByText('Add a repository').click();
+        const form = page.getByRole('form', { name: 'New repository' });
+        await form.getByLabel('Name (required)', { exact: true }).fill('catalogue');
+        await form.getByLabel('Package list URL').fill('not a url');
+        await form.getByRole('button', { name: 'Add repository' }).click();
+        await form.locator('#new-repository-URL-error', { hasText: 'must be a URL' }).waitFor();
+
+        await form.getByLabel('Package list URL').fill(second.url);
+        await form.getByLabel('User name').fill('reader');
+        await form.getByLabel('Password').fill('pw-never-shown');
+        await form.getByRole('button', { name: 'Check connection' }).click();
+        await form.getByText('✓ Connection OK').waitFor();
+        await form.getByRole('button', { name: 'Add repository' }).click();
+        await page.getByRole('heading', { name: 'catalogue (json-file)' }).waitFor();
+        await page.getByText('Add a package to catalogue').click();
+        const pkg = page.getByRole('form', { name: 'New package in catalogue' });
+        await pkg.getByLabel('Name (required)', { exact: true }).fill('tool');
+        await pkg.getByLabel('Package name').fill('tool');
+        await pkg.getByRole('button', { name: 'Add package' }).click();
+
+        await page.getByRole('list', { name: 'Packages of catalogue' }).locator('code', { hasText: '2.0.0' }).waitFor();
+        await page.getByText('Revision history of tool').click();
+        await page.getByRole('list', { name: 'Revisions of tool' }).getByRole('listitem').filter({ hasText: '2.0.0' }).locator('dt').first().waitFor();
+        const stored = (await baton.api.get('/api/repositories')).body.repositories.find((r: { name: string }) => r.name === 'catalogue');
+        const password = (entries: { key: string; encrypted_value?: string }[]) => entries.find((e) => e.key === 'PASSWORD')?.encrypted_value;
+        await page.getByText('Edit catalogue').click();
+        const edit = page.getByRole('form', { name: 'Edit catalogue' });
+        expect(await edit.getByLabel('Password').inputValue()).toBe('');
+        expect(await page.content()).not.toContain('pw-never-shown');
+        expect(await page.content()).not.toContain(password(stored.configuration));
+        await edit.getByLabel('User name').fill('another-reader');
+        await edit.getByRole('button', { name: 'Save repository' }).click();
+        await edit.getByText('Saved.').waitFor();
+        const saved = (await baton.api.get(`/api/repositories/${stored.id}`)).body;
+        expect(await edit.getByRole('alert').count()).toBe(0);
+        expect(saved.configuration).toContainEqual({ key: 'USERNAME', value: 'another-reader' });
+        expect(password(saved.configuration)).toBe(password(stored.configuration));
+        expect(await seriousAccessibilityFindings(page)).toEqual([]);
+        await page.setViewportSize({ width: 640, height: 800 });
+        expect(await scrollsHorizontally(page)).toBe(false);
+        // The browser reports the refused first attempt (422); nothing else went wrong.
+        expect(errors).toEqual([expect.stringContaining('422 (Unprocessable Entity)')]);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it('shows the audit log to an admin, and neither the link nor the entries to a viewer', async () => {
+      await signIn(baton.adminToken);
+      await page.getByRole('link', { name: 'Audit' }).click();
+      const entries = page.getByRole('list', { name: 'Audit entries' });
+
+      await entries.getByRole('listitem').filter({ hasText: 'repository' }).first().waitFor();
+      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+      await page.setViewportSize({ width: 640, height: 800 });
+      expect(await scrollsHorizontally(page)).toBe(false);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('API token').fill(viewerToken);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').waitFor();
+      expect(await page.getByRole('link', { name: 'Audit' }).count()).toBe(0);
+      expect(await entries.count()).toBe(0);
     });
 
     it('offers a viewer no Poll now', async () => {

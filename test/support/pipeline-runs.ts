@@ -53,3 +53,19 @@ export async function registerUpstreamApp(api: ApiClient, url: string, extra: Re
   if (pkg.status !== 201) throw new Error(`could not register the package: ${JSON.stringify(pkg.body)}`);
   return pkg.body.id as string;
 }
+
+/**
+ * Marks the jobs of a stage's latest attempt running under a lease that lasts the test, as an agent
+ * would on taking them; answers the job ids by name, for tests that write their console.
+ */
+export async function startStageJobs(baton: TestServer, pipeline: string, counter: number, stage: string): Promise<Map<string, string>> {
+  const db = baton.server.dependencies.resolve<Database>(TOKENS.database);
+  const run = await db.knex(TABLES.pipelineRuns).where({ pipeline_name: pipeline, counter }).first('id');
+  const attempt = await db.knex(TABLES.stageRuns).where({ run_id: run.id, stage_name: stage }).orderBy('counter', 'desc').first('id');
+  const jobs: { id: string; job_name: string }[] = await db
+    .knex(TABLES.jobRuns)
+    .where({ stage_run_id: attempt.id })
+    .update({ state: 'running', lease_owner: 'test', lease_expires_at: db.knex.raw("now() + interval '1 hour'"), started_at: db.knex.fn.now() })
+    .returning(['id', 'job_name']);
+  return new Map(jobs.map((job) => [job.job_name, job.id]));
+}

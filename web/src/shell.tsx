@@ -1,19 +1,23 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from './api/client';
 import { LazyValueStream } from './lazy-value-stream';
+import { Audit } from './pages/audit';
 import { Dashboard } from './pages/dashboard';
 import { NotFound } from './pages/not-found';
 import { Plugins } from './pages/plugins';
 import { PromotionBoard } from './pages/promotion-board';
 import { Repositories } from './pages/repositories';
+import { RunView } from './pages/run-view';
 import { Link, usePath } from './router';
-import { signOut, type Session } from './session';
+import { parseRunPath } from './runs/run-data';
+import { roleAtLeast, signOut, type Session } from './session';
 
 const PAGES = [
   { path: '/', title: 'Dashboard' },
   { path: '/repositories', title: 'Repositories' },
   { path: '/plugins', title: 'Plugins' },
-];
+  { path: '/audit', title: 'Audit', role: 'admin' },
+] as const;
 
 interface ShellProps {
   session: Session;
@@ -25,12 +29,18 @@ export function Shell({ session, onSignedOut }: ShellProps) {
   const path = usePath();
   const [error, setError] = useState<string | null>(null);
   const main = useRef<HTMLElement>(null);
-  const page =
-    PAGES.find((p) => p.path === path) ??
-    (BOARD_PATH.test(path) ? { title: 'Promotion board' } : STREAM_PATH.test(path) ? { title: 'Value stream' } : undefined);
+  const run = parseRunPath(path);
+  const title =
+    run !== null
+      ? `${run.pipeline} run ${run.counter}`
+      : BOARD_PATH.test(path)
+        ? 'Promotion board'
+        : STREAM_PATH.test(path)
+          ? 'Value stream'
+          : (PAGES.find((p) => p.path === path)?.title ?? 'Not found');
   useEffect(() => {
-    document.title = `${page?.title ?? 'Not found'} · Baton`;
-  }, [page]);
+    document.title = `${title} · Baton`;
+  }, [title]);
   const leave = () => {
     setError(null);
     signOut().then(onSignedOut, (e: unknown) => setError(messageOf(e)));
@@ -44,7 +54,7 @@ export function Shell({ session, onSignedOut }: ShellProps) {
         <span class="brand">Baton</span>
         <nav aria-label="Main">
           <ul>
-            {PAGES.map((p) => (
+            {PAGES.filter((p) => !('role' in p) || roleAtLeast(session.role, p.role)).map((p) => (
               <li key={p.path}>
                 <Link href={p.path} current={p.path === path}>
                   {p.title}
@@ -86,5 +96,8 @@ function Page({ path, session }: { path: string; session: Session }) {
   if (path === '/') return <Dashboard session={session} />;
   if (path === '/plugins') return <Plugins session={session} />;
   if (path === '/repositories') return <Repositories session={session} />;
+  if (path === '/audit') return <Audit />;
+  const run = parseRunPath(path);
+  if (run !== null) return <RunView session={session} pipeline={run.pipeline} counter={run.counter} />;
   return <NotFound path={path} />;
 }

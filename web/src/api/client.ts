@@ -19,6 +19,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** What is wrong with each field, by its path (`name`, `configuration.REPO_URL`). */
+    readonly fields: Record<string, string[]> = {},
   ) {
     super(message);
   }
@@ -33,7 +35,8 @@ interface Answer<T> {
 /** The answer's data, or an ApiError carrying the problem's `detail` (or the status when there is none). */
 export function dataOf<T>(answer: Answer<T>): T {
   if (answer.response.ok) return answer.data as T;
-  throw new ApiError(answer.response.status, problemDetail(answer.error, answer.response));
+  const fields = (answer.error as { errors?: Record<string, string[]> } | undefined)?.errors ?? {};
+  throw new ApiError(answer.response.status, problemDetail(answer.error, answer.response), fields);
 }
 
 function problemDetail(error: unknown, response: Response): string {

@@ -1,3 +1,5 @@
+import { Link } from '../router';
+import { runPath } from '../runs/run-data';
 import type { Session } from '../session';
 import { carriedRevisions, type Pipeline, type Run } from './dashboard-data';
 import { StageCell } from './stage-cell';
@@ -33,7 +35,9 @@ export function PipelineRuns({ session, pipeline, runs, onRunChanged }: Pipeline
             <li key={run.counter} class="run">
               <div class="run-head">
                 <span class="label">
-                  Run <strong>{run.label}</strong>
+                  <Link href={runPath(pipeline.name, run.counter)}>
+                    Run <strong>{run.label}</strong>
+                  </Link>
                 </span>
                 <RevisionList run={run} />
               </div>

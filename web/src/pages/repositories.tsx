@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { messageOf } from '../api/client';
+import { api, dataOf, messageOf } from '../api/client';
 import { LiveNote, useLiveEvents } from '../live-events';
 import { PackageRow } from '../repositories/package-row';
+import { AddRepository, RepositoryAdmin, type Plugin } from '../repositories/repository-admin';
 import { loadPackage, loadPackages, loadRepositories, type Package, type Repository } from '../repositories/repositories-data';
 import { roleAtLeast, type Session } from '../session';
 
@@ -12,7 +13,9 @@ const PACKAGE_EVENTS = ['package.revision.detected', 'package.poll.failed', 'pac
 export function Repositories({ session }: { session: Session }) {
   const [repositories, setRepositories] = useState<Repository[] | null>(null);
   const [packages, setPackages] = useState<Package[]>([]);
+  const [plugins, setPlugins] = useState<Plugin[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const isAdmin = roleAtLeast(session.role, 'admin');
   const report = (e: unknown) => setError(messageOf(e));
 
   useEffect(() => {
@@ -20,7 +23,14 @@ export function Repositories({ session }: { session: Session }) {
       setRepositories(r);
       setPackages(p);
     }, report);
-  }, []);
+    if (isAdmin) api.GET('/api/plugins').then((answer) => setPlugins(dataOf(answer).plugins), report);
+  }, [isAdmin]);
+  const repositoryChanged = (changed: Repository) =>
+    setRepositories((current) => {
+      const others = (current ?? []).filter((r) => r.id !== changed.id);
+      return [...others, changed].sort((a, b) => a.name.localeCompare(b.name));
+    });
+  const packageAdded = (added: Package) => setPackages((current) => [...current.filter((p) => p.id !== added.id), added]);
   const refresh = useCallback(async (id: string) => {
     const fresh = await loadPackage(id);
     setPackages((current) => (current.some((p) => p.id === id) ? current.map((p) => (p.id === id ? fresh : p)) : [...current, fresh]));
@@ -35,6 +45,7 @@ export function Repositories({ session }: { session: Session }) {
     <>
       <h1>Repositories</h1>
       <LiveNote live={live} error={error} />
+      {isAdmin && plugins.length > 0 && <AddRepository plugins={plugins} onAdded={repositoryChanged} />}
       {repositories === null && error === null && <p>Loading repositories…</p>}
       {repositories?.length === 0 && <p>No repositories yet. Register one with POST /api/repositories.</p>}
       {repositories?.map((repository) => {
@@ -52,6 +63,14 @@ export function Repositories({ session }: { session: Session }) {
                   <PackageRow key={pkg.id} pkg={pkg} mayPoll={mayPoll} onPolled={refresh} />
                 ))}
               </ul>
+            )}
+            {isAdmin && (
+              <RepositoryAdmin
+                repository={repository}
+                plugin={plugins.find((p) => p.id === repository.plugin_id)}
+                onChanged={repositoryChanged}
+                onPackageAdded={packageAdded}
+              />
             )}
           </section>
         );

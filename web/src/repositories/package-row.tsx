@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ActionButton } from '../action-button';
 import { Link } from '../router';
 import { StatusBadge, type Status } from '../status-badge';
+import { RevisionHistory } from './revision-history';
 import { outcomeText, pollNow, type Package } from './repositories-data';
 
 /** Poll health in a word and a shape as well as a colour. */
@@ -57,6 +58,7 @@ export function PackageRow({ pkg, mayPoll, onPolled }: PackageRowProps) {
         />
       )}
       {outcome !== null && <span role="status">{outcome}</span>}
+      <RevisionHistory packageId={pkg.id} name={pkg.name} />
     </li>
   );
 }

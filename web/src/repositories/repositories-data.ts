@@ -42,3 +42,29 @@ export function outcomeText(outcome: PollOutcome): string {
       return 'Still polling: the page updates when it ends';
   }
 }
+
+type Entries = Schemas['ConfigurationEntry'][];
+
+export async function addRepository(name: string, pluginId: string, configuration: Entries): Promise<Repository> {
+  return dataOf(await api.POST('/api/repositories', { body: { name, plugin_id: pluginId, configuration } }));
+}
+
+export async function checkUnsavedRepository(name: string, pluginId: string, configuration: Entries): Promise<Schemas['ConnectionCheck']> {
+  return dataOf(await api.POST('/api/repositories/check-connection', { body: { ...(name ? { name } : {}), plugin_id: pluginId, configuration } }));
+}
+
+/** The repository as stored now, with its version (ETag) for If-Match on the change that follows. */
+export async function loadRepositoryForEdit(id: string): Promise<{ repository: Repository; etag: string }> {
+  const answer = await api.GET('/api/repositories/{id}', { params: { path: { id } } });
+  return { repository: dataOf(answer), etag: answer.response.headers.get('ETag') ?? '' };
+}
+
+export async function updateRepository(id: string, etag: string, body: { name: string; plugin_id: string; configuration: Entries }): Promise<Repository> {
+  return dataOf(await api.PUT('/api/repositories/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body }));
+}
+
+/** A new package, polled automatically every minute (the API's defaults; the REST API sets others). */
+export async function addPackage(name: string, repositoryId: string, configuration: Entries): Promise<Package> {
+  const body = { name, repository_id: repositoryId, configuration, auto_update: true, poll_interval_seconds: 60 };
+  return dataOf(await api.POST('/api/packages', { body }));
+}

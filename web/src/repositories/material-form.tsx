@@ -1,0 +1,111 @@
+import { useState } from 'preact/hooks';
+import { ApiError, messageOf, type Schemas } from '../api/client';
+import { ConfigurationFields, configurationOf, plainValues, secureKeys, type ConfigurationEntry, type ConfigurationProperty } from './configuration-fields';
+
+export type ConnectionCheck = Schemas['ConnectionCheck'];
+
+interface MaterialFormProps {
+  /** Unique on the page: field ids are made from it. */
+  idPrefix: string;
+  /** The form's accessible name: what it adds or edits. */
+  title: string;
+  submitText: string;
+  properties: ConfigurationProperty[];
+  name?: string;
+  stored?: ConfigurationEntry[];
+  save: (name: string, configuration: ConfigurationEntry[]) => Promise<void>;
+  /** Checks the connection with the configuration as entered, or null where the API offers no such check. */
+  check: ((name: string, configuration: ConfigurationEntry[]) => Promise<ConnectionCheck>) | null;
+}
+
+/** A repository's or package's name and configuration, generated from its plugin's schema; the server's field errors show beside their fields. */
+export function MaterialForm({ idPrefix, title, submitText, properties, name: initialName = '', stored = [], save, check }: MaterialFormProps) {
+  const [name, setName] = useState(initialName);
+  const [values, setValues] = useState<Record<string, string>>(() => plainValues(stored));
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [checked, setChecked] = useState<ConnectionCheck | null>(null);
+  const [saved, setSaved] = useState(false);
+  const configuration = () => configurationOf(properties, values, stored);
+
+  const attempt = async (act: () => Promise<void>) => {
+    setBusy(true);
+    setProblem(null);
+    setErrors({});
+    setSaved(false);
+    try {
+      await act();
+    } catch (e) {
+      setProblem(messageOf(e));
+      if (e instanceof ApiError) setErrors(e.fields);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const submit = (event: Event) => {
+    event.preventDefault();
+    void attempt(async () => {
+      await save(name.trim(), configuration());
+      setSaved(true);
+    });
+  };
+  const nameErrors = errors['name'] ?? [];
+  return (
+    <form class="material-form" aria-label={title} onSubmit={submit}>
+      <div class="field">
+        <label for={`${idPrefix}-name`}>
+          Name<span class="required"> (required)</span>
+        </label>
+        <input
+          id={`${idPrefix}-name`}
+          value={name}
+          required
+          aria-invalid={nameErrors.length > 0 ? 'true' : undefined}
+          aria-describedby={nameErrors.length > 0 ? `${idPrefix}-name-error` : undefined}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+        {nameErrors.length > 0 && (
+          <p id={`${idPrefix}-name-error`} class="error">
+            {nameErrors.join(' ')}
+          </p>
+        )}
+      </div>
+      <ConfigurationFields
+        idPrefix={idPrefix}
+        properties={properties}
+        values={values}
+        storedSecure={secureKeys(stored)}
+        errors={errors}
+        onChange={(key, value) => setValues((current) => ({ ...current, [key]: value }))}
+      />
+      <div class="form-actions">
+        <button type="submit" disabled={busy}>
+          {submitText}
+        </button>
+        {check !== null && (
+          <button type="button" disabled={busy} onClick={() => void attempt(async () => setChecked(await check(name.trim(), configuration())))}>
+            Check connection
+          </button>
+        )}
+        {busy && <span role="status">Asking the server…</span>}
+        {saved && <span role="status">Saved.</span>}
+      </div>
+      {checked !== null && (
+        <div role="status" class={checked.ok ? 'check-ok' : 'error'}>
+          <strong>{checked.ok ? '✓ Connection OK' : '✕ Connection failed'}</strong>
+          <ul>
+            {checked.messages.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {problem !== null && (
+        <p role="alert" class="error">
+          {problem}
+        </p>
+      )}
+    </form>
+  );
+}
