@@ -126,6 +126,22 @@ describe.each(DATABASE_KINDS)('deleting materials keeps their history [%s]', (ki
     ).toBe(422);
   });
 
+  it('refuses a poll of an archived repository with 409, and of an unknown repository or package with 404', async () => {
+    const repository = await createRepository('retired-repo');
+    await giveHistory((await createPackage(repository.id, 'retired')).body.id);
+    await baton.api.deleteCurrent(`/api/repositories/${repository.id}`);
+    const unknown = randomUUID();
+
+    const archived = await baton.api.post(`/api/repositories/${repository.id}/poll?wait=0`);
+    const noRepository = await baton.api.post(`/api/repositories/${unknown}/poll?wait=0`);
+    const noPackage = await baton.api.post(`/api/packages/${unknown}/poll?wait=0`);
+
+    expect(archived.status).toBe(409);
+    expect(archived.body.detail).toContain('archived');
+    expect(noRepository.status).toBe(404);
+    expect(noPackage.status).toBe(404);
+  });
+
   it('deletes a repository without history, as before', async () => {
     const repository = await createRepository('plain-repo');
     await createPackage(repository.id, 'never-polled');

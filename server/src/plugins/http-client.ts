@@ -6,7 +6,7 @@ import type { BodyLimits } from './http/body-stream';
 import { fetchFile } from './http/file-fetch';
 import { abortedError } from './http/http-failures';
 import { fetchHttp } from './http/http-fetch';
-import { createHttpResponse, type RawResponse } from './http/http-response';
+import { createHttpResponse, releaseBody, type RawResponse } from './http/http-response';
 import { redactText, redactUrl } from './http/redact-url';
 
 interface CallRules {
@@ -70,7 +70,7 @@ function isHead(request: HttpRequest): boolean {
 // A HEAD answer's Content-Length and Content-Encoding describe the body a GET would get: the
 // plugin sees them as sent, and there is nothing to cap or decode.
 function withoutBody(raw: RawResponse): RawResponse {
-  raw.body.destroy();
+  releaseBody(raw.body);
   return { ...raw, body: Readable.from([]), bodiless: true };
 }
 

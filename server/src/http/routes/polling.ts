@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { pageRequest } from '../../db/pagination';
-import { InvalidInput } from '../../domain-errors';
+import { InvalidInput, NotFound } from '../../domain-errors';
 import type { PollRequests } from '../../materials/polling/poll-requests';
 import type { RefreshHints } from '../../materials/polling/refresh-hints';
 import { HintRefused } from '../../materials/polling/refresh-hints';
@@ -33,6 +33,24 @@ function waitSeconds(query: Record<string, string | undefined>): number {
 function arrivedAt(locals: Record<string, unknown>): number {
   const received = locals['receivedAt'];
   return typeof received === 'number' ? received : performance.now();
+}
+
+/**
+ * A poll request, which refuses what is not there to poll (no such thing, or archived) with a
+ * NotFound; `explain` then looks the thing up to throw the precise refusal (404 or 409). A request
+ * for something live, the usual case, costs no lookup beforehand. An answer that is still pending
+ * may have come before the refusal (with `wait=0`, say), so it is checked the same way.
+ */
+async function explainedRefusal<T>(request: () => Promise<T>, explain: () => Promise<unknown>, pending: (answer: T) => boolean): Promise<T> {
+  let answer: T;
+  try {
+    answer = await request();
+  } catch (error) {
+    if (error instanceof NotFound) await explain();
+    throw error;
+  }
+  if (pending(answer)) await explain();
+  return answer;
 }
 
 interface PollingDependencies {
@@ -78,8 +96,11 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
       },
       async handler({ params, query, response }) {
         const wait = waitSeconds(query);
-        await deps.packages.live(params['id']);
-        const answer = await deps.requests.pollPackage(params['id'], wait, arrivedAt(response.locals));
+        const answer = await explainedRefusal(
+          () => deps.requests.pollPackage(params['id'], wait, arrivedAt(response.locals)),
+          () => deps.packages.live(params['id']),
+          (a) => a.outcome === 'pending',
+        );
         const { package_id: _id, ...body } = answer;
         return {
           status: answer.outcome === 'pending' ? 202 : 200,
@@ -106,8 +127,11 @@ export function pollingRoutes(deps: PollingDependencies): RouteDefinition[] {
       },
       async handler({ params, query, response }) {
         const wait = waitSeconds(query);
-        await deps.repositories.live(params['id']);
-        const result = await deps.requests.pollRepository(params['id'], wait, arrivedAt(response.locals));
+        const result = await explainedRefusal(
+          () => deps.requests.pollRepository(params['id'], wait, arrivedAt(response.locals)),
+          () => deps.repositories.live(params['id']),
+          (r) => !r.done,
+        );
         if (!result.done) return { status: 202, body: STILL_POLLING };
         const packages = result.packages.map((a) => ({ ...a, ...(a.revision ? { revision: presentRevision(a.revision) } : {}) }));
         return { status: 200, body: { packages } };

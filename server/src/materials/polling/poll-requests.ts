@@ -71,18 +71,14 @@ export class PollRequests {
   }
 
   async pollRepository(repositoryId: string, waitSeconds: number, arrivedAt = performance.now()): Promise<{ done: boolean; packages: PollAnswer[] }> {
-    const done = await this.shared(
+    const states = await this.shared(
       `repository:${repositoryId}`,
       arrivedAt,
       () => this.requestRepository(repositoryId),
       waitSeconds,
-      async (requestedAt) => {
-        const state = await this.states.ofRepository(repositoryId);
-        return state && servedSince(state, requestedAt) ? true : null;
-      },
+      (requestedAt) => this.states.ofRepositoryPackagesServedSince(repositoryId, requestedAt),
     );
-    if (!done) return { done: false, packages: [] };
-    const states = await this.states.ofRepositoryPackages(repositoryId);
+    if (!states) return { done: false, packages: [] };
     return { done: true, packages: await Promise.all(states.map((s) => this.answer(s))) };
   }
 

@@ -40,6 +40,19 @@ export interface PollStateUpdate {
 // to clear the requests made before it, which must include one made earlier in that millisecond.
 const REQUESTED_NOW = "date_trunc('milliseconds', now())";
 
+// One row per live package of the repository (a single row of nulls when it has none), and no
+// rows at all until its request has been served: the check that runs after every poll of this
+// process costs one indexed look then, and the answer needs no second statement.
+const SERVED_PACKAGES_SQL = `
+  WITH served AS (
+    SELECT repository_id FROM ${TABLES.repositoryPollState}
+    WHERE repository_id = ? AND (poll_requested_at IS NULL OR poll_requested_at > ?) AND last_polled_at >= ?
+  )
+  SELECT ps.* FROM served
+  LEFT JOIN ${TABLES.packages} p ON p.repository_id = served.repository_id AND p.deleted_at IS NULL
+  LEFT JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
+  ORDER BY p.name`;
+
 /**
  * The poll state of every package (schedule, last outcome, requests) and of every repository
  * (the claim's lease, requests, the hook secret).
@@ -65,20 +78,16 @@ export class PollStateStore {
     return (await this.db.knex(TABLES.packagePollState).whereIn('package_id', packageIds)) as DbPackagePollStateRow[];
   }
 
-  /** The poll states of a repository's live packages, by package name (a join with the packages, for their order). */
-  async ofRepositoryPackages(repositoryId: string): Promise<DbPackagePollStateRow[]> {
-    return (await this.db
-      .knex(`${TABLES.packagePollState} as ps`)
-      .join(`${TABLES.packages} as p`, 'p.id', 'ps.package_id')
-      .where('p.repository_id', repositoryId)
-      .whereNull('p.deleted_at')
-      .select('ps.*')
-      .orderBy('p.name')) as DbPackagePollStateRow[];
-  }
-
-  async ofRepository(repositoryId: string): Promise<{ poll_requested_at: Date | null; last_polled_at: Date | null } | undefined> {
-    return (await this.db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first()) as
-      { poll_requested_at: Date | null; last_polled_at: Date | null } | undefined;
+  /**
+   * The poll states of a repository's live packages, by package name, once a poll that started
+   * after `requestedAt` has served the repository's request (the request cleared or replaced, a
+   * poll since); null before then.
+   */
+  async ofRepositoryPackagesServedSince(repositoryId: string, requestedAt: Date): Promise<DbPackagePollStateRow[] | null> {
+    const bindings = [repositoryId, requestedAt, requestedAt];
+    const { rows } = await this.db.knex.raw<{ rows: (DbPackagePollStateRow | { package_id: null })[] }>(SERVED_PACKAGES_SQL, bindings);
+    if (rows.length === 0) return null;
+    return rows.filter((row): row is DbPackagePollStateRow => row.package_id !== null);
   }
 
   /**

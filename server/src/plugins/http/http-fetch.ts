@@ -7,7 +7,7 @@ import type { OutboundPolicy } from '../../security/outbound-policy';
 import type { HttpClientSettings } from '../protocol';
 import { ExchangeTimer } from './exchange-timer';
 import { abortedError, timeoutError, transportFailure } from './http-failures';
-import type { RawResponse } from './http-response';
+import { releaseBody, type RawResponse } from './http-response';
 import { agentFor } from './proxy-agents';
 import { parseRetryAfter } from './retry-after';
 
@@ -45,7 +45,7 @@ export async function fetchHttp(
     const response = await exchange(current, outgoing, { settings, policy }, signal);
     const next = redirectTarget(response, current);
     if (next === undefined) return settle(response, current.href);
-    response.data.destroy();
+    releaseBody(response.data);
     if (visited.has(next.href)) {
       throw new PermanentError('too_many_redirects', `${first.href}: redirect loop back to ${next.href}`);
     }
@@ -159,7 +159,7 @@ function settle(response: AxiosResponse<Readable>, url: string): RawResponse {
   const headers = headersOf(response);
   const { status } = response;
   if (status === 429 || status >= 500) {
-    response.data.destroy();
+    releaseBody(response.data);
     const reason = response.statusText ? ` ${response.statusText}` : '';
     throw new TransientError(`http_${status}`, `${url} answered ${status}${reason}`, {
       retryAfterSeconds: parseRetryAfter(headers['retry-after']),

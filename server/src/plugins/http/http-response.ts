@@ -54,9 +54,21 @@ export function createHttpResponse(raw: RawResponse, limits: BodyLimits, signal:
     json: async () => parseJson((await buffer()).toString('utf8'), url),
     discard: () => {
       taken = true;
-      raw.body.destroy();
+      releaseBody(raw.body, raw.bodiless === true || BODILESS.has(raw.status) || raw.headers['content-length'] === '0');
     },
   };
+}
+
+/**
+ * Gives up a body nobody will read. One that holds nothing more to receive — `empty` (a 304, a
+ * HEAD answer, a Content-Length of 0) or already complete — is drained, which hands its keep-alive
+ * connection back to the pool for the next request; destroying it would close the connection, and
+ * every poll answered 304 would pay for a new one. A body still arriving is destroyed: reading the
+ * rest of a download nobody wants costs more than a new connection.
+ */
+export function releaseBody(body: Readable, empty = false): void {
+  if (empty || (body as Readable & { complete?: boolean }).complete === true) body.resume();
+  else body.destroy();
 }
 
 // Frees the connection of a body nobody has taken yet; once taken, reading handles the abort.
