@@ -110,15 +110,17 @@ export class PollRequests {
     let result: T | null = null;
     try {
       const requestedAt = await beforeDeadline(request.marked, deadline);
-      if (requestedAt !== null) result = await this.waitFor(deadline, () => check(requestedAt));
+      // A group's first member starts waiting before any poll that serves it can end: its first
+      // look is then after a poll of this process, or at the periodic recheck.
+      if (requestedAt !== null) result = await this.waitFor(deadline, () => check(requestedAt), !request.first);
       return result;
     } finally {
       request.leave(result !== null);
     }
   }
 
-  /** Checks after every local poll and every half second (another process may be the one polling). */
-  private waitFor<T>(deadlineMs: number, check: () => Promise<T | null>): Promise<T | null> {
+  /** Checks after every local poll and every half second (another process may be the one polling), and at once when `now`. */
+  private waitFor<T>(deadlineMs: number, check: () => Promise<T | null>, now: boolean): Promise<T | null> {
     return new Promise((resolve) => {
       let settled = false;
       let checking = false;
@@ -154,7 +156,7 @@ export class PollRequests {
       const deadline = setTimeout(() => finish(null), Math.max(0, deadlineMs - Date.now()));
       const recheck = setInterval(run, RECHECK_MS);
       this.trigger.finished.on('polled', onPolled);
-      run();
+      if (now) run();
     });
   }
 }

@@ -18,6 +18,11 @@ const MAX_GATHER_MS = 1000;
 /** A request's place in a group: the group's mark, and what to call when the request is answered. */
 export interface SharedRequest {
   marked: Promise<Date>;
+  /**
+   * The request started its group: the group's request is written after it arrived, so no poll
+   * that serves it can have ended before its mark is known.
+   */
+  first: boolean;
   /** `served`: the request saw the poll it waited for; the next group may then ask for its own. */
   leave(served: boolean): void;
 }
@@ -38,11 +43,13 @@ export class RequestSharing {
   /** `arrivedAt`: when the request arrived, on `performance.now()`'s clock. */
   join(key: string, arrivedAt: number, mark: () => Promise<Date>): SharedRequest {
     const live = this.groups.get(key) ?? [];
-    const group = live.find((g) => g.issuedAt === null || g.issuedAt >= arrivedAt) ?? this.follow(key, live.at(-1), mark);
+    const joined = live.find((g) => g.issuedAt === null || g.issuedAt >= arrivedAt);
+    const group = joined ?? this.follow(key, live.at(-1), mark);
     group.members += 1;
     group.lastJoinAt = performance.now();
     return {
       marked: group.marked,
+      first: joined === undefined,
       leave: (served) => {
         group.members -= 1;
         if (served || group.members === 0) group.finish();
