@@ -62,13 +62,6 @@ describeInChromium('the promotion board in Chromium', () => {
       expect(ui.errors).toEqual([]);
     });
 
-    it('offers a viewer no Promote', async () => {
-      await openBoard(ui.viewerToken);
-
-      await ui.page.locator('tbody th code', { hasText: '1.0.0' }).waitFor();
-      expect(await ui.page.getByRole('button', { name: /^Promote/ }).count()).toBe(0);
-    });
-
     it('draws the value stream, each level a labelled node with its latest passed revision', async () => {
       await openBoard(ui.viewerToken);
       await ui.page.getByRole('link', { name: 'Value stream of app' }).click();
@@ -96,6 +89,46 @@ describeInChromium('the promotion board in Chromium', () => {
 
       expect(await scrollsHorizontally(ui.page)).toBe(false);
       expect(await seriousAccessibilityFindings(ui.page)).toEqual([]);
+    });
+
+    /** A new run of gated-release whose production stage waits for approval. */
+    const waitingForApproval = async () => {
+      const counter = (await ui.baton.api.post('/api/pipelines/gated-release/runs')).body.counter as number;
+      await finishStage(ui.baton, 'gated-release', counter, 'build', 'passed');
+      await finishStage(ui.baton, 'gated-release', counter, 'qa', 'passed');
+      return { counter, approve: `/api/pipelines/gated-release/runs/${counter}/stages/production/approve` };
+    };
+    const production = async (counter: number) => (await ui.baton.api.get(`/api/pipelines/gated-release/runs/${counter}`)).body.stages[2];
+
+    it('offers a viewer no Promote or Approve, and refuses an approval forged from their signed-in page, with the header and from the same origin', async () => {
+      const { counter, approve } = await waitingForApproval();
+      await openBoard(ui.viewerToken);
+      await ui.page.locator('tbody th code', { hasText: '1.0.0' }).waitFor();
+      expect(await ui.page.getByRole('button', { name: /^(Promote|Approve)/ }).count()).toBe(0);
+
+      const answer = await ui.page.evaluate(async (url) => {
+        const response = await fetch(url, { method: 'POST', headers: { 'X-Baton-Request': '1' } });
+        return { status: response.status, detail: ((await response.json()) as { detail: string }).detail };
+      }, approve);
+
+      expect(answer.status).toBe(403);
+      // Refused for the viewer's role, past the cross-site checks: the request was the page's own.
+      expect(answer.detail).not.toMatch(/cross-site|X-Baton-Request/);
+      expect(await production(counter)).toMatchObject({ state: 'awaiting_approval', approved_by: null });
+    });
+
+    it('refuses a request from another origin that carries an admin’s session cookie, and takes the same from its own', async () => {
+      const { counter, approve } = await waitingForApproval();
+      await openBoard(ui.baton.adminToken);
+      const post = (origin: string) => ui.page.context().request.post(`${ui.baton.url}${approve}`, { headers: { Origin: origin, 'X-Baton-Request': '1' } });
+
+      const crossSite = await post('https://elsewhere.example.org');
+
+      expect(crossSite.status()).toBe(403);
+      expect(((await crossSite.json()) as { detail: string }).detail).toContain('cross-site requests are not accepted');
+      expect(await production(counter)).toMatchObject({ state: 'awaiting_approval', approved_by: null });
+      expect((await post(ui.baton.url)).status()).toBe(200);
+      expect((await production(counter)).approved_by).toBe('admin');
     });
   });
 });
