@@ -72,6 +72,28 @@ describe.each(DATABASE_KINDS)('packages API [%s]', (kind) => {
     expect(check.body.ok).toBe(false);
   });
 
+  it('checks a package configuration before it is saved, and one being edited, without saving either', async () => {
+    const editing = await createPackage('edit-check', 'edit-check');
+    const before = (await baton.api.get('/api/packages')).body.packages.length;
+
+    const found = await baton.api.post('/api/packages/check-connection', { repository_id: repositoryId, configuration: [{ key: 'NAME', value: 'moosync' }] });
+    const missing = await baton.api.post('/api/packages/check-connection', {
+      repository_id: repositoryId,
+      package_id: editing.body.id,
+      configuration: [{ key: 'NAME', value: 'no-such-package' }],
+    });
+    const invalid = await baton.api.post('/api/packages/check-connection', { repository_id: repositoryId, configuration: [{ key: 'NOPE', value: 'x' }] });
+
+    expect(found.status).toBe(200);
+    expect(found.body.revision).toMatchObject({ revision: '11.0.2' });
+    expect(missing.status).toBe(200);
+    expect(missing.body.ok).toBe(false);
+    expect(invalid.status).toBe(422);
+    expect(Object.keys(invalid.body.errors)).toEqual(['configuration.NOPE']);
+    expect((await baton.api.get('/api/packages')).body.packages.length).toBe(before);
+    expect((await baton.api.get(`/api/packages/${editing.body.id}`)).body.configuration).toEqual([{ key: 'NAME', value: 'edit-check' }]);
+  });
+
   it('refuses a second package with the same identity, naming the first', async () => {
     const first = await createPackage('ident-one', 'ident');
 

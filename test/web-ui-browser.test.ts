@@ -1,178 +1,136 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { consoleErrors, describeInChromium, focusedText, launchChromium, scrollsHorizontally, seriousAccessibilityFindings } from './support/browser';
-import { DATABASE_KINDS, PROJECT_ROOT } from './support/databases';
-import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
+import { describeInChromium, focusedText, scrollsHorizontally, seriousAccessibilityFindings, useBrowserSuite } from './support/browser';
+import { DATABASE_KINDS } from './support/databases';
+import { listOf, startJsonRepository } from './support/json-repository';
 import { JobConsoleStore } from '../server/src/pipelines/jobs/job-console-store';
-import { finishStage, GATED_RELEASE, registerUpstreamApp, startStageJobs, storePipeline } from './support/pipeline-runs';
-import { startTestServer, type TestServer } from './support/test-server';
+import { finishStage, GATED_RELEASE, startStageJobs, storePipeline } from './support/pipeline-runs';
 
-const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
 describeInChromium('the web UI in Chromium', () => {
-  beforeAll(() => {
-    if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error(`the web UI is not built (no ${WEB_DIST}): run npm run build first`);
-  });
-
   describe.each(DATABASE_KINDS)('[%s]', (kind) => {
-    let baton: TestServer;
-    let upstream: JsonRepository;
-    let browser: Browser;
-    let context: BrowserContext;
-    let page: Page;
-    let errors: string[];
-    let viewerToken: string;
-    let packageId: string;
-
-    beforeAll(async () => {
-      upstream = await startJsonRepository(listOf('app', '1.0.0'));
-      baton = await startTestServer(kind, { env: { BATON_LOCAL_AGENT: 'false', BATON_WEB_DIR: WEB_DIST } });
-      packageId = await registerUpstreamApp(baton.api, upstream.url);
-      await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
-      await storePipeline(baton, GATED_RELEASE);
-      expect((await baton.api.post('/api/pipelines/gated-release/runs')).status).toBe(201);
-      await finishStage(baton, 'gated-release', 1, 'build', 'passed');
-      viewerToken = (await baton.api.post('/api/tokens', { name: 'onlooker', role: 'viewer' })).body.token;
-      browser = await launchChromium();
+    const ui = useBrowserSuite(kind, {
+      versions: ['1.0.0'],
+      async prepare({ baton }) {
+        await storePipeline(baton, GATED_RELEASE);
+        expect((await baton.api.post('/api/pipelines/gated-release/runs')).status).toBe(201);
+        await finishStage(baton, 'gated-release', 1, 'build', 'passed');
+      },
     });
 
-    afterAll(async () => {
-      await browser?.close();
-      await baton?.destroy();
-      await upstream?.close();
-    });
-
-    beforeEach(async () => {
-      context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
-      page = await context.newPage();
-      errors = consoleErrors(page);
-    });
-
-    afterEach(async () => {
-      await context.close();
-    });
-
-    const signIn = async (token: string) => {
-      await page.goto(`${baton.url}/`);
-      await page.getByLabel('API token').fill(token);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    };
     const stageCell = (run: string, stage: string) =>
-      page
+      ui.page
         .getByRole('list', { name: `Stages of run ${run}` })
         .getByRole('listitem')
         .filter({ hasText: stage });
 
     it('loads under its CSP, with no console errors, and answers client routes with the app', async () => {
-      const response = await page.goto(`${baton.url}/pipelines/gated-release/runs/1`);
-      await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+      const response = await ui.page.goto(`${ui.baton.url}/pipelines/gated-release/runs/1`);
+      await ui.page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
 
       expect(response?.status()).toBe(200);
       expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
       expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
-      expect(errors).toEqual([]);
+      expect(ui.errors).toEqual([]);
     });
 
     it('loads hashed assets that are cached for good', async () => {
       const assets: { url: string; cache: string | undefined }[] = [];
-      page.on('response', (r) => {
+      ui.page.on('response', (r) => {
         if (new URL(r.url()).pathname.startsWith('/assets/')) assets.push({ url: r.url(), cache: r.headers()['cache-control'] });
       });
 
-      await page.goto(`${baton.url}/`);
-      await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+      await ui.page.goto(`${ui.baton.url}/`);
+      await ui.page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
 
       expect(assets.map((a) => path.extname(a.url)).sort()).toEqual(['.css', '.js']);
       for (const asset of assets) expect(asset.cache).toBe('public, max-age=31536000, immutable');
     });
 
     it('keeps unknown API paths a problem document', async () => {
-      const response = await page.request.get(`${baton.url}/api/unknown`, { headers: { Authorization: `Bearer ${baton.adminToken}` } });
+      const response = await ui.page.request.get(`${ui.baton.url}/api/unknown`, { headers: { Authorization: `Bearer ${ui.baton.adminToken}` } });
 
       expect(response.status()).toBe(404);
       expect(response.headers()['content-type']).toMatch(/^application\/problem\+json/);
     });
 
     it('shows a refused token where it was typed', async () => {
-      await page.goto(`${baton.url}/`);
+      await ui.page.goto(`${ui.baton.url}/`);
 
-      await page.getByLabel('API token').fill('not-a-token');
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await ui.page.getByLabel('API token').fill('not-a-token');
+      await ui.page.getByRole('button', { name: 'Sign in' }).click();
 
-      await page.getByRole('alert').filter({ hasText: 'The API token is not valid' }).waitFor();
-      expect(await page.getByRole('heading', { name: 'Sign in to Baton' }).isVisible()).toBe(true);
+      await ui.page.getByRole('alert').filter({ hasText: 'The API token is not valid' }).waitFor();
+      expect(await ui.page.getByRole('heading', { name: 'Sign in to Baton' }).isVisible()).toBe(true);
     });
 
     it('signs in, shows the pipeline, follows a stage finishing, approves, and signs out', async () => {
-      await signIn(baton.adminToken);
+      await ui.signIn(ui.baton.adminToken);
 
-      expect(await page.locator('.who').textContent()).toContain('(admin)');
-      await page.getByRole('heading', { name: 'gated-release' }).waitFor();
+      expect(await ui.page.locator('.who').textContent()).toContain('(admin)');
+      await ui.page.getByRole('heading', { name: 'gated-release' }).waitFor();
       expect(await stageCell('1', 'build').textContent()).toContain('Passed');
-      expect(await page.getByRole('list', { name: 'Package revisions of run 1' }).textContent()).toContain('1.0.0');
-      await page.getByText('Live: this page updates as things change.').waitFor();
+      expect(await ui.page.getByRole('list', { name: 'Package revisions of run 1' }).textContent()).toContain('1.0.0');
+      await ui.page.getByText('Live: this page updates as things change.').waitFor();
 
-      await finishStage(baton, 'gated-release', 1, 'qa', 'passed');
-      const approve = page.getByRole('button', { name: 'Approve production of gated-release run 1' });
+      await finishStage(ui.baton, 'gated-release', 1, 'qa', 'passed');
+      const approve = ui.page.getByRole('button', { name: 'Approve production of gated-release run 1' });
       await approve.waitFor();
       expect(await stageCell('1', 'qa').textContent()).toContain('Passed');
       expect(await stageCell('1', 'production').textContent()).toContain('Waiting for approval');
 
       await approve.click();
       await approve.waitFor({ state: 'detached' });
-      expect((await baton.api.get('/api/pipelines/gated-release/runs/1')).body.stages[2].approved_by).not.toBeNull();
+      expect((await ui.baton.api.get('/api/pipelines/gated-release/runs/1')).body.stages[2].approved_by).not.toBeNull();
       expect(await stageCell('1', 'production').textContent()).not.toContain('Waiting for approval');
 
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
-      await page.reload();
-      await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
-      expect(errors).toEqual([]);
+      await ui.page.getByRole('button', { name: 'Sign out' }).click();
+      await ui.page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+      await ui.page.reload();
+      await ui.page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+      expect(ui.errors).toEqual([]);
     });
 
     it('shows a run: its cause, its stages, and a running job’s console followed until the job ends', async () => {
-      const counter = (await baton.api.post('/api/pipelines/gated-release/runs')).body.counter as number;
-      const compile = (await startStageJobs(baton, 'gated-release', counter, 'build')).get('compile')!;
-      const jobConsole = baton.server.dependencies.resolve(JobConsoleStore);
+      const counter = (await ui.baton.api.post('/api/pipelines/gated-release/runs')).body.counter as number;
+      const compile = (await startStageJobs(ui.baton, 'gated-release', counter, 'build')).get('compile')!;
+      const jobConsole = ui.baton.server.dependencies.resolve(JobConsoleStore);
       await jobConsole.append(compile, 'step one\n');
-      await signIn(baton.adminToken);
+      await ui.signIn(ui.baton.adminToken);
 
-      await page.getByRole('link', { name: `Run ${counter}`, exact: true }).click();
-      await page.getByRole('heading', { name: `gated-release run ${counter}` }).waitFor();
-      const log = page.getByLabel('Console of build/compile');
+      await ui.page.getByRole('link', { name: `Run ${counter}`, exact: true }).click();
+      await ui.page.getByRole('heading', { name: `gated-release run ${counter}` }).waitFor();
+      const log = ui.page.getByLabel('Console of build/compile');
       await log.getByText('step one').waitFor();
-      await page.getByText('Following the console while the job runs…').waitFor();
+      await ui.page.getByText('Following the console while the job runs…').waitFor();
       await jobConsole.append(compile, 'step two\n');
       await log.getByText('step two').waitFor();
-      await finishStage(baton, 'gated-release', counter, 'build', 'passed');
+      await finishStage(ui.baton, 'gated-release', counter, 'build', 'passed');
 
-      await page.getByText('Console complete.').waitFor();
-      await page.getByRole('button', { name: `Rerun build of gated-release run ${counter}` }).waitFor();
-      expect(await page.getByRole('region', { name: 'Build cause' }).textContent()).toContain('1.0.0');
-      expect(await page.getByRole('region', { name: 'Build cause' }).textContent()).toContain('Triggered by');
-      expect(await seriousAccessibilityFindings(page)).toEqual([]);
-      await page.setViewportSize({ width: 640, height: 800 });
-      expect(await scrollsHorizontally(page)).toBe(false);
-      expect(errors).toEqual([]);
+      await ui.page.getByText('Console complete.').waitFor();
+      await ui.page.getByRole('button', { name: `Rerun build of gated-release run ${counter}` }).waitFor();
+      expect(await ui.page.getByRole('region', { name: 'Build cause' }).textContent()).toContain('1.0.0');
+      expect(await ui.page.getByRole('region', { name: 'Build cause' }).textContent()).toContain('Triggered by');
+      expect(await seriousAccessibilityFindings(ui.page)).toEqual([]);
+      await ui.page.setViewportSize({ width: 640, height: 800 });
+      expect(await scrollsHorizontally(ui.page)).toBe(false);
+      expect(ui.errors).toEqual([]);
     });
 
     it('offers a viewer no Approve button', async () => {
-      const second = (await baton.api.post('/api/pipelines/gated-release/runs')).body.counter as number;
-      await finishStage(baton, 'gated-release', second, 'build', 'passed');
-      await finishStage(baton, 'gated-release', second, 'qa', 'passed');
+      const second = (await ui.baton.api.post('/api/pipelines/gated-release/runs')).body.counter as number;
+      await finishStage(ui.baton, 'gated-release', second, 'build', 'passed');
+      await finishStage(ui.baton, 'gated-release', second, 'qa', 'passed');
 
-      await signIn(viewerToken);
+      await ui.signIn(ui.viewerToken);
 
-      expect(await page.locator('.who').textContent()).toContain('onlooker (viewer)');
+      expect(await ui.page.locator('.who').textContent()).toContain('onlooker (viewer)');
       await stageCell(String(second), 'production').filter({ hasText: 'Waiting for approval' }).waitFor();
-      expect(await page.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+      expect(await ui.page.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
     });
 
     it('shows the plugins, with Restart for an admin only', async () => {
-      await signIn(baton.adminToken);
-      await page.getByRole('link', { name: 'Plugins' }).click();
-      const plugin = page.getByRole('region', { name: /json-file/ });
+      await ui.signIn(ui.baton.adminToken);
+      await ui.page.getByRole('link', { name: 'Plugins' }).click();
+      const plugin = ui.page.getByRole('region', { name: /json-file/ });
       await plugin.waitFor();
 
       expect(await plugin.textContent()).toContain('OK');
@@ -182,46 +140,46 @@ describeInChromium('the web UI in Chromium', () => {
         .filter({ hasText: 'Restart' })
         .waitFor();
       expect(await plugin.getByRole('alert').count()).toBe(0);
-      expect(await scrollsHorizontally(page)).toBe(false);
-      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+      expect(await scrollsHorizontally(ui.page)).toBe(false);
+      expect(await seriousAccessibilityFindings(ui.page)).toEqual([]);
 
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.getByLabel('API token').fill(viewerToken);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Plugins' }).waitFor();
-      await page.getByRole('region', { name: /json-file/ }).waitFor();
-      expect(await page.getByRole('button', { name: /^Restart/ }).count()).toBe(0);
-      expect(errors).toEqual([]);
+      await ui.page.getByRole('button', { name: 'Sign out' }).click();
+      await ui.page.getByLabel('API token').fill(ui.viewerToken);
+      await ui.page.getByRole('button', { name: 'Sign in' }).click();
+      await ui.page.getByRole('heading', { name: 'Plugins' }).waitFor();
+      await ui.page.getByRole('region', { name: /json-file/ }).waitFor();
+      expect(await ui.page.getByRole('button', { name: /^Restart/ }).count()).toBe(0);
+      expect(ui.errors).toEqual([]);
     });
 
     it('shows repositories with poll health and latest revision, polls on request, and follows new revisions live', async () => {
-      await signIn(baton.adminToken);
-      await page.getByRole('link', { name: 'Repositories' }).click();
-      const app = page.getByRole('list', { name: 'Packages of upstream' }).getByRole('listitem');
+      await ui.signIn(ui.baton.adminToken);
+      await ui.page.getByRole('link', { name: 'Repositories' }).click();
+      const app = ui.page.getByRole('list', { name: 'Packages of upstream' }).getByRole('listitem');
       await app.locator('code', { hasText: '1.0.0' }).waitFor();
-      await page.getByText('Live: this page updates as things change.').waitFor();
+      await ui.page.getByText('Live: this page updates as things change.').waitFor();
       expect(await app.textContent()).toContain('Automatic polling off');
 
-      upstream.publish(listOf('app', '1.0.0', '1.1.0'));
+      ui.upstream.publish(listOf('app', '1.0.0', '1.1.0'));
       await app.getByRole('button', { name: 'Poll now app' }).click();
       await app.getByText('New revision 1.1.0').waitFor();
       await app.locator('code', { hasText: '1.1.0' }).waitFor();
 
-      upstream.publish(listOf('app', '1.0.0', '1.1.0', '1.2.0'));
-      expect((await baton.api.post(`/api/packages/${packageId}/poll?wait=20`)).body.outcome).toBe('new_revision');
+      ui.upstream.publish(listOf('app', '1.0.0', '1.1.0', '1.2.0'));
+      expect((await ui.baton.api.post(`/api/packages/${ui.packageId}/poll?wait=20`)).body.outcome).toBe('new_revision');
       await app.locator('code', { hasText: '1.2.0' }).waitFor();
-      expect(await scrollsHorizontally(page)).toBe(false);
-      expect(await seriousAccessibilityFindings(page)).toEqual([]);
-      expect(errors).toEqual([]);
+      expect(await scrollsHorizontally(ui.page)).toBe(false);
+      expect(await seriousAccessibilityFindings(ui.page)).toEqual([]);
+      expect(ui.errors).toEqual([]);
     });
 
     it('adds a repository and a package through the forms made from the plugin’s schema, and never shows a secure value', async () => {
       const second = await startJsonRepository(listOf('tool', '2.0.0'));
       try {
-        await signIn(baton.adminToken);
-        await page.getByRole('link', { name: 'Repositories' }).click();
-        await page.getByText('Add a repository').click();
-        const form = page.getByRole('form', { name: 'New repository' });
+        await ui.signIn(ui.baton.adminToken);
+        await ui.page.getByRole('link', { name: 'Repositories' }).click();
+        await ui.page.getByText('Add a repository').click();
+        const form = ui.page.getByRole('form', { name: 'New repository' });
         await form.getByLabel('Name (required)', { exact: true }).fill('catalogue');
         await form.getByLabel('Package list URL').fill('not a url');
         await form.getByRole('button', { name: 'Add repository' }).click();
@@ -233,108 +191,108 @@ describeInChromium('the web UI in Chromium', () => {
         await form.getByRole('button', { name: 'Check connection' }).click();
         await form.getByText('✓ Connection OK').waitFor();
         await form.getByRole('button', { name: 'Add repository' }).click();
-        await page.getByRole('heading', { name: 'catalogue (json-file)' }).waitFor();
-        await page.getByText('Add a package to catalogue').click();
-        const pkg = page.getByRole('form', { name: 'New package in catalogue' });
+        await ui.page.getByRole('heading', { name: 'catalogue (json-file)' }).waitFor();
+        await ui.page.getByText('Add a package to catalogue').click();
+        const pkg = ui.page.getByRole('form', { name: 'New package in catalogue' });
         await pkg.getByLabel('Name (required)', { exact: true }).fill('tool');
         await pkg.getByLabel('Package name').fill('tool');
         await pkg.getByRole('button', { name: 'Add package' }).click();
 
-        await page.getByRole('list', { name: 'Packages of catalogue' }).locator('code', { hasText: '2.0.0' }).waitFor();
-        await page.getByText('Revision history of tool').click();
-        await page.getByRole('list', { name: 'Revisions of tool' }).getByRole('listitem').filter({ hasText: '2.0.0' }).locator('dt').first().waitFor();
-        const stored = (await baton.api.get('/api/repositories')).body.repositories.find((r: { name: string }) => r.name === 'catalogue');
+        await ui.page.getByRole('list', { name: 'Packages of catalogue' }).locator('code', { hasText: '2.0.0' }).waitFor();
+        await ui.page.getByText('Revision history of tool').click();
+        await ui.page.getByRole('list', { name: 'Revisions of tool' }).getByRole('listitem').filter({ hasText: '2.0.0' }).locator('dt').first().waitFor();
+        const stored = (await ui.baton.api.get('/api/repositories')).body.repositories.find((r: { name: string }) => r.name === 'catalogue');
         const password = (entries: { key: string; encrypted_value?: string }[]) => entries.find((e) => e.key === 'PASSWORD')?.encrypted_value;
-        await page.getByText('Edit catalogue').click();
-        const edit = page.getByRole('form', { name: 'Edit catalogue' });
+        await ui.page.getByText('Edit catalogue').click();
+        const edit = ui.page.getByRole('form', { name: 'Edit catalogue' });
         expect(await edit.getByLabel('Password').inputValue()).toBe('');
-        expect(await page.content()).not.toContain('pw-never-shown');
-        expect(await page.content()).not.toContain(password(stored.configuration));
+        expect(await ui.page.content()).not.toContain('pw-never-shown');
+        expect(await ui.page.content()).not.toContain(password(stored.configuration));
         await edit.getByLabel('User name').fill('another-reader');
         await edit.getByRole('button', { name: 'Save repository' }).click();
         await edit.getByText('Saved.').waitFor();
-        const saved = (await baton.api.get(`/api/repositories/${stored.id}`)).body;
+        const saved = (await ui.baton.api.get(`/api/repositories/${stored.id}`)).body;
         expect(await edit.getByRole('alert').count()).toBe(0);
         expect(saved.configuration).toContainEqual({ key: 'USERNAME', value: 'another-reader' });
         expect(password(saved.configuration)).toBe(password(stored.configuration));
-        expect(await seriousAccessibilityFindings(page)).toEqual([]);
-        await page.setViewportSize({ width: 640, height: 800 });
-        expect(await scrollsHorizontally(page)).toBe(false);
+        expect(await seriousAccessibilityFindings(ui.page)).toEqual([]);
+        await ui.page.setViewportSize({ width: 640, height: 800 });
+        expect(await scrollsHorizontally(ui.page)).toBe(false);
         // The browser reports the refused first attempt (422); nothing else went wrong.
-        expect(errors).toEqual([expect.stringContaining('422 (Unprocessable Entity)')]);
+        expect(ui.errors).toEqual([expect.stringContaining('422 (Unprocessable Entity)')]);
       } finally {
         await second.close();
       }
     });
 
     it('shows the audit log to an admin, and neither the link nor the entries to a viewer', async () => {
-      await signIn(baton.adminToken);
-      await page.getByRole('link', { name: 'Audit' }).click();
-      const entries = page.getByRole('list', { name: 'Audit entries' });
+      await ui.signIn(ui.baton.adminToken);
+      await ui.page.getByRole('link', { name: 'Audit' }).click();
+      const entries = ui.page.getByRole('list', { name: 'Audit entries' });
 
       await entries.getByRole('listitem').filter({ hasText: 'repository' }).first().waitFor();
-      expect(await seriousAccessibilityFindings(page)).toEqual([]);
-      await page.setViewportSize({ width: 640, height: 800 });
-      expect(await scrollsHorizontally(page)).toBe(false);
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.getByLabel('API token').fill(viewerToken);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('alert').waitFor();
-      expect(await page.getByRole('link', { name: 'Audit' }).count()).toBe(0);
+      expect(await seriousAccessibilityFindings(ui.page)).toEqual([]);
+      await ui.page.setViewportSize({ width: 640, height: 800 });
+      expect(await scrollsHorizontally(ui.page)).toBe(false);
+      await ui.page.getByRole('button', { name: 'Sign out' }).click();
+      await ui.page.getByLabel('API token').fill(ui.viewerToken);
+      await ui.page.getByRole('button', { name: 'Sign in' }).click();
+      await ui.page.getByRole('alert').waitFor();
+      expect(await ui.page.getByRole('link', { name: 'Audit' }).count()).toBe(0);
       expect(await entries.count()).toBe(0);
     });
 
     it('offers a viewer no Poll now', async () => {
-      await signIn(viewerToken);
-      await page.getByRole('link', { name: 'Repositories' }).click();
+      await ui.signIn(ui.viewerToken);
+      await ui.page.getByRole('link', { name: 'Repositories' }).click();
 
-      await page.getByRole('list', { name: 'Packages of upstream' }).waitFor();
+      await ui.page.getByRole('list', { name: 'Packages of upstream' }).waitFor();
 
-      expect(await page.getByRole('button', { name: /^Poll now/ }).count()).toBe(0);
+      expect(await ui.page.getByRole('button', { name: /^Poll now/ }).count()).toBe(0);
     });
 
     it('filters pipelines by name', async () => {
-      await signIn(viewerToken);
-      await page.getByRole('heading', { name: 'gated-release' }).waitFor();
+      await ui.signIn(ui.viewerToken);
+      await ui.page.getByRole('heading', { name: 'gated-release' }).waitFor();
 
-      await page.getByLabel('Filter pipelines by name').fill('nothing-like-it');
+      await ui.page.getByLabel('Filter pipelines by name').fill('nothing-like-it');
 
-      await page.getByText("No pipeline's name contains “nothing-like-it”.").waitFor();
-      expect(await page.getByRole('heading', { name: 'gated-release' }).count()).toBe(0);
+      await ui.page.getByText("No pipeline's name contains “nothing-like-it”.").waitFor();
+      expect(await ui.page.getByRole('heading', { name: 'gated-release' }).count()).toBe(0);
     });
 
     it('does not scroll sideways at 640 px, signed out or in', async () => {
-      await page.setViewportSize({ width: 640, height: 800 });
+      await ui.page.setViewportSize({ width: 640, height: 800 });
 
-      await page.goto(`${baton.url}/`);
-      await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
-      expect(await scrollsHorizontally(page)).toBe(false);
-      await signIn(baton.adminToken);
-      await page.getByRole('heading', { name: 'gated-release' }).waitFor();
-      expect(await scrollsHorizontally(page)).toBe(false);
+      await ui.page.goto(`${ui.baton.url}/`);
+      await ui.page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+      expect(await scrollsHorizontally(ui.page)).toBe(false);
+      await ui.signIn(ui.baton.adminToken);
+      await ui.page.getByRole('heading', { name: 'gated-release' }).waitFor();
+      expect(await scrollsHorizontally(ui.page)).toBe(false);
     });
 
     it('has no serious or critical accessibility findings on the sign-in page and the dashboard', async () => {
-      await page.goto(`${baton.url}/`);
-      await page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
-      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+      await ui.page.goto(`${ui.baton.url}/`);
+      await ui.page.getByRole('heading', { name: 'Sign in to Baton' }).waitFor();
+      expect(await seriousAccessibilityFindings(ui.page)).toEqual([]);
 
-      await signIn(baton.adminToken);
-      await page.getByRole('heading', { name: 'gated-release' }).waitFor();
-      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+      await ui.signIn(ui.baton.adminToken);
+      await ui.page.getByRole('heading', { name: 'gated-release' }).waitFor();
+      expect(await seriousAccessibilityFindings(ui.page)).toEqual([]);
     });
 
     it('is usable by keyboard: sign in with Enter, reach the navigation with Tab', async () => {
-      await page.goto(`${baton.url}/`);
-      await page.getByLabel('API token').focus();
+      await ui.page.goto(`${ui.baton.url}/`);
+      await ui.page.getByLabel('API token').focus();
 
-      await page.keyboard.type(baton.adminToken);
-      await page.keyboard.press('Enter');
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-      await page.keyboard.press('Tab');
-      await page.keyboard.press('Tab');
+      await ui.page.keyboard.type(ui.baton.adminToken);
+      await ui.page.keyboard.press('Enter');
+      await ui.page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await ui.page.keyboard.press('Tab');
+      await ui.page.keyboard.press('Tab');
 
-      expect(await focusedText(page)).toBe('Dashboard');
+      expect(await focusedText(ui.page)).toBe('Dashboard');
     });
   });
 });

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
-import { ConfigurationEntryInput, PackageInput, RepositoryInput, UnsavedRepositoryInput } from '../materials/input-schemas';
+import { ConfigurationEntryInput, PackageInput, RepositoryInput, UnsavedPackageInput, UnsavedRepositoryInput } from '../materials/input-schemas';
 import { InvalidInput } from '../domain-errors';
 import { ROLES } from '../security/roles';
 import { AnyObject, component, componentsByName, Dictionary, Nullable, OneOf, ref, StringEnum } from '../schema-components';
@@ -259,6 +259,7 @@ export const SCHEMAS: Record<string, TSchema> = componentsByName([
   UnsavedRepositoryInput,
   Repository,
   PackageInput,
+  UnsavedPackageInput,
   Package,
   ConnectionCheck,
   Revision,

@@ -46,3 +46,20 @@ export const PackageInput = component(
   ),
 );
 export type PackageInput = Static<typeof PackageInput>;
+
+/**
+ * A package's configuration to check before it is saved. `package_id` names the package being
+ * edited: its stored secure values may then be sent back as `encrypted_value`.
+ */
+export const UnsavedPackageInput = component(
+  'UnsavedPackageInput',
+  Type.Object(
+    {
+      repository_id: Type.String({ format: 'uuid' }),
+      package_id: Type.Optional(Type.String({ format: 'uuid', description: 'The package being edited, when the form edits one.' })),
+      configuration,
+    },
+    { additionalProperties: false },
+  ),
+);
+export type UnsavedPackageInput = Static<typeof UnsavedPackageInput>;

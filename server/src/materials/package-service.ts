@@ -6,7 +6,7 @@ import { Conflict, InvalidInput, NotFound, type FieldErrors } from '../domain-er
 import type { AuditStore } from '../security/audit-store';
 import type { Actor } from '../security/roles';
 import type { ConfigurationCodec, PreparedConfiguration } from './configuration-codec';
-import type { PackageInput } from './input-schemas';
+import type { PackageInput, UnsavedPackageInput } from './input-schemas';
 import { NO_MATERIAL_USAGE, type MaterialUsage } from './material-usage';
 import { packageFingerprint } from './fingerprint';
 import type { MaterialPackage, PackageRepository } from './model';
@@ -171,8 +171,23 @@ export class PackageService {
     const pkg = await this.get(id);
     const repository = await this.repositories.find(pkg.repositoryId);
     const plugin = requirePlugin(this.plugins, repository.pluginId);
+    return this.checkWith(repository, this.codec.plain(plugin.packageProperties, pkg.configuration, { resourceType: 'package', resourceId: id }));
+  }
+
+  /** Checks a configuration before it is saved (a new package's, or an edited one's); an invalid one is refused like on save. */
+  async checkUnsaved(input: UnsavedPackageInput): Promise<ConnectionCheck> {
+    const editing = input.package_id === undefined ? null : await this.live(input.package_id);
+    if (editing !== null && editing.repositoryId !== input.repository_id) {
+      throwIfInvalid({ package_id: [`package ${editing.id} is in another repository than repository_id`] });
+    }
+    const repository = await this.repositoryFor(input.repository_id);
+    const { prepared } = await this.validated(repository, editing?.id ?? randomUUID(), input, editing?.configuration ?? null);
+    return this.checkWith(repository, prepared.plain);
+  }
+
+  private checkWith(repository: PackageRepository, pkgPlain: Record<string, string>): Promise<ConnectionCheck> {
+    const plugin = requirePlugin(this.plugins, repository.pluginId);
     const repoPlain = this.repositories.plainConfiguration(repository);
-    const pkgPlain = this.codec.plain(plugin.packageProperties, pkg.configuration, { resourceType: 'package', resourceId: id });
     const secrets = [...secureValues(plugin.repositoryProperties, repoPlain), ...secureValues(plugin.packageProperties, pkgPlain)];
     return connectionCheck(() => this.plugins.checkPackageConnection(plugin.id, repository.id, repoPlain, pkgPlain), secrets);
   }
@@ -180,7 +195,7 @@ export class PackageService {
   private async validated(
     repository: PackageRepository,
     id: string,
-    input: PackageInput,
+    input: Pick<PackageInput, 'configuration'>,
     previous: MaterialPackage['configuration'] | null,
   ): Promise<{ prepared: PreparedConfiguration; fingerprint: string }> {
     const plugin = requirePlugin(this.plugins, repository.pluginId, 'repository_id');

@@ -30,7 +30,7 @@ export function Repositories({ session }: { session: Session }) {
       const others = (current ?? []).filter((r) => r.id !== changed.id);
       return [...others, changed].sort((a, b) => a.name.localeCompare(b.name));
     });
-  const packageAdded = (added: Package) => setPackages((current) => [...current.filter((p) => p.id !== added.id), added]);
+  const packageStored = (stored: Package) => setPackages((current) => [...current.filter((p) => p.id !== stored.id), stored]);
   const refresh = useCallback(async (id: string) => {
     const fresh = await loadPackage(id);
     setPackages((current) => (current.some((p) => p.id === id) ? current.map((p) => (p.id === id ? fresh : p)) : [...current, fresh]));
@@ -50,6 +50,8 @@ export function Repositories({ session }: { session: Session }) {
       {repositories?.length === 0 && <p>No repositories yet. Register one with POST /api/repositories.</p>}
       {repositories?.map((repository) => {
         const own = packages.filter((p) => p.repository_id === repository.id).sort((a, b) => a.name.localeCompare(b.name));
+        const plugin = plugins.find((p) => p.id === repository.plugin_id);
+        const edit = isAdmin && plugin !== undefined ? { plugin, onChanged: packageStored } : undefined;
         return (
           <section key={repository.id} class="card" aria-labelledby={`repository-${repository.id}`}>
             <h2 id={`repository-${repository.id}`}>
@@ -60,18 +62,11 @@ export function Repositories({ session }: { session: Session }) {
             ) : (
               <ul class="packages" aria-label={`Packages of ${repository.name}`}>
                 {own.map((pkg) => (
-                  <PackageRow key={pkg.id} pkg={pkg} mayPoll={mayPoll} onPolled={refresh} />
+                  <PackageRow key={pkg.id} pkg={pkg} mayPoll={mayPoll} onPolled={refresh} edit={edit} />
                 ))}
               </ul>
             )}
-            {isAdmin && (
-              <RepositoryAdmin
-                repository={repository}
-                plugin={plugins.find((p) => p.id === repository.plugin_id)}
-                onChanged={repositoryChanged}
-                onPackageAdded={packageAdded}
-              />
-            )}
+            {isAdmin && <RepositoryAdmin repository={repository} plugin={plugin} onChanged={repositoryChanged} onPackageAdded={packageStored} />}
           </section>
         );
       })}

@@ -12,12 +12,22 @@ const STREAM_EVENTS = ['package.revision.detected', 'stage.run.completed'] as co
 const NODE_WIDTH = 190;
 const NODE_HEIGHT = 56;
 
+/** Wide enough for its text (0.8 rem: under 7 px a character, a bold title under 8), and never narrower than NODE_WIDTH. */
+function nodeWidth(title: string, detail: string): number {
+  return Math.max(NODE_WIDTH, Math.max(title.length * 8, detail.length * 7) + 16);
+}
+
+function nodeLabel(title: string, detail: string) {
+  return { title, detail, width: nodeWidth(title, detail), height: NODE_HEIGHT };
+}
+
 interface GraphNode {
   id: string;
   title: string;
   detail: string;
   x: number;
   y: number;
+  width: number;
 }
 
 interface Graph {
@@ -43,17 +53,15 @@ export function layOut(stream: ValueStream, definitions: Map<string, Pipeline>):
   g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 48, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
   const pkg = stream.package;
-  g.setNode(PACKAGE_NODE, { title: `Package ${pkg.name}`, detail: `latest ${pkg.latest_revision ?? 'none yet'}`, width: NODE_WIDTH, height: NODE_HEIGHT });
+  g.setNode(PACKAGE_NODE, nodeLabel(`Package ${pkg.name}`, `latest ${pkg.latest_revision ?? 'none yet'}`));
   const inStream = new Set(stream.pipelines.map((p) => p.name));
   for (const pipeline of stream.pipelines) {
     pipeline.stages.forEach((stage, i) => {
       const passed = stage.latest_passed;
-      g.setNode(stageNode(pipeline.name, stage.name), {
-        title: `${pipeline.name} → ${stage.name}`,
-        detail: passed === null ? 'nothing passed yet' : `passed ${passed.revision} (run ${passed.label})`,
-        width: NODE_WIDTH,
-        height: NODE_HEIGHT,
-      });
+      g.setNode(
+        stageNode(pipeline.name, stage.name),
+        nodeLabel(`${pipeline.name} → ${stage.name}`, passed === null ? 'nothing passed yet' : `passed ${passed.revision} (run ${passed.label})`),
+      );
       if (i > 0) g.setEdge(stageNode(pipeline.name, pipeline.stages[i - 1].name), stageNode(pipeline.name, stage.name));
     });
     const first = pipeline.stages[0];
@@ -74,8 +82,8 @@ export function layOut(stream: ValueStream, definitions: Map<string, Pipeline>):
     width: Math.ceil(label.width ?? 0),
     height: Math.ceil(label.height ?? 0),
     nodes: g.nodes().map((id) => {
-      const node = g.node(id) as { title: string; detail: string; x: number; y: number };
-      return { id, title: node.title, detail: node.detail, x: node.x - NODE_WIDTH / 2, y: node.y - NODE_HEIGHT / 2 };
+      const node = g.node(id) as { title: string; detail: string; x: number; y: number; width: number };
+      return { id, title: node.title, detail: node.detail, x: node.x - node.width / 2, y: node.y - NODE_HEIGHT / 2, width: node.width };
     }),
     edges: g.edges().map((e) => ({ from: e.v, to: e.w, points: (g.edge(e) as { points?: { x: number; y: number }[] }).points ?? [] })),
   };
@@ -126,7 +134,7 @@ function StreamGraph({ graph, name }: { graph: Graph; name: string }) {
         ))}
         {graph.nodes.map((n) => (
           <g key={n.id} class="node" role="listitem" aria-label={`${n.title}: ${n.detail}`} transform={`translate(${n.x},${n.y})`}>
-            <rect width={NODE_WIDTH} height={NODE_HEIGHT} rx="6" />
+            <rect width={n.width} height={NODE_HEIGHT} rx="6" />
             <text x="8" y="22" class="node-title">
               {n.title}
             </text>

@@ -1,4 +1,5 @@
 import type { Schemas } from '../api/client';
+import { FieldErrors } from './field-errors';
 
 export type ConfigurationProperty = Schemas['ConfigurationProperty'];
 export type ConfigurationEntry = Schemas['ConfigurationEntry'];
@@ -50,11 +51,7 @@ export function ConfigurationFields({ idPrefix, properties, values, storedSecure
                 {property.description}
               </p>
             )}
-            {fieldErrors.length > 0 && (
-              <p id={`${id}-error`} class="error">
-                {fieldErrors.join(' ')}
-              </p>
-            )}
+            <FieldErrors id={`${id}-error`} errors={fieldErrors} />
           </div>
         );
       })}

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import { ApiError, messageOf, type Schemas } from '../api/client';
 import { ConfigurationFields, configurationOf, plainValues, secureKeys, type ConfigurationEntry, type ConfigurationProperty } from './configuration-fields';
+import { PollingFields, type PollingSettings } from './polling-fields';
+import { FieldErrors } from './field-errors';
 
 export type ConnectionCheck = Schemas['ConnectionCheck'];
 
@@ -13,14 +15,18 @@ interface MaterialFormProps {
   properties: ConfigurationProperty[];
   name?: string;
   stored?: ConfigurationEntry[];
-  save: (name: string, configuration: ConfigurationEntry[]) => Promise<void>;
+  /** A package's polling settings to start from (empty where the user sets them first); a repository has none. */
+  polling?: PollingSettings;
+  save: (name: string, configuration: ConfigurationEntry[], polling: PollingSettings) => Promise<void>;
   /** Checks the connection with the configuration as entered, or null where the API offers no such check. */
   check: ((name: string, configuration: ConfigurationEntry[]) => Promise<ConnectionCheck>) | null;
 }
 
-/** A repository's or package's name and configuration, generated from its plugin's schema; the server's field errors show beside their fields. */
-export function MaterialForm({ idPrefix, title, submitText, properties, name: initialName = '', stored = [], save, check }: MaterialFormProps) {
+/** A repository's or package's name and configuration, generated from its plugin's schema (and a package's polling settings); the server's field errors show beside their fields. */
+export function MaterialForm(props: MaterialFormProps) {
+  const { idPrefix, title, submitText, properties, name: initialName = '', stored = [], polling: initialPolling, save, check } = props;
   const [name, setName] = useState(initialName);
+  const [polling, setPolling] = useState<PollingSettings>(initialPolling ?? {});
   const [values, setValues] = useState<Record<string, string>>(() => plainValues(stored));
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [problem, setProblem] = useState<string | null>(null);
@@ -46,7 +52,7 @@ export function MaterialForm({ idPrefix, title, submitText, properties, name: in
   const submit = (event: Event) => {
     event.preventDefault();
     void attempt(async () => {
-      await save(name.trim(), configuration());
+      await save(name.trim(), configuration(), polling);
       setSaved(true);
     });
   };
@@ -65,11 +71,7 @@ export function MaterialForm({ idPrefix, title, submitText, properties, name: in
           aria-describedby={nameErrors.length > 0 ? `${idPrefix}-name-error` : undefined}
           onInput={(e) => setName(e.currentTarget.value)}
         />
-        {nameErrors.length > 0 && (
-          <p id={`${idPrefix}-name-error`} class="error">
-            {nameErrors.join(' ')}
-          </p>
-        )}
+        <FieldErrors id={`${idPrefix}-name-error`} errors={nameErrors} />
       </div>
       <ConfigurationFields
         idPrefix={idPrefix}
@@ -79,6 +81,7 @@ export function MaterialForm({ idPrefix, title, submitText, properties, name: in
         errors={errors}
         onChange={(key, value) => setValues((current) => ({ ...current, [key]: value }))}
       />
+      {initialPolling !== undefined && <PollingFields idPrefix={idPrefix} value={polling} errors={errors} onChange={setPolling} />}
       <div class="form-actions">
         <button type="submit" disabled={busy}>
           {submitText}
@@ -94,6 +97,11 @@ export function MaterialForm({ idPrefix, title, submitText, properties, name: in
       {checked !== null && (
         <div role="status" class={checked.ok ? 'check-ok' : 'error'}>
           <strong>{checked.ok ? '✓ Connection OK' : '✕ Connection failed'}</strong>
+          {checked.revision != null && (
+            <p>
+              Latest revision: <code>{checked.revision.revision}</code>
+            </p>
+          )}
           <ul>
             {checked.messages.map((m) => (
               <li key={m}>{m}</li>

@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import { ActionButton } from '../action-button';
 import { Link } from '../router';
 import { StatusBadge, type Status } from '../status-badge';
+import type { Schemas } from '../api/client';
+import { EditPackage } from './edit-package';
 import { RevisionHistory } from './revision-history';
 import { outcomeText, pollNow, type Package } from './repositories-data';
 
@@ -22,10 +24,12 @@ interface PackageRowProps {
   pkg: Package;
   mayPoll: boolean;
   onPolled: (id: string) => Promise<void>;
+  /** For an admin, where the package's plugin is loaded: its edit form. */
+  edit?: { plugin: Schemas['Plugin']; onChanged: (pkg: Package) => void };
 }
 
-/** One package: poll health (with the error and its kind when failing), its latest revision, and Poll now. */
-export function PackageRow({ pkg, mayPoll, onPolled }: PackageRowProps) {
+/** One package: poll health (with the error and its kind when failing), its latest revision, Poll now, its history, and Edit for admins. */
+export function PackageRow({ pkg, mayPoll, onPolled, edit }: PackageRowProps) {
   const [outcome, setOutcome] = useState<string | null>(null);
   const health = HEALTH[pkg.poll.status];
   const latest = pkg.latest_revision;
@@ -59,6 +63,7 @@ export function PackageRow({ pkg, mayPoll, onPolled }: PackageRowProps) {
       )}
       {outcome !== null && <span role="status">{outcome}</span>}
       <RevisionHistory packageId={pkg.id} name={pkg.name} />
+      {edit !== undefined && <EditPackage pkg={pkg} plugin={edit.plugin} onChanged={edit.onChanged} />}
     </li>
   );
 }

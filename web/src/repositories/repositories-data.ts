@@ -1,5 +1,6 @@
 import { allPages, PAGE_SIZE } from '../api/all-pages';
-import { api, dataOf, type Schemas } from '../api/client';
+import { api, ApiError, dataOf, type Schemas } from '../api/client';
+import type { PollingSettings } from './polling-fields';
 
 export type Repository = Schemas['Repository'];
 export type Package = Schemas['Package'];
@@ -53,18 +54,61 @@ export async function checkUnsavedRepository(name: string, pluginId: string, con
   return dataOf(await api.POST('/api/repositories/check-connection', { body: { ...(name ? { name } : {}), plugin_id: pluginId, configuration } }));
 }
 
-/** The repository as stored now, with its version (ETag) for If-Match on the change that follows. */
-export async function loadRepositoryForEdit(id: string): Promise<{ repository: Repository; etag: string }> {
-  const answer = await api.GET('/api/repositories/{id}', { params: { path: { id } } });
-  return { repository: dataOf(answer), etag: answer.response.headers.get('ETag') ?? '' };
+/** A resource as stored now, with its version (ETag) for If-Match on the change that follows. */
+export interface Versioned<T> {
+  value: T;
+  etag: string;
 }
 
-export async function updateRepository(id: string, etag: string, body: { name: string; plugin_id: string; configuration: Entries }): Promise<Repository> {
-  return dataOf(await api.PUT('/api/repositories/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body }));
+function versioned<T>(answer: { data?: T; error?: unknown; response: Response }): Versioned<T> {
+  return { value: dataOf(answer), etag: answer.response.headers.get('ETag') ?? '' };
 }
 
-/** A new package, polled automatically every minute (the API's defaults; the REST API sets others). */
-export async function addPackage(name: string, repositoryId: string, configuration: Entries): Promise<Package> {
-  const body = { name, repository_id: repositoryId, configuration, auto_update: true, poll_interval_seconds: 60 };
-  return dataOf(await api.POST('/api/packages', { body }));
+/** A change refused because someone else's came first (412), in words that say what to do. */
+async function unlessChangedMeanwhile<T>(what: string, change: Promise<T>): Promise<T> {
+  try {
+    return await change;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 412) {
+      throw new ApiError(
+        412,
+        `Not saved: someone else changed ${what} after this form opened. Close the form and open it again to see their change, then make yours.`,
+      );
+    }
+    throw e;
+  }
+}
+
+export async function loadRepositoryForEdit(id: string): Promise<Versioned<Repository>> {
+  return versioned(await api.GET('/api/repositories/{id}', { params: { path: { id } } }));
+}
+
+export function updateRepository(id: string, etag: string, body: { name: string; plugin_id: string; configuration: Entries }): Promise<Repository> {
+  return unlessChangedMeanwhile(
+    `repository ${body.name}`,
+    api.PUT('/api/repositories/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body }).then(dataOf),
+  );
+}
+
+/** A new package; polling settings the user left alone are left to the API's defaults. */
+export async function addPackage(name: string, repositoryId: string, configuration: Entries, polling: PollingSettings): Promise<Package> {
+  return dataOf(await api.POST('/api/packages', { body: { name, repository_id: repositoryId, configuration, ...polling } }));
+}
+
+export async function loadPackageForEdit(id: string): Promise<Versioned<Package>> {
+  return versioned(await api.GET('/api/packages/{id}', { params: { path: { id } } }));
+}
+
+export function updatePackage(pkg: Package, etag: string, name: string, configuration: Entries, polling: PollingSettings): Promise<Package> {
+  const body = { name, repository_id: pkg.repository_id, configuration, ...polling };
+  return unlessChangedMeanwhile(
+    `package ${pkg.name}`,
+    api.PUT('/api/packages/{id}', { params: { path: { id: pkg.id }, header: { 'If-Match': etag } }, body }).then(dataOf),
+  );
+}
+
+/** Checks a package's configuration as entered, a new one's or (with `packageId`) one being edited. */
+export async function checkUnsavedPackage(repositoryId: string, configuration: Entries, packageId?: string): Promise<Schemas['ConnectionCheck']> {
+  const body = { repository_id: repositoryId, configuration, ...(packageId === undefined ? {} : { package_id: packageId }) };
+  return dataOf(await api.POST('/api/packages/check-connection', { body }));
 }

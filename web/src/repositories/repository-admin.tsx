@@ -1,7 +1,17 @@
 import { useState } from 'preact/hooks';
-import { messageOf, type Schemas } from '../api/client';
+import type { Schemas } from '../api/client';
+import { EditDetails } from './edit-details';
 import { MaterialForm } from './material-form';
-import { addPackage, addRepository, checkUnsavedRepository, loadRepositoryForEdit, updateRepository, type Package, type Repository } from './repositories-data';
+import {
+  addPackage,
+  addRepository,
+  checkUnsavedPackage,
+  checkUnsavedRepository,
+  loadRepositoryForEdit,
+  updateRepository,
+  type Package,
+  type Repository,
+} from './repositories-data';
 
 export type Plugin = Schemas['Plugin'];
 
@@ -56,8 +66,9 @@ export function RepositoryAdmin({ repository, plugin, onChanged, onPackageAdded 
           title={`New package in ${repository.name}`}
           submitText="Add package"
           properties={plugin.package_configuration}
-          save={async (name, configuration) => onPackageAdded(await addPackage(name, repository.id, configuration))}
-          check={null}
+          polling={{}}
+          save={async (name, configuration, polling) => onPackageAdded(await addPackage(name, repository.id, configuration, polling))}
+          check={(_, configuration) => checkUnsavedPackage(repository.id, configuration)}
         />
       </details>
       <EditRepository repository={repository} plugin={plugin} onChanged={onChanged} />
@@ -66,37 +77,23 @@ export function RepositoryAdmin({ repository, plugin, onChanged, onPackageAdded 
 }
 
 function EditRepository({ repository, plugin, onChanged }: { repository: Repository; plugin: Plugin; onChanged: (repository: Repository) => void }) {
-  const [editing, setEditing] = useState<{ repository: Repository; etag: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const toggle = (open: boolean) => {
-    setError(null);
-    if (!open) return setEditing(null);
-    loadRepositoryForEdit(repository.id).then(setEditing, (e: unknown) => setError(messageOf(e)));
-  };
   return (
-    <details onToggle={(e) => toggle(e.currentTarget.open)}>
-      <summary>Edit {repository.name}</summary>
-      {error !== null && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
-      {editing !== null && (
+    <EditDetails summary={`Edit ${repository.name}`} load={() => loadRepositoryForEdit(repository.id)}>
+      {(editing, reload) => (
         <MaterialForm
           idPrefix={`edit-repository-${repository.id}`}
           title={`Edit ${repository.name}`}
           submitText="Save repository"
           properties={plugin.repository_configuration}
-          name={editing.repository.name}
-          stored={editing.repository.configuration}
+          name={editing.value.name}
+          stored={editing.value.configuration}
           save={async (name, configuration) => {
-            const saved = await updateRepository(repository.id, editing.etag, { name, plugin_id: plugin.id, configuration });
-            onChanged(saved);
-            setEditing(await loadRepositoryForEdit(repository.id));
+            onChanged(await updateRepository(repository.id, editing.etag, { name, plugin_id: plugin.id, configuration }));
+            await reload();
           }}
           check={(name, configuration) => checkUnsavedRepository(name, plugin.id, configuration)}
         />
       )}
-    </details>
+    </EditDetails>
   );
 }

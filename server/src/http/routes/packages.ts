@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { pageRequest } from '../../db/pagination';
 import { InvalidInput } from '../../domain-errors';
 import type { MaterialPackage } from '../../materials/model';
-import { PackageInput } from '../../materials/input-schemas';
+import { PackageInput, UnsavedPackageInput } from '../../materials/input-schemas';
 import { ConnectionCheck } from '../../materials/plugin-calls';
 import type { PackageService } from '../../materials/package-service';
 import type { PollStatusReader } from '../../materials/polling/poll-status';
@@ -59,6 +59,19 @@ export function packageRoutes(service: PackageService, polls: PollStatusReader):
         const pkg = await service.create(body, actor);
         const result = await single(201, pkg);
         return { ...result, headers: { ...result.headers, Location: `/api/packages/${pkg.id}` } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/packages/check-connection',
+      operationId: 'checkUnsavedPackageConnection',
+      summary: 'Check the connection of a package configuration before saving it',
+      tag: 'packages',
+      access: 'admin',
+      body: ref(UnsavedPackageInput),
+      responses: { 200: { description: 'The answer; a failed check is `ok: false`.', schema: ref(ConnectionCheck) } },
+      async handler({ body }) {
+        return { status: 200, body: await service.checkUnsaved(body) };
       },
     }),
     defineRoute({
