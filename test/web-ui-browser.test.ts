@@ -30,6 +30,8 @@ describeInChromium('the web UI in Chromium', () => {
       packageId = await registerUpstreamApp(baton.api, upstream.url);
       await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
       await storePipeline(baton, GATED_RELEASE);
+      // Stored between them by name, so that their group comes first unless groups are put in name order.
+      for (const name of ['nightly-audit', 'a-nightly-check']) await storePipeline(baton, { ...GATED_RELEASE, name, group: 'zz-nightly' });
       expect((await baton.api.post('/api/pipelines/gated-release/runs')).status).toBe(201);
       await finishStage(baton, 'gated-release', 1, 'build', 'passed');
       viewerToken = (await baton.api.post('/api/tokens', { name: 'onlooker', role: 'viewer' })).body.token;
@@ -301,6 +303,26 @@ describeInChromium('the web UI in Chromium', () => {
 
       await page.getByText("No pipeline's name contains “nothing-like-it”.").waitFor();
       expect(await page.getByRole('heading', { name: 'gated-release' }).count()).toBe(0);
+    });
+
+    it('lists pipelines under their group’s heading, groups and pipelines in name order, and hides groups the filter empties', async () => {
+      await signIn(viewerToken);
+      await page.getByRole('heading', { name: 'gated-release' }).waitFor();
+      const groupHeadings = () => page.getByRole('heading', { level: 2 }).allTextContents();
+      const pipelinesOf = (group: string) => page.getByRole('region', { name: group, exact: true }).getByRole('heading', { level: 3 }).allTextContents();
+
+      expect(await groupHeadings()).toEqual(['default', 'zz-nightly']);
+      expect(await pipelinesOf('default')).toEqual(['gated-release']);
+      expect(await pipelinesOf('zz-nightly')).toEqual(['a-nightly-check', 'nightly-audit']);
+      await page.getByLabel('Filter pipelines by name').fill('audit');
+      await page.getByRole('heading', { name: 'gated-release' }).waitFor({ state: 'detached' });
+      expect(await groupHeadings()).toEqual(['zz-nightly']);
+      expect(await pipelinesOf('zz-nightly')).toEqual(['nightly-audit']);
+      await page.getByLabel('Filter pipelines by name').fill('gated');
+      await page.getByRole('heading', { name: 'nightly-audit' }).waitFor({ state: 'detached' });
+      expect(await groupHeadings()).toEqual(['default']);
+      expect(await seriousAccessibilityFindings(page)).toEqual([]);
+      expect(errors).toEqual([]);
     });
 
     it('does not scroll sideways at 640 px, signed out or in', async () => {
