@@ -13,8 +13,6 @@ import { parseOptions, USAGE, type BenchOptions } from './options';
 import { seedPipelines } from './seeded-pipelines';
 
 const GOAL_MS = 1000;
-/** Jobs the local agent runs at once while seeding. */
-const AGENT_CONCURRENCY = 4;
 
 interface DashboardAnswer {
   pipelines: { runs: unknown[] }[];
@@ -40,14 +38,16 @@ async function main(): Promise<void> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package`);
   out(header('Baton web UI benchmark: the dashboard in headless Chromium, embedded database, one process'));
   out(
-    `data:    ${options.pipelines} pipelines${options.quick ? ' (quick)' : ''} in groups of 20, ${options.runs} finished runs each ` +
-      `(one stage, one job running \`true\`), on one package of a json-file repository`,
+    `data:    ${options.pipelines} pipelines${options.quick ? ' (quick)' : ''} in groups of 20, ${options.runs} runs each triggered through the API ` +
+      `(one stage, one job running \`true\`), on one package of a json-file repository; ` +
+      (options.agentJobs > 0 ? `every job run by the built-in agent (${options.agentJobs} at once)` : 'no agent: every run stays scheduled'),
   );
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-ui-'));
   const repository = await FakeRepository.start(['app'], '1.0.0');
   let failed = true;
   try {
-    const env = { BATON_PLUGINS_DIR: jsonFilePluginsDir(work), BATON_AGENT_CONCURRENCY: String(AGENT_CONCURRENCY), BATON_PLUGIN_MEMORY_SAMPLE_MS: '250' };
+    const agent: Record<string, string> = options.agentJobs > 0 ? { BATON_AGENT_CONCURRENCY: String(options.agentJobs) } : { BATON_LOCAL_AGENT: 'false' };
+    const env = { BATON_PLUGINS_DIR: jsonFilePluginsDir(work), BATON_PLUGIN_MEMORY_SAMPLE_MS: '250', ...agent };
     const measured = await new BatonRuns(work, progress).with(env, async (api, baton) => {
       await seedPipelines(api, repository.url, options);
       return measure(api, baton.url, options);

@@ -7,14 +7,16 @@ export interface BenchOptions {
   runs: number;
   /** Timed loads of the dashboard; the goal is on their median. */
   rounds: number;
+  /** Jobs the built-in agent runs at once while seeding; 0: none, the runs stay scheduled. */
+  agentJobs: number;
   quick: boolean;
 }
 
-const DEFAULTS: BenchOptions = { pipelines: 200, runs: 20, rounds: 5, quick: false };
+const DEFAULTS: BenchOptions = { pipelines: 200, runs: 20, rounds: 5, agentJobs: 4, quick: false };
 const QUICK: Partial<BenchOptions> = { pipelines: 20, runs: 3, rounds: 3 };
-const FLAGS: Flags<BenchOptions> = { '--pipelines': 'pipelines', '--runs': 'runs', '--rounds': 'rounds' };
+const FLAGS: Flags<BenchOptions> = { '--pipelines': 'pipelines', '--runs': 'runs', '--rounds': 'rounds', '--agent-jobs': 'agentJobs' };
 
-export const USAGE = `usage: npm run bench:ui -- [--quick] [--pipelines N] [--runs N] [--rounds N]
+export const USAGE = `usage: npm run bench:ui -- [--quick] [--pipelines N] [--runs N] [--rounds N] [--agent-jobs N]
 ${describeFlags(FLAGS, DEFAULTS, QUICK)}`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
