@@ -9,12 +9,13 @@ import { startTestServer, type TestServer } from './support/test-server';
 
 const ONE_STAGE = [{ name: 'go', jobs: [{ name: 'j', tasks: [{ exec: { command: 'true' } }] }] }];
 
-function yamlPipeline(name: string, options: { region?: string; pkg?: string; upstream?: string } = {}): string {
+function yamlPipeline(name: string, options: { region?: string; pkg?: string; upstream?: string; group?: string } = {}): string {
   const material = options.upstream
     ? `  - pipeline: ${options.upstream}\n    stage: qa\n`
     : `  - name: app\n    package: { repository: epel, package: ${options.pkg ?? 'scrt'} }\n`;
   return [
     `name: ${name}`,
+    ...(options.group === undefined ? [] : [`group: ${options.group}`]),
     'materials:',
     material.trimEnd(),
     `environment: { REGION: ${options.region ?? 'eu-west-1'} }`,
@@ -76,6 +77,22 @@ describe.each(DATABASE_KINDS)('pipelines from configuration files [%s]', (kind) 
     expect(created.body).toMatchObject({ name: 'app-release', source: 'file', source_file: 'app.yaml', environment: { REGION: 'eu-west-1' } });
     expect(updated.headers.get('etag')).toBe(`"${Number(JSON.parse(created.headers.get('etag')!)) + 1}"`);
     expect(await fileStatus('app.yaml')).toMatchObject({ status: 'ok', pipelines: ['app-release'], errors: null, loaded_at: expect.any(String) });
+  });
+
+  it('lists a pipeline from a file under its group, and refuses a group that is not a name', async () => {
+    write('grouped.yaml', yamlPipeline('grouped-from-file', { group: 'release-trains' }));
+    write('badly-grouped.yaml', yamlPipeline('badly-grouped', { group: '"release trains"' }));
+
+    const grouped = await pipelineWhere('grouped-from-file', () => true, 'the pipeline from grouped.yaml');
+    const status = await eventually(
+      async () => ((await fileStatus('badly-grouped.yaml'))?.status === 'invalid' ? fileStatus('badly-grouped.yaml') : undefined),
+      60_000,
+      'the badly grouped file refused',
+    );
+
+    expect(grouped.body.group).toBe('release-trains');
+    expect(Object.keys(status.errors)).toEqual(['group']);
+    expect((await app.api.get('/api/pipelines/badly-grouped')).status).toBe(404);
   });
 
   it('keeps the last good version when an edit is invalid, and shows the errors', async () => {

@@ -49,6 +49,20 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
     expect(read.headers.get('etag')).toBe(created.headers.get('etag'));
   });
 
+  it('lists a pipeline under the group its definition names, or under default', async () => {
+    const grouped = await app.api.post('/api/pipelines', pipeline('grouped', { group: 'release-trains' }));
+    const ungrouped = await app.api.post('/api/pipelines', pipeline('ungrouped'));
+    const regrouped = await app.api.put('/api/pipelines/grouped', pipeline('grouped', { group: 'nightly.builds' }), {
+      headers: { 'if-match': grouped.headers.get('etag')! },
+    });
+
+    expect(grouped.body.group).toBe('release-trains');
+    expect(ungrouped.body.group).toBe('default');
+    expect(regrouped.body.group).toBe('nightly.builds');
+    expect((await app.api.get('/api/pipelines/grouped')).body.group).toBe('nightly.builds');
+    expect((await app.api.get('/api/pipelines/ungrouped')).body.group).toBe('default');
+  });
+
   it('addresses a pipeline whose name has dots', async () => {
     await app.api.post('/api/pipelines', pipeline('lib.core'));
 
@@ -145,6 +159,10 @@ describe.each(DATABASE_KINDS)('pipeline definitions API [%s]', (kind) => {
     ['an invalid timer', pipeline('bad-10', { timer: { spec: '61 * * * * *' } }), 'timer.spec'],
     ['a missing field', { name: 'bad-11', materials: pipeline('x').materials }, 'stages'],
     ['an unknown field', pipeline('bad-12', { colour: 'red' }), 'colour'],
+    ['a group with a space', pipeline('bad-17', { group: 'release trains' }), 'group'],
+    ['a group named only with dots', pipeline('bad-18', { group: '..' }), 'group'],
+    ['an empty group', pipeline('bad-19', { group: '' }), 'group'],
+    ['a group of 256 characters', pipeline('bad-20', { group: 'g'.repeat(256) }), 'group'],
     ['a stage named only with dots', pipeline('bad-14', { stages: [{ name: '..', jobs: pipeline('x').stages[0].jobs }] }), 'stages[0].name'],
     [
       'a job named only with dots',

@@ -11,6 +11,8 @@ describeInChromium('the web UI in Chromium', () => {
       versions: ['1.0.0'],
       async prepare({ baton }) {
         await storePipeline(baton, GATED_RELEASE);
+        // Stored between them by name, so that their group comes first unless groups are put in name order.
+        for (const name of ['nightly-audit', 'a-nightly-check']) await storePipeline(baton, { ...GATED_RELEASE, name, group: 'zz-nightly' });
         expect((await baton.api.post('/api/pipelines/gated-release/runs')).status).toBe(201);
         await finishStage(baton, 'gated-release', 1, 'build', 'passed');
       },
@@ -259,6 +261,26 @@ describeInChromium('the web UI in Chromium', () => {
 
       await ui.page.getByText("No pipeline's name contains “nothing-like-it”.").waitFor();
       expect(await ui.page.getByRole('heading', { name: 'gated-release' }).count()).toBe(0);
+    });
+
+    it('lists pipelines under their group’s heading, groups and pipelines in name order, and hides groups the filter empties', async () => {
+      await ui.signIn(ui.viewerToken);
+      await ui.page.getByRole('heading', { name: 'gated-release' }).waitFor();
+      const groupHeadings = () => ui.page.getByRole('heading', { level: 2 }).allTextContents();
+      const pipelinesOf = (group: string) => ui.page.getByRole('region', { name: group, exact: true }).getByRole('heading', { level: 3 }).allTextContents();
+
+      expect(await groupHeadings()).toEqual(['default', 'zz-nightly']);
+      expect(await pipelinesOf('default')).toEqual(['gated-release']);
+      expect(await pipelinesOf('zz-nightly')).toEqual(['a-nightly-check', 'nightly-audit']);
+      await ui.page.getByLabel('Filter pipelines by name').fill('audit');
+      await ui.page.getByRole('heading', { name: 'gated-release' }).waitFor({ state: 'detached' });
+      expect(await groupHeadings()).toEqual(['zz-nightly']);
+      expect(await pipelinesOf('zz-nightly')).toEqual(['nightly-audit']);
+      await ui.page.getByLabel('Filter pipelines by name').fill('gated');
+      await ui.page.getByRole('heading', { name: 'nightly-audit' }).waitFor({ state: 'detached' });
+      expect(await groupHeadings()).toEqual(['default']);
+      expect(await seriousAccessibilityFindings(ui.page)).toEqual([]);
+      expect(ui.errors).toEqual([]);
     });
 
     it('does not scroll sideways at 640 px, signed out or in', async () => {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { EncryptInput } from '../pipelines/input-schemas';
+import { Run } from '../pipelines/runs/run-schemas';
 import { PIPELINE_PROPERTIES } from '../pipelines/definitions/definition-schema';
 import { component, Dictionary, Nullable, OneOf, ref, StringEnum } from '../schema-components';
 
@@ -67,6 +68,7 @@ export const Pipeline = component(
   Type.Object(
     {
       ...PIPELINE_PROPERTIES,
+      group: Type.String({ description: 'The pipeline group it is listed under: as its definition names it, or `default`.' }),
       source: StringEnum(['api', 'file'], { description: '`file`: defined in the configuration folder, read-only over the API.' }),
       source_file: Nullable(Type.String(), { description: 'The file in the configuration folder, relative to it.' }),
       created_at: DateTime,
@@ -74,6 +76,26 @@ export const Pipeline = component(
       status: ref(PipelineStatus),
     },
     { additionalProperties: false, description: 'A pipeline definition as stored (secure variables only encrypted), and where it comes from.' },
+  ),
+);
+
+export const Dashboard = component(
+  'Dashboard',
+  Type.Object(
+    {
+      pipelines: Type.Array(
+        Type.Object(
+          {
+            pipeline: ref(Pipeline),
+            runs: Type.Array(ref(Run), { description: 'Its newest runs, newest first, as GET /api/pipelines/{name}/runs answers them.' }),
+          },
+          closed,
+        ),
+        { description: 'Every pipeline, by name regardless of case.' },
+      ),
+      runs_per_pipeline: Type.Integer({ minimum: 1, description: 'The most runs answered for each pipeline.' }),
+    },
+    { ...closed, description: 'Every pipeline with its status and its newest runs, in one answer.' },
   ),
 );
 
@@ -94,4 +116,4 @@ export const ConfigFile = component(
   ),
 );
 
-export const PIPELINE_SCHEMAS = [PipelineInput, PipelineStatus, Pipeline, PauseInput, EncryptInput, EncryptedValue, ConfigFile];
+export const PIPELINE_SCHEMAS = [PipelineInput, PipelineStatus, Pipeline, Dashboard, PauseInput, EncryptInput, EncryptedValue, ConfigFile];

@@ -6,6 +6,10 @@ import type { PackagePollView } from '../materials/polling/poll-state-schema';
 import type { RecordedRevision } from '../materials/polling/revision-store';
 import type { RepositoryView } from '../materials/repository-service';
 import type { PluginInfo, PluginRefusal } from '../plugins/plugin-info';
+import { groupOf } from '../pipelines/definitions/definition';
+import type { StoredPipeline } from '../pipelines/definitions/pipeline-store';
+import type { PipelineStatus } from '../pipelines/state/pipeline-status-queries';
+import type { Pipeline, PipelineStatus as PipelineStatusSchema } from './pipeline-schemas';
 import type { RecordedRevision as RecordedRevisionSchema } from './polling-schemas';
 import type { ConfigurationProperty, Package, Plugin, Repository } from './schemas';
 
@@ -46,6 +50,30 @@ export function presentPackage(pkg: MaterialPackage, state: { poll: PackagePollV
 export function presentRevision(revision: RecordedRevision): Static<typeof RecordedRevisionSchema> {
   const { id: _id, ...shown } = revision;
   return shown;
+}
+
+/** A pipeline with its status; its group is always named, the default applied. */
+export function presentPipeline(pipeline: StoredPipeline, status: PipelineStatus): Static<typeof Pipeline> {
+  return {
+    ...pipeline.definition,
+    group: groupOf(pipeline.definition),
+    source: pipeline.source,
+    source_file: pipeline.sourceFile,
+    created_at: pipeline.createdAt.toISOString(),
+    updated_at: pipeline.updatedAt.toISOString(),
+    status: presentStatus(status),
+  };
+}
+
+function presentStatus(status: PipelineStatus): Static<typeof PipelineStatusSchema> {
+  const { paused, latestRun } = status;
+  return {
+    paused: paused ? { by: paused.by, reason: paused.reason, since: paused.since.toISOString() } : null,
+    withheld_causes: status.withheldCauses,
+    locked: status.locked,
+    latest_run: latestRun,
+    runs_awaiting_approval: status.runsAwaitingApproval,
+  };
 }
 
 export function presentPlugin(plugin: PluginInfo): Static<typeof Plugin> {

@@ -1,4 +1,3 @@
-import { allPages, PAGE_SIZE } from '../api/all-pages';
 import { api, dataOf, type Schemas } from '../api/client';
 
 export type Pipeline = Schemas['Pipeline'];
@@ -7,15 +6,20 @@ export type StageRun = Schemas['StageRun'];
 
 /** How many of each pipeline's latest runs the dashboard shows. */
 export const RUNS_SHOWN = 5;
-/** Runs are read a few pipelines at a time: a browser opens only so many connections to one server anyway. */
-const PARALLEL_READS = 6;
 
-export async function loadPipelines(): Promise<Pipeline[]> {
-  const pipelines = await allPages(
-    async (cursor) => dataOf(await api.GET('/api/pipelines', { params: { query: { limit: PAGE_SIZE, cursor } } })),
-    (page) => page.pipelines,
-  );
-  return pipelines.sort((a, b) => a.name.localeCompare(b.name));
+/** Pipelines listed under one group's heading. */
+export interface PipelineGroup {
+  name: string;
+  pipelines: Pipeline[];
+}
+
+/** Every pipeline with its latest runs, in one request however many pipelines there are. */
+export async function loadDashboard(): Promise<{ pipelines: Pipeline[]; runs: Map<string, Run[]> }> {
+  const answer = dataOf(await api.GET('/api/dashboard', { params: { query: { runs: String(RUNS_SHOWN) } } }));
+  return {
+    pipelines: answer.pipelines.map((entry) => entry.pipeline),
+    runs: new Map(answer.pipelines.map((entry) => [entry.pipeline.name, entry.runs])),
+  };
 }
 
 export async function loadLatestRuns(pipeline: string): Promise<Run[]> {
@@ -23,15 +27,16 @@ export async function loadLatestRuns(pipeline: string): Promise<Run[]> {
   return page.runs;
 }
 
-/** Every pipeline's latest runs, keyed by pipeline name. */
-export async function loadAllRuns(pipelines: Pipeline[]): Promise<Map<string, Run[]>> {
-  const runs = new Map<string, Run[]>();
-  const queue = pipelines.map((p) => p.name);
-  const worker = async () => {
-    for (let name = queue.shift(); name !== undefined; name = queue.shift()) runs.set(name, await loadLatestRuns(name));
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, queue.length) }, worker));
-  return runs;
+/** The pipelines by group, groups in name order and pipelines in name order within each; empty groups are left out. */
+export function groupPipelines(pipelines: readonly Pipeline[]): PipelineGroup[] {
+  const groups = new Map<string, Pipeline[]>();
+  for (const pipeline of pipelines) {
+    const members = groups.get(pipeline.group);
+    if (members) members.push(pipeline);
+    else groups.set(pipeline.group, [pipeline]);
+  }
+  const byName = (a: string, b: string) => a.localeCompare(b);
+  return [...groups.entries()].sort(([a], [b]) => byName(a, b)).map(([name, members]) => ({ name, pipelines: members.sort((a, b) => byName(a.name, b.name)) }));
 }
 
 export async function approveStage(pipeline: string, counter: number, stage: string): Promise<Run> {

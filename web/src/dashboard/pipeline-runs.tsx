@@ -17,7 +17,7 @@ export function PipelineRuns({ session, pipeline, runs, onRunChanged }: Pipeline
   const { paused, locked } = pipeline.status;
   return (
     <section class="pipeline" aria-labelledby={headingId}>
-      <h2 id={headingId}>{pipeline.name}</h2>
+      <h3 id={headingId}>{pipeline.name}</h3>
       {paused !== null && (
         <p class="note">
           Paused by {paused.by}

@@ -1,14 +1,14 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { messageOf } from '../api/client';
-import { loadAllRuns, loadLatestRuns, loadPipelines, RUNS_SHOWN, type Pipeline, type Run } from '../dashboard/dashboard-data';
+import { groupPipelines, loadDashboard, loadLatestRuns, RUNS_SHOWN, type Pipeline, type Run } from '../dashboard/dashboard-data';
+import { PipelineGroupSection } from '../dashboard/pipeline-group';
 import { LiveNote, useLiveEvents } from '../live-events';
-import { PipelineRuns } from '../dashboard/pipeline-runs';
 import type { Session } from '../session';
 
 /** What changes a pipeline's runs: each of these names the pipeline in its data. */
 const RUN_EVENTS = ['pipeline.run.created', 'stage.run.completed', 'stage.awaiting_approval'] as const;
 
-/** Every pipeline with its latest runs, filterable by name, following the event stream. */
+/** Every pipeline under its group's heading with its latest runs, filterable by name, following the event stream. */
 export function Dashboard({ session }: { session: Session }) {
   const [pipelines, setPipelines] = useState<Pipeline[] | null>(null);
   const [runs, setRuns] = useState<Map<string, Run[]>>(new Map());
@@ -16,9 +16,9 @@ export function Dashboard({ session }: { session: Session }) {
   const [error, setError] = useState<string | null>(null);
 
   const loadAll = useCallback(async () => {
-    const loaded = await loadPipelines();
-    setPipelines(loaded);
-    setRuns(await loadAllRuns(loaded));
+    const loaded = await loadDashboard();
+    setPipelines(loaded.pipelines);
+    setRuns(loaded.runs);
   }, []);
   const refreshPipeline = useCallback(async (name: string) => {
     const latest = await loadLatestRuns(name);
@@ -35,15 +35,15 @@ export function Dashboard({ session }: { session: Session }) {
     const known = pipelines?.some((p) => p.name === name) ?? false;
     (known ? refreshPipeline(name) : loadAll()).catch(report);
   });
-  const runChanged = (run: Run) => {
+  const runChanged = useCallback((run: Run) => {
     setRuns((current) => {
       const list = (current.get(run.pipeline) ?? []).map((r) => (r.counter === run.counter ? run : r));
       return new Map(current).set(run.pipeline, list.slice(0, RUNS_SHOWN));
     });
-  };
+  }, []);
 
   const wanted = filter.trim().toLowerCase();
-  const shown = (pipelines ?? []).filter((p) => p.name.toLowerCase().includes(wanted));
+  const groups = useMemo(() => groupPipelines((pipelines ?? []).filter((p) => p.name.toLowerCase().includes(wanted))), [pipelines, wanted]);
   return (
     <>
       <h1>Dashboard</h1>
@@ -56,12 +56,10 @@ export function Dashboard({ session }: { session: Session }) {
         error === null && <p>Loading pipelines…</p>
       ) : pipelines.length === 0 ? (
         <p>No pipelines yet. Create one with POST /api/pipelines or a file in the configuration directory.</p>
-      ) : shown.length === 0 ? (
+      ) : groups.length === 0 ? (
         <p>No pipeline's name contains “{filter.trim()}”.</p>
       ) : (
-        shown.map((pipeline) => (
-          <PipelineRuns key={pipeline.name} session={session} pipeline={pipeline} runs={runs.get(pipeline.name)} onRunChanged={runChanged} />
-        ))
+        groups.map((group) => <PipelineGroupSection key={group.name} session={session} group={group} runs={runs} onRunChanged={runChanged} />)
       )}
     </>
   );

@@ -29,6 +29,7 @@ import { consoleRoutes } from './console';
 import type { JobConsoleStore } from '../../pipelines/jobs/job-console-store';
 import { configRoutes } from './config';
 import { pipelineRoutes } from './pipelines';
+import { dashboardRoutes } from './dashboard';
 import type { ConfigFiles } from '../../pipelines/config-files/config-files';
 import type { PipelineService } from '../../pipelines/definitions/pipeline-service';
 import type { PipelineStates } from '../../pipelines/state/pipeline-states';
@@ -80,6 +81,7 @@ export function apiRoutes(services: ApiServices, readiness: Readiness, document:
     ...pipelineRoutes(services.pipelines, services.pipelineStates),
     ...configRoutes(services.configFiles, services.pipelines),
     ...runRoutes(services.runs, services.promotions),
+    ...dashboardRoutes(services.pipelines, services.pipelineStates, services.promotions),
     ...consoleRoutes(services.jobConsole),
     ...metricsRoutes(services.metrics),
     ...services.extra,

@@ -2,38 +2,16 @@ import { pageRequest } from '../../db/pagination';
 import { etagOf } from '../../versions';
 import type { PipelineService } from '../../pipelines/definitions/pipeline-service';
 import type { StoredPipeline } from '../../pipelines/definitions/pipeline-store';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { defineRoute, type RouteDefinition } from '../route';
-import { PauseInput, Pipeline, PipelineInput, type PipelineStatus as PipelineStatusSchema } from '../pipeline-schemas';
+import { PauseInput, Pipeline, PipelineInput } from '../pipeline-schemas';
+import { presentPipeline } from '../presenters';
 import { collection, ETAG_HEADER, PAGE_QUERY, Problem, ref } from '../schemas';
 import { InvalidInput } from '../../domain-errors';
 import type { PipelineStates } from '../../pipelines/state/pipeline-states';
-import type { PipelineStatus } from '../../pipelines/state/pipeline-status-queries';
 import { StringEnum } from '../../schema-components';
 
 const NAME_PARAM = { name: Type.String({ pattern: '^[A-Za-z0-9._-]{1,255}$' }) };
-
-function presentPipeline(pipeline: StoredPipeline, status: PipelineStatus): Static<typeof Pipeline> {
-  return {
-    ...pipeline.definition,
-    source: pipeline.source,
-    source_file: pipeline.sourceFile,
-    created_at: pipeline.createdAt.toISOString(),
-    updated_at: pipeline.updatedAt.toISOString(),
-    status: presentStatus(status),
-  };
-}
-
-function presentStatus(status: PipelineStatus): Static<typeof PipelineStatusSchema> {
-  const { paused, latestRun } = status;
-  return {
-    paused: paused ? { by: paused.by, reason: paused.reason, since: paused.since.toISOString() } : null,
-    withheld_causes: status.withheldCauses,
-    locked: status.locked,
-    latest_run: latestRun,
-    runs_awaiting_approval: status.runsAwaitingApproval,
-  };
-}
 
 const PAUSED_QUERY = {
   paused: { description: '`true`: the pipeline starts paused; its first run waits until it is unpaused.', schema: StringEnum(['true', 'false']) },

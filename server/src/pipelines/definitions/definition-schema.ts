@@ -88,6 +88,8 @@ export const TimerSchema = Type.Object(
 /** The members of a pipeline definition, which the stored form (`Pipeline` in the API) extends. */
 export const PIPELINE_PROPERTIES = {
   name: Name,
+  /** The pipeline group it is listed under, as GoCD groups pipelines; `default` when none is named. */
+  group: Type.Optional(Name),
   /** Default `${COUNT}`; tokens `${COUNT}`, `${<material>}`, `${<material>[:N]}`. */
   label_template: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   /** One run at a time: a new run waits until the previous one has finished. */

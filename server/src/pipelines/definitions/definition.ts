@@ -18,6 +18,14 @@ export type PipelineDefinition = Static<typeof PIPELINE_SCHEMA>;
 
 export const DEFAULT_LABEL_TEMPLATE = '${COUNT}';
 
+/** The group of a pipeline whose definition names none. */
+export const DEFAULT_GROUP = 'default';
+
+/** The group a pipeline is listed under, default applied. */
+export function groupOf(definition: PipelineDefinition): string {
+  return definition.group ?? DEFAULT_GROUP;
+}
+
 export function isPackageMaterial(material: MaterialDefinition): material is PackageMaterialDefinition {
   return 'package' in material;
 }

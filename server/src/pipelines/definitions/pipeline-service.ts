@@ -29,6 +29,11 @@ export class PipelineService {
     return this.store.list(page);
   }
 
+  /** Every live pipeline, by name regardless of case. */
+  all(): Promise<StoredPipeline[]> {
+    return this.store.all();
+  }
+
   async get(name: string): Promise<StoredPipeline> {
     const pipeline = await this.store.get(name);
     if (!pipeline) throw new NotFound(`no pipeline named '${name}'`);

@@ -76,6 +76,24 @@ export class RunStore {
     return (await liveRuns(q, pipeline).orderBy('counter', 'desc').limit(limit)) as DbPipelineRunRow[];
   }
 
+  /**
+   * The newest runs of each of these pipelines (by id: a deleted one's runs stay its own), at most
+   * `limit` each, newest first within each: one index lookup per pipeline, in one statement.
+   */
+  async newestOfEach(q: Queryable, pipelineIds: readonly string[], limit: number): Promise<DbPipelineRunRow[]> {
+    if (pipelineIds.length === 0) return [];
+    const values = pipelineIds.map(() => '(?::uuid, ?::integer)').join(', ');
+    const result = await q.raw<{ rows: DbPipelineRunRow[] }>(
+      `SELECT r.* FROM (VALUES ${values}) AS p(id, position)
+         CROSS JOIN LATERAL (
+           SELECT * FROM ${TABLES.pipelineRuns} WHERE pipeline_id = p.id ORDER BY counter DESC, id DESC LIMIT ?
+         ) AS r
+        ORDER BY p.position, r.counter DESC, r.id DESC`,
+      [...pipelineIds.flatMap((id, position) => [id, position]), limit],
+    );
+    return result.rows;
+  }
+
   /** Runs of the name, newest first, a page at a time: of one pipeline of it, or (null) of every one. */
   page(q: Queryable, pipeline: string, pipelineId: string | null, page: PageRequest): Promise<Page<DbPipelineRunRow & Record<string, unknown>>> {
     const query = q(TABLES.pipelineRuns).where({ pipeline_name: pipeline });

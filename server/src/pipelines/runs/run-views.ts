@@ -33,10 +33,13 @@ export async function runViews(q: Knex | Knex.Transaction, runs: DbPipelineRunRo
         stages.map((s) => s.id),
       )
     : [];
+  // Grouped once: a dashboard asks for the views of a thousand runs at a time.
+  const stagesOfRun = groupBy(stages, (s) => s.run_id);
+  const jobsOfStage = groupBy(jobs, (j) => j.stage_run_id);
   return runs.map((run) => {
     const definition = run.definition as unknown as PipelineDefinition;
     const latest = new Map<string, DbStageRunRow>();
-    for (const stage of stages.filter((s) => s.run_id === run.id)) latest.set(stage.stage_name, stage);
+    for (const stage of stagesOfRun.get(run.id) ?? []) latest.set(stage.stage_name, stage);
     const deletedAt = deletions.get(run.pipeline_id) ?? null;
     const names = definition.stages.map((s) => s.name);
     return {
@@ -50,14 +53,30 @@ export async function runViews(q: Knex | Knex.Transaction, runs: DbPipelineRunRo
       completed_at: iso(run.completed_at),
       build_cause: run.build_cause as unknown as BuildCause,
       stages: definition.stages.map((stage, index) => {
-        const view = stageView(stage.name, stage.approval?.type ?? 'success', latest.get(stage.name), jobs);
+        const view = stageView(stage.name, stage.approval?.type ?? 'success', latest.get(stage.name), jobsOfStage);
         return { ...view, approvable: view.state === 'awaiting_approval' && approvalWithdrawn(names, index, latest) === null };
       }),
     };
   });
 }
 
-function stageView(name: string, approval: 'success' | 'manual', stage: DbStageRunRow | undefined, jobs: DbJobRunRow[]): Omit<StageView, 'approvable'> {
+/** The items by key, each list in the order the items came. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
+function stageView(
+  name: string,
+  approval: 'success' | 'manual',
+  stage: DbStageRunRow | undefined,
+  jobsOfStage: Map<string, DbJobRunRow[]>,
+): Omit<StageView, 'approvable'> {
   if (!stage) {
     return {
       name,
@@ -84,8 +103,12 @@ function stageView(name: string, approval: 'success' | 'manual', stage: DbStageR
     scheduled_at: iso(stage.scheduled_at),
     started_at: iso(stage.started_at),
     completed_at: iso(stage.completed_at),
-    jobs: jobs
-      .filter((j) => j.stage_run_id === stage.id)
-      .map((j) => ({ name: j.job_name, state: j.state, result: j.result, started_at: iso(j.started_at), completed_at: iso(j.completed_at) })),
+    jobs: (jobsOfStage.get(stage.id) ?? []).map((j) => ({
+      name: j.job_name,
+      state: j.state,
+      result: j.result,
+      started_at: iso(j.started_at),
+      completed_at: iso(j.completed_at),
+    })),
   };
 }
