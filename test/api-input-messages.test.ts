@@ -101,4 +101,17 @@ describe.each(DATABASE_KINDS)('what wrong input is told: pipeline definitions, e
       for (const message of answer.errors['types']) for (const type of EVENT_TYPES) expect(message).toContain(type);
     }
   });
+
+  it('refuses an id written as a urn:uuid with 422 at its field, before the database sees it', async () => {
+    const repository = (await baton.api.get('/api/repositories')).body.repositories[0].id as string;
+
+    const response = await baton.api.post('/api/packages', {
+      name: 'urn-id',
+      repository_id: `urn:uuid:${repository}`,
+      configuration: [{ key: 'NAME', value: 'app' }],
+    });
+
+    expect(response.status).toBe(422);
+    expect(Object.keys(response.body.errors)).toEqual(['repository_id']);
+  });
 });

@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import type { FieldErrors } from '../domain-errors';
 import { schemaFieldErrors } from '../schema-field-errors';
 import { openApiPath, type OpenApiDocument } from './openapi';
+import { UUID_PATTERN } from './schemas';
 
 const DOCUMENT_ID = 'urn:baton:openapi';
 
@@ -17,6 +18,8 @@ export class OpenApiValidator {
   constructor(private readonly document: OpenApiDocument) {
     this.ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true, verbose: true });
     addFormats(this.ajv);
+    // ajv-formats takes a `urn:uuid:` prefix as a UUID too; the database's uuid type does not.
+    this.ajv.addFormat('uuid', UUID_PATTERN);
     this.ajv.addSchema({ ...document, $id: DOCUMENT_ID });
   }
 

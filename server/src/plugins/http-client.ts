@@ -70,6 +70,8 @@ function isHead(request: HttpRequest): boolean {
 // A HEAD answer's Content-Length and Content-Encoding describe the body a GET would get: the
 // plugin sees them as sent, and there is nothing to cap or decode.
 function withoutBody(raw: RawResponse): RawResponse {
+  // Not taken as empty: a file: URL's HEAD holds the file's stream, which draining would read whole.
+  // An HTTP answer to HEAD is complete by now, and its connection goes back to the pool.
   releaseBody(raw.body);
   return { ...raw, body: Readable.from([]), bodiless: true };
 }

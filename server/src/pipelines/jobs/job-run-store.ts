@@ -20,7 +20,8 @@ export class JobRunStore {
 
   /** The jobs of these stage runs, by name. */
   async ofStages(q: Queryable, stageRunIds: string[]): Promise<DbJobRunRow[]> {
-    return (await q(TABLES.jobRuns).whereIn('stage_run_id', stageRunIds).orderBy('job_name')) as DbJobRunRow[];
+    // One array parameter: a dashboard reads thousands of stage runs, more than a statement's parameters may number.
+    return (await q(TABLES.jobRuns).whereRaw('stage_run_id = ANY(?::uuid[])', [stageRunIds]).orderBy('job_name')) as DbJobRunRow[];
   }
 
   async idByName(q: Queryable, stageRunId: string, jobName: string): Promise<string | null> {

@@ -48,7 +48,8 @@ export class StageRunStore {
 
   /** Every attempt of every stage of these runs, by stage and attempt. */
   async ofRuns(q: Queryable, runIds: string[]): Promise<DbStageRunRow[]> {
-    return (await q(TABLES.stageRuns).whereIn('run_id', runIds).orderBy(['stage_index', 'counter'])) as DbStageRunRow[];
+    // One array parameter: a dashboard reads thousands of runs, more than a statement's parameters may number.
+    return (await q(TABLES.stageRuns).whereRaw('run_id = ANY(?::uuid[])', [runIds]).orderBy(['stage_index', 'counter'])) as DbStageRunRow[];
   }
 
   /** Every attempt of the run's stages, oldest attempt first. */
