@@ -23,11 +23,12 @@ const BODILESS = new Set([204, 304]);
  */
 export function createHttpResponse(raw: RawResponse, limits: BodyLimits, signal: AbortSignal): HttpResponse {
   const { url } = raw;
+  // Nothing to read: a HEAD answer, a status that never has a body, or a body of no bytes.
+  const empty = raw.bodiless === true || BODILESS.has(raw.status) || raw.headers['content-length'] === '0';
   let decoders: (() => Transform)[];
   try {
     if (raw.bodiless !== true) checkDeclaredLength(raw.headers['content-length'], limits.maxBytes, url);
-    const encoded = raw.bodiless !== true && !BODILESS.has(raw.status) && raw.headers['content-length'] !== '0';
-    decoders = encoded ? decodersFor(raw.headers['content-encoding'], url) : [];
+    decoders = empty ? [] : decodersFor(raw.headers['content-encoding'], url);
   } catch (error) {
     raw.body.destroy();
     throw error;
@@ -54,7 +55,7 @@ export function createHttpResponse(raw: RawResponse, limits: BodyLimits, signal:
     json: async () => parseJson((await buffer()).toString('utf8'), url),
     discard: () => {
       taken = true;
-      releaseBody(raw.body, raw.bodiless === true || BODILESS.has(raw.status) || raw.headers['content-length'] === '0');
+      releaseBody(raw.body, empty);
     },
   };
 }
