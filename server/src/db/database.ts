@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
-import ClientPGLite from 'knex-pglite';
 import pg from 'pg';
 import { DataDirLock, type LockHolder } from './data-dir-lock';
 import { OwnerOnlyNodeFS } from './owner-only-node-fs';
+import { PreparingPGliteClient } from './prepared-pglite';
 
 /** The knex instance Baton works with, and what is behind it. */
 export interface Database {
@@ -41,7 +41,7 @@ async function openEmbedded(dataDir: string, onStaleLock?: (holder: LockHolder) 
   try {
     const pglite = new PGlite({ fs: new OwnerOnlyNodeFS(path.join(dataDir, 'pgdata')), parsers: { [pgliteTypes.INT8]: parseInt8 } });
     await pglite.waitReady;
-    const knex = knexFactory({ client: ClientPGLite, connection: { pglite } as never, ...ERRORS_WITHOUT_VALUES });
+    const knex = knexFactory({ client: PreparingPGliteClient as never, connection: { pglite } as never, ...ERRORS_WITHOUT_VALUES });
     return {
       knex,
       kind: 'embedded',
