@@ -150,7 +150,9 @@ function goals(m: Measured): GoalLine[] {
     },
     {
       goal: `unchanged poll with ETag: 1 request, < ${ETAG_GOAL_MS} ms`,
-      measured: `${ms(etag)}, median of ${etagRequests.length}; ${Math.max(...etagRequests)} request(s) at most`,
+      measured:
+        `${ms(etag)}, median of ${etagRequests.length} (the first of each round: ${list(m.rounds, (r) => ms(r.withEtag.apiSeconds[0] * 1000))}); ` +
+        `${Math.max(...etagRequests)} request(s) at most`,
       met: etag < ETAG_GOAL_MS && etagRequests.every((count) => count === 1),
     },
     {

@@ -101,6 +101,24 @@ export function taggedVersion(packument: Packument, query: PackageQuery, tag: st
  * ```
  */
 export function chosenVersion(packument: Packument, query: PackageQuery): Choice {
+  const key = JSON.stringify([query.name, query.range, query.distTag, query.includePrerelease, query.includeDeprecated]);
+  const known = choices.get(packument);
+  const found = known?.get(key);
+  if (found !== undefined) return found;
+  const choice = choose(packument, query);
+  if (known === undefined) choices.set(packument, new Map([[key, choice]]));
+  else known.set(key, choice);
+  return choice;
+}
+
+/**
+ * The choices made of each packument the worker holds, by question: an unchanged packument (the
+ * same object, kept between polls) answers the same question the same way, so the walk over its
+ * versions is made once. They go with the packument.
+ */
+const choices = new WeakMap<Packument, Map<string, Choice>>();
+
+function choose(packument: Packument, query: PackageQuery): Choice {
   if (query.distTag !== null) return taggedVersion(packument, query, query.distTag);
   const record = highestInRange(packument, query);
   if (record !== null || query.includeDeprecated) return { record, warnings: [] };

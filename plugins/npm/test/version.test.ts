@@ -85,6 +85,16 @@ describe('the version a package question lands on', () => {
     expect(chosenVersion(builds, packageQuery({ PACKAGE_NAME: 'tool' })).record?.version).toBe('1.0.0+b');
   });
 
+  it('answers a question asked again of the same packument from the first answer, and another question afresh', () => {
+    const query = packageQuery({ PACKAGE_NAME: 'tool', VERSION_RANGE: '~1.1' });
+    const first = chosenVersion(packument, query);
+    const other = chosenVersion(packument, packageQuery({ PACKAGE_NAME: 'tool', VERSION_RANGE: '~1.2' }));
+
+    expect(chosenVersion(packument, { ...query })).toBe(first);
+    expect(other.record?.version).toBe('1.2.0');
+    expect(chosenVersion(packumentOf(daily('1.1.0', '1.1.7'), {}), query).record?.version).toBe('1.1.7');
+  });
+
   it('is none when every version in range is deprecated, with a warning', () => {
     const choice = chosenVersion(packument, packageQuery({ PACKAGE_NAME: 'tool', VERSION_RANGE: '>=1.4' }));
 
