@@ -89,6 +89,52 @@ describe.each(DATABASE_KINDS)('poll claims [%s]', (kind) => {
     expect(await states.requestPackagePoll(packageId)).toBeNull();
   });
 
+  it('writes a request and its claim at once when the lease is free; a release after the poll clears that request', async () => {
+    const { repositoryId } = await repository();
+
+    const answer = await claims.requestAndClaim(repositoryId, 'owner-m', LEASE_SECONDS);
+
+    expect(answer?.claimed).toMatchObject({ repositoryId, requested: true, host: 'repo.example.org', pluginId: 'p' });
+    expect(answer?.claimed?.repositoryRequestedAt?.getTime()).toBe(answer?.requestedAt.getTime());
+    expect(answer!.requestedAt.getTime()).toBeLessThanOrEqual(answer!.claimed!.claimedAt.getTime());
+    expect(await leaseOf(repositoryId)).toBe('owner-m');
+    await claims.release('owner-m', answer!.claimed!);
+    const after = await db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first<{ poll_requested_at: Date | null }>();
+    expect(after.poll_requested_at).toBeNull();
+    expect(await leaseOf(repositoryId)).toBeNull();
+  });
+
+  it('writes the request but leaves a lease another process holds', async () => {
+    const { repositoryId } = await repository();
+    await claims.requestAndClaim(repositoryId, 'owner-n', LEASE_SECONDS);
+
+    const second = await claims.requestAndClaim(repositoryId, 'owner-o', LEASE_SECONDS);
+
+    expect(second?.claimed).toBeNull();
+    expect(await leaseOf(repositoryId)).toBe('owner-n');
+    const row = await db.knex(TABLES.repositoryPollState).where({ repository_id: repositoryId }).first<{ poll_requested_at: Date | null }>();
+    expect(row.poll_requested_at?.getTime()).toBe(second?.requestedAt.getTime());
+  });
+
+  it('neither requests nor claims an archived repository, nor one that does not exist', async () => {
+    const { repositoryId } = await repository();
+    await db.knex(TABLES.repositories).where({ id: repositoryId }).update({ deleted_at: db.knex.fn.now() });
+
+    expect(await claims.requestAndClaim(repositoryId, 'owner-p', LEASE_SECONDS)).toBeNull();
+    expect(await claims.requestAndClaim(randomUUID(), 'owner-p', LEASE_SECONDS)).toBeNull();
+    expect(await leaseOf(repositoryId)).toBeNull();
+  });
+
+  it('lets one of two owners asking at once take the lease; both requests are written', async () => {
+    const { repositoryId } = await repository();
+
+    const answers = await Promise.all(['owner-q', 'owner-r'].map((owner) => claims.requestAndClaim(repositoryId, owner, LEASE_SECONDS)));
+
+    expect(answers.filter((a) => a?.claimed !== null)).toHaveLength(1);
+    expect(answers.every((a) => a !== null)).toBe(true);
+    expect(['owner-q', 'owner-r']).toContain(await leaseOf(repositoryId));
+  });
+
   it('says when a claim left repositories with work behind for the caps', async () => {
     // Every repository with work, this test's and the earlier ones', taken at once: none left.
     await claims.claim('owner-sweep', LEASE_SECONDS, ROOMY);

@@ -53,6 +53,22 @@ export class PollClaims {
     return (await this.states.leaseRequested(repositoryIds, owner, leaseSeconds)).map(claimOf);
   }
 
+  /** Asks for a poll of every package of the repository; its time, null when there is no such live repository. */
+  async request(repositoryId: string): Promise<Date | null> {
+    return this.states.requestRepositoryPoll(repositoryId);
+  }
+
+  /**
+   * A poll request for the repository, claimed in the same write when its lease is free: the
+   * request's time, and the claim when this owner took it. Null when there is no such live
+   * repository.
+   */
+  async requestAndClaim(repositoryId: string, owner: string, leaseSeconds: number): Promise<{ requestedAt: Date; claimed: ClaimedRepository | null } | null> {
+    const row = await this.states.requestAndLease(repositoryId, owner, leaseSeconds);
+    if (row === null) return null;
+    return { requestedAt: row.poll_requested_at!, claimed: row.leased ? claimOf(row) : null };
+  }
+
   /** Leases the rows the caps let in, in their order. */
   private async take(trx: Knex.Transaction, rows: CandidateRow[], owner: string, leaseSeconds: number, limits: ClaimLimits): Promise<ClaimedRepository[]> {
     const chosen: ClaimedRepository[] = [];

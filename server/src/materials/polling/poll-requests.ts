@@ -17,6 +17,8 @@ export interface PollAnswer {
 /** What the requests need of the scheduler: a wake-up to claim the requested repository, and word of finished polls. */
 export interface PollTrigger {
   wake(repositoryId: string): void;
+  /** Writes a poll request for every package of the repository (claiming it when it can); its time, null when there is no such live repository. */
+  requestRepository(repositoryId: string): Promise<Date | null>;
   readonly finished: EventEmitter;
 }
 
@@ -64,9 +66,8 @@ export class PollRequests {
 
   /** Asks for a poll of every package of the repository (auto_update off too), as a hint does. */
   async requestRepository(repositoryId: string): Promise<Date> {
-    const requestedAt = await this.states.requestRepositoryPoll(repositoryId);
+    const requestedAt = await this.trigger.requestRepository(repositoryId);
     if (requestedAt === null) throw new NotFound(`no repository with id ${repositoryId} to poll (archived repositories are not polled)`);
-    this.trigger.wake(repositoryId);
     return requestedAt;
   }
 

@@ -74,6 +74,8 @@ export class PollScheduler {
   private lookWanted = false;
   /** Requested repositories to claim by id. One under way here stays until its poll ends, then is claimed again. */
   private readonly targets = new Set<string>();
+  /** Requests being written with their claim: each counts against the caps until the write answers. */
+  private readonly reserved = new Map<string, Promise<unknown>>();
   /** Emits 'polled' with the package ids of every poll this process finished. */
   readonly finished = new EventEmitter();
 
@@ -115,6 +117,36 @@ export class PollScheduler {
     this.claiming.request();
   }
 
+  /**
+   * Asks for a poll of every package of the repository. When this process can poll it now (its
+   * caps have room and it does not hold the repository already), the request and the claim are
+   * one write, and the poll starts as it answers; otherwise the request is written and the
+   * repository claimed as usual. Answers the request's time, null when there is no such live
+   * repository.
+   */
+  async requestRepository(repositoryId: string): Promise<Date | null> {
+    const held = this.inFlight.has(repositoryId) || this.reserved.has(repositoryId) || this.queued.some((q) => q.claim.repositoryId === repositoryId);
+    if (this.stopped || held || this.roomForAny(this.ahead()) < 1) {
+      const requestedAt = await this.claims.request(repositoryId);
+      if (requestedAt !== null) this.wake(repositoryId);
+      return requestedAt;
+    }
+    const writing = this.claims.requestAndClaim(repositoryId, this.options.owner, this.options.leaseSeconds);
+    this.reserved.set(repositoryId, writing);
+    let answer: Awaited<typeof writing>;
+    try {
+      answer = await writing;
+    } finally {
+      this.reserved.delete(repositoryId);
+    }
+    if (answer === null) return null;
+    // Leased by another process: it is claimed here once free, unless that process polls it first.
+    if (answer.claimed === null) this.wake(repositoryId);
+    // Stopping: the lease goes back with the others.
+    else if (!this.stopped) this.add([answer.claimed]);
+    return answer.requestedAt;
+  }
+
   /** Stops claiming, lets polls under way finish (up to `deadlineMs`), gives every lease back. */
   async stop(deadlineMs: number): Promise<void> {
     this.stopped = true;
@@ -124,6 +156,7 @@ export class PollScheduler {
     // Repositories claimed but not started (a claim under way included) are not polled: their
     // leases are given back with the others below.
     await this.claiming.settled();
+    await Promise.allSettled([...this.reserved.values()]);
     for (const { claim } of this.queued) this.letGo(claim.host);
     this.queued = [];
     const running = [...this.inFlight.values()].map((f) => f.done);
@@ -139,7 +172,7 @@ export class PollScheduler {
     let look = this.lookWanted;
     this.lookWanted = false;
     // Requested repositories held here are claimed again once their poll ends.
-    const targets = [...this.targets].filter((id) => !this.inFlight.has(id) && !this.queued.some((q) => q.claim.repositoryId === id));
+    const targets = [...this.targets].filter((id) => !this.inFlight.has(id) && !this.reserved.has(id) && !this.queued.some((q) => q.claim.repositoryId === id));
     for (const id of targets) this.targets.delete(id);
     try {
       // Claimed by id when the caps have room for every one, whatever its host; else by the look.
@@ -170,13 +203,18 @@ export class PollScheduler {
   /** How many more repositories the caps, `ahead` times over, let the process hold on any one host. */
   private roomForAny(ahead: number): number {
     const busiest = Math.max(0, ...this.heldPerHost.values());
-    return Math.min(this.options.concurrency * ahead - (this.inFlight.size + this.queued.length), this.options.hostConcurrency * ahead - busiest);
+    return Math.min(this.options.concurrency * ahead - this.holding(), this.options.hostConcurrency * ahead - busiest);
+  }
+
+  /** Repositories this process holds or is taking: running, waiting for a slot, or being claimed with their request. */
+  private holding(): number {
+    return this.inFlight.size + this.queued.length + this.reserved.size;
   }
 
   /** The room the caps leave, `ahead` times over. */
   private limits(ahead: number): ClaimLimits {
     return {
-      max: this.options.concurrency * ahead - (this.inFlight.size + this.queued.length),
+      max: this.options.concurrency * ahead - this.holding(),
       hostRoom: (host) => this.options.hostConcurrency * ahead - (this.heldPerHost.get(host) ?? 0),
     };
   }

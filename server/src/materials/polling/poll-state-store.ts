@@ -112,6 +112,17 @@ export class PollStateStore {
   }
 
   /**
+   * Asks for the repository to be polled now and, when its lease is free, leases it to `owner` in
+   * the same statement: the request and its claim are one write. Answers the request's time and
+   * the repository as a claim reads it, with whether it was leased; null when there is no such
+   * live repository.
+   */
+  async requestAndLease(repositoryId: string, owner: string, leaseSeconds: number): Promise<(CandidateRow & { leased: boolean }) | null> {
+    const { rows } = await this.db.knex.raw<{ rows: (CandidateRow & { leased: boolean })[] }>(REQUEST_AND_LEASE_SQL, [owner, leaseSeconds, repositoryId]);
+    return rows[0] ?? null;
+  }
+
+  /**
    * Writes the polls' outcomes, each only if its package's configuration is still the one polled,
    * and clears requests the poll served; answers the packages written.
    */
@@ -230,6 +241,14 @@ const REQUEST_PACKAGE_SQL = `
    WHERE ps.package_id = ? AND p.id = ps.package_id AND p.deleted_at IS NULL
   RETURNING ps.poll_requested_at, p.repository_id`;
 
+// Whether one of the repository's live packages has a poll request, and the earliest slot of its
+// auto-update packages (`due_at`), for the repository whose id is `repositoryId` (a column).
+const requestFacts = (repositoryId: string) => `
+  EXISTS (SELECT 1 FROM ${TABLES.packages} p JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
+           WHERE p.repository_id = ${repositoryId} AND p.deleted_at IS NULL AND ps.poll_requested_at IS NOT NULL) AS package_requested,
+  (SELECT min(ps.next_poll_at) FROM ${TABLES.packages} p JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
+    WHERE p.repository_id = ${repositoryId} AND p.auto_update AND p.deleted_at IS NULL) AS due_at`;
+
 // The candidates statement's columns for given repositories with a request, leased as they are
 // read. due_at is the earliest slot of the auto-update packages: when some are due, the earliest
 // of those, as there.
@@ -237,16 +256,32 @@ const LEASE_REQUESTED_SQL = `
   UPDATE ${TABLES.repositoryPollState} AS leased
      SET lease_owner = ?, lease_expires_at = now() + make_interval(secs => ?)
     FROM (SELECT rs.repository_id, r.plugin_id, r.name, r.configuration, rs.poll_requested_at, statement_timestamp() AS db_now,
-                 EXISTS (SELECT 1 FROM ${TABLES.packages} p JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
-                          WHERE p.repository_id = rs.repository_id AND p.deleted_at IS NULL AND ps.poll_requested_at IS NOT NULL) AS package_requested,
-                 (SELECT min(ps.next_poll_at) FROM ${TABLES.packages} p JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
-                   WHERE p.repository_id = rs.repository_id AND p.auto_update AND p.deleted_at IS NULL) AS due_at
+                 ${requestFacts('rs.repository_id')}
             FROM ${TABLES.repositoryPollState} rs
             JOIN ${TABLES.repositories} r ON r.id = rs.repository_id AND r.deleted_at IS NULL
            WHERE rs.repository_id = ANY(?::uuid[]) AND (rs.lease_expires_at IS NULL OR rs.lease_expires_at < now())
              FOR UPDATE OF rs SKIP LOCKED) AS c
    WHERE leased.repository_id = c.repository_id AND (c.poll_requested_at IS NOT NULL OR c.package_requested)
   RETURNING c.*`;
+
+// A repository's poll request, with its lease taken when free (the row is locked first, so that
+// two processes asking at once do not both take it), and the candidates statement's columns.
+// The request's time is not after the statement's: the poll this lease starts serves it.
+const REQUEST_AND_LEASE_SQL = `
+  UPDATE ${TABLES.repositoryPollState} AS rs
+     SET poll_requested_at = ${REQUESTED_NOW},
+         lease_owner = CASE WHEN c.free THEN ? ELSE rs.lease_owner END,
+         lease_expires_at = CASE WHEN c.free THEN now() + make_interval(secs => ?) ELSE rs.lease_expires_at END
+    FROM (SELECT locked.repository_id, r.plugin_id, r.name, r.configuration,
+                 (locked.lease_expires_at IS NULL OR locked.lease_expires_at < now()) AS free,
+                 ${requestFacts('r.id')}
+            FROM ${TABLES.repositoryPollState} locked
+            JOIN ${TABLES.repositories} r ON r.id = locked.repository_id AND r.deleted_at IS NULL
+           WHERE locked.repository_id = ?
+             FOR UPDATE OF locked) AS c
+   WHERE rs.repository_id = c.repository_id
+  RETURNING rs.repository_id, c.plugin_id, c.name, c.configuration, rs.poll_requested_at, statement_timestamp() AS db_now,
+            c.package_requested, c.due_at, c.free AS leased`;
 
 // The configuration version is checked with a lookup per row: a join let the planner read the
 // whole packages table to match a few rows, on every poll.
