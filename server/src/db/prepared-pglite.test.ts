@@ -110,6 +110,14 @@ describe('statements of the embedded database, prepared once per text', () => {
     expect((await db.knex.raw<{ rows: { kept: number }[] }>('SELECT 0 AS kept')).rows).toEqual([{ kept: 0 }]);
   });
 
+  it('runs a long one-off statement as it is, without keeping it', async () => {
+    const ids = Array.from({ length: 3000 }, () => crypto.randomUUID());
+    const rows = await db.knex('things').whereIn('id', ids).select('name');
+
+    expect(rows).toEqual([]);
+    expect((await preparedTexts(db)).some((text) => text.includes(ids[0]) || text.length > 16_384)).toBe(false);
+  });
+
   it('writes survive a restart: what was written outside a transaction is in the files', async () => {
     await db.knex('things').insert({ id: crypto.randomUUID(), name: 'durable' });
     await db.close();

@@ -10,6 +10,12 @@ const MAX_PREPARED = 400;
 /** What may be kept prepared: one data statement. Anything else (DDL, BEGIN, SET) runs as it is. */
 const DATA_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
 
+/**
+ * Longer texts run as they are: they are the one-off ones (thousands of values in a list), whose
+ * planning is a small part of their time, and each kept text is held in memory.
+ */
+const MAX_PREPARED_TEXT = 16_384;
+
 /** Statements that change the schema: the prepared ones may then describe tables that changed. */
 const SCHEMA_CHANGE = /^\s*(create|alter|drop|truncate|comment|grant|revoke)\b/i;
 
@@ -38,7 +44,7 @@ export class PreparedStatements {
 
   /** Whether `sql` runs prepared; the others go through `PGlite.query`. */
   static suits(sql: string): boolean {
-    return DATA_STATEMENT.test(sql);
+    return sql.length <= MAX_PREPARED_TEXT && DATA_STATEMENT.test(sql);
   }
 
   /** Forgets every prepared statement (after a schema change), closing them on the server. */
