@@ -20,6 +20,26 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** Told when the embedded database's lock was left by a process that no longer holds it. */
   onStaleLock?: (holder: LockHolder) => void;
+  /** Where knex's own warnings go (a connection that could not be had, say); the console without it. */
+  log?: KnexLog;
+}
+
+/** knex's warnings and errors, to be written to the server's log. */
+export interface KnexLog {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+function knexLog(log: KnexLog | undefined): Pick<Knex.Config, 'log'> {
+  if (log === undefined) return {};
+  return {
+    log: {
+      warn: (m: unknown) => log.warn(String(m)),
+      error: (m: unknown) => log.error(String(m)),
+      deprecate: (method: string, alternative: string) => log.warn(`${method} is deprecated: use ${alternative}`),
+      debug: () => undefined,
+    },
+  };
 }
 
 // count(*) and bigint columns arrive as numbers on both clients; values beyond 2^53 do not
@@ -33,15 +53,17 @@ const ERRORS_WITHOUT_VALUES = { compileSqlOnError: false } as const;
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded database in `<dataDir>/pgdata`. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl === null ? openEmbedded(options.dataDir, options.onStaleLock) : openPostgres(options.databaseUrl, options.poolMax ?? 10);
+  return options.databaseUrl === null
+    ? openEmbedded(options.dataDir, options.onStaleLock, options.log)
+    : openPostgres(options.databaseUrl, options.poolMax ?? 10, options.log);
 }
 
-async function openEmbedded(dataDir: string, onStaleLock?: (holder: LockHolder) => void): Promise<Database> {
+async function openEmbedded(dataDir: string, onStaleLock?: (holder: LockHolder) => void, log?: KnexLog): Promise<Database> {
   const lock = DataDirLock.acquire(dataDir, onStaleLock);
   try {
     const pglite = new PGlite({ fs: new OwnerOnlyNodeFS(path.join(dataDir, 'pgdata')), parsers: { [pgliteTypes.INT8]: parseInt8 } });
     await pglite.waitReady;
-    const knex = knexFactory({ client: PreparingPGliteClient as never, connection: { pglite } as never, ...ERRORS_WITHOUT_VALUES });
+    const knex = knexFactory({ client: PreparingPGliteClient as never, connection: { pglite } as never, ...ERRORS_WITHOUT_VALUES, ...knexLog(log) });
     return {
       knex,
       kind: 'embedded',
@@ -56,10 +78,11 @@ async function openEmbedded(dataDir: string, onStaleLock?: (holder: LockHolder) 
   }
 }
 
-async function openPostgres(databaseUrl: string, poolMax: number): Promise<Database> {
+async function openPostgres(databaseUrl: string, poolMax: number, log?: KnexLog): Promise<Database> {
   const knex = knexFactory({
     client: 'pg',
     ...ERRORS_WITHOUT_VALUES,
+    ...knexLog(log),
     connection: {
       connectionString: databaseUrl,
       types: {
