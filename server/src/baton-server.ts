@@ -51,8 +51,7 @@ export class BatonServer {
     secureDataDir(settings.dataDir);
     const onStaleLock = (holder: LockHolder) =>
       logger.warn({ holder }, 'the data directory’s lock was stale (its process is gone, or the pid is now another process’s): taken over');
-    const dbLog = logger.child({ area: 'database' });
-    const log = { warn: (message: string) => dbLog.warn(message), error: (message: string) => dbLog.error(message) };
+    const log = logger.child({ area: 'database' });
     const db = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, onStaleLock, log });
     // The first part, open before the others can even be built (the container needs it): it closes last.
     const lifecycle = new Lifecycle(logger.child({ area: 'lifecycle' })).add({ name: 'database', stop: () => db.close() });

@@ -125,8 +125,7 @@ export class PollScheduler {
    * repository.
    */
   async requestRepository(repositoryId: string): Promise<Date | null> {
-    const held = this.inFlight.has(repositoryId) || this.reserved.has(repositoryId) || this.queued.some((q) => q.claim.repositoryId === repositoryId);
-    if (this.stopped || held || this.roomForAny(this.ahead()) < 1) {
+    if (this.stopped || this.holds(repositoryId) || this.roomForAny(this.ahead()) < 1) {
       const requestedAt = await this.claims.request(repositoryId);
       if (requestedAt !== null) this.wake(repositoryId);
       return requestedAt;
@@ -172,7 +171,7 @@ export class PollScheduler {
     let look = this.lookWanted;
     this.lookWanted = false;
     // Requested repositories held here are claimed again once their poll ends.
-    const targets = [...this.targets].filter((id) => !this.inFlight.has(id) && !this.reserved.has(id) && !this.queued.some((q) => q.claim.repositoryId === id));
+    const targets = [...this.targets].filter((id) => !this.holds(id));
     for (const id of targets) this.targets.delete(id);
     try {
       // Claimed by id when the caps have room for every one, whatever its host; else by the look.
@@ -204,6 +203,11 @@ export class PollScheduler {
   private roomForAny(ahead: number): number {
     const busiest = Math.max(0, ...this.heldPerHost.values());
     return Math.min(this.options.concurrency * ahead - this.holding(), this.options.hostConcurrency * ahead - busiest);
+  }
+
+  /** Whether this process holds the repository or is taking it: running, waiting for a slot, or being claimed with its request. */
+  private holds(repositoryId: string): boolean {
+    return this.inFlight.has(repositoryId) || this.reserved.has(repositoryId) || this.queued.some((q) => q.claim.repositoryId === repositoryId);
   }
 
   /** Repositories this process holds or is taking: running, waiting for a slot, or being claimed with their request. */
