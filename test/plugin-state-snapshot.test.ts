@@ -57,6 +57,22 @@ describe.each(DATABASE_KINDS)('plugin store snapshot [%s]', (kind) => {
     expect(await store.snapshot(id, { maxValueBytes: 100, maxTotalBytes: 29 })).toEqual({ values: { a: 'x'.repeat(9) }, deferred: ['b', 'c'] });
   });
 
+  it("reads several repositories' snapshots in one go, each within the limits and as its own snapshot reads it", async () => {
+    const [first, second, empty, other] = [await repository(), await repository(), await repository(), await repository()];
+    await store.set(first, 'a', 'x'.repeat(9));
+    await store.set(first, 'b', 'x'.repeat(19));
+    await store.set(second, 'etag', '"v2"');
+    await store.set(other, 'etag', '"not asked"');
+    const tight = { maxValueBytes: 100, maxTotalBytes: 29 };
+
+    const read = await store.snapshots([first, second, empty], tight);
+
+    expect([...read.keys()]).toEqual([first, second, empty]);
+    expect(read.get(first)).toEqual({ values: { a: 'x'.repeat(9) }, deferred: ['b'] });
+    expect(read.get(second)).toEqual(await store.snapshot(second, tight));
+    expect(read.get(empty)).toEqual({ values: {}, deferred: [] });
+  });
+
   it('stores values uncompressed, out of line when large (a write of a large value does not compress it)', async () => {
     const { rows } = await db.knex.raw<{ rows: { attstorage: string }[] }>(
       "SELECT attstorage FROM pg_attribute WHERE attrelid = 'plugin_state'::regclass AND attname = 'value'",

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Database } from '../server/src/db/database';
 import { TABLES } from '../server/src/db/tables';
 import { EventStore } from '../server/src/events/event-store';
@@ -7,6 +7,12 @@ import type { ClaimedRepository } from '../server/src/materials/polling/poll-mod
 import { PollRecorder } from '../server/src/materials/polling/poll-recorder';
 import { PollWorkQueries } from '../server/src/materials/polling/poll-work-queries';
 import { PollStateStore } from '../server/src/materials/polling/poll-state-store';
+import { RepositoryPoller, type PollPlugins } from '../server/src/materials/polling/repository-poller';
+import { ConfigurationCodec } from '../server/src/materials/configuration-codec';
+import type { PluginInfo } from '../server/src/plugins/plugin-info';
+import type { StoreSnapshot } from '../server/src/plugins/plugin-state-store';
+import { SecretBox } from '../server/src/security/secret-box';
+import { createLogger } from '../server/src/logger';
 import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from './support/databases';
 
 const LEASE_SECONDS = 60;
@@ -151,6 +157,80 @@ describe.each(DATABASE_KINDS)('poll claims [%s]', (kind) => {
     expect(rest.claimed).toHaveLength(1);
     expect(rest.leftBehind).toBe(false);
     expect(new Set([...capped.claimed, ...rest.claimed].map((c) => c.repositoryId))).toEqual(new Set([first.repositoryId, second.repositoryId]));
+  });
+
+  it("reads the work of several claimed repositories in one go, as each one's own read finds it", async () => {
+    async function addPackage(repositoryId: string, due: boolean): Promise<string> {
+      const packageId = randomUUID();
+      await db.knex(TABLES.packages).insert({ id: packageId, repository_id: repositoryId, name: `pkg-${packageId}`, fingerprint: randomUUID() });
+      await states.createForPackage(db.knex, packageId);
+      const slot = due ? "now() - interval '1 second'" : "now() + interval '1 hour'";
+      await db
+        .knex(TABLES.packagePollState)
+        .where({ package_id: packageId })
+        .update({ next_poll_at: db.knex.raw(slot) });
+      return packageId;
+    }
+    const whole = await repository();
+    const wholeDue = await addPackage(whole.repositoryId, true);
+    await states.requestRepositoryPoll(whole.repositoryId);
+    const due = await repository();
+    const dueOne = await addPackage(due.repositoryId, true);
+    const asked = await repository();
+    await addPackage(asked.repositoryId, false);
+    await states.requestPackagePoll(asked.packageId);
+    const ids = [whole.repositoryId, due.repositoryId, asked.repositoryId];
+
+    const claimed = (await claims.claim('owner-w', LEASE_SECONDS, ROOMY)).claimed.filter((c) => ids.includes(c.repositoryId));
+    const work = new PollWorkQueries(db);
+    const together = await work.packagesOfAll(claimed);
+
+    expect(claimed).toHaveLength(3);
+    const covered = (repositoryId: string) => together.get(claimed.find((c) => c.repositoryId === repositoryId)!)!.map((p) => p.packageId);
+    expect(new Set(covered(whole.repositoryId))).toEqual(new Set([whole.packageId, wholeDue]));
+    expect(covered(due.repositoryId)).toEqual([dueOne]);
+    expect(covered(asked.repositoryId)).toEqual([asked.packageId]);
+    for (const claim of claimed) expect(together.get(claim)).toEqual(await work.packagesOf(claim));
+    await claims.releaseAll('owner-w');
+  });
+
+  it("carries the store read ahead to a poll's first plugin call only: a later call reads what the first wrote", async () => {
+    const two = await repository();
+    const secondPackage = randomUUID();
+    await db.knex(TABLES.packages).insert({ id: secondPackage, repository_id: two.repositoryId, name: 'pkg-2', fingerprint: randomUUID() });
+    await states.createForPackage(db.knex, secondPackage);
+    const one = await repository();
+    await states.requestRepositoryPoll(two.repositoryId);
+    await states.requestRepositoryPoll(one.repositoryId);
+    const carried: { scope: string | null; store: StoreSnapshot | undefined }[] = [];
+    const answer = async (scope: string | null, store: StoreSnapshot | undefined) => {
+      carried.push({ scope, store });
+      return { revision: null, warnings: [] };
+    };
+    const plugins: PollPlugins = {
+      plugin: () => ({ capabilities: { batch: false }, repositoryProperties: [], packageProperties: [] }) as unknown as PluginInfo,
+      latestRevision: (_plugin, scope, _repo, _pkg, store) => answer(scope, store),
+      latestRevisionSince: (_plugin, scope, _repo, _pkg, _previous, store) => answer(scope, store),
+      latestRevisionsSince: () => Promise.reject(new Error('not a batch plugin')),
+      stores: async (scopes) => new Map(scopes.map((scope) => [scope, { values: { read: 'ahead' }, deferred: [] }])),
+    };
+    const poller = new RepositoryPoller(
+      new PollWorkQueries(db),
+      plugins,
+      new ConfigurationCodec(new SecretBox(randomBytes(32))),
+      new PollRecorder(db, new EventStore(db)),
+      createLogger('silent'),
+    );
+
+    const claimed = await claims.claimRequested('owner-s', LEASE_SECONDS, [two.repositoryId, one.repositoryId]);
+    poller.readAheadFor(claimed);
+    for (const claim of claimed) await poller.poll(claim, undefined, 'owner-s');
+
+    const ahead = { values: { read: 'ahead' }, deferred: [] };
+    expect(carried).toHaveLength(3);
+    expect(carried.filter((c) => c.scope === two.repositoryId).map((c) => c.store)).toEqual([ahead, undefined]);
+    expect(carried.filter((c) => c.scope === one.repositoryId).map((c) => c.store)).toEqual([ahead]);
+    expect(await leaseOf(two.repositoryId)).toBeNull();
   });
 
   describe('a poll written whole gives its lease back in the same write', () => {

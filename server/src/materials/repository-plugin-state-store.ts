@@ -36,8 +36,22 @@ export class RepositoryPluginStateStore implements PluginStateStore {
       limits,
     );
   }
+
+  async snapshots(scopes: string[], limits: SnapshotLimits): Promise<Map<string, StoreSnapshot>> {
+    const rows = await this.db.knex.raw<{ rows: { repository_id: string; key: string; value: string | null }[] }>(SNAPSHOTS_SQL, [
+      limits.maxValueBytes,
+      scopes,
+    ]);
+    const entries = new Map<string, [string, string | null][]>(scopes.map((scope) => [scope, []]));
+    for (const row of rows.rows) entries.get(row.repository_id)?.push([row.key, row.value]);
+    return new Map([...entries].map(([scope, of]) => [scope, snapshotWithin(of, limits)]));
+  }
 }
 
 const SNAPSHOT_SQL = `
   SELECT key, CASE WHEN octet_length(key) + octet_length(value) <= ? THEN value END AS value
     FROM ${TABLES.pluginState} WHERE repository_id = ?`;
+
+const SNAPSHOTS_SQL = `
+  SELECT repository_id, key, CASE WHEN octet_length(key) + octet_length(value) <= ? THEN value END AS value
+    FROM ${TABLES.pluginState} WHERE repository_id = ANY(?::uuid[])`;

@@ -108,8 +108,18 @@ export class PluginHost {
     return this.call(pluginId, 'check-package-connection', scope, { repository_configuration: repoConfig, package_configuration: pkgConfig });
   }
 
-  latestRevision(pluginId: string, scope: string | null, repoConfig: ConfigurationMap, pkgConfig: ConfigurationMap): Promise<RevisionAnswer> {
-    return this.call(pluginId, 'latest-revision', scope, { repository_configuration: repoConfig, package_configuration: pkgConfig });
+  /**
+   * The polls below read the scope's store as they start; `carried`, read beforehand by
+   * {@link stores} (the store as it stands: no call of this scope since), spares that read.
+   */
+  latestRevision(
+    pluginId: string,
+    scope: string | null,
+    repoConfig: ConfigurationMap,
+    pkgConfig: ConfigurationMap,
+    carried?: StoreSnapshot,
+  ): Promise<RevisionAnswer> {
+    return this.call(pluginId, 'latest-revision', scope, { repository_configuration: repoConfig, package_configuration: pkgConfig }, carried);
   }
 
   latestRevisionSince(
@@ -118,9 +128,10 @@ export class PluginHost {
     repoConfig: ConfigurationMap,
     pkgConfig: ConfigurationMap,
     previous: WireRevision,
+    carried?: StoreSnapshot,
   ): Promise<RevisionAnswer> {
     const payload = { repository_configuration: repoConfig, package_configuration: pkgConfig, previous_revision: previous };
-    return this.call(pluginId, 'latest-revision-since', scope, payload);
+    return this.call(pluginId, 'latest-revision-since', scope, payload, carried);
   }
 
   /** Only for plugins whose `capabilities.batch` is true. */
@@ -129,16 +140,37 @@ export class PluginHost {
     scope: string | null,
     repoConfig: ConfigurationMap,
     items: BatchRequestItem[],
+    carried?: StoreSnapshot,
   ): Promise<ResponsePayloads['latest-revisions-since']> {
     if (!this.runtime(pluginId).info().capabilities.batch) {
       throw PluginCallError.of(pluginId, 'permanent', 'batch_not_supported', `plugin '${pluginId}' does not answer batch questions`);
     }
-    return this.call(pluginId, 'latest-revisions-since', scope, { repository_configuration: repoConfig, packages: items });
+    return this.call(pluginId, 'latest-revisions-since', scope, { repository_configuration: repoConfig, packages: items }, carried);
   }
 
-  private async call<N extends RequestName>(pluginId: string, name: N, scope: string | null, payload: RequestPayloads[N]): Promise<ResponsePayloads[N]> {
+  /**
+   * The stores of several scopes as polls carry them, read together (one query where the store
+   * can): for polls about to start. A scope whose store cannot be read now is left out.
+   */
+  async stores(scopes: string[]): Promise<Map<string, StoreSnapshot>> {
+    try {
+      if (this.store.snapshots) return await this.store.snapshots(scopes, SNAPSHOT_LIMITS);
+    } catch {
+      return new Map();
+    }
+    const read = await Promise.all(scopes.map(async (scope) => [scope, await this.snapshot(scope)] as const));
+    return new Map(read.filter((entry): entry is [string, StoreSnapshot] => entry[1] !== null));
+  }
+
+  private async call<N extends RequestName>(
+    pluginId: string,
+    name: N,
+    scope: string | null,
+    payload: RequestPayloads[N],
+    carried?: StoreSnapshot,
+  ): Promise<ResponsePayloads[N]> {
     const runtime = this.runtime(pluginId);
-    const store = scope !== null && POLLS.has(name) ? await this.snapshot(scope) : null;
+    const store = scope !== null && POLLS.has(name) ? (carried ?? (await this.snapshot(scope))) : null;
     const answer = await runtime.call(name, scope, payload, store);
     return checkedAnswer(pluginId, name, answer, payload);
   }

@@ -11,6 +11,8 @@ export interface PluginStateStore {
    * host and no query each: its small values, and the keys of the large ones (read on request).
    */
   snapshot(scope: string, limits: SnapshotLimits): Promise<StoreSnapshot>;
+  /** The snapshots of several scopes at once (one query), where the store can read them so. */
+  snapshots?(scopes: string[], limits: SnapshotLimits): Promise<Map<string, StoreSnapshot>>;
 }
 
 /** What a poll carries of its scope's store. */

@@ -230,6 +230,7 @@ export class PollScheduler {
     const requested = claimed.filter((c) => c.requested).map((claim) => ({ claim, at }));
     const due = claimed.filter((c) => !c.requested).map((claim) => ({ claim, at }));
     this.queued = [...requested, ...this.queued, ...due];
+    this.poller.readAheadFor(claimed);
     for (const { claim } of [...requested, ...due]) this.heldPerHost.set(claim.host, (this.heldPerHost.get(claim.host) ?? 0) + 1);
     this.startQueued();
     if (claimed.length > 0) this.observer.leasesHeld?.(this.inFlight.size + this.queued.length);

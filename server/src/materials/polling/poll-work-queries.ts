@@ -10,6 +10,7 @@ export interface PackageWork extends PackageToPoll {
 
 type Row = DbPackagePollStateRow & {
   id: string;
+  repository_id: string;
   name: string;
   configuration: DbConfigurationEntry[];
   config_version: number;
@@ -22,46 +23,56 @@ type Row = DbPackagePollStateRow & {
 export class PollWorkQueries {
   constructor(private readonly db: Database) {}
 
-  /** One statement: the packages with their last revisions (a second query per poll cost as much as the first). */
   async packagesOf(claim: ClaimedRepository): Promise<PackageWork[]> {
-    const latest = this.db
-      .knex(`${TABLES.revisions} as r`)
-      .whereRaw('r.package_id = p.id')
-      .orderBy('r.id', 'desc')
-      .limit(1)
-      .select(this.db.knex.raw('to_jsonb(r) AS latest'));
-    const query = this.db
-      .knex(`${TABLES.packages} as p`)
-      .join(`${TABLES.packagePollState} as ps`, 'ps.package_id', 'p.id')
-      .where('p.repository_id', claim.repositoryId)
-      .whereNull('p.deleted_at')
-      .select('p.id', 'p.name', 'p.configuration', 'p.config_version', 'p.poll_interval_seconds', 'p.auto_update', 'ps.*')
-      .select({ latest: latest });
-    if (claim.repositoryRequestedAt === null) {
-      query.andWhere((q) => {
-        q.whereNotNull('ps.poll_requested_at').orWhere((due) => {
-          due.where('p.auto_update', true).andWhere('ps.next_poll_at', '<=', claim.claimedAt);
-        });
-      });
+    return (await this.packagesOfAll([claim])).get(claim)!;
+  }
+
+  /**
+   * One statement for the claims of several repositories: the packages with their last revisions
+   * (a second query per poll cost as much as the first). A repository asked for whole covers all
+   * its packages; otherwise those asked for, and those whose slot had come at the claim.
+   */
+  async packagesOfAll(claims: ClaimedRepository[]): Promise<Map<ClaimedRepository, PackageWork[]>> {
+    const asked = claims.map((c) => ({ repository_id: c.repositoryId, claimed_at: c.claimedAt.toISOString(), whole: c.repositoryRequestedAt !== null }));
+    const { rows } = await this.db.knex.raw<{ rows: Row[] }>(PACKAGES_SQL, [JSON.stringify(asked), claims.map((c) => c.repositoryId)]);
+    const byRepository = new Map<string, Row[]>();
+    for (const row of rows) {
+      const of = byRepository.get(row.repository_id);
+      if (of) of.push(row);
+      else byRepository.set(row.repository_id, [row]);
     }
-    const rows = (await query.orderBy('p.id')) as Row[];
-    return rows.map((row) => {
-      const last = row.latest === null ? null : revisionFromJson(row.latest);
-      return {
-        packageId: row.id,
-        repositoryId: claim.repositoryId,
-        packageName: row.name,
-        configuration: row.configuration,
-        configVersion: row.config_version,
-        intervalSeconds: row.poll_interval_seconds,
-        autoUpdate: row.auto_update,
-        status: row.status,
-        scheduleAnchor: row.schedule_anchor,
-        nextPollAt: row.next_poll_at,
-        consecutiveFailures: row.consecutive_failures,
-        previous: last ? asWire(toRecorded(last)) : null,
-        scheduled: row.auto_update && row.next_poll_at <= claim.claimedAt,
-      };
-    });
+    return new Map(claims.map((claim) => [claim, (byRepository.get(claim.repositoryId) ?? []).map((row) => workOf(claim, row))]));
   }
 }
+
+function workOf(claim: ClaimedRepository, row: Row): PackageWork {
+  const last = row.latest === null ? null : revisionFromJson(row.latest);
+  return {
+    packageId: row.id,
+    repositoryId: claim.repositoryId,
+    packageName: row.name,
+    configuration: row.configuration,
+    configVersion: row.config_version,
+    intervalSeconds: row.poll_interval_seconds,
+    autoUpdate: row.auto_update,
+    status: row.status,
+    scheduleAnchor: row.schedule_anchor,
+    nextPollAt: row.next_poll_at,
+    consecutiveFailures: row.consecutive_failures,
+    previous: last ? asWire(toRecorded(last)) : null,
+    scheduled: row.auto_update && row.next_poll_at <= claim.claimedAt,
+  };
+}
+
+// The repositories come twice, the second time as an array of keys, so that their packages are
+// found through the repository index rather than by reading every package (a function's rows
+// count for a hundred to the planner).
+const PACKAGES_SQL = `
+  SELECT p.id, p.repository_id, p.name, p.configuration, p.config_version, p.poll_interval_seconds, p.auto_update, ps.*,
+         (SELECT to_jsonb(r) FROM ${TABLES.revisions} r WHERE r.package_id = p.id ORDER BY r.id DESC LIMIT 1) AS latest
+    FROM ${TABLES.packages} p
+    JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
+    JOIN jsonb_to_recordset(?::jsonb) AS c(repository_id uuid, claimed_at timestamptz, whole boolean) ON c.repository_id = p.repository_id
+   WHERE p.repository_id = ANY(?::uuid[]) AND p.deleted_at IS NULL
+     AND (c.whole OR ps.poll_requested_at IS NOT NULL OR (p.auto_update AND ps.next_poll_at <= c.claimed_at))
+   ORDER BY p.repository_id, p.id`;

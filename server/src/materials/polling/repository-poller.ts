@@ -3,13 +3,20 @@ import type { WireError } from '@baton/plugin-api';
 import { databaseRefusal } from '../../db/database-refusal';
 import { PluginCallError } from '../../plugins/plugin-call-error';
 import type { PluginHost } from '../../plugins/plugin-host';
+import type { StoreSnapshot } from '../../plugins/plugin-state-store';
 import type { ConfigurationCodec } from '../configuration-codec';
 import { maskSecrets, secureValues } from '../secret-mask';
 import type { ClaimedRepository, PackagePollResult } from './poll-model';
 import type { RecordedPoll, PollRecorder, RepositoryFacts } from './poll-recorder';
 import type { PackageWork, PollWorkQueries } from './poll-work-queries';
 
-export type PollPlugins = Pick<PluginHost, 'plugin' | 'latestRevision' | 'latestRevisionSince' | 'latestRevisionsSince'>;
+export type PollPlugins = Pick<PluginHost, 'plugin' | 'latestRevision' | 'latestRevisionSince' | 'latestRevisionsSince' | 'stores'>;
+
+/** What a poll starts from: its packages, and its repository's store when it was read with them. */
+interface PollWork {
+  packages: PackageWork[];
+  store: StoreSnapshot | undefined;
+}
 
 /** What one repository poll did, for the scheduler's bookkeeping. */
 export interface RepositoryPollReport extends RecordedPoll {
@@ -23,6 +30,9 @@ export interface RepositoryPollReport extends RecordedPoll {
  * is open while the plugin works.
  */
 export class RepositoryPoller {
+  /** Work read ahead for claimed repositories, by claim: read once for all of a claim's repositories. */
+  private readonly readAhead = new WeakMap<ClaimedRepository, Promise<PollWork | null>>();
+
   constructor(
     private readonly work: PollWorkQueries,
     private readonly plugins: PollPlugins,
@@ -38,12 +48,36 @@ export class RepositoryPoller {
   async poll(claim: ClaimedRepository, abandoned?: AbortSignal, owner: string | null = null): Promise<RepositoryPollReport> {
     const empty: RepositoryPollReport = { pluginId: claim.pluginId, packageIds: [], outcomes: new Map(), eventIds: [] };
     // The claim read the repository: no read of its own per poll.
-    const packages = await this.work.packagesOf(claim);
+    const { packages, store } = (await this.readAhead.get(claim)) ?? { packages: await this.work.packagesOf(claim), store: undefined };
+    this.readAhead.delete(claim);
     if (packages.length === 0) return empty;
-    const results = await this.ask(claim.repositoryId, claim.pluginId, claim.configuration, packages);
+    const results = await this.ask(claim.repositoryId, claim.pluginId, claim.configuration, packages, store);
     if (abandoned?.aborted) return empty;
     const recorded = await this.recordSafely(claim, { id: claim.repositoryId, name: claim.name, pluginId: claim.pluginId }, packages, results, owner);
     return { ...recorded, pluginId: claim.pluginId, packageIds: packages.map((p) => p.packageId) };
+  }
+
+  /**
+   * Reads the packages and the stores of claimed repositories about to be polled, two statements
+   * for all of them instead of two per poll. Nothing else changes them meanwhile: a repository's
+   * store is written by its polls, and the lease keeps any other poll of it away; a package asked
+   * for after the claim is polled once more, as its request is younger than the claim. A read
+   * that fails leaves each poll to read its own.
+   */
+  readAheadFor(claims: ClaimedRepository[]): void {
+    if (claims.length < 2) return;
+    const packages = this.work.packagesOfAll(claims);
+    const stores = this.plugins.stores(claims.map((c) => c.repositoryId));
+    const both = Promise.all([packages, stores]).then(
+      ([of, store]) => ({ of, store }),
+      () => null,
+    );
+    for (const claim of claims) {
+      this.readAhead.set(
+        claim,
+        both.then((read) => (read === null ? null : { packages: read.of.get(claim)!, store: read.store.get(claim.repositoryId) })),
+      );
+    }
   }
 
   /**
@@ -94,11 +128,13 @@ export class RepositoryPoller {
     }
   }
 
+  /** `store`, read ahead, goes with the first call only: a later one finds what the first wrote. */
   private async ask(
     repositoryId: string,
     pluginId: string,
     stored: Parameters<ConfigurationCodec['plain']>[1],
     packages: PackageWork[],
+    store: StoreSnapshot | undefined,
   ): Promise<PackagePollResult[]> {
     const plugin = this.plugins.plugin(pluginId);
     if (!plugin)
@@ -122,8 +158,10 @@ export class RepositoryPoller {
       ...[...configs.values()].flatMap((c) => secureValues(plugin.packageProperties, c)),
     ];
     const results: PackagePollResult[] = [];
-    if (plugin.capabilities.batch) results.push(...(await this.askBatch(pluginId, repositoryId, repoConfig, packages, configs)));
-    else for (const p of packages) results.push(await this.askOne(pluginId, repositoryId, repoConfig, p, configs.get(p.packageId)!));
+    if (plugin.capabilities.batch) results.push(...(await this.askBatch(pluginId, repositoryId, repoConfig, packages, configs, store)));
+    else
+      for (const [k, p] of packages.entries())
+        results.push(await this.askOne(pluginId, repositoryId, repoConfig, p, configs.get(p.packageId)!, k === 0 ? store : undefined));
     return results.map((r) => (r.kind === 'error' ? { ...r, error: { ...r.error, message: maskSecrets(r.error.message, secrets) } } : r));
   }
 
@@ -133,10 +171,11 @@ export class RepositoryPoller {
     repoConfig: Record<string, string>,
     packages: PackageWork[],
     configs: Map<string, Record<string, string>>,
+    store: StoreSnapshot | undefined,
   ): Promise<PackagePollResult[]> {
     const items = packages.map((p) => ({ key: p.packageId, package_configuration: configs.get(p.packageId)!, previous_revision: p.previous }));
     try {
-      const { results } = await this.plugins.latestRevisionsSince(pluginId, repositoryId, repoConfig, items);
+      const { results } = await this.plugins.latestRevisionsSince(pluginId, repositoryId, repoConfig, items, store);
       return results.map((r) =>
         r.error
           ? { packageId: r.key, kind: 'error', error: r.error }
@@ -153,11 +192,12 @@ export class RepositoryPoller {
     repoConfig: Record<string, string>,
     pkg: PackageWork,
     pkgConfig: Record<string, string>,
+    store: StoreSnapshot | undefined,
   ): Promise<PackagePollResult> {
     try {
       const answer = pkg.previous
-        ? await this.plugins.latestRevisionSince(pluginId, repositoryId, repoConfig, pkgConfig, pkg.previous)
-        : await this.plugins.latestRevision(pluginId, repositoryId, repoConfig, pkgConfig);
+        ? await this.plugins.latestRevisionSince(pluginId, repositoryId, repoConfig, pkgConfig, pkg.previous, store)
+        : await this.plugins.latestRevision(pluginId, repositoryId, repoConfig, pkgConfig, store);
       return { packageId: pkg.packageId, kind: 'answer', revision: answer.revision, warnings: answer.warnings };
     } catch (error) {
       return { packageId: pkg.packageId, kind: 'error', error: this.wire(error, pluginId) };
