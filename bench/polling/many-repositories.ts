@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { WATCHED } from '../yum/distribution';
 import { generatedRepository } from '../yum/generated-repository';
-import { OpenLoopLoad, type LoadResult } from '../yum/open-loop-load';
+import { OpenLoopLoad, failuresText, type LoadResult } from '../yum/open-loop-load';
 import { BatonApi } from './baton-api';
 import { BatonProcess } from './baton-process';
 import { parseFlags, type Flags } from './options';
@@ -303,7 +303,7 @@ function describe(facts: RunFacts): string {
     `memory:  RSS ${facts.residentMiB.map((m) => `${m.toFixed(0)} MiB`).join(' / ')} at the end`,
     `gaps:    p50 ${seconds(quantile(facts.gaps, 0.5), 2)}, p99 ${seconds(quantile(facts.gaps, 0.99), 2)}, max ${seconds(quantile(facts.gaps, 1), 2)} over ${facts.gaps.length} gaps; ${cpu > 0 ? '' : 'no CPU measured; '}${facts.unpolled} repositories unpolled`,
     `api:     GET /api/packages/:id p50 ${milliseconds(quantile(facts.api.latencies, 0.5))}, p99 ${milliseconds(quantile(facts.api.latencies, 0.99))} ` +
-      `over ${facts.api.latencies.length} answers, ${facts.api.failures} failed`,
+      `over ${facts.api.latencies.length} answers, ${failuresText(facts.api)}`,
   ].join('\n');
 }
 

@@ -8,7 +8,7 @@ import { quantile, type Scrape } from '../polling/prometheus';
 import { goalTable, header, seconds, type GoalLine, out, progress, megabytes as mb, milliseconds as ms } from '../polling/report';
 import { WATCHED } from './distribution';
 import { generatedRepository, type GeneratedRepository } from './generated-repository';
-import { OpenLoopLoad, type LoadResult } from './open-loop-load';
+import { OpenLoopLoad, failuresText, type LoadResult } from './open-loop-load';
 import { readOptions } from '../polling/options';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { RepositoryServerProcess } from '../polling/repository-server-process';
@@ -165,7 +165,7 @@ function describe(m: Measured, options: BenchOptions): string {
       `${repomd304} repomd.xml answers 304, ${unchangedPrimary} primary downloads`,
     `memory:    yum worker peak ${mb(m.after.peak_total_bytes)} (heap used + external, sampled every ${MEMORY_SAMPLE_MS} ms), ${mb(m.before.peak_total_bytes)} before the cold poll; ` +
       `Baton RSS (whole process) ${m.residentMiB.before.toFixed(0)} MiB before, ${m.residentMiB.after.toFixed(0)} MiB after`,
-    `api:       ${m.load.latencies.length} GET /api/plugins at ${options.apiRate}/s during the cold poll (${m.load.failures} failed): ` +
+    `api:       ${m.load.latencies.length} GET /api/plugins at ${options.apiRate}/s during the cold poll (${failuresText(m.load)}): ` +
       `p50 ${ms(quantile(m.load.latencies, 0.5))}, p99 ${ms(quantile(m.load.latencies, 0.99))}, max ${ms(quantile(m.load.latencies, 1))}, ` +
       `from each request's due time; the generator's own send delay p99 ${ms(quantile(m.load.sendDelays, 0.99))}`,
   ].join('\n');

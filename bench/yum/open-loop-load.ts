@@ -8,6 +8,14 @@ export interface LoadResult {
   /** How late each request left the generator: its own delays, counted in the latencies too. */
   sendDelays: number[];
   failures: number;
+  /** Why requests failed ("status 503", "ECONNRESET"), with how many each. */
+  failureCauses: Record<string, number>;
+}
+
+/** The failures and their causes, for a report line: "2 failed (status 503 x1, ECONNRESET x1)". */
+export function failuresText(result: LoadResult): string {
+  const causes = Object.entries(result.failureCauses).map(([cause, n]) => `${cause} x${n}`);
+  return `${result.failures} failed${causes.length > 0 ? ` (${causes.join(', ')})` : ''}`;
 }
 
 /**
@@ -18,7 +26,7 @@ export interface LoadResult {
 export class OpenLoopLoad {
   private readonly agent = new http.Agent({ keepAlive: true });
   private readonly pending = new Set<Promise<void>>();
-  private readonly result: LoadResult = { latencies: [], sendDelays: [], failures: 0 };
+  private readonly result: LoadResult = { latencies: [], sendDelays: [], failures: 0, failureCauses: {} };
   private timer: NodeJS.Timeout | null = null;
   private sent = 0;
   private startedAt = 0;
@@ -59,18 +67,22 @@ export class OpenLoopLoad {
   private send(dueAt: number, url: URL): void {
     this.result.sendDelays.push(performance.now() - dueAt);
     const request = new Promise<void>((resolve) => {
-      const finish = (ok: boolean) => {
-        if (ok) this.result.latencies.push(performance.now() - dueAt);
-        else this.result.failures += 1;
+      const finish = (failure: string | null) => {
+        if (failure === null) this.result.latencies.push(performance.now() - dueAt);
+        else {
+          this.result.failures += 1;
+          this.result.failureCauses[failure] = (this.result.failureCauses[failure] ?? 0) + 1;
+        }
         resolve();
       };
+      const causeOf = (error: Error) => (error as NodeJS.ErrnoException).code ?? error.message;
       http
         .get(url, { agent: this.agent, headers: this.headers }, (response) => {
           response.resume();
-          response.on('end', () => finish(response.statusCode === 200));
-          response.on('error', () => finish(false));
+          response.on('end', () => finish(response.statusCode === 200 ? null : `status ${response.statusCode}`));
+          response.on('error', (error) => finish(causeOf(error)));
         })
-        .on('error', () => finish(false));
+        .on('error', (error) => finish(causeOf(error)));
     });
     this.pending.add(request);
     void request.then(() => this.pending.delete(request));

@@ -62,7 +62,9 @@ export class RepositoryPoller {
    * for all of them instead of two per poll. Nothing else changes them meanwhile: a repository's
    * store is written by its polls, and the lease keeps any other poll of it away; a package asked
    * for after the claim is polled once more, as its request is younger than the claim. A read
-   * that fails leaves each poll to read its own.
+   * that fails leaves each poll to read its own. What is read waits with the claimed repositories
+   * for their slots: a claim takes at most four times the caps, and a store as a poll carries it
+   * holds at most 1 MiB.
    */
   readAheadFor(claims: ClaimedRepository[]): void {
     if (claims.length < 2) return;
