@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { affectedRows } from '../../db/affected-rows';
 import type { Database } from '../../db/database';
+import { forKeys, keyedStatement } from '../../db/keyed-statement';
 import { TABLES, type DbConfigurationEntry, type DbPackagePollStateRow } from '../../db/tables';
 import type { PolledRelease } from './poll-model';
 
@@ -128,8 +129,11 @@ export class PollStateStore {
    */
   async recordOutcomes(trx: Queryable, updates: PollStateUpdate[], released: PolledRelease[] = []): Promise<Set<string>> {
     if (updates.length === 0 && released.length === 0) return new Set();
-    const sql = released.length === 1 ? UPDATE_STATES_SQL.one : UPDATE_STATES_SQL.many;
-    const { rows } = await trx.raw<{ rows: { package_id: string }[] }>(sql, [...releaseParameters(released), JSON.stringify(updates)]);
+    const { sql, keys } = forKeys(
+      UPDATE_STATES_SQL,
+      released.map((r) => r.repository_id),
+    );
+    const { rows } = await trx.raw<{ rows: { package_id: string }[] }>(sql, [JSON.stringify(released), keys, JSON.stringify(updates)]);
     return new Set(rows.map((r) => r.package_id));
   }
 
@@ -189,7 +193,11 @@ export class PollStateStore {
   /** Ends the owners' leases on polled repositories, clearing the poll requests each poll served (those up to its claim). */
   async releasePolled(polled: PolledRelease[]): Promise<void> {
     if (polled.length === 0) return;
-    await this.db.knex.raw(polled.length === 1 ? RELEASE_UPDATE.one : RELEASE_UPDATE.many, releaseParameters(polled));
+    const { sql, keys } = forKeys(
+      RELEASE_UPDATE,
+      polled.map((r) => r.repository_id),
+    );
+    await this.db.knex.raw(sql, [JSON.stringify(polled), keys]);
   }
 
   /** Ends every lease `owner` holds; answers how many. */
@@ -288,26 +296,17 @@ const REQUEST_AND_LEASE_SQL = `
 // whole packages table to match a few rows, on every poll.
 const CURRENT_CONFIG = `v.config_version = (SELECT p.config_version FROM ${TABLES.packages} p WHERE p.id = v.package_id)`;
 
-// The ids come twice, the second time as a key (or an array of keys): the planner takes a
-// function's rows for a hundred, and a hash join of that many with every repository, read whole,
-// cost more than the rest of a poll's record (1 ms against 0.5 with thousands of repositories);
-// matched to keys, the rows are looked up in the primary key. One release, the common case, has a
-// statement of its own: a prepared statement matching an array is planned afresh each time (the
-// plan kept for any array counts on ten keys, and costs more than one for the array given), which
-// doubled the record's time.
+// The ids come twice, the second time as keys: the planner takes a function's rows for a hundred,
+// and a hash join of that many with every repository, read whole, cost more than the rest of a
+// poll's record (1 ms against 0.5 with thousands of repositories); matched to keys, the rows are
+// looked up in the primary key.
 const releaseUpdate = (ids: string) => `
   UPDATE ${TABLES.repositoryPollState} AS rs
      SET lease_owner = NULL, lease_expires_at = NULL, last_polled_at = now(),
          poll_requested_at = CASE WHEN rs.poll_requested_at <= r.claimed_at THEN NULL ELSE rs.poll_requested_at END
     FROM jsonb_to_recordset(?::jsonb) AS r(repository_id uuid, owner text, claimed_at timestamptz)
    WHERE ${ids} AND rs.repository_id = r.repository_id AND rs.lease_owner = r.owner`;
-const RELEASE_UPDATE = { one: releaseUpdate('rs.repository_id = ?::uuid'), many: releaseUpdate('rs.repository_id = ANY(?::uuid[])') };
-
-/** The release statement's parameters: the releases, and their repositories' id (one) or ids (more, or none). */
-function releaseParameters(released: PolledRelease[]): [string, string | string[]] {
-  const ids = released.map((r) => r.repository_id);
-  return [JSON.stringify(released), ids.length === 1 ? ids[0] : ids];
-}
+const RELEASE_UPDATE = keyedStatement('rs.repository_id', releaseUpdate);
 
 // Releases (the first parameter) go with the states in one statement, when a poll gives its
 // lease back as it is written.
@@ -323,4 +322,4 @@ const updateStates = (release: string) => `
                                            error_code text, consecutive_failures int, warnings jsonb)
    WHERE ps.package_id = v.package_id AND ${CURRENT_CONFIG}
   RETURNING ps.package_id`;
-const UPDATE_STATES_SQL = { one: updateStates(RELEASE_UPDATE.one), many: updateStates(RELEASE_UPDATE.many) };
+const UPDATE_STATES_SQL = keyedStatement('rs.repository_id', (ids) => updateStates(releaseUpdate(ids)));

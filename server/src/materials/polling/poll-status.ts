@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database';
+import { forKeys, keyedStatement } from '../../db/keyed-statement';
 import { TABLES, type DbPackagePollStateRow } from '../../db/tables';
 import type { MaterialPackage } from '../model';
 import type { PluginCalls } from '../plugin-calls';
@@ -27,10 +28,11 @@ export class PollStatusReader {
 
   async views(packages: MaterialPackage[]): Promise<Map<string, { poll: PackagePollView; latestRevision: RecordedRevision | null }>> {
     if (packages.length === 0) return new Map();
-    const { rows } =
-      packages.length === 1
-        ? await this.db.knex.raw<{ rows: ViewRow[] }>(VIEWS_SQL.one, [packages[0].id])
-        : await this.db.knex.raw<{ rows: ViewRow[] }>(VIEWS_SQL.many, [packages.map((p) => p.id)]);
+    const { sql, keys } = forKeys(
+      VIEWS_SQL,
+      packages.map((p) => p.id),
+    );
+    const { rows } = await this.db.knex.raw<{ rows: ViewRow[] }>(sql, [keys]);
     const byId = new Map(rows.map((row) => [row.package_id, row]));
     const views = new Map<string, { poll: PackagePollView; latestRevision: RecordedRevision | null }>();
     for (const pkg of packages) {
@@ -54,15 +56,15 @@ export class PollStatusReader {
   }
 }
 
-// Each package's repository's plugin, its poll state and its newest revision. One package (a
-// package's own page) has a statement of its own: a prepared statement matching an array is
-// planned afresh each time, which took longer than running it.
-const viewsOf = (ids: string) => `
+// Each package's repository's plugin, its poll state and its newest revision.
+const VIEWS_SQL = keyedStatement(
+  'p.id',
+  (ids) => `
   SELECT p.id AS package_id, r.plugin_id, ps.status, ps.last_polled_at, ps.next_poll_at, ps.last_error, ps.error_kind,
          ps.consecutive_failures, ps.warnings,
          (SELECT to_jsonb(rev) FROM ${TABLES.revisions} rev WHERE rev.package_id = p.id ORDER BY rev.id DESC LIMIT 1) AS latest
     FROM ${TABLES.packages} p
     JOIN ${TABLES.repositories} r ON r.id = p.repository_id
     LEFT JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
-   WHERE ${ids}`;
-const VIEWS_SQL = { one: viewsOf('p.id = ?::uuid'), many: viewsOf('p.id = ANY(?::uuid[])') };
+   WHERE ${ids}`,
+);

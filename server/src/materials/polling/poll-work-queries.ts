@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database';
+import { forKeys, keyedStatement } from '../../db/keyed-statement';
 import { TABLES, type DbConfigurationEntry, type DbPackagePollStateRow } from '../../db/tables';
 import type { ClaimedRepository, PackageToPoll } from './poll-model';
 import { asWire, revisionFromJson, toRecorded, type RevisionJson } from './revision-store';
@@ -34,7 +35,11 @@ export class PollWorkQueries {
    */
   async packagesOfAll(claims: ClaimedRepository[]): Promise<Map<ClaimedRepository, PackageWork[]>> {
     const asked = claims.map((c) => ({ repository_id: c.repositoryId, claimed_at: c.claimedAt.toISOString(), whole: c.repositoryRequestedAt !== null }));
-    const { rows } = await this.db.knex.raw<{ rows: Row[] }>(PACKAGES_SQL, [JSON.stringify(asked), claims.map((c) => c.repositoryId)]);
+    const { sql, keys } = forKeys(
+      PACKAGES_SQL,
+      claims.map((c) => c.repositoryId),
+    );
+    const { rows } = await this.db.knex.raw<{ rows: Row[] }>(sql, [JSON.stringify(asked), keys]);
     const byRepository = new Map<string, Row[]>();
     for (const row of rows) {
       const of = byRepository.get(row.repository_id);
@@ -64,15 +69,18 @@ function workOf(claim: ClaimedRepository, row: Row): PackageWork {
   };
 }
 
-// The repositories come twice, the second time as an array of keys, so that their packages are
-// found through the repository index rather than by reading every package (a function's rows
-// count for a hundred to the planner).
-const PACKAGES_SQL = `
+// The repositories come twice, the second time as keys, so that their packages are found through
+// the repository index rather than by reading every package (a function's rows count for a
+// hundred to the planner).
+const PACKAGES_SQL = keyedStatement(
+  'p.repository_id',
+  (ids) => `
   SELECT p.id, p.repository_id, p.name, p.configuration, p.config_version, p.poll_interval_seconds, p.auto_update, ps.*,
          (SELECT to_jsonb(r) FROM ${TABLES.revisions} r WHERE r.package_id = p.id ORDER BY r.id DESC LIMIT 1) AS latest
     FROM ${TABLES.packages} p
     JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
     JOIN jsonb_to_recordset(?::jsonb) AS c(repository_id uuid, claimed_at timestamptz, whole boolean) ON c.repository_id = p.repository_id
-   WHERE p.repository_id = ANY(?::uuid[]) AND p.deleted_at IS NULL
+   WHERE ${ids} AND p.deleted_at IS NULL
      AND (c.whole OR ps.poll_requested_at IS NOT NULL OR (p.auto_update AND ps.next_poll_at <= c.claimed_at))
-   ORDER BY p.repository_id, p.id`;
+   ORDER BY p.repository_id, p.id`,
+);
