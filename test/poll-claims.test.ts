@@ -159,6 +159,30 @@ describe.each(DATABASE_KINDS)('poll claims [%s]', (kind) => {
     expect(new Set([...capped.claimed, ...rest.claimed].map((c) => c.repositoryId))).toEqual(new Set([first.repositoryId, second.repositoryId]));
   });
 
+  it('claims requested repositories first, then those polled before whose slot came, then those never polled', async () => {
+    const due = (packageId: string, seconds: number, polled: boolean) =>
+      db
+        .knex(TABLES.packagePollState)
+        .where({ package_id: packageId })
+        .update({ next_poll_at: db.knex.raw(`now() - make_interval(secs => ?)`, [seconds]), last_polled_at: polled ? db.knex.raw('now()') : null });
+    const never = await repository();
+    await due(never.packageId, 30, false);
+    const polledBefore = await repository();
+    await due(polledBefore.packageId, 5, true);
+    const asked = await repository();
+    await states.requestPackagePoll(asked.packageId);
+    const ids = [never.repositoryId, polledBefore.repositoryId, asked.repositoryId];
+
+    const { claimed } = await claims.claim('owner-o', LEASE_SECONDS, ROOMY);
+
+    expect(claimed.map((c) => c.repositoryId).filter((id) => ids.includes(id))).toEqual([asked.repositoryId, polledBefore.repositoryId, never.repositoryId]);
+    await claims.releaseAll('owner-o');
+    await db
+      .knex(TABLES.packagePollState)
+      .whereIn('package_id', [never.packageId, polledBefore.packageId])
+      .update({ next_poll_at: db.knex.raw("now() + interval '1 hour'") });
+  });
+
   it("reads the work of several claimed repositories in one go, as each one's own read finds it", async () => {
     async function addPackage(repositoryId: string, due: boolean): Promise<string> {
       const packageId = randomUUID();

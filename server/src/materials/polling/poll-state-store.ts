@@ -219,20 +219,29 @@ export class PollStateStore {
 // statistics yet), made claiming cost more than the poll itself with thousands of repositories.
 // `due_at` is the earliest slot of the repository's auto-update packages; when some are due, the
 // earliest due one is that slot. Archived packages and repositories are never polled.
+//
+// Requested repositories go first (someone waits for them); then those with a package polled
+// before, whose slot keeps its interval; then, oldest due first, those whose due packages were
+// never polled. A new package's first poll reads the repository's metadata whole — ten or more
+// times an unchanged poll's work — and while thousands are registered their first polls fall
+// behind; in one queue with them, every slot that came due meanwhile waited as long, and the gap
+// between two polls of packages already polled grew by that wait.
 const CANDIDATES_SQL = `
   WITH wanted_packages AS (
-    SELECT ps.package_id, ps.next_poll_at AS due FROM ${TABLES.packagePollState} ps WHERE ps.next_poll_at <= now()
+    SELECT ps.package_id, ps.next_poll_at AS due, ps.last_polled_at IS NULL AS never_polled
+      FROM ${TABLES.packagePollState} ps WHERE ps.next_poll_at <= now()
     UNION ALL
-    SELECT ps.package_id, NULL FROM ${TABLES.packagePollState} ps WHERE ps.poll_requested_at IS NOT NULL),
+    SELECT ps.package_id, NULL, false FROM ${TABLES.packagePollState} ps WHERE ps.poll_requested_at IS NOT NULL),
   wanted AS (
-    SELECT p.repository_id, min(wp.due) AS earliest_due, bool_or(wp.due IS NULL) AS package_requested
+    SELECT p.repository_id, min(wp.due) AS earliest_due, bool_or(wp.due IS NULL) AS package_requested, bool_and(wp.never_polled) AS never_polled
       FROM wanted_packages wp JOIN ${TABLES.packages} p ON p.id = wp.package_id
      WHERE p.deleted_at IS NULL AND (wp.due IS NULL OR p.auto_update)
      GROUP BY p.repository_id
     UNION ALL
-    SELECT repository_id, NULL, false FROM ${TABLES.repositoryPollState} WHERE poll_requested_at IS NOT NULL),
+    SELECT repository_id, NULL, false, false FROM ${TABLES.repositoryPollState} WHERE poll_requested_at IS NOT NULL),
   candidates AS (
-    SELECT repository_id, min(earliest_due) AS earliest_due, bool_or(package_requested) AS package_requested FROM wanted GROUP BY repository_id)
+    SELECT repository_id, min(earliest_due) AS earliest_due, bool_or(package_requested) AS package_requested, bool_and(never_polled) AS never_polled
+      FROM wanted GROUP BY repository_id)
   SELECT rs.repository_id, r.plugin_id, r.name, r.configuration, rs.poll_requested_at, statement_timestamp() AS db_now, c.package_requested,
          COALESCE(c.earliest_due, (SELECT min(ps.next_poll_at) FROM ${TABLES.packages} p JOIN ${TABLES.packagePollState} ps ON ps.package_id = p.id
                                     WHERE p.repository_id = rs.repository_id AND p.auto_update AND p.deleted_at IS NULL)) AS due_at
@@ -240,7 +249,7 @@ const CANDIDATES_SQL = `
     JOIN ${TABLES.repositoryPollState} rs ON rs.repository_id = c.repository_id
     JOIN ${TABLES.repositories} r ON r.id = rs.repository_id AND r.deleted_at IS NULL
    WHERE (rs.lease_expires_at IS NULL OR rs.lease_expires_at < now())
-   ORDER BY rs.poll_requested_at NULLS LAST, due_at NULLS LAST
+   ORDER BY rs.poll_requested_at NULLS LAST, c.package_requested DESC, c.never_polled, due_at NULLS LAST
    LIMIT ?`;
 
 // A package's request, with its repository (a live package of a live repository only).
