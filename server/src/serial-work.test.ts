@@ -52,8 +52,8 @@ describe('SerialWork', () => {
     await work.settled();
 
     expect(starts).toHaveLength(2);
-    // Timers may fire a millisecond early by the monotonic clock.
-    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(spacingMs - 1);
+    // The work reads the clock a moment after the run's start was taken: allow for that, not more.
+    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(spacingMs - 0.1);
   });
 
   it('with a spacing, starts a waiting run at once when asked to settle', async () => {

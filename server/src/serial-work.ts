@@ -24,18 +24,29 @@ export class SerialWork {
       return;
     }
     if (this.delayed) return;
-    const wait = this.lastStart + this.spacingMs - performance.now();
-    if (wait > 0) {
-      this.delayed = setTimeout(() => this.start(), wait);
-      return;
-    }
-    this.start();
+    this.startWhenSpaced();
   }
 
   /** Resolves once the run under way (if any) has ended; a run waiting for its spacing starts now. */
   async settled(): Promise<void> {
     if (this.delayed) this.start();
     await this.running;
+  }
+
+  /**
+   * Timers run by the event loop's millisecond clock and may fire a little before the spacing
+   * has passed by `performance.now()`: such a run waits out the rest.
+   */
+  private startWhenSpaced(): void {
+    const wait = this.lastStart + this.spacingMs - performance.now();
+    if (wait > 0) {
+      this.delayed = setTimeout(() => {
+        this.delayed = null;
+        this.startWhenSpaced();
+      }, Math.ceil(wait));
+      return;
+    }
+    this.start();
   }
 
   private start(): void {
