@@ -263,6 +263,24 @@ describeInChromium('the web UI in Chromium', () => {
       expect(await ui.page.getByRole('heading', { name: 'gated-release' }).count()).toBe(0);
     });
 
+    it('shows a pipeline paused and unpaused as it happens, without a reload', async () => {
+      await ui.signIn(ui.viewerToken);
+      const pipeline = ui.page.getByRole('region', { name: 'gated-release', exact: true });
+      await pipeline.getByRole('heading', { name: 'gated-release' }).waitFor();
+      await ui.page.getByText('Live: this page updates as things change.').waitFor();
+      expect(await pipeline.getByText(/^Paused by/).count()).toBe(0);
+
+      expect((await ui.baton.api.post('/api/pipelines/gated-release/pause', { reason: 'database migration' })).status).toBe(200);
+      const note = pipeline.getByText(/^Paused by/);
+      await note.waitFor();
+      const by = (await ui.baton.api.get('/api/pipelines/gated-release')).body.status.paused.by as string;
+      expect(await note.textContent()).toBe(`Paused by ${by}: database migration`);
+
+      expect((await ui.baton.api.post('/api/pipelines/gated-release/unpause')).status).toBe(200);
+      await note.waitFor({ state: 'detached' });
+      expect(ui.errors).toEqual([]);
+    });
+
     it('lists pipelines under their group’s heading, groups and pipelines in name order, and hides groups the filter empties', async () => {
       await ui.signIn(ui.viewerToken);
       await ui.page.getByRole('heading', { name: 'gated-release' }).waitFor();

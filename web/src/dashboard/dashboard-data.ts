@@ -22,6 +22,11 @@ export async function loadDashboard(): Promise<{ pipelines: Pipeline[]; runs: Ma
   };
 }
 
+/** A pipeline as it is now: its status says whether it is paused or locked. */
+export async function loadPipeline(name: string): Promise<Pipeline> {
+  return dataOf(await api.GET('/api/pipelines/{name}', { params: { path: { name } } }));
+}
+
 export async function loadLatestRuns(pipeline: string): Promise<Run[]> {
   const page = dataOf(await api.GET('/api/pipelines/{name}/runs', { params: { path: { name: pipeline }, query: { limit: String(RUNS_SHOWN) } } }));
   return page.runs;

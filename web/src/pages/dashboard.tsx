@@ -1,12 +1,15 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { messageOf } from '../api/client';
-import { groupPipelines, loadDashboard, loadLatestRuns, RUNS_SHOWN, type Pipeline, type Run } from '../dashboard/dashboard-data';
+import { groupPipelines, loadDashboard, loadLatestRuns, loadPipeline, RUNS_SHOWN, type Pipeline, type Run } from '../dashboard/dashboard-data';
 import { PipelineGroupSection } from '../dashboard/pipeline-group';
 import { LiveNote, useLiveEvents } from '../live-events';
 import type { Session } from '../session';
 
-/** What changes a pipeline's runs: each of these names the pipeline in its data. */
-const RUN_EVENTS = ['pipeline.run.created', 'stage.run.completed', 'stage.awaiting_approval'] as const;
+/** What changes a pipeline's runs (and with them whether it is locked): each of these names the pipeline in its data. */
+const RUN_EVENTS = ['pipeline.run.created', 'stage.run.completed', 'stage.awaiting_approval'];
+/** What changes a pipeline's status alone. */
+const STATUS_EVENTS = ['pipeline.paused', 'pipeline.unpaused'];
+const FOLLOWED = [...RUN_EVENTS, ...STATUS_EVENTS];
 
 /** Every pipeline under its group's heading with its latest runs, filterable by name, following the event stream. */
 export function Dashboard({ session }: { session: Session }) {
@@ -20,7 +23,11 @@ export function Dashboard({ session }: { session: Session }) {
     setPipelines(loaded.pipelines);
     setRuns(loaded.runs);
   }, []);
-  const refreshPipeline = useCallback(async (name: string) => {
+  const refreshStatus = useCallback(async (name: string) => {
+    const latest = await loadPipeline(name);
+    setPipelines((current) => current && current.map((p) => (p.name === name ? latest : p)));
+  }, []);
+  const refreshRuns = useCallback(async (name: string) => {
     const latest = await loadLatestRuns(name);
     setRuns((current) => new Map(current).set(name, latest));
   }, []);
@@ -29,11 +36,13 @@ export function Dashboard({ session }: { session: Session }) {
   useEffect(() => {
     loadAll().catch(report);
   }, [loadAll]);
-  const live = useLiveEvents(RUN_EVENTS, (event) => {
+  const live = useLiveEvents(FOLLOWED, (event) => {
     const name = event.data['pipeline'];
     if (typeof name !== 'string') return;
     const known = pipelines?.some((p) => p.name === name) ?? false;
-    (known ? refreshPipeline(name) : loadAll()).catch(report);
+    if (!known) loadAll().catch(report);
+    else if (STATUS_EVENTS.includes(event.type)) refreshStatus(name).catch(report);
+    else Promise.all([refreshStatus(name), refreshRuns(name)]).catch(report);
   });
   const runChanged = useCallback((run: Run) => {
     setRuns((current) => {
