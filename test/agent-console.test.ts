@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '../server/src/http/app';
 import { buildOpenApiDocument } from '../server/src/http/openapi';
@@ -15,7 +18,8 @@ import { eventually } from './support/eventually';
 import { LoopbackServers } from './support/loopback-servers';
 
 const SECRET = `s3cret-${randomBytes(8).toString('hex')}`;
-const TICKS = 'for i in 1 2 3 4 5 6; do echo "tick $i $TOKEN"; sleep 0.5; done';
+/** Six ticks; after the second the job holds until the file GATE names exists, so that it is seen running however slow the machine. */
+const TICKS = 'for i in 1 2 3 4 5 6; do echo "tick $i $TOKEN"; if [ $i = 2 ]; then while [ ! -f "$GATE" ]; do sleep 0.1; done; fi; sleep 0.1; done';
 
 describe.each(DATABASE_KINDS)('a job’s console over HTTP [%s]', (kind) => {
   const servers = new LoopbackServers();
@@ -23,14 +27,18 @@ describe.each(DATABASE_KINDS)('a job’s console over HTTP [%s]', (kind) => {
   let baseUrl: string;
   let token: string;
   let material: ReturnType<typeof packageRevision>;
+  let gates: string;
+  const open = (pipeline: string) => fs.writeFileSync(path.join(gates, pipeline), '');
 
   const get = (path: string, auth: string | null = token) => fetch(`${baseUrl}${path}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {} });
   const ticking = (name: string): PipelineDefinition => ({
     ...oneJobPipeline(name, [{ exec: { command: 'sh', arguments: ['-c', TICKS] } }]),
+    environment: { GATE: path.join(gates, name) },
     secure_environment: { TOKEN: { encrypted_value: encryptVariable(harness.box, SECRET, name, 'TOKEN') } },
   });
 
   beforeAll(async () => {
+    gates = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-gate-'));
     harness = await AgentHarness.open(kind);
     const tokens = new TokenService(harness.db, new AuditStore(harness.db));
     token = (await tokens.create({ name: 'reader', role: 'viewer' }, { tokenId: 'test', name: 'test', role: 'admin' })).token;
@@ -49,6 +57,7 @@ describe.each(DATABASE_KINDS)('a job’s console over HTTP [%s]', (kind) => {
   afterAll(async () => {
     await servers.closeAll();
     await harness?.close();
+    if (gates) fs.rmSync(gates, { recursive: true, force: true });
   });
 
   it('follows the log live while the job runs, masked, and ends when the job is final', async () => {
@@ -64,7 +73,10 @@ describe.each(DATABASE_KINDS)('a job’s console over HTTP [%s]', (kind) => {
       const { done, value } = await reader.read();
       if (done) break;
       text += decoder.decode(value, { stream: true });
-      if (stateAtFirstTick === null && text.includes('tick 1')) stateAtFirstTick = (await harness.job(run.id, 'qa', 'smoke')).state;
+      if (stateAtFirstTick === null && text.includes('tick 1')) {
+        stateAtFirstTick = (await harness.job(run.id, 'qa', 'smoke')).state;
+        open('live');
+      }
     }
 
     expect(response.status).toBe(200);
@@ -88,6 +100,7 @@ describe.each(DATABASE_KINDS)('a job’s console over HTTP [%s]', (kind) => {
     expect(text).toContain('tick 1 ***');
     expect(text).not.toContain('[baton] job passed');
     expect((await harness.job(run.id, 'qa', 'smoke')).state).toBe('running');
+    open('snapshot');
     await harness.waitForJob(run.id, 'qa', 'smoke');
   });
 

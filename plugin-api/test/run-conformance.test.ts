@@ -91,7 +91,11 @@ describe('runConformance with a well-behaved plugin', () => {
       throw ctx.signal.reason;
     }
 
-    const report = await runConformance(fixtureOptions({ ...staticListPlugin(), latestRevisionSince: waitForAbort }, 100));
+    // The latest revision is answered without a request, so that however slow the machine, each package gets to the call that waits.
+    const latest: PackageRevision = { revision: '1.0.0', timestamp: new Date('2026-01-02T03:04:05Z') };
+    const plugin = { ...staticListPlugin(), latestRevision: () => Promise.resolve({ revision: latest }), latestRevisionSince: waitForAbort };
+
+    const report = await runConformance(fixtureOptions(plugin, 100));
 
     expect(reasons.map((r) => toWireError(r).kind)).toEqual(['transient', 'transient']);
     expect(messageOf(report, 'within-timeout')).toContain('latestRevisionSince for packages[0] did not finish within 100 ms');
