@@ -65,12 +65,18 @@ describe.each(DATABASE_KINDS)('job leases [%s]', (kind) => {
   });
 
   it('fails a job whose lease expired as "agent lost"; its stage fails and can run again', async () => {
-    const queue = await harness.queue({ leaseSeconds: 2 });
+    const queue = await harness.queue({ leaseSeconds: 600 });
     const run = await harness.startRun(oneJobPipeline('orphaned', [{ exec: { command: 'true' } }]), [material]);
     const [assignment] = (await queue.claim('dead-agent', 10)).filter((a) => a.runId === run.id);
-    expect(await queue.reapExpired()).toBe(0);
+    const claimedState = (await harness.job(run.id, 'qa', 'smoke')).state;
+    await queue.reapExpired();
+    expect((await harness.job(run.id, 'qa', 'smoke')).state).toBe(claimedState);
 
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // The lease runs out as if the agent had not been heard from for its whole length.
+    await harness.db
+      .knex('job_runs')
+      .where({ id: assignment.jobId })
+      .update({ lease_expires_at: new Date(Date.now() - 1000) });
     const reaped = await queue.reapExpired();
 
     expect(reaped).toBeGreaterThanOrEqual(1);
@@ -92,10 +98,10 @@ describe.each(DATABASE_KINDS)('job leases [%s]', (kind) => {
 
   it('runs every job exactly once with two agents on two queues', async () => {
     const markers = fs.mkdtempSync(path.join(harness.workDir, 'markers-'));
-    // noclobber: a second run of a job cannot write its marker again, and fails.
-    const run = await harness.startRun(manyJobs('shared', 12, 'set -C; echo "$GO_JOB_NAME" > "$MARKERS/$GO_JOB_NAME"; sleep 0.2', { MARKERS: markers }), [
-      material,
-    ]);
+    // noclobber: a second run of a job cannot write its marker again, and fails. The first jobs wait
+    // until four have started, more than one agent runs at a time, so both get work however slow either is to start.
+    const script = 'set -C; echo "$GO_JOB_NAME" > "$MARKERS/$GO_JOB_NAME"; while [ "$(ls "$MARKERS" | wc -l)" -lt 4 ]; do sleep 0.1; done';
+    const run = await harness.startRun(manyJobs('shared', 12, script, { MARKERS: markers }), [material]);
     const a = harness.agent(await harness.queue({ ownConnection: true }), { concurrency: 3, owner: 'agent-a' });
     const b = harness.agent(await harness.queue({ ownConnection: true }), { concurrency: 3, owner: 'agent-b' });
 

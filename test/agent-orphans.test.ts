@@ -39,7 +39,8 @@ describe('the processes of jobs whose server died', () => {
       BATON_DATA_DIR: database.dataDir,
       BATON_ADMIN_TOKEN: admin,
       BATON_PLUGINS_DIR: pluginsFolder('json-file'),
-      BATON_JOB_LEASE_SECONDS: '2',
+      // Heartbeats every third of it: the first server keeps its job through any stall of a busy machine until it is killed.
+      BATON_JOB_LEASE_SECONDS: '12',
       BATON_SHUTDOWN_DELAY_SECONDS: '0',
     };
     const first = spawnBaton(env);

@@ -1,3 +1,4 @@
+import { eventually } from './support/eventually';
 import { startTestServer, type TestServer } from './support/test-server';
 
 /** What the heap-hog test plugin keeps during a call in MODE hold. */
@@ -37,9 +38,20 @@ describe('plugin worker memory through the API', () => {
     const before = (await baton.api.get('/api/plugins/heap-hog')).body.memory;
 
     const checked = await baton.api.post(`/api/packages/${packageId}/check-connection`);
-    const after = (await baton.api.get('/api/plugins/heap-hog')).body.memory;
-    const listed = (await baton.api.get('/api/plugins')).body.plugins.find((p: { id: string }) => p.id === 'heap-hog');
-    const metrics = (await baton.api.get('/metrics')).body as string;
+    // The worker takes one more sample a moment after the call: the three are read between two samples.
+    const { after, listed, metrics } = await eventually(
+      async () => {
+        const read = {
+          after: (await baton.api.get('/api/plugins/heap-hog')).body.memory,
+          listed: (await baton.api.get('/api/plugins')).body.plugins.find((p: { id: string }) => p.id === 'heap-hog'),
+          metrics: (await baton.api.get('/metrics')).body as string,
+        };
+        const again = (await baton.api.get('/api/plugins/heap-hog')).body.memory;
+        return again.sampled_at === read.after.sampled_at ? read : undefined;
+      },
+      60_000,
+      'the memory read between two samples',
+    );
 
     expect(checked.body.ok).toBe(true);
     expect(before).toMatchObject({ heap_used_bytes: expect.any(Number), sampled_at: expect.any(String) });

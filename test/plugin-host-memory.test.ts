@@ -44,8 +44,9 @@ describe('plugin host: worker memory sampled inside the worker', () => {
     const after = memory() as PluginMemory;
     const samples = observed.slice(seen).map(([, sample]) => sample as PluginMemory);
 
-    // The call holds its bytes for 400 ms at one sample every 20 ms; a busy machine may delay timers.
-    expect(samples.length).toBeGreaterThanOrEqual(5);
+    // The call holds its bytes for 400 ms and samples are taken every 20 ms on the same event loop:
+    // however late timers run on a busy machine, one of them runs while the bytes are held.
+    expect(samples.length).toBeGreaterThanOrEqual(1);
     expect(Math.max(...samples.map((sample) => sample.arrayBuffersBytes))).toBeGreaterThanOrEqual(HELD_BYTES);
     // A collection during the call may free garbage counted before, at most the heap then in use.
     expect(after.peakTotalBytes - before.peakTotalBytes).toBeGreaterThanOrEqual(HELD_BYTES - before.heapUsedBytes);

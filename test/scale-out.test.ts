@@ -14,7 +14,8 @@ import { pluginsFolder } from './support/test-server';
 const REPOSITORIES = Array.from({ length: 10 }, (_, r) => `repo-${r}`);
 const PACKAGES_PER_REPOSITORY = 20;
 const VERSIONS = ['1.0.0', '1.0.1', '1.0.2', '1.0.3', '1.0.4'];
-const LEASE_SECONDS = 6;
+// Long enough that a process stalled for seconds on a busy machine keeps its leases; short enough to wait out.
+const LEASE_SECONDS = 20;
 // Slow answers widen the window in which two pollers of one repository would be seen overlapping.
 const ANSWER_DELAY_MS = 300;
 /**
@@ -61,7 +62,7 @@ describeOnPostgres('three Baton processes sharing 200 packages on one PostgreSQL
       BATON_PLUGINS_DIR: pluginsFolder('json-file'),
       BATON_MIN_POLL_INTERVAL_SECONDS: '2',
       BATON_POLL_LEASE_SECONDS: String(LEASE_SECONDS),
-      BATON_PLUGIN_CALL_TIMEOUT_SECONDS: '3',
+      BATON_PLUGIN_CALL_TIMEOUT_SECONDS: '10',
       BATON_SHUTDOWN_DELAY_SECONDS: '0',
       BATON_SHUTDOWN_GRACE_SECONDS: '2',
     };
@@ -102,6 +103,9 @@ describeOnPostgres('three Baton processes sharing 200 packages on one PostgreSQL
     victim.child.kill('SIGKILL');
     killedAt = Date.now();
     await victim.exited;
+    // A request the victim sent just before it died may still be read after the kill: new polls are those begun after this.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const settledAt = Date.now();
     const leases = await withClient(url, (c) =>
       c.query<{ repository_id: string; expires: number }>(
         'SELECT repository_id, extract(epoch FROM lease_expires_at)::float8 AS expires FROM repository_poll_state WHERE lease_owner LIKE $1',
@@ -112,8 +116,8 @@ describeOnPostgres('three Baton processes sharing 200 packages on one PostgreSQL
       leases.rows.map(async (lease) => {
         const repository = repositoryIds.get(lease.repository_id)!;
         const repolledAt = await eventually(
-          async () => repositories.traffic(repository).requests.find((r) => r.startedAt > killedAt)?.startedAt,
-          (LEASE_SECONDS + 10) * 1000,
+          async () => repositories.traffic(repository).requests.find((r) => r.startedAt > settledAt)?.startedAt,
+          LEASE_SECONDS * 1000 + TAKEOVER_MARGIN_MS * 2,
           `a new poll of ${repository}`,
         );
         return { repository, leaseExpiresAt: lease.expires * 1000, repolledAt };

@@ -7,7 +7,7 @@ describe('stopping the server (SIGTERM)', () => {
 
   beforeAll(async () => {
     upstream = await startJsonRepository(listOf('scrt', '1.0.0'));
-    baton = await startTestServer('embedded', { env: { BATON_SHUTDOWN_DELAY_SECONDS: '1', BATON_SHUTDOWN_GRACE_SECONDS: '3' } });
+    baton = await startTestServer('embedded', { env: { BATON_SHUTDOWN_DELAY_SECONDS: '3', BATON_SHUTDOWN_GRACE_SECONDS: '10' } });
   });
 
   afterAll(async () => {
