@@ -110,7 +110,7 @@ describeAsRoot(`jobs run as BATON_JOB_USER [embedded]${reason}`, () => {
       ],
     });
 
-    await api.post(`/api/packages/${pkg.body.id}/poll?wait=20`);
+    await api.post(`/api/packages/${pkg.body.id}/poll?wait=120`);
     const stage = await eventually(
       async () => {
         const run = await api.get('/api/pipelines/probe/runs/1');
@@ -142,7 +142,7 @@ describeAsRoot(`jobs run as BATON_JOB_USER [embedded]${reason}`, () => {
       stages: [
         {
           name: 'run',
-          jobs: [{ name: 'hang', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'sleep 600 & echo "child $!"; wait'], timeout_seconds: 1 } }] }],
+          jobs: [{ name: 'hang', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'sleep 600 & echo "child $!"; wait'], timeout_seconds: 5 } }] }],
         },
       ],
     });
@@ -162,7 +162,7 @@ describeAsRoot(`jobs run as BATON_JOB_USER [embedded]${reason}`, () => {
 
     expect([created.status, triggered.status]).toEqual([201, 201]);
     expect(stage.state).toBe('failed');
-    expect(stage.jobs[0].result).toContain('timed out after 1 s');
+    expect(stage.jobs[0].result).toContain('timed out after 5 s');
     expect(child).toBeGreaterThan(1);
     expect(isAlive(child)).toBe(false);
   }, 300_000);

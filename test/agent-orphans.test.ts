@@ -47,7 +47,7 @@ describe('the processes of jobs whose server died', () => {
     processes.push(first);
     const api = await ApiClient.connect(await first.listening, admin);
     const packageId = await registerUpstreamApp(api, upstream.url);
-    await api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await api.post(`/api/packages/${packageId}/poll?wait=120`);
     await api.post('/api/pipelines', {
       name: 'long',
       materials: [{ name: 'app', package: { repository: 'upstream', package: 'app' }, auto_trigger: false }],

@@ -73,7 +73,7 @@ describe.each(DATABASE_KINDS)('an event stream past its maximum age [%s]', (kind
   };
 
   beforeAll(async () => {
-    baton = await startTestServer(kind, { env: { BATON_EVENT_STREAM_MAX_AGE_SECONDS: '2' } });
+    baton = await startTestServer(kind, { env: { BATON_EVENT_STREAM_MAX_AGE_SECONDS: '5' } });
   });
 
   afterAll(async () => {

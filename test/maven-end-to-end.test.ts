@@ -91,7 +91,7 @@ describe.each(DATABASE_KINDS)('Maven artifacts end to end [%s]', (kind) => {
     if (created.status !== 201) throw new Error(`could not create the pipeline: ${JSON.stringify(created.body)}`);
     return pkg.body.id as string;
   };
-  const poll = async (packageId: string) => (await baton.api.post(`/api/packages/${packageId}/poll?wait=20`)).body;
+  const poll = async (packageId: string) => (await baton.api.post(`/api/packages/${packageId}/poll?wait=120`)).body;
   const buildOf = (pipeline: string, counter: number) =>
     eventually(
       async () => {

@@ -117,9 +117,9 @@ describe.each(DATABASE_KINDS)('npm packages end to end [%s]', (kind) => {
   });
 
   it('runs the pipeline for each new version; its job fetches the tarball with the token and checks its integrity', async () => {
-    const first = await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    const first = await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
     const bytes = publish('1.1.0');
-    const second = await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    const second = await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
 
     const [one, two] = [await buildOf(1), await buildOf(2)];
     const text = await consoleOf(2);
@@ -136,7 +136,7 @@ describe.each(DATABASE_KINDS)('npm packages end to end [%s]', (kind) => {
 
   it('fails the job, keeping no file, when the tarball does not match the integrity the registry gives', async () => {
     publish('1.2.0', { tampered: true });
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
 
     const three = await buildOf(3);
 

@@ -102,7 +102,7 @@ describe.each(DATABASE_KINDS)('outbound policy for repositories [%s]', (kind) =>
       auto_update: false,
     });
 
-    const polled = await baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=20`);
+    const polled = await baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=120`);
 
     expect(polled.body).toMatchObject({ outcome: 'failed', error: { kind: 'permanent', code: 'file_not_allowed' } });
     expect(polled.body.error.message).toContain('only a repository whose own URL is a file: URL may read file: URLs');

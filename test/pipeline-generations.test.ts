@@ -48,7 +48,7 @@ describe.each(DATABASE_KINDS)('a deleted pipeline keeps its runs [%s]', (kind) =
     baton = await startTestServer(kind, { env: { BATON_LOCAL_AGENT: 'false', BATON_CONFIG_DIR: configDir } });
     db = baton.server.dependencies.resolve<Database>(TOKENS.database);
     packageId = await registerUpstreamApp(baton.api, upstream.url);
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
   });
 
   afterAll(async () => {

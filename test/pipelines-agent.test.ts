@@ -151,7 +151,7 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
   });
 
   it('runs the build stage on a new revision: fetches the package, verifies it, and gives the job its environment only', async () => {
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
 
     const build = await stageReaches('scrt-release', 1, 'build', ['passed', 'failed']);
     const { text } = await consoleOf('scrt-release/runs/1/stages/build/jobs/fetch');
@@ -239,7 +239,7 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
       stages: [
         {
           name: 'run',
-          jobs: [{ name: 'hang', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'sleep 60 & echo "child $!"; wait'], timeout_seconds: 1 } }] }],
+          jobs: [{ name: 'hang', tasks: [{ exec: { command: 'sh', arguments: ['-c', 'sleep 60 & echo "child $!"; wait'], timeout_seconds: 5 } }] }],
         },
       ],
     });
@@ -249,7 +249,7 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
     const child = childPid((await consoleOf(`slow/runs/${counter}/stages/run/jobs/hang`)).text);
 
     expect(stage.state).toBe('failed');
-    expect(stage.jobs[0].result).toContain('timed out after 1 s');
+    expect(stage.jobs[0].result).toContain('timed out after 5 s');
     await eventually(async () => (isAlive(child) ? undefined : true), 60_000, `process ${child} to be killed`);
   });
 

@@ -27,7 +27,7 @@ describe.each(DATABASE_KINDS)('the dashboard in one request [%s]', (kind) => {
     upstream = await startJsonRepository(listOf('app', '1.0.0'));
     baton = await startTestServer(kind, { env: { BATON_LOCAL_AGENT: 'false' } });
     const packageId = await registerUpstreamApp(baton.api, upstream.url);
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
     const triggered = { 'many-runs': 7, 'two-runs': 2, 'Mixed-Case': 1 } as Record<string, number>;
     await baton.api.post('/api/pipelines', onApp('many-runs', { group: 'releases' }));
     await baton.api.post('/api/pipelines', onApp('two-runs'));

@@ -47,7 +47,7 @@ describe.each(DATABASE_KINDS)('fan-in [%s]', (kind) => {
   const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
 
   it('waits for both paths, then runs with the revision they agree on', async () => {
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
     await waitForRuns('left', 1);
     await waitForRuns('right', 1);
 
@@ -66,7 +66,7 @@ describe.each(DATABASE_KINDS)('fan-in [%s]', (kind) => {
 
   it('does not run while the paths carry different revisions, and runs once they agree again', async () => {
     upstream.publish(listOf('app', '1.0.0', '1.1.0'));
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
     await waitForRuns('left', 2);
     await waitForRuns('right', 2);
 
@@ -83,11 +83,11 @@ describe.each(DATABASE_KINDS)('fan-in [%s]', (kind) => {
 
   it('runs with an older upstream run that agrees when the newest does not', async () => {
     upstream.publish(listOf('app', '1.0.0', '1.1.0', '1.2.0'));
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
     await waitForRuns('left', 3);
     await waitForRuns('right', 3);
     upstream.publish(listOf('app', '1.0.0', '1.1.0', '1.2.0', '1.3.0'));
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
     await waitForRuns('left', 4);
     await waitForRuns('right', 4);
 

@@ -76,7 +76,7 @@ describe.each(DATABASE_KINDS)('first runs of pipelines from files [%s]', (kind) 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-first-runs-'));
     baton = await startTestServer(kind, { env: { BATON_LOCAL_AGENT: 'false', BATON_CONFIG_DIR: dir } });
     const packageId = await registerUpstreamApp(baton.api, upstream.url);
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
   });
 
   afterAll(async () => {
@@ -176,7 +176,7 @@ describeOnPostgres('first runs with two servers on one database [postgres]', () 
     const first = await startTestServer('postgres', { env: { BATON_LOCAL_AGENT: 'false', BATON_CONFIG_DIR: dir } });
     servers = [first];
     const packageId = await registerUpstreamApp(first.api, upstream.url);
-    await first.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await first.api.post(`/api/packages/${packageId}/poll?wait=120`);
     await first.stop();
     writeFile(dir, 'shared.yaml', yamlPipeline('shared'));
     // Both load the folder as they start, at the same time, on the same database.

@@ -35,7 +35,7 @@ describe.each(DATABASE_KINDS)('pipelines named like built-in object members [%s]
     upstream = await startJsonRepository(listOf('app', '1.0.0'));
     baton = await startTestServer(kind);
     const packageId = await registerUpstreamApp(baton.api, upstream.url);
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
   });
 
   afterAll(async () => {

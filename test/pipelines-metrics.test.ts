@@ -118,7 +118,7 @@ describe.each(DATABASE_KINDS)('pipeline metrics [%s]', (kind) => {
   it('counts the runs a revision and an upstream stage create, and times stages and jobs by the database’s clock', async () => {
     const before = await view.scrape();
 
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
     const build = await view.stageReaches('metered', 1, 'build', ['passed', 'failed']);
     const publish = await view.stageReaches('metered-docs', 1, 'publish', ['passed', 'failed']);
     const text = await view.metricsWhen((t) => jobsTimed(t, 'passed') === jobsTimed(before, 'passed') + 2, 'the build and publish jobs to be timed');
@@ -245,7 +245,7 @@ describeOnPostgres('pipeline metrics of two processes sharing one PostgreSQL', (
     const frontView = viewOf(front);
     const runnerView = viewOf(runner);
     const packageId = await registerUpstreamApp(front.api, upstream.url);
-    await front.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await front.api.post(`/api/packages/${packageId}/poll?wait=120`);
     await frontView.create(gated(path.join(gateDir, 'open')));
 
     const counter = await frontView.trigger('gated');

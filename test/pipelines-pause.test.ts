@@ -37,7 +37,7 @@ describe.each(DATABASE_KINDS)('pausing pipelines, and the first run of a new one
     upstream = await startJsonRepository(listOf('app', '1.0.0'));
     baton = await startTestServer(kind, { env: { BATON_LOCAL_AGENT: 'false' } });
     packageId = await registerUpstreamApp(baton.api, upstream.url);
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
   });
 
   afterAll(async () => {
@@ -137,9 +137,9 @@ describe.each(DATABASE_KINDS)('pausing pipelines, and the first run of a new one
 
     const paused = await baton.api.post('/api/pipelines/gate/pause', { reason: 'the repository is being migrated' });
     upstream.publish(listOf('app', '1.0.0', '1.1.0'));
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
     upstream.publish(listOf('app', '1.0.0', '1.1.0', '1.2.0'));
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
     const withheld = await eventually(async () => {
       const status = await statusOf('gate');
       return status.withheld_causes === 2 ? status : undefined;

@@ -53,7 +53,7 @@ describe.each(DATABASE_KINDS)('acting on runs: reruns, approvals, triggers witho
     upstream = await startJsonRepository(listOf('app', '1.0.0'));
     baton = await startTestServer(kind, { env: { BATON_LOCAL_AGENT: 'false' } });
     const packageId = await registerUpstreamApp(baton.api, upstream.url);
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
     await storePipeline(baton, RELEASE);
     await storePipeline(baton, BODILESS);
   });

@@ -57,7 +57,7 @@ describe.each(DATABASE_KINDS)('package-triggered pipelines [%s]', (kind) => {
     (await run(pipeline, counter)).stages.find((s: { name: string }) => s.name === stage)?.state;
 
   it('runs a pipeline when its package gets a new revision, with the revision in its build cause and label', async () => {
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
 
     const first = await eventually(async () => {
       const runs = (await baton.api.get('/api/pipelines/app-release/runs')).body.runs;
@@ -131,7 +131,7 @@ describe.each(DATABASE_KINDS)('package-triggered pipelines [%s]', (kind) => {
 
   it('promotes an older revision by a manual trigger, and refuses one that contradicts the upstream run', async () => {
     upstream.publish(listOf('app', '1.0.0', '1.1.0'));
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
     await eventually(async () => ((await baton.api.get('/api/pipelines/app-release/runs')).body.runs.length >= 2 ? true : undefined));
 
     const older = await baton.api.post('/api/pipelines/app-release/runs', { revisions: { app: '1.0.0' }, environment: { REASON: 'rollback' } });

@@ -14,7 +14,7 @@ describe('timer-triggered runs', () => {
     upstream = await startJsonRepository(listOf('app', '1.0.0'));
     baton = await startTestServer('embedded', { env: { BATON_LOCAL_AGENT: 'false' } });
     packageId = await registerUpstreamApp(baton.api, upstream.url);
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
   });
 
   afterAll(async () => {
@@ -38,7 +38,7 @@ describe('timer-triggered runs', () => {
     await new Promise((resolve) => setTimeout(resolve, 2500));
     const unchanged = await runs();
     upstream.publish(listOf('app', '1.0.0', '1.1.0'));
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
     const afterChange = await eventually(async () => ((await runs()).length > 1 ? await runs() : undefined));
 
     expect(created.status).toBe(201);
@@ -53,7 +53,7 @@ describe('timer-triggered runs', () => {
     // The schedule stops ticking, so that only the fires below can create the run.
     await timers.stop();
     upstream.publish(listOf('app', '1.0.0', '1.1.0', '1.2.0'));
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
     const before = (await runs()).length;
     const at = new Date(Date.UTC(2030, 0, 1, 22, 0, 0));
 
@@ -69,7 +69,7 @@ describe('timer-triggered runs', () => {
 
     const afterOlderRun = await timers.fire('nightly', new Date(Date.UTC(2030, 0, 2, 22, 0, 0)));
     upstream.publish(listOf('app', '1.0.0', '1.1.0', '1.2.0', '1.3.0'));
-    await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
     const afterNewRevision = await timers.fire('nightly', new Date(Date.UTC(2030, 0, 3, 22, 0, 0)));
 
     expect(promoted.status).toBe(201);

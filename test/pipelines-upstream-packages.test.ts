@@ -101,7 +101,7 @@ describe.each(DATABASE_KINDS)('packages that come with upstream runs [%s]', (kin
     const created = await baton.api.post('/api/pipelines', definition);
     if (created.status !== 201) throw new Error(`could not create the pipeline: ${JSON.stringify(created.body)}`);
   };
-  const poll = (repository: string) => baton.api.post(`/api/packages/${packageIds[repository]}/poll?wait=20`);
+  const poll = (repository: string) => baton.api.post(`/api/packages/${packageIds[repository]}/poll?wait=120`);
   const run = async (pipeline: string, counter: number) => (await baton.api.get(`/api/pipelines/${pipeline}/runs/${counter}`)).body;
   const stageReaches = (pipeline: string, counter: number, stage: string, states: string[]) =>
     eventually(

@@ -61,8 +61,8 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
     await eventually(async () => ((await baton.api.get(`/api/packages/${pkg.id}`)).body.poll.status === 'ok' ? true : undefined));
     publish('0.3.2', '0.3.3', '0.4.0');
 
-    const found = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
-    const again = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    const found = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=120`);
+    const again = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=120`);
     const history = await baton.api.get(`/api/packages/${pkg.id}/revisions`);
 
     expect(found.status).toBe(200);
@@ -77,11 +77,11 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
     const before = (await baton.api.get('/api/events/history?after=0&limit=500')).body.events.at(-1)?.id ?? 0;
     upstream.failWith(404);
 
-    const failed = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
-    const failedTwice = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    const failed = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=120`);
+    const failedTwice = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=120`);
     const shown = (await baton.api.get(`/api/packages/${pkg.id}`)).body;
     upstream.failWith(null);
-    const healed = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    const healed = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=120`);
     const shownAfter = (await baton.api.get(`/api/packages/${pkg.id}`)).body;
     const events = (await baton.api.get(`/api/events/history?after=${before}&limit=500&types=package.poll.*`)).body.events.filter(
       (e: { data: { package_id: string } }) => e.data.package_id === pkg.id,
@@ -116,7 +116,7 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
       return read.poll.status === 'ok' ? read.poll : undefined;
     });
 
-    await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${pkg.id}/poll?wait=120`);
     const after = (await baton.api.get(`/api/packages/${pkg.id}`)).body.poll;
 
     expect(new Date(after.last_polled_at).getTime()).toBeGreaterThan(new Date(first.last_polled_at).getTime());
@@ -130,7 +130,7 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
     upstream.slowDown(800);
     const before = upstream.requests.length;
 
-    const first = baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    const first = baton.api.post(`/api/packages/${pkg.id}/poll?wait=120`);
     await eventually(async () => (upstream.requests.length > before ? true : undefined));
     const body = 'published';
     const hint = await baton.api.post(`/api/hooks/repositories/${repositoryId}`, undefined, { token: null, rawBody: body, headers: signed(secret, body) });
@@ -147,7 +147,7 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
 
     const before = (await baton.api.get(`/api/packages/${pkg.id}`)).body;
-    const polled = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    const polled = await baton.api.post(`/api/packages/${pkg.id}/poll?wait=120`);
 
     expect(before.poll).toMatchObject({ status: 'disabled', last_polled_at: null, next_poll_at: null });
     expect(before.latest_revision).toBeNull();
@@ -164,7 +164,7 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
   });
 
   it('polls a whole repository on request and answers per package', async () => {
-    const response = await baton.api.post(`/api/repositories/${repositoryId}/poll?wait=20`);
+    const response = await baton.api.post(`/api/repositories/${repositoryId}/poll?wait=120`);
 
     expect(response.status).toBe(200);
     expect(response.body.packages.length).toBeGreaterThanOrEqual(4);
@@ -275,7 +275,7 @@ describe.each(DATABASE_KINDS)('polling through the API [%s]', (kind) => {
     const reader = response.body!.getReader();
     let text = '';
 
-    await baton.api.post(`/api/packages/${pkg.id}/poll?wait=20`);
+    await baton.api.post(`/api/packages/${pkg.id}/poll?wait=120`);
     while (!text.includes(pkg.id)) text += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
 

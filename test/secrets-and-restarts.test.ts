@@ -85,7 +85,7 @@ describe.each(DATABASE_KINDS)('secrets and restarts [%s]', (kind) => {
     const repository = await without.api.get(`/api/repositories/${repositoryId}`);
     await without.stop();
     const back = await startTestServer(kind, { database });
-    const polledBack = await back.api.post(`/api/packages/${packageId}/poll?wait=20`);
+    const polledBack = await back.api.post(`/api/packages/${packageId}/poll?wait=120`);
     const pkgBack = await back.api.get(`/api/packages/${packageId}`);
     const repositoryBack = await back.api.get(`/api/repositories/${repositoryId}`);
     await back.stop();

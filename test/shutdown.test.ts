@@ -34,7 +34,7 @@ describe('stopping the server (SIGTERM)', () => {
       return Date.now();
     })().catch(() => Date.now());
     upstream.slowDown(1500);
-    const inFlight = baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=20`);
+    const inFlight = baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=120`);
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     const stopAt = Date.now();

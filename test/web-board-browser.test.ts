@@ -9,7 +9,7 @@ describeInChromium('the promotion board in Chromium', () => {
       versions: ['1.0.0'],
       async prepare({ baton, upstream, packageId }) {
         upstream.publish(listOf('app', '1.0.0', '1.1.0'));
-        await baton.api.post(`/api/packages/${packageId}/poll?wait=20`);
+        await baton.api.post(`/api/packages/${packageId}/poll?wait=120`);
         await storePipeline(baton, GATED_RELEASE);
         expect((await baton.api.post('/api/pipelines/gated-release/runs')).status).toBe(201);
         await finishStage(baton, 'gated-release', 1, 'build', 'passed');

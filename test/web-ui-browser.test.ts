@@ -168,7 +168,7 @@ describeInChromium('the web UI in Chromium', () => {
       await app.locator('code', { hasText: '1.1.0' }).waitFor();
 
       ui.upstream.publish(listOf('app', '1.0.0', '1.1.0', '1.2.0'));
-      expect((await ui.baton.api.post(`/api/packages/${ui.packageId}/poll?wait=20`)).body.outcome).toBe('new_revision');
+      expect((await ui.baton.api.post(`/api/packages/${ui.packageId}/poll?wait=120`)).body.outcome).toBe('new_revision');
       await app.locator('code', { hasText: '1.2.0' }).waitFor();
       expect(await scrollsHorizontally(ui.page)).toBe(false);
       expect(await seriousAccessibilityFindings(ui.page)).toEqual([]);

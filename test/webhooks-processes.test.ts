@@ -72,7 +72,7 @@ describe.each(DATABASE_KINDS)('webhooks across processes [%s]', (kind) => {
     const target = await receiver();
     const webhook = await subscribe(target.url);
     target.answerWith(200, { delayMs: 300 });
-    const first = await harness.dispatcher({ owner: 'stopping', leaseMs: 60_000, stopDeadlineMs: 5_000 });
+    const first = await harness.dispatcher({ owner: 'stopping', leaseMs: 60_000, stopDeadlineMs: 60_000 });
     const inFlight = await harness.emit('package.revision.detected');
     await target.waitUntil(() => target.maxInFlight === 1, 'a delivery in flight');
 
@@ -91,7 +91,7 @@ describe.each(DATABASE_KINDS)('webhooks across processes [%s]', (kind) => {
   it('cuts a delivery that outlasts the stop deadline without counting it, and delivers it again later', async () => {
     const target = await receiver();
     const webhook = await subscribe(target.url);
-    target.answerWith(200, { delayMs: 2_000 });
+    target.answerWith(200, { delayMs: 30_000 });
     const first = await harness.dispatcher({ owner: 'impatient', leaseMs: 60_000, stopDeadlineMs: 100 });
     const cut = await harness.emit('package.revision.detected');
     await target.waitUntil(() => target.maxInFlight === 1, 'a delivery in flight');

@@ -43,9 +43,9 @@ describe.each(DATABASE_KINDS)('yum repositories end to end [%s]', (kind) => {
     });
     const packageCheck = await baton.api.post(`/api/packages/${pkg.body.id}/check-connection`);
 
-    const first = await baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=20`);
+    const first = await baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=120`);
     publishNewer(dir, '0.4.0');
-    const second = await baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=20`);
+    const second = await baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=120`);
     const history = await baton.api.get(`/api/packages/${pkg.body.id}/revisions`);
 
     expect(checked.body).toEqual({
@@ -74,7 +74,7 @@ describe.each(DATABASE_KINDS)('yum repositories end to end [%s]', (kind) => {
     });
     const outside = await baton.api.post('/api/repositories/check-connection', { plugin_id: 'yum', configuration: [{ key: 'REPO_URL', value: fileUrl(dir) }] });
 
-    const polled = await baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=20`);
+    const polled = await baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=120`);
 
     expect(polled.body).toMatchObject({ outcome: 'new_revision', revision: { revision: expect.stringMatching(/^moosync-11\.0\.2-1\./) } });
     expect(outside.body.ok).toBe(false);
@@ -94,7 +94,7 @@ describe.each(DATABASE_KINDS)('yum repositories end to end [%s]', (kind) => {
       auto_update: false,
     });
 
-    const polled = await baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=20`);
+    const polled = await baton.api.post(`/api/packages/${pkg.body.id}/poll?wait=120`);
     const status = await baton.api.get(`/api/packages/${pkg.body.id}`);
     const checked = await baton.api.post(`/api/packages/${pkg.body.id}/check-connection`);
 

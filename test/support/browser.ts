@@ -121,7 +121,7 @@ export function useBrowserSuite(kind: DatabaseKind, { versions, prepare }: Brows
     suite.upstream = await startJsonRepository(listOf('app', ...versions));
     suite.baton = await startTestServer(kind, { env: { BATON_LOCAL_AGENT: 'false', BATON_WEB_DIR: WEB_DIST } });
     suite.packageId = await registerUpstreamApp(suite.baton.api, suite.upstream.url);
-    await suite.baton.api.post(`/api/packages/${suite.packageId}/poll?wait=20`);
+    await suite.baton.api.post(`/api/packages/${suite.packageId}/poll?wait=120`);
     suite.viewerToken = (await suite.baton.api.post('/api/tokens', { name: 'onlooker', role: 'viewer' })).body.token;
     await prepare?.(suite);
     suite.browser = await launchChromium();
@@ -135,6 +135,8 @@ export function useBrowserSuite(kind: DatabaseKind, { versions, prepare }: Brows
 
   beforeEach(async () => {
     context = await suite.browser.newContext({ viewport: { width: 1024, height: 800 } });
+    // Waits bound a hang, not a speed: a busy machine may take longer than the default 30 s.
+    context.setDefaultTimeout(60_000);
     suite.page = await context.newPage();
     suite.errors = consoleErrors(suite.page);
   });

@@ -58,7 +58,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     BATON_PORT: '0',
     BATON_ADMIN_TOKEN: adminToken,
     ...(ownPlugins === null ? {} : { BATON_PLUGINS_DIR: ownPlugins }),
-    BATON_PLUGIN_CALL_TIMEOUT_SECONDS: '10',
+    BATON_PLUGIN_CALL_TIMEOUT_SECONDS: '60',
     BATON_SHUTDOWN_GRACE_SECONDS: '2',
     BATON_SHUTDOWN_DELAY_SECONDS: '0',
     ...(database.databaseUrl
