@@ -49,7 +49,7 @@ async function serve(
   sampler.callStarted();
   const outcome = await runRequest(plugin, bridge, request, controller.signal);
   calls.delete(request.id);
-  // Sampled (unless sampled within the interval) before the answer is posted, so the host knows the call's memory once it has the answer.
+  // Sampled before the answer is posted, so the host knows the call's memory once it has the answer.
   sampler.callEnded();
   try {
     bridge.post({ v: 1, type: 'response', id: request.id, ...outcome });
