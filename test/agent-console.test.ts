@@ -30,7 +30,7 @@ describe.each(DATABASE_KINDS)('a job’s console over HTTP [%s]', (kind) => {
   let gates: string;
   const open = (pipeline: string) => fs.writeFileSync(path.join(gates, pipeline), '');
 
-  const get = (path: string, auth: string | null = token) => fetch(`${baseUrl}${path}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {} });
+  const get = (address: string, auth: string | null = token) => fetch(`${baseUrl}${address}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {} });
   const ticking = (name: string): PipelineDefinition => ({
     ...oneJobPipeline(name, [{ exec: { command: 'sh', arguments: ['-c', TICKS] } }]),
     environment: { GATE: path.join(gates, name) },

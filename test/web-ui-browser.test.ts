@@ -272,11 +272,13 @@ describeInChromium('the web UI in Chromium', () => {
 
       expect((await ui.baton.api.post('/api/pipelines/gated-release/pause', { reason: 'database migration' })).status).toBe(200);
       const note = pipeline.getByText(/^Paused by/);
-      await note.waitFor();
-      const by = (await ui.baton.api.get('/api/pipelines/gated-release')).body.status.paused.by as string;
-      expect(await note.textContent()).toBe(`Paused by ${by}: database migration`);
-
-      expect((await ui.baton.api.post('/api/pipelines/gated-release/unpause')).status).toBe(200);
+      try {
+        await note.waitFor();
+        const by = (await ui.baton.api.get('/api/pipelines/gated-release')).body.status.paused.by as string;
+        expect(await note.textContent()).toBe(`Paused by ${by}: database migration`);
+      } finally {
+        expect((await ui.baton.api.post('/api/pipelines/gated-release/unpause')).status).toBe(200);
+      }
       await note.waitFor({ state: 'detached' });
       expect(ui.errors).toEqual([]);
     });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { messageOf } from '../api/client';
 import { groupPipelines, loadDashboard, loadLatestRuns, loadPipeline, RUNS_SHOWN, type Pipeline, type Run } from '../dashboard/dashboard-data';
 import { PipelineGroupSection } from '../dashboard/pipeline-group';
@@ -23,8 +23,13 @@ export function Dashboard({ session }: { session: Session }) {
     setPipelines(loaded.pipelines);
     setRuns(loaded.runs);
   }, []);
+  // Events come in order, answers may not: an answer older than the pipeline's latest request is dropped.
+  const statusRequests = useRef(new Map<string, number>());
   const refreshStatus = useCallback(async (name: string) => {
+    const asked = (statusRequests.current.get(name) ?? 0) + 1;
+    statusRequests.current.set(name, asked);
     const latest = await loadPipeline(name);
+    if (statusRequests.current.get(name) !== asked) return;
     setPipelines((current) => current && current.map((p) => (p.name === name ? latest : p)));
   }, []);
   const refreshRuns = useCallback(async (name: string) => {
