@@ -49,12 +49,12 @@ async function serve(
   sampler.callStarted();
   const outcome = await runRequest(plugin, bridge, request, controller.signal);
   calls.delete(request.id);
-  // Sampled before the answer is posted, so the host knows the call's memory once it has the answer.
-  sampler.callEnded();
+  // The call's memory goes with its answer: the host knows it once it has the answer.
+  const memory = sampler.callEnded();
   try {
-    bridge.post({ v: 1, type: 'response', id: request.id, ...outcome });
+    bridge.post({ v: 1, type: 'response', id: request.id, ...outcome, memory });
   } catch (error) {
-    bridge.post({ v: 1, type: 'response', id: request.id, ok: false, error: toWireError(error) });
+    bridge.post({ v: 1, type: 'response', id: request.id, ok: false, error: toWireError(error), memory });
   }
 }
 

@@ -187,8 +187,23 @@ export const HostMessageSchema = Type.Union([
 export const WorkerMessageSchema = Type.Union([
   Type.Object({ v: V, type: Type.Literal('ready'), descriptor: PluginDescriptorSchema }),
   Type.Object({ v: V, type: Type.Literal('load-failed'), message: Type.String() }),
-  Type.Object({ v: V, type: Type.Literal('response'), id: Type.Number(), ok: Type.Literal(true), result: AnyAnswer }),
-  Type.Object({ v: V, type: Type.Literal('response'), id: Type.Number(), ok: Type.Literal(false), error: WireErrorSchema }),
+  // `memory`: the worker's sample as the call ended.
+  Type.Object({
+    v: V,
+    type: Type.Literal('response'),
+    id: Type.Number(),
+    ok: Type.Literal(true),
+    result: AnyAnswer,
+    memory: Type.Optional(WorkerMemorySampleSchema),
+  }),
+  Type.Object({
+    v: V,
+    type: Type.Literal('response'),
+    id: Type.Number(),
+    ok: Type.Literal(false),
+    error: WireErrorSchema,
+    memory: Type.Optional(WorkerMemorySampleSchema),
+  }),
   // `request_id` names the call the access belongs to; the host uses that call's scope, whatever `scope` says.
   Type.Object({
     v: V,

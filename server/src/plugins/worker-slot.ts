@@ -192,9 +192,11 @@ export class WorkerSlot {
   private received(worker: Worker, message: WorkerMessage): void {
     if (worker !== this.worker) return;
     // The first sample follows `ready` closely and may arrive before the slot counts as serving.
-    if (message.type === 'memory') this.setMemory(memoryFromWire(message) ?? this.workerMemory);
+    const sample = message.type === 'memory' ? message : message.type === 'response' ? message.memory : undefined;
+    if (sample !== undefined) this.setMemory(memoryFromWire(sample) ?? this.workerMemory);
     if (this.phase !== 'serving') return;
-    if (message.type === 'memory') this.checkExternalMemory();
+    // A response's sample is checked while its call still counts as running.
+    if (sample !== undefined) this.checkExternalMemory();
     if (message.type === 'response') this.answered(message);
     else if (message.type === 'store') this.storeRequested(worker, message);
     else if (message.type === 'log') this.env.log.forward(message, this.heldCall(message.request_id));
