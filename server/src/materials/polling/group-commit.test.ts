@@ -55,4 +55,74 @@ describe('GroupCommit', () => {
     gate.open();
     await expect(later).resolves.toBe('written 4');
   });
+
+  describe('with a spacing', () => {
+    /** Like gatedWrite, remembering when each write started. */
+    function timedGate() {
+      const gate = gatedWrite();
+      const starts: number[] = [];
+      const write = (items: number[]) => {
+        starts.push(performance.now());
+        return gate.write(items);
+      };
+      return { ...gate, starts, write };
+    }
+
+    it('holds what arrives soon after a write until the spacing has passed, and writes it together', async () => {
+      const gate = timedGate();
+      const commit = new GroupCommit(gate.write, 5000);
+
+      const first = commit.submit(1);
+      await settled();
+      gate.open();
+      await first;
+      const rest = [commit.submit(2), commit.submit(3)];
+      await settled();
+      expect(gate.batches).toEqual([[1]]);
+
+      await new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (gate.batches.length < 2) return;
+          clearInterval(check);
+          resolve();
+        }, 50);
+      });
+      gate.open();
+      await expect(Promise.all(rest)).resolves.toEqual(['written 2', 'written 3']);
+      expect(gate.batches).toEqual([[1], [2, 3]]);
+      // Timers may fire a fraction of a millisecond early as performance.now() counts.
+      expect(gate.starts[1] - gate.starts[0]).toBeGreaterThanOrEqual(4990);
+    });
+
+    it('writes at once after a quiet spell', async () => {
+      const gate = timedGate();
+      const commit = new GroupCommit(gate.write, 100);
+
+      const first = commit.submit(1);
+      await settled();
+      gate.open();
+      await first;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const second = commit.submit(2);
+      await settled();
+      expect(gate.batches).toEqual([[1], [2]]);
+      gate.open();
+      await expect(second).resolves.toBe('written 2');
+    });
+
+    it('does not hold a full batch', async () => {
+      const gate = timedGate();
+      const commit = new GroupCommit(gate.write, 60_000);
+
+      const first = commit.submit(0);
+      await settled();
+      gate.open();
+      await first;
+      const full = Array.from({ length: 64 }, (_, k) => commit.submit(k + 1));
+      await settled();
+      expect(gate.batches.map((b) => b.length)).toEqual([1, 64]);
+      gate.open();
+      await expect(Promise.all(full)).resolves.toHaveLength(64);
+    });
+  });
 });

@@ -24,8 +24,9 @@ export interface PollSchedulerOptions {
   tickJitterMs?: number;
   /**
    * The only process on its database (the embedded one): it claims ahead whenever a look left
-   * work behind, whichever cap held it back. Processes sharing a database claim ahead only when
-   * their own cap is full, so that one of them does not hold a small installation's work.
+   * work behind, whichever cap held it back, and then holds more of one host than others would.
+   * Processes sharing a database claim ahead only when their own cap is full, so that one of them
+   * does not hold a small installation's work.
    */
   alone?: boolean;
 }
@@ -39,6 +40,21 @@ export interface PollSchedulerOptions {
  * processes sharing a database share a small installation's work.
  */
 const CLAIM_AHEAD = 4;
+
+/**
+ * How many times its host cap a process alone on its database (the embedded one) holds of one
+ * host while work is left behind, within {@link CLAIM_AHEAD} times its process cap in all. Nobody
+ * else could poll what it holds, and each claim reads every due package: with thousands of
+ * repositories on one host, whose cap lets four polls run, claims of sixteen made claiming a fifth
+ * of all the polling's CPU.
+ */
+const CLAIM_AHEAD_ALONE = 16;
+
+/** How many repositories a process may hold at once, in all and of any one host. */
+interface Holding {
+  total: number;
+  perHost: number;
+}
 
 /** Told about each finished poll: metrics, events, waiters. */
 export interface PollObserver {
@@ -58,6 +74,11 @@ export class PollScheduler {
   private task: ScheduledTask | null = null;
   private stopped = true;
   private readonly inFlight = new Map<string, { claim: ClaimedRepository; done: Promise<void> }>();
+  /**
+   * Polls whose plugin call is under way, in all and per host: the slots the caps count. A poll
+   * being written has let go of its slot (its lease it keeps until written).
+   */
+  private asking = 0;
   private readonly perHost = new Map<string, number>();
   /** Claimed repositories waiting for a slot, with when they were claimed (this process's clock). */
   private queued: { claim: ClaimedRepository; at: number }[] = [];
@@ -194,15 +215,21 @@ export class PollScheduler {
     }
   }
 
-  /** How many times its caps the process may hold now: more than once while work is left behind. */
-  private ahead(): number {
-    return this.backlog || (this.options.alone === true && this.leftBehind) ? CLAIM_AHEAD : 1;
+  /** How many repositories the process may hold now: more than its caps while work is left behind. */
+  private ahead(): Holding {
+    const { concurrency, hostConcurrency, alone } = this.options;
+    if (alone === true) {
+      const total = concurrency * CLAIM_AHEAD;
+      return { total, perHost: Math.min(total, hostConcurrency * CLAIM_AHEAD_ALONE) };
+    }
+    const ahead = this.backlog ? CLAIM_AHEAD : 1;
+    return { total: concurrency * ahead, perHost: hostConcurrency * ahead };
   }
 
-  /** How many more repositories the caps, `ahead` times over, let the process hold on any one host. */
-  private roomForAny(ahead: number): number {
+  /** How many more repositories `most` lets the process hold on any one host. */
+  private roomForAny(most: Holding): number {
     const busiest = Math.max(0, ...this.heldPerHost.values());
-    return Math.min(this.options.concurrency * ahead - this.holding(), this.options.hostConcurrency * ahead - busiest);
+    return Math.min(most.total - this.holding(), most.perHost - busiest);
   }
 
   /** Whether this process holds the repository or is taking it: running, waiting for a slot, or being claimed with its request. */
@@ -215,11 +242,11 @@ export class PollScheduler {
     return this.inFlight.size + this.queued.length + this.reserved.size;
   }
 
-  /** The room the caps leave, `ahead` times over. */
-  private limits(ahead: number): ClaimLimits {
+  /** The room `most` leaves. */
+  private limits(most: Holding): ClaimLimits {
     return {
-      max: this.options.concurrency * ahead - this.holding(),
-      hostRoom: (host) => this.options.hostConcurrency * ahead - (this.heldPerHost.get(host) ?? 0),
+      max: most.total - this.holding(),
+      hostRoom: (host) => most.perHost - (this.heldPerHost.get(host) ?? 0),
     };
   }
 
@@ -242,7 +269,7 @@ export class PollScheduler {
     const waiting: typeof this.queued = [];
     for (const entry of this.queued) {
       const { host } = entry.claim;
-      if (this.inFlight.size < this.options.concurrency && (this.perHost.get(host) ?? 0) < this.options.hostConcurrency) {
+      if (this.asking < this.options.concurrency && (this.perHost.get(host) ?? 0) < this.options.hostConcurrency) {
         this.run(entry.claim, (Date.now() - entry.at) / 1000);
       } else waiting.push(entry);
     }
@@ -257,11 +284,23 @@ export class PollScheduler {
 
   private run(claim: ClaimedRepository, waitedSeconds: number): void {
     this.observer.claimed?.(claim, waitedSeconds);
+    this.asking += 1;
     this.perHost.set(claim.host, (this.perHost.get(claim.host) ?? 0) + 1);
+    let asking = true;
+    // Once the plugin has answered, the next poll may start while this one is written.
+    const answered = () => {
+      if (!asking) return;
+      asking = false;
+      this.asking -= 1;
+      const left = (this.perHost.get(claim.host) ?? 1) - 1;
+      if (left > 0) this.perHost.set(claim.host, left);
+      else this.perHost.delete(claim.host);
+      this.startQueued();
+    };
     const started = process.hrtime.bigint();
     let report = null as RepositoryPollReport | null;
     const done = this.poller
-      .poll(claim, this.abandon.signal, this.options.owner)
+      .poll(claim, this.abandon.signal, this.options.owner, answered)
       .then((answer) => {
         report = answer;
         this.observer.polled?.(claim, answer, Number(process.hrtime.bigint() - started) / 1e9);
@@ -277,11 +316,8 @@ export class PollScheduler {
       })
       .finally(() => {
         this.inFlight.delete(claim.repositoryId);
-        const left = (this.perHost.get(claim.host) ?? 1) - 1;
-        if (left > 0) this.perHost.set(claim.host, left);
-        else this.perHost.delete(claim.host);
         this.letGo(claim.host);
-        this.startQueued();
+        answered();
         this.observer.leasesHeld?.(this.inFlight.size + this.queued.length);
         // A request of this repository that came during its poll is served now. Claimed
         // repositories still waiting make a look now needless, and so does a last look that

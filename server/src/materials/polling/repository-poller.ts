@@ -44,14 +44,16 @@ export class RepositoryPoller {
   /**
    * `abandoned` aborting (a shutdown) before the plugin has answered means: record nothing. With
    * `owner`, the lease is given back with the record when the poll is written whole (`released`).
+   * `answered` is called once the plugin has answered, before the answer is written.
    */
-  async poll(claim: ClaimedRepository, abandoned?: AbortSignal, owner: string | null = null): Promise<RepositoryPollReport> {
+  async poll(claim: ClaimedRepository, abandoned?: AbortSignal, owner: string | null = null, answered?: () => void): Promise<RepositoryPollReport> {
     const empty: RepositoryPollReport = { pluginId: claim.pluginId, packageIds: [], outcomes: new Map(), eventIds: [] };
     // The claim read the repository: no read of its own per poll.
     const { packages, store } = (await this.readAhead.get(claim)) ?? { packages: await this.work.packagesOf(claim), store: undefined };
     this.readAhead.delete(claim);
     if (packages.length === 0) return empty;
     const results = await this.ask(claim.repositoryId, claim.pluginId, claim.configuration, packages, store);
+    answered?.();
     if (abandoned?.aborted) return empty;
     const recorded = await this.recordSafely(claim, { id: claim.repositoryId, name: claim.name, pluginId: claim.pluginId }, packages, results, owner);
     return { ...recorded, pluginId: claim.pluginId, packageIds: packages.map((p) => p.packageId) };
