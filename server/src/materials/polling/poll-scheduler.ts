@@ -79,10 +79,12 @@ export class PollScheduler {
    * being written has let go of its slot (its lease it keeps until written).
    */
   private asking = 0;
+  /** Polls whose plugin has answered, being written: they keep their lease, not their room. */
+  private readonly recording = new Set<string>();
   private readonly perHost = new Map<string, number>();
   /** Claimed repositories waiting for a slot, with when they were claimed (this process's clock). */
   private queued: { claim: ClaimedRepository; at: number }[] = [];
-  /** Claimed repositories per host, running or waiting. */
+  /** Claimed repositories per host, waiting or asking their plugin. */
   private readonly heldPerHost = new Map<string, number>();
   private renewTimer: NodeJS.Timeout | null = null;
   private abandon = new AbortController();
@@ -237,9 +239,12 @@ export class PollScheduler {
     return this.inFlight.has(repositoryId) || this.reserved.has(repositoryId) || this.queued.some((q) => q.claim.repositoryId === repositoryId);
   }
 
-  /** Repositories this process holds or is taking: running, waiting for a slot, or being claimed with their request. */
+  /**
+   * Repositories this process holds or is taking, but for those being written: asking their
+   * plugin, waiting for a slot, or being claimed with their request.
+   */
   private holding(): number {
-    return this.inFlight.size + this.queued.length + this.reserved.size;
+    return this.inFlight.size - this.recording.size + this.queued.length + this.reserved.size;
   }
 
   /** The room `most` leaves. */
@@ -287,15 +292,24 @@ export class PollScheduler {
     this.asking += 1;
     this.perHost.set(claim.host, (this.perHost.get(claim.host) ?? 0) + 1);
     let asking = true;
-    // Once the plugin has answered, the next poll may start while this one is written.
-    const answered = () => {
-      if (!asking) return;
+    // The slot, and the room the poll took in the caps' look-ahead, are free once the plugin has
+    // answered (or the poll ended without an answer): the next poll may start while this one is
+    // written. Claimed repositories still waiting make a look now needless, and so does a last
+    // look that left nothing behind: the tick finds what falls due.
+    const freeSlot = () => {
       asking = false;
       this.asking -= 1;
       const left = (this.perHost.get(claim.host) ?? 1) - 1;
       if (left > 0) this.perHost.set(claim.host, left);
       else this.perHost.delete(claim.host);
+      this.letGo(claim.host);
       this.startQueued();
+      if (this.queued.length === 0 && this.leftBehind) this.wakeShortly();
+    };
+    const answered = () => {
+      if (!asking) return;
+      this.recording.add(claim.repositoryId);
+      freeSlot();
     };
     const started = process.hrtime.bigint();
     let report = null as RepositoryPollReport | null;
@@ -316,14 +330,11 @@ export class PollScheduler {
       })
       .finally(() => {
         this.inFlight.delete(claim.repositoryId);
-        this.letGo(claim.host);
-        answered();
+        this.recording.delete(claim.repositoryId);
+        if (asking) freeSlot();
         this.observer.leasesHeld?.(this.inFlight.size + this.queued.length);
-        // A request of this repository that came during its poll is served now. Claimed
-        // repositories still waiting make a look now needless, and so does a last look that
-        // left nothing behind: the tick finds what falls due.
+        // A request of this repository that came during its poll is served now.
         if (this.targets.has(claim.repositoryId)) this.wake(claim.repositoryId);
-        if (this.queued.length === 0 && this.leftBehind) this.wakeShortly();
       });
     this.inFlight.set(claim.repositoryId, { claim, done });
   }
