@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '../server/src/http/app';
 import { buildOpenApiDocument } from '../server/src/http/openapi';
@@ -15,11 +12,12 @@ import { TokenService } from '../server/src/security/token-service';
 import { AgentHarness, oneJobPipeline, packageRevision } from './support/agent-harness';
 import { DATABASE_KINDS } from './support/databases';
 import { eventually } from './support/eventually';
+import { awaitGate, Gates } from './support/gates';
 import { LoopbackServers } from './support/loopback-servers';
 
 const SECRET = `s3cret-${randomBytes(8).toString('hex')}`;
 /** Six ticks; after the second the job holds until the file GATE names exists, so that it is seen running however slow the machine. */
-const TICKS = 'for i in 1 2 3 4 5 6; do echo "tick $i $TOKEN"; if [ $i = 2 ]; then while [ ! -f "$GATE" ]; do sleep 0.1; done; fi; sleep 0.1; done';
+const TICKS = `for i in 1 2 3 4 5 6; do echo "tick $i $TOKEN"; if [ $i = 2 ]; then ${awaitGate('GATE')}; fi; sleep 0.1; done`;
 
 describe.each(DATABASE_KINDS)('a job’s console over HTTP [%s]', (kind) => {
   const servers = new LoopbackServers();
@@ -27,18 +25,18 @@ describe.each(DATABASE_KINDS)('a job’s console over HTTP [%s]', (kind) => {
   let baseUrl: string;
   let token: string;
   let material: ReturnType<typeof packageRevision>;
-  let gates: string;
-  const open = (pipeline: string) => fs.writeFileSync(path.join(gates, pipeline), '');
+  let gates: Gates;
+  const open = (pipeline: string) => gates.open(pipeline);
 
   const get = (address: string, auth: string | null = token) => fetch(`${baseUrl}${address}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {} });
   const ticking = (name: string): PipelineDefinition => ({
     ...oneJobPipeline(name, [{ exec: { command: 'sh', arguments: ['-c', TICKS] } }]),
-    environment: { GATE: path.join(gates, name) },
+    environment: { GATE: gates.path(name) },
     secure_environment: { TOKEN: { encrypted_value: encryptVariable(harness.box, SECRET, name, 'TOKEN') } },
   });
 
   beforeAll(async () => {
-    gates = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-gate-'));
+    gates = new Gates();
     harness = await AgentHarness.open(kind);
     const tokens = new TokenService(harness.db, new AuditStore(harness.db));
     token = (await tokens.create({ name: 'reader', role: 'viewer' }, { tokenId: 'test', name: 'test', role: 'admin' })).token;
@@ -57,7 +55,7 @@ describe.each(DATABASE_KINDS)('a job’s console over HTTP [%s]', (kind) => {
   afterAll(async () => {
     await servers.closeAll();
     await harness?.close();
-    if (gates) fs.rmSync(gates, { recursive: true, force: true });
+    gates?.remove();
   });
 
   it('follows the log live while the job runs, masked, and ends when the job is final', async () => {

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Settings } from '../server/src/config/settings';
 import { TOKENS } from '../server/src/injection-tokens';
@@ -8,6 +7,7 @@ import { startFixtureServer, type FixtureServer } from '@baton/plugin-kit/testin
 import { fixturePrimaryXml, ScratchFolders } from '../plugins/yum/test/support/repositories';
 import { DATABASE_KINDS } from './support/databases';
 import { eventually } from './support/eventually';
+import { awaitGate, Gates } from './support/gates';
 import { isAlive } from './support/processes';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -41,7 +41,7 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
   let packageId: string;
   let previous: string | undefined;
   /** The qa job holds after its third check until this file exists, so that it is seen running however slow the machine. */
-  let qaGate: string;
+  let gates: Gates;
 
   const consoleOf = async (address: string, follow = false) => {
     const response = await fetch(`${baton.url}/api/pipelines/${address}/console?follow=${follow}`, {
@@ -70,7 +70,7 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
   beforeAll(async () => {
     previous = process.env[SERVER_ONLY.name];
     process.env[SERVER_ONLY.name] = SERVER_ONLY.value;
-    qaGate = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'baton-gate-')), 'qa-may-finish');
+    gates = new Gates();
     const dir = folders.repositoryOf(primaryFor(PAYLOAD), 'gzip');
     fs.mkdirSync(path.join(dir, 'main'), { recursive: true });
     fs.writeFileSync(path.join(dir, HREF), PAYLOAD);
@@ -98,7 +98,7 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
       name: 'scrt-release',
       label_template: '${COUNT}-${scrt}',
       materials: [{ name: 'scrt', package: { repository: 'scrt-yum', package: 'scrt' } }],
-      environment: { REGION: 'eu-west-1', QA_GATE: qaGate },
+      environment: { REGION: 'eu-west-1', QA_GATE: gates.path('qa-may-finish') },
       secure_environment: { DEPLOY_TOKEN: { encrypted_value: token.body.encrypted_value } },
       stages: [
         {
@@ -124,7 +124,7 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
                     command: 'sh',
                     arguments: [
                       '-c',
-                      'for i in 1 2 3 4 5 6; do echo "check $i with $DEPLOY_TOKEN"; if [ $i = 3 ]; then while [ ! -f "$QA_GATE" ]; do sleep 0.1; done; fi; sleep 0.2; done',
+                      `for i in 1 2 3 4 5 6; do echo "check $i with $DEPLOY_TOKEN"; if [ $i = 3 ]; then ${awaitGate('QA_GATE')}; fi; sleep 0.2; done`,
                     ],
                   },
                 },
@@ -145,7 +145,7 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
     await baton?.destroy();
     await repository?.close();
     folders.remove();
-    if (qaGate) fs.rmSync(path.dirname(qaGate), { recursive: true, force: true });
+    gates?.remove();
     if (previous === undefined) delete process.env[SERVER_ONLY.name];
     else process.env[SERVER_ONLY.name] = previous;
   });
@@ -201,7 +201,7 @@ describe.each(DATABASE_KINDS)('pipelines run by the built-in agent [%s]', (kind)
       text += decoder.decode(value, { stream: true });
       if (stateWhileReading === null && text.includes('check 1 ')) {
         stateWhileReading = (await stageOf('scrt-release', 1, 'qa')).jobs[0].state;
-        fs.writeFileSync(qaGate, '');
+        gates.open('qa-may-finish');
       }
     }
     const qa = await stageOf('scrt-release', 1, 'qa');

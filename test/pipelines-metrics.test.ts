@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { PipelineDefinition } from '../server/src/pipelines/definitions/definition';
 import { createTestDatabase, DATABASE_KINDS, describeOnPostgres, type TestDatabase } from './support/databases';
 import { eventually } from './support/eventually';
+import { awaitGate, Gates } from './support/gates';
 import { listOf, startJsonRepository, type JsonRepository } from './support/json-repository';
 import { sample } from './support/metric-samples';
 import { registerUpstreamApp } from './support/pipeline-runs';
@@ -33,7 +31,7 @@ const gated = (gate: string): PipelineDefinition => ({
   name: 'gated',
   materials: [BY_HAND],
   environment: { GATE: gate },
-  stages: [{ name: 'hold', jobs: [{ name: 'wait', tasks: sh('while [ ! -f "$GATE" ]; do sleep 0.1; done') }] }],
+  stages: [{ name: 'hold', jobs: [{ name: 'wait', tasks: sh(awaitGate('GATE')) }] }],
 });
 
 interface StageView {
@@ -97,22 +95,22 @@ describe.each(DATABASE_KINDS)('pipeline metrics [%s]', (kind) => {
   let upstream: JsonRepository;
   let baton: TestServer;
   let view: ReturnType<typeof viewOf>;
-  let gateDir: string;
+  let gates: Gates;
   let packageId: string;
 
   beforeAll(async () => {
     upstream = await startJsonRepository(listOf('app', '1.0.0'));
     baton = await startTestServer(kind, { env: { BATON_AGENT_CONCURRENCY: '1' } });
     view = viewOf(baton);
-    gateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-gate-'));
+    gates = new Gates();
     packageId = await registerUpstreamApp(baton.api, upstream.url);
-    for (const definition of [METERED, METERED_DOCS, BREAKING, QUEUED, gated(path.join(gateDir, 'open'))]) await view.create(definition);
+    for (const definition of [METERED, METERED_DOCS, BREAKING, QUEUED, gated(gates.path('open'))]) await view.create(definition);
   });
 
   afterAll(async () => {
     await baton?.destroy();
     await upstream?.close();
-    if (gateDir) fs.rmSync(gateDir, { recursive: true, force: true });
+    gates?.remove();
   });
 
   it('counts the runs a revision and an upstream stage create, and times stages and jobs by the database’s clock', async () => {
@@ -224,21 +222,21 @@ describeOnPostgres('pipeline metrics of two processes sharing one PostgreSQL', (
   let database: TestDatabase;
   let runner: TestServer;
   let front: TestServer;
-  let gateDir: string;
+  let gates: Gates;
 
   beforeAll(async () => {
     upstream = await startJsonRepository(listOf('app', '1.0.0'));
     database = await createTestDatabase('postgres');
     runner = await startTestServer('postgres', { database, env: { BATON_AGENT_CONCURRENCY: '1' } });
     front = await startTestServer('postgres', { database, env: { BATON_LOCAL_AGENT: 'false' } });
-    gateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-gate-'));
+    gates = new Gates();
   });
 
   afterAll(async () => {
     await front?.stop();
     await runner?.destroy();
     await upstream?.close();
-    if (gateDir) fs.rmSync(gateDir, { recursive: true, force: true });
+    gates?.remove();
   });
 
   it('counts in the process that made each change, and shows both the same jobs from the database', async () => {
@@ -246,14 +244,14 @@ describeOnPostgres('pipeline metrics of two processes sharing one PostgreSQL', (
     const runnerView = viewOf(runner);
     const packageId = await registerUpstreamApp(front.api, upstream.url);
     await front.api.post(`/api/packages/${packageId}/poll?wait=120`);
-    await frontView.create(gated(path.join(gateDir, 'open')));
+    await frontView.create(gated(gates.path('open')));
 
     const counter = await frontView.trigger('gated');
     await frontView.stageReaches('gated', counter, 'hold', ['running']);
     const [frontBusy, runnerBusy] = await Promise.all(
       [frontView, runnerView].map((v) => v.metricsWhen((t) => sample(t, 'baton_jobs_running') === 1, 'the running job to show')),
     );
-    fs.writeFileSync(path.join(gateDir, 'open'), '');
+    gates.open('open');
     await frontView.stageReaches('gated', counter, 'hold', ['passed']);
     const holdPassed = { pipeline: 'gated', stage: 'hold', result: 'passed' };
     const runnerDone = await runnerView.metricsWhen((t) => sample(t, 'baton_stage_runs_completed_total', holdPassed) === 1, 'the runner to count the stage');
