@@ -23,10 +23,9 @@ export interface PollSchedulerOptions {
    */
   tickJitterMs?: number;
   /**
-   * The only process on its database (the embedded one): it claims ahead whenever a look left
-   * work behind, whichever cap held it back, and then holds more of one host than others would.
-   * Processes sharing a database claim ahead only when their own cap is full, so that one of them
-   * does not hold a small installation's work.
+   * The only process on its database (the embedded one): it always claims ahead, and holds more
+   * of one host than others would. Processes sharing a database claim ahead only when their own
+   * cap is full, so that one of them does not hold a small installation's work.
    */
   alone?: boolean;
 }
@@ -36,17 +35,17 @@ export interface PollSchedulerOptions {
  * claimed ones wait in the process for a slot, so that one claim serves several polls. Claiming
  * once per poll, with a statement that looks at every due package, cost more than the polls
  * themselves with thousands of repositories (on one host, whose cap lets one poll start as each
- * ends). Without such a backlog a process claims only what its free slots take, so that
- * processes sharing a database share a small installation's work.
+ * ends). Without such a backlog a process sharing its database claims only what its free slots
+ * take, so that processes sharing a database share a small installation's work.
  */
 const CLAIM_AHEAD = 4;
 
 /**
- * How many times its host cap a process alone on its database (the embedded one) holds of one
- * host while work is left behind, within {@link CLAIM_AHEAD} times its process cap in all. Nobody
+ * How many times its host cap a process alone on its database (the embedded one) may hold of one
+ * host, within {@link CLAIM_AHEAD} times its process cap in all: it always claims ahead. Nobody
  * else could poll what it holds, and each claim reads every due package: with thousands of
- * repositories on one host, whose cap lets four polls run, claims of sixteen made claiming a fifth
- * of all the polling's CPU.
+ * repositories on one host, whose cap lets four polls run, claims of about eleven made claiming
+ * a fifth of all the polling's CPU.
  */
 const CLAIM_AHEAD_ALONE = 16;
 
@@ -217,7 +216,7 @@ export class PollScheduler {
     }
   }
 
-  /** How many repositories the process may hold now: more than its caps while work is left behind. */
+  /** How many repositories the process may hold now: more than its caps when alone, or while its last claim filled them. */
   private ahead(): Holding {
     const { concurrency, hostConcurrency, alone } = this.options;
     if (alone === true) {
