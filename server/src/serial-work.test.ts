@@ -70,4 +70,27 @@ describe('SerialWork', () => {
 
     expect(runs).toBe(2);
   });
+
+  it('settles only after the run asked for during the last one, even one waiting for its spacing', async () => {
+    let ended = 0;
+    const release: (() => void)[] = [];
+    const work = new SerialWork(async () => {
+      await new Promise<void>((resolve) => release.push(resolve));
+      ended += 1;
+    }, 60_000);
+    let settledWith: number | null = null;
+
+    work.request();
+    work.request();
+    const settling = work.settled().then(() => {
+      settledWith = ended;
+    });
+    release.shift()!();
+    while (release.length === 0 && settledWith === null) await new Promise((resolve) => setImmediate(resolve));
+    expect(settledWith).toBeNull();
+    release.shift()!();
+    await settling;
+
+    expect(settledWith).toBe(2);
+  });
 });

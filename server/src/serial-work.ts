@@ -27,10 +27,16 @@ export class SerialWork {
     this.startWhenSpaced();
   }
 
-  /** Resolves once the run under way (if any) has ended; a run waiting for its spacing starts now. */
+  /**
+   * Resolves once no run is under way or asked for: the run under way, and the one asked for
+   * during it, have ended; a run waiting for its spacing starts now.
+   */
   async settled(): Promise<void> {
-    if (this.delayed) this.start();
-    await this.running;
+    for (;;) {
+      if (this.delayed) this.start();
+      if (this.running === null) return;
+      await this.running;
+    }
   }
 
   /**

@@ -121,6 +121,8 @@ export class WebhookDispatcher {
   }
 
   private async tick(): Promise<void> {
+    // A run asked for before the stop may still come: it claims nothing.
+    if (this.halt.signal.aborted) return;
     try {
       this.pruneWhenDue();
       const free = this.settings.concurrency - this.sessions.size;
