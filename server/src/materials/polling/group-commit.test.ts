@@ -57,6 +57,14 @@ describe('GroupCommit', () => {
   });
 
   describe('with a spacing', () => {
+    /** Submits `item` to an idle commit, lets its write finish, and waits for it. */
+    async function writeOne(commit: GroupCommit<number, string>, gate: ReturnType<typeof gatedWrite>, item: number): Promise<void> {
+      const written = commit.submit(item);
+      await settled();
+      gate.open();
+      await written;
+    }
+
     /** Like gatedWrite, remembering when each write started. */
     function timedGate() {
       const gate = gatedWrite();
@@ -72,10 +80,7 @@ describe('GroupCommit', () => {
       const gate = timedGate();
       const commit = new GroupCommit(gate.write, 5000);
 
-      const first = commit.submit(1);
-      await settled();
-      gate.open();
-      await first;
+      await writeOne(commit, gate, 1);
       const rest = [commit.submit(2), commit.submit(3)];
       await settled();
       expect(gate.batches).toEqual([[1]]);
@@ -98,10 +103,7 @@ describe('GroupCommit', () => {
       const gate = timedGate();
       const commit = new GroupCommit(gate.write, 100);
 
-      const first = commit.submit(1);
-      await settled();
-      gate.open();
-      await first;
+      await writeOne(commit, gate, 1);
       await new Promise((resolve) => setTimeout(resolve, 300));
       const second = commit.submit(2);
       await settled();
@@ -114,10 +116,7 @@ describe('GroupCommit', () => {
       const gate = timedGate();
       const commit = new GroupCommit(gate.write, 60_000);
 
-      const first = commit.submit(0);
-      await settled();
-      gate.open();
-      await first;
+      await writeOne(commit, gate, 0);
       const full = Array.from({ length: 64 }, (_, k) => commit.submit(k + 1));
       await settled();
       expect(gate.batches.map((b) => b.length)).toEqual([1, 64]);
